@@ -1,0 +1,234 @@
+//! The native command line: headless runs, the partitioner, and the benchmark.
+
+use crate::sim::builtins::{builtin, CATALOG};
+use crate::sim::partitioner::partition_for_key;
+use crate::sim::report::Report;
+use crate::sim::time::parse_duration_us;
+use crate::sim::{Scenario, SimTime, Simulation, StampedCommand};
+use clap::{Parser, Subcommand};
+use std::time::Instant;
+
+const SCENARIO_HELP: &str = "\
+A scenario is JSON; every field is optional and defaults as shown by `eda-lab example`.
+Fields (allowed range):
+  name, description                 text
+  seed                              0..2^64-1, overridden by --seed
+  producer.rate_per_sec             0..1000000 messages per second (0 stops the producer)
+  producer.arrivals                 \"poisson\" | \"constant\"
+  producer.max_messages             stop after N messages (null: never)
+  producer.keys.count               0..1000000 keys user_0.. (0: unkeyed)
+  producer.keys.hot_key_share       0..1 share of messages with key user_0
+  producer.unkeyed                  \"round_robin\" | \"random\" (partition of unkeyed messages)
+  producer.event_types              1..16 names, e.g. [\"OrderPlaced\"]
+  producer.acks                     \"0\" | \"1\" | \"all\"
+  producer.retries                  0..1000 resends after a lost request or acknowledgement
+  producer.retry_backoff_ms         0..86400000
+  producer.request_timeout_ms       1..86400000
+  producer.idempotent               true: the broker drops retried duplicates (producer id + sequence)
+  network.latency_ms                0..86400000 one way
+  network.request_loss, ack_loss    0..0.99
+  topic.partitions                  1..64
+  topic.retention_ms                null (forever) or 1..; expired unread records are lost
+  topic.retention_check_ms          1..86400000
+  consumers.count                   1..32
+  consumers.commit                  {\"mode\":\"before_processing\"} | {\"mode\":\"after_processing\"}
+                                    | {\"mode\":\"auto\",\"interval_ms\":5000}
+  consumers.crash.point             \"after_receive\" | \"after_commit\" | \"after_effect\" | \"after_dedup_mark\"
+  consumers.crash.probability       0..1 per message passing that step
+  consumers.crash.restart_delay_ms  null (stays down) or 0..86400000
+  consumers.session_timeout_ms      1..86400000 until a crashed member is noticed
+  consumers.rebalance_ms            0..86400000
+  processing.service.distribution   \"exponential\" | \"constant\" | \"uniform\"
+  processing.service.mean_ms        0..86400000
+  processing.failure_probability    0..1 per attempt (transient errors)
+  processing.retry.max_retries      0..1000, then the message is dead-lettered
+  processing.retry.backoff_ms       0..86400000 before the first retry
+  processing.retry.multiplier       1..10 (1: fixed delay, 2: doubling)
+  processing.retry.mode             \"in_place\" (blocks the partition) | \"reappend\"
+  idempotency.mode                  \"none\" | \"dedup_check_then_act\" | \"dedup_atomic\" | \"natural\"
+  idempotency.dedup_ttl_ms          null (forever) or 1..
+  faults                            [{\"at_ms\": 1000, \"command\": {\"type\": \"crash_consumer\", \"consumer\": 0}}]
+  metrics.sample_interval_ms, history, journal   chart and event-log sizes
+Commands (--commands FILE, as the page exports them):
+  [{\"at_us\": 2000000, \"after_events\": 41, \"command\": {\"type\": \"crash_consumer\", \"consumer\": 1, \"at\": \"after_effect\"}}]";
+
+#[derive(Parser, Debug)]
+#[command(name = "eda-lab", version, about = "Deterministic simulator of event-driven architecture")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// List the built-in scenarios.
+    Scenarios,
+    /// Print a scenario as JSON with every field (a starting point for your own).
+    Example {
+        /// A built-in scenario name (default: the defaults).
+        name: Option<String>,
+    },
+    /// Run a scenario and print the outcome report.
+    #[command(after_long_help = SCENARIO_HELP)]
+    Run {
+        /// A built-in scenario name or a path to a scenario JSON file.
+        scenario: String,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// How much simulated time to run, e.g. 60s, 500ms, 10m.
+        #[arg(long, default_value = "60s")]
+        until: String,
+        /// A recorded command log (JSON list) to replay during the run.
+        #[arg(long)]
+        commands: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the partition Kafka's default partitioner picks for each key.
+    Partition {
+        #[arg(long, default_value_t = 3)]
+        partitions: u32,
+        #[arg(required = true)]
+        keys: Vec<String>,
+    },
+    /// Benchmark the engine on the model of bench/simpy_bench.py --model log.
+    Bench {
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: u64,
+        /// Turn processing failures off (the pure M/M/1 case, mean time in system 40 s).
+        #[arg(long)]
+        no_failures: bool,
+        #[arg(long, default_value_t = 3)]
+        repeats: u32,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(cli.command) {
+        Ok(text) => {
+            print!("{text}");
+            0
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            1
+        }
+    }
+}
+
+fn load_scenario(name_or_path: &str) -> Result<Scenario, String> {
+    if let Some(s) = builtin(name_or_path) {
+        return Ok(s);
+    }
+    let text = std::fs::read_to_string(name_or_path).map_err(|e| {
+        let names: Vec<&str> = CATALOG.iter().map(|(n, _)| *n).collect();
+        format!("`{name_or_path}` is neither a built-in scenario ({}) nor a readable file: {e}", names.join(", "))
+    })?;
+    Scenario::from_json(&text).map_err(|e| format!("{name_or_path}: {e}"))
+}
+
+fn run(cmd: Cmd) -> Result<String, String> {
+    match cmd {
+        Cmd::Scenarios => {
+            let mut out = String::new();
+            for (name, summary) in CATALOG {
+                out.push_str(&format!("{name:<22} {summary}\n"));
+            }
+            Ok(out)
+        }
+        Cmd::Example { name } => {
+            let s = match name {
+                Some(n) => builtin(&n).ok_or_else(|| format!("no built-in scenario `{n}`"))?,
+                None => Scenario::default(),
+            };
+            Ok(s.to_json() + "\n")
+        }
+        Cmd::Run { scenario, seed, until, commands, json } => {
+            let mut s = load_scenario(&scenario)?;
+            if let Some(seed) = seed {
+                s.seed = seed;
+            }
+            let until = SimTime(parse_duration_us(&until).map_err(|e| format!("--until: {e}"))?);
+            let log: Vec<StampedCommand> = match commands {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                    serde_json::from_str(&text).map_err(|e| format!("{path}: not a command log: {e}"))?
+                }
+                None => Vec::new(),
+            };
+            let sim = Simulation::replay(&s, &log, until)?;
+            let report = Report::of(&sim);
+            Ok(if json { report.to_json() + "\n" } else { report.to_text() })
+        }
+        Cmd::Partition { partitions, keys } => {
+            if !(1..=100_000).contains(&partitions) {
+                return Err(format!("--partitions must be between 1 and 100000 (got {partitions})"));
+            }
+            Ok(keys.iter().map(|k| format!("{k}\t{}\n", partition_for_key(k, partitions))).collect())
+        }
+        Cmd::Bench { messages, no_failures, repeats } => bench(messages, !no_failures, repeats.max(1)),
+    }
+}
+
+fn bench(messages: u64, failures: bool, repeats: u32) -> Result<String, String> {
+    if messages == 0 {
+        return Err("--messages must be at least 1".into());
+    }
+    let scenario = Scenario::bench(messages, failures);
+    let mut walls = Vec::new();
+    let mut last = None;
+    for _ in 0..repeats {
+        let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
+        let start = Instant::now();
+        while sim.step() {}
+        walls.push(start.elapsed().as_secs_f64());
+        last = Some(sim);
+    }
+    let sim = last.expect("at least one repeat");
+    walls.sort_by(f64::total_cmp);
+    let wall = walls[walls.len() / 2];
+    let ledger = sim.ledger();
+    let c = ledger.counts();
+    let mean_s = ledger.latency().mean_us().unwrap_or(0.0) / 1e6;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "[eda-lab log 4 partitions x M/M/1{}] n={messages} walls_s={:?} median_wall_s={wall:.3}\n",
+        if failures { "+retry+DLQ" } else { "" },
+        walls.iter().map(|w| (w * 1000.0).round() / 1000.0).collect::<Vec<_>>()
+    ));
+    out.push_str(&format!(
+        "events={} events_per_msg={:.2} msgs_per_s={:.0} events_per_s={:.0}\n",
+        sim.events_processed(),
+        sim.events_processed() as f64 / messages as f64,
+        messages as f64 / wall,
+        sim.events_processed() as f64 / wall
+    ));
+    out.push_str(&format!(
+        "mean_time_in_system_s={mean_s:.3} acked={} dead_lettered={} retries={} lost={} in_flight={} sim_time_s={:.0} trace={}\n",
+        c.exactly_once,
+        c.dead_lettered,
+        sim.stats().retries,
+        c.lost,
+        c.in_flight,
+        sim.now().as_secs_f64(),
+        sim.trace_hash().hex()
+    ));
+    if !failures {
+        out.push_str(&format!(
+            "theory: each partition is M/M/1 with lambda=0.225/s, mu=0.25/s: mean 40 s (measured {mean_s:.2} s, {:+.2}%)\n",
+            (mean_s / 40.0 - 1.0) * 100.0
+        ));
+    }
+    out.push_str(&format!("eda-lab msgs_per_s={:.0}\n", messages as f64 / wall));
+    Ok(out)
+}

@@ -1,0 +1,12 @@
+//! EDA Lab: a deterministic simulator of event-driven architecture.
+//!
+//! `sim` is the engine (pure, deterministic, native and wasm32). `ui` is the Yew web app (wasm32
+//! only); `cli` is the native command line.
+
+pub mod sim;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,105 @@
+//! The built-in scenarios: one per lesson of the guide. Each starts from the defaults and states
+//! only what it is about, so the difference between two scenarios is the lesson.
+
+use super::command::Command;
+use super::scenario::*;
+
+/// Name and one-line summary of every built-in scenario, in the order the page lists them.
+pub const CATALOG: &[(&str, &str)] = &[
+    ("at-least-once", "Commit after processing; a consumer crashes after the effect, before the commit: duplicate charges."),
+    ("at-most-once", "Commit before processing; a consumer crashes after the commit, before the effect: lost orders."),
+    ("dedup-check-then-act", "A dedup store checked before and marked after the effect: a crash in between still duplicates."),
+    ("dedup-atomic", "The dedup mark commits together with the effect: crashes no longer duplicate."),
+    ("natural-idempotency", "The effect is a SET, not an ADD: redeliveries are absorbed, nothing doubles."),
+    ("auto-commit", "Auto-commit on a timer: depending on when the crash lands, messages are duplicated or lost."),
+    ("hot-key", "80% of events share one key: one partition and its consumer fall behind while others idle."),
+    ("producer-retries", "Acknowledgements get lost; the producer resends and the log holds duplicates."),
+    ("idempotent-producer", "Same lost acknowledgements, but the broker drops retried appends by sequence number."),
+    ("retention", "A slow consumer and short retention: records are deleted before anyone reads them."),
+    ("retries-dlq", "Flaky processing retried in place: head-of-line blocking, lag, and a growing dead-letter queue."),
+];
+
+/// The built-in scenario called `name`.
+pub fn builtin(name: &str) -> Option<Scenario> {
+    let description = CATALOG.iter().find(|(n, _)| *n == name)?.1.to_string();
+    let mut s = Scenario { name: name.to_string(), description, ..Scenario::default() };
+    let crash_now_and_then = |s: &mut Scenario, point: CrashPoint| {
+        s.consumers.crash = CrashConfig { point, probability: 0.03, restart_delay_ms: Some(1_000) };
+        // Consumer 0 is armed to crash at the lesson's step early on, so the effect shows in
+        // the first seconds of play.
+        s.faults.push(ScheduledCommand { at_ms: 500, command: Command::CrashConsumer { consumer: 0, at: Some(point) } });
+    };
+    match name {
+        "at-least-once" => crash_now_and_then(&mut s, CrashPoint::AfterEffect),
+        "at-most-once" => {
+            s.consumers.commit = CommitStrategy::BeforeProcessing;
+            crash_now_and_then(&mut s, CrashPoint::AfterCommit);
+        }
+        "dedup-check-then-act" => {
+            s.idempotency.mode = IdempotencyMode::DedupCheckThenAct;
+            crash_now_and_then(&mut s, CrashPoint::AfterEffect);
+        }
+        "dedup-atomic" => {
+            s.idempotency.mode = IdempotencyMode::DedupAtomic;
+            crash_now_and_then(&mut s, CrashPoint::AfterEffect);
+        }
+        "natural-idempotency" => {
+            s.idempotency.mode = IdempotencyMode::Natural;
+            crash_now_and_then(&mut s, CrashPoint::AfterEffect);
+        }
+        "auto-commit" => {
+            s.consumers.commit = CommitStrategy::Auto { interval_ms: 1_000 };
+            s.processing.service.mean_ms = 400.0;
+            s.consumers.crash = CrashConfig { point: CrashPoint::AfterEffect, probability: 0.02, restart_delay_ms: Some(1_000) };
+            for (i, at_ms) in [1_300u64, 4_700, 8_200, 12_900, 17_300].into_iter().enumerate() {
+                let consumer = (i % 3) as u32;
+                s.faults.push(ScheduledCommand { at_ms, command: Command::CrashConsumer { consumer, at: None } });
+            }
+        }
+        "hot-key" => {
+            s.producer.rate_per_sec = 8.0;
+            s.producer.keys = KeySpace { count: 1_000, hot_key_share: 0.8 };
+            s.topic.partitions = 4;
+            s.consumers.count = 4;
+            s.processing.service.mean_ms = 150.0;
+        }
+        "producer-retries" => {
+            s.network.ack_loss = 0.15;
+            s.producer.idempotent = false;
+        }
+        "idempotent-producer" => {
+            s.network.ack_loss = 0.15;
+            s.producer.idempotent = true;
+        }
+        "retention" => {
+            s.producer.rate_per_sec = 4.0;
+            s.topic.partitions = 2;
+            s.topic.retention_ms = Some(5_000);
+            s.topic.retention_check_ms = 500;
+            s.consumers.count = 1;
+            s.processing.service.mean_ms = 400.0;
+        }
+        "retries-dlq" => {
+            s.processing.failure_probability = 0.3;
+            s.processing.retry = RetryPolicy { max_retries: 2, backoff_ms: 400, multiplier: 2, mode: RetryMode::InPlace };
+        }
+        _ => return None,
+    }
+    debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_entry_builds_and_validates() {
+        for (name, _) in CATALOG {
+            let s = builtin(name).unwrap_or_else(|| panic!("{name} missing"));
+            s.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{name} round-trips");
+        }
+        assert!(builtin("nope").is_none());
+    }
+}

@@ -1,0 +1,89 @@
+//! The consumer group: who owns which partition, the committed offsets, and rebalancing.
+//!
+//! Rebalancing follows Kafka's eager protocol: when membership changes, every member finishes the
+//! message in hand, stops fetching and rejoins; once all live members have rejoined and the
+//! rebalance delay has passed, partitions are reassigned (range assignor) and every owner resumes
+//! from the committed offset. Commits from members of the current generation are accepted while
+//! the group prepares to rebalance, as Kafka's coordinator does.
+
+/// Kafka's `RangeAssignor` for one topic: members sorted by id, partitions in order; each member
+/// gets `partitions / members`, and the first `partitions % members` members get one more.
+/// Returns the owner of each partition.
+pub fn range_assign(partitions: u32, members: &[u32]) -> Vec<Option<u32>> {
+    let mut owners = vec![None; partitions as usize];
+    if members.is_empty() {
+        return owners;
+    }
+    let mut sorted = members.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len() as u32;
+    let per = partitions / n;
+    let extra = partitions % n;
+    for (i, &m) in sorted.iter().enumerate() {
+        let i = i as u32;
+        let start = per * i + i.min(extra);
+        let len = per + u32::from(i < extra);
+        for p in start..start + len {
+            owners[p as usize] = Some(m);
+        }
+    }
+    owners
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupState {
+    Stable,
+    /// Waiting for members to rejoin; nobody fetches.
+    PreparingRebalance,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerGroup {
+    pub generation: u32,
+    pub state: GroupState,
+    /// Next offset to read, per partition, as committed by the group.
+    pub committed: Vec<u64>,
+    /// Next offset the current owner will fetch, per partition.
+    pub position: Vec<u64>,
+    pub owner: Vec<Option<u32>>,
+    /// Generation whose completion is already scheduled.
+    pub completion_scheduled: Option<u32>,
+}
+
+impl ConsumerGroup {
+    pub fn new(partitions: u32, members: &[u32]) -> Self {
+        ConsumerGroup {
+            generation: 1,
+            state: GroupState::Stable,
+            committed: vec![0; partitions as usize],
+            position: vec![0; partitions as usize],
+            owner: range_assign(partitions, members),
+            completion_scheduled: None,
+        }
+    }
+
+    pub fn is_stable(&self) -> bool {
+        self.state == GroupState::Stable
+    }
+
+    /// Partitions owned by `member`, in order.
+    pub fn assigned_to(&self, member: u32) -> impl Iterator<Item = u32> + '_ {
+        self.owner.iter().enumerate().filter(move |(_, o)| **o == Some(member)).map(|(p, _)| p as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_assignor_matches_kafka() {
+        // Kafka's RangeAssignor javadoc: 2 consumers, 3 partitions: C0 gets p0, p1; C1 gets p2.
+        assert_eq!(range_assign(3, &[0, 1]), vec![Some(0), Some(0), Some(1)]);
+        assert_eq!(range_assign(4, &[1, 0]), vec![Some(0), Some(0), Some(1), Some(1)]);
+        // More members than partitions: the last members get nothing.
+        assert_eq!(range_assign(2, &[0, 1, 2]), vec![Some(0), Some(1)]);
+        assert_eq!(range_assign(7, &[0, 2, 5]), vec![Some(0), Some(0), Some(0), Some(2), Some(2), Some(5), Some(5)]);
+        assert_eq!(range_assign(2, &[]), vec![None, None]);
+    }
+}

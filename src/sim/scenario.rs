@@ -1,0 +1,593 @@
+//! A scenario: everything that defines a run except the live commands. Scenarios are JSON (serde);
+//! every field has a default, so a file only states what differs. `validate` names the field and the
+//! allowed range of anything out of bounds, so a bad file or link never reaches the engine.
+
+use super::command::Command;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Largest values the engine accepts; they keep memory and per-event work bounded.
+pub mod limits {
+    pub const MAX_PARTITIONS: u32 = 64;
+    pub const MAX_CONSUMERS: u32 = 32;
+    pub const MAX_KEYS: u32 = 1_000_000;
+    pub const MAX_RATE_PER_SEC: f64 = 1_000_000.0;
+    pub const MAX_EVENT_TYPES: usize = 16;
+    pub const MAX_RETRIES: u32 = 1_000;
+    pub const MAX_DELAY_MS: u64 = 86_400_000;
+    pub const MAX_FAULTS: usize = 1_000;
+    pub const MAX_HISTORY: usize = 100_000;
+    pub const MAX_JOURNAL: usize = 100_000;
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    /// Short identifier, e.g. `at-least-once`.
+    pub name: String,
+    /// One line on what the scenario shows.
+    pub description: String,
+    /// The seed every random stream derives from.
+    pub seed: u64,
+    pub producer: ProducerConfig,
+    pub network: NetworkConfig,
+    pub topic: TopicConfig,
+    pub consumers: ConsumerConfig,
+    pub processing: ProcessingConfig,
+    pub idempotency: IdempotencyConfig,
+    /// Commands applied at fixed sim times: the scenario's fault schedule.
+    pub faults: Vec<ScheduledCommand>,
+    pub metrics: MetricsConfig,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            name: "custom".into(),
+            description: String::new(),
+            seed: 1,
+            producer: ProducerConfig::default(),
+            network: NetworkConfig::default(),
+            topic: TopicConfig::default(),
+            consumers: ConsumerConfig::default(),
+            processing: ProcessingConfig::default(),
+            idempotency: IdempotencyConfig::default(),
+            faults: Vec::new(),
+            metrics: MetricsConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProducerConfig {
+    /// Mean messages per second (0 to 1,000,000). 0 stops the producer.
+    pub rate_per_sec: f64,
+    pub arrivals: Arrivals,
+    /// Stop after this many messages (none: produce for as long as the run lasts).
+    pub max_messages: Option<u64>,
+    pub keys: KeySpace,
+    /// How messages without a key pick a partition.
+    pub unkeyed: UnkeyedPartitioning,
+    /// Event type names, chosen uniformly per message (1 to 16 names).
+    pub event_types: Vec<String>,
+    pub acks: Acks,
+    /// Resends after a request or its acknowledgement is lost (0 to 1,000). Ignored with acks=0.
+    pub retries: u32,
+    pub retry_backoff_ms: u64,
+    /// How long the producer waits for an acknowledgement before resending (1 ms to 1 day).
+    pub request_timeout_ms: u64,
+    /// Producer id + sequence numbers: the broker drops a retried append it already has.
+    pub idempotent: bool,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            rate_per_sec: 5.0,
+            arrivals: Arrivals::Poisson,
+            max_messages: None,
+            keys: KeySpace::default(),
+            unkeyed: UnkeyedPartitioning::RoundRobin,
+            event_types: vec!["OrderPlaced".into(), "PaymentProcessed".into(), "OrderShipped".into()],
+            acks: Acks::All,
+            retries: 5,
+            retry_backoff_ms: 100,
+            request_timeout_ms: 1_000,
+            idempotent: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// Exponential gaps between messages (a Poisson process).
+    Poisson,
+    /// Exactly 1/rate between messages.
+    Constant,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeySpace {
+    /// Number of distinct keys `user_0 .. user_{n-1}` (0 = messages have no key).
+    pub count: u32,
+    /// Fraction of messages that use the hot key `user_0` (0 to 1); the rest are uniform.
+    pub hot_key_share: f64,
+}
+
+impl Default for KeySpace {
+    fn default() -> Self {
+        KeySpace { count: 100, hot_key_share: 0.0 }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnkeyedPartitioning {
+    RoundRobin,
+    Random,
+}
+
+/// How many broker acknowledgements the producer waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Acks {
+    /// Fire and forget: the producer never learns whether the append happened.
+    #[serde(rename = "0")]
+    Zero,
+    /// The partition leader has appended it.
+    #[serde(rename = "1")]
+    Leader,
+    /// Every in-sync replica has it. With a single broker (this step of the model) it behaves
+    /// like `1`; the difference appears with broker failover.
+    #[serde(rename = "all")]
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// One-way delay between producer and broker, in milliseconds (0 to 1 day).
+    pub latency_ms: u64,
+    /// Probability that a produce request is lost on the way (0 to 0.99).
+    pub request_loss: f64,
+    /// Probability that the broker's acknowledgement is lost on the way back (0 to 0.99).
+    pub ack_loss: f64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig { latency_ms: 5, request_loss: 0.0, ack_loss: 0.0 }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TopicConfig {
+    /// Number of partitions (1 to 64).
+    pub partitions: u32,
+    /// Records older than this are deleted (none: kept forever).
+    pub retention_ms: Option<u64>,
+    /// How often the broker looks for expired records (1 ms to 1 day).
+    pub retention_check_ms: u64,
+}
+
+impl Default for TopicConfig {
+    fn default() -> Self {
+        TopicConfig { partitions: 3, retention_ms: None, retention_check_ms: 1_000 }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsumerConfig {
+    /// Consumers in the group (1 to 32). More consumers than partitions leaves some idle.
+    pub count: u32,
+    pub commit: CommitStrategy,
+    pub crash: CrashConfig,
+    /// How long the group coordinator waits before it declares a silent consumer dead. Kafka's
+    /// default is 45 s; scenarios shorten it so the rebalance is visible.
+    pub session_timeout_ms: u64,
+    /// How long a rebalance takes once every live member has rejoined.
+    pub rebalance_ms: u64,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        ConsumerConfig {
+            count: 3,
+            commit: CommitStrategy::AfterProcessing,
+            crash: CrashConfig::default(),
+            session_timeout_ms: 3_000,
+            rebalance_ms: 300,
+        }
+    }
+}
+
+/// When the consumer commits its offset relative to processing: the single choice that separates
+/// at-most-once from at-least-once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CommitStrategy {
+    /// Commit, then process: a crash mid-processing loses the message (at-most-once).
+    BeforeProcessing,
+    /// Process, then commit: a crash before the commit redelivers it (at-least-once).
+    AfterProcessing,
+    /// A background timer commits the offset of the last message handed to the application, as
+    /// librdkafka does with `enable.auto.commit`: it can lose (committed but not yet processed)
+    /// or duplicate (processed but not yet committed), depending on when the crash lands.
+    Auto { interval_ms: u64 },
+}
+
+/// A step of the consumer's pipeline, in order: receive → [commit] → process → effect → dedup mark
+/// → [commit]. A crash "after X" stops the consumer right after step X, before the next one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrashPoint {
+    AfterReceive,
+    AfterCommit,
+    AfterEffect,
+    AfterDedupMark,
+}
+
+impl CrashPoint {
+    pub const ALL: [CrashPoint; 4] =
+        [CrashPoint::AfterReceive, CrashPoint::AfterCommit, CrashPoint::AfterEffect, CrashPoint::AfterDedupMark];
+
+    /// Plain words for logs and labels.
+    pub fn describe(self) -> &'static str {
+        match self {
+            CrashPoint::AfterReceive => "after receiving, before processing",
+            CrashPoint::AfterCommit => "after the offset commit",
+            CrashPoint::AfterEffect => "after the effect, before the commit",
+            CrashPoint::AfterDedupMark => "after the dedup mark, before the commit",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrashConfig {
+    /// Where random crashes strike.
+    pub point: CrashPoint,
+    /// Probability that a consumer crashes each time a message passes `point` (0 to 1).
+    pub probability: f64,
+    /// How long a crashed consumer stays down before it restarts and rejoins (none: stays down).
+    pub restart_delay_ms: Option<u64>,
+}
+
+impl Default for CrashConfig {
+    fn default() -> Self {
+        CrashConfig { point: CrashPoint::AfterEffect, probability: 0.0, restart_delay_ms: Some(1_000) }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProcessingConfig {
+    pub service: ServiceTime,
+    /// Probability that one processing attempt fails with a transient error (0 to 1).
+    pub failure_probability: f64,
+    pub retry: RetryPolicy,
+}
+
+impl Default for ProcessingConfig {
+    fn default() -> Self {
+        ProcessingConfig { service: ServiceTime::default(), failure_probability: 0.0, retry: RetryPolicy::default() }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceTime {
+    pub distribution: ServiceDistribution,
+    /// Mean processing time per attempt in milliseconds (0 to 1 day).
+    pub mean_ms: f64,
+}
+
+impl Default for ServiceTime {
+    fn default() -> Self {
+        ServiceTime { distribution: ServiceDistribution::Exponential, mean_ms: 300.0 }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceDistribution {
+    Exponential,
+    Constant,
+    /// Uniform between 0 and twice the mean.
+    Uniform,
+}
+
+/// What happens after a failed processing attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt before the message is dead-lettered (0 to 1,000).
+    pub max_retries: u32,
+    /// Delay before the first retry, in milliseconds.
+    pub backoff_ms: u64,
+    /// Each further retry waits `multiplier` times longer (1 = fixed delay, 2 = doubling; 1 to 10).
+    pub multiplier: u32,
+    pub mode: RetryMode,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { max_retries: 3, backoff_ms: 500, multiplier: 1, mode: RetryMode::InPlace }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (1-based), in microseconds.
+    pub fn delay_us(&self, retry: u32) -> u64 {
+        let factor = (self.multiplier as u64).saturating_pow(retry.saturating_sub(1));
+        self.backoff_ms.saturating_mul(factor).saturating_mul(1_000)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryMode {
+    /// The consumer waits and retries the same record: the partition behind it is blocked
+    /// (head-of-line blocking) and lag grows.
+    InPlace,
+    /// The record is committed and re-appended to its partition after the delay (a retry topic in
+    /// miniature): the consumer moves on meanwhile.
+    Reappend,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdempotencyConfig {
+    pub mode: IdempotencyMode,
+    /// How long the dedup store remembers a processed id (none: forever). A duplicate that
+    /// arrives later slips through.
+    pub dedup_ttl_ms: Option<u64>,
+}
+
+impl Default for IdempotencyConfig {
+    fn default() -> Self {
+        IdempotencyConfig { mode: IdempotencyMode::None, dedup_ttl_ms: None }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdempotencyMode {
+    /// Every delivery applies the effect again.
+    None,
+    /// Check the store, apply the effect, then mark the id: a crash between effect and mark
+    /// lets the redelivery apply the effect twice.
+    DedupCheckThenAct,
+    /// The mark and the effect commit together (one transaction): no window for a duplicate.
+    DedupAtomic,
+    /// The effect is a SET, not an ADD: applying it again changes nothing.
+    Natural,
+}
+
+/// A command applied at a fixed time as part of the scenario (a fault schedule).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledCommand {
+    pub at_ms: u64,
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Chart sampling interval in sim milliseconds (1 ms to 1 day).
+    pub sample_interval_ms: u64,
+    /// Samples kept per chart series (1 to 100,000).
+    pub history: usize,
+    /// Recent engine events kept for the event log (1 to 100,000).
+    pub journal: usize,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig { sample_interval_ms: 250, history: 600, journal: 512 }
+    }
+}
+
+/// What is wrong with a scenario: the field's path and the rule it breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// The text is not valid scenario JSON (syntax, unknown field or wrong type).
+    Parse(String),
+    /// A field holds a value outside its allowed range.
+    Invalid { field: String, message: String },
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::Parse(m) => write!(f, "scenario is not valid JSON: {m}"),
+            ScenarioError::Invalid { field, message } => write!(f, "{field}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn invalid(field: &str, message: String) -> ScenarioError {
+    ScenarioError::Invalid { field: field.to_string(), message }
+}
+
+fn check_fraction(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
+    if v.is_finite() && (0.0..=max).contains(&v) {
+        Ok(())
+    } else {
+        Err(invalid(field, format!("must be between 0 and {max} (got {v})")))
+    }
+}
+
+fn check_range<T: PartialOrd + fmt::Display + Copy>(field: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
+    if v >= lo && v <= hi {
+        Ok(())
+    } else {
+        Err(invalid(field, format!("must be between {lo} and {hi} (got {v})")))
+    }
+}
+
+impl Scenario {
+    /// Parses and validates scenario JSON.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let s: Scenario = serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// Pretty JSON of the whole scenario (every field, defaults included).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("scenarios always serialize")
+    }
+
+    /// Checks every field against its allowed range; the error names the first offending field.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        use limits::*;
+        let p = &self.producer;
+        if !(p.rate_per_sec.is_finite() && (0.0..=MAX_RATE_PER_SEC).contains(&p.rate_per_sec)) {
+            return Err(invalid(
+                "producer.rate_per_sec",
+                format!("must be between 0 and {MAX_RATE_PER_SEC} (got {})", p.rate_per_sec),
+            ));
+        }
+        check_range("producer.keys.count", p.keys.count, 0, MAX_KEYS)?;
+        check_fraction("producer.keys.hot_key_share", p.keys.hot_key_share, 1.0)?;
+        if p.event_types.is_empty() || p.event_types.len() > MAX_EVENT_TYPES {
+            return Err(invalid(
+                "producer.event_types",
+                format!("must list 1 to {MAX_EVENT_TYPES} names (got {})", p.event_types.len()),
+            ));
+        }
+        if let Some(bad) = p.event_types.iter().find(|t| t.is_empty() || t.len() > 64) {
+            return Err(invalid("producer.event_types", format!("names must be 1 to 64 characters (got {bad:?})")));
+        }
+        check_range("producer.retries", p.retries, 0, MAX_RETRIES)?;
+        check_range("producer.retry_backoff_ms", p.retry_backoff_ms, 0, MAX_DELAY_MS)?;
+        check_range("producer.request_timeout_ms", p.request_timeout_ms, 1, MAX_DELAY_MS)?;
+        let n = &self.network;
+        check_range("network.latency_ms", n.latency_ms, 0, MAX_DELAY_MS)?;
+        check_fraction("network.request_loss", n.request_loss, 0.99)?;
+        check_fraction("network.ack_loss", n.ack_loss, 0.99)?;
+        let t = &self.topic;
+        check_range("topic.partitions", t.partitions, 1, MAX_PARTITIONS)?;
+        if let Some(r) = t.retention_ms {
+            check_range("topic.retention_ms", r, 1, u64::MAX / 4_000)?;
+        }
+        check_range("topic.retention_check_ms", t.retention_check_ms, 1, MAX_DELAY_MS)?;
+        let c = &self.consumers;
+        check_range("consumers.count", c.count, 1, MAX_CONSUMERS)?;
+        if let CommitStrategy::Auto { interval_ms } = c.commit {
+            check_range("consumers.commit.interval_ms", interval_ms, 1, MAX_DELAY_MS)?;
+        }
+        check_fraction("consumers.crash.probability", c.crash.probability, 1.0)?;
+        if let Some(d) = c.crash.restart_delay_ms {
+            check_range("consumers.crash.restart_delay_ms", d, 0, MAX_DELAY_MS)?;
+        }
+        check_range("consumers.session_timeout_ms", c.session_timeout_ms, 1, MAX_DELAY_MS)?;
+        check_range("consumers.rebalance_ms", c.rebalance_ms, 0, MAX_DELAY_MS)?;
+        let pr = &self.processing;
+        if !(pr.service.mean_ms.is_finite() && (0.0..=MAX_DELAY_MS as f64).contains(&pr.service.mean_ms)) {
+            return Err(invalid(
+                "processing.service.mean_ms",
+                format!("must be between 0 and {MAX_DELAY_MS} (got {})", pr.service.mean_ms),
+            ));
+        }
+        check_fraction("processing.failure_probability", pr.failure_probability, 1.0)?;
+        check_range("processing.retry.max_retries", pr.retry.max_retries, 0, MAX_RETRIES)?;
+        check_range("processing.retry.backoff_ms", pr.retry.backoff_ms, 0, MAX_DELAY_MS)?;
+        check_range("processing.retry.multiplier", pr.retry.multiplier, 1, 10)?;
+        if let Some(ttl) = self.idempotency.dedup_ttl_ms {
+            check_range("idempotency.dedup_ttl_ms", ttl, 1, u64::MAX / 4_000)?;
+        }
+        if self.faults.len() > MAX_FAULTS {
+            return Err(invalid("faults", format!("at most {MAX_FAULTS} scheduled commands (got {})", self.faults.len())));
+        }
+        for (i, f) in self.faults.iter().enumerate() {
+            check_range(&format!("faults[{i}].at_ms"), f.at_ms, 0, u64::MAX / 4_000)?;
+            f.command.validate(self).map_err(|m| invalid(&format!("faults[{i}].command"), m))?;
+        }
+        let m = &self.metrics;
+        check_range("metrics.sample_interval_ms", m.sample_interval_ms, 1, MAX_DELAY_MS)?;
+        check_range("metrics.history", m.history, 1, MAX_HISTORY)?;
+        check_range("metrics.journal", m.journal, 1, MAX_JOURNAL)?;
+        Ok(())
+    }
+
+    /// The Kafka-style model of `bench/simpy_bench.py --model log`: Poisson arrivals at 0.9/s,
+    /// 4 partitions chosen uniformly at random, one consumer each, exponential service with mean
+    /// 4 s, 5% failures retried up to 3 times by re-appending after 2^attempt s, then dead-lettered.
+    pub fn bench(messages: u64, failures: bool) -> Scenario {
+        Scenario {
+            name: "bench".into(),
+            description: "SimPy comparison model: 4 partitions x M/M/1 with retry and DLQ".into(),
+            seed: 42,
+            producer: ProducerConfig {
+                rate_per_sec: 0.9,
+                max_messages: Some(messages),
+                keys: KeySpace { count: 0, hot_key_share: 0.0 },
+                unkeyed: UnkeyedPartitioning::Random,
+                event_types: vec!["OrderPlaced".into()],
+                ..ProducerConfig::default()
+            },
+            network: NetworkConfig { latency_ms: 0, request_loss: 0.0, ack_loss: 0.0 },
+            topic: TopicConfig { partitions: 4, ..TopicConfig::default() },
+            consumers: ConsumerConfig {
+                count: 4,
+                commit: CommitStrategy::AfterProcessing,
+                crash: CrashConfig { probability: 0.0, ..CrashConfig::default() },
+                ..ConsumerConfig::default()
+            },
+            processing: ProcessingConfig {
+                service: ServiceTime { distribution: ServiceDistribution::Exponential, mean_ms: 4_000.0 },
+                failure_probability: if failures { 0.05 } else { 0.0 },
+                retry: RetryPolicy { max_retries: 3, backoff_ms: 2_000, multiplier: 2, mode: RetryMode::Reappend },
+            },
+            idempotency: IdempotencyConfig::default(),
+            faults: Vec::new(),
+            metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 64 },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_round_trip() {
+        let s = Scenario::default();
+        s.validate().unwrap();
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+    }
+
+    #[test]
+    fn empty_object_is_the_default_scenario() {
+        assert_eq!(Scenario::from_json("{}").unwrap(), Scenario::default());
+    }
+
+    #[test]
+    fn out_of_range_names_the_field() {
+        let err = Scenario::from_json(r#"{"topic":{"partitions":0}}"#).unwrap_err();
+        assert_eq!(err.to_string(), "topic.partitions: must be between 1 and 64 (got 0)");
+        let err = Scenario::from_json(r#"{"consumers":{"crash":{"probability":1.5}}}"#).unwrap_err();
+        assert!(err.to_string().starts_with("consumers.crash.probability"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        let err = Scenario::from_json(r#"{"topik":{}}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `topik`"), "{err}");
+    }
+
+    #[test]
+    fn backoff_sequence() {
+        let r = RetryPolicy { max_retries: 3, backoff_ms: 2_000, multiplier: 2, mode: RetryMode::Reappend };
+        assert_eq!([r.delay_us(1), r.delay_us(2), r.delay_us(3)], [2_000_000, 4_000_000, 8_000_000]);
+    }
+}
