@@ -282,6 +282,9 @@ impl Simulation {
         consumer.crashes += 1;
         consumer.armed = None;
         consumer.leaving = false;
+        // The process's memory is gone: it owns nothing until a rebalance assigns it partitions
+        // again, so a restarted consumer cannot commit positions it fetched in its previous life.
+        consumer.assigned.clear();
         let epoch = consumer.epoch;
         let hand = consumer.in_hand.take();
         self.stats.crashes += 1;

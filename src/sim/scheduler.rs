@@ -73,13 +73,13 @@ mod tests {
     #[test]
     fn equal_times_are_fifo() {
         let mut s = Scheduler::default();
-        s.schedule(SimTime(5), Event::Produce);
+        s.schedule(SimTime(5), Event::Produce { token: 0 });
         s.schedule(SimTime(1), Event::RetentionCheck);
         s.schedule(SimTime(5), Event::SessionTimeout { consumer: 1, epoch: 0 });
         s.schedule(SimTime(5), Event::SessionTimeout { consumer: 2, epoch: 0 });
         let order: Vec<_> = std::iter::from_fn(|| s.pop()).collect();
         assert_eq!(order[0], (SimTime(1), Event::RetentionCheck));
-        assert_eq!(order[1], (SimTime(5), Event::Produce));
+        assert_eq!(order[1], (SimTime(5), Event::Produce { token: 0 }));
         assert_eq!(order[2], (SimTime(5), Event::SessionTimeout { consumer: 1, epoch: 0 }));
         assert_eq!(order[3], (SimTime(5), Event::SessionTimeout { consumer: 2, epoch: 0 }));
     }
