@@ -6,9 +6,15 @@ use super::scenario::*;
 
 /// Name and one-line summary of every built-in scenario, in the order the page lists them.
 pub const CATALOG: &[(&str, &str)] = &[
-    ("at-least-once", "Commit after processing; a consumer crashes after the effect, before the commit: duplicate charges."),
+    (
+        "at-least-once",
+        "Commit after processing; a consumer crashes after the effect, before the commit: duplicate charges.",
+    ),
     ("at-most-once", "Commit before processing; a consumer crashes after the commit, before the effect: lost orders."),
-    ("dedup-check-then-act", "A dedup store checked before and marked after the effect: a crash in between still duplicates."),
+    (
+        "dedup-check-then-act",
+        "A dedup store checked before and marked after the effect: a crash in between still duplicates.",
+    ),
     ("dedup-atomic", "The dedup mark commits together with the effect: crashes no longer duplicate."),
     ("natural-idempotency", "The effect is a SET, not an ADD: redeliveries are absorbed, nothing doubles."),
     ("auto-commit", "Auto-commit on a timer: depending on when the crash lands, messages are duplicated or lost."),
@@ -27,7 +33,8 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         s.consumers.crash = CrashConfig { point, probability: 0.03, restart_delay_ms: Some(1_000) };
         // Consumer 0 is armed to crash at the lesson's step early on, so the effect shows in
         // the first seconds of play.
-        s.faults.push(ScheduledCommand { at_ms: 500, command: Command::CrashConsumer { consumer: 0, at: Some(point) } });
+        s.faults
+            .push(ScheduledCommand { at_ms: 500, command: Command::CrashConsumer { consumer: 0, at: Some(point) } });
     };
     match name {
         "at-least-once" => crash_now_and_then(&mut s, CrashPoint::AfterEffect),
@@ -50,7 +57,8 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "auto-commit" => {
             s.consumers.commit = CommitStrategy::Auto { interval_ms: 1_000 };
             s.processing.service.mean_ms = 400.0;
-            s.consumers.crash = CrashConfig { point: CrashPoint::AfterEffect, probability: 0.02, restart_delay_ms: Some(1_000) };
+            s.consumers.crash =
+                CrashConfig { point: CrashPoint::AfterEffect, probability: 0.02, restart_delay_ms: Some(1_000) };
             for (i, at_ms) in [1_300u64, 4_700, 8_200, 12_900, 17_300].into_iter().enumerate() {
                 let consumer = (i % 3) as u32;
                 s.faults.push(ScheduledCommand { at_ms, command: Command::CrashConsumer { consumer, at: None } });
@@ -81,7 +89,8 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         }
         "retries-dlq" => {
             s.processing.failure_probability = 0.3;
-            s.processing.retry = RetryPolicy { max_retries: 2, backoff_ms: 400, multiplier: 2, mode: RetryMode::InPlace };
+            s.processing.retry =
+                RetryPolicy { max_retries: 2, backoff_ms: 400, multiplier: 2, mode: RetryMode::InPlace };
         }
         _ => return None,
     }

@@ -17,23 +17,41 @@ pub enum Command {
         at: Option<CrashPoint>,
     },
     /// Restart a crashed consumer now; it rejoins the group (a rebalance follows).
-    RestartConsumer { consumer: u32 },
+    RestartConsumer {
+        consumer: u32,
+    },
     /// A new consumer joins the group (a rebalance follows).
     AddConsumer,
     /// The newest live consumer leaves the group cleanly once its current message is done.
     RemoveConsumer,
-    SetCommitStrategy { commit: CommitStrategy },
+    SetCommitStrategy {
+        commit: CommitStrategy,
+    },
     SetIdempotency {
         mode: IdempotencyMode,
         #[serde(default)]
         dedup_ttl_ms: Option<u64>,
     },
-    SetProducerRate { rate_per_sec: f64 },
-    SetProducerIdempotent { enabled: bool },
-    SetNetworkLoss { request_loss: f64, ack_loss: f64 },
-    SetFailureProbability { probability: f64 },
-    SetCrash { point: CrashPoint, probability: f64 },
-    SetServiceMean { mean_ms: f64 },
+    SetProducerRate {
+        rate_per_sec: f64,
+    },
+    SetProducerIdempotent {
+        enabled: bool,
+    },
+    SetNetworkLoss {
+        request_loss: f64,
+        ack_loss: f64,
+    },
+    SetFailureProbability {
+        probability: f64,
+    },
+    SetCrash {
+        point: CrashPoint,
+        probability: f64,
+    },
+    SetServiceMean {
+        mean_ms: f64,
+    },
 }
 
 impl Command {
@@ -107,7 +125,9 @@ mod tests {
         let j = serde_json::to_string(&c).unwrap();
         assert_eq!(j, r#"{"type":"crash_consumer","consumer":1,"at":"after_effect"}"#);
         assert_eq!(serde_json::from_str::<Command>(&j).unwrap(), c);
-        let c: Command = serde_json::from_str(r#"{"type":"set_commit_strategy","commit":{"mode":"auto","interval_ms":5000}}"#).unwrap();
+        let c: Command =
+            serde_json::from_str(r#"{"type":"set_commit_strategy","commit":{"mode":"auto","interval_ms":5000}}"#)
+                .unwrap();
         assert_eq!(c, Command::SetCommitStrategy { commit: CommitStrategy::Auto { interval_ms: 5000 } });
     }
 

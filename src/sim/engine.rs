@@ -187,7 +187,7 @@ impl Simulation {
         };
         sim.trace.mix(sim.scenario.seed);
         sim.schedule_next_arrival();
-        if let Some(_) = sim.scenario.topic.retention_ms {
+        if sim.scenario.topic.retention_ms.is_some() {
             let every = sim.scenario.topic.retention_check_ms;
             sim.scheduler.schedule(SimTime::from_ms(every), Event::RetentionCheck);
         }

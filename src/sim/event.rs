@@ -143,14 +143,24 @@ impl JournalKind {
     pub fn category(&self) -> Category {
         use JournalKind::*;
         match self {
-            Appended { .. } | RequestLost { .. } | AckLost { .. } | ProducerRetry { .. } | ProducerGaveUp { .. }
+            Appended { .. }
+            | RequestLost { .. }
+            | AckLost { .. }
+            | ProducerRetry { .. }
+            | ProducerGaveUp { .. }
             | DuplicateAppendDropped { .. } => Category::Producer,
             Received { .. } | Committed { .. } | EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => {
                 Category::Consumer
             }
             ProcessingFailed { .. } | DeadLettered { .. } => Category::Errors,
-            Crashed { .. } | Restarted { .. } | Joined { .. } | Left { .. } | SessionExpired { .. }
-            | RebalanceStarted { .. } | RebalanceDone { .. } | Command { .. } => Category::Group,
+            Crashed { .. }
+            | Restarted { .. }
+            | Joined { .. }
+            | Left { .. }
+            | SessionExpired { .. }
+            | RebalanceStarted { .. }
+            | RebalanceDone { .. }
+            | Command { .. } => Category::Group,
             RetentionDeleted { .. } | Lost { .. } => Category::Outcomes,
         }
     }

@@ -260,9 +260,8 @@ impl Simulation {
     /// Crashes consumer `c` if a crash is armed for `point` or the random crash strikes there.
     pub(super) fn crash_at(&mut self, c: u32, point: CrashPoint) -> bool {
         let armed = self.consumers[c as usize].armed == Some(point);
-        let random = !armed
-            && point == self.scenario.consumers.crash.point
-            && self.rng.faults.chance(self.knobs.crash_p);
+        let random =
+            !armed && point == self.scenario.consumers.crash.point && self.rng.faults.chance(self.knobs.crash_p);
         if armed || random {
             self.crash(c, Some(point));
         }

@@ -506,7 +506,10 @@ impl Scenario {
             check_range("idempotency.dedup_ttl_ms", ttl, 1, u64::MAX / 4_000)?;
         }
         if self.faults.len() > MAX_FAULTS {
-            return Err(invalid("faults", format!("at most {MAX_FAULTS} scheduled commands (got {})", self.faults.len())));
+            return Err(invalid(
+                "faults",
+                format!("at most {MAX_FAULTS} scheduled commands (got {})", self.faults.len()),
+            ));
         }
         for (i, f) in self.faults.iter().enumerate() {
             check_range(&format!("faults[{i}].at_ms"), f.at_ms, 0, u64::MAX / 4_000)?;

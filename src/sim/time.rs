@@ -60,9 +60,7 @@ pub fn parse_duration_us(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (try 60s, 500ms, 2m or 1h)"))?;
+    let value: f64 = num.parse().map_err(|_| format!("`{text}` is not a duration (try 60s, 500ms, 2m or 1h)"))?;
     let scale = match unit.trim() {
         "" | "s" => 1e6,
         "ms" => 1e3,
@@ -72,7 +70,7 @@ pub fn parse_duration_us(text: &str) -> Result<u64, String> {
         other => return Err(format!("unknown unit `{other}` in `{text}` (use us, ms, s, m or h)")),
     };
     let us = value * scale;
-    if !us.is_finite() || us < 0.0 || us > 1e15 {
+    if !us.is_finite() || !(0.0..=1e15).contains(&us) {
         return Err(format!("duration `{text}` is out of range (0 to about 30 years)"));
     }
     Ok(us.round() as u64)

@@ -1,0 +1,109 @@
+//! The command line as a user runs it: output is reproducible, errors name what is wrong.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn eda_lab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_eda-lab")).args(args).output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn lists_the_required_scenarios() {
+    let (code, out, _) = eda_lab(&["scenarios"]);
+    assert_eq!(code, 0);
+    for name in ["at-most-once", "at-least-once", "dedup-check-then-act", "dedup-atomic", "hot-key"] {
+        assert!(out.lines().any(|l| l.starts_with(name)), "{name} missing from:\n{out}");
+    }
+}
+
+#[test]
+fn same_input_same_bytes_and_seed_matters() {
+    let a = eda_lab(&["run", "at-least-once", "--seed", "3", "--until", "30s"]);
+    let b = eda_lab(&["run", "at-least-once", "--seed", "3", "--until", "30s"]);
+    let c = eda_lab(&["run", "at-least-once", "--seed", "4", "--until", "30s"]);
+    assert_eq!(a.0, 0, "{}", a.2);
+    assert_eq!(a.1, b.1);
+    assert_ne!(a.1, c.1);
+    assert!(a.1.contains("(balanced)"), "{}", a.1);
+    let (code, json, _) = eda_lab(&["run", "at-most-once", "--json", "--until", "20s"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let o = &v["outcomes"];
+    let sum: u64 = ["in_flight", "exactly_once", "duplicated", "dead_lettered", "lost"]
+        .iter()
+        .map(|k| o[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, v["produced"].as_u64().unwrap());
+    assert_eq!(v["trace_hash"].as_str().unwrap().len(), 16);
+}
+
+#[test]
+fn at_most_once_loses_and_at_least_once_duplicates() {
+    let json = |name: &str| {
+        let (code, out, err) = eda_lab(&["run", name, "--json", "--until", "60s"]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let amo = json("at-most-once");
+    assert_eq!(amo["outcomes"]["duplicated"], 0);
+    assert!(amo["lost_by_reason"]["committed_before_processing"].as_u64().unwrap() > 0);
+    let alo = json("at-least-once");
+    assert_eq!(alo["outcomes"]["lost"], 0);
+    assert!(alo["extra_effects_from_duplicates"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn partition_command_uses_kafkas_partitioner() {
+    let (code, out, _) = eda_lab(&["partition", "--partitions", "7", "21", "foobar"]);
+    assert_eq!(code, 0);
+    // murmur2("21") = -973932308 -> toPositive 1173551340 -> mod 7 = 3
+    // murmur2("foobar") = -790332482 -> toPositive 1357151166 -> mod 7 = 0
+    assert_eq!(out, "21\t3\nfoobar\t0\n");
+}
+
+#[test]
+fn malformed_scenarios_name_the_problem() {
+    let dir = std::env::temp_dir().join(format!("eda-lab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad_range = dir.join("range.json");
+    std::fs::write(&bad_range, r#"{"consumers": {"count": 0}}"#).unwrap();
+    let (code, _, err) = eda_lab(&["run", bad_range.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("consumers.count: must be between 1 and 32 (got 0)"), "{err}");
+    let bad_json = dir.join("syntax.json");
+    std::fs::write(&bad_json, r#"{"producer": {"rate_per_sec": "fast"}}"#).unwrap();
+    let (code, _, err) = eda_lab(&["run", bad_json.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("rate_per_sec") || err.contains("invalid type"), "{err}");
+    let (code, _, err) = eda_lab(&["run", "no-such-scenario"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("neither a built-in scenario"), "{err}");
+    let (code, _, err) = eda_lab(&["run", "at-least-once", "--until", "soon"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--until"), "{err}");
+}
+
+#[test]
+fn run_help_documents_the_fields() {
+    let (code, out, _) = eda_lab(&["run", "--help"]);
+    assert_eq!(code, 0);
+    for field in ["producer.rate_per_sec", "consumers.commit", "idempotency.mode", "topic.retention_ms"] {
+        assert!(out.contains(field), "{field} undocumented");
+    }
+}
+
+#[test]
+fn example_round_trips_through_run() {
+    let (code, json, _) = eda_lab(&["example", "hot-key"]);
+    assert_eq!(code, 0);
+    let path = std::env::temp_dir().join(format!("eda-lab-example-{}.json", std::process::id()));
+    std::fs::write(&path, json).unwrap();
+    let from_file = eda_lab(&["run", path.to_str().unwrap(), "--until", "10s"]);
+    let builtin = eda_lab(&["run", "hot-key", "--until", "10s"]);
+    assert_eq!(from_file.1, builtin.1);
+}

@@ -1,0 +1,69 @@
+//! Reference tests against queueing theory: the engine's timing must be right, not just plausible.
+#![cfg(not(target_arch = "wasm32"))]
+
+use eda_lab::sim::{Scenario, Simulation};
+
+/// The benchmark model without failures is four independent M/M/1 queues (λ = 0.9/4 per
+/// partition, μ = 0.25): mean time in system 1/(μ − λ/4) = 40 s. Over 10^6 messages the
+/// engine's mean must come within 5%.
+#[test]
+fn partitioned_mm1_mean_time_in_system_matches_theory() {
+    let messages = 1_000_000;
+    let mut sim = Simulation::new(&Scenario::bench(messages, false)).unwrap();
+    while sim.step() {}
+    let ledger = sim.ledger();
+    assert_eq!(ledger.counts().exactly_once, messages, "every message acknowledged once");
+    let mean_s = ledger.latency().mean_us().unwrap() / 1e6;
+    let theory_s = 1.0 / (0.25 - 0.9 / 4.0);
+    let error = (mean_s - theory_s).abs() / theory_s;
+    assert!(
+        error < 0.05,
+        "mean time in system {mean_s:.2} s vs M/M/1 theory {theory_s:.2} s ({:.1}% off)",
+        error * 100.0
+    );
+}
+
+/// With failures the same model retries 5% of attempts with 2, 4, 8 s backoff, then dead-letters:
+/// a message is dead-lettered only after four failed attempts, probability 0.05^4.
+#[test]
+fn retry_and_dead_letter_rates_match_the_model() {
+    let messages = 400_000;
+    let mut sim = Simulation::new(&Scenario::bench(messages, true)).unwrap();
+    while sim.step() {}
+    let c = sim.ledger().counts();
+    assert_eq!(c.exactly_once + c.dead_lettered, messages);
+    assert_eq!((c.in_flight, c.lost, c.duplicated), (0, 0, 0));
+    // Expected retries per message: p + p^2 + p^3 with p = 0.05.
+    let expected_retries = messages as f64 * (0.05 + 0.0025 + 0.000125);
+    let retries = sim.stats().retries as f64;
+    assert!((retries - expected_retries).abs() / expected_retries < 0.03, "retries {retries} vs {expected_retries}");
+    let expected_dlq = messages as f64 * 0.05f64.powi(4);
+    assert!(
+        (c.dead_lettered as f64) < expected_dlq * 4.0 + 5.0,
+        "dead-lettered {} vs about {expected_dlq}",
+        c.dead_lettered
+    );
+}
+
+/// In a log, a partition is read by exactly one consumer of the group: adding consumers beyond
+/// the partition count leaves them idle, so one partition stays an M/M/1 queue (ρ = 0.8, mean
+/// time in system 1/(μ − λ) = 20 s) however many consumers there are. (Competing consumers that
+/// share one queue — M/M/c, checked against Erlang C — belong to the queue broker.)
+#[test]
+fn extra_consumers_do_not_speed_up_a_partition() {
+    let mut base = Scenario::bench(200_000, false);
+    base.topic.partitions = 1;
+    base.producer.rate_per_sec = 0.2; // ρ = 0.8 on the single partition: mean 1/(0.25-0.2) = 20 s
+    let mut one = base.clone();
+    one.consumers.count = 1;
+    let mut three = base.clone();
+    three.consumers.count = 3;
+    let mean = |s: &Scenario| {
+        let mut sim = Simulation::new(s).unwrap();
+        while sim.step() {}
+        sim.ledger().latency().mean_us().unwrap() / 1e6
+    };
+    let (m1, m3) = (mean(&one), mean(&three));
+    assert_eq!(m1, m3, "a partition is read by one consumer of the group, however many there are");
+    assert!((m1 - 20.0).abs() / 20.0 < 0.08, "mean {m1:.2} s vs 20 s");
+}
