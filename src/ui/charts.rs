@@ -1,0 +1,99 @@
+//! Live sparklines from the engine's chart history (a bounded ring of samples). The component is
+//! keyed on the time of the newest sample, so it redraws only when a sample is added (every
+//! `sample_interval_ms` of sim time), and each line is downsampled to at most 150 points.
+
+use super::runtime::RtHandle;
+use crate::sim::history::Sample;
+use yew::prelude::*;
+
+const POINTS: usize = 150;
+const CW: f64 = 240.0;
+const CH: f64 = 44.0;
+
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    pub rt: RtHandle,
+    /// Time of the newest history sample (and the run's identity through `rt`).
+    pub sample_key: (u64, usize, u64),
+}
+
+struct Series {
+    title: &'static str,
+    class: &'static str,
+    hint: &'static str,
+    pick: fn(&Sample) -> u64,
+}
+
+const SERIES: [Series; 4] = [
+    Series {
+        title: "Duplicated",
+        class: "o-dup",
+        hint: "Messages whose effect was applied more than once",
+        pick: |s| s.duplicated,
+    },
+    Series { title: "Lost", class: "o-lost", hint: "Messages lost for good", pick: |s| s.lost },
+    Series {
+        title: "DLQ size",
+        class: "o-dlq",
+        hint: "Messages parked in the dead-letter queue",
+        pick: |s| s.dlq_size,
+    },
+    Series {
+        title: "Lag (all partitions)",
+        class: "o-flight",
+        hint: "Log end offset minus committed offset, summed",
+        pick: |s| s.lag_total,
+    },
+];
+
+fn sparkline(samples: &[Sample], series: &Series) -> Html {
+    let n = samples.len();
+    let last = samples.last().map(series.pick).unwrap_or(0);
+    let stride = n.div_ceil(POINTS).max(1);
+    let max = samples.iter().map(series.pick).max().unwrap_or(0).max(1) as f64;
+    let mut d = String::with_capacity(POINTS * 12);
+    let denom = (n.saturating_sub(1)).max(1) as f64;
+    let mut i = 0;
+    let mut first = true;
+    while i < n {
+        // Take the maximum in each stride so short spikes survive downsampling.
+        let end = (i + stride).min(n);
+        let v = samples[i..end].iter().map(series.pick).max().unwrap_or(0) as f64;
+        let x = (end - 1) as f64 / denom * CW;
+        let y = CH - 3.0 - v / max * (CH - 8.0);
+        d.push_str(if first { "M" } else { "L" });
+        d.push_str(&format!("{x:.1} {y:.1}"));
+        first = false;
+        i = end;
+    }
+    let area = if n > 1 { format!("{d}L{CW:.1} {CH:.1}L0 {CH:.1}Z") } else { String::new() };
+    let label = format!("{}: now {last}, peak {} over the last {} samples", series.title, max as u64, n);
+    html! {
+        <figure class={classes!("spark", series.class)} title={series.hint}>
+            <figcaption><span>{series.title}</span><b>{last}</b></figcaption>
+            <svg viewBox={format!("0 0 {CW} {CH}")} preserveAspectRatio="none" role="img" aria-label={label}>
+                <path class="spark-area" d={area} />
+                <path class="spark-line" d={d} />
+            </svg>
+        </figure>
+    }
+}
+
+#[function_component(Charts)]
+pub fn charts(props: &ChartsProps) -> Html {
+    let rt = props.rt.0.borrow();
+    let history = rt.sim.history();
+    let samples: Vec<Sample> = history.iter().copied().collect();
+    let span_s = match (samples.first(), samples.last()) {
+        (Some(a), Some(b)) => (b.time_us - a.time_us) as f64 / 1e6,
+        _ => 0.0,
+    };
+    html! {
+        <section class="panel charts" aria-labelledby="charts-h">
+            <h2 id="charts-h">{"Over time"}<small>{format!(" last {:.0} s of sim time", span_s)}</small></h2>
+            <div class="spark-grid">
+                { for SERIES.iter().map(|s| sparkline(&samples, s)) }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,450 @@
+//! The configuration panel. Every runtime change is emitted as an engine [`Command`] (recorded and
+//! replayable); the only structural setting without a command, the number of partitions, edits the
+//! scenario and restarts the run ("applies on reset").
+
+use super::topology::status_label;
+use crate::sim::command::Command;
+use crate::sim::consumer::ConsumerStatus;
+use crate::sim::scenario::{CommitStrategy, CrashPoint, IdempotencyMode, Scenario};
+use crate::sim::Simulation;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// What the panel shows: a small snapshot of the live settings, so the panel redraws only when a
+/// setting (or a consumer's alive/crashed state) changes, not on every frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub commit: CommitStrategy,
+    pub idempotency: IdempotencyMode,
+    pub dedup_ttl_ms: Option<u64>,
+    pub rate: f64,
+    pub failure: f64,
+    pub crash_point: CrashPoint,
+    pub crash_probability: f64,
+    pub service_mean_ms: f64,
+    pub partitions: u32,
+    pub consumers: Vec<(u32, ConsumerStatus)>,
+}
+
+/// Statuses that matter to the panel's buttons (busy states fold into "idle").
+fn coarse(s: ConsumerStatus) -> ConsumerStatus {
+    match s {
+        ConsumerStatus::Crashed | ConsumerStatus::Stopped => s,
+        _ => ConsumerStatus::Idle,
+    }
+}
+
+impl Settings {
+    pub fn of(sim: &Simulation, base: &Scenario) -> Settings {
+        let s = sim.scenario();
+        Settings {
+            commit: s.consumers.commit,
+            idempotency: s.idempotency.mode,
+            dedup_ttl_ms: s.idempotency.dedup_ttl_ms,
+            rate: s.producer.rate_per_sec,
+            failure: s.processing.failure_probability,
+            crash_point: s.consumers.crash.point,
+            crash_probability: s.consumers.crash.probability,
+            service_mean_ms: s.processing.service.mean_ms,
+            partitions: base.topic.partitions,
+            consumers: sim.consumers().iter().map(|c| (c.id, coarse(c.status))).collect(),
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub settings: Settings,
+    pub on_command: Callback<Command>,
+    /// Restart the run with this many partitions.
+    pub on_partitions: Callback<u32>,
+}
+
+fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+fn input_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+pub fn crash_point_value(p: CrashPoint) -> &'static str {
+    match p {
+        CrashPoint::AfterReceive => "after_receive",
+        CrashPoint::AfterCommit => "after_commit",
+        CrashPoint::AfterEffect => "after_effect",
+        CrashPoint::AfterDedupMark => "after_dedup_mark",
+    }
+}
+
+fn crash_point_from(v: &str) -> Option<CrashPoint> {
+    CrashPoint::ALL.into_iter().find(|p| crash_point_value(*p) == v)
+}
+
+fn commit_value(c: CommitStrategy) -> &'static str {
+    match c {
+        CommitStrategy::BeforeProcessing => "before_processing",
+        CommitStrategy::AfterProcessing => "after_processing",
+        CommitStrategy::Auto { .. } => "auto",
+    }
+}
+
+fn idem_value(m: IdempotencyMode) -> &'static str {
+    match m {
+        IdempotencyMode::None => "none",
+        IdempotencyMode::DedupCheckThenAct => "dedup_check_then_act",
+        IdempotencyMode::DedupAtomic => "dedup_atomic",
+        IdempotencyMode::Natural => "natural",
+    }
+}
+
+fn idem_from(v: &str) -> Option<IdempotencyMode> {
+    [IdempotencyMode::None, IdempotencyMode::DedupCheckThenAct, IdempotencyMode::DedupAtomic, IdempotencyMode::Natural]
+        .into_iter()
+        .find(|m| idem_value(*m) == v)
+}
+
+fn opt(value: &'static str, label: &'static str, selected: &str) -> Html {
+    html! { <option value={value} selected={value == selected}>{label}</option> }
+}
+
+/// A labelled field with its one-line explanation.
+fn field(id: &'static str, label: &'static str, help: &'static str, control: Html) -> Html {
+    html! {
+        <div class="field">
+            <label for={id}>{label}</label>
+            { control }
+            <p class="help">{help}</p>
+        </div>
+    }
+}
+
+/// Parses a number typed into a field, within bounds.
+fn parse_in(text: &str, lo: f64, hi: f64) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= lo && *v <= hi)
+}
+
+#[function_component(Controls)]
+pub fn controls(props: &ControlsProps) -> Html {
+    let s = &props.settings;
+    let cmd = props.on_command.clone();
+    let crash_target = use_state(|| 0u32);
+    let crash_at = use_state(|| "after_effect".to_string());
+    let partitions_draft = use_state(|| None::<String>);
+
+    // ----- delivery semantics -----
+    let on_commit = {
+        let cmd = cmd.clone();
+        let current = s.commit;
+        Callback::from(move |e: Event| {
+            let commit = match select_value(&e).as_str() {
+                "before_processing" => CommitStrategy::BeforeProcessing,
+                "after_processing" => CommitStrategy::AfterProcessing,
+                _ => match current {
+                    CommitStrategy::Auto { interval_ms } => CommitStrategy::Auto { interval_ms },
+                    _ => CommitStrategy::Auto { interval_ms: 1_000 },
+                },
+            };
+            cmd.emit(Command::SetCommitStrategy { commit });
+        })
+    };
+    let on_interval = {
+        let cmd = cmd.clone();
+        Callback::from(move |e: Event| {
+            if let Some(ms) = parse_in(&input_value(&e), 1.0, 3_600_000.0) {
+                cmd.emit(Command::SetCommitStrategy { commit: CommitStrategy::Auto { interval_ms: ms as u64 } });
+            }
+        })
+    };
+    let auto_interval = match s.commit {
+        CommitStrategy::Auto { interval_ms } => Some(interval_ms),
+        _ => None,
+    };
+
+    // ----- idempotency -----
+    let on_idem = {
+        let cmd = cmd.clone();
+        let ttl = s.dedup_ttl_ms;
+        Callback::from(move |e: Event| {
+            if let Some(mode) = idem_from(&select_value(&e)) {
+                cmd.emit(Command::SetIdempotency { mode, dedup_ttl_ms: ttl });
+            }
+        })
+    };
+    let on_ttl = {
+        let cmd = cmd.clone();
+        let mode = s.idempotency;
+        Callback::from(move |e: Event| {
+            let text = input_value(&e);
+            let ttl = if text.trim().is_empty() { None } else { parse_in(&text, 1.0, 86_400_000.0).map(|v| v as u64) };
+            if ttl.is_some() || text.trim().is_empty() {
+                cmd.emit(Command::SetIdempotency { mode, dedup_ttl_ms: ttl });
+            }
+        })
+    };
+    let uses_store = matches!(s.idempotency, IdempotencyMode::DedupCheckThenAct | IdempotencyMode::DedupAtomic);
+
+    // ----- load and faults -----
+    let on_rate = {
+        let cmd = cmd.clone();
+        Callback::from(move |e: Event| {
+            if let Some(rate) = parse_in(&input_value(&e), 0.0, 100_000.0) {
+                cmd.emit(Command::SetProducerRate { rate_per_sec: rate });
+            }
+        })
+    };
+    let on_service = {
+        let cmd = cmd.clone();
+        Callback::from(move |e: Event| {
+            if let Some(ms) = parse_in(&input_value(&e), 0.0, 60_000.0) {
+                cmd.emit(Command::SetServiceMean { mean_ms: ms });
+            }
+        })
+    };
+    let on_failure = {
+        let cmd = cmd.clone();
+        Callback::from(move |e: Event| {
+            if let Some(pct) = parse_in(&input_value(&e), 0.0, 100.0) {
+                cmd.emit(Command::SetFailureProbability { probability: pct / 100.0 });
+            }
+        })
+    };
+    let on_crash_point = {
+        let cmd = cmd.clone();
+        let p = s.crash_probability;
+        Callback::from(move |e: Event| {
+            if let Some(point) = crash_point_from(&select_value(&e)) {
+                cmd.emit(Command::SetCrash { point, probability: p });
+            }
+        })
+    };
+    let on_crash_p = {
+        let cmd = cmd.clone();
+        let point = s.crash_point;
+        Callback::from(move |e: Event| {
+            if let Some(pct) = parse_in(&input_value(&e), 0.0, 100.0) {
+                cmd.emit(Command::SetCrash { point, probability: pct / 100.0 });
+            }
+        })
+    };
+
+    // ----- consumers -----
+    let live = s.consumers.iter().filter(|(_, st)| *st != ConsumerStatus::Stopped).count();
+    let add = {
+        let cmd = cmd.clone();
+        Callback::from(move |_: MouseEvent| cmd.emit(Command::AddConsumer))
+    };
+    let remove = {
+        let cmd = cmd.clone();
+        Callback::from(move |_: MouseEvent| cmd.emit(Command::RemoveConsumer))
+    };
+    let consumer_rows: Html = s
+        .consumers
+        .iter()
+        .map(|&(id, st)| {
+            let crashed = st == ConsumerStatus::Crashed;
+            let stopped = st == ConsumerStatus::Stopped;
+            let cmd = cmd.clone();
+            let onclick = Callback::from(move |_: MouseEvent| {
+                if crashed {
+                    cmd.emit(Command::RestartConsumer { consumer: id });
+                } else {
+                    cmd.emit(Command::CrashConsumer { consumer: id, at: None });
+                }
+            });
+            let (text, title) = if stopped {
+                ("Left", "This consumer left the group")
+            } else if crashed {
+                ("Restart", "Restart this consumer now; it rejoins the group and a rebalance follows")
+            } else {
+                ("Crash", "Crash this consumer now, wherever it is in its pipeline")
+            };
+            let label = format!("{text} consumer {id}");
+            html! {
+                <li class={classes!("consumer-row", crashed.then_some("is-crashed"), stopped.then_some("is-stopped"))}>
+                    <span class="cname">{format!("C{id}")}</span>
+                    <span class="cstate">{ if crashed || stopped { status_label(st) } else { "running" } }</span>
+                    <button type="button" class={classes!("btn", "btn-small", if crashed { "btn-good" } else { "btn-danger" })}
+                        id={format!("btn-consumer-{id}")} disabled={stopped} title={title} aria-label={label} {onclick}>
+                        {text}
+                    </button>
+                </li>
+            }
+        })
+        .collect();
+
+    // ----- crash consumer N at step S -----
+    let on_target = {
+        let crash_target = crash_target.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(v) = select_value(&e).parse::<u32>() {
+                crash_target.set(v);
+            }
+        })
+    };
+    let on_at = {
+        let crash_at = crash_at.clone();
+        Callback::from(move |e: Event| crash_at.set(select_value(&e)))
+    };
+    let target = (*crash_target).min(s.consumers.len().saturating_sub(1) as u32);
+    let on_crash = {
+        let cmd = cmd.clone();
+        let at = (*crash_at).clone();
+        Callback::from(move |_: MouseEvent| {
+            let point = if at == "now" { None } else { crash_point_from(&at) };
+            cmd.emit(Command::CrashConsumer { consumer: target, at: point });
+        })
+    };
+    let target_options: Html = s
+        .consumers
+        .iter()
+        .map(|&(id, _)| html! { <option value={id.to_string()} selected={id == target}>{format!("consumer {id}")}</option> })
+        .collect();
+
+    // ----- partitions (applies on reset) -----
+    let on_part_input = {
+        let d = partitions_draft.clone();
+        Callback::from(move |e: InputEvent| d.set(Some(e.target_unchecked_into::<HtmlInputElement>().value())))
+    };
+    let part_text = (*partitions_draft).clone().unwrap_or_else(|| s.partitions.to_string());
+    let part_valid = part_text.trim().parse::<u32>().ok().filter(|v| (1..=64).contains(v));
+    let on_apply_parts = {
+        let cb = props.on_partitions.clone();
+        let d = partitions_draft.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(n) = part_valid {
+                cb.emit(n);
+                d.set(None);
+            }
+        })
+    };
+
+    let sel = commit_value(s.commit);
+    let idem = idem_value(s.idempotency);
+    let cp = crash_point_value(s.crash_point);
+    let at_sel = crash_at.as_str();
+
+    html! {
+        <section class="panel controls" aria-labelledby="controls-h">
+            <h2 id="controls-h">{"Settings"}</h2>
+            <p class="panel-note">{"Changes apply live as recorded commands, so the run stays reproducible."}</p>
+
+            <fieldset>
+                <legend>{"Delivery semantics"}</legend>
+                { field("commit-strategy", "Offset commit", "When the consumer records its progress: before processing can lose, after can duplicate.",
+                    html! {
+                        <select id="commit-strategy" aria-label="Offset commit strategy" title="When the consumer commits its offset relative to processing" onchange={on_commit}>
+                            { opt("before_processing", "Before processing (at-most-once)", sel) }
+                            { opt("after_processing", "After processing (at-least-once)", sel) }
+                            { opt("auto", "Auto-commit on a timer", sel) }
+                        </select>
+                    }) }
+                if let Some(ms) = auto_interval {
+                    { field("autocommit-interval", "Auto-commit interval (ms)", "A background timer commits whatever was handed to the app, processed or not.",
+                        html! { <input id="autocommit-interval" type="number" min="1" step="100" value={ms.to_string()}
+                            aria-label="Auto-commit interval in milliseconds" title="How often the background timer commits" onchange={on_interval} /> }) }
+                }
+            </fieldset>
+
+            <fieldset>
+                <legend>{"Idempotency"}</legend>
+                { field("idempotency", "Duplicate protection", "How the consumer avoids applying a redelivered message twice.",
+                    html! {
+                        <select id="idempotency" aria-label="Idempotency mode" title="How redeliveries are made harmless" onchange={on_idem}>
+                            { opt("none", "None", idem) }
+                            { opt("dedup_check_then_act", "Dedup store: check, then act", idem) }
+                            { opt("dedup_atomic", "Dedup store: atomic with effect", idem) }
+                            { opt("natural", "Naturally idempotent (SET)", idem) }
+                        </select>
+                    }) }
+                if uses_store {
+                    { field("dedup-ttl", "Dedup TTL (ms, blank = forever)", "Ids older than this are forgotten; a late duplicate then slips through.",
+                        html! { <input id="dedup-ttl" type="number" min="1" step="500" placeholder="forever"
+                            value={s.dedup_ttl_ms.map(|v| v.to_string()).unwrap_or_default()}
+                            aria-label="Dedup store time to live in milliseconds, blank for forever" title="How long processed ids are remembered" onchange={on_ttl} /> }) }
+                }
+            </fieldset>
+
+            <fieldset>
+                <legend>{"Load and processing"}</legend>
+                <div class="field-row">
+                    { field("rate", "Producer rate (msg/s)", "Mean messages per second.",
+                        html! { <input id="rate" type="number" min="0" max="100000" step="1" value={s.rate.to_string()}
+                            aria-label="Producer rate in messages per second" title="Mean messages per second (Poisson arrivals)" onchange={on_rate} /> }) }
+                    { field("service-ms", "Processing time (ms)", "Mean time per message.",
+                        html! { <input id="service-ms" type="number" min="0" max="60000" step="50" value={s.service_mean_ms.to_string()}
+                            aria-label="Mean processing time in milliseconds" title="Mean processing time per attempt" onchange={on_service} /> }) }
+                </div>
+                { field("failure", "Processing failure rate (%)", "Transient errors; retried, then dead-lettered.",
+                    html! { <input id="failure" type="number" min="0" max="100" step="1" value={fmt_pct(s.failure)}
+                        aria-label="Processing failure probability in percent" title="Probability that one processing attempt fails" onchange={on_failure} /> }) }
+            </fieldset>
+
+            <fieldset>
+                <legend>{"Crashes"}</legend>
+                <div class="field-row">
+                    { field("crash-point", "Random crash step", "Where random crashes strike.",
+                        html! {
+                            <select id="crash-point" aria-label="Step at which random crashes strike" title="Pipeline step where random crashes happen" onchange={on_crash_point}>
+                                { opt("after_receive", "After receive", cp) }
+                                { opt("after_commit", "After commit", cp) }
+                                { opt("after_effect", "After effect", cp) }
+                                { opt("after_dedup_mark", "After dedup mark", cp) }
+                            </select>
+                        }) }
+                    { field("crash-p", "Crash chance (%)", "Per message at that step.",
+                        html! { <input id="crash-p" type="number" min="0" max="100" step="0.5" value={fmt_pct(s.crash_probability)}
+                            aria-label="Random crash probability per message in percent" title="Chance that a consumer crashes when a message passes the step" onchange={on_crash_p} /> }) }
+                </div>
+                <div class="field">
+                    <span class="label">{"Crash a consumer at a step"}</span>
+                    <div class="crash-row">
+                        <select id="crash-consumer" aria-label="Consumer to crash" title="Which consumer" onchange={on_target}>{ target_options }</select>
+                        <select id="crash-at" aria-label="When to crash" title="Now, or armed: the next time one of its messages passes this step" onchange={on_at}>
+                            { opt("now", "now", at_sel) }
+                            { opt("after_receive", "after receive", at_sel) }
+                            { opt("after_commit", "after commit", at_sel) }
+                            { opt("after_effect", "after effect", at_sel) }
+                            { opt("after_dedup_mark", "after dedup mark", at_sel) }
+                        </select>
+                        <button id="btn-crash" type="button" class="btn btn-danger" aria-label="Crash the chosen consumer at the chosen step"
+                            title="Crash now, or arm the consumer to crash the next time a message passes the step" onclick={on_crash}>{"Crash"}</button>
+                    </div>
+                    <p class="help">{"Where the crash lands relative to commit and effect decides duplicate vs loss."}</p>
+                </div>
+            </fieldset>
+
+            <fieldset>
+                <legend>{"Group and topic"}</legend>
+                <div class="field">
+                    <span class="label">{format!("Consumers: {live} in the group")}</span>
+                    <div class="stepper">
+                        <button type="button" class="btn btn-small" id="btn-remove-consumer" aria-label="Remove a consumer" title="The newest consumer leaves the group (a rebalance follows)" onclick={remove} disabled={live <= 1}>{"− Remove"}</button>
+                        <button type="button" class="btn btn-small" id="btn-add-consumer" aria-label="Add a consumer" title="A new consumer joins the group (a rebalance follows)" onclick={add} disabled={s.consumers.len() >= 32}>{"+ Add"}</button>
+                    </div>
+                    <ul class="consumer-list" aria-label="Consumers">{ consumer_rows }</ul>
+                    <p class="help">{"Crash or restart one; you can also click it in the diagram."}</p>
+                </div>
+                <div class="field">
+                    <label for="partitions">{"Partitions (applies on reset)"}</label>
+                    <div class="crash-row">
+                        <input id="partitions" type="number" min="1" max="64" value={part_text} oninput={on_part_input}
+                            aria-label="Number of partitions, applies on reset" title="Partitions of the topic; changing it restarts the run" aria-invalid={part_valid.is_none().to_string()} />
+                        <button type="button" class="btn" id="btn-apply-partitions" disabled={part_valid.is_none()} onclick={on_apply_parts}
+                            aria-label="Apply the partition count and restart the run" title="Restart the run with this many partitions">{"Apply & reset"}</button>
+                    </div>
+                    <p class="help">{"Kafka cannot repartition a live topic; the run restarts."}</p>
+                </div>
+            </fieldset>
+        </section>
+    }
+}
+
+fn fmt_pct(p: f64) -> String {
+    let v = p * 100.0;
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round())
+    } else {
+        format!("{:.1}", v)
+    }
+}

@@ -1,0 +1,86 @@
+//! The event log: the newest journal entries in plain words, newest first, filterable by category
+//! and "notable only". Lines are formatted once by [`super::journal_text::LogBuffer`]; this
+//! component only picks a buffer and draws at most [`LOG_LINES`] keyed rows.
+
+use super::journal_text::{category_index, category_label, LogLine, CATEGORIES, LOG_LINES};
+use super::runtime::RtHandle;
+use super::state::LogFilter;
+use crate::sim::event::Category;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub rt: RtHandle,
+    pub version: u64,
+    pub filter: LogFilter,
+    pub on_category: Callback<Option<Category>>,
+    pub on_notable: Callback<bool>,
+}
+
+fn row(line: &LogLine) -> Html {
+    html! {
+        <li key={line.seq.to_string()} class={classes!("log-line", line.tone.class(), line.notable.then_some("notable"))}>
+            <span class="log-time">{line.time.to_string()}</span>
+            <span class={classes!("log-cat", format!("cat-{}", category_index(line.category)))}>{category_label(line.category)}</span>
+            <span class="log-text">{line.text.clone()}</span>
+        </li>
+    }
+}
+
+#[function_component(EventLog)]
+pub fn event_log(props: &EventLogProps) -> Html {
+    let rt = props.rt.0.borrow();
+    let log = &rt.log;
+    let f = props.filter;
+    let lines: Vec<&LogLine> = match (f.notable_only, f.category) {
+        (false, None) => log.all.iter().rev().collect(),
+        (false, Some(c)) => log.by_category[category_index(c)].iter().rev().collect(),
+        (true, None) => log.notable.iter().rev().collect(),
+        (true, Some(c)) => log.notable.iter().rev().filter(|l| l.category == c).collect(),
+    };
+    let shown = lines.len().min(LOG_LINES);
+
+    let on_cat = {
+        let cb = props.on_category.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let c = CATEGORIES.iter().find(|(_, label)| label.eq_ignore_ascii_case(&v)).map(|(c, _)| *c);
+            cb.emit(c);
+        })
+    };
+    let on_notable = {
+        let cb = props.on_notable.clone();
+        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlInputElement>().checked()))
+    };
+    let cat_value = f.category.map(category_label).unwrap_or("all");
+
+    html! {
+        <section class="panel log" aria-labelledby="log-h">
+            <div class="log-head">
+                <h2 id="log-h">{"Event log"}</h2>
+                <div class="log-filters">
+                    <label for="log-category" class="sr-only">{"Category"}</label>
+                    <select id="log-category" aria-label="Show events of category" title="Filter the log by category" onchange={on_cat}>
+                        <option value="all" selected={cat_value == "all"}>{"All categories"}</option>
+                        { for CATEGORIES.iter().map(|(_, label)| html! {
+                            <option value={*label} selected={cat_value == *label}>{*label}</option>
+                        }) }
+                    </select>
+                    <label class="check" title="Only duplicates, losses, crashes, dead letters and producer duplicates">
+                        <input id="log-notable" type="checkbox" checked={f.notable_only} onchange={on_notable} aria-label="Notable events only" />
+                        {"Notable only"}
+                    </label>
+                    <span class="log-count" aria-live="off">{format!("{shown} shown (newest {LOG_LINES} kept)")}</span>
+                </div>
+            </div>
+            if lines.is_empty() {
+                <p class="log-empty">{ if f.notable_only { "Nothing notable yet: no duplicates, losses, crashes or dead letters so far." } else { "No events yet. Press Play (or Space) to start the run." } }</p>
+            } else {
+                <ol class="log-lines" aria-label="Recent events, newest first">
+                    { for lines.iter().take(LOG_LINES).map(|l| row(l)) }
+                </ol>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,111 @@
+//! The live panel: exact outcome counters, the ledger equation with the live numbers, loss
+//! reasons, and lag per partition. Redrawn every frame; everything in it is O(partitions).
+
+use super::runtime::RtHandle;
+use super::shapes::glyph_icon;
+use crate::sim::Outcome;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LiveProps {
+    pub rt: RtHandle,
+    pub version: u64,
+}
+
+fn counter(
+    testid: &'static str,
+    label: &'static str,
+    value: u64,
+    outcome: Option<Outcome>,
+    hint: &'static str,
+) -> Html {
+    let class = classes!("counter", outcome.map(super::shapes::outcome_class), (value > 0).then_some("nonzero"));
+    html! {
+        <div class={class} title={hint}>
+            <dt>{ outcome.map(glyph_icon).unwrap_or_default() }{label}</dt>
+            <dd data-testid={testid} aria-label={format!("{label}: {value}")}>{value}</dd>
+        </div>
+    }
+}
+
+#[function_component(LivePanel)]
+pub fn live_panel(props: &LiveProps) -> Html {
+    let rt = props.rt.0.borrow();
+    let sim = &rt.sim;
+    let ledger = sim.ledger();
+    let c = ledger.counts();
+    let produced = ledger.produced();
+    let balanced = c.total() == produced;
+
+    let reasons: Html = ledger
+        .lost_by_reason()
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| html! { <li><span class="num">{n}</span>{" "}{r.to_string()}</li> })
+        .collect();
+    let any_lost = c.lost > 0;
+
+    let parts = sim.partitions();
+    let max_lag = (0..parts.len()).map(|p| sim.lag(p)).max().unwrap_or(0).max(1);
+    let lag_rows: Html = (0..parts.len().min(16))
+        .map(|p| {
+            let lag = sim.lag(p);
+            let pct = (lag as f64 / max_lag as f64 * 100.0).clamp(0.0, 100.0);
+            html! {
+                <li class="lag-row" aria-label={format!("Partition {p} lag {lag}")}>
+                    <span class="lag-name">{format!("P{p}")}</span>
+                    <span class="lag-bar"><span class="lag-fill" style={format!("width:{pct:.1}%")}></span></span>
+                    <span class="lag-num">{lag}</span>
+                </li>
+            }
+        })
+        .collect();
+    let more = parts.len().saturating_sub(16);
+    let extra = ledger.extra_effects();
+
+    html! {
+        <section class="panel live" aria-labelledby="live-h">
+            <h2 id="live-h">{"What happened to each message"}</h2>
+            <dl class="counters">
+                { counter("count-produced", "Produced", produced, None, "Messages the producer created") }
+                { counter("count-in-flight", "In flight", c.in_flight, Some(Outcome::InFlight), "Not settled yet: on the wire, in a partition, being processed or waiting to retry") }
+                { counter("count-exactly-once", "Exactly once", c.exactly_once, Some(Outcome::ExactlyOnce), "The effect was applied exactly once") }
+                { counter("count-duplicated", "Duplicated", c.duplicated, Some(Outcome::Duplicated), "The effect was applied two or more times") }
+                { counter("count-dead-lettered", "Dead-lettered", c.dead_lettered, Some(Outcome::DeadLettered), "Parked in the dead-letter queue, effect not applied") }
+                { counter("count-lost", "Lost", c.lost, Some(Outcome::Lost), "Effect never applied and nothing will deliver it") }
+            </dl>
+            <p class={classes!("equation", (!balanced).then_some("unbalanced"))} data-testid="ledger-equation" data-balanced={balanced.to_string()}
+               aria-label={format!("Ledger: produced {produced} equals in flight {} plus exactly once {} plus duplicated {} plus dead-lettered {} plus lost {}{}",
+                    c.in_flight, c.exactly_once, c.duplicated, c.dead_lettered, c.lost, if balanced { ", balanced" } else { ", NOT balanced" })}>
+                <span class="eq-term"><b>{produced}</b><small>{"produced"}</small></span>
+                <span class="eq-op">{"="}</span>
+                <span class="eq-term o-flight"><b>{c.in_flight}</b><small>{"in flight"}</small></span>
+                <span class="eq-op">{"+"}</span>
+                <span class="eq-term o-once"><b>{c.exactly_once}</b><small>{"exactly once"}</small></span>
+                <span class="eq-op">{"+"}</span>
+                <span class="eq-term o-dup"><b>{c.duplicated}</b><small>{"duplicated"}</small></span>
+                <span class="eq-op">{"+"}</span>
+                <span class="eq-term o-dlq"><b>{c.dead_lettered}</b><small>{"dead-lettered"}</small></span>
+                <span class="eq-op">{"+"}</span>
+                <span class="eq-term o-lost"><b>{c.lost}</b><small>{"lost"}</small></span>
+                <span class={classes!("eq-check", if balanced { "ok" } else { "bad" })} aria-hidden="true">{ if balanced { "✓" } else { "✗" } }</span>
+            </p>
+            if extra > 0 {
+                <p class="callout dup-callout">
+                    { glyph_icon(Outcome::Duplicated) }
+                    { format!("{extra} extra charge{} downstream: the customer paid twice.", if extra == 1 { "" } else { "s" }) }
+                </p>
+            }
+            if any_lost {
+                <div class="reasons">
+                    <h3>{"Why messages were lost"}</h3>
+                    <ul>{ reasons }</ul>
+                </div>
+            }
+            <h3>{"Lag per partition"}</h3>
+            <ul class="lag-list">{ lag_rows }</ul>
+            if more > 0 {
+                <p class="help">{format!("… and {more} more partitions (total lag {})", sim.lag_total())}</p>
+            }
+        </section>
+    }
+}

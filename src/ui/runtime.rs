@@ -1,0 +1,226 @@
+//! The page's driver of the engine: one [`Simulation`], the scenario it was started from, the
+//! formatted event log and the frame-time statistics. The animation loop, the buttons and the test
+//! hooks all reach the run through this struct; every change to a running simulation goes through
+//! [`Runtime::command`], i.e. `Simulation::handle`, so it is recorded and replayable.
+
+use super::journal_text::LogBuffer;
+use super::state::Speed;
+use crate::sim::command::Command;
+use crate::sim::consumer::ConsumerStatus;
+use crate::sim::scenario::Scenario;
+use crate::sim::time::SimTime;
+use crate::sim::{RunStatus, Simulation};
+use std::collections::VecDeque;
+
+/// Most engine events one animation frame may process: fast-forward never freezes the page.
+pub const EVENT_BUDGET_PER_FRAME: u64 = 20_000;
+/// A frame never advances the run by more than this much wall time (a background tab, a pause in
+/// the debugger): the run resumes instead of jumping.
+const MAX_FRAME_DT_MS: f64 = 100.0;
+/// How far fast-forward aims per frame; the event budget is what really limits it.
+const FAST_FORWARD_HORIZON_US: u64 = 3_600_000_000;
+
+pub struct Runtime {
+    pub sim: Simulation,
+    /// The scenario the current run started from (seed and structural settings included).
+    pub base: Scenario,
+    pub log: LogBuffer,
+    pub perf: FrameStats,
+    /// Bumped on every change to the run; components redraw when it moves.
+    pub version: u64,
+    /// Wall time of the previous animation frame.
+    pub last_frame_ms: Option<f64>,
+    /// When the current frame's work began, until the render after it finishes.
+    pub frame_started_ms: Option<f64>,
+    /// The last frame ran out of event budget before reaching its target time.
+    pub budget_hit: bool,
+}
+
+impl Runtime {
+    pub fn new(base: Scenario) -> Runtime {
+        let (sim, base) = match Simulation::new(&base) {
+            Ok(sim) => (sim, base),
+            Err(_) => {
+                let fallback = Scenario::default();
+                (Simulation::new(&fallback).expect("the default scenario is valid"), fallback)
+            }
+        };
+        let mut rt = Runtime {
+            sim,
+            base,
+            log: LogBuffer::default(),
+            perf: FrameStats::default(),
+            version: 0,
+            last_frame_ms: None,
+            frame_started_ms: None,
+            budget_hit: false,
+        };
+        rt.touch();
+        rt
+    }
+
+    /// Starts a new run of `base` at time zero. On an invalid scenario nothing changes.
+    pub fn reset(&mut self, base: Scenario) -> Result<(), String> {
+        let sim = Simulation::new(&base).map_err(|e| e.to_string())?;
+        self.sim = sim;
+        self.base = base;
+        self.log = LogBuffer::default();
+        self.budget_hit = false;
+        self.touch();
+        Ok(())
+    }
+
+    /// The base scenario with the live settings folded in: what "reset" restarts, so settings the
+    /// user changed during the run survive it.
+    pub fn scenario_with_live_settings(&self) -> Scenario {
+        let live = self.sim.scenario();
+        let mut s = self.base.clone();
+        s.producer.rate_per_sec = live.producer.rate_per_sec;
+        s.producer.idempotent = live.producer.idempotent;
+        s.network = live.network;
+        s.consumers.commit = live.consumers.commit;
+        s.consumers.crash = live.consumers.crash;
+        s.processing = live.processing;
+        s.idempotency = live.idempotency;
+        let members = self.sim.consumers().iter().filter(|c| c.status != ConsumerStatus::Stopped).count() as u32;
+        s.consumers.count = members.max(1);
+        s
+    }
+
+    /// Applies a command through the engine (recorded, stamped, hashed).
+    pub fn command(&mut self, command: Command) -> Result<(), String> {
+        let result = self.sim.handle(command).map_err(|e| e.to_string());
+        self.touch();
+        result
+    }
+
+    /// Advances the run by `wall_dt_ms` of wall time at `speed`, within the frame's event budget.
+    pub fn advance(&mut self, wall_dt_ms: f64, speed: Speed) {
+        let dt_ms = wall_dt_ms.clamp(0.0, MAX_FRAME_DT_MS);
+        let delta_us = match speed {
+            Speed::Times(x) => (dt_ms * 1_000.0 * x).round() as u64,
+            Speed::Max => FAST_FORWARD_HORIZON_US,
+        };
+        let target = self.sim.now().plus_us(delta_us);
+        let status = self.sim.run_until(target, EVENT_BUDGET_PER_FRAME);
+        self.budget_hit = status == RunStatus::BudgetExhausted && speed != Speed::Max;
+        self.touch();
+    }
+
+    /// Processes events until something worth a log line happens (at most 10,000 events), so one
+    /// press of "step" always shows a change.
+    pub fn step(&mut self) {
+        let before = self.sim.journal().last().copied();
+        for _ in 0..10_000 {
+            if !self.sim.step() {
+                break;
+            }
+            if self.sim.journal().last().copied() != before {
+                break;
+            }
+        }
+        self.touch();
+    }
+
+    /// Records that the run changed.
+    pub fn touch(&mut self) {
+        self.version = self.version.wrapping_add(1);
+        self.log.absorb(&self.sim);
+    }
+}
+
+/// Per-frame work times (engine step + state update + render) of the last 600 frames.
+#[derive(Default)]
+pub struct FrameStats {
+    samples: VecDeque<f64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameSummary {
+    pub count: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+impl FrameStats {
+    const KEEP: usize = 600;
+
+    pub fn record(&mut self, ms: f64) {
+        if self.samples.len() == Self::KEEP {
+            self.samples.pop_front();
+        }
+        self.samples.push_back(ms);
+    }
+
+    pub fn summary(&self) -> FrameSummary {
+        if self.samples.is_empty() {
+            return FrameSummary::default();
+        }
+        let mut v: Vec<f64> = self.samples.iter().copied().collect();
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((q * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)];
+        FrameSummary { count: v.len(), p50_ms: at(0.5), p95_ms: at(0.95), max_ms: v[v.len() - 1] }
+    }
+}
+
+/// The result of a headless fast-forward run.
+pub struct FastForward {
+    pub messages: u64,
+    pub settled: bool,
+    pub wall_ms: f64,
+    pub events: u64,
+    pub sim_time: SimTime,
+    pub trace_hash: String,
+}
+
+/// Runs a fresh copy of `base` limited to `n` messages until all are produced and settled, or
+/// `wall_limit_ms` of wall time (read through `clock_ms`) has passed.
+pub fn fast_forward(
+    base: &Scenario,
+    n: u64,
+    wall_limit_ms: f64,
+    clock_ms: impl Fn() -> f64,
+) -> Result<FastForward, String> {
+    let mut s = base.clone();
+    s.producer.max_messages = Some(n);
+    let mut sim = Simulation::new(&s).map_err(|e| e.to_string())?;
+    let start = clock_ms();
+    let settled = |sim: &Simulation| sim.ledger().produced() >= n && sim.ledger().counts().in_flight == 0;
+    let mut done = settled(&sim);
+    // One event at a time, so the run stops exactly when the last message settles; the clock is
+    // read every few thousand events.
+    'run: while !done {
+        for _ in 0..4_096 {
+            if !sim.step() {
+                break 'run;
+            }
+            if settled(&sim) {
+                done = true;
+                break 'run;
+            }
+        }
+        if clock_ms() - start >= wall_limit_ms {
+            break;
+        }
+    }
+    Ok(FastForward {
+        messages: sim.ledger().produced(),
+        settled: done,
+        wall_ms: clock_ms() - start,
+        events: sim.events_processed(),
+        sim_time: sim.now(),
+        trace_hash: sim.trace_hash().hex(),
+    })
+}
+
+/// The shared runtime as a component property. Equality is identity: components also take the
+/// runtime's `version` (or a narrower key) so that they redraw exactly when what they show changed.
+#[derive(Clone)]
+pub struct RtHandle(pub std::rc::Rc<std::cell::RefCell<Runtime>>);
+
+impl PartialEq for RtHandle {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}

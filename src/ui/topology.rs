@@ -1,0 +1,543 @@
+//! The topology drawing: producer → partitions → consumers → downstream service and DLQ, with
+//! messages moving along the edges.
+//!
+//! Moving tokens are derived from the newest journal entries, never stored: an entry at time `t`
+//! (Appended, Received, EffectApplied, DeadLettered) is a token on its edge at
+//! `(now - t) / travel`, where `travel` is about half a wall second of sim time at the current
+//! speed. At most [`MAX_TOKENS`] are drawn; at high speeds (or with reduced motion) the edges carry
+//! flow rates instead. Counters elsewhere stay exact either way.
+
+use super::runtime::RtHandle;
+use super::shapes::{fmt1, glyph};
+use super::state::Speed;
+use crate::sim::consumer::{Consumer, ConsumerStatus};
+use crate::sim::event::JournalKind;
+use crate::sim::ledger::message_id;
+use crate::sim::{Outcome, Simulation};
+use yew::prelude::*;
+
+pub const MAX_TOKENS: usize = 150;
+/// Records drawn per partition.
+const CELLS: usize = 10;
+
+const W: f64 = 760.0;
+const PROD_X: f64 = 4.0;
+const PROD_W: f64 = 96.0;
+const PART_X: f64 = 160.0;
+const PART_W: f64 = 222.0;
+const CONS_X: f64 = 452.0;
+const CONS_W: f64 = 146.0;
+const SINK_X: f64 = 650.0;
+const SINK_W: f64 = 106.0;
+const TOP: f64 = 30.0;
+const BOTTOM: f64 = 14.0;
+
+#[derive(Properties, PartialEq)]
+pub struct TopologyProps {
+    pub rt: RtHandle,
+    pub version: u64,
+    pub speed: Speed,
+    pub reduced_motion: bool,
+    /// Crash (alive) or restart (crashed) the consumer with this index.
+    pub on_consumer: Callback<u32>,
+}
+
+pub fn status_label(s: ConsumerStatus) -> &'static str {
+    match s {
+        ConsumerStatus::Idle => "idle",
+        ConsumerStatus::Processing => "processing",
+        ConsumerStatus::RetryWait => "retry-wait",
+        ConsumerStatus::Crashed => "crashed",
+        ConsumerStatus::Rebalancing => "rebalancing",
+        ConsumerStatus::Stopped => "stopped",
+    }
+}
+
+fn status_class(s: ConsumerStatus) -> &'static str {
+    match s {
+        ConsumerStatus::Idle => "st-idle",
+        ConsumerStatus::Processing => "st-processing",
+        ConsumerStatus::RetryWait => "st-retry",
+        ConsumerStatus::Crashed => "st-crashed",
+        ConsumerStatus::Rebalancing => "st-rebalancing",
+        ConsumerStatus::Stopped => "st-stopped",
+    }
+}
+
+/// Vertical layout: `count` rows share the drawing height.
+struct Rows {
+    band: f64,
+}
+
+impl Rows {
+    fn new(count: usize, height: f64) -> Rows {
+        Rows { band: (height - TOP - BOTTOM) / count.max(1) as f64 }
+    }
+    fn center(&self, i: usize) -> f64 {
+        TOP + (i as f64 + 0.5) * self.band
+    }
+}
+
+fn height_for(rows: usize) -> f64 {
+    let per = if rows <= 5 { 74.0 } else { (440.0 / rows as f64).max(18.0) };
+    (TOP + BOTTOM + per * rows as f64).max(360.0)
+}
+
+#[derive(Clone, Copy)]
+struct Token {
+    from: (f64, f64),
+    to: (f64, f64),
+    progress: f64,
+    outcome: Outcome,
+}
+
+/// Flow rates per edge kind, in messages per sim second, from the journal window.
+#[derive(Default)]
+struct Rates {
+    appended: f64,
+    received: f64,
+    effects: f64,
+    dead: f64,
+}
+
+struct Geometry {
+    h: f64,
+    prod_y: f64,
+    parts: Rows,
+    cons: Rows,
+    down_y: f64,
+    dlq_y: f64,
+}
+
+impl Geometry {
+    fn of(sim: &Simulation) -> Geometry {
+        let np = sim.partitions().len();
+        let nc = sim.consumers().len();
+        let h = height_for(np.max(nc));
+        Geometry {
+            h,
+            prod_y: h / 2.0,
+            parts: Rows::new(np, h),
+            cons: Rows::new(nc, h),
+            down_y: TOP + (h - TOP) * 0.27,
+            dlq_y: TOP + (h - TOP) * 0.76,
+        }
+    }
+    fn part_in(&self, p: u32) -> (f64, f64) {
+        (PART_X, self.parts.center(p as usize))
+    }
+    fn part_out(&self, p: u32) -> (f64, f64) {
+        (PART_X + PART_W, self.parts.center(p as usize))
+    }
+    fn cons_in(&self, c: u32) -> (f64, f64) {
+        (CONS_X, self.cons.center(c as usize))
+    }
+    fn cons_out(&self, c: u32) -> (f64, f64) {
+        (CONS_X + CONS_W, self.cons.center(c as usize))
+    }
+    fn prod_out(&self) -> (f64, f64) {
+        (PROD_X + PROD_W, self.prod_y)
+    }
+    fn down_in(&self) -> (f64, f64) {
+        (SINK_X, self.down_y)
+    }
+    fn dlq_in(&self) -> (f64, f64) {
+        (SINK_X, self.dlq_y)
+    }
+}
+
+fn outcome_of(sim: &Simulation, msg: u32) -> Outcome {
+    sim.ledger().get(msg).map(|m| m.outcome).unwrap_or(Outcome::InFlight)
+}
+
+/// Tokens for the newest journal entries within one travel time, newest first, at most `cap`.
+/// Also returns how many entries were in the window (to decide whether rates are shown).
+fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize) -> (Vec<Token>, usize) {
+    let now = sim.now();
+    let mut out = Vec::with_capacity(cap.min(64));
+    let mut in_window = 0;
+    for entry in sim.journal().iter().rev() {
+        let age = now.since(entry.time);
+        if age > travel_us {
+            break;
+        }
+        let progress = age as f64 / travel_us as f64;
+        let token = match entry.kind {
+            JournalKind::Appended { msg, partition, .. } => {
+                Some((g.prod_out(), g.part_in(partition), outcome_of(sim, msg)))
+            }
+            JournalKind::Received { msg, consumer, partition, .. } => {
+                Some((g.part_out(partition), g.cons_in(consumer), outcome_of(sim, msg)))
+            }
+            JournalKind::EffectApplied { msg, consumer, effects } => {
+                let o = if effects >= 2 {
+                    Outcome::Duplicated
+                } else {
+                    match outcome_of(sim, msg) {
+                        Outcome::InFlight => Outcome::ExactlyOnce,
+                        o => o,
+                    }
+                };
+                Some((g.cons_out(consumer), g.down_in(), o))
+            }
+            JournalKind::DeadLettered { consumer, .. } => {
+                Some((g.cons_out(consumer), g.dlq_in(), Outcome::DeadLettered))
+            }
+            _ => None,
+        };
+        if let Some((from, to, outcome)) = token {
+            in_window += 1;
+            if out.len() < cap {
+                out.push(Token { from, to, progress, outcome });
+            }
+        }
+    }
+    (out, in_window)
+}
+
+fn rates(sim: &Simulation) -> Rates {
+    let journal = sim.journal();
+    let now = sim.now();
+    let Some(oldest) = journal.iter().next() else { return Rates::default() };
+    // At most the last 2 s of sim time, less if the ring holds less.
+    let window_us = now.since(oldest.time).clamp(1, 2_000_000);
+    let mut r = Rates::default();
+    for e in journal.iter().rev() {
+        if now.since(e.time) > window_us {
+            break;
+        }
+        match e.kind {
+            JournalKind::Appended { .. } => r.appended += 1.0,
+            JournalKind::Received { .. } => r.received += 1.0,
+            JournalKind::EffectApplied { .. } => r.effects += 1.0,
+            JournalKind::DeadLettered { .. } => r.dead += 1.0,
+            _ => {}
+        }
+    }
+    let secs = window_us as f64 / 1e6;
+    r.appended /= secs;
+    r.received /= secs;
+    r.effects /= secs;
+    r.dead /= secs;
+    r
+}
+
+fn rate_text(r: f64) -> String {
+    if r >= 100.0 {
+        format!("{:.0}/s", r)
+    } else {
+        format!("{:.1}/s", r)
+    }
+}
+
+fn edge(from: (f64, f64), to: (f64, f64), class: &'static str) -> Html {
+    // A gentle S-curve reads better than a straight line when many edges fan out.
+    let mx = (from.0 + to.0) / 2.0;
+    let d = format!(
+        "M{} {} C{} {} {} {} {} {}",
+        fmt1(from.0),
+        fmt1(from.1),
+        fmt1(mx),
+        fmt1(from.1),
+        fmt1(mx),
+        fmt1(to.1),
+        fmt1(to.0),
+        fmt1(to.1)
+    );
+    html! { <path class={classes!("edge", class)} d={d} /> }
+}
+
+/// Point on the same S-curve as `edge`.
+fn on_edge(from: (f64, f64), to: (f64, f64), t: f64) -> (f64, f64) {
+    let t = t.clamp(0.0, 1.0);
+    let mx = (from.0 + to.0) / 2.0;
+    let u = 1.0 - t;
+    let x = u * u * u * from.0 + 3.0 * u * u * t * mx + 3.0 * u * t * t * mx + t * t * t * to.0;
+    let y = u * u * u * from.1 + 3.0 * u * u * t * from.1 + 3.0 * u * t * t * to.1 + t * t * t * to.1;
+    (x, y)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn list_partitions(ps: &[u32]) -> String {
+    if ps.is_empty() {
+        return "no partitions".into();
+    }
+    let names: Vec<String> = ps.iter().map(|p| format!("P{p}")).collect();
+    names.join(", ")
+}
+
+#[function_component(Topology)]
+pub fn topology(props: &TopologyProps) -> Html {
+    let rt = props.rt.0.borrow();
+    let sim = &rt.sim;
+    let g = Geometry::of(sim);
+    let group = sim.group();
+    let rebalancing = !group.is_stable();
+
+    let travel = props.speed.token_travel_us();
+    let animate = !props.reduced_motion && props.speed != Speed::Max;
+    let (toks, in_window) = if animate { tokens(sim, &g, travel, MAX_TOKENS) } else { (Vec::new(), 0) };
+    let show_rates = !animate || props.speed.shows_rates() || in_window > MAX_TOKENS;
+    let rates = if show_rates { Some(rates(sim)) } else { None };
+
+    // ----- edges -----
+    let mut edges: Vec<Html> = Vec::new();
+    for p in 0..sim.partitions().len() as u32 {
+        edges.push(edge(g.prod_out(), g.part_in(p), "edge-produce"));
+        if let Some(owner) = group.owner[p as usize] {
+            if (owner as usize) < sim.consumers().len() {
+                let class = if rebalancing { "edge-consume edge-paused" } else { "edge-consume" };
+                edges.push(edge(g.part_out(p), g.cons_in(owner), class));
+            }
+        }
+    }
+    for c in sim.consumers() {
+        if c.status == ConsumerStatus::Stopped {
+            continue;
+        }
+        edges.push(edge(g.cons_out(c.id), g.down_in(), "edge-effect"));
+        edges.push(edge(g.cons_out(c.id), g.dlq_in(), "edge-dlq"));
+    }
+
+    // ----- producer -----
+    let sc = sim.scenario();
+    let produced = sim.ledger().produced();
+    let prod_h = 92.0;
+    let prod_label =
+        format!("Producer: {} messages per second, {} produced so far", sc.producer.rate_per_sec, produced);
+    let producer = html! {
+        <g class="node producer" role="img" aria-label={prod_label}>
+            <rect x={fmt1(PROD_X)} y={fmt1(g.prod_y - prod_h / 2.0)} width={fmt1(PROD_W)} height={fmt1(prod_h)} rx="10" />
+            <text class="node-title" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y - 22.0)}>{"Producer"}</text>
+            <text class="node-big" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 6.0)}>{produced}</text>
+            <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 26.0)}>{format!("{} msg/s", sc.producer.rate_per_sec)}</text>
+        </g>
+    };
+
+    // ----- partitions -----
+    let compact = g.parts.band < 56.0;
+    let parts: Html = sim
+        .partitions()
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let cy = g.parts.center(i);
+            let ph = (g.parts.band * 0.56).clamp(12.0, 34.0);
+            let y0 = cy - ph / 2.0;
+            let end = part.log_end();
+            let committed = group.committed[i];
+            let lag = sim.lag(i);
+            let label = format!(
+                "Partition {i}: log end offset {end}, committed offset {committed}, lag {lag}{}",
+                match group.owner[i] {
+                    Some(o) => format!(", read by consumer {o}"),
+                    None => ", no owner".into(),
+                }
+            );
+            let cell_w = 19.0;
+            let cells_x = PART_X + 30.0;
+            let cells: Html = if ph >= 18.0 {
+                let tail: Vec<_> = part.tail(CELLS).collect();
+                let first_slot = CELLS - tail.len();
+                tail.into_iter()
+                    .enumerate()
+                    .map(|(k, (offset, rec))| {
+                        let x = cells_x + (first_slot + k) as f64 * cell_w;
+                        let o = outcome_of(sim, rec.msg);
+                        let class = classes!("cell", if offset < committed { "cell-done" } else { "cell-pending" });
+                        html! {
+                            <g class={class}>
+                                <rect x={fmt1(x + 1.0)} y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
+                                { glyph(o, x + cell_w / 2.0, cy) }
+                            </g>
+                        }
+                    })
+                    .collect()
+            } else {
+                Html::default()
+            };
+            // Committed offset marker: the boundary between consumed and pending cells.
+            let marker = {
+                let pending = end.saturating_sub(committed) as usize;
+                if ph >= 18.0 && pending <= CELLS {
+                    let x = cells_x + (CELLS - pending) as f64 * cell_w;
+                    html! { <line class="commit-mark" x1={fmt1(x)} x2={fmt1(x)} y1={fmt1(y0 - 3.0)} y2={fmt1(y0 + ph + 3.0)} /> }
+                } else {
+                    Html::default()
+                }
+            };
+            let info = format!("end {end} · committed {committed} · lag {lag}");
+            html! {
+                <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="img" aria-label={label}>
+                    <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
+                    <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{format!("P{i}")}</text>
+                    { cells }
+                    { marker }
+                    if compact {
+                        <text class="part-info part-info-inline" x={fmt1(PART_X + PART_W + 6.0)} y={fmt1(cy - 3.0)}>{format!("lag {lag}")}</text>
+                    } else {
+                        <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{info}</text>
+                    }
+                </g>
+            }
+        })
+        .collect();
+
+    // ----- consumers -----
+    let cons: Html = sim.consumers().iter().map(|c| consumer_node(c, &g, sim, &props.on_consumer)).collect();
+
+    // ----- downstream and DLQ -----
+    let charges = sim.ledger().effects_total();
+    let extra = sim.ledger().extra_effects();
+    let dup_msgs = sim.ledger().counts().duplicated;
+    let down_h = 118.0;
+    let down_label = format!("Downstream payments service: {charges} charges, {extra} of them duplicate charges");
+    let downstream = html! {
+        <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={down_label}>
+            <rect x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
+            <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 36.0)}>{"Payments API"}</text>
+            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 6.0)}>{charges}</text>
+            <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y + 12.0)}>{"charges"}</text>
+            <g class={classes!("dup-line", (extra > 0).then_some("on"))}>
+                { glyph(Outcome::Duplicated, SINK_X + 19.0, g.down_y + 35.0) }
+                <text class="node-sub" x={fmt1(SINK_X + 32.0)} y={fmt1(g.down_y + 39.0)}>
+                    { format!("{extra} duplicate{}", if extra == 1 { "" } else { "s" }) }
+                </text>
+            </g>
+            <title>{format!("{dup_msgs} message(s) charged more than once; {extra} extra charge(s) in total")}</title>
+        </g>
+    };
+    let dlq_n = sim.dlq().len();
+    let dlq_h = 92.0;
+    let newest = sim.dlq().recent(1).first().map(|d| message_id(d.msg));
+    let dlq_label = format!("Dead-letter queue: {}", plural(dlq_n, "message", "messages"));
+    let dlq = html! {
+        <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label}>
+            <rect x={fmt1(SINK_X)} y={fmt1(g.dlq_y - dlq_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(dlq_h)} rx="10" />
+            <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y - 22.0)}>{"Dead letters"}</text>
+            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 6.0)}>{dlq_n}</text>
+            <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 26.0)}>{newest.map(|n| format!("newest {n}")).unwrap_or_else(|| "empty".into())}</text>
+        </g>
+    };
+
+    // ----- moving tokens and flow rates -----
+    let token_html: Html = toks
+        .iter()
+        .map(|t| {
+            let (x, y) = on_edge(t.from, t.to, t.progress);
+            glyph(t.outcome, x, y)
+        })
+        .collect();
+    let rate_html = match &rates {
+        Some(r) => html! {
+            <g class="rates" aria-hidden="true">
+                <text x={fmt1(PROD_X + PROD_W + 8.0)} y={fmt1(TOP - 10.0)}>{format!("→ {}", rate_text(r.appended))}</text>
+                <text x={fmt1(PART_X + PART_W + 6.0)} y={fmt1(TOP - 10.0)}>{format!("→ {}", rate_text(r.received))}</text>
+                <text x={fmt1(CONS_X + CONS_W + 6.0)} y={fmt1(TOP - 10.0)}>{format!("→ {}", rate_text(r.effects))}</text>
+                <text x={fmt1(CONS_X + CONS_W + 6.0)} y={fmt1(g.h - 2.0)}>{format!("DLQ {}", rate_text(r.dead))}</text>
+            </g>
+        },
+        None => Html::default(),
+    };
+
+    let headers = html! {
+        <g class="col-heads" aria-hidden="true">
+            <text x={fmt1(PART_X)} y="16">{"Topic “orders” · partitions (newest →)"}</text>
+            <text x={fmt1(CONS_X)} y="16">{ if rebalancing { "Consumer group — rebalancing…" } else { "Consumer group" } }</text>
+        </g>
+    };
+
+    let vb = format!("0 0 {} {}", W, fmt1(g.h));
+    html! {
+        <svg class="topology" viewBox={vb} role="group" aria-label="Topology: producer, partitions, consumers, payments service and dead-letter queue" preserveAspectRatio="xMidYMin meet">
+            { headers }
+            <g class="edges" aria-hidden="true">{ edges }</g>
+            { producer }
+            { parts }
+            { cons }
+            { downstream }
+            { dlq }
+            <g class="tokens" aria-hidden="true">{ token_html }</g>
+            { rate_html }
+        </svg>
+    }
+}
+
+fn short_point(p: crate::sim::scenario::CrashPoint) -> &'static str {
+    use crate::sim::scenario::CrashPoint::*;
+    match p {
+        AfterReceive => "after receive",
+        AfterCommit => "after commit",
+        AfterEffect => "after effect",
+        AfterDedupMark => "after dedup mark",
+    }
+}
+
+fn consumer_node(c: &Consumer, g: &Geometry, sim: &Simulation, on_consumer: &Callback<u32>) -> Html {
+    let id = c.id;
+    let cy = g.cons.center(id as usize);
+    let ch = (g.cons.band * 0.74).clamp(16.0, 62.0);
+    let y0 = cy - ch / 2.0;
+    let status = status_label(c.status);
+    let alive = c.is_alive();
+    let stopped = c.status == ConsumerStatus::Stopped;
+    let action = if stopped {
+        "it has left the group"
+    } else if alive {
+        "press to crash it"
+    } else {
+        "press to restart it"
+    };
+    let holding = c.in_hand.map(|h| message_id(h.msg));
+    let label = format!(
+        "Consumer {id}, {status}, {}{}; {action}",
+        list_partitions(&c.assigned),
+        holding.as_ref().map(|m| format!(", holding {m}")).unwrap_or_default()
+    );
+    let onclick = {
+        let cb = on_consumer.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let onkeydown = {
+        let cb = on_consumer.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                cb.emit(id);
+            }
+        })
+    };
+    let roomy = ch >= 44.0;
+    let armed = c.armed.map(|p| format!("armed: {}", short_point(p)));
+    let second = if let Some(a) = &armed {
+        a.clone()
+    } else if let Some(m) = &holding {
+        format!("{} · {m}", list_partitions(&c.assigned))
+    } else {
+        list_partitions(&c.assigned)
+    };
+    let hand = c.in_hand.map(|h| glyph(outcome_of(sim, h.msg), CONS_X + CONS_W - 14.0, y0 + 14.0));
+    html! {
+        <g class={classes!("node", "consumer", status_class(c.status), armed.is_some().then_some("armed"))}
+           role="button" tabindex={if stopped { "-1" } else { "0" }} aria-label={label}
+           aria-disabled={stopped.to_string()} {onclick} {onkeydown}>
+            <title>{format!("Consumer {id} — {status}. Click to {}.", if alive { "crash it now" } else if stopped { "do nothing (it left)" } else { "restart it" })}</title>
+            <rect x={fmt1(CONS_X)} y={fmt1(y0)} width={fmt1(CONS_W)} height={fmt1(ch)} rx="9" />
+            <circle class="st-dot" cx={fmt1(CONS_X + 13.0)} cy={fmt1(if roomy { y0 + 16.0 } else { cy })} r="4.5" />
+            <text class="cons-name" x={fmt1(CONS_X + 24.0)} y={fmt1(if roomy { y0 + 20.0 } else { cy + 4.0 })}>
+                { format!("C{id} · {status}") }
+            </text>
+            if roomy {
+                <text class="cons-sub" x={fmt1(CONS_X + 12.0)} y={fmt1(y0 + 39.0)}>{ second }</text>
+            }
+            { hand.unwrap_or_default() }
+        </g>
+    }
+}
