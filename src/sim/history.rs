@@ -2,25 +2,29 @@
 //! a run lasts, and the newest samples are always kept.
 
 use serde::Serialize;
-use std::collections::VecDeque;
 
-/// A fixed-capacity ring of samples; pushing onto a full ring drops the oldest.
+/// A fixed-capacity ring of samples; pushing onto a full ring overwrites the oldest. A ring of
+/// capacity 0 keeps nothing (headless batch runs switch the event log off this way).
 #[derive(Clone, Debug, Serialize)]
 pub struct Ring<T> {
     capacity: usize,
-    items: VecDeque<T>,
+    items: Vec<T>,
+    /// Index of the oldest item once the ring is full.
+    head: usize,
 }
 
 impl<T> Ring<T> {
     pub fn new(capacity: usize) -> Self {
-        assert!(capacity > 0, "a ring needs room for at least one item");
-        Ring { capacity, items: VecDeque::with_capacity(capacity) }
+        Ring { capacity, items: Vec::with_capacity(capacity.min(4_096)), head: 0 }
     }
+    #[inline]
     pub fn push(&mut self, item: T) {
-        if self.items.len() == self.capacity {
-            self.items.pop_front();
+        if self.items.len() < self.capacity {
+            self.items.push(item);
+        } else if self.capacity > 0 {
+            self.items[self.head] = item;
+            self.head = (self.head + 1) % self.capacity;
         }
-        self.items.push_back(item);
     }
     pub fn len(&self) -> usize {
         self.items.len()
@@ -33,10 +37,19 @@ impl<T> Ring<T> {
     }
     /// Oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
-        self.items.iter()
+        let (newer, older) = self.items.split_at(self.head);
+        // ExactSizeIterator is not implemented for Chain; collecting references keeps it simple
+        // for callers, and rings are small.
+        older.iter().chain(newer.iter()).collect::<Vec<_>>().into_iter()
     }
     pub fn last(&self) -> Option<&T> {
-        self.items.back()
+        if self.items.is_empty() {
+            None
+        } else if self.items.len() < self.capacity || self.head == 0 {
+            self.items.last()
+        } else {
+            self.items.get(self.head - 1)
+        }
     }
 }
 

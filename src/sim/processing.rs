@@ -93,8 +93,8 @@ impl Simulation {
         let mean = self.knobs.service_mean_us;
         let duration = match self.scenario.processing.service.distribution {
             ServiceDistribution::Exponential => self.rng.service.exponential_us(mean),
-            ServiceDistribution::Constant => mean.round() as u64,
-            ServiceDistribution::Uniform => self.rng.service.uniform_us(0, (2.0 * mean).round() as u64),
+            ServiceDistribution::Constant => (mean + 0.5) as u64,
+            ServiceDistribution::Uniform => self.rng.service.uniform_us(0, (2.0 * mean + 0.5) as u64),
         };
         let consumer = &mut self.consumers[c as usize];
         consumer.status = ConsumerStatus::Processing;

@@ -26,7 +26,7 @@ impl Simulation {
         }
         let gap = match self.scenario.producer.arrivals {
             Arrivals::Poisson => self.rng.arrivals.exponential_us(self.knobs.mean_gap_us),
-            Arrivals::Constant => self.knobs.mean_gap_us.round() as u64,
+            Arrivals::Constant => (self.knobs.mean_gap_us + 0.5) as u64,
         };
         let token = self.producer.token;
         self.scheduler.schedule(self.now.plus_us(gap), super::event::Event::Produce { token });

@@ -383,7 +383,7 @@ pub struct MetricsConfig {
     pub sample_interval_ms: u64,
     /// Samples kept per chart series (1 to 100,000).
     pub history: usize,
-    /// Recent engine events kept for the event log (1 to 100,000).
+    /// Recent engine events kept for the event log (0 to 100,000; 0 switches the log off).
     pub journal: usize,
 }
 
@@ -518,7 +518,7 @@ impl Scenario {
         let m = &self.metrics;
         check_range("metrics.sample_interval_ms", m.sample_interval_ms, 1, MAX_DELAY_MS)?;
         check_range("metrics.history", m.history, 1, MAX_HISTORY)?;
-        check_range("metrics.journal", m.journal, 1, MAX_JOURNAL)?;
+        check_range("metrics.journal", m.journal, 0, MAX_JOURNAL)?;
         Ok(())
     }
 
@@ -553,7 +553,8 @@ impl Scenario {
             },
             idempotency: IdempotencyConfig::default(),
             faults: Vec::new(),
-            metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 64 },
+            // A headless batch run keeps no event log, as SimPy keeps none.
+            metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 0 },
         }
     }
 }
