@@ -36,11 +36,9 @@ impl<T> Ring<T> {
         self.capacity
     }
     /// Oldest first.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+    pub fn iter(&self) -> RingIter<'_, T> {
         let (newer, older) = self.items.split_at(self.head);
-        // ExactSizeIterator is not implemented for Chain; collecting references keeps it simple
-        // for callers, and rings are small.
-        older.iter().chain(newer.iter()).collect::<Vec<_>>().into_iter()
+        RingIter { older, newer }
     }
     pub fn last(&self) -> Option<&T> {
         if self.items.is_empty() {
@@ -52,6 +50,44 @@ impl<T> Ring<T> {
         }
     }
 }
+
+/// Iterates a [`Ring`] oldest first, without allocating; also backwards and with an exact length.
+#[derive(Clone, Debug)]
+pub struct RingIter<'a, T> {
+    older: &'a [T],
+    newer: &'a [T],
+}
+
+impl<'a, T> Iterator for RingIter<'a, T> {
+    type Item = &'a T;
+    fn next(&mut self) -> Option<&'a T> {
+        if let Some((first, rest)) = self.older.split_first() {
+            self.older = rest;
+            return Some(first);
+        }
+        let (first, rest) = self.newer.split_first()?;
+        self.newer = rest;
+        Some(first)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.older.len() + self.newer.len();
+        (n, Some(n))
+    }
+}
+
+impl<T> DoubleEndedIterator for RingIter<'_, T> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if let Some((last, rest)) = self.newer.split_last() {
+            self.newer = rest;
+            return Some(last);
+        }
+        let (last, rest) = self.older.split_last()?;
+        self.older = rest;
+        Some(last)
+    }
+}
+
+impl<T> ExactSizeIterator for RingIter<'_, T> {}
 
 /// One point of the chart series, taken at a fixed sim-time interval.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -80,6 +116,13 @@ mod tests {
             r.push(i);
         }
         assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![2, 3, 4]);
+        assert_eq!(r.iter().rev().copied().collect::<Vec<_>>(), vec![4, 3, 2]);
+        assert_eq!(r.iter().len(), 3);
+        r.push(5);
+        assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![3, 4, 5]);
+        let mut off = Ring::new(0);
+        off.push(1);
+        assert!(off.is_empty() && off.last().is_none());
         assert_eq!(r.last(), Some(&4));
     }
 }
