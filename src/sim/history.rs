@@ -123,6 +123,6 @@ mod tests {
         let mut off = Ring::new(0);
         off.push(1);
         assert!(off.is_empty() && off.last().is_none());
-        assert_eq!(r.last(), Some(&4));
+        assert_eq!(r.last(), Some(&5));
     }
 }
