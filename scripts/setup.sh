@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, and nothing twice: run it as often as you like;
+# when all is present it takes a few seconds.
+#
+#   bash scripts/setup.sh            Rust targets and components, trunk, wasm-bindgen-cli, wasm-opt
+#                                    and playwright-core (npm, in e2e/), and every crate (cargo fetch)
+#   bash scripts/setup.sh --browser  the same, plus Chromium and chromedriver from apt when missing
+#
+# Every tool comes from crates.io, npm or apt: trunk never downloads its own tools (Trunk.toml sets
+# `offline = true` and pins the versions installed here).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+TRUNK_VERSION=0.21.14
+browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) browser=1 ;;
+    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$arg' (use --browser)" >&2; exit 2 ;;
+  esac
+done
+
+step() { printf '\n==> %s\n' "$*"; }
+ok() { printf '    ok: %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    as_root apt-get update
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+}
+
+step "system packages"
+missing=()
+command -v cc >/dev/null || missing+=(build-essential)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ "$browser" = 1 ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "    installing with apt: ${missing[*]}"
+  apt_install "${missing[@]}"
+else
+  ok "cc, node $(node --version), npm $(npm --version)$([ "$browser" = 1 ] && echo ', chromium, chromedriver')"
+fi
+
+step "Rust toolchain: wasm32 target, rustfmt, clippy"
+command -v rustup >/dev/null || { echo "rustup is required (https://rustup.rs)" >&2; exit 1; }
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  ok "wasm32-unknown-unknown"
+else
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if rustup component list --installed | grep -q "^$component"; then
+    ok "$component"
+  else
+    rustup component add "$component"
+  fi
+done
+
+step "trunk $TRUNK_VERSION"
+if command -v trunk >/dev/null && [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ]; then
+  ok "$(trunk --version)"
+else
+  echo "    cargo install trunk $TRUNK_VERSION (about 5 to 10 minutes the first time)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+step "wasm-bindgen-cli (the version in Cargo.lock)"
+# wasm-bindgen's CLI must match the library exactly; Cargo.lock is the single source of truth.
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$bindgen_version" ] || { echo "could not read the wasm-bindgen version from Cargo.lock" >&2; exit 1; }
+if command -v wasm-bindgen >/dev/null && command -v wasm-bindgen-test-runner >/dev/null \
+  && [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $bindgen_version" ]; then
+  ok "$(wasm-bindgen --version) (with wasm-bindgen-test-runner)"
+else
+  echo "    cargo install wasm-bindgen-cli $bindgen_version (a few minutes the first time)"
+  # Not --locked: the CLI's own lock file of this version does not build with current compilers.
+  cargo install wasm-bindgen-cli --version "$bindgen_version" --force
+fi
+
+step "npm tools in e2e/: binaryen (wasm-opt) and playwright-core"
+# `npm ci` only when the lock file changed since the last install (npm writes this hidden copy).
+if [ -x e2e/node_modules/.bin/wasm-opt ] && [ -d e2e/node_modules/playwright-core ] \
+  && [ e2e/node_modules/.package-lock.json -nt e2e/package-lock.json ]; then
+  ok "$(e2e/node_modules/.bin/wasm-opt --version), playwright-core $(node -p "require('./e2e/node_modules/playwright-core/package.json').version")"
+else
+  (cd e2e && npm ci --no-audit --no-fund)
+fi
+
+step "crates (cargo fetch, every target)"
+# Without --target, cargo fetch downloads the dependencies of every platform, wasm32 included, so
+# later builds (and trunk, which builds with --offline) need no network.
+cargo fetch
+ok "all crates of Cargo.lock are in the cargo cache"
+
+printf '\nsetup complete\n'
