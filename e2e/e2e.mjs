@@ -76,6 +76,8 @@ page.on('request', (req) => {
 async function screenshot(name) {
   shot += 1;
   const file = join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`);
+  // Clicks scroll the page; a sticky top bar would then be drawn mid-page in a full-page shot.
+  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
   await page.screenshot({ path: file, fullPage: true }).catch(() => {});
   return file;
 }
