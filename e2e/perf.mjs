@@ -4,8 +4,11 @@
 //
 // 1. first interactive render: navigation start -> the counters are in the DOM (performance.now()
 //    when a MutationObserver first sees [data-testid=count-produced]), median of --loads fresh loads;
-// 2. per-frame work while a busy run plays: the "hot-key" scenario at speed 100 for --seconds wall
-//    seconds, read from window.__edaLab.frameStats(); the messages in flight are sampled meanwhile;
+// 2. per-frame work while a busy run plays: the "hot-key" scenario with the producer at --rate msg/s
+//    (default 15: the hot partition's consumer falls behind, so the messages in flight pile up) at
+//    --speed (default 20); once about --in-flight/2 messages are in flight the frame statistics are
+//    reset and --seconds wall seconds measured (window.__edaLab.frameStats()), so the window is
+//    centred near --in-flight (default 1000) messages in flight, sampled meanwhile;
 // 3. fast-forward of 10^6 messages: window.__edaLab.fastForward(1000000).
 // Prints a table and, last, one JSON line with every figure.
 
@@ -22,7 +25,9 @@ const dist = resolve(here, '..', arg('--dist', 'dist'));
 const seconds = Number(arg('--seconds', '10'));
 const loads = Number(arg('--loads', '3'));
 const scenario = arg('--scenario', 'hot-key');
-const speed = arg('--speed', '100');
+const speed = arg('--speed', '20');
+const rate = arg('--rate', '15');
+const targetInFlight = Number(arg('--in-flight', '1000'));
 
 const server = await serveDir(dist);
 const browser = await launch();
@@ -75,11 +80,18 @@ const snapshot = () =>
   });
 await page.selectOption('#scenario-select', scenario);
 await page.selectOption('#speed', speed);
+if (rate) await page.fill('#rate', rate).then(() => page.press('#rate', 'Enter')).then(() => page.dispatchEvent('#rate', 'change'));
 await page.waitForTimeout(200);
 if ((await page.getAttribute('#btn-play', 'aria-pressed')) !== 'true') await page.click('#btn-play');
 await waitFor(async () => (await page.getAttribute('#btn-play', 'aria-pressed')) === 'true', { timeout_ms: 5_000, what: 'play' });
-// Warm up for a second, then measure only the window of interest when the page can reset its stats.
-await page.waitForTimeout(1_000);
+// Warm up until half the target is in flight, then measure only the window of interest.
+const warm0 = Date.now();
+await waitFor(async () => (await snapshot()).in_flight >= targetInFlight / 2, {
+  timeout_ms: 120_000,
+  every_ms: 250,
+  what: `${targetInFlight / 2} messages in flight`,
+});
+const warmup_s = (Date.now() - warm0) / 1000;
 const canReset = await page.evaluate(() => typeof window.__edaLab.resetFrameStats === 'function');
 if (canReset) await page.evaluate(() => window.__edaLab.resetFrameStats());
 const inFlight = [];
@@ -91,7 +103,7 @@ while (Date.now() - t0 < seconds * 1000) {
 const frames = await page.evaluate(() => window.__edaLab.frameStats());
 const end = await snapshot();
 await page.click('#btn-play');
-figures.frame = { scenario, speed, wall_s: seconds, since: canReset ? 'reset after 1 s of play' : 'page load', ...frames };
+figures.frame = { scenario, speed, rate, wall_s: seconds, warmup_s, since: canReset ? 'reset after the warm-up' : 'page load', ...frames };
 figures.in_flight = { min: Math.min(...inFlight), median: median(inFlight), max: Math.max(...inFlight), end: end.in_flight };
 figures.run_end = end;
 
@@ -108,7 +120,7 @@ await server.close();
 const f = figures;
 const ms = (x) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${Number(x).toFixed(1)} ms`);
 console.log(`first interactive render   ${ms(f.first_render_ms)} median of ${loads} (${f.first_render_ms_all.join(', ')} ms); DOMContentLoaded ${ms(f.dom_content_loaded_ms)}, wasm fetched ${ms(f.wasm_fetched_ms)}`);
-console.log(`frame work (${scenario} x${speed}, ${seconds}s)  p50 ${ms(f.frame.p50_ms)}  p95 ${ms(f.frame.p95_ms)}  max ${ms(f.frame.max_ms)}  over ${f.frame.count} frames (since ${f.frame.since})`);
+console.log(`frame work (${scenario}, ${rate} msg/s, x${speed}, ${seconds}s)  p50 ${ms(f.frame.p50_ms)}  p95 ${ms(f.frame.p95_ms)}  max ${ms(f.frame.max_ms)}  over ${f.frame.count} frames (since ${f.frame.since})`);
 console.log(`messages in flight meanwhile  min ${f.in_flight.min}  median ${f.in_flight.median}  max ${f.in_flight.max}  (run reached ${f.run_end.sim_time}, produced ${f.run_end.produced})`);
 console.log(`fast-forward 10^6 messages    ${ms(f.fast_forward.wall_ms)} in the page (${f.fast_forward.events} events, ${Math.round(f.fast_forward.messages / (f.fast_forward.wall_ms / 1000)).toLocaleString('en-US')} msgs/s, trace ${f.fast_forward.trace_hash})`);
 if (errors.length) console.log(`page errors during the benchmark: ${errors.join(' | ')}`);

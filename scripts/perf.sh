@@ -6,7 +6,8 @@
 #   - the engine natively (eda-lab bench), and SimPy on the same model when SIMPY_BENCH points at
 #     simpy_bench.py (pip install simpy first), e.g.
 #       SIMPY_BENCH=../shared/bench/simpy_bench.py bash scripts/perf.sh
-# Extra arguments go to e2e/perf.mjs (--seconds 10 --loads 3 --scenario hot-key --speed 100).
+# Extra arguments go to e2e/perf.mjs (defaults: --seconds 10 --loads 3 --scenario hot-key --rate 15
+# --speed 20 --in-flight 1000).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
