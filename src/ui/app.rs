@@ -15,7 +15,6 @@ use super::lab_hooks;
 use super::legend::Legend;
 use super::live_panel::LivePanel;
 use super::runtime::{RtHandle, Runtime};
-use super::shapes::GlyphDefs;
 use super::state::{Action, Notice, Speed, State};
 use super::top_bar::TopBar;
 use super::topology::Topology;
@@ -54,9 +53,9 @@ pub fn app() -> Html {
         let rt = rt.clone();
         use_effect(move || {
             let mut r = rt.borrow_mut();
-            if let Some(t0) = r.frame_started_ms.take() {
+            if let Some((t0, step_ms)) = r.frame_started_ms.take() {
                 let ms = now_ms() - t0;
-                r.perf.record(ms);
+                r.perf.record(ms, step_ms);
             }
         });
     }
@@ -73,7 +72,7 @@ pub fn app() -> Html {
                 let dt = r.last_frame_ms.map(|last| timestamp - last).unwrap_or(1000.0 / 60.0);
                 r.last_frame_ms = Some(timestamp);
                 r.advance(dt, speed);
-                r.frame_started_ms = Some(t0);
+                r.frame_started_ms = Some((t0, now_ms() - t0));
             }
             redraw.force_update();
         });
@@ -88,7 +87,7 @@ pub fn app() -> Html {
         let rt = rt.clone();
         let redraw = redraw.clone();
         let notify = notify.clone();
-        Callback::from(move |c: Command| {
+        use_callback((), move |c: Command, _| {
             let said = describe_command(&c);
             let result = rt.borrow_mut().command(c);
             match result {
@@ -117,7 +116,7 @@ pub fn app() -> Html {
     let on_scenario = {
         let rt = rt.clone();
         let restart = restart_with.clone();
-        Callback::from(move |name: String| {
+        use_callback((), move |name: String, _| {
             let Some(mut s) = builtin(&name) else { return };
             s.seed = rt.borrow().base.seed;
             restart(s, format!("Loaded scenario “{name}”. Press Play."));
@@ -126,7 +125,7 @@ pub fn app() -> Html {
     let on_reset = {
         let rt = rt.clone();
         let restart = restart_with.clone();
-        Callback::from(move |()| {
+        use_callback((), move |(), _| {
             let s = rt.borrow().scenario_with_live_settings();
             restart(s, "Run restarted from time 0 with the current settings. Press Play.".into());
         })
@@ -135,7 +134,7 @@ pub fn app() -> Html {
         let rt = rt.clone();
         let restart = restart_with.clone();
         let dispatch = state.dispatcher();
-        Callback::from(move |text: String| match parse_seed(&text) {
+        use_callback((), move |text: String, _| match parse_seed(&text) {
             Ok(seed) => {
                 dispatch.dispatch(Action::SeedError(None));
                 let mut s = rt.borrow().scenario_with_live_settings();
@@ -148,7 +147,7 @@ pub fn app() -> Html {
     let on_partitions = {
         let rt = rt.clone();
         let restart = restart_with.clone();
-        Callback::from(move |n: u32| {
+        use_callback((), move |n: u32, _| {
             let mut s = rt.borrow().scenario_with_live_settings();
             s.topic.partitions = n;
             restart(s, format!("Restarted with {n} partitions."));
@@ -157,7 +156,7 @@ pub fn app() -> Html {
     let on_play = {
         let rt = rt.clone();
         let dispatch = state.dispatcher();
-        Callback::from(move |()| {
+        use_callback((), move |(), _| {
             rt.borrow_mut().last_frame_ms = None;
             dispatch.dispatch(Action::TogglePlay);
         })
@@ -166,7 +165,7 @@ pub fn app() -> Html {
         let rt = rt.clone();
         let redraw = redraw.clone();
         let dispatch = state.dispatcher();
-        Callback::from(move |()| {
+        use_callback((), move |(), _| {
             dispatch.dispatch(Action::Pause);
             rt.borrow_mut().step();
             redraw.force_update();
@@ -175,7 +174,7 @@ pub fn app() -> Html {
     let on_consumer = {
         let rt = rt.clone();
         let on_command = on_command.clone();
-        Callback::from(move |id: u32| {
+        use_callback((), move |id: u32, _| {
             let status = rt.borrow().sim.consumers().get(id as usize).map(|c| c.status);
             match status {
                 Some(ConsumerStatus::Crashed) => on_command.emit(Command::RestartConsumer { consumer: id }),
@@ -186,19 +185,19 @@ pub fn app() -> Html {
     };
     let on_speed = {
         let dispatch = state.dispatcher();
-        Callback::from(move |s: Speed| dispatch.dispatch(Action::SetSpeed(s)))
+        use_callback((), move |s: Speed, _| dispatch.dispatch(Action::SetSpeed(s)))
     };
     let on_theme = {
         let dispatch = state.dispatcher();
-        Callback::from(move |()| dispatch.dispatch(Action::ToggleTheme))
+        use_callback((), move |(), _| dispatch.dispatch(Action::ToggleTheme))
     };
     let on_category = {
         let dispatch = state.dispatcher();
-        Callback::from(move |c| dispatch.dispatch(Action::SetCategory(c)))
+        use_callback((), move |c, _| dispatch.dispatch(Action::SetCategory(c)))
     };
     let on_notable = {
         let dispatch = state.dispatcher();
-        Callback::from(move |b| dispatch.dispatch(Action::SetNotableOnly(b)))
+        use_callback((), move |b, _| dispatch.dispatch(Action::SetNotableOnly(b)))
     };
 
     {
@@ -218,6 +217,7 @@ pub fn app() -> Html {
     }
 
     // ----- view -----
+    let log_version = rt.borrow_mut().log_version(now_ms(), state.playing);
     let r = rt.borrow();
     let sim = &r.sim;
     let version = r.version;
@@ -227,13 +227,12 @@ pub fn app() -> Html {
     let description =
         CATALOG.iter().find(|(n, _)| *n == scenario_name).map(|(_, d)| *d).unwrap_or("A custom scenario.");
     let history = sim.history();
-    let sample_key = (history.last().map(|s| s.time_us).unwrap_or(0), history.len(), r.base.seed);
+    let sample_key = (history.last().map(|s| s.time_us).unwrap_or(0), history.len(), r.run);
     let hash = sim.trace_hash().hex();
     let notice = state.notice.clone();
 
     html! {
         <div class="app">
-            <GlyphDefs />
             <TopBar
                 scenario={AttrValue::from(scenario_name.clone())}
                 playing={state.playing}
@@ -275,7 +274,7 @@ pub fn app() -> Html {
                         <Topology rt={handle.clone()} version={version} speed={state.speed} reduced_motion={state.reduced_motion} {on_consumer} />
                         <Legend />
                     </section>
-                    <EventLog rt={handle.clone()} version={version} filter={state.log_filter} {on_category} {on_notable} />
+                    <EventLog rt={handle.clone()} version={log_version} filter={state.log_filter} {on_category} {on_notable} />
                 </div>
                 <aside class="col-right">
                     <LivePanel rt={handle.clone()} version={version} />

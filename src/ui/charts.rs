@@ -13,7 +13,7 @@ const CH: f64 = 44.0;
 #[derive(Properties, PartialEq)]
 pub struct ChartsProps {
     pub rt: RtHandle,
-    /// Time of the newest history sample (and the run's identity through `rt`).
+    /// (time of the newest sample, samples held, run number): moves when a sample is added.
     pub sample_key: (u64, usize, u64),
 }
 

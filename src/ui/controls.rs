@@ -334,8 +334,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                 { field("commit-strategy", "Offset commit", "When the consumer records its progress: before processing can lose, after can duplicate.",
                     html! {
                         <select id="commit-strategy" aria-label="Offset commit strategy" title="When the consumer commits its offset relative to processing" onchange={on_commit}>
-                            { opt("before_processing", "Before processing (at-most-once)", sel) }
-                            { opt("after_processing", "After processing (at-least-once)", sel) }
+                            { opt("before_processing", "Before processing · at-most-once", sel) }
+                            { opt("after_processing", "After processing · at-least-once", sel) }
                             { opt("auto", "Auto-commit on a timer", sel) }
                         </select>
                     }) }
@@ -352,8 +352,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                     html! {
                         <select id="idempotency" aria-label="Idempotency mode" title="How redeliveries are made harmless" onchange={on_idem}>
                             { opt("none", "None", idem) }
-                            { opt("dedup_check_then_act", "Dedup store: check, then act", idem) }
-                            { opt("dedup_atomic", "Dedup store: atomic with effect", idem) }
+                            { opt("dedup_check_then_act", "Dedup: check, then act", idem) }
+                            { opt("dedup_atomic", "Dedup: atomic with effect", idem) }
                             { opt("natural", "Naturally idempotent (SET)", idem) }
                         </select>
                     }) }
@@ -368,14 +368,14 @@ pub fn controls(props: &ControlsProps) -> Html {
             <fieldset>
                 <legend>{"Load and processing"}</legend>
                 <div class="field-row">
-                    { field("rate", "Producer rate (msg/s)", "Mean messages per second.",
+                    { field("rate", "Rate (msg/s)", "Mean messages per second.",
                         html! { <input id="rate" type="number" min="0" max="100000" step="1" value={s.rate.to_string()}
                             aria-label="Producer rate in messages per second" title="Mean messages per second (Poisson arrivals)" onchange={on_rate} /> }) }
-                    { field("service-ms", "Processing time (ms)", "Mean time per message.",
+                    { field("service-ms", "Processing (ms)", "Mean time per message.",
                         html! { <input id="service-ms" type="number" min="0" max="60000" step="50" value={s.service_mean_ms.to_string()}
                             aria-label="Mean processing time in milliseconds" title="Mean processing time per attempt" onchange={on_service} /> }) }
                 </div>
-                { field("failure", "Processing failure rate (%)", "Transient errors; retried, then dead-lettered.",
+                { field("failure", "Failure rate (%)", "Transient processing errors; retried, then dead-lettered.",
                     html! { <input id="failure" type="number" min="0" max="100" step="1" value={fmt_pct(s.failure)}
                         aria-label="Processing failure probability in percent" title="Probability that one processing attempt fails" onchange={on_failure} /> }) }
             </fieldset>
@@ -383,7 +383,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <fieldset>
                 <legend>{"Crashes"}</legend>
                 <div class="field-row">
-                    { field("crash-point", "Random crash step", "Where random crashes strike.",
+                    { field("crash-point", "Crash step", "Where random crashes strike.",
                         html! {
                             <select id="crash-point" aria-label="Step at which random crashes strike" title="Pipeline step where random crashes happen" onchange={on_crash_point}>
                                 { opt("after_receive", "After receive", cp) }
@@ -392,13 +392,13 @@ pub fn controls(props: &ControlsProps) -> Html {
                                 { opt("after_dedup_mark", "After dedup mark", cp) }
                             </select>
                         }) }
-                    { field("crash-p", "Crash chance (%)", "Per message at that step.",
+                    { field("crash-p", "Chance (%)", "Per message, at that step.",
                         html! { <input id="crash-p" type="number" min="0" max="100" step="0.5" value={fmt_pct(s.crash_probability)}
                             aria-label="Random crash probability per message in percent" title="Chance that a consumer crashes when a message passes the step" onchange={on_crash_p} /> }) }
                 </div>
                 <div class="field">
                     <span class="label">{"Crash a consumer at a step"}</span>
-                    <div class="crash-row">
+                    <div class="crash-grid">
                         <select id="crash-consumer" aria-label="Consumer to crash" title="Which consumer" onchange={on_target}>{ target_options }</select>
                         <select id="crash-at" aria-label="When to crash" title="Now, or armed: the next time one of its messages passes this step" onchange={on_at}>
                             { opt("now", "now", at_sel) }
@@ -408,7 +408,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                             { opt("after_dedup_mark", "after dedup mark", at_sel) }
                         </select>
                         <button id="btn-crash" type="button" class="btn btn-danger" aria-label="Crash the chosen consumer at the chosen step"
-                            title="Crash now, or arm the consumer to crash the next time a message passes the step" onclick={on_crash}>{"Crash"}</button>
+                            title="Crash now, or arm the consumer to crash the next time a message passes the step" onclick={on_crash}>{"Crash consumer"}</button>
                     </div>
                     <p class="help">{"Where the crash lands relative to commit and effect decides duplicate vs loss."}</p>
                 </div>

@@ -12,15 +12,25 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
     pub rt: RtHandle,
-    pub version: u64,
+    /// (run, lines seen): moves exactly when there is something new to show.
+    pub version: (u64, u64),
     pub filter: LogFilter,
     pub on_category: Callback<Option<Category>>,
     pub on_notable: Callback<bool>,
 }
 
-fn row(line: &LogLine) -> Html {
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    line: LogLine,
+}
+
+/// One line. A component of its own so that lines already on screen are not redrawn when new
+/// ones arrive (equal properties skip the render).
+#[function_component(LogRow)]
+fn log_row(props: &RowProps) -> Html {
+    let line = &props.line;
     html! {
-        <li key={line.seq.to_string()} class={classes!("log-line", line.tone.class(), line.notable.then_some("notable"))}>
+        <li class={classes!("log-line", line.tone.class(), line.notable.then_some("notable"))}>
             <span class="log-time">{line.time.to_string()}</span>
             <span class={classes!("log-cat", format!("cat-{}", category_index(line.category)))}>{category_label(line.category)}</span>
             <span class="log-text">{line.text.clone()}</span>
@@ -78,7 +88,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 <p class="log-empty">{ if f.notable_only { "Nothing notable yet: no duplicates, losses, crashes or dead letters so far." } else { "No events yet. Press Play (or Space) to start the run." } }</p>
             } else {
                 <ol class="log-lines" aria-label="Recent events, newest first">
-                    { for lines.iter().take(LOG_LINES).map(|l| row(l)) }
+                    { for lines.iter().take(LOG_LINES).map(|l| html! { <LogRow key={l.seq} line={(*l).clone()} /> }) }
                 </ol>
             }
         </section>

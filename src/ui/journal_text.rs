@@ -90,6 +90,11 @@ fn push_bounded(buf: &mut VecDeque<LogLine>, line: LogLine) {
 }
 
 impl LogBuffer {
+    /// How many journal entries the buffer has seen: moves exactly when new lines arrive.
+    pub fn seen(&self) -> u64 {
+        self.seen
+    }
+
     /// Copies the journal entries that appeared since the last call. Entries that fell out of the
     /// engine's ring between two calls (fast-forward) are skipped: the log is a window, the
     /// counters are exact.

@@ -1,8 +1,9 @@
 //! `window.__edaLab`: measurement hooks for the end-to-end and performance scripts. They read the
 //! run (and run headless copies of it); they never change the run on the page.
 //!
-//! - `frameStats()` → `{count, p50_ms, p95_ms, max_ms}`: work per animation frame (engine step,
-//!   state update and the render that follows) over the last ≤ 600 frames.
+//! - `frameStats()` → `{count, p50_ms, p95_ms, max_ms, step_p50_ms, step_p95_ms}`: work per animation
+//!   frame (engine step, state update and the render that follows) over the last ≤ 600 frames;
+//!   `step_*` is the engine-and-state part alone.
 //! - `fastForward(n)` → `{messages, wall_ms, events, trace_hash, settled, sim_time_s}`: a fresh copy of
 //!   the current scenario (same seed, `max_messages = n`) run headless until every message is
 //!   produced and settled, or 5 s of wall time.
@@ -37,6 +38,8 @@ pub fn install(rt: Rc<RefCell<Runtime>>) {
         set(&o, "p50_ms", JsValue::from_f64(s.p50_ms));
         set(&o, "p95_ms", JsValue::from_f64(s.p95_ms));
         set(&o, "max_ms", JsValue::from_f64(s.max_ms));
+        set(&o, "step_p50_ms", JsValue::from_f64(s.step_p50_ms));
+        set(&o, "step_p95_ms", JsValue::from_f64(s.step_p95_ms));
         o.into()
     });
     set(&api, "frameStats", frame_stats.as_ref().clone());

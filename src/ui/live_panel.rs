@@ -64,7 +64,8 @@ pub fn live_panel(props: &LiveProps) -> Html {
 
     html! {
         <section class="panel live" aria-labelledby="live-h">
-            <h2 id="live-h">{"What happened to each message"}</h2>
+            <h2 id="live-h">{"Outcomes"}</h2>
+            <p class="panel-note">{"What happened to each message produced, counted exactly."}</p>
             <dl class="counters">
                 { counter("count-produced", "Produced", produced, None, "Messages the producer created") }
                 { counter("count-in-flight", "In flight", c.in_flight, Some(Outcome::InFlight), "Not settled yet: on the wire, in a partition, being processed or waiting to retry") }
@@ -73,22 +74,25 @@ pub fn live_panel(props: &LiveProps) -> Html {
                 { counter("count-dead-lettered", "Dead-lettered", c.dead_lettered, Some(Outcome::DeadLettered), "Parked in the dead-letter queue, effect not applied") }
                 { counter("count-lost", "Lost", c.lost, Some(Outcome::Lost), "Effect never applied and nothing will deliver it") }
             </dl>
-            <p class={classes!("equation", (!balanced).then_some("unbalanced"))} data-testid="ledger-equation" data-balanced={balanced.to_string()}
+            <div class={classes!("equation", (!balanced).then_some("unbalanced"))} data-testid="ledger-equation" data-balanced={balanced.to_string()}
                aria-label={format!("Ledger: produced {produced} equals in flight {} plus exactly once {} plus duplicated {} plus dead-lettered {} plus lost {}{}",
                     c.in_flight, c.exactly_once, c.duplicated, c.dead_lettered, c.lost, if balanced { ", balanced" } else { ", NOT balanced" })}>
-                <span class="eq-term"><b>{produced}</b><small>{"produced"}</small></span>
-                <span class="eq-op">{"="}</span>
-                <span class="eq-term o-flight"><b>{c.in_flight}</b><small>{"in flight"}</small></span>
-                <span class="eq-op">{"+"}</span>
-                <span class="eq-term o-once"><b>{c.exactly_once}</b><small>{"exactly once"}</small></span>
-                <span class="eq-op">{"+"}</span>
-                <span class="eq-term o-dup"><b>{c.duplicated}</b><small>{"duplicated"}</small></span>
-                <span class="eq-op">{"+"}</span>
-                <span class="eq-term o-dlq"><b>{c.dead_lettered}</b><small>{"dead-lettered"}</small></span>
-                <span class="eq-op">{"+"}</span>
-                <span class="eq-term o-lost"><b>{c.lost}</b><small>{"lost"}</small></span>
-                <span class={classes!("eq-check", if balanced { "ok" } else { "bad" })} aria-hidden="true">{ if balanced { "✓" } else { "✗" } }</span>
-            </p>
+                <p class="eq-words" aria-hidden="true">{"produced = in flight + exactly once + duplicated + dead-lettered + lost"}</p>
+                <p class="eq-numbers" aria-hidden="true">
+                    <b class="eq-total">{produced}</b>
+                    <span class="eq-op">{"="}</span>
+                    <span class="eq-term o-flight">{glyph_icon(Outcome::InFlight)}<b>{c.in_flight}</b></span>
+                    <span class="eq-op">{"+"}</span>
+                    <span class="eq-term o-once">{glyph_icon(Outcome::ExactlyOnce)}<b>{c.exactly_once}</b></span>
+                    <span class="eq-op">{"+"}</span>
+                    <span class="eq-term o-dup">{glyph_icon(Outcome::Duplicated)}<b>{c.duplicated}</b></span>
+                    <span class="eq-op">{"+"}</span>
+                    <span class="eq-term o-dlq">{glyph_icon(Outcome::DeadLettered)}<b>{c.dead_lettered}</b></span>
+                    <span class="eq-op">{"+"}</span>
+                    <span class="eq-term o-lost">{glyph_icon(Outcome::Lost)}<b>{c.lost}</b></span>
+                    <span class={classes!("eq-check", if balanced { "ok" } else { "bad" })} title={if balanced { "The ledger balances" } else { "The ledger does not balance" }}>{ if balanced { "✓" } else { "✗" } }</span>
+                </p>
+            </div>
             if extra > 0 {
                 <p class="callout dup-callout">
                     { glyph_icon(Outcome::Duplicated) }

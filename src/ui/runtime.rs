@@ -28,12 +28,17 @@ pub struct Runtime {
     pub perf: FrameStats,
     /// Bumped on every change to the run; components redraw when it moves.
     pub version: u64,
+    /// Bumped on every reset: which run this is.
+    pub run: u64,
     /// Wall time of the previous animation frame.
     pub last_frame_ms: Option<f64>,
-    /// When the current frame's work began, until the render after it finishes.
-    pub frame_started_ms: Option<f64>,
+    /// When the current frame's work began and how long its engine-and-state part took, until
+    /// the render after it finishes.
+    pub frame_started_ms: Option<(f64, f64)>,
     /// The last frame ran out of event budget before reaching its target time.
     pub budget_hit: bool,
+    /// What the event log last drew, and when (wall ms): see [`Runtime::log_version`].
+    log_shown: ((u64, u64), f64),
 }
 
 impl Runtime {
@@ -51,9 +56,11 @@ impl Runtime {
             log: LogBuffer::default(),
             perf: FrameStats::default(),
             version: 0,
+            run: 0,
             last_frame_ms: None,
             frame_started_ms: None,
             budget_hit: false,
+            log_shown: ((0, 0), f64::NEG_INFINITY),
         };
         rt.touch();
         rt
@@ -66,6 +73,7 @@ impl Runtime {
         self.base = base;
         self.log = LogBuffer::default();
         self.budget_hit = false;
+        self.run += 1;
         self.touch();
         Ok(())
     }
@@ -122,6 +130,17 @@ impl Runtime {
         self.touch();
     }
 
+    /// The event log's redraw key: (run, lines seen), refreshed at most every 100 ms of wall time
+    /// while playing (nobody reads sixty log updates a second), at once otherwise.
+    pub fn log_version(&mut self, now_ms: f64, playing: bool) -> (u64, u64) {
+        let current = (self.run, self.log.seen());
+        let (shown, at) = self.log_shown;
+        if current != shown && (!playing || now_ms - at >= 100.0 || current.0 != shown.0) {
+            self.log_shown = (current, now_ms);
+        }
+        self.log_shown.0
+    }
+
     /// Records that the run changed.
     pub fn touch(&mut self) {
         self.version = self.version.wrapping_add(1);
@@ -133,6 +152,8 @@ impl Runtime {
 #[derive(Default)]
 pub struct FrameStats {
     samples: VecDeque<f64>,
+    /// The engine-and-state part of each frame (before the render), for diagnosis.
+    step_samples: VecDeque<f64>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -141,26 +162,44 @@ pub struct FrameSummary {
     pub p50_ms: f64,
     pub p95_ms: f64,
     pub max_ms: f64,
+    /// Median and 95th percentile of the engine-and-state part alone.
+    pub step_p50_ms: f64,
+    pub step_p95_ms: f64,
 }
 
 impl FrameStats {
     const KEEP: usize = 600;
 
-    pub fn record(&mut self, ms: f64) {
+    /// Records one frame: its total work and the engine-and-state part of it.
+    pub fn record(&mut self, total_ms: f64, step_ms: f64) {
         if self.samples.len() == Self::KEEP {
             self.samples.pop_front();
+            self.step_samples.pop_front();
         }
-        self.samples.push_back(ms);
+        self.samples.push_back(total_ms);
+        self.step_samples.push_back(step_ms);
     }
 
     pub fn summary(&self) -> FrameSummary {
         if self.samples.is_empty() {
             return FrameSummary::default();
         }
-        let mut v: Vec<f64> = self.samples.iter().copied().collect();
-        v.sort_by(f64::total_cmp);
-        let at = |q: f64| v[((q * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)];
-        FrameSummary { count: v.len(), p50_ms: at(0.5), p95_ms: at(0.95), max_ms: v[v.len() - 1] }
+        let sorted = |q: &VecDeque<f64>| {
+            let mut v: Vec<f64> = q.iter().copied().collect();
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let at = |v: &[f64], q: f64| v[((q * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)];
+        let v = sorted(&self.samples);
+        let s = sorted(&self.step_samples);
+        FrameSummary {
+            count: v.len(),
+            p50_ms: at(&v, 0.5),
+            p95_ms: at(&v, 0.95),
+            max_ms: v[v.len() - 1],
+            step_p50_ms: at(&s, 0.5),
+            step_p95_ms: at(&s, 0.95),
+        }
     }
 }
 

@@ -1,21 +1,23 @@
 //! Outcome glyphs. Outcome is encoded by colour *and* shape, so it reads without colour too:
 //! exactly once = filled circle, duplicated = diamond, lost = cross, dead-lettered = square,
-//! in flight = hollow circle. The shapes are defined once (`GlyphDefs`) and reused with `<use>`.
+//! in flight = hollow circle. Each glyph is one `<path>` centred on the origin and placed with a
+//! `transform`, so moving it is a single attribute write.
 
 use crate::sim::Outcome;
 use yew::prelude::*;
 
-pub fn glyph_id(o: Outcome) -> &'static str {
+/// The glyph's outline, centred on the origin.
+pub fn glyph_path(o: Outcome) -> &'static str {
     match o {
-        Outcome::InFlight => "#g-flight",
-        Outcome::ExactlyOnce => "#g-once",
-        Outcome::Duplicated => "#g-dup",
-        Outcome::DeadLettered => "#g-dlq",
-        Outcome::Lost => "#g-lost",
+        Outcome::InFlight => "M-4.6 0a4.6 4.6 0 1 0 9.2 0a4.6 4.6 0 1 0-9.2 0Z",
+        Outcome::ExactlyOnce => "M-5.4 0a5.4 5.4 0 1 0 10.8 0a5.4 5.4 0 1 0-10.8 0Z",
+        Outcome::Duplicated => "M0-7.4L7.4 0L0 7.4L-7.4 0ZM0-2.8L-2.8 0L0 2.8L2.8 0Z",
+        Outcome::DeadLettered => "M-5-5h10v10h-10Z",
+        Outcome::Lost => "M-5-5L5 5M5-5L-5 5",
     }
 }
 
-/// The CSS class that colours an outcome (`color`, used by the glyphs as `currentColor`).
+/// The CSS class that colours an outcome (`color`; glyphs paint with `currentColor`).
 pub fn outcome_class(o: Outcome) -> &'static str {
     match o {
         Outcome::InFlight => "o-flight",
@@ -26,10 +28,26 @@ pub fn outcome_class(o: Outcome) -> &'static str {
     }
 }
 
-/// One glyph centred at (x, y) inside an SVG.
+/// The CSS class that says how a glyph is painted (filled, hollow or stroked).
+fn paint_class(o: Outcome) -> &'static str {
+    match o {
+        Outcome::InFlight => "gl gl-hollow",
+        Outcome::Lost => "gl gl-stroke",
+        _ => "gl gl-fill",
+    }
+}
+
+/// One glyph centred at (x, y) inside an SVG: a single `<path>`, cheap to create and to move.
 pub fn glyph(o: Outcome, x: f64, y: f64) -> Html {
     html! {
-        <use href={glyph_id(o)} x={fmt1(x)} y={fmt1(y)} class={outcome_class(o)} />
+        <path d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({x:.1} {y:.1})")} />
+    }
+}
+
+/// A glyph with a stable key, for lists whose items move (tokens, partition cells).
+pub fn glyph_keyed(key: u64, o: Outcome, x: f64, y: f64) -> Html {
+    html! {
+        <path key={key} d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({x:.1} {y:.1})")} />
     }
 }
 
@@ -37,7 +55,7 @@ pub fn glyph(o: Outcome, x: f64, y: f64) -> Html {
 pub fn glyph_icon(o: Outcome) -> Html {
     html! {
         <svg class={classes!("glyph-icon", outcome_class(o))} viewBox="-8 -8 16 16" width="14" height="14" aria-hidden="true" focusable="false">
-            <use href={glyph_id(o)} />
+            <path d={glyph_path(o)} class={paint_class(o)} />
         </svg>
     }
 }
@@ -45,31 +63,4 @@ pub fn glyph_icon(o: Outcome) -> Html {
 /// Coordinates with one decimal: short attribute strings, no visible precision loss.
 pub fn fmt1(v: f64) -> String {
     format!("{:.1}", v)
-}
-
-/// The glyph definitions; rendered once, hidden, at the top of the app.
-#[function_component(GlyphDefs)]
-pub fn glyph_defs() -> Html {
-    html! {
-        <svg class="glyph-defs" width="0" height="0" aria-hidden="true" focusable="false">
-            <defs>
-                <g id="g-flight">
-                    <circle r="4.6" fill="var(--surface)" stroke="currentColor" stroke-width="2.2" />
-                </g>
-                <g id="g-once">
-                    <circle r="5.4" fill="currentColor" />
-                </g>
-                <g id="g-dup">
-                    <path d="M0 -7.2 L7.2 0 L0 7.2 L-7.2 0 Z" fill="currentColor" />
-                    <path d="M0 -3 L3 0 L0 3 L-3 0 Z" fill="var(--surface)" />
-                </g>
-                <g id="g-dlq">
-                    <rect x="-5" y="-5" width="10" height="10" fill="currentColor" />
-                </g>
-                <g id="g-lost">
-                    <path d="M-5 -5 L5 5 M5 -5 L-5 5" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
-                </g>
-            </defs>
-        </svg>
-    }
 }

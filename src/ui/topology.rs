@@ -8,7 +8,7 @@
 //! flow rates instead. Counters elsewhere stay exact either way.
 
 use super::runtime::RtHandle;
-use super::shapes::{fmt1, glyph};
+use super::shapes::{fmt1, glyph, glyph_keyed};
 use super::state::Speed;
 use crate::sim::consumer::{Consumer, ConsumerStatus};
 use crate::sim::event::JournalKind;
@@ -18,17 +18,17 @@ use yew::prelude::*;
 
 pub const MAX_TOKENS: usize = 150;
 /// Records drawn per partition.
-const CELLS: usize = 10;
+const CELLS: usize = 9;
 
-const W: f64 = 760.0;
-const PROD_X: f64 = 4.0;
-const PROD_W: f64 = 96.0;
-const PART_X: f64 = 160.0;
-const PART_W: f64 = 222.0;
-const CONS_X: f64 = 452.0;
-const CONS_W: f64 = 146.0;
-const SINK_X: f64 = 650.0;
-const SINK_W: f64 = 106.0;
+const W: f64 = 720.0;
+const PROD_X: f64 = 2.0;
+const PROD_W: f64 = 86.0;
+const PART_X: f64 = 130.0;
+const PART_W: f64 = 206.0;
+const CONS_X: f64 = 398.0;
+const CONS_W: f64 = 140.0;
+const SINK_X: f64 = 584.0;
+const SINK_W: f64 = 134.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 14.0;
 
@@ -85,6 +85,8 @@ fn height_for(rows: usize) -> f64 {
 
 #[derive(Clone, Copy)]
 struct Token {
+    /// Global sequence number of the journal entry: a stable key while the token moves.
+    seq: u64,
     from: (f64, f64),
     to: (f64, f64),
     progress: f64,
@@ -152,11 +154,13 @@ fn outcome_of(sim: &Simulation, msg: u32) -> Outcome {
 
 /// Tokens for the newest journal entries within one travel time, newest first, at most `cap`.
 /// Also returns how many entries were in the window (to decide whether rates are shown).
-fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize) -> (Vec<Token>, usize) {
+/// `seen` is the number of journal entries ever recorded (the newest has sequence `seen - 1`).
+fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize, seen: u64) -> (Vec<Token>, usize) {
     let now = sim.now();
     let mut out = Vec::with_capacity(cap.min(64));
     let mut in_window = 0;
-    for entry in sim.journal().iter().rev() {
+    for (back, entry) in sim.journal().iter().rev().enumerate() {
+        let seq = seen.wrapping_sub(1 + back as u64);
         let age = now.since(entry.time);
         if age > travel_us {
             break;
@@ -188,7 +192,7 @@ fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize) -> (Vec<To
         if let Some((from, to, outcome)) = token {
             in_window += 1;
             if out.len() < cap {
-                out.push(Token { from, to, progress, outcome });
+                out.push(Token { seq, from, to, progress, outcome });
             }
         }
     }
@@ -281,10 +285,17 @@ pub fn topology(props: &TopologyProps) -> Html {
     let group = sim.group();
     let rebalancing = !group.is_stable();
 
+    // Tokens only while they can be followed by eye: not with reduced motion, not at 20x and
+    // beyond, and not when the window holds far more hops than can be drawn (then the edges carry
+    // flow rates instead; a dense stream of tokens would only churn the DOM).
     let travel = props.speed.token_travel_us();
-    let animate = !props.reduced_motion && props.speed != Speed::Max;
-    let (toks, in_window) = if animate { tokens(sim, &g, travel, MAX_TOKENS) } else { (Vec::new(), 0) };
-    let show_rates = !animate || props.speed.shows_rates() || in_window > MAX_TOKENS;
+    let animate = !props.reduced_motion && !props.speed.shows_rates();
+    let (mut toks, in_window) =
+        if animate { tokens(sim, &g, travel, MAX_TOKENS, rt.log.seen()) } else { (Vec::new(), 0) };
+    if in_window > 3 * MAX_TOKENS {
+        toks.clear();
+    }
+    let show_rates = !animate || in_window > MAX_TOKENS;
     let rates = if show_rates { Some(rates(sim)) } else { None };
 
     // ----- edges -----
@@ -352,10 +363,12 @@ pub fn topology(props: &TopologyProps) -> Html {
                         let x = cells_x + (first_slot + k) as f64 * cell_w;
                         let o = outcome_of(sim, rec.msg);
                         let class = classes!("cell", if offset < committed { "cell-done" } else { "cell-pending" });
+                        // Keyed by offset and moved by a transform: when a record is appended
+                        // the existing cells slide instead of being redrawn.
                         html! {
-                            <g class={class}>
-                                <rect x={fmt1(x + 1.0)} y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
-                                { glyph(o, x + cell_w / 2.0, cy) }
+                            <g key={offset} class={class} transform={format!("translate({x:.1} 0)")}>
+                                <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
+                                { glyph(o, cell_w / 2.0, cy) }
                             </g>
                         }
                     })
@@ -432,7 +445,8 @@ pub fn topology(props: &TopologyProps) -> Html {
         .iter()
         .map(|t| {
             let (x, y) = on_edge(t.from, t.to, t.progress);
-            glyph(t.outcome, x, y)
+            // Keyed, and moved by a transform only.
+            glyph_keyed(t.seq, t.outcome, x, y)
         })
         .collect();
     let rate_html = match &rates {
@@ -523,7 +537,8 @@ fn consumer_node(c: &Consumer, g: &Geometry, sim: &Simulation, on_consumer: &Cal
     } else {
         list_partitions(&c.assigned)
     };
-    let hand = c.in_hand.map(|h| glyph(outcome_of(sim, h.msg), CONS_X + CONS_W - 14.0, y0 + 14.0));
+    let hand =
+        c.in_hand.map(|h| glyph(outcome_of(sim, h.msg), CONS_X + CONS_W - 13.0, if roomy { y0 + 35.0 } else { cy }));
     html! {
         <g class={classes!("node", "consumer", status_class(c.status), armed.is_some().then_some("armed"))}
            role="button" tabindex={if stopped { "-1" } else { "0" }} aria-label={label}
