@@ -102,6 +102,9 @@ enum Cmd {
         no_failures: bool,
         #[arg(long, default_value_t = 3)]
         repeats: u32,
+        /// The seed of the run (the model's randomness; SimPy's script takes its own --seed).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
 }
 
@@ -176,15 +179,16 @@ fn run(cmd: Cmd) -> Result<String, String> {
             }
             Ok(keys.iter().map(|k| format!("{k}\t{}\n", partition_for_key(k, partitions))).collect())
         }
-        Cmd::Bench { messages, no_failures, repeats } => bench(messages, !no_failures, repeats.max(1)),
+        Cmd::Bench { messages, no_failures, repeats, seed } => bench(messages, !no_failures, repeats.max(1), seed),
     }
 }
 
-fn bench(messages: u64, failures: bool, repeats: u32) -> Result<String, String> {
+fn bench(messages: u64, failures: bool, repeats: u32, seed: u64) -> Result<String, String> {
     if messages == 0 {
         return Err("--messages must be at least 1".into());
     }
-    let scenario = Scenario::bench(messages, failures);
+    let mut scenario = Scenario::bench(messages, failures);
+    scenario.seed = seed;
     let mut walls = Vec::new();
     let mut last = None;
     for _ in 0..repeats {

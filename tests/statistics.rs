@@ -4,21 +4,28 @@
 use eda_lab::sim::{Scenario, Simulation};
 
 /// The benchmark model without failures is four independent M/M/1 queues (λ = 0.9/4 per
-/// partition, μ = 0.25): mean time in system 1/(μ − λ/4) = 40 s. Over 10^6 messages the
-/// engine's mean must come within 5%.
+/// partition, μ = 0.25): mean time in system 1/(μ − λ/4) = 40 s. At ρ = 0.9 one run of 10^6
+/// messages still varies by about 2% from seed to seed, so the check pools four independent
+/// seeds (4 × 10^6 messages, about 1% standard error) and asks for 5%.
 #[test]
 fn partitioned_mm1_mean_time_in_system_matches_theory() {
     let messages = 1_000_000;
-    let mut sim = Simulation::new(&Scenario::bench(messages, false)).unwrap();
-    while sim.step() {}
-    let ledger = sim.ledger();
-    assert_eq!(ledger.counts().exactly_once, messages, "every message acknowledged once");
-    let mean_s = ledger.latency().mean_us().unwrap() / 1e6;
+    let mut means = Vec::new();
+    for seed in 1..=4 {
+        let mut scenario = Scenario::bench(messages, false);
+        scenario.seed = seed;
+        let mut sim = Simulation::new(&scenario).unwrap();
+        while sim.step() {}
+        let ledger = sim.ledger();
+        assert_eq!(ledger.counts().exactly_once, messages, "every message acknowledged once");
+        means.push(ledger.latency().mean_us().unwrap() / 1e6);
+    }
+    let mean_s = means.iter().sum::<f64>() / means.len() as f64;
     let theory_s = 1.0 / (0.25 - 0.9 / 4.0);
     let error = (mean_s - theory_s).abs() / theory_s;
     assert!(
         error < 0.05,
-        "mean time in system {mean_s:.2} s vs M/M/1 theory {theory_s:.2} s ({:.1}% off)",
+        "mean time in system {mean_s:.2} s (per seed {means:.2?}) vs M/M/1 theory {theory_s:.2} s ({:.1}% off)",
         error * 100.0
     );
 }

@@ -70,12 +70,34 @@ impl Rng {
     }
 
     /// An exponentially distributed duration with the given mean, in whole microseconds.
-    /// `libm::log` is used instead of `f64::ln` so native and wasm32 builds agree to the bit.
     #[inline]
     pub fn exponential_us(&mut self, mean_us: f64) -> u64 {
-        let x = -libm::log(self.unit_open()) * mean_us;
         // x >= 0: adding one half and truncating rounds it without a libm call.
-        (x + 0.5) as u64
+        (self.exp1() * mean_us + 0.5) as u64
+    }
+
+    /// A standard exponential variate (mean 1), by Marsaglia and Tsang's ziggurat: one 64-bit
+    /// draw, a table lookup and a multiply almost every time; a logarithm only in the rare tail.
+    /// The tables and the tail use `libm`, not the platform's maths library, so native and
+    /// wasm32 builds agree to the bit.
+    #[inline]
+    pub fn exp1(&mut self) -> f64 {
+        let z = ziggurat();
+        loop {
+            let bits = self.0.next_u64();
+            let i = (bits & 0xff) as usize;
+            let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+            let x = u * z.x[i];
+            if x < z.x[i + 1] {
+                return x;
+            }
+            if i == 0 {
+                return ZIG_EXP_R - libm::log(self.unit_open());
+            }
+            if z.f[i + 1] + (z.f[i] - z.f[i + 1]) * self.unit_open() < libm::exp(-x) {
+                return x;
+            }
+        }
     }
 
     /// A uniform duration in `[lo, hi]` microseconds.
@@ -107,6 +129,31 @@ impl Probability {
     pub fn is_zero(self) -> bool {
         self.0 == 0
     }
+}
+
+/// Right edge of the base strip of the exponential ziggurat with 256 strips, and the area of each.
+const ZIG_EXP_R: f64 = 7.697_117_470_131_05;
+const ZIG_EXP_V: f64 = 3.949_659_822_581_557e-3;
+
+/// Strip edges `x` (decreasing, x[1] = R, x[256] = 0) and densities `f = exp(-x)`.
+struct Ziggurat {
+    x: [f64; 257],
+    f: [f64; 257],
+}
+
+fn ziggurat() -> &'static Ziggurat {
+    static TABLES: std::sync::OnceLock<Ziggurat> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut x = [0.0; 257];
+        x[0] = ZIG_EXP_V * libm::exp(ZIG_EXP_R);
+        x[1] = ZIG_EXP_R;
+        for i in 1..256 {
+            x[i + 1] = -libm::log(ZIG_EXP_V / x[i] + libm::exp(-x[i]));
+        }
+        x[256] = 0.0;
+        let f = x.map(|v| libm::exp(-v));
+        Ziggurat { x, f }
+    })
 }
 
 fn splitmix64(mut x: u64) -> u64 {
@@ -148,6 +195,24 @@ mod tests {
         let sum: u64 = (0..n).map(|_| r.exponential_us(1_000_000.0)).sum();
         let mean = sum as f64 / n as f64;
         assert!((mean - 1e6).abs() < 1e4, "mean {mean}");
+    }
+
+    #[test]
+    fn exponential_tail_probabilities() {
+        // P(X > t) = e^-t for a standard exponential, in the body and deep in the tail.
+        let mut r = Rng::for_stream(11, Stream::Service);
+        let n = 1_000_000;
+        let xs: Vec<f64> = (0..n).map(|_| r.exp1()).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+        assert!((mean - 1.0).abs() < 0.005, "mean {mean}");
+        assert!((var - 1.0).abs() < 0.01, "variance {var}");
+        for t in [0.1f64, 0.5, 1.0, 2.0, 4.0, 7.0, 8.0] {
+            let share = xs.iter().filter(|&&x| x > t).count() as f64 / n as f64;
+            let expected = (-t).exp();
+            let sd = (expected * (1.0 - expected) / n as f64).sqrt();
+            assert!((share - expected).abs() < 5.0 * sd + 1e-6, "P(X > {t}) = {share}, expected {expected}");
+        }
     }
 
     #[test]
