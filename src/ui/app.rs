@@ -42,20 +42,27 @@ pub fn app() -> Html {
     let state = use_reducer(|| State::new(initial_theme(), prefers_reduced_motion()));
     let rt: Rc<RefCell<Runtime>> = use_mut_ref(|| Runtime::new(builtin(DEFAULT_SCENARIO).unwrap_or_default()));
     let redraw = use_force_update();
+    // A frame's render starts here: the frame's work is its engine step plus this render.
+    if let Ok(mut r) = rt.try_borrow_mut() {
+        if let Some((start, _)) = r.frame_started_ms.as_mut() {
+            *start = now_ms();
+        }
+    }
 
     use_effect_with(state.theme, |theme| apply_theme(*theme));
     {
         let rt = rt.clone();
         use_effect_with((), move |_| lab_hooks::install(rt));
     }
-    // Finishes the frame measurement once the render that the frame triggered is done.
+    // Finishes the frame measurement once the render that the frame triggered is done (child
+    // components render before this effect runs).
     {
         let rt = rt.clone();
         use_effect(move || {
             let mut r = rt.borrow_mut();
-            if let Some((t0, step_ms)) = r.frame_started_ms.take() {
-                let ms = now_ms() - t0;
-                r.perf.record(ms, step_ms);
+            if let Some((render_start, step_ms)) = r.frame_started_ms.take() {
+                let render_ms = now_ms() - render_start;
+                r.perf.record(step_ms + render_ms, step_ms);
             }
         });
     }
@@ -217,7 +224,7 @@ pub fn app() -> Html {
     }
 
     // ----- view -----
-    let log_version = rt.borrow_mut().log_version(now_ms(), state.playing);
+    let (log_version, charts_version) = rt.borrow_mut().panel_versions(now_ms(), state.playing);
     let r = rt.borrow();
     let sim = &r.sim;
     let version = r.version;
@@ -226,8 +233,6 @@ pub fn app() -> Html {
     let scenario_name = r.base.name.clone();
     let description =
         CATALOG.iter().find(|(n, _)| *n == scenario_name).map(|(_, d)| *d).unwrap_or("A custom scenario.");
-    let history = sim.history();
-    let sample_key = (history.last().map(|s| s.time_us).unwrap_or(0), history.len(), r.run);
     let hash = sim.trace_hash().hex();
     let notice = state.notice.clone();
 
@@ -274,11 +279,11 @@ pub fn app() -> Html {
                         <Topology rt={handle.clone()} version={version} speed={state.speed} reduced_motion={state.reduced_motion} {on_consumer} />
                         <Legend />
                     </section>
-                    <EventLog rt={handle.clone()} version={log_version} filter={state.log_filter} {on_category} {on_notable} />
+                    <EventLog rt={handle.clone()} version={log_version} filter={state.log_filter} {on_category} {on_notable} playing={state.playing} />
                 </div>
                 <aside class="col-right">
                     <LivePanel rt={handle.clone()} version={version} />
-                    <Charts rt={handle} sample_key={sample_key} />
+                    <Charts rt={handle} sample_key={charts_version} />
                 </aside>
             </main>
             <footer class="footer">

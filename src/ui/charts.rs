@@ -1,20 +1,21 @@
 //! Live sparklines from the engine's chart history (a bounded ring of samples). The component is
 //! keyed on the time of the newest sample, so it redraws only when a sample is added (every
-//! `sample_interval_ms` of sim time), and each line is downsampled to at most 150 points.
+//! `sample_interval_ms` of sim time, at most about seven times a second), and each line is
+//! downsampled to at most 120 points.
 
 use super::runtime::RtHandle;
 use crate::sim::history::Sample;
 use yew::prelude::*;
 
-const POINTS: usize = 150;
+const POINTS: usize = 120;
 const CW: f64 = 240.0;
 const CH: f64 = 44.0;
 
 #[derive(Properties, PartialEq)]
 pub struct ChartsProps {
     pub rt: RtHandle,
-    /// (time of the newest sample, samples held, run number): moves when a sample is added.
-    pub sample_key: (u64, usize, u64),
+    /// (run, time of the newest sample): moves when samples are added (throttled while playing).
+    pub sample_key: (u64, u64),
 }
 
 struct Series {

@@ -17,7 +17,13 @@ pub struct EventLogProps {
     pub filter: LogFilter,
     pub on_category: Callback<Option<Category>>,
     pub on_notable: Callback<bool>,
+    /// While the run plays only the newest [`LIVE_LINES`] lines are drawn (the box shows about
+    /// fifteen); paused, all kept lines are, to scroll through.
+    pub playing: bool,
 }
+
+/// Lines drawn while the run plays.
+pub const LIVE_LINES: usize = 40;
 
 #[derive(Properties, PartialEq)]
 struct RowProps {
@@ -49,7 +55,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
         (true, None) => log.notable.iter().rev().collect(),
         (true, Some(c)) => log.notable.iter().rev().filter(|l| l.category == c).collect(),
     };
-    let shown = lines.len().min(LOG_LINES);
+    let limit = if props.playing { LIVE_LINES } else { LOG_LINES };
+    let shown = lines.len().min(limit);
 
     let on_cat = {
         let cb = props.on_category.clone();
@@ -81,14 +88,16 @@ pub fn event_log(props: &EventLogProps) -> Html {
                         <input id="log-notable" type="checkbox" checked={f.notable_only} onchange={on_notable} aria-label="Notable events only" />
                         {"Notable only"}
                     </label>
-                    <span class="log-count" aria-live="off">{format!("{shown} shown (newest {LOG_LINES} kept)")}</span>
+                    <span class="log-count" aria-live="off">
+                        { if props.playing { format!("newest {shown} · pause to scroll back through {LOG_LINES}") } else { format!("{shown} shown (newest {LOG_LINES} kept)") } }
+                    </span>
                 </div>
             </div>
             if lines.is_empty() {
                 <p class="log-empty">{ if f.notable_only { "Nothing notable yet: no duplicates, losses, crashes or dead letters so far." } else { "No events yet. Press Play (or Space) to start the run." } }</p>
             } else {
                 <ol class="log-lines" aria-label="Recent events, newest first">
-                    { for lines.iter().take(LOG_LINES).map(|l| html! { <LogRow key={l.seq} line={(*l).clone()} /> }) }
+                    { for lines.iter().take(limit).map(|l| html! { <LogRow key={l.seq} line={(*l).clone()} /> }) }
                 </ol>
             }
         </section>

@@ -77,19 +77,22 @@ pub fn live_panel(props: &LiveProps) -> Html {
             <div class={classes!("equation", (!balanced).then_some("unbalanced"))} data-testid="ledger-equation" data-balanced={balanced.to_string()}
                aria-label={format!("Ledger: produced {produced} equals in flight {} plus exactly once {} plus duplicated {} plus dead-lettered {} plus lost {}{}",
                     c.in_flight, c.exactly_once, c.duplicated, c.dead_lettered, c.lost, if balanced { ", balanced" } else { ", NOT balanced" })}>
-                <p class="eq-words" aria-hidden="true">{"produced = in flight + exactly once + duplicated + dead-lettered + lost"}</p>
+                <p class="eq-words" aria-hidden="true">
+                    {"produced = "}<span class="w-flight">{"in flight"}</span>{" + "}<span class="w-once">{"exactly once"}</span>
+                    {" + "}<span class="w-dup">{"duplicated"}</span>{" + "}<span class="w-dlq">{"dead-lettered"}</span>{" + "}<span class="w-lost">{"lost"}</span>
+                </p>
                 <p class="eq-numbers" aria-hidden="true">
                     <b class="eq-total">{produced}</b>
                     <span class="eq-op">{"="}</span>
-                    <span class="eq-term o-flight">{glyph_icon(Outcome::InFlight)}<b>{c.in_flight}</b></span>
+                    <span class="eq-term o-flight"><b>{c.in_flight}</b></span>
                     <span class="eq-op">{"+"}</span>
-                    <span class="eq-term o-once">{glyph_icon(Outcome::ExactlyOnce)}<b>{c.exactly_once}</b></span>
+                    <span class="eq-term o-once"><b>{c.exactly_once}</b></span>
                     <span class="eq-op">{"+"}</span>
-                    <span class="eq-term o-dup">{glyph_icon(Outcome::Duplicated)}<b>{c.duplicated}</b></span>
+                    <span class="eq-term o-dup"><b>{c.duplicated}</b></span>
                     <span class="eq-op">{"+"}</span>
-                    <span class="eq-term o-dlq">{glyph_icon(Outcome::DeadLettered)}<b>{c.dead_lettered}</b></span>
+                    <span class="eq-term o-dlq"><b>{c.dead_lettered}</b></span>
                     <span class="eq-op">{"+"}</span>
-                    <span class="eq-term o-lost">{glyph_icon(Outcome::Lost)}<b>{c.lost}</b></span>
+                    <span class="eq-term o-lost"><b>{c.lost}</b></span>
                     <span class={classes!("eq-check", if balanced { "ok" } else { "bad" })} title={if balanced { "The ledger balances" } else { "The ledger does not balance" }}>{ if balanced { "✓" } else { "✗" } }</span>
                 </p>
             </div>

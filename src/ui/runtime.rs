@@ -32,13 +32,15 @@ pub struct Runtime {
     pub run: u64,
     /// Wall time of the previous animation frame.
     pub last_frame_ms: Option<f64>,
-    /// When the current frame's work began and how long its engine-and-state part took, until
-    /// the render after it finishes.
+    /// For a frame whose render is pending: (when that render started, or the frame itself until
+    /// it does; how long the frame's engine-and-state part took).
     pub frame_started_ms: Option<(f64, f64)>,
     /// The last frame ran out of event budget before reaching its target time.
     pub budget_hit: bool,
     /// What the event log last drew, and when (wall ms): see [`Runtime::log_version`].
     log_shown: ((u64, u64), f64),
+    /// The same for the charts: ((run, newest sample time), wall ms).
+    charts_shown: ((u64, u64), f64),
 }
 
 impl Runtime {
@@ -61,6 +63,7 @@ impl Runtime {
             frame_started_ms: None,
             budget_hit: false,
             log_shown: ((0, 0), f64::NEG_INFINITY),
+            charts_shown: ((0, 0), f64::NEG_INFINITY),
         };
         rt.touch();
         rt
@@ -130,15 +133,20 @@ impl Runtime {
         self.touch();
     }
 
-    /// The event log's redraw key: (run, lines seen), refreshed at most every 100 ms of wall time
-    /// while playing (nobody reads sixty log updates a second), at once otherwise.
-    pub fn log_version(&mut self, now_ms: f64, playing: bool) -> (u64, u64) {
-        let current = (self.run, self.log.seen());
-        let (shown, at) = self.log_shown;
-        if current != shown && (!playing || now_ms - at >= 100.0 || current.0 != shown.0) {
-            self.log_shown = (current, now_ms);
-        }
-        self.log_shown.0
+    /// Redraw keys of the two panels that need not follow every frame: the event log
+    /// ((run, lines seen)) and the charts ((run, newest sample time)). While playing each moves at
+    /// most every 150 ms of wall time, and never both in the same frame, so no frame carries both
+    /// redraws; paused (or after a reset) they follow at once.
+    pub fn panel_versions(&mut self, now_ms: f64, playing: bool) -> ((u64, u64), (u64, u64)) {
+        let log_before = self.log_shown.0;
+        let log = throttle(&mut self.log_shown, (self.run, self.log.seen()), now_ms, playing);
+        let newest = self.sim.history().last().map(|s| s.time_us).unwrap_or(0);
+        let charts = if playing && log != log_before && log.0 == log_before.0 {
+            self.charts_shown.0
+        } else {
+            throttle(&mut self.charts_shown, (self.run, newest), now_ms, playing)
+        };
+        (log, charts)
     }
 
     /// Records that the run changed.
@@ -146,6 +154,16 @@ impl Runtime {
         self.version = self.version.wrapping_add(1);
         self.log.absorb(&self.sim);
     }
+}
+
+/// Moves `shown` to `current` unless it moved less than 150 ms ago while playing (a new run always
+/// shows at once). Returns the key to draw.
+fn throttle(shown: &mut ((u64, u64), f64), current: (u64, u64), now_ms: f64, playing: bool) -> (u64, u64) {
+    let (key, at) = *shown;
+    if current != key && (!playing || now_ms - at >= 150.0 || current.0 != key.0) {
+        *shown = (current, now_ms);
+    }
+    shown.0
 }
 
 /// Per-frame work times (engine step + state update + render) of the last 600 frames.

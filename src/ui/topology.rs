@@ -29,7 +29,7 @@ const CONS_X: f64 = 398.0;
 const CONS_W: f64 = 140.0;
 const SINK_X: f64 = 584.0;
 const SINK_W: f64 = 134.0;
-const TOP: f64 = 30.0;
+const TOP: f64 = 44.0;
 const BOTTOM: f64 = 14.0;
 
 #[derive(Properties, PartialEq)]
@@ -450,14 +450,18 @@ pub fn topology(props: &TopologyProps) -> Html {
         })
         .collect();
     let rate_html = match &rates {
-        Some(r) => html! {
-            <g class="rates" aria-hidden="true">
-                <text x={fmt1(PROD_X + PROD_W + 8.0)} y={fmt1(TOP - 10.0)}>{format!("→ {}", rate_text(r.appended))}</text>
-                <text x={fmt1(PART_X + PART_W + 6.0)} y={fmt1(TOP - 10.0)}>{format!("→ {}", rate_text(r.received))}</text>
-                <text x={fmt1(CONS_X + CONS_W + 6.0)} y={fmt1(TOP - 10.0)}>{format!("→ {}", rate_text(r.effects))}</text>
-                <text x={fmt1(CONS_X + CONS_W + 6.0)} y={fmt1(g.h - 2.0)}>{format!("DLQ {}", rate_text(r.dead))}</text>
-            </g>
-        },
+        Some(r) => {
+            let mid = |a: f64, b: f64| fmt1((a + b) / 2.0);
+            let y = fmt1(TOP - 8.0);
+            html! {
+                <g class="rates" aria-hidden="true">
+                    <text x={mid(PROD_X + PROD_W, PART_X)} y={y.clone()}>{rate_text(r.appended)}</text>
+                    <text x={mid(PART_X + PART_W, CONS_X)} y={y.clone()}>{rate_text(r.received)}</text>
+                    <text x={mid(CONS_X + CONS_W, SINK_X)} y={y}>{rate_text(r.effects)}</text>
+                    <text x={fmt1(SINK_X + SINK_W / 2.0)} y={fmt1(g.dlq_y + 60.0)}>{format!("in: {}", rate_text(r.dead))}</text>
+                </g>
+            }
+        }
         None => Html::default(),
     };
 
