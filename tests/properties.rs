@@ -199,7 +199,7 @@ fn describe(s: &Scenario, commands: &[(u64, Command)]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// produced = in flight + exactly once + duplicated + dead-lettered + lost after every event,
     /// and the counters agree with a recount of every message. Also: no valid scenario panics.
@@ -275,6 +275,10 @@ fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
     // Retrying (almost) forever is what at-least-once asks of a producer: with at most 30% loss,
     // giving up after 1,000 resends has probability below 1e-500.
     s.producer.retries = limits::MAX_RETRIES;
+    // An acknowledgement slower than the request timeout makes every send look failed: the producer
+    // resends a thousand times and floods the log (correctly, but nothing drains). Real producers
+    // wait far longer than a round trip (request.timeout.ms defaults to 30 s).
+    s.producer.request_timeout_ms = s.producer.request_timeout_ms.max(2 * s.network.latency_ms + 1);
     s.topic.retention_ms = None;
 }
 
