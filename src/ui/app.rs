@@ -114,7 +114,10 @@ pub fn app() -> Html {
             dispatch.dispatch(Action::Pause);
             let result = rt.borrow_mut().reset(s);
             match result {
-                Ok(()) => notify(what, false),
+                Ok(()) => {
+                    dispatch.dispatch(Action::SeedError(None));
+                    notify(what, false)
+                }
                 Err(e) => notify(format!("Could not restart: {e}"), true),
             }
             redraw.force_update();

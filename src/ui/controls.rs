@@ -298,7 +298,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let target_options: Html = s
         .consumers
         .iter()
-        .map(|&(id, _)| html! { <option value={id.to_string()} selected={id == target}>{format!("consumer {id}")}</option> })
+        .map(|&(id, _)| html! { <option value={id.to_string()} selected={id == target}>{format!("C{id}")}</option> })
         .collect();
 
     // ----- partitions (applies on reset) -----

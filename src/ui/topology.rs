@@ -11,7 +11,7 @@ use super::runtime::RtHandle;
 use super::shapes::{fmt1, glyph, glyph_keyed};
 use super::state::Speed;
 use crate::sim::consumer::{Consumer, ConsumerStatus};
-use crate::sim::event::JournalKind;
+use crate::sim::event::{AppendKind, JournalKind};
 use crate::sim::ledger::message_id;
 use crate::sim::{Outcome, Simulation};
 use yew::prelude::*;
@@ -166,12 +166,19 @@ fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize, seen: u64)
             break;
         }
         let progress = age as f64 / travel_us as f64;
+        // A hop is drawn as what the message was then: in flight, unless it has since turned out
+        // badly (duplicated, lost, dead-lettered), which the learner should see at once.
+        let hop = |msg: u32| match outcome_of(sim, msg) {
+            Outcome::ExactlyOnce => Outcome::InFlight,
+            o => o,
+        };
         let token = match entry.kind {
-            JournalKind::Appended { msg, partition, .. } => {
-                Some((g.prod_out(), g.part_in(partition), outcome_of(sim, msg)))
+            JournalKind::Appended { msg, partition, append, .. } => {
+                let o = if append == AppendKind::ProducerDuplicate { Outcome::Duplicated } else { hop(msg) };
+                Some((g.prod_out(), g.part_in(partition), o))
             }
             JournalKind::Received { msg, consumer, partition, .. } => {
-                Some((g.part_out(partition), g.cons_in(consumer), outcome_of(sim, msg)))
+                Some((g.part_out(partition), g.cons_in(consumer), hop(msg)))
             }
             JournalKind::EffectApplied { msg, consumer, effects } => {
                 let o = if effects >= 2 {
