@@ -254,7 +254,7 @@ pub fn app() -> Html {
                 <p class="scenario-desc"><strong>{scenario_name}</strong>{": "}{description}</p>
                 <p class="hint">
                     {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{") and watch the Payments API box; "}
-                    <kbd>{"→"}</kbd>{" steps one event. Click a consumer to crash it, change settings on the left, and read the counters on the right."}
+                    <kbd>{"→"}</kbd>{" steps one event. Click a consumer to crash it, change the settings, and watch the outcome counters."}
                 </p>
                 <p class={classes!("notice", notice.as_ref().map(|n| if n.error { "notice-error" } else { "notice-ok" }))} role="status" aria-live="polite">
                     { notice.map(|n| n.text).unwrap_or_default() }

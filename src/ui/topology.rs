@@ -148,6 +148,14 @@ impl Geometry {
     }
 }
 
+/// What a message in transit is drawn as: in flight, unless it has already turned out badly.
+fn hop_outcome(sim: &Simulation, msg: u32) -> Outcome {
+    match outcome_of(sim, msg) {
+        Outcome::ExactlyOnce => Outcome::InFlight,
+        o => o,
+    }
+}
+
 fn outcome_of(sim: &Simulation, msg: u32) -> Outcome {
     sim.ledger().get(msg).map(|m| m.outcome).unwrap_or(Outcome::InFlight)
 }
@@ -168,10 +176,7 @@ fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize, seen: u64)
         let progress = age as f64 / travel_us as f64;
         // A hop is drawn as what the message was then: in flight, unless it has since turned out
         // badly (duplicated, lost, dead-lettered), which the learner should see at once.
-        let hop = |msg: u32| match outcome_of(sim, msg) {
-            Outcome::ExactlyOnce => Outcome::InFlight,
-            o => o,
-        };
+        let hop = |msg: u32| hop_outcome(sim, msg);
         let token = match entry.kind {
             JournalKind::Appended { msg, partition, append, .. } => {
                 let o = if append == AppendKind::ProducerDuplicate { Outcome::Duplicated } else { hop(msg) };
@@ -548,8 +553,8 @@ fn consumer_node(c: &Consumer, g: &Geometry, sim: &Simulation, on_consumer: &Cal
     } else {
         list_partitions(&c.assigned)
     };
-    let hand =
-        c.in_hand.map(|h| glyph(outcome_of(sim, h.msg), CONS_X + CONS_W - 13.0, if roomy { y0 + 35.0 } else { cy }));
+    // The record in hand sits on the box's input edge, where its token arrived.
+    let hand = c.in_hand.map(|h| glyph(hop_outcome(sim, h.msg), CONS_X, cy));
     html! {
         <g class={classes!("node", "consumer", status_class(c.status), armed.is_some().then_some("armed"))}
            role="button" tabindex={if stopped { "-1" } else { "0" }} aria-label={label}
