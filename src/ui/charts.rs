@@ -1,6 +1,6 @@
 //! Live sparklines from the engine's chart history (a bounded ring of samples). The component is
 //! keyed on the time of the newest sample, so it redraws only when a sample is added (every
-//! `sample_interval_ms` of sim time, at most about seven times a second), and each line is
+//! `sample_interval_ms` of sim time, at most about two and a half times a second while playing), and each line is
 //! downsampled to at most 120 points.
 
 use super::runtime::RtHandle;

@@ -18,12 +18,12 @@ pub struct EventLogProps {
     pub on_category: Callback<Option<Category>>,
     pub on_notable: Callback<bool>,
     /// While the run plays only the newest [`LIVE_LINES`] lines are drawn (the box shows about
-    /// fifteen); paused, all kept lines are, to scroll through.
+    /// sixteen); paused, all kept lines are, to scroll through.
     pub playing: bool,
 }
 
 /// Lines drawn while the run plays.
-pub const LIVE_LINES: usize = 40;
+pub const LIVE_LINES: usize = 24;
 
 #[derive(Properties, PartialEq)]
 struct RowProps {

@@ -134,17 +134,17 @@ impl Runtime {
     }
 
     /// Redraw keys of the two panels that need not follow every frame: the event log
-    /// ((run, lines seen)) and the charts ((run, newest sample time)). While playing each moves at
-    /// most every 150 ms of wall time, and never both in the same frame, so no frame carries both
-    /// redraws; paused (or after a reset) they follow at once.
+    /// ((run, lines seen)) and the charts ((run, newest sample time)). While playing the log moves
+    /// at most every 200 ms of wall time and the charts every 400 ms, never both in the same frame;
+    /// paused (or after a reset) they follow at once.
     pub fn panel_versions(&mut self, now_ms: f64, playing: bool) -> ((u64, u64), (u64, u64)) {
         let log_before = self.log_shown.0;
-        let log = throttle(&mut self.log_shown, (self.run, self.log.seen()), now_ms, playing);
+        let log = throttle(&mut self.log_shown, (self.run, self.log.seen()), now_ms, playing, 200.0);
         let newest = self.sim.history().last().map(|s| s.time_us).unwrap_or(0);
         let charts = if playing && log != log_before && log.0 == log_before.0 {
             self.charts_shown.0
         } else {
-            throttle(&mut self.charts_shown, (self.run, newest), now_ms, playing)
+            throttle(&mut self.charts_shown, (self.run, newest), now_ms, playing, 400.0)
         };
         (log, charts)
     }
@@ -156,11 +156,17 @@ impl Runtime {
     }
 }
 
-/// Moves `shown` to `current` unless it moved less than 150 ms ago while playing (a new run always
-/// shows at once). Returns the key to draw.
-fn throttle(shown: &mut ((u64, u64), f64), current: (u64, u64), now_ms: f64, playing: bool) -> (u64, u64) {
+/// Moves `shown` to `current` unless it moved less than `every_ms` ago while playing (a new run
+/// always shows at once). Returns the key to draw.
+fn throttle(
+    shown: &mut ((u64, u64), f64),
+    current: (u64, u64),
+    now_ms: f64,
+    playing: bool,
+    every_ms: f64,
+) -> (u64, u64) {
     let (key, at) = *shown;
-    if current != key && (!playing || now_ms - at >= 150.0 || current.0 != key.0) {
+    if current != key && (!playing || now_ms - at >= every_ms || current.0 != key.0) {
         *shown = (current, now_ms);
     }
     shown.0
