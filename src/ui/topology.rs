@@ -273,6 +273,17 @@ fn on_edge(from: (f64, f64), to: (f64, f64), t: f64) -> (f64, f64) {
     (x, y)
 }
 
+/// A count short enough for a diagram box: exact below 10,000, then 12.3k, 1.30M. (The panels
+/// and the aria labels always show exact numbers.)
+pub fn short_count(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=99_999 => format!("{:.1}k", n as f64 / 1e3),
+        100_000..=999_999 => format!("{:.0}k", n as f64 / 1e3),
+        _ => format!("{:.2}M", n as f64 / 1e6),
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("{n} {one}")
@@ -339,7 +350,7 @@ pub fn topology(props: &TopologyProps) -> Html {
         <g class="node producer" role="img" aria-label={prod_label}>
             <rect x={fmt1(PROD_X)} y={fmt1(g.prod_y - prod_h / 2.0)} width={fmt1(PROD_W)} height={fmt1(prod_h)} rx="10" />
             <text class="node-title" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y - 22.0)}>{"Producer"}</text>
-            <text class="node-big" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 6.0)}>{produced}</text>
+            <text class="node-big" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 6.0)}>{short_count(produced)}</text>
             <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 26.0)}>{format!("{} msg/s", sc.producer.rate_per_sec)}</text>
         </g>
     };
@@ -428,12 +439,12 @@ pub fn topology(props: &TopologyProps) -> Html {
         <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={down_label}>
             <rect x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
             <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 36.0)}>{"Payments API"}</text>
-            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 6.0)}>{charges}</text>
+            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 6.0)}>{short_count(charges)}</text>
             <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y + 12.0)}>{"charges"}</text>
             <g class={classes!("dup-line", (extra > 0).then_some("on"))}>
-                { glyph(Outcome::Duplicated, SINK_X + 19.0, g.down_y + 35.0) }
-                <text class="node-sub" x={fmt1(SINK_X + 32.0)} y={fmt1(g.down_y + 39.0)}>
-                    { format!("{extra} duplicate{}", if extra == 1 { "" } else { "s" }) }
+                { glyph(Outcome::Duplicated, SINK_X + 17.0, g.down_y + 35.0) }
+                <text class="node-sub" x={fmt1(SINK_X + 27.0)} y={fmt1(g.down_y + 39.0)}>
+                    { format!("{} duplicate{}", short_count(extra), if extra == 1 { "" } else { "s" }) }
                 </text>
             </g>
             <title>{format!("{dup_msgs} message(s) charged more than once; {extra} extra charge(s) in total")}</title>
@@ -447,7 +458,7 @@ pub fn topology(props: &TopologyProps) -> Html {
         <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label}>
             <rect x={fmt1(SINK_X)} y={fmt1(g.dlq_y - dlq_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(dlq_h)} rx="10" />
             <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y - 22.0)}>{"Dead letters"}</text>
-            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 6.0)}>{dlq_n}</text>
+            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 6.0)}>{short_count(dlq_n as u64)}</text>
             <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 26.0)}>{newest.map(|n| format!("newest {n}")).unwrap_or_else(|| "empty".into())}</text>
         </g>
     };
