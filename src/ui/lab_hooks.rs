@@ -5,8 +5,8 @@
 //!   frame (engine step, state update and the render that follows) over the last ≤ 600 frames;
 //!   `step_*` is the engine-and-state part alone.
 //! - `fastForward(n)` → `{messages, wall_ms, events, trace_hash, settled, sim_time_s}`: a fresh copy of
-//!   the current scenario (same seed, `max_messages = n`) run headless until every message is
-//!   produced and settled, or 5 s of wall time.
+//!   the current scenario (same seed, `max_messages = n`, n ≤ 10^7) run headless until every message
+//!   is produced and settled, or 5 s of wall time.
 //! - `traceHash()` → the current run's trace hash (16 hex digits).
 //! - `commands()` → JSON of the commands the current run has accepted.
 //! - `scenarioJson()` → JSON of the scenario the current run started from (seed included); with
@@ -47,7 +47,9 @@ pub fn install(rt: Rc<RefCell<Runtime>>) {
 
     let r = rt.clone();
     let ff = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |n: JsValue| {
-        let n = n.as_f64().filter(|v| v.is_finite() && *v >= 0.0).unwrap_or(1_000.0) as u64;
+        // At most 10 million messages: the ledger keeps a record per message, and the page must
+        // not run out of memory for a measurement.
+        let n = n.as_f64().filter(|v| v.is_finite() && *v >= 0.0).unwrap_or(1_000.0).min(1e7) as u64;
         let base = r.borrow().scenario_with_live_settings();
         let o = Object::new();
         match fast_forward(&base, n, 5_000.0, now_ms) {

@@ -347,7 +347,8 @@ pub fn topology(props: &TopologyProps) -> Html {
     let prod_label =
         format!("Producer: {} messages per second, {} produced so far", sc.producer.rate_per_sec, produced);
     let producer = html! {
-        <g class="node producer" role="img" aria-label={prod_label}>
+        <g class="node producer" role="img" aria-label={prod_label.clone()}>
+            <title>{prod_label}</title>
             <rect x={fmt1(PROD_X)} y={fmt1(g.prod_y - prod_h / 2.0)} width={fmt1(PROD_W)} height={fmt1(prod_h)} rx="10" />
             <text class="node-title" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y - 22.0)}>{"Producer"}</text>
             <text class="node-big" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 6.0)}>{short_count(produced)}</text>
@@ -411,7 +412,8 @@ pub fn topology(props: &TopologyProps) -> Html {
             };
             let info = format!("end {end} · committed {committed} · lag {lag}");
             html! {
-                <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="img" aria-label={label}>
+                <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="img" aria-label={label.clone()}>
+                    <title>{format!("{label}. The bar marks the committed offset; records right of it are not yet committed.")}</title>
                     <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
                     <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{format!("P{i}")}</text>
                     { cells }
@@ -455,7 +457,8 @@ pub fn topology(props: &TopologyProps) -> Html {
     let newest = sim.dlq().recent(1).first().map(|d| message_id(d.msg));
     let dlq_label = format!("Dead-letter queue: {}", plural(dlq_n, "message", "messages"));
     let dlq = html! {
-        <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label}>
+        <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label.clone()}>
+            <title>{format!("{dlq_label}: parked after their last retry, effect not applied")}</title>
             <rect x={fmt1(SINK_X)} y={fmt1(g.dlq_y - dlq_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(dlq_h)} rx="10" />
             <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y - 22.0)}>{"Dead letters"}</text>
             <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 6.0)}>{short_count(dlq_n as u64)}</text>
