@@ -23,7 +23,7 @@ fn counter(
     html! {
         <div class={class} title={hint}>
             <dt>{ outcome.map(glyph_icon).unwrap_or_default() }{label}</dt>
-            <dd data-testid={testid} aria-label={format!("{label}: {value}")}>{value}</dd>
+            <dd data-testid={testid}>{value}</dd>
         </div>
     }
 }
@@ -75,13 +75,12 @@ pub fn live_panel(props: &LiveProps) -> Html {
                 { counter("count-lost", "Lost", c.lost, Some(Outcome::Lost), "Effect never applied and nothing will deliver it") }
             </dl>
             <div class={classes!("equation", (!balanced).then_some("unbalanced"))} data-testid="ledger-equation" data-balanced={balanced.to_string()}
-               aria-label={format!("Ledger: produced {produced} equals in flight {} plus exactly once {} plus duplicated {} plus dead-lettered {} plus lost {}{}",
-                    c.in_flight, c.exactly_once, c.duplicated, c.dead_lettered, c.lost, if balanced { ", balanced" } else { ", NOT balanced" })}>
-                <p class="eq-words" aria-hidden="true">
+               role="group" aria-label="Ledger equation">
+                <p class="eq-words">
                     {"produced = "}<span class="w-flight">{"in flight"}</span>{" + "}<span class="w-once">{"exactly once"}</span>
                     {" + "}<span class="w-dup">{"duplicated"}</span>{" + "}<span class="w-dlq">{"dead-lettered"}</span>{" + "}<span class="w-lost">{"lost"}</span>
                 </p>
-                <p class="eq-numbers" aria-hidden="true">
+                <p class="eq-numbers">
                     <b class="eq-total">{produced}</b>
                     <span class="eq-op">{"="}</span>
                     <span class="eq-term o-flight"><b>{c.in_flight}</b></span>
@@ -93,7 +92,9 @@ pub fn live_panel(props: &LiveProps) -> Html {
                     <span class="eq-term o-dlq"><b>{c.dead_lettered}</b></span>
                     <span class="eq-op">{"+"}</span>
                     <span class="eq-term o-lost"><b>{c.lost}</b></span>
-                    <span class={classes!("eq-check", if balanced { "ok" } else { "bad" })} title={if balanced { "The ledger balances" } else { "The ledger does not balance" }}>{ if balanced { "✓" } else { "✗" } }</span>
+                    <span class={classes!("eq-check", if balanced { "ok" } else { "bad" })} title={if balanced { "The ledger balances" } else { "The ledger does not balance" }}><span aria-hidden="true">{ if balanced { "✓" } else { "✗" } }</span>
+                        <span class="sr-only">{ if balanced { "balanced" } else { "not balanced" } }</span>
+                    </span>
                 </p>
             </div>
             if extra > 0 {

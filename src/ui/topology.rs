@@ -10,9 +10,10 @@
 use super::runtime::RtHandle;
 use super::shapes::{fmt1, glyph, glyph_keyed};
 use super::state::Speed;
-use crate::sim::consumer::{Consumer, ConsumerStatus};
+use crate::sim::consumer::ConsumerStatus;
 use crate::sim::event::{AppendKind, JournalKind};
 use crate::sim::ledger::message_id;
+use crate::sim::scenario::CrashPoint;
 use crate::sim::{Outcome, Simulation};
 use yew::prelude::*;
 
@@ -113,8 +114,9 @@ struct Geometry {
 
 impl Geometry {
     fn of(sim: &Simulation) -> Geometry {
-        let np = sim.partitions().len();
-        let nc = sim.consumers().len();
+        Geometry::new(sim.partitions().len(), sim.consumers().len())
+    }
+    fn new(np: usize, nc: usize) -> Geometry {
         let h = height_for(np.max(nc));
         Geometry {
             h,
@@ -321,24 +323,15 @@ pub fn topology(props: &TopologyProps) -> Html {
     let show_rates = !animate || in_window > MAX_TOKENS;
     let rates = if show_rates { Some(rates(sim)) } else { None };
 
-    // ----- edges -----
-    let mut edges: Vec<Html> = Vec::new();
-    for p in 0..sim.partitions().len() as u32 {
-        edges.push(edge(g.prod_out(), g.part_in(p), "edge-produce"));
-        if let Some(owner) = group.owner[p as usize] {
-            if (owner as usize) < sim.consumers().len() {
-                let class = if rebalancing { "edge-consume edge-paused" } else { "edge-consume" };
-                edges.push(edge(g.part_out(p), g.cons_in(owner), class));
-            }
-        }
-    }
-    for c in sim.consumers() {
-        if c.status == ConsumerStatus::Stopped {
-            continue;
-        }
-        edges.push(edge(g.cons_out(c.id), g.down_in(), "edge-effect"));
-        edges.push(edge(g.cons_out(c.id), g.dlq_in(), "edge-dlq"));
-    }
+    // ----- edges (redrawn only when ownership or membership changes) -----
+    let edges = html! {
+        <Edges
+            np={sim.partitions().len()}
+            owners={group.owner.clone()}
+            live={sim.consumers().iter().map(|c| c.status != ConsumerStatus::Stopped).collect::<Vec<_>>()}
+            rebalancing={rebalancing}
+        />
+    };
 
     // ----- producer -----
     let sc = sim.scenario();
@@ -356,80 +349,33 @@ pub fn topology(props: &TopologyProps) -> Html {
         </g>
     };
 
-    // ----- partitions -----
-    let compact = g.parts.band < 56.0;
+    // ----- partitions (each redrawn only when its offsets or visible records change) -----
     let parts: Html = sim
         .partitions()
         .iter()
         .enumerate()
         .map(|(i, part)| {
-            let cy = g.parts.center(i);
-            let ph = (g.parts.band * 0.56).clamp(12.0, 34.0);
-            let y0 = cy - ph / 2.0;
-            let end = part.log_end();
-            let committed = group.committed[i];
-            let lag = sim.lag(i);
-            let label = format!(
-                "Partition {i}: log end offset {end}, committed offset {committed}, lag {lag}{}",
-                match group.owner[i] {
-                    Some(o) => format!(", read by consumer {o}"),
-                    None => ", no owner".into(),
-                }
-            );
-            let cell_w = 19.0;
-            let cells_x = PART_X + 30.0;
-            let cells: Html = if ph >= 18.0 {
-                let tail: Vec<_> = part.tail(CELLS).collect();
-                let first_slot = CELLS - tail.len();
-                tail.into_iter()
-                    .enumerate()
-                    .map(|(k, (offset, rec))| {
-                        let x = cells_x + (first_slot + k) as f64 * cell_w;
-                        let o = outcome_of(sim, rec.msg);
-                        let class = classes!("cell", if offset < committed { "cell-done" } else { "cell-pending" });
-                        // Keyed by offset and moved by a transform: when a record is appended
-                        // the existing cells slide instead of being redrawn.
-                        html! {
-                            <g key={offset} class={class} transform={format!("translate({x:.1} 0)")}>
-                                <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
-                                { glyph(o, cell_w / 2.0, cy) }
-                            </g>
-                        }
-                    })
-                    .collect()
-            } else {
-                Html::default()
-            };
-            // Committed offset marker: the boundary between consumed and pending cells.
-            let marker = {
-                let pending = end.saturating_sub(committed) as usize;
-                if ph >= 18.0 && pending <= CELLS {
-                    let x = cells_x + (CELLS - pending) as f64 * cell_w;
-                    html! { <line class="commit-mark" x1={fmt1(x)} x2={fmt1(x)} y1={fmt1(y0 - 3.0)} y2={fmt1(y0 + ph + 3.0)} /> }
-                } else {
-                    Html::default()
-                }
-            };
-            let info = format!("end {end} · committed {committed} · lag {lag}");
+            let cells: Vec<(u64, Outcome)> =
+                part.tail(CELLS).map(|(offset, rec)| (offset, outcome_of(sim, rec.msg))).collect();
             html! {
-                <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="img" aria-label={label.clone()}>
-                    <title>{format!("{label}. The bar marks the committed offset; records right of it are not yet committed.")}</title>
-                    <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
-                    <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{format!("P{i}")}</text>
-                    { cells }
-                    { marker }
-                    if compact {
-                        <text class="part-info part-info-inline" x={fmt1(PART_X + PART_W + 6.0)} y={fmt1(cy - 3.0)}>{format!("lag {lag}")}</text>
-                    } else {
-                        <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{info}</text>
-                    }
-                </g>
+                <PartitionRow index={i} cy={g.parts.center(i)} band={g.parts.band} end={part.log_end()}
+                    committed={group.committed[i]} owner={group.owner[i]} cells={cells} />
             }
         })
         .collect();
 
     // ----- consumers -----
-    let cons: Html = sim.consumers().iter().map(|c| consumer_node(c, &g, sim, &props.on_consumer)).collect();
+    let cons: Html = sim
+        .consumers()
+        .iter()
+        .map(|c| {
+            html! {
+                <ConsumerBox id={c.id} status={c.status} assigned={c.assigned.clone()}
+                    hand={c.in_hand.map(|h| (h.msg, hop_outcome(sim, h.msg)))} armed={c.armed}
+                    cy={g.cons.center(c.id as usize)} band={g.cons.band} on_consumer={props.on_consumer.clone()} />
+            }
+        })
+        .collect();
 
     // ----- downstream and DLQ -----
     let charges = sim.ledger().effects_total();
@@ -502,7 +448,7 @@ pub fn topology(props: &TopologyProps) -> Html {
     html! {
         <svg class="topology" viewBox={vb} role="group" aria-label="Topology: producer, partitions, consumers, payments service and dead-letter queue" preserveAspectRatio="xMidYMin meet">
             { headers }
-            <g class="edges" aria-hidden="true">{ edges }</g>
+            { edges }
             { producer }
             { parts }
             { cons }
@@ -514,7 +460,7 @@ pub fn topology(props: &TopologyProps) -> Html {
     }
 }
 
-fn short_point(p: crate::sim::scenario::CrashPoint) -> &'static str {
+fn short_point(p: CrashPoint) -> &'static str {
     use crate::sim::scenario::CrashPoint::*;
     match p {
         AfterReceive => "after receive",
@@ -524,14 +470,29 @@ fn short_point(p: crate::sim::scenario::CrashPoint) -> &'static str {
     }
 }
 
-fn consumer_node(c: &Consumer, g: &Geometry, sim: &Simulation, on_consumer: &Callback<u32>) -> Html {
-    let id = c.id;
-    let cy = g.cons.center(id as usize);
-    let ch = (g.cons.band * 0.74).clamp(16.0, 62.0);
+#[derive(Properties, PartialEq)]
+struct ConsumerBoxProps {
+    id: u32,
+    status: ConsumerStatus,
+    assigned: Vec<u32>,
+    /// The record in hand and how to draw it.
+    hand: Option<(u32, Outcome)>,
+    armed: Option<CrashPoint>,
+    cy: f64,
+    band: f64,
+    on_consumer: Callback<u32>,
+}
+
+/// One consumer: a button (crash when alive, restart when crashed).
+#[function_component(ConsumerBox)]
+fn consumer_box(props: &ConsumerBoxProps) -> Html {
+    let id = props.id;
+    let cy = props.cy;
+    let ch = (props.band * 0.74).clamp(16.0, 62.0);
     let y0 = cy - ch / 2.0;
-    let status = status_label(c.status);
-    let alive = c.is_alive();
-    let stopped = c.status == ConsumerStatus::Stopped;
+    let status = status_label(props.status);
+    let alive = !matches!(props.status, ConsumerStatus::Crashed | ConsumerStatus::Stopped);
+    let stopped = props.status == ConsumerStatus::Stopped;
     let action = if stopped {
         "it has left the group"
     } else if alive {
@@ -539,18 +500,18 @@ fn consumer_node(c: &Consumer, g: &Geometry, sim: &Simulation, on_consumer: &Cal
     } else {
         "press to restart it"
     };
-    let holding = c.in_hand.map(|h| message_id(h.msg));
+    let holding = props.hand.map(|(m, _)| message_id(m));
     let label = format!(
         "Consumer {id}, {status}, {}{}; {action}",
-        list_partitions(&c.assigned),
+        list_partitions(&props.assigned),
         holding.as_ref().map(|m| format!(", holding {m}")).unwrap_or_default()
     );
     let onclick = {
-        let cb = on_consumer.clone();
+        let cb = props.on_consumer.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
     };
     let onkeydown = {
-        let cb = on_consumer.clone();
+        let cb = props.on_consumer.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
                 e.prevent_default();
@@ -559,18 +520,18 @@ fn consumer_node(c: &Consumer, g: &Geometry, sim: &Simulation, on_consumer: &Cal
         })
     };
     let roomy = ch >= 44.0;
-    let armed = c.armed.map(|p| format!("armed: {}", short_point(p)));
+    let armed = props.armed.map(|p| format!("armed: {}", short_point(p)));
     let second = if let Some(a) = &armed {
         a.clone()
     } else if let Some(m) = &holding {
-        format!("{} · {m}", list_partitions(&c.assigned))
+        format!("{} · {m}", list_partitions(&props.assigned))
     } else {
-        list_partitions(&c.assigned)
+        list_partitions(&props.assigned)
     };
     // The record in hand sits on the box's input edge, where its token arrived.
-    let hand = c.in_hand.map(|h| glyph(hop_outcome(sim, h.msg), CONS_X, cy));
+    let hand = props.hand.map(|(_, o)| glyph(o, CONS_X, cy));
     html! {
-        <g class={classes!("node", "consumer", status_class(c.status), armed.is_some().then_some("armed"))}
+        <g class={classes!("node", "consumer", status_class(props.status), armed.is_some().then_some("armed"))}
            role="button" tabindex={if stopped { "-1" } else { "0" }} aria-label={label}
            aria-disabled={stopped.to_string()} {onclick} {onkeydown}>
             <title>{format!("Consumer {id} — {status}. Click to {}.", if alive { "crash it now" } else if stopped { "do nothing (it left)" } else { "restart it" })}</title>
@@ -585,4 +546,114 @@ fn consumer_node(c: &Consumer, g: &Geometry, sim: &Simulation, on_consumer: &Cal
             { hand.unwrap_or_default() }
         </g>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct PartitionRowProps {
+    index: usize,
+    cy: f64,
+    band: f64,
+    end: u64,
+    committed: u64,
+    owner: Option<u32>,
+    /// The newest records still drawn: (offset, outcome).
+    cells: Vec<(u64, Outcome)>,
+}
+
+/// One partition: its newest records as cells, the committed-offset bar and the offsets.
+#[function_component(PartitionRow)]
+fn partition_row(props: &PartitionRowProps) -> Html {
+    let i = props.index;
+    let cy = props.cy;
+    let ph = (props.band * 0.56).clamp(12.0, 34.0);
+    let y0 = cy - ph / 2.0;
+    let (end, committed) = (props.end, props.committed);
+    let lag = end.saturating_sub(committed);
+    let label = format!(
+        "Partition {i}: log end offset {end}, committed offset {committed}, lag {lag}{}",
+        match props.owner {
+            Some(o) => format!(", read by consumer {o}"),
+            None => ", no owner".into(),
+        }
+    );
+    let cell_w = 19.0;
+    let cells_x = PART_X + 30.0;
+    let cells: Html = if ph >= 18.0 {
+        let first_slot = CELLS - props.cells.len().min(CELLS);
+        props
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(k, &(offset, o))| {
+                let x = cells_x + (first_slot + k) as f64 * cell_w;
+                let class = classes!("cell", if offset < committed { "cell-done" } else { "cell-pending" });
+                // Keyed by offset and moved by a transform: when a record is appended the
+                // existing cells slide instead of being redrawn.
+                html! {
+                    <g key={offset} class={class} transform={format!("translate({x:.1} 0)")}>
+                        <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
+                        { glyph(o, cell_w / 2.0, cy) }
+                    </g>
+                }
+            })
+            .collect()
+    } else {
+        Html::default()
+    };
+    // Committed offset marker: the boundary between consumed and pending cells.
+    let pending = lag as usize;
+    let marker = if ph >= 18.0 && pending <= CELLS {
+        let x = cells_x + (CELLS - pending) as f64 * cell_w;
+        html! { <line class="commit-mark" x1={fmt1(x)} x2={fmt1(x)} y1={fmt1(y0 - 3.0)} y2={fmt1(y0 + ph + 3.0)} /> }
+    } else {
+        Html::default()
+    };
+    let compact = props.band < 56.0;
+    html! {
+        <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="img" aria-label={label.clone()}>
+            <title>{"Newest records of this partition. The bar marks the committed offset: records right of it are not committed yet (that is the lag)."}</title>
+            <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
+            <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{format!("P{i}")}</text>
+            { cells }
+            { marker }
+            if compact {
+                <text class="part-info part-info-inline" x={fmt1(PART_X + PART_W + 6.0)} y={fmt1(cy - 3.0)}>{format!("lag {lag}")}</text>
+            } else {
+                <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{format!("end {end} · committed {committed} · lag {lag}")}</text>
+            }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EdgesProps {
+    np: usize,
+    /// Owner of each partition.
+    owners: Vec<Option<u32>>,
+    /// Per consumer: still a member (not stopped).
+    live: Vec<bool>,
+    rebalancing: bool,
+}
+
+/// The static wiring: producer → partitions → owners → payments service and DLQ.
+#[function_component(Edges)]
+fn edges(props: &EdgesProps) -> Html {
+    let g = Geometry::new(props.np, props.live.len());
+    let mut out: Vec<Html> = Vec::new();
+    for p in 0..props.np as u32 {
+        out.push(edge(g.prod_out(), g.part_in(p), "edge-produce"));
+        if let Some(owner) = props.owners.get(p as usize).copied().flatten() {
+            if (owner as usize) < props.live.len() {
+                let class = if props.rebalancing { "edge-consume edge-paused" } else { "edge-consume" };
+                out.push(edge(g.part_out(p), g.cons_in(owner), class));
+            }
+        }
+    }
+    for (c, live) in props.live.iter().enumerate() {
+        if *live {
+            out.push(edge(g.cons_out(c as u32), g.down_in(), "edge-effect"));
+            out.push(edge(g.cons_out(c as u32), g.dlq_in(), "edge-dlq"));
+        }
+    }
+    html! { <g class="edges" aria-hidden="true">{ out }</g> }
 }
