@@ -135,6 +135,19 @@ function checkLedger(s) {
   return `produced ${s.produced} = ${parts.map((k) => s[k]).join(' + ')}`;
 }
 
+/** Clicks like a user would; when something covers the element, says what instead of a 30 s call log. */
+async function click(selector) {
+  try {
+    await page.click(selector, { timeout: 5_000 });
+  } catch (err) {
+    const covered = /(<[^>]+>(?:…<\/[a-z]+>)?)(?: from (<[^>]+>…<\/[a-z]+>))? subtree intercepts pointer events/.exec(err.message);
+    if (covered) {
+      throw new Error(`${selector} cannot be clicked: ${covered[1]}${covered[2] ? ` (in ${covered[2]})` : ''} lies on top of it, so a user cannot click it either (layout overflow?)`);
+    }
+    throw new Error(`${selector} cannot be clicked: ${err.message.split('\n')[0]}`);
+  }
+}
+
 async function select(id, value) {
   await page.selectOption(`#${id}`, value, { timeout: 5_000 });
   const now = await page.inputValue(`#${id}`);
@@ -143,7 +156,7 @@ async function select(id, value) {
 
 async function setPlaying(on) {
   const state = await page.getAttribute('#btn-play', 'aria-pressed');
-  if ((state === 'true') !== on) await page.click('#btn-play');
+  if ((state === 'true') !== on) await click('#btn-play');
   await waitFor(async () => (await page.getAttribute('#btn-play', 'aria-pressed')) === String(on), {
     timeout_ms: 5_000,
     what: `#btn-play aria-pressed="${on}"`,
@@ -153,7 +166,7 @@ async function setPlaying(on) {
 async function armCrash(consumer, at) {
   await select('crash-consumer', consumer);
   await select('crash-at', at);
-  await page.click('#btn-crash');
+  await click('#btn-crash');
 }
 
 /** Waits (bounded in wall time) until the page's sim time reaches `seconds`. */
@@ -243,7 +256,7 @@ await step('at-least-once: a crash after the effect duplicates', async () => {
 let atomicRun = null;
 await step('dedup_atomic: reset, crash twice, no duplicates', async () => {
   await select('idempotency', 'dedup_atomic');
-  await page.click('#btn-reset');
+  await click('#btn-reset');
   await waitFor(async () => {
     const s = await snapshot();
     return s.produced === 0 && s.duplicated === 0 && s;
@@ -339,10 +352,10 @@ await step('replay: the native CLI prints the page\'s trace hash for the page\'s
 
 await step('theme: the toggle switches without errors', async () => {
   const before = await page.evaluate(() => document.documentElement.outerHTML.length);
-  await page.click('#theme-toggle');
+  await click('#theme-toggle');
   await page.waitForTimeout(300);
   await screenshot('theme-toggled');
-  await page.click('#theme-toggle');
+  await click('#theme-toggle');
   await page.waitForTimeout(100);
   return `document ${before} chars`;
 });
