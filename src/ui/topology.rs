@@ -294,6 +294,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// Assigned partitions, short enough for the consumer box: `P0, P1`, `P4–P7` or `9 partitions`.
+fn short_partitions(ps: &[u32]) -> String {
+    match ps {
+        [] | [_] | [_, _] | [_, _, _] => list_partitions(ps),
+        [first, .., last] if (last - first) as usize + 1 == ps.len() => format!("P{first}–P{last}"),
+        _ => format!("{} partitions", ps.len()),
+    }
+}
+
 fn list_partitions(ps: &[u32]) -> String {
     if ps.is_empty() {
         return "no partitions".into();
@@ -524,9 +533,9 @@ fn consumer_box(props: &ConsumerBoxProps) -> Html {
     let second = if let Some(a) = &armed {
         a.clone()
     } else if let Some(m) = &holding {
-        format!("{} · {m}", list_partitions(&props.assigned))
+        format!("{} · {m}", short_partitions(&props.assigned))
     } else {
-        list_partitions(&props.assigned)
+        short_partitions(&props.assigned)
     };
     // The record in hand sits on the box's input edge, where its token arrived.
     let hand = props.hand.map(|(_, o)| glyph(o, CONS_X, cy));
