@@ -7,7 +7,7 @@
 
 use super::charts::Charts;
 use super::controls::{Controls, Settings};
-use super::dom::{apply_theme, initial_theme, now_ms, prefers_reduced_motion};
+use super::dom::{apply_theme, initial_theme, now_ms, prefers_reduced_motion, watch_reduced_motion};
 use super::event_log::EventLog;
 use super::hooks::{use_animation_loop, use_global_keys};
 use super::journal_text::describe_command;
@@ -50,6 +50,13 @@ pub fn app() -> Html {
     }
 
     use_effect_with(state.theme, |theme| apply_theme(*theme));
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let guard = watch_reduced_motion(move |reduced| dispatch.dispatch(Action::SetReducedMotion(reduced)));
+            move || drop(guard)
+        });
+    }
     {
         let rt = rt.clone();
         use_effect_with((), move |_| lab_hooks::install(rt));

@@ -41,3 +41,21 @@ pub fn apply_theme(theme: Theme) {
         let _ = storage.set_item(THEME_KEY, theme.attr());
     }
 }
+
+/// Calls `on_change(reduced)` whenever the reduced-motion preference changes. Returns a guard
+/// that removes the listener when dropped.
+pub fn watch_reduced_motion(on_change: impl Fn(bool) + 'static) -> Option<impl Drop> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let query = web_sys::window()?.match_media("(prefers-reduced-motion: reduce)").ok().flatten()?;
+    let q = query.clone();
+    let listener = Closure::<dyn Fn()>::new(move || on_change(q.matches()));
+    query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref()).ok()?;
+    struct Guard(web_sys::MediaQueryList, Closure<dyn Fn()>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = self.0.remove_event_listener_with_callback("change", self.1.as_ref().unchecked_ref());
+        }
+    }
+    Some(Guard(query, listener))
+}

@@ -123,6 +123,7 @@ pub enum Action {
     SetNotableOnly(bool),
     SeedError(Option<String>),
     Notify(Option<Notice>),
+    SetReducedMotion(bool),
 }
 
 impl Reducible for State {
@@ -139,6 +140,7 @@ impl Reducible for State {
             Action::SetNotableOnly(b) => next.log_filter.notable_only = b,
             Action::SeedError(e) => next.seed_error = e,
             Action::Notify(n) => next.notice = n,
+            Action::SetReducedMotion(b) => next.reduced_motion = b,
         }
         if next == *self {
             self
