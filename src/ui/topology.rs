@@ -395,6 +395,11 @@ pub fn topology(props: &TopologyProps) -> Html {
     let downstream = html! {
         <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={down_label}>
             <rect x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
+            // Keyed by the duplicate count: a new duplicate re-creates this outline, which replays
+            // its one-off flash (no animation with reduced motion).
+            if extra > 0 {
+                <rect key={extra} class="dup-flash" x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
+            }
             <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 36.0)}>{"Payments API"}</text>
             <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 6.0)}>{short_count(charges)}</text>
             <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y + 12.0)}>{"charges"}</text>
