@@ -13,6 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/e2e/node_modules/.bin:$PATH"
+# trunk would otherwise ask crates.io for a newer version on every run.
+export TRUNK_SKIP_VERSION_CHECK=true
 
 echo "==> trunk build --release"
 trunk build --release

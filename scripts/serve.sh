@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/e2e/node_modules/.bin:$PATH"
+# trunk would otherwise ask crates.io for a newer version on every run.
+export TRUNK_SKIP_VERSION_CHECK=true
 exec trunk serve "$@"

@@ -56,13 +56,16 @@ fi
 
 step "Rust toolchain: wasm32 target, rustfmt, clippy"
 command -v rustup >/dev/null || { echo "rustup is required (https://rustup.rs)" >&2; exit 1; }
-if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+# Lists read whole first: `grep -q` closing the pipe early would fail the pipeline under pipefail.
+targets=$(rustup target list --installed)
+components=$(rustup component list --installed)
+if grep -qx wasm32-unknown-unknown <<<"$targets"; then
   ok "wasm32-unknown-unknown"
 else
   rustup target add wasm32-unknown-unknown
 fi
 for component in rustfmt clippy; do
-  if rustup component list --installed | grep -q "^$component"; then
+  if grep -q "^$component" <<<"$components"; then
     ok "$component"
   else
     rustup component add "$component"
