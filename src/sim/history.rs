@@ -23,7 +23,10 @@ impl<T> Ring<T> {
             self.items.push(item);
         } else if self.capacity > 0 {
             self.items[self.head] = item;
-            self.head = (self.head + 1) % self.capacity;
+            self.head += 1;
+            if self.head == self.capacity {
+                self.head = 0;
+            }
         }
     }
     pub fn len(&self) -> usize {

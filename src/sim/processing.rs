@@ -20,6 +20,7 @@ use super::scenario::{CommitStrategy, CrashPoint, IdempotencyMode, RetryMode, Se
 
 impl Simulation {
     /// A record was appended to `partition`: its owner starts on it if it was idle.
+    #[inline]
     pub(super) fn wake_owner(&mut self, partition: u32) {
         if let Some(c) = self.group.owner[partition as usize] {
             if self.consumers[c as usize].status == ConsumerStatus::Idle {
@@ -71,7 +72,11 @@ impl Simulation {
         let n = self.consumers[c as usize].assigned.len();
         for i in 0..n {
             let consumer = &self.consumers[c as usize];
-            let idx = (consumer.cursor as usize + i) % n;
+            // Wrap without a division: the cursor is at most n.
+            let mut idx = consumer.cursor as usize + i;
+            while idx >= n {
+                idx -= n;
+            }
             let p = consumer.assigned[idx];
             let partition = &self.partitions[p as usize];
             let mut offset = self.group.position[p as usize];
@@ -216,6 +221,7 @@ impl Simulation {
 
     /// Commits offset `offset` (the next one to read) of `partition` for the group. Records the
     /// commit passes stop holding their messages: the group will not deliver them again.
+    #[inline]
     pub(super) fn commit(&mut self, c: u32, partition: u32, offset: u64) {
         let p = partition as usize;
         let old = self.group.committed[p];
@@ -258,6 +264,7 @@ impl Simulation {
     }
 
     /// Crashes consumer `c` if a crash is armed for `point` or the random crash strikes there.
+    #[inline]
     pub(super) fn crash_at(&mut self, c: u32, point: CrashPoint) -> bool {
         let armed = self.consumers[c as usize].armed == Some(point);
         let random =

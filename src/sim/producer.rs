@@ -77,7 +77,6 @@ impl Simulation {
                 self.note(JournalKind::RequestLost { msg });
                 self.release(msg, Some(LossReason::AcksZeroDropped));
             } else {
-                self.ledger.hold(msg); // the request on the wire
                 self.deliver_request(msg, attempt, false, latency);
                 self.release(msg, None);
             }
@@ -90,7 +89,6 @@ impl Simulation {
         if request_lost {
             self.note(JournalKind::RequestLost { msg });
         } else {
-            self.ledger.hold(msg);
             self.deliver_request(msg, attempt, ack_lost, latency);
         }
         if acked {
@@ -104,17 +102,27 @@ impl Simulation {
         }
     }
 
+    /// The request travels to the broker. On a zero-latency network the broker receives it at
+    /// once, while the sender still holds the message; otherwise the request on the wire holds it
+    /// until it arrives.
     fn deliver_request(&mut self, msg: u32, attempt: u32, ack_lost: bool, latency: u64) {
         if latency == 0 {
-            self.on_append(msg, attempt, ack_lost);
+            self.broker_receive(msg, ack_lost);
         } else {
+            self.ledger.hold(msg); // the request on the wire
             self.scheduler.schedule(self.now.plus_us(latency), Event::Append { msg, attempt, ack_lost });
         }
     }
 
-    /// The broker receives a produce request: append, or drop a retried duplicate when the
-    /// producer is idempotent. The request's hold on the message ends here.
+    /// A request that was on the wire reaches the broker; the wire's hold ends here.
     pub(super) fn on_append(&mut self, msg: u32, _attempt: u32, ack_lost: bool) {
+        self.broker_receive(msg, ack_lost);
+        self.release(msg, None);
+    }
+
+    /// The broker receives a produce request: append, or drop a retried duplicate when the
+    /// producer is idempotent.
+    fn broker_receive(&mut self, msg: u32, ack_lost: bool) {
         let already = self.ledger.mark_appended(msg);
         let partition = self.ledger.get(msg).expect("message exists").partition;
         if already && self.scenario.producer.idempotent {
@@ -135,7 +143,6 @@ impl Simulation {
         if ack_lost {
             self.note(JournalKind::AckLost { msg });
         }
-        self.release(msg, None);
     }
 
     pub(super) fn on_ack_timeout(&mut self, msg: u32, attempt: u32) {

@@ -18,8 +18,18 @@ pub enum Stream {
 }
 
 /// A value-stable generator: the same seed gives the same sequence on every platform and version.
-#[derive(Clone, Debug)]
-pub struct Rng(Pcg32);
+#[derive(Clone)]
+pub struct Rng {
+    pcg: Pcg32,
+    /// The exponential ziggurat's tables, shared by every generator.
+    zig: &'static Ziggurat,
+}
+
+impl std::fmt::Debug for Rng {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Rng").field(&self.pcg).finish()
+    }
+}
 
 impl Rng {
     /// The generator for `stream` under scenario seed `seed`.
@@ -30,18 +40,18 @@ impl Rng {
         let mut pcg = Pcg32::new(state, splitmix64(stream as u64));
         // Discard one output so that state and increment are fully mixed.
         pcg.next_u32();
-        Rng(pcg)
+        Rng { pcg, zig: ziggurat() }
     }
 
     #[inline]
     pub fn next_u32(&mut self) -> u32 {
-        self.0.next_u32()
+        self.pcg.next_u32()
     }
 
     /// A uniform float in the open interval (0, 1), from 53 random bits.
     #[inline]
     pub fn unit_open(&mut self) -> f64 {
-        let bits = self.0.next_u64() >> 11;
+        let bits = self.pcg.next_u64() >> 11;
         (bits as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
     }
 
@@ -82,9 +92,9 @@ impl Rng {
     /// wasm32 builds agree to the bit.
     #[inline]
     pub fn exp1(&mut self) -> f64 {
-        let z = ziggurat();
+        let z = self.zig;
         loop {
-            let bits = self.0.next_u64();
+            let bits = self.pcg.next_u64();
             let i = (bits & 0xff) as usize;
             let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
             let x = u * z.x[i];
