@@ -107,3 +107,35 @@ fn example_round_trips_through_run() {
     let builtin = eda_lab(&["run", "hot-key", "--until", "10s"]);
     assert_eq!(from_file.1, builtin.1);
 }
+
+#[test]
+fn replays_a_recorded_command_log() {
+    use eda_lab::sim::builtins::builtin;
+    use eda_lab::sim::scenario::{CrashPoint, IdempotencyMode};
+    use eda_lab::sim::{Command, SimTime, Simulation};
+    // Drive a run the way the page does: advance with a small event budget, issue commands between.
+    let scenario = builtin("at-least-once").unwrap();
+    let mut sim = Simulation::new(&scenario).unwrap();
+    sim.run_until(SimTime::from_ms(2_000), 7);
+    sim.handle(Command::CrashConsumer { consumer: 1, at: Some(CrashPoint::AfterEffect) }).unwrap();
+    sim.run_until(SimTime::from_ms(6_500), u64::MAX);
+    sim.handle(Command::SetIdempotency { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: None }).unwrap();
+    sim.run_until(SimTime::from_ms(15_250), u64::MAX);
+    let path = std::env::temp_dir().join(format!("eda-lab-commands-{}.json", std::process::id()));
+    std::fs::write(&path, serde_json::to_string(sim.commands()).unwrap()).unwrap();
+    let (code, out, err) =
+        eda_lab(&["run", "at-least-once", "--until", "15.25s", "--json", "--commands", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["trace_hash"], sim.trace_hash().hex());
+    assert_eq!(report["events_processed"], sim.events_processed());
+    // Without the commands the run is a different one.
+    let (_, plain, _) = eda_lab(&["run", "at-least-once", "--until", "15.25s", "--json"]);
+    let plain: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    assert_ne!(plain["trace_hash"], report["trace_hash"]);
+    // A log that is not a command log is refused with a reason.
+    std::fs::write(&path, r#"[{"at_us": 5, "after_events": 0, "command": {"type": "explode"}}]"#).unwrap();
+    let (code, _, err) = eda_lab(&["run", "at-least-once", "--commands", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not a command log") && err.contains("explode"), "{err}");
+}
