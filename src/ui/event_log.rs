@@ -97,7 +97,13 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 <p class="log-empty">{ if f.notable_only { "Nothing notable yet: no duplicates, losses, crashes or dead letters so far." } else { "No events yet. Press Play (or Space) to start the run." } }</p>
             } else {
                 <ol class="log-lines" aria-label="Recent events, newest first">
-                    { for lines.iter().take(limit).map(|l| html! { <LogRow key={l.seq} line={(*l).clone()} /> }) }
+                    // While playing, every refresh brings a screenful of new lines: rows keyed by
+                    // position are updated in place instead of being created and removed. Paused
+                    // (stepping adds a line or two), rows keyed by line just shift.
+                    { for lines.iter().take(limit).enumerate().map(|(i, l)| {
+                        let key = if props.playing { i as u64 } else { l.seq };
+                        html! { <LogRow key={key} line={(*l).clone()} /> }
+                    }) }
                 </ol>
             }
         </section>

@@ -599,12 +599,15 @@ fn partition_row(props: &PartitionRowProps) -> Html {
             .iter()
             .enumerate()
             .map(|(k, &(offset, o))| {
-                let x = cells_x + (first_slot + k) as f64 * cell_w;
-                let class = classes!("cell", if offset < committed { "cell-done" } else { "cell-pending" });
-                // Keyed by offset and moved by a transform: when a record is appended the
-                // existing cells slide instead of being redrawn.
+                let slot = first_slot + k;
+                let x = cells_x + slot as f64 * cell_w;
+                let class = if offset < committed { "cell cell-done" } else { "cell cell-pending" };
+                // Keyed by slot, not by offset: each slot keeps its elements and only what changed
+                // in it (done/pending, the outcome glyph) is written. While a busy partition
+                // appends, every record shifts by several slots per frame, so keying by offset
+                // would create and remove every cell's elements on every frame.
                 html! {
-                    <g key={offset} class={class} transform={format!("translate({x:.1} 0)")}>
+                    <g key={slot} class={class} transform={format!("translate({x:.1} 0)")}>
                         <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
                         { glyph(o, cell_w / 2.0, cy) }
                     </g>
