@@ -350,6 +350,26 @@ await step('replay: the native CLI prints the page\'s trace hash for the page\'s
   }
 });
 
+await step('bad input: an out-of-range rate is refused with a message and changes nothing', async () => {
+  const commandsBefore = await page.evaluate(() => JSON.parse(window.__edaLab.commands()).length);
+  await page.fill('#rate', '-5');
+  await page.press('#rate', 'Tab');
+  const error = page.locator('[data-testid=input-error]');
+  await error.waitFor({ timeout: 5_000 });
+  const text = (await error.textContent()).trim();
+  if (!/rate/i.test(text) || !text.includes('-5')) throw new Error(`the message does not name the field and the value: "${text}"`);
+  const commandsAfter = await page.evaluate(() => JSON.parse(window.__edaLab.commands()).length);
+  if (commandsAfter !== commandsBefore) throw new Error(`a rejected value issued ${commandsAfter - commandsBefore} command(s)`);
+  checkLedger(await snapshot());
+  await screenshot('bad-input');
+  await page.fill('#rate', '6');
+  await page.press('#rate', 'Tab');
+  await error.waitFor({ state: 'detached', timeout: 5_000 });
+  const rate = await page.evaluate(() => JSON.parse(window.__edaLab.commands()).at(-1).command);
+  if (rate.type !== 'set_producer_rate' || rate.rate_per_sec !== 6) throw new Error(`a valid rate issued ${JSON.stringify(rate)}`);
+  return text;
+});
+
 await step('theme: the toggle switches without errors', async () => {
   const before = await page.evaluate(() => document.documentElement.outerHTML.length);
   await click('#theme-toggle');

@@ -119,9 +119,33 @@ fn field(id: &'static str, label: &'static str, help: &'static str, control: Htm
     }
 }
 
-/// Parses a number typed into a field, within bounds.
-fn parse_in(text: &str, lo: f64, hi: f64) -> Option<f64> {
-    text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= lo && *v <= hi)
+/// Parses a number typed into a field, within bounds. The error names the field and what it
+/// accepts; nothing is applied then, so the run keeps its current value.
+fn parse_in(what: &str, text: &str, lo: f64, hi: f64) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= lo && v <= hi => Ok(v),
+        _ => Err(format!("{what} must be a number from {lo} to {hi} (got “{}”); nothing was changed.", text.trim())),
+    }
+}
+
+/// A callback for a numeric field: a valid value clears the error and becomes a command; an
+/// invalid one shows the error and changes nothing.
+fn numeric(
+    error: &UseStateHandle<Option<String>>,
+    what: &'static str,
+    lo: f64,
+    hi: f64,
+    to_command: impl Fn(f64) -> Command + 'static,
+    cmd: &Callback<Command>,
+) -> Callback<Event> {
+    let (error, cmd) = (error.clone(), cmd.clone());
+    Callback::from(move |e: Event| match parse_in(what, &input_value(&e), lo, hi) {
+        Ok(v) => {
+            error.set(None);
+            cmd.emit(to_command(v));
+        }
+        Err(message) => error.set(Some(message)),
+    })
 }
 
 #[function_component(Controls)]
@@ -131,6 +155,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let crash_target = use_state(|| 0u32);
     let crash_at = use_state(|| "after_effect".to_string());
     let partitions_draft = use_state(|| None::<String>);
+    let input_error = use_state(|| None::<String>);
 
     // ----- delivery semantics -----
     let on_commit = {
@@ -148,14 +173,14 @@ pub fn controls(props: &ControlsProps) -> Html {
             cmd.emit(Command::SetCommitStrategy { commit });
         })
     };
-    let on_interval = {
-        let cmd = cmd.clone();
-        Callback::from(move |e: Event| {
-            if let Some(ms) = parse_in(&input_value(&e), 1.0, 3_600_000.0) {
-                cmd.emit(Command::SetCommitStrategy { commit: CommitStrategy::Auto { interval_ms: ms as u64 } });
-            }
-        })
-    };
+    let on_interval = numeric(
+        &input_error,
+        "The auto-commit interval (ms)",
+        1.0,
+        3_600_000.0,
+        |ms| Command::SetCommitStrategy { commit: CommitStrategy::Auto { interval_ms: ms as u64 } },
+        &cmd,
+    );
     let auto_interval = match s.commit {
         CommitStrategy::Auto { interval_ms } => Some(interval_ms),
         _ => None,
@@ -173,42 +198,51 @@ pub fn controls(props: &ControlsProps) -> Html {
     };
     let on_ttl = {
         let cmd = cmd.clone();
+        let error = input_error.clone();
         let mode = s.idempotency;
         Callback::from(move |e: Event| {
             let text = input_value(&e);
-            let ttl = if text.trim().is_empty() { None } else { parse_in(&text, 1.0, 86_400_000.0).map(|v| v as u64) };
-            if ttl.is_some() || text.trim().is_empty() {
-                cmd.emit(Command::SetIdempotency { mode, dedup_ttl_ms: ttl });
+            let ttl = if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse_in("The dedup TTL (ms)", &text, 1.0, 86_400_000.0).map(|v| Some(v as u64))
+            };
+            match ttl {
+                Ok(dedup_ttl_ms) => {
+                    error.set(None);
+                    cmd.emit(Command::SetIdempotency { mode, dedup_ttl_ms });
+                }
+                Err(message) => error.set(Some(message)),
             }
         })
     };
     let uses_store = matches!(s.idempotency, IdempotencyMode::DedupCheckThenAct | IdempotencyMode::DedupAtomic);
 
     // ----- load and faults -----
-    let on_rate = {
-        let cmd = cmd.clone();
-        Callback::from(move |e: Event| {
-            if let Some(rate) = parse_in(&input_value(&e), 0.0, 100_000.0) {
-                cmd.emit(Command::SetProducerRate { rate_per_sec: rate });
-            }
-        })
-    };
-    let on_service = {
-        let cmd = cmd.clone();
-        Callback::from(move |e: Event| {
-            if let Some(ms) = parse_in(&input_value(&e), 0.0, 60_000.0) {
-                cmd.emit(Command::SetServiceMean { mean_ms: ms });
-            }
-        })
-    };
-    let on_failure = {
-        let cmd = cmd.clone();
-        Callback::from(move |e: Event| {
-            if let Some(pct) = parse_in(&input_value(&e), 0.0, 100.0) {
-                cmd.emit(Command::SetFailureProbability { probability: pct / 100.0 });
-            }
-        })
-    };
+    let on_rate = numeric(
+        &input_error,
+        "The rate (msg/s)",
+        0.0,
+        100_000.0,
+        |rate| Command::SetProducerRate { rate_per_sec: rate },
+        &cmd,
+    );
+    let on_service = numeric(
+        &input_error,
+        "The processing time (ms)",
+        0.0,
+        60_000.0,
+        |ms| Command::SetServiceMean { mean_ms: ms },
+        &cmd,
+    );
+    let on_failure = numeric(
+        &input_error,
+        "The failure rate (%)",
+        0.0,
+        100.0,
+        |pct| Command::SetFailureProbability { probability: pct / 100.0 },
+        &cmd,
+    );
     let on_crash_point = {
         let cmd = cmd.clone();
         let p = s.crash_probability;
@@ -219,13 +253,15 @@ pub fn controls(props: &ControlsProps) -> Html {
         })
     };
     let on_crash_p = {
-        let cmd = cmd.clone();
         let point = s.crash_point;
-        Callback::from(move |e: Event| {
-            if let Some(pct) = parse_in(&input_value(&e), 0.0, 100.0) {
-                cmd.emit(Command::SetCrash { point, probability: pct / 100.0 });
-            }
-        })
+        numeric(
+            &input_error,
+            "The crash chance (%)",
+            0.0,
+            100.0,
+            move |pct| Command::SetCrash { point, probability: pct / 100.0 },
+            &cmd,
+        )
     };
 
     // ----- consumers -----
@@ -328,6 +364,9 @@ pub fn controls(props: &ControlsProps) -> Html {
         <section class="panel controls" aria-labelledby="controls-h">
             <h2 id="controls-h">{"Settings"}</h2>
             <p class="panel-note">{"Changes apply live as recorded commands, so the run stays reproducible."}</p>
+            if let Some(message) = (*input_error).clone() {
+                <p class="input-error" role="alert" data-testid="input-error">{message}</p>
+            }
 
             <fieldset>
                 <legend>{"Delivery semantics"}</legend>
