@@ -95,9 +95,12 @@ fi
 total=$((SECONDS - start_all))
 printf '\n======== summary\n'
 printf '  %s\n' "${timings[@]}"
+# The last line is the plain "N passed, N failed" count of steps (skipped steps count as failed).
 if [ "${#failed[@]}" -eq 0 ] && [ "${#skipped[@]}" -eq 0 ]; then
   echo "test.sh: PASSED, all ${#passed[@]} steps in $((total / 60))m$((total % 60))s"
+  echo "steps: ${#passed[@]} passed, 0 failed"
   exit 0
 fi
 echo "test.sh: FAILED: ${#failed[@]} failed (${failed[*]:-none}), ${#skipped[@]} skipped (${skipped[*]:-none}), ${#passed[@]} passed, in $((total / 60))m$((total % 60))s"
+echo "steps: ${#passed[@]} passed, $(( ${#failed[@]} + ${#skipped[@]} )) failed"
 exit 1
