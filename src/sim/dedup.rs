@@ -8,8 +8,6 @@ use super::time::SimTime;
 pub struct DedupStore {
     /// Time each message id was marked, indexed by message (`NEVER` = not marked).
     marked_at: Vec<SimTime>,
-    /// Mark times in order, to count live entries for the page.
-    marks: Vec<SimTime>,
 }
 
 impl DedupStore {
@@ -28,19 +26,6 @@ impl DedupStore {
             self.marked_at.resize(i + 1, SimTime::NEVER);
         }
         self.marked_at[i] = now;
-        self.marks.push(now);
-    }
-
-    /// Entries alive at `now`.
-    pub fn live_entries(&self, now: SimTime, ttl_us: Option<u64>) -> u64 {
-        match ttl_us {
-            None => self.marks.len() as u64,
-            Some(ttl) => {
-                let cutoff = SimTime(now.as_us().saturating_sub(ttl));
-                let first_live = self.marks.partition_point(|&t| t <= cutoff && now.as_us() >= ttl);
-                (self.marks.len() - first_live) as u64
-            }
-        }
     }
 }
 
@@ -56,7 +41,5 @@ mod tests {
         assert!(!d.contains(3, SimTime(200), Some(100)));
         assert!(d.contains(3, SimTime(10_000), None));
         assert!(!d.contains(4, SimTime(150), None));
-        assert_eq!(d.live_entries(SimTime(150), Some(100)), 1);
-        assert_eq!(d.live_entries(SimTime(250), Some(100)), 0);
     }
 }

@@ -267,7 +267,7 @@ impl Simulation {
 
     /// Applies a command now, records it, and folds it into the trace hash.
     pub fn handle(&mut self, command: Command) -> Result<(), CommandError> {
-        command.validate(&self.scenario).map_err(CommandError)?;
+        command.validate().map_err(CommandError)?;
         self.check_applicable(&command)?;
         let fingerprint = command.fingerprint();
         self.commands.push(StampedCommand {
@@ -491,10 +491,6 @@ impl Simulation {
     }
     pub fn dlq(&self) -> &DeadLetterQueue {
         &self.dlq
-    }
-    /// Dedup store entries alive now.
-    pub fn dedup_entries(&self) -> u64 {
-        self.dedup.live_entries(self.now, self.knobs.dedup_ttl_us)
     }
     pub fn history(&self) -> &Ring<Sample> {
         &self.history

@@ -116,29 +116,6 @@ pub enum AppendKind {
 }
 
 impl JournalKind {
-    /// The message this entry is about, if any.
-    pub fn msg(&self) -> Option<u32> {
-        use JournalKind::*;
-        match *self {
-            Appended { msg, .. }
-            | RequestLost { msg }
-            | AckLost { msg }
-            | ProducerRetry { msg, .. }
-            | ProducerGaveUp { msg }
-            | DuplicateAppendDropped { msg, .. }
-            | Received { msg, .. }
-            | EffectApplied { msg, .. }
-            | EffectAbsorbed { msg, .. }
-            | DedupSkipped { msg, .. }
-            | ProcessingFailed { msg, .. }
-            | DeadLettered { msg, .. }
-            | RetentionDeleted { msg, .. }
-            | Lost { msg, .. } => Some(msg),
-            Crashed { msg, .. } => msg,
-            _ => None,
-        }
-    }
-
     /// A coarse category for filtering the event log.
     pub fn category(&self) -> Category {
         use JournalKind::*;

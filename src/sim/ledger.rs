@@ -26,21 +26,6 @@ pub enum Outcome {
     Lost,
 }
 
-impl Outcome {
-    pub const ALL: [Outcome; 5] =
-        [Outcome::InFlight, Outcome::ExactlyOnce, Outcome::Duplicated, Outcome::DeadLettered, Outcome::Lost];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Outcome::InFlight => "in flight",
-            Outcome::ExactlyOnce => "exactly once",
-            Outcome::Duplicated => "duplicated",
-            Outcome::DeadLettered => "dead-lettered",
-            Outcome::Lost => "lost",
-        }
-    }
-}
-
 /// Why a holder went away without the effect being applied. The last such reason of a message
 /// that ends with no effect is its loss reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -128,15 +113,6 @@ pub struct OutcomeCounts {
 impl OutcomeCounts {
     pub fn total(&self) -> u64 {
         self.in_flight + self.exactly_once + self.duplicated + self.dead_lettered + self.lost
-    }
-    pub fn get(&self, o: Outcome) -> u64 {
-        match o {
-            Outcome::InFlight => self.in_flight,
-            Outcome::ExactlyOnce => self.exactly_once,
-            Outcome::Duplicated => self.duplicated,
-            Outcome::DeadLettered => self.dead_lettered,
-            Outcome::Lost => self.lost,
-        }
     }
     fn slot(&mut self, o: Outcome) -> &mut u64 {
         match o {
@@ -322,9 +298,6 @@ impl Ledger {
 
     pub fn get(&self, msg: u32) -> Option<&MessageRecord> {
         self.messages.get(msg as usize)
-    }
-    pub fn holders(&self, msg: u32) -> u16 {
-        self.messages[msg as usize].holders
     }
     pub fn produced(&self) -> u64 {
         self.messages.len() as u64

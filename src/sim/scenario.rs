@@ -513,7 +513,7 @@ impl Scenario {
         }
         for (i, f) in self.faults.iter().enumerate() {
             check_range(&format!("faults[{i}].at_ms"), f.at_ms, 0, u64::MAX / 4_000)?;
-            f.command.validate(self).map_err(|m| invalid(&format!("faults[{i}].command"), m))?;
+            f.command.validate().map_err(|m| invalid(&format!("faults[{i}].command"), m))?;
         }
         let m = &self.metrics;
         check_range("metrics.sample_interval_ms", m.sample_interval_ms, 1, MAX_DELAY_MS)?;

@@ -56,14 +56,6 @@ impl Scheduler {
     pub fn pop(&mut self) -> Option<(SimTime, Event)> {
         self.heap.pop().map(|s| (s.time, s.event))
     }
-
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
 }
 
 #[cfg(test)]
