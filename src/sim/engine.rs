@@ -169,7 +169,7 @@ impl Simulation {
             scheduler: Scheduler::default(),
             rng: Streams::new(s.seed),
             trace: TraceHash::default(),
-            ledger: Ledger::default(),
+            ledger: Ledger::new(s.metrics.recent_messages),
             partitions: (0..s.topic.partitions).map(Partition::new).collect(),
             group,
             consumers,
@@ -421,9 +421,15 @@ impl Simulation {
     /// Releases one holder of `msg`, journaling a loss if that settled it as lost.
     #[inline]
     pub(super) fn release(&mut self, msg: u32, reason: Option<LossReason>) {
-        if let Some(Outcome::Lost) = self.ledger.release(msg, reason, self.now) {
-            let reason = self.ledger.get(msg).and_then(|m| m.loss_reason).expect("lost messages have a reason");
-            self.note(JournalKind::Lost { msg, reason });
+        match self.ledger.release(msg, reason, self.now) {
+            None => {}
+            Some(outcome) => {
+                self.dedup.forget(msg);
+                if outcome == Outcome::Lost {
+                    let reason = reason.or_else(|| self.ledger.get(msg).and_then(|m| m.loss_reason));
+                    self.note(JournalKind::Lost { msg, reason: reason.expect("lost messages have a reason") });
+                }
+            }
         }
     }
 

@@ -126,7 +126,7 @@ impl Simulation {
             return;
         }
         let mode = self.scenario.idempotency.mode;
-        let already = self.ledger.get(msg).expect("message exists").effects;
+        let already = self.ledger.live(msg).effects;
         if mode == IdempotencyMode::Natural && already > 0 {
             // A SET-style effect: running it again leaves the world as it was.
             self.stats.effects_absorbed += 1;
@@ -194,7 +194,7 @@ impl Simulation {
 
     /// A failed record comes back to the end of its partition for retry number `retry`.
     pub(super) fn on_reappend(&mut self, msg: u32, retry: u32) {
-        let partition = self.ledger.get(msg).expect("message exists").partition;
+        let partition = self.ledger.live(msg).partition;
         let offset = self.partitions[partition as usize].append(LogRecord { msg, retry, appended_at: self.now });
         self.ledger.hold(msg);
         self.note(JournalKind::Appended { msg, partition, offset, append: AppendKind::Retry(retry) });

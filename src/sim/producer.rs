@@ -124,7 +124,7 @@ impl Simulation {
     /// producer is idempotent.
     fn broker_receive(&mut self, msg: u32, ack_lost: bool) {
         let already = self.ledger.mark_appended(msg);
-        let partition = self.ledger.get(msg).expect("message exists").partition;
+        let partition = self.ledger.live(msg).partition;
         if already && self.scenario.producer.idempotent {
             self.stats.duplicate_appends_dropped += 1;
             self.note(JournalKind::DuplicateAppendDropped { msg, partition });

@@ -3,7 +3,7 @@
 //! wall clock, so the same run always prints the same bytes.
 
 use super::engine::{Simulation, Stats};
-use super::ledger::{message_id, OutcomeCounts};
+use super::ledger::{message_id, Outcome, OutcomeCounts};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -51,19 +51,12 @@ impl Report {
         let ledger = sim.ledger();
         let ms = |us: Option<u64>| us.map(|v| v as f64 / 1e3);
         let lat = ledger.latency();
-        let mut examples: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (i, m) in ledger.messages().iter().enumerate() {
-            let label = match m.outcome {
-                super::Outcome::Duplicated => "duplicated",
-                super::Outcome::Lost => "lost",
-                super::Outcome::DeadLettered => "dead_lettered",
-                _ => continue,
-            };
-            let list = examples.entry(label.to_string()).or_default();
-            if list.len() < 5 {
-                list.push(message_id(i as u32));
-            }
-        }
+        let examples: BTreeMap<String, Vec<String>> =
+            [("duplicated", Outcome::Duplicated), ("lost", Outcome::Lost), ("dead_lettered", Outcome::DeadLettered)]
+                .into_iter()
+                .filter(|(_, o)| !ledger.examples(*o).is_empty())
+                .map(|(label, o)| (label.to_string(), ledger.examples(o).iter().map(|&m| message_id(m)).collect()))
+                .collect();
         Report {
             scenario: sim.scenario().name.clone(),
             seed: sim.scenario().seed,

@@ -18,6 +18,7 @@ pub mod limits {
     pub const MAX_FAULTS: usize = 1_000;
     pub const MAX_HISTORY: usize = 100_000;
     pub const MAX_JOURNAL: usize = 100_000;
+    pub const MAX_RECENT_MESSAGES: usize = 1_000_000;
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -385,11 +386,14 @@ pub struct MetricsConfig {
     pub history: usize,
     /// Recent engine events kept for the event log (0 to 100,000; 0 switches the log off).
     pub journal: usize,
+    /// Settled messages whose records stay inspectable, newest first (0 to 1,000,000); messages in
+    /// flight are always kept, and memory grows with neither the run's length nor its rate.
+    pub recent_messages: usize,
 }
 
 impl Default for MetricsConfig {
     fn default() -> Self {
-        MetricsConfig { sample_interval_ms: 250, history: 600, journal: 512 }
+        MetricsConfig { sample_interval_ms: 250, history: 600, journal: 512, recent_messages: 4_096 }
     }
 }
 
@@ -519,6 +523,7 @@ impl Scenario {
         check_range("metrics.sample_interval_ms", m.sample_interval_ms, 1, MAX_DELAY_MS)?;
         check_range("metrics.history", m.history, 1, MAX_HISTORY)?;
         check_range("metrics.journal", m.journal, 0, MAX_JOURNAL)?;
+        check_range("metrics.recent_messages", m.recent_messages, 0, MAX_RECENT_MESSAGES)?;
         Ok(())
     }
 
@@ -554,7 +559,7 @@ impl Scenario {
             idempotency: IdempotencyConfig::default(),
             faults: Vec::new(),
             // A headless batch run keeps no event log, as SimPy keeps none.
-            metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 0 },
+            metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 0, ..MetricsConfig::default() },
         }
     }
 }

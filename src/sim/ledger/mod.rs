@@ -1,0 +1,404 @@
+//! The message ledger: the ground truth of what happened to every message produced.
+//!
+//! Each message has a count of *holders*: things that can still deliver it (the producer waiting
+//! for an acknowledgement, a request on the wire, an uncommitted record in a partition, a consumer
+//! processing it, a pending retry). While any holder exists the message is *in flight*. When the
+//! last one goes, the message *settles*, and its outcome follows from how many business effects
+//! were applied: one is exactly once, none is dead-lettered (if parked in the DLQ) or lost (with the
+//! reason the last holder went away). A second effect makes it *duplicated* at once, since
+//! nothing can undo a double charge.
+//!
+//! A settled message keeps only what it added to the counters, the latency histogram and, when it
+//! went wrong, the bounded examples: its record stays inspectable while it is among the newest
+//! `keep` messages (or among the newest notable ones), then it is forgotten (`store.rs`). Memory is
+//! bounded by what is in flight.
+//!
+//! **Invariant:** `produced = in_flight + exactly_once + duplicated + dead_lettered + lost`
+//! after every event, and the counters equal a recount of the kept records plus the tallies of the
+//! forgotten ones (`audit`).
+
+mod latency;
+mod outcome;
+mod record;
+mod store;
+
+pub use latency::LatencyStats;
+pub use outcome::{LossReason, Outcome, OutcomeCounts};
+pub use record::{MessageRecord, NO_KEY};
+
+use super::time::SimTime;
+use std::collections::{BTreeMap, VecDeque};
+use store::RecordStore;
+
+/// Settled records kept inspectable by default, beyond those in flight.
+pub const DEFAULT_KEEP_RECENT: usize = 4_096;
+/// Notable settled records (duplicated, lost, dead-lettered) kept inspectable.
+pub const KEEP_NOTABLE: usize = 1_024;
+/// Example ids per notable outcome class: the lowest ids with that outcome.
+pub const EXAMPLES: usize = 5;
+
+/// What forgotten records added up to, so the audit can still check the counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Tally {
+    counts: OutcomeCounts,
+    lost_by_reason: [u64; LossReason::ALL.len()],
+    effects: u64,
+    extra: u64,
+}
+
+impl Tally {
+    fn add(&mut self, m: &MessageRecord) {
+        *self.counts.slot(m.outcome) += 1;
+        self.effects += m.effects as u64;
+        self.extra += m.effects.saturating_sub(1) as u64;
+        if let (Outcome::Lost, Some(r)) = (m.outcome, m.loss_reason) {
+            self.lost_by_reason[r as usize] += 1;
+        }
+    }
+}
+
+/// All messages and their outcomes.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    store: RecordStore,
+    /// Messages with holders (in flight, or duplicated and still held).
+    live: u64,
+    counts: OutcomeCounts,
+    lost_by_reason: [u64; LossReason::ALL.len()],
+    effects_total: u64,
+    extra_effects: u64,
+    latency: LatencyStats,
+    forgotten: Tally,
+    /// Notable settled records that left the store, newest last, at most [`KEEP_NOTABLE`].
+    notable: BTreeMap<u32, MessageRecord>,
+    notable_order: VecDeque<u32>,
+    /// The lowest ids that ended duplicated, lost and dead-lettered, ascending.
+    examples: [Vec<u32>; 3],
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger::new(DEFAULT_KEEP_RECENT)
+    }
+}
+
+impl Ledger {
+    /// An empty ledger that keeps at least the newest `keep_recent` records inspectable.
+    pub fn new(keep_recent: usize) -> Self {
+        Ledger {
+            store: RecordStore::new(keep_recent),
+            live: 0,
+            counts: OutcomeCounts::default(),
+            lost_by_reason: [0; LossReason::ALL.len()],
+            effects_total: 0,
+            extra_effects: 0,
+            latency: LatencyStats::default(),
+            forgotten: Tally::default(),
+            notable: BTreeMap::new(),
+            notable_order: VecDeque::new(),
+            examples: Default::default(),
+        }
+    }
+
+    /// Records a newly produced message, held by its producer. Returns its id.
+    pub fn create(&mut self, now: SimTime, key: u32, event_type: u8, partition: u32) -> u32 {
+        let id = self.store.next_id();
+        let record = MessageRecord {
+            produced_at: now,
+            key,
+            partition,
+            effects: 0,
+            deliveries: 0,
+            event_type,
+            outcome: Outcome::InFlight,
+            dead_lettered: false,
+            appended: false,
+            loss_reason: None,
+            holders: 1,
+        };
+        self.counts.in_flight += 1;
+        self.live += 1;
+        let (forgotten, notable, order) = (&mut self.forgotten, &mut self.notable, &mut self.notable_order);
+        self.store.push(record, self.live, |id, m| {
+            forgotten.add(&m);
+            if m.outcome != Outcome::ExactlyOnce {
+                keep_notable(notable, order, id, m);
+            }
+        });
+        id
+    }
+
+    /// One more thing can deliver `msg`.
+    #[inline]
+    pub fn hold(&mut self, msg: u32) {
+        let m = self.store.get_mut(msg);
+        debug_assert!(m.holders > 0 || m.outcome != Outcome::InFlight, "hold on a settled message");
+        m.holders += 1;
+    }
+
+    /// One holder of `msg` went away; `reason` says why, if it went without applying the effect.
+    /// Returns the outcome if this settled the message.
+    #[inline]
+    pub fn release(&mut self, msg: u32, reason: Option<LossReason>, now: SimTime) -> Option<Outcome> {
+        let m = self.store.get_mut(msg);
+        assert!(m.holders > 0, "release without a holder: evt_{msg:06}");
+        m.holders -= 1;
+        if let Some(r) = reason {
+            m.loss_reason = Some(r);
+        }
+        if m.holders > 0 {
+            return None;
+        }
+        self.live -= 1;
+        let settled = match m.outcome {
+            Outcome::InFlight => {
+                let o = if m.effects == 1 {
+                    Outcome::ExactlyOnce
+                } else if m.dead_lettered {
+                    Outcome::DeadLettered
+                } else {
+                    debug_assert_eq!(m.effects, 0);
+                    Outcome::Lost
+                };
+                m.outcome = o;
+                self.counts.in_flight -= 1;
+                *self.counts.slot(o) += 1;
+                if o == Outcome::Lost {
+                    let r = m.loss_reason.expect("a lost message always has a reason");
+                    self.lost_by_reason[r as usize] += 1;
+                }
+                o
+            }
+            other => other, // duplicated already
+        };
+        self.latency.record(now.since(m.produced_at));
+        if settled != Outcome::ExactlyOnce {
+            self.note_example(settled, msg);
+        }
+        if let Some(record) = self.store.settled(msg) {
+            self.forgotten.add(&record);
+            if settled != Outcome::ExactlyOnce {
+                keep_notable(&mut self.notable, &mut self.notable_order, msg, record);
+            }
+        }
+        Some(settled)
+    }
+
+    /// Applies the business effect of `msg`. Returns the new effect count.
+    #[inline]
+    pub fn apply_effect(&mut self, msg: u32) -> u32 {
+        let m = self.store.get_mut(msg);
+        debug_assert!(m.holders > 0, "effect on a settled message");
+        m.effects += 1;
+        let effects = m.effects;
+        self.effects_total += 1;
+        if effects >= 2 {
+            self.extra_effects += 1;
+            if m.outcome == Outcome::InFlight {
+                m.outcome = Outcome::Duplicated;
+                self.counts.in_flight -= 1;
+                self.counts.duplicated += 1;
+                self.note_example(Outcome::Duplicated, msg);
+            }
+        }
+        effects
+    }
+
+    /// Keeps `msg` among the lowest ids of its notable outcome class. Outcomes other than in
+    /// flight never change, so the lists are the lowest ids of each class at any time.
+    fn note_example(&mut self, outcome: Outcome, msg: u32) {
+        let list = match outcome {
+            Outcome::Duplicated => &mut self.examples[0],
+            Outcome::Lost => &mut self.examples[1],
+            Outcome::DeadLettered => &mut self.examples[2],
+            _ => return,
+        };
+        if list.len() == EXAMPLES && msg >= list[EXAMPLES - 1] {
+            return;
+        }
+        if let Err(at) = list.binary_search(&msg) {
+            list.insert(at, msg);
+            list.truncate(EXAMPLES);
+        }
+    }
+
+    pub fn note_delivery(&mut self, msg: u32) -> u32 {
+        let m = self.store.get_mut(msg);
+        m.deliveries += 1;
+        m.deliveries
+    }
+
+    pub fn mark_dead_lettered(&mut self, msg: u32) {
+        self.store.get_mut(msg).dead_lettered = true;
+    }
+
+    /// Marks `msg` appended; returns whether it already was.
+    pub fn mark_appended(&mut self, msg: u32) -> bool {
+        std::mem::replace(&mut self.store.get_mut(msg).appended, true)
+    }
+
+    /// The record of `msg`, while the ledger keeps it: always while it is in flight, and for a
+    /// while after it settled (the newest messages and the newest notable ones). `None` for a
+    /// message that was never produced or is forgotten.
+    pub fn get(&self, msg: u32) -> Option<&MessageRecord> {
+        self.store.get(msg).or_else(|| self.notable.get(&msg))
+    }
+    /// The record of a message that must be in flight.
+    #[inline]
+    pub fn live(&self, msg: u32) -> &MessageRecord {
+        self.store.get(msg).unwrap_or_else(|| panic!("evt_{msg:06} is not in flight"))
+    }
+    pub fn produced(&self) -> u64 {
+        self.store.next_id() as u64
+    }
+    pub fn counts(&self) -> OutcomeCounts {
+        self.counts
+    }
+    pub fn lost_by_reason(&self) -> impl Iterator<Item = (LossReason, u64)> + '_ {
+        LossReason::ALL.iter().map(|&r| (r, self.lost_by_reason[r as usize]))
+    }
+    pub fn effects_total(&self) -> u64 {
+        self.effects_total
+    }
+    /// Effects beyond the first, summed over all messages ("extra charges").
+    pub fn extra_effects(&self) -> u64 {
+        self.extra_effects
+    }
+    pub fn latency(&self) -> &LatencyStats {
+        &self.latency
+    }
+    /// The lowest ids (at most [`EXAMPLES`]) that ended in `outcome`, for duplicated, lost and
+    /// dead-lettered; empty for the other classes.
+    pub fn examples(&self, outcome: Outcome) -> &[u32] {
+        match outcome {
+            Outcome::Duplicated => &self.examples[0],
+            Outcome::Lost => &self.examples[1],
+            Outcome::DeadLettered => &self.examples[2],
+            _ => &[],
+        }
+    }
+    /// How many message records the ledger holds now (in flight, recent and notable).
+    pub fn records_kept(&self) -> usize {
+        self.store.len() + self.notable.len()
+    }
+
+    /// Recounts every kept record, adds the tallies of forgotten ones and compares with the
+    /// counters. Returns a description of the first disagreement. Used by tests after every event.
+    pub fn audit(&self) -> Result<(), String> {
+        let mut t = self.forgotten;
+        let mut live = 0;
+        for (i, m) in self.store.iter() {
+            t.add(m);
+            live += u64::from(m.holders > 0);
+            let expected = m.ground_truth();
+            if m.outcome != expected {
+                return Err(format!("evt_{i:06}: recorded {:?}, ground truth {expected:?} ({m:?})", m.outcome));
+            }
+            if m.outcome == Outcome::Lost && m.loss_reason.is_none() {
+                return Err(format!("evt_{i:06} is lost without a reason"));
+            }
+        }
+        if live != self.live {
+            return Err(format!("{} live messages counted, {live} recounted", self.live));
+        }
+        if t.counts != self.counts {
+            return Err(format!("counters {:?} but recount {:?}", self.counts, t.counts));
+        }
+        if t.counts.total() != self.produced() {
+            return Err(format!("produced {} but outcomes add up to {}", self.produced(), t.counts.total()));
+        }
+        if t.lost_by_reason != self.lost_by_reason {
+            return Err(format!("loss reasons {:?} but recount {:?}", self.lost_by_reason, t.lost_by_reason));
+        }
+        if t.effects != self.effects_total || t.extra != self.extra_effects {
+            return Err(format!(
+                "effects {}/{} extra but recount {}/{}",
+                self.effects_total, self.extra_effects, t.effects, t.extra
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Keeps a notable settled record inspectable, forgetting the oldest beyond [`KEEP_NOTABLE`].
+fn keep_notable(notable: &mut BTreeMap<u32, MessageRecord>, order: &mut VecDeque<u32>, id: u32, m: MessageRecord) {
+    notable.insert(id, m);
+    order.push_back(id);
+    if order.len() > KEEP_NOTABLE {
+        let old = order.pop_front().expect("the order is not empty");
+        notable.remove(&old);
+    }
+}
+
+/// The public id of message `msg`, as the guide writes them: `evt_000123`.
+pub fn message_id(msg: u32) -> String {
+    format!("evt_{msg:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: SimTime = SimTime(10);
+
+    #[test]
+    fn single_effect_settles_exactly_once() {
+        let mut l = Ledger::default();
+        let m = l.create(SimTime::ZERO, 0, 0, 0);
+        l.hold(m);
+        l.release(m, None, T); // producer acked
+        assert_eq!(l.counts().in_flight, 1);
+        l.apply_effect(m);
+        assert_eq!(l.release(m, None, T), Some(Outcome::ExactlyOnce));
+        l.audit().unwrap();
+    }
+
+    #[test]
+    fn second_effect_is_a_duplicate_immediately() {
+        let mut l = Ledger::default();
+        let m = l.create(SimTime::ZERO, 0, 0, 0);
+        l.apply_effect(m);
+        l.apply_effect(m);
+        assert_eq!(l.counts().duplicated, 1);
+        assert_eq!(l.counts().in_flight, 0);
+        assert_eq!(l.extra_effects(), 1);
+        l.audit().unwrap();
+        l.release(m, None, T);
+        assert_eq!(l.counts().duplicated, 1);
+        l.audit().unwrap();
+    }
+
+    #[test]
+    fn no_effect_is_lost_with_the_last_reason() {
+        let mut l = Ledger::default();
+        let m = l.create(SimTime::ZERO, 0, 0, 0);
+        l.hold(m);
+        l.release(m, Some(LossReason::Retention), T);
+        l.release(m, Some(LossReason::CommittedBeforeProcessing), T);
+        assert_eq!(l.get(m).unwrap().outcome, Outcome::Lost);
+        assert_eq!(l.get(m).unwrap().loss_reason, Some(LossReason::CommittedBeforeProcessing));
+        l.audit().unwrap();
+    }
+
+    #[test]
+    fn dead_letter_beats_lost() {
+        let mut l = Ledger::default();
+        let m = l.create(SimTime::ZERO, 0, 0, 0);
+        l.mark_dead_lettered(m);
+        l.release(m, None, T);
+        assert_eq!(l.counts().dead_lettered, 1);
+        l.audit().unwrap();
+    }
+
+    #[test]
+    fn latency_quantiles_are_close() {
+        let mut s = LatencyStats::default();
+        for us in 1..=100_000u64 {
+            s.record(us);
+        }
+        let p50 = s.quantile_us(0.5).unwrap() as f64;
+        assert!((p50 - 50_000.0).abs() / 50_000.0 < 0.07, "p50 {p50}");
+        let p99 = s.quantile_us(0.99).unwrap() as f64;
+        assert!((p99 - 99_000.0).abs() / 99_000.0 < 0.07, "p99 {p99}");
+    }
+}

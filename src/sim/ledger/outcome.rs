@@ -1,0 +1,91 @@
+//! Outcome classes, loss reasons and their counters: the ledger's vocabulary.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Which outcome class a message is in now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    InFlight,
+    ExactlyOnce,
+    Duplicated,
+    DeadLettered,
+    Lost,
+}
+
+/// Why a holder went away without the effect being applied. The last such reason of a message
+/// that ends with no effect is its loss reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossReason {
+    /// acks=0: the request was lost on the network and the producer never knew.
+    AcksZeroDropped,
+    /// Every send attempt (or acknowledgement) was lost and the producer ran out of retries.
+    ProducerGaveUp,
+    /// The offset was committed before processing and the consumer crashed before the effect.
+    CommittedBeforeProcessing,
+    /// Auto-commit committed the offset of a message still being processed; then the crash.
+    AutoCommittedBeforeProcessing,
+    /// The record was deleted by retention before the group consumed it.
+    Retention,
+}
+
+impl LossReason {
+    pub const ALL: [LossReason; 5] = [
+        LossReason::AcksZeroDropped,
+        LossReason::ProducerGaveUp,
+        LossReason::CommittedBeforeProcessing,
+        LossReason::AutoCommittedBeforeProcessing,
+        LossReason::Retention,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            LossReason::AcksZeroDropped => "acks0_dropped",
+            LossReason::ProducerGaveUp => "producer_gave_up",
+            LossReason::CommittedBeforeProcessing => "committed_before_processing",
+            LossReason::AutoCommittedBeforeProcessing => "auto_committed_before_processing",
+            LossReason::Retention => "retention",
+        }
+    }
+}
+
+impl fmt::Display for LossReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LossReason::AcksZeroDropped => "acks=0: request lost on the network, producer never knew",
+            LossReason::ProducerGaveUp => "producer gave up after its last retry",
+            LossReason::CommittedBeforeProcessing => "offset committed before processing, then the consumer crashed",
+            LossReason::AutoCommittedBeforeProcessing => {
+                "auto-commit committed it while still processing, then the consumer crashed"
+            }
+            LossReason::Retention => "deleted by retention before it was consumed",
+        })
+    }
+}
+
+/// Outcome counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OutcomeCounts {
+    pub in_flight: u64,
+    pub exactly_once: u64,
+    pub duplicated: u64,
+    pub dead_lettered: u64,
+    pub lost: u64,
+}
+
+impl OutcomeCounts {
+    pub fn total(&self) -> u64 {
+        self.in_flight + self.exactly_once + self.duplicated + self.dead_lettered + self.lost
+    }
+    pub(super) fn slot(&mut self, o: Outcome) -> &mut u64 {
+        match o {
+            Outcome::InFlight => &mut self.in_flight,
+            Outcome::ExactlyOnce => &mut self.exactly_once,
+            Outcome::Duplicated => &mut self.duplicated,
+            Outcome::DeadLettered => &mut self.dead_lettered,
+            Outcome::Lost => &mut self.lost,
+        }
+    }
+}

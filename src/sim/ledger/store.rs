@@ -1,0 +1,98 @@
+//! Where the ledger keeps message records: memory bounded by what is in flight.
+//!
+//! Message ids are handed out in order, and most messages settle soon after they are produced, so
+//! the records live in a *window*: a deque of the newest ids, from `base` up. A settled record
+//! leaves from the front once more than `keep` newer ones exist (the most recent settled messages
+//! stay inspectable). A message that stays in flight for long (a retry waiting a day, a record
+//! stuck behind a dead consumer) would pin the window open; once the window is mostly settled
+//! records, such a front record moves to `stragglers`, an ordered map, and the window closes behind
+//! it. So the window holds at most `keep + 2 × live + 1` records, and memory is
+//! O(in flight + keep), however long the run.
+
+use super::record::MessageRecord;
+use std::collections::{BTreeMap, VecDeque};
+
+#[derive(Clone, Debug)]
+pub(super) struct RecordStore {
+    /// Id of `window[0]`.
+    base: u32,
+    window: VecDeque<MessageRecord>,
+    /// Records older than the window that are still in flight, by id.
+    stragglers: BTreeMap<u32, MessageRecord>,
+    /// Settled records kept at least until this many newer ids exist.
+    keep: usize,
+}
+
+impl RecordStore {
+    pub fn new(keep: usize) -> Self {
+        RecordStore { base: 0, window: VecDeque::new(), stragglers: BTreeMap::new(), keep }
+    }
+
+    /// The id the next record gets.
+    pub fn next_id(&self) -> u32 {
+        self.base + self.window.len() as u32
+    }
+
+    /// Appends the record of the next id. Returns the settled records that left the window, for
+    /// the caller to tally; `live` is how many messages are in flight (stragglers included).
+    #[inline]
+    pub fn push(&mut self, record: MessageRecord, live: u64, mut evicted: impl FnMut(u32, MessageRecord)) {
+        self.window.push_back(record);
+        while self.window.len() > self.keep {
+            let front = self.window.front().expect("the window is not empty");
+            if front.holders == 0 {
+                evicted(self.base, *front);
+            } else if self.window.len() as u64 > self.keep as u64 + 2 * live {
+                self.stragglers.insert(self.base, *front);
+            } else {
+                break;
+            }
+            self.window.pop_front();
+            self.base += 1;
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, id: u32) -> Option<&MessageRecord> {
+        if id >= self.base {
+            self.window.get((id - self.base) as usize)
+        } else {
+            self.stragglers.get(&id)
+        }
+    }
+
+    /// The record of `id`, which must be kept (every in-flight record is).
+    #[inline]
+    pub fn get_mut(&mut self, id: u32) -> &mut MessageRecord {
+        if id >= self.base {
+            let base = self.base;
+            self.window.get_mut((id - base) as usize).unwrap_or_else(|| panic!("no record of evt_{id:06}"))
+        } else {
+            self.stragglers.get_mut(&id).unwrap_or_else(|| panic!("evt_{id:06} is settled and forgotten"))
+        }
+    }
+
+    /// A straggler that settled leaves the map (the caller tallies it).
+    #[inline]
+    pub fn settled(&mut self, id: u32) -> Option<MessageRecord> {
+        if id < self.base {
+            self.stragglers.remove(&id)
+        } else {
+            None
+        }
+    }
+
+    /// Every kept record with its id: stragglers, then the window.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &MessageRecord)> {
+        let base = self.base;
+        self.stragglers
+            .iter()
+            .map(|(&id, r)| (id, r))
+            .chain(self.window.iter().enumerate().map(move |(i, r)| (base + i as u32, r)))
+    }
+
+    /// How many records are kept.
+    pub fn len(&self) -> usize {
+        self.window.len() + self.stragglers.len()
+    }
+}
