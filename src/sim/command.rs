@@ -2,7 +2,8 @@
 //! stamped with the sim time and the number of events processed before it, and recorded, so a run
 //! is a pure function of (scenario, seed, command log) and can be replayed to the bit.
 
-use super::scenario::{limits, CommitStrategy, CrashPoint, IdempotencyMode};
+use crate::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
+use crate::sim::config::limits;
 use serde::{Deserialize, Serialize};
 
 /// Everything a user (or a fault schedule) can do to a running simulation.

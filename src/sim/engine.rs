@@ -6,20 +6,21 @@
 //! retries, idempotence), `processing.rs` (the consumer pipeline, commits, crashes, dedup, retries,
 //! dead letters), `rebalance.rs` (membership and assignment).
 
-use super::command::{Command, StampedCommand};
-use super::consumer::Consumer;
-use super::dedup::DedupStore;
-use super::dlq::DeadLetterQueue;
-use super::event::{Event, JournalEntry, JournalKind};
-use super::group::ConsumerGroup;
-use super::history::{Ring, Sample};
-use super::ledger::{Ledger, LossReason, Outcome};
-use super::partition::Partition;
-use super::rng::{Probability, Rng, Stream};
-use super::scenario::{CommitStrategy, Scenario, ScenarioError};
-use super::scheduler::Scheduler;
-use super::time::SimTime;
-use super::trace::TraceHash;
+use crate::sim::broker::log::group::ConsumerGroup;
+use crate::sim::broker::log::partition::Partition;
+use crate::sim::client::consumer::Consumer;
+use crate::sim::command::{Command, StampedCommand};
+use crate::sim::config::scenario::{CommitStrategy, Scenario, ScenarioError};
+use crate::sim::event::{Event, JournalEntry, JournalKind};
+use crate::sim::kernel::ring::Ring;
+use crate::sim::kernel::rng::{Probability, Rng, Stream};
+use crate::sim::kernel::scheduler::Scheduler;
+use crate::sim::kernel::time::SimTime;
+use crate::sim::kernel::trace::TraceHash;
+use crate::sim::ledger::{Ledger, LossReason, Outcome};
+use crate::sim::metrics::sample::Sample;
+use crate::sim::patterns::dlq::DeadLetterQueue;
+use crate::sim::policy::dedup::DedupStore;
 use serde::Serialize;
 
 /// The random streams, one per concern.
@@ -289,7 +290,7 @@ impl Simulation {
             {
                 Err(CommandError(format!("there is no consumer {consumer} (the group has {})", self.consumers.len())))
             }
-            Command::AddConsumer if self.consumers.len() >= super::scenario::limits::MAX_CONSUMERS as usize => {
+            Command::AddConsumer if self.consumers.len() >= crate::sim::config::limits::MAX_CONSUMERS as usize => {
                 Err(CommandError("the group already has the maximum number of consumers".into()))
             }
             _ => Ok(()),

@@ -3,9 +3,9 @@
 //! Events are small `Copy` values: the hot loop moves millions of them per second. Journal entries
 //! are structured, never pre-formatted strings; the event log formats only what it shows.
 
-use super::ledger::LossReason;
-use super::scenario::CrashPoint;
-use super::time::SimTime;
+use crate::sim::config::choices::CrashPoint;
+use crate::sim::kernel::time::SimTime;
+use crate::sim::ledger::LossReason;
 use serde::Serialize;
 
 /// A pending occurrence in the event queue. Events carrying an `epoch` or `token` are ignored when

@@ -1,30 +1,33 @@
 //! The deterministic engine. Pure Rust: no web APIs, no wall clock, no unseeded randomness and no
 //! hash-ordered iteration. A run is a function of (scenario, seed, command log).
+//!
+//! The tree follows the design's layers: `kernel` (time, scheduling, randomness, tracing) and
+//! `ledger` (the ground truth of every message) know nothing of brokers or clients; `config`
+//! describes runs; `broker` holds the Kafka-like log; `client` the producer and the consumer
+//! pipeline; `policy` and `patterns` the dedup store and the dead-letter queue; `engine` wires them.
 
-pub mod builtins;
+pub mod broker;
+pub mod client;
 pub mod command;
-pub mod consumer;
-pub mod dedup;
-pub mod dlq;
+pub mod config;
 pub mod engine;
 pub mod event;
-pub mod group;
-pub mod history;
+pub mod kernel;
 pub mod ledger;
-pub mod partition;
-pub mod partitioner;
-mod processing;
-mod producer;
-mod rebalance;
+pub mod metrics;
+pub mod patterns;
+pub mod policy;
 pub mod report;
-pub mod rng;
-pub mod scenario;
-pub mod scheduler;
-pub mod time;
-pub mod trace;
 
+// Short paths for the drivers (the page, the command line, the tests).
+pub use broker::log::{group, partition, partitioner};
+pub use client::consumer;
 pub use command::{Command, StampedCommand};
+pub use config::{builtins, scenario};
 pub use engine::{CommandError, RunStatus, Simulation, Stats};
+pub use kernel::{rng, time, trace};
 pub use ledger::{LossReason, Outcome};
+pub use patterns::dlq;
+pub use policy::dedup;
 pub use scenario::{Scenario, ScenarioError};
 pub use time::SimTime;

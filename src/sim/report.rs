@@ -2,8 +2,8 @@
 //! message", in text or JSON. Everything in it derives from the simulation, and nothing from the
 //! wall clock, so the same run always prints the same bytes.
 
-use super::engine::{Simulation, Stats};
-use super::ledger::{message_id, Outcome, OutcomeCounts};
+use crate::sim::engine::{Simulation, Stats};
+use crate::sim::ledger::{message_id, Outcome, OutcomeCounts};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -4,7 +4,7 @@
 //! downsampled to at most 120 points.
 
 use super::runtime::RtHandle;
-use crate::sim::history::Sample;
+use crate::sim::metrics::sample::Sample;
 use yew::prelude::*;
 
 const POINTS: usize = 120;

@@ -26,7 +26,7 @@ pub use latency::LatencyStats;
 pub use outcome::{LossReason, Outcome, OutcomeCounts};
 pub use record::{MessageRecord, NO_KEY};
 
-use super::time::SimTime;
+use crate::sim::kernel::time::SimTime;
 use std::collections::{BTreeMap, VecDeque};
 use store::RecordStore;
 

@@ -4,7 +4,7 @@
 //! the *log end offset* is the offset the next append gets. Which records the group has consumed
 //! is the group's business (its committed offsets), not the partition's.
 
-use super::time::SimTime;
+use crate::sim::kernel::time::SimTime;
 use std::collections::VecDeque;
 
 /// One record in the log: which message, and which processing retry it is (0 for the original).

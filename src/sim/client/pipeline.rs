@@ -10,18 +10,18 @@
 //! commit is redelivered and applied again (duplicate) unless the dedup mark is already there; a
 //! commit without an effect is never redelivered (lost).
 
-use super::consumer::{ConsumerStatus, InHand};
-use super::dlq::DeadLetter;
-use super::engine::Simulation;
-use super::event::{AppendKind, Event, JournalKind};
-use super::ledger::LossReason;
-use super::partition::LogRecord;
-use super::scenario::{CommitStrategy, CrashPoint, IdempotencyMode, RetryMode, ServiceDistribution};
+use crate::sim::broker::log::partition::LogRecord;
+use crate::sim::client::consumer::{ConsumerStatus, InHand};
+use crate::sim::config::scenario::{CommitStrategy, CrashPoint, IdempotencyMode, RetryMode, ServiceDistribution};
+use crate::sim::engine::Simulation;
+use crate::sim::event::{AppendKind, Event, JournalKind};
+use crate::sim::ledger::LossReason;
+use crate::sim::patterns::dlq::DeadLetter;
 
 impl Simulation {
     /// A record was appended to `partition`: its owner starts on it if it was idle.
     #[inline]
-    pub(super) fn wake_owner(&mut self, partition: u32) {
+    pub(in crate::sim) fn wake_owner(&mut self, partition: u32) {
         if let Some(c) = self.group.owner[partition as usize] {
             if self.consumers[c as usize].status == ConsumerStatus::Idle {
                 self.pump(c);
@@ -30,7 +30,7 @@ impl Simulation {
     }
 
     /// Fetches and starts records until the consumer is busy, or has nothing to read.
-    pub(super) fn pump(&mut self, c: u32) {
+    pub(in crate::sim) fn pump(&mut self, c: u32) {
         loop {
             if self.consumers[c as usize].status != ConsumerStatus::Idle || !self.group.is_stable() {
                 return;
@@ -107,14 +107,14 @@ impl Simulation {
         self.scheduler.schedule(self.now.plus_us(duration), Event::ServiceDone { consumer: c, epoch });
     }
 
-    pub(super) fn on_retry_due(&mut self, c: u32, epoch: u32) {
+    pub(in crate::sim) fn on_retry_due(&mut self, c: u32, epoch: u32) {
         let consumer = &self.consumers[c as usize];
         if consumer.epoch == epoch && consumer.status == ConsumerStatus::RetryWait {
             self.start_attempt(c);
         }
     }
 
-    pub(super) fn on_service_done(&mut self, c: u32, epoch: u32) {
+    pub(in crate::sim) fn on_service_done(&mut self, c: u32, epoch: u32) {
         let consumer = &self.consumers[c as usize];
         if consumer.epoch != epoch || consumer.status != ConsumerStatus::Processing {
             return;
@@ -193,7 +193,7 @@ impl Simulation {
     }
 
     /// A failed record comes back to the end of its partition for retry number `retry`.
-    pub(super) fn on_reappend(&mut self, msg: u32, retry: u32) {
+    pub(in crate::sim) fn on_reappend(&mut self, msg: u32, retry: u32) {
         let partition = self.ledger.live(msg).partition;
         let offset = self.partitions[partition as usize].append(LogRecord { msg, retry, appended_at: self.now });
         self.ledger.hold(msg);
@@ -204,7 +204,7 @@ impl Simulation {
 
     /// Ends work on the record in hand: commit (if after processing), let go of it, and move to
     /// the next state. Returns true when the consumer is idle and may fetch again.
-    pub(super) fn finish_record(&mut self, c: u32) -> bool {
+    pub(in crate::sim) fn finish_record(&mut self, c: u32) -> bool {
         let consumer = &mut self.consumers[c as usize];
         let hand = consumer.in_hand.take().expect("finishing requires a record in hand");
         consumer.processed += 1;
@@ -222,7 +222,7 @@ impl Simulation {
     /// Commits offset `offset` (the next one to read) of `partition` for the group. Records the
     /// commit passes stop holding their messages: the group will not deliver them again.
     #[inline]
-    pub(super) fn commit(&mut self, c: u32, partition: u32, offset: u64) {
+    pub(in crate::sim) fn commit(&mut self, c: u32, partition: u32, offset: u64) {
         let p = partition as usize;
         let old = self.group.committed[p];
         if offset <= old {
@@ -240,7 +240,7 @@ impl Simulation {
         self.note(JournalKind::Committed { consumer: c, partition, offset });
     }
 
-    pub(super) fn on_autocommit(&mut self, c: u32, epoch: u32, token: u32) {
+    pub(in crate::sim) fn on_autocommit(&mut self, c: u32, epoch: u32, token: u32) {
         let CommitStrategy::Auto { interval_ms } = self.scenario.consumers.commit else { return };
         let consumer = &self.consumers[c as usize];
         if token != self.autocommit_token || consumer.epoch != epoch || !consumer.is_alive() {
@@ -253,7 +253,7 @@ impl Simulation {
     /// Commits the position (the offset after the last record handed to the application) of every
     /// partition the consumer owns: what auto-commit does on its timer and when partitions are
     /// revoked.
-    pub(super) fn commit_positions(&mut self, c: u32) {
+    pub(in crate::sim) fn commit_positions(&mut self, c: u32) {
         for i in 0..self.consumers[c as usize].assigned.len() {
             let p = self.consumers[c as usize].assigned[i];
             if self.group.owner[p as usize] == Some(c) {
@@ -265,7 +265,7 @@ impl Simulation {
 
     /// Crashes consumer `c` if a crash is armed for `point` or the random crash strikes there.
     #[inline]
-    pub(super) fn crash_at(&mut self, c: u32, point: CrashPoint) -> bool {
+    pub(in crate::sim) fn crash_at(&mut self, c: u32, point: CrashPoint) -> bool {
         let armed = self.consumers[c as usize].armed == Some(point);
         let random =
             !armed && point == self.scenario.consumers.crash.point && self.rng.faults.chance(self.knobs.crash_p);
@@ -277,7 +277,7 @@ impl Simulation {
 
     /// The consumer process dies. The record in hand is dropped; whether it comes back depends
     /// on whether its offset was already committed.
-    pub(super) fn crash(&mut self, c: u32, point: Option<CrashPoint>) {
+    pub(in crate::sim) fn crash(&mut self, c: u32, point: Option<CrashPoint>) {
         let auto = matches!(self.scenario.consumers.commit, CommitStrategy::Auto { .. });
         let consumer = &mut self.consumers[c as usize];
         if !consumer.is_alive() {

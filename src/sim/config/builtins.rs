@@ -1,8 +1,8 @@
 //! The built-in scenarios: one per lesson of the guide. Each starts from the defaults and states
 //! only what it is about, so the difference between two scenarios is the lesson.
 
-use super::command::Command;
-use super::scenario::*;
+use crate::sim::command::Command;
+use crate::sim::config::scenario::*;
 
 /// Name and one-line summary of every built-in scenario, in the order the page lists them.
 pub const CATALOG: &[(&str, &str)] = &[

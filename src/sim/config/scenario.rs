@@ -2,24 +2,11 @@
 //! every field has a default, so a file only states what differs. `validate` names the field and the
 //! allowed range of anything out of bounds, so a bad file or link never reaches the engine.
 
-use super::command::Command;
+pub use super::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
+pub use super::limits;
+use crate::sim::command::Command;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// Largest values the engine accepts; they keep memory and per-event work bounded.
-pub mod limits {
-    pub const MAX_PARTITIONS: u32 = 64;
-    pub const MAX_CONSUMERS: u32 = 32;
-    pub const MAX_KEYS: u32 = 1_000_000;
-    pub const MAX_RATE_PER_SEC: f64 = 1_000_000.0;
-    pub const MAX_EVENT_TYPES: usize = 16;
-    pub const MAX_RETRIES: u32 = 1_000;
-    pub const MAX_DELAY_MS: u64 = 86_400_000;
-    pub const MAX_FAULTS: usize = 1_000;
-    pub const MAX_HISTORY: usize = 100_000;
-    pub const MAX_JOURNAL: usize = 100_000;
-    pub const MAX_RECENT_MESSAGES: usize = 1_000_000;
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -206,47 +193,6 @@ impl Default for ConsumerConfig {
     }
 }
 
-/// When the consumer commits its offset relative to processing: the single choice that separates
-/// at-most-once from at-least-once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
-pub enum CommitStrategy {
-    /// Commit, then process: a crash mid-processing loses the message (at-most-once).
-    BeforeProcessing,
-    /// Process, then commit: a crash before the commit redelivers it (at-least-once).
-    AfterProcessing,
-    /// A background timer commits the offset of the last message handed to the application, as
-    /// librdkafka does with `enable.auto.commit`: it can lose (committed but not yet processed)
-    /// or duplicate (processed but not yet committed), depending on when the crash lands.
-    Auto { interval_ms: u64 },
-}
-
-/// A step of the consumer's pipeline, in order: receive → [commit] → process → effect → dedup mark
-/// → [commit]. A crash "after X" stops the consumer right after step X, before the next one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CrashPoint {
-    AfterReceive,
-    AfterCommit,
-    AfterEffect,
-    AfterDedupMark,
-}
-
-impl CrashPoint {
-    pub const ALL: [CrashPoint; 4] =
-        [CrashPoint::AfterReceive, CrashPoint::AfterCommit, CrashPoint::AfterEffect, CrashPoint::AfterDedupMark];
-
-    /// Plain words for logs and labels.
-    pub fn describe(self) -> &'static str {
-        match self {
-            CrashPoint::AfterReceive => "after receiving, before processing",
-            CrashPoint::AfterCommit => "after the offset commit",
-            CrashPoint::AfterEffect => "after the effect, before the commit",
-            CrashPoint::AfterDedupMark => "after the dedup mark, before the commit",
-        }
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CrashConfig {
@@ -353,20 +299,6 @@ impl Default for IdempotencyConfig {
     fn default() -> Self {
         IdempotencyConfig { mode: IdempotencyMode::None, dedup_ttl_ms: None }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IdempotencyMode {
-    /// Every delivery applies the effect again.
-    None,
-    /// Check the store, apply the effect, then mark the id: a crash between effect and mark
-    /// lets the redelivery apply the effect twice.
-    DedupCheckThenAct,
-    /// The mark and the effect commit together (one transaction): no window for a duplicate.
-    DedupAtomic,
-    /// The effect is a SET, not an ADD: applying it again changes nothing.
-    Natural,
 }
 
 /// A command applied at a fixed time as part of the scenario (a fault schedule).

@@ -1,8 +1,8 @@
 //! The event queue. Events fire in order of time; events at the same time fire in the order they
 //! were scheduled (FIFO), which a sequence number makes explicit instead of leaving it to the heap.
 
-use super::event::Event;
-use super::time::SimTime;
+use crate::sim::event::Event;
+use crate::sim::kernel::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 

@@ -6,16 +6,16 @@
 //! time unless the producer is idempotent, in which case the broker recognises the producer id and
 //! sequence number and acknowledges without appending.
 
-use super::engine::Simulation;
-use super::event::{AppendKind, Event, JournalKind};
-use super::ledger::{LossReason, NO_KEY};
-use super::partition::LogRecord;
-use super::partitioner::partition_for_key;
-use super::scenario::{Acks, Arrivals, UnkeyedPartitioning};
+use crate::sim::broker::log::partition::LogRecord;
+use crate::sim::broker::log::partitioner::partition_for_key;
+use crate::sim::config::scenario::{Acks, Arrivals, UnkeyedPartitioning};
+use crate::sim::engine::Simulation;
+use crate::sim::event::{AppendKind, Event, JournalKind};
+use crate::sim::ledger::{LossReason, NO_KEY};
 
 impl Simulation {
     /// Schedules the next arrival from now, unless the producer is stopped or done.
-    pub(super) fn schedule_next_arrival(&mut self) {
+    pub(in crate::sim) fn schedule_next_arrival(&mut self) {
         if self.knobs.mean_gap_us <= 0.0 {
             return;
         }
@@ -29,10 +29,10 @@ impl Simulation {
             Arrivals::Constant => (self.knobs.mean_gap_us + 0.5) as u64,
         };
         let token = self.producer.token;
-        self.scheduler.schedule(self.now.plus_us(gap), super::event::Event::Produce { token });
+        self.scheduler.schedule(self.now.plus_us(gap), Event::Produce { token });
     }
 
-    pub(super) fn on_produce(&mut self, token: u32) {
+    pub(in crate::sim) fn on_produce(&mut self, token: u32) {
         if token != self.producer.token {
             return; // an arrival scheduled under an earlier rate
         }
@@ -69,7 +69,7 @@ impl Simulation {
 
     /// Send attempt `attempt` (1-based) of `msg`. The producer's own hold on the message lasts
     /// until an acknowledgement arrives or it gives up.
-    pub(super) fn send(&mut self, msg: u32, attempt: u32) {
+    pub(in crate::sim) fn send(&mut self, msg: u32, attempt: u32) {
         let latency = self.knobs.latency_us;
         if self.scenario.producer.acks == Acks::Zero {
             // Fire and forget: the producer lets go at once and never retries.
@@ -115,7 +115,7 @@ impl Simulation {
     }
 
     /// A request that was on the wire reaches the broker; the wire's hold ends here.
-    pub(super) fn on_append(&mut self, msg: u32, _attempt: u32, ack_lost: bool) {
+    pub(in crate::sim) fn on_append(&mut self, msg: u32, _attempt: u32, ack_lost: bool) {
         self.broker_receive(msg, ack_lost);
         self.release(msg, None);
     }
@@ -145,7 +145,7 @@ impl Simulation {
         }
     }
 
-    pub(super) fn on_ack_timeout(&mut self, msg: u32, attempt: u32) {
+    pub(in crate::sim) fn on_ack_timeout(&mut self, msg: u32, attempt: u32) {
         if attempt <= self.scenario.producer.retries {
             self.stats.producer_retries += 1;
             self.note(JournalKind::ProducerRetry { msg, attempt: attempt + 1 });

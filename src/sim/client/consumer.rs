@@ -1,6 +1,6 @@
 //! A consumer: one member of the group, processing one record at a time.
 
-use super::scenario::CrashPoint;
+use crate::sim::config::choices::CrashPoint;
 use serde::Serialize;
 
 /// What a consumer is doing.

@@ -6,7 +6,7 @@
 //! message once it settles: the store holds O(in flight) entries however long the run, and
 //! answers every question the model can ask exactly as a store that remembered forever would.
 
-use super::time::SimTime;
+use crate::sim::kernel::time::SimTime;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default)]

@@ -1,6 +1,6 @@
 //! The dead-letter queue: messages parked after their last retry, effect not applied.
 
-use super::time::SimTime;
+use crate::sim::kernel::time::SimTime;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

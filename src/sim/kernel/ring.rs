@@ -1,5 +1,5 @@
-//! Bounded histories for live charts. Every series is a ring buffer: memory stays fixed however long
-//! a run lasts, and the newest samples are always kept.
+//! A bounded ring buffer: chart series and the event log keep their newest items in fixed memory
+//! however long a run lasts.
 
 use serde::Serialize;
 
@@ -91,22 +91,6 @@ impl<T> DoubleEndedIterator for RingIter<'_, T> {
 }
 
 impl<T> ExactSizeIterator for RingIter<'_, T> {}
-
-/// One point of the chart series, taken at a fixed sim-time interval.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Sample {
-    pub time_us: u64,
-    pub produced: u64,
-    pub in_flight: u64,
-    pub exactly_once: u64,
-    pub duplicated: u64,
-    pub dead_lettered: u64,
-    pub lost: u64,
-    /// Sum of lag over all partitions (log end offset minus committed offset).
-    pub lag_total: u64,
-    pub dlq_size: u64,
-    pub effects: u64,
-}
 
 #[cfg(test)]
 mod tests {

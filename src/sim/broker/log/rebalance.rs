@@ -1,14 +1,14 @@
 //! Group membership: crashes noticed by the session timeout, restarts, joins and leaves, and the
 //! eager rebalance that follows each of them (see `group.rs` for the protocol).
 
-use super::consumer::{Consumer, ConsumerStatus};
-use super::engine::Simulation;
-use super::event::{Event, JournalKind};
-use super::group::{range_assign, GroupState};
-use super::scenario::CommitStrategy;
+use crate::sim::broker::log::group::{range_assign, GroupState};
+use crate::sim::client::consumer::{Consumer, ConsumerStatus};
+use crate::sim::config::scenario::CommitStrategy;
+use crate::sim::engine::Simulation;
+use crate::sim::event::{Event, JournalKind};
 
 impl Simulation {
-    pub(super) fn on_session_timeout(&mut self, c: u32, epoch: u32) {
+    pub(in crate::sim) fn on_session_timeout(&mut self, c: u32, epoch: u32) {
         let consumer = &mut self.consumers[c as usize];
         if consumer.epoch != epoch || consumer.status != ConsumerStatus::Crashed || !consumer.in_group {
             return;
@@ -19,7 +19,7 @@ impl Simulation {
     }
 
     /// A crashed consumer starts again and rejoins the group.
-    pub(super) fn restart(&mut self, c: u32) {
+    pub(in crate::sim) fn restart(&mut self, c: u32) {
         let consumer = &mut self.consumers[c as usize];
         if consumer.status != ConsumerStatus::Crashed {
             return;
@@ -34,7 +34,7 @@ impl Simulation {
         self.begin_rebalance();
     }
 
-    pub(super) fn add_consumer(&mut self) {
+    pub(in crate::sim) fn add_consumer(&mut self) {
         let id = self.consumers.len() as u32;
         let mut consumer = Consumer::new(id);
         consumer.status = ConsumerStatus::Rebalancing;
@@ -47,7 +47,7 @@ impl Simulation {
     }
 
     /// The newest live member leaves cleanly: now if idle, else after its current record.
-    pub(super) fn remove_consumer(&mut self) {
+    pub(in crate::sim) fn remove_consumer(&mut self) {
         let Some(c) = self.consumers.iter().rev().find(|c| c.is_alive() && c.in_group && !c.leaving).map(|c| c.id)
         else {
             return;
@@ -73,7 +73,7 @@ impl Simulation {
     }
 
     /// After a record: leave, wait for the rebalance, or go idle. True when idle.
-    pub(super) fn after_record(&mut self, c: u32) -> bool {
+    pub(in crate::sim) fn after_record(&mut self, c: u32) -> bool {
         if self.consumers[c as usize].leaving {
             self.leave(c);
             return false;
@@ -95,7 +95,7 @@ impl Simulation {
     }
 
     /// Membership changed: every live member stops fetching and rejoins once its hands are free.
-    pub(super) fn begin_rebalance(&mut self) {
+    pub(in crate::sim) fn begin_rebalance(&mut self) {
         self.group.generation += 1;
         self.group.state = GroupState::PreparingRebalance;
         self.group.completion_scheduled = None;
@@ -111,7 +111,7 @@ impl Simulation {
     }
 
     /// Schedules the end of the rebalance once every live member has rejoined.
-    pub(super) fn check_rebalance_ready(&mut self) {
+    pub(in crate::sim) fn check_rebalance_ready(&mut self) {
         let generation = self.group.generation;
         if self.group.is_stable() || self.group.completion_scheduled == Some(generation) {
             return;
@@ -124,7 +124,7 @@ impl Simulation {
         self.scheduler.schedule(at, Event::RebalanceDone { generation });
     }
 
-    pub(super) fn on_rebalance_done(&mut self, generation: u32) {
+    pub(in crate::sim) fn on_rebalance_done(&mut self, generation: u32) {
         if generation != self.group.generation || self.group.is_stable() {
             return;
         }

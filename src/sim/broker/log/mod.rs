@@ -1,0 +1,7 @@
+//! The Kafka-like log broker: partitions (append-only logs with offsets), Kafka's default
+//! partitioner, and the consumer group (committed offsets, assignment, rebalancing).
+
+pub mod group;
+pub mod partition;
+pub mod partitioner;
+mod rebalance;

@@ -1,0 +1,6 @@
+//! The clients of the broker: the producer, the consumers and the consumer pipeline in which every
+//! delivery guarantee is decided.
+
+pub mod consumer;
+mod pipeline;
+mod producer;

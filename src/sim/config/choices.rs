@@ -1,0 +1,59 @@
+//! The closed choices a setting can take (commit strategy, crash point, idempotency mode). Both
+//! scenarios and commands use them; they depend on neither.
+
+use serde::{Deserialize, Serialize};
+
+/// When the consumer commits its offset relative to processing: the single choice that separates
+/// at-most-once from at-least-once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CommitStrategy {
+    /// Commit, then process: a crash mid-processing loses the message (at-most-once).
+    BeforeProcessing,
+    /// Process, then commit: a crash before the commit redelivers it (at-least-once).
+    AfterProcessing,
+    /// A background timer commits the offset of the last message handed to the application, as
+    /// librdkafka does with `enable.auto.commit`: it can lose (committed but not yet processed)
+    /// or duplicate (processed but not yet committed), depending on when the crash lands.
+    Auto { interval_ms: u64 },
+}
+
+/// A step of the consumer's pipeline, in order: receive → [commit] → process → effect → dedup mark
+/// → [commit]. A crash "after X" stops the consumer right after step X, before the next one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrashPoint {
+    AfterReceive,
+    AfterCommit,
+    AfterEffect,
+    AfterDedupMark,
+}
+
+impl CrashPoint {
+    pub const ALL: [CrashPoint; 4] =
+        [CrashPoint::AfterReceive, CrashPoint::AfterCommit, CrashPoint::AfterEffect, CrashPoint::AfterDedupMark];
+
+    /// Plain words for logs and labels.
+    pub fn describe(self) -> &'static str {
+        match self {
+            CrashPoint::AfterReceive => "after receiving, before processing",
+            CrashPoint::AfterCommit => "after the offset commit",
+            CrashPoint::AfterEffect => "after the effect, before the commit",
+            CrashPoint::AfterDedupMark => "after the dedup mark, before the commit",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdempotencyMode {
+    /// Every delivery applies the effect again.
+    None,
+    /// Check the store, apply the effect, then mark the id: a crash between effect and mark
+    /// lets the redelivery apply the effect twice.
+    DedupCheckThenAct,
+    /// The mark and the effect commit together (one transaction): no window for a duplicate.
+    DedupAtomic,
+    /// The effect is a SET, not an ADD: applying it again changes nothing.
+    Natural,
+}

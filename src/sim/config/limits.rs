@@ -1,0 +1,13 @@
+//! Largest values the engine accepts; they keep memory and per-event work bounded.
+
+pub const MAX_PARTITIONS: u32 = 64;
+pub const MAX_CONSUMERS: u32 = 32;
+pub const MAX_KEYS: u32 = 1_000_000;
+pub const MAX_RATE_PER_SEC: f64 = 1_000_000.0;
+pub const MAX_EVENT_TYPES: usize = 16;
+pub const MAX_RETRIES: u32 = 1_000;
+pub const MAX_DELAY_MS: u64 = 86_400_000;
+pub const MAX_FAULTS: usize = 1_000;
+pub const MAX_HISTORY: usize = 100_000;
+pub const MAX_JOURNAL: usize = 100_000;
+pub const MAX_RECENT_MESSAGES: usize = 1_000_000;

@@ -1,0 +1,8 @@
+//! The simulation kernel: integer time, the event queue, seeded random streams, the trace hash and
+//! bounded rings. It knows nothing of messages, brokers or clients.
+
+pub mod ring;
+pub mod rng;
+pub mod scheduler;
+pub mod time;
+pub mod trace;

@@ -1,0 +1,3 @@
+//! What the engine measures beyond the ledger: chart samples.
+
+pub mod sample;

@@ -1,0 +1,3 @@
+//! Messaging patterns built on the brokers: the dead-letter queue.
+
+pub mod dlq;

@@ -1,0 +1,3 @@
+//! Policies the consumer applies to a delivery: the dedup store.
+
+pub mod dedup;
