@@ -221,7 +221,7 @@ fn bench(messages: u64, failures: bool, repeats: u32, seed: u64) -> Result<Strin
         "mean_time_in_system_s={mean_s:.3} acked={} dead_lettered={} retries={} lost={} in_flight={} sim_time_s={:.0} trace={}\n",
         c.exactly_once,
         c.dead_lettered,
-        sim.stats().retries,
+        sim.stats().consumer.retries,
         c.lost,
         c.in_flight,
         sim.now().as_secs_f64(),

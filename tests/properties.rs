@@ -299,7 +299,7 @@ fn check_then_act_dedup_can_duplicate() {
     let mut sim = Simulation::new(&atomic).unwrap();
     sim.run_until(SimTime::from_secs(60), u64::MAX);
     assert_eq!(sim.ledger().counts().duplicated, 0);
-    assert!(sim.stats().dedup_skips > 0, "the store did catch redeliveries");
+    assert!(sim.stats().consumer.dedup_skips > 0, "the store did catch redeliveries");
 }
 
 /// A duplicate that arrives after the dedup entry expired slips through, and is counted.
@@ -326,5 +326,5 @@ fn natural_idempotency_absorbs_redeliveries() {
     let mut sim = Simulation::new(&s).unwrap();
     sim.run_until(SimTime::from_secs(60), u64::MAX);
     assert_eq!(sim.ledger().counts().duplicated, 0);
-    assert!(sim.stats().effects_absorbed > 0);
+    assert!(sim.stats().consumer.effects_absorbed > 0);
 }

@@ -42,7 +42,7 @@ fn retry_and_dead_letter_rates_match_the_model() {
     assert_eq!((c.in_flight, c.lost, c.duplicated), (0, 0, 0));
     // Expected retries per message: p + p^2 + p^3 with p = 0.05.
     let expected_retries = messages as f64 * (0.05 + 0.0025 + 0.000125);
-    let retries = sim.stats().retries as f64;
+    let retries = sim.stats().consumer.retries as f64;
     assert!((retries - expected_retries).abs() / expected_retries < 0.03, "retries {retries} vs {expected_retries}");
     let expected_dlq = messages as f64 * 0.05f64.powi(4);
     assert!(

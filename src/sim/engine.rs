@@ -11,7 +11,7 @@ use crate::sim::broker::log::partition::Partition;
 use crate::sim::client::consumer::Consumer;
 use crate::sim::command::{Command, StampedCommand};
 use crate::sim::config::scenario::{CommitStrategy, Scenario, ScenarioError};
-use crate::sim::event::{Event, JournalEntry, JournalKind};
+use crate::sim::event::{ConsumerEvent, Event, JournalEntry, JournalKind, LogEvent};
 use crate::sim::kernel::ring::Ring;
 use crate::sim::kernel::rng::{Probability, Rng, Stream};
 use crate::sim::kernel::scheduler::Scheduler;
@@ -19,9 +19,9 @@ use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::trace::TraceHash;
 use crate::sim::ledger::{Ledger, LossReason, Outcome};
 use crate::sim::metrics::sample::Sample;
+pub use crate::sim::metrics::stats::Stats;
 use crate::sim::patterns::dlq::DeadLetterQueue;
 use crate::sim::policy::dedup::DedupStore;
-use serde::Serialize;
 
 /// The random streams, one per concern.
 #[derive(Clone, Debug)]
@@ -82,21 +82,6 @@ impl Knobs {
     }
 }
 
-/// Counters of things that happen, beyond the ledger's outcomes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Stats {
-    pub producer_retries: u64,
-    pub duplicate_appends: u64,
-    pub duplicate_appends_dropped: u64,
-    pub processing_failures: u64,
-    pub retries: u64,
-    pub dedup_skips: u64,
-    pub effects_absorbed: u64,
-    pub crashes: u64,
-    pub rebalances: u64,
-    pub retention_deleted: u64,
-}
-
 /// Producer bookkeeping.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct ProducerState {
@@ -132,7 +117,7 @@ pub struct Simulation {
     pub(super) knobs: Knobs,
     pub(super) now: SimTime,
     pub(super) events_processed: u64,
-    pub(super) scheduler: Scheduler,
+    pub(super) scheduler: Scheduler<Event>,
     pub(super) rng: Streams,
     pub(super) trace: TraceHash,
     pub(super) ledger: Ledger,
@@ -190,7 +175,7 @@ impl Simulation {
         sim.schedule_next_arrival();
         if sim.scenario.topic.retention_ms.is_some() {
             let every = sim.scenario.topic.retention_check_ms;
-            sim.scheduler.schedule(SimTime::from_ms(every), Event::RetentionCheck);
+            sim.scheduler.schedule(SimTime::from_ms(every), Event::Log(LogEvent::RetentionCheck));
         }
         for (i, f) in sim.scenario.faults.iter().enumerate() {
             sim.scheduler.schedule(SimTime::from_ms(f.at_ms), Event::Scheduled { index: i as u32 });
@@ -297,25 +282,13 @@ impl Simulation {
         }
     }
 
+    /// Routes an event to the subsystem that scheduled it.
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::Produce { token } => self.on_produce(token),
-            Event::Append { msg, attempt, ack_lost } => self.on_append(msg, attempt, ack_lost),
-            Event::AckArrive { msg } => self.release(msg, None),
-            Event::AckTimeout { msg, attempt } => self.on_ack_timeout(msg, attempt),
-            Event::Resend { msg, attempt } => self.send(msg, attempt),
-            Event::ServiceDone { consumer, epoch } => self.on_service_done(consumer, epoch),
-            Event::RetryDue { consumer, epoch } => self.on_retry_due(consumer, epoch),
-            Event::Reappend { msg, retry } => self.on_reappend(msg, retry),
-            Event::Restart { consumer, epoch } => {
-                if self.consumers[consumer as usize].epoch == epoch {
-                    self.restart(consumer);
-                }
-            }
-            Event::SessionTimeout { consumer, epoch } => self.on_session_timeout(consumer, epoch),
-            Event::RebalanceDone { generation } => self.on_rebalance_done(generation),
-            Event::AutoCommit { consumer, epoch, token } => self.on_autocommit(consumer, epoch, token),
-            Event::RetentionCheck => self.on_retention_check(),
+            Event::Producer(e) => self.on_producer_event(e),
+            Event::Consumer(e) => self.on_consumer_event(e),
+            Event::Group(e) => self.on_group_event(e),
+            Event::Log(LogEvent::RetentionCheck) => self.on_retention_check(),
             Event::Scheduled { index } => {
                 let command = self.scenario.faults[index as usize].command.clone();
                 if self.check_applicable(&command).is_ok() {
@@ -385,7 +358,8 @@ impl Simulation {
     pub(super) fn schedule_autocommit(&mut self, consumer: u32, interval_ms: u64) {
         let epoch = self.consumers[consumer as usize].epoch;
         let at = self.now.plus_ms(interval_ms);
-        self.scheduler.schedule(at, Event::AutoCommit { consumer, epoch, token: self.autocommit_token });
+        self.scheduler
+            .schedule(at, Event::Consumer(ConsumerEvent::AutoCommit { consumer, epoch, token: self.autocommit_token }));
     }
 
     fn on_retention_check(&mut self) {
@@ -401,14 +375,14 @@ impl Simulation {
                     }
                 });
                 for (offset, msg) in deleted {
-                    self.stats.retention_deleted += 1;
+                    self.stats.log.retention_deleted += 1;
                     self.note(JournalKind::RetentionDeleted { msg, partition: p as u32, offset });
                     self.release(msg, Some(LossReason::Retention));
                 }
             }
         }
         let every = self.scenario.topic.retention_check_ms;
-        self.scheduler.schedule(self.now.plus_ms(every), Event::RetentionCheck);
+        self.scheduler.schedule(self.now.plus_ms(every), Event::Log(LogEvent::RetentionCheck));
     }
 
     // ----- shared helpers -----

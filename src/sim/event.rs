@@ -3,68 +3,49 @@
 //! Events are small `Copy` values: the hot loop moves millions of them per second. Journal entries
 //! are structured, never pre-formatted strings; the event log formats only what it shows.
 
+pub use crate::sim::broker::log::events::{GroupEvent, LogEvent};
+pub use crate::sim::client::events::{ConsumerEvent, ProducerEvent};
 use crate::sim::config::choices::CrashPoint;
 use crate::sim::kernel::time::SimTime;
 use crate::sim::ledger::LossReason;
 use serde::Serialize;
 
-/// A pending occurrence in the event queue. Events carrying an `epoch` or `token` are ignored when
-/// it no longer matches (the consumer crashed, or the setting changed), so nothing ever needs to
-/// be cancelled inside the heap.
+/// A pending occurrence in the event queue, routed by the engine to the subsystem that scheduled
+/// it. Each subsystem declares its own events beside its rules, so a new module adds its own enum
+/// and one variant here. Events carrying an `epoch` or `token` are ignored when it no longer matches
+/// (the consumer crashed, or the setting changed), so nothing ever needs to be cancelled inside the
+/// heap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// The producer emits its next message.
-    Produce { token: u32 },
-    /// Produce request (send attempt `attempt`) reaches the broker.
-    Append { msg: u32, attempt: u32, ack_lost: bool },
-    /// The acknowledgement reaches the producer.
-    AckArrive { msg: u32 },
-    /// The producer stopped waiting for the acknowledgement of attempt `attempt`.
-    AckTimeout { msg: u32, attempt: u32 },
-    /// The producer resends after its backoff.
-    Resend { msg: u32, attempt: u32 },
-    /// A processing attempt finished.
-    ServiceDone { consumer: u32, epoch: u32 },
-    /// An in-place retry's wait is over.
-    RetryDue { consumer: u32, epoch: u32 },
-    /// A failed record is re-appended to its partition (retry mode `reappend`).
-    Reappend { msg: u32, retry: u32 },
-    /// A crashed consumer comes back.
-    Restart { consumer: u32, epoch: u32 },
-    /// The coordinator gives up on a silent consumer.
-    SessionTimeout { consumer: u32, epoch: u32 },
-    /// A rebalance of generation `generation` completes.
-    RebalanceDone { generation: u32 },
-    /// The background auto-commit timer of a consumer fires.
-    AutoCommit { consumer: u32, epoch: u32, token: u32 },
-    /// The broker deletes expired records.
-    RetentionCheck,
+    Producer(ProducerEvent),
+    Consumer(ConsumerEvent),
+    Group(GroupEvent),
+    Log(LogEvent),
     /// Scheduled command number `index` of the scenario's fault schedule.
-    Scheduled { index: u32 },
+    Scheduled {
+        index: u32,
+    },
 }
 
 impl Event {
-    /// Two words that identify the event for the trace hash.
+    /// Two words that identify the event for the trace hash. Every event kind of every subsystem
+    /// has its own tag (the top byte of the first word); tags are never reused.
     #[inline]
     pub fn words(&self) -> (u64, u64) {
-        let pack = |tag: u64, a: u32, b: u32| (tag << 56 | a as u64, b as u64);
         match *self {
-            Event::Produce { token } => pack(1, token, 0),
-            Event::Append { msg, attempt, ack_lost } => pack(2, msg, attempt | (ack_lost as u32) << 31),
-            Event::AckArrive { msg } => pack(3, msg, 0),
-            Event::AckTimeout { msg, attempt } => pack(4, msg, attempt),
-            Event::Resend { msg, attempt } => pack(5, msg, attempt),
-            Event::ServiceDone { consumer, epoch } => pack(6, consumer, epoch),
-            Event::RetryDue { consumer, epoch } => pack(7, consumer, epoch),
-            Event::Reappend { msg, retry } => pack(8, msg, retry),
-            Event::Restart { consumer, epoch } => pack(9, consumer, epoch),
-            Event::SessionTimeout { consumer, epoch } => pack(10, consumer, epoch),
-            Event::RebalanceDone { generation } => pack(11, generation, 0),
-            Event::AutoCommit { consumer, epoch, token } => pack(12, consumer, epoch ^ (token << 16)),
-            Event::RetentionCheck => pack(13, 0, 0),
+            Event::Producer(e) => e.words(),
+            Event::Consumer(e) => e.words(),
+            Event::Group(e) => e.words(),
+            Event::Log(e) => e.words(),
             Event::Scheduled { index } => pack(14, index, 0),
         }
     }
+}
+
+/// The trace words of an event: its tag, then two 32-bit fields.
+#[inline]
+pub(crate) fn pack(tag: u64, a: u32, b: u32) -> (u64, u64) {
+    (tag << 56 | a as u64, b as u64)
 }
 
 /// One line of the event log, kept in a bounded ring for the page.

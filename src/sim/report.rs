@@ -142,18 +142,22 @@ impl Report {
         let _ = writeln!(
             out,
             "effects         {} applied, {} extra from duplicates, {} absorbed by idempotency",
-            self.effects_applied, self.extra_effects_from_duplicates, self.stats.effects_absorbed
+            self.effects_applied, self.extra_effects_from_duplicates, self.stats.consumer.effects_absorbed
         );
         let s = &self.stats;
         let _ = writeln!(
             out,
             "retries         {} processing retries, {} failures, {} producer resends, {} duplicate appends ({} dropped by idempotence)",
-            s.retries, s.processing_failures, s.producer_retries, s.duplicate_appends, s.duplicate_appends_dropped
+            s.consumer.retries, s.consumer.processing_failures, s.producer.producer_retries, s.producer.duplicate_appends, s.producer.duplicate_appends_dropped
         );
         let _ = writeln!(
             out,
             "group           {} crashes, {} rebalances, {} dedup skips, {} deleted by retention, DLQ {}",
-            s.crashes, s.rebalances, s.dedup_skips, s.retention_deleted, self.dead_letter_queue
+            s.consumer.crashes,
+            s.group.rebalances,
+            s.consumer.dedup_skips,
+            s.log.retention_deleted,
+            self.dead_letter_queue
         );
         let _ = writeln!(out, "partitions      partition  log-end  committed  lag  owner");
         for p in &self.partitions {

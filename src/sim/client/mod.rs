@@ -2,5 +2,7 @@
 //! delivery guarantee is decided.
 
 pub mod consumer;
+pub mod events;
 mod pipeline;
 mod producer;
+pub mod stats;

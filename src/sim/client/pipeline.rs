@@ -14,11 +14,25 @@ use crate::sim::broker::log::partition::LogRecord;
 use crate::sim::client::consumer::{ConsumerStatus, InHand};
 use crate::sim::config::scenario::{CommitStrategy, CrashPoint, IdempotencyMode, RetryMode, ServiceDistribution};
 use crate::sim::engine::Simulation;
-use crate::sim::event::{AppendKind, Event, JournalKind};
+use crate::sim::event::{AppendKind, ConsumerEvent, Event, GroupEvent, JournalKind};
 use crate::sim::ledger::LossReason;
 use crate::sim::patterns::dlq::DeadLetter;
 
 impl Simulation {
+    pub(in crate::sim) fn on_consumer_event(&mut self, event: ConsumerEvent) {
+        match event {
+            ConsumerEvent::ServiceDone { consumer, epoch } => self.on_service_done(consumer, epoch),
+            ConsumerEvent::RetryDue { consumer, epoch } => self.on_retry_due(consumer, epoch),
+            ConsumerEvent::Reappend { msg, retry } => self.on_reappend(msg, retry),
+            ConsumerEvent::Restart { consumer, epoch } => {
+                if self.consumers[consumer as usize].epoch == epoch {
+                    self.restart(consumer);
+                }
+            }
+            ConsumerEvent::AutoCommit { consumer, epoch, token } => self.on_autocommit(consumer, epoch, token),
+        }
+    }
+
     /// A record was appended to `partition`: its owner starts on it if it was idle.
     #[inline]
     pub(in crate::sim) fn wake_owner(&mut self, partition: u32) {
@@ -57,7 +71,7 @@ impl Simulation {
                 IdempotencyMode::DedupCheckThenAct | IdempotencyMode::DedupAtomic
             );
             if dedup && self.dedup.contains(msg, self.now, self.knobs.dedup_ttl_us) {
-                self.stats.dedup_skips += 1;
+                self.stats.consumer.dedup_skips += 1;
                 self.note(JournalKind::DedupSkipped { msg, consumer: c });
                 self.finish_record(c);
                 continue;
@@ -104,7 +118,8 @@ impl Simulation {
         let consumer = &mut self.consumers[c as usize];
         consumer.status = ConsumerStatus::Processing;
         let epoch = consumer.epoch;
-        self.scheduler.schedule(self.now.plus_us(duration), Event::ServiceDone { consumer: c, epoch });
+        self.scheduler
+            .schedule(self.now.plus_us(duration), Event::Consumer(ConsumerEvent::ServiceDone { consumer: c, epoch }));
     }
 
     pub(in crate::sim) fn on_retry_due(&mut self, c: u32, epoch: u32) {
@@ -129,7 +144,7 @@ impl Simulation {
         let already = self.ledger.live(msg).effects;
         if mode == IdempotencyMode::Natural && already > 0 {
             // A SET-style effect: running it again leaves the world as it was.
-            self.stats.effects_absorbed += 1;
+            self.stats.consumer.effects_absorbed += 1;
             self.note(JournalKind::EffectAbsorbed { msg, consumer: c });
         } else {
             let effects = self.ledger.apply_effect(msg);
@@ -153,7 +168,7 @@ impl Simulation {
     }
 
     fn on_attempt_failed(&mut self, c: u32, hand: InHand) {
-        self.stats.processing_failures += 1;
+        self.stats.consumer.processing_failures += 1;
         let policy = self.scenario.processing.retry;
         let msg = hand.msg;
         self.note(JournalKind::ProcessingFailed {
@@ -163,7 +178,7 @@ impl Simulation {
             max_retries: policy.max_retries,
         });
         if hand.retry < policy.max_retries {
-            self.stats.retries += 1;
+            self.stats.consumer.retries += 1;
             let retry = hand.retry + 1;
             let at = self.now.plus_us(policy.delay_us(retry));
             match policy.mode {
@@ -172,11 +187,11 @@ impl Simulation {
                     consumer.in_hand = Some(InHand { retry, ..hand });
                     consumer.status = ConsumerStatus::RetryWait;
                     let epoch = consumer.epoch;
-                    self.scheduler.schedule(at, Event::RetryDue { consumer: c, epoch });
+                    self.scheduler.schedule(at, Event::Consumer(ConsumerEvent::RetryDue { consumer: c, epoch }));
                 }
                 RetryMode::Reappend => {
                     self.ledger.hold(msg); // the pending retry
-                    self.scheduler.schedule(at, Event::Reappend { msg, retry });
+                    self.scheduler.schedule(at, Event::Consumer(ConsumerEvent::Reappend { msg, retry }));
                     if self.finish_record(c) {
                         self.pump(c);
                     }
@@ -293,7 +308,7 @@ impl Simulation {
         consumer.assigned.clear();
         let epoch = consumer.epoch;
         let hand = consumer.in_hand.take();
-        self.stats.crashes += 1;
+        self.stats.consumer.crashes += 1;
         self.note(JournalKind::Crashed { consumer: c, point, msg: hand.map(|h| h.msg) });
         if let Some(h) = hand {
             let committed = self.group.committed[h.partition as usize] > h.offset;
@@ -305,9 +320,11 @@ impl Simulation {
             self.release(h.msg, reason);
         }
         let session = self.scenario.consumers.session_timeout_ms;
-        self.scheduler.schedule(self.now.plus_ms(session), Event::SessionTimeout { consumer: c, epoch });
+        self.scheduler
+            .schedule(self.now.plus_ms(session), Event::Group(GroupEvent::SessionTimeout { consumer: c, epoch }));
         if let Some(delay) = self.scenario.consumers.crash.restart_delay_ms {
-            self.scheduler.schedule(self.now.plus_ms(delay), Event::Restart { consumer: c, epoch });
+            self.scheduler
+                .schedule(self.now.plus_ms(delay), Event::Consumer(ConsumerEvent::Restart { consumer: c, epoch }));
         }
         self.check_rebalance_ready();
     }

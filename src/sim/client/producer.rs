@@ -10,10 +10,20 @@ use crate::sim::broker::log::partition::LogRecord;
 use crate::sim::broker::log::partitioner::partition_for_key;
 use crate::sim::config::scenario::{Acks, Arrivals, UnkeyedPartitioning};
 use crate::sim::engine::Simulation;
-use crate::sim::event::{AppendKind, Event, JournalKind};
+use crate::sim::event::{AppendKind, Event, JournalKind, ProducerEvent};
 use crate::sim::ledger::{LossReason, NO_KEY};
 
 impl Simulation {
+    pub(in crate::sim) fn on_producer_event(&mut self, event: ProducerEvent) {
+        match event {
+            ProducerEvent::Produce { token } => self.on_produce(token),
+            ProducerEvent::Append { msg, attempt, ack_lost } => self.on_append(msg, attempt, ack_lost),
+            ProducerEvent::AckArrive { msg } => self.release(msg, None),
+            ProducerEvent::AckTimeout { msg, attempt } => self.on_ack_timeout(msg, attempt),
+            ProducerEvent::Resend { msg, attempt } => self.send(msg, attempt),
+        }
+    }
+
     /// Schedules the next arrival from now, unless the producer is stopped or done.
     pub(in crate::sim) fn schedule_next_arrival(&mut self) {
         if self.knobs.mean_gap_us <= 0.0 {
@@ -29,7 +39,7 @@ impl Simulation {
             Arrivals::Constant => (self.knobs.mean_gap_us + 0.5) as u64,
         };
         let token = self.producer.token;
-        self.scheduler.schedule(self.now.plus_us(gap), Event::Produce { token });
+        self.scheduler.schedule(self.now.plus_us(gap), Event::Producer(ProducerEvent::Produce { token }));
     }
 
     pub(in crate::sim) fn on_produce(&mut self, token: u32) {
@@ -95,10 +105,14 @@ impl Simulation {
             if latency == 0 {
                 self.release(msg, None);
             } else {
-                self.scheduler.schedule(self.now.plus_us(2 * latency), Event::AckArrive { msg });
+                self.scheduler
+                    .schedule(self.now.plus_us(2 * latency), Event::Producer(ProducerEvent::AckArrive { msg }));
             }
         } else {
-            self.scheduler.schedule(self.now.plus_us(self.knobs.timeout_us), Event::AckTimeout { msg, attempt });
+            self.scheduler.schedule(
+                self.now.plus_us(self.knobs.timeout_us),
+                Event::Producer(ProducerEvent::AckTimeout { msg, attempt }),
+            );
         }
     }
 
@@ -110,7 +124,8 @@ impl Simulation {
             self.broker_receive(msg, ack_lost);
         } else {
             self.ledger.hold(msg); // the request on the wire
-            self.scheduler.schedule(self.now.plus_us(latency), Event::Append { msg, attempt, ack_lost });
+            self.scheduler
+                .schedule(self.now.plus_us(latency), Event::Producer(ProducerEvent::Append { msg, attempt, ack_lost }));
         }
     }
 
@@ -126,13 +141,13 @@ impl Simulation {
         let already = self.ledger.mark_appended(msg);
         let partition = self.ledger.live(msg).partition;
         if already && self.scenario.producer.idempotent {
-            self.stats.duplicate_appends_dropped += 1;
+            self.stats.producer.duplicate_appends_dropped += 1;
             self.note(JournalKind::DuplicateAppendDropped { msg, partition });
         } else {
             let offset = self.partitions[partition as usize].append(LogRecord { msg, retry: 0, appended_at: self.now });
             self.ledger.hold(msg); // the record in the log, until the group commits past it
             let append = if already {
-                self.stats.duplicate_appends += 1;
+                self.stats.producer.duplicate_appends += 1;
                 AppendKind::ProducerDuplicate
             } else {
                 AppendKind::First
@@ -147,13 +162,16 @@ impl Simulation {
 
     pub(in crate::sim) fn on_ack_timeout(&mut self, msg: u32, attempt: u32) {
         if attempt <= self.scenario.producer.retries {
-            self.stats.producer_retries += 1;
+            self.stats.producer.producer_retries += 1;
             self.note(JournalKind::ProducerRetry { msg, attempt: attempt + 1 });
             let backoff = self.scenario.producer.retry_backoff_ms * 1_000;
             if backoff == 0 {
                 self.send(msg, attempt + 1);
             } else {
-                self.scheduler.schedule(self.now.plus_us(backoff), Event::Resend { msg, attempt: attempt + 1 });
+                self.scheduler.schedule(
+                    self.now.plus_us(backoff),
+                    Event::Producer(ProducerEvent::Resend { msg, attempt: attempt + 1 }),
+                );
             }
         } else {
             self.note(JournalKind::ProducerGaveUp { msg });

@@ -1,47 +1,53 @@
 //! The event queue. Events fire in order of time; events at the same time fire in the order they
 //! were scheduled (FIFO), which a sequence number makes explicit instead of leaving it to the heap.
 
-use crate::sim::event::Event;
 use crate::sim::kernel::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// One pending event.
 #[derive(Clone, Copy, Debug)]
-struct Scheduled {
+struct Scheduled<E> {
     time: SimTime,
     seq: u64,
-    event: Event,
+    event: E,
 }
 
-impl PartialEq for Scheduled {
+impl<E> PartialEq for Scheduled<E> {
     fn eq(&self, other: &Self) -> bool {
         self.time == other.time && self.seq == other.seq
     }
 }
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
+impl<E> Eq for Scheduled<E> {}
+impl<E> PartialOrd for Scheduled<E> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Scheduled {
+impl<E> Ord for Scheduled<E> {
     /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest `(time, seq)` first.
     fn cmp(&self, other: &Self) -> Ordering {
         (other.time, other.seq).cmp(&(self.time, self.seq))
     }
 }
 
-/// Pending events ordered by `(time, sequence)`.
-#[derive(Clone, Debug, Default)]
-pub struct Scheduler {
-    heap: BinaryHeap<Scheduled>,
+/// Pending events ordered by `(time, sequence)`. The kernel knows nothing of what an event means:
+/// `E` is the engine's event type.
+#[derive(Clone, Debug)]
+pub struct Scheduler<E> {
+    heap: BinaryHeap<Scheduled<E>>,
     next_seq: u64,
 }
 
-impl Scheduler {
+impl<E> Default for Scheduler<E> {
+    fn default() -> Self {
+        Scheduler { heap: BinaryHeap::new(), next_seq: 0 }
+    }
+}
+
+impl<E: Copy> Scheduler<E> {
     /// Schedules `event` at `time`. Events at equal times fire in scheduling order.
-    pub fn schedule(&mut self, time: SimTime, event: Event) {
+    pub fn schedule(&mut self, time: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.heap.push(Scheduled { time, seq, event });
@@ -53,7 +59,7 @@ impl Scheduler {
     }
 
     /// Removes and returns the next event.
-    pub fn pop(&mut self) -> Option<(SimTime, Event)> {
+    pub fn pop(&mut self) -> Option<(SimTime, E)> {
         self.heap.pop().map(|s| (s.time, s.event))
     }
 }
@@ -65,14 +71,11 @@ mod tests {
     #[test]
     fn equal_times_are_fifo() {
         let mut s = Scheduler::default();
-        s.schedule(SimTime(5), Event::Produce { token: 0 });
-        s.schedule(SimTime(1), Event::RetentionCheck);
-        s.schedule(SimTime(5), Event::SessionTimeout { consumer: 1, epoch: 0 });
-        s.schedule(SimTime(5), Event::SessionTimeout { consumer: 2, epoch: 0 });
+        s.schedule(SimTime(5), 'a');
+        s.schedule(SimTime(1), 'b');
+        s.schedule(SimTime(5), 'c');
+        s.schedule(SimTime(5), 'd');
         let order: Vec<_> = std::iter::from_fn(|| s.pop()).collect();
-        assert_eq!(order[0], (SimTime(1), Event::RetentionCheck));
-        assert_eq!(order[1], (SimTime(5), Event::Produce { token: 0 }));
-        assert_eq!(order[2], (SimTime(5), Event::SessionTimeout { consumer: 1, epoch: 0 }));
-        assert_eq!(order[3], (SimTime(5), Event::SessionTimeout { consumer: 2, epoch: 0 }));
+        assert_eq!(order, vec![(SimTime(1), 'b'), (SimTime(5), 'a'), (SimTime(5), 'c'), (SimTime(5), 'd')]);
     }
 }

@@ -5,9 +5,16 @@ use crate::sim::broker::log::group::{range_assign, GroupState};
 use crate::sim::client::consumer::{Consumer, ConsumerStatus};
 use crate::sim::config::scenario::CommitStrategy;
 use crate::sim::engine::Simulation;
-use crate::sim::event::{Event, JournalKind};
+use crate::sim::event::{Event, GroupEvent, JournalKind};
 
 impl Simulation {
+    pub(in crate::sim) fn on_group_event(&mut self, event: GroupEvent) {
+        match event {
+            GroupEvent::SessionTimeout { consumer, epoch } => self.on_session_timeout(consumer, epoch),
+            GroupEvent::RebalanceDone { generation } => self.on_rebalance_done(generation),
+        }
+    }
+
     pub(in crate::sim) fn on_session_timeout(&mut self, c: u32, epoch: u32) {
         let consumer = &mut self.consumers[c as usize];
         if consumer.epoch != epoch || consumer.status != ConsumerStatus::Crashed || !consumer.in_group {
@@ -99,7 +106,7 @@ impl Simulation {
         self.group.generation += 1;
         self.group.state = GroupState::PreparingRebalance;
         self.group.completion_scheduled = None;
-        self.stats.rebalances += 1;
+        self.stats.group.rebalances += 1;
         self.note(JournalKind::RebalanceStarted { generation: self.group.generation });
         for c in 0..self.consumers.len() {
             let consumer = &self.consumers[c];
@@ -121,7 +128,7 @@ impl Simulation {
         }
         self.group.completion_scheduled = Some(generation);
         let at = self.now.plus_ms(self.scenario.consumers.rebalance_ms);
-        self.scheduler.schedule(at, Event::RebalanceDone { generation });
+        self.scheduler.schedule(at, Event::Group(GroupEvent::RebalanceDone { generation }));
     }
 
     pub(in crate::sim) fn on_rebalance_done(&mut self, generation: u32) {

@@ -1,0 +1,38 @@
+//! What the log broker schedules: the group coordinator's timers and retention checks.
+
+use crate::sim::event::pack;
+
+/// The group coordinator's events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupEvent {
+    /// The coordinator gives up on a silent consumer.
+    SessionTimeout { consumer: u32, epoch: u32 },
+    /// A rebalance of generation `generation` completes.
+    RebalanceDone { generation: u32 },
+}
+
+impl GroupEvent {
+    #[inline]
+    pub fn words(&self) -> (u64, u64) {
+        match *self {
+            GroupEvent::SessionTimeout { consumer, epoch } => pack(10, consumer, epoch),
+            GroupEvent::RebalanceDone { generation } => pack(11, generation, 0),
+        }
+    }
+}
+
+/// The log's own housekeeping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogEvent {
+    /// The broker deletes expired records.
+    RetentionCheck,
+}
+
+impl LogEvent {
+    #[inline]
+    pub fn words(&self) -> (u64, u64) {
+        match *self {
+            LogEvent::RetentionCheck => pack(13, 0, 0),
+        }
+    }
+}

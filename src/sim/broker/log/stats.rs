@@ -1,0 +1,16 @@
+//! The log broker's counters.
+
+use serde::Serialize;
+
+/// What the consumer group's coordinator did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct GroupStats {
+    pub rebalances: u64,
+}
+
+/// What the log itself did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LogStats {
+    /// Unconsumed records deleted by retention.
+    pub retention_deleted: u64,
+}

@@ -1,0 +1,26 @@
+//! The clients' counters, beyond the ledger's outcomes.
+
+use serde::Serialize;
+
+/// What the producer did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ProducerStats {
+    /// Resends after a lost request or acknowledgement.
+    pub producer_retries: u64,
+    /// Resends the broker appended a second time.
+    pub duplicate_appends: u64,
+    /// Resends the broker recognised (idempotent producer) and did not append.
+    pub duplicate_appends_dropped: u64,
+}
+
+/// What the consumers did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ConsumerStats {
+    pub processing_failures: u64,
+    pub retries: u64,
+    /// Redeliveries the dedup store caught.
+    pub dedup_skips: u64,
+    /// Repeated effects that changed nothing (natural idempotency).
+    pub effects_absorbed: u64,
+    pub crashes: u64,
+}
