@@ -169,7 +169,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
                 }
                 None => Vec::new(),
             };
-            let sim = Simulation::replay(&s, &log, until)?;
+            let sim = Simulation::replay(&s, &log, until).map_err(|e| e.to_string())?;
             let report = Report::of(&sim);
             Ok(if json { report.to_json() + "\n" } else { report.to_text() })
         }

@@ -187,7 +187,7 @@ fn heal_and_drain(sim: &mut Simulation) -> Result<(), String> {
                 sim.handle(Command::RestartConsumer { consumer: c }).map_err(|e| e.to_string())?;
             }
         }
-        if !sim.consumers().iter().any(|c| c.is_alive() && c.in_group) {
+        if !sim.consumers().iter().any(|c| c.is_alive() && sim.in_group(c.id)) {
             sim.handle(Command::AddConsumer).map_err(|e| e.to_string())?;
         }
         let next = SimTime(sim.now().as_us() + 5_000_000);

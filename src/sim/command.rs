@@ -4,6 +4,7 @@
 
 use crate::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::limits;
+use crate::sim::errors::CommandError;
 use serde::{Deserialize, Serialize};
 
 /// Everything a user (or a fault schedule) can do to a running simulation.
@@ -56,31 +57,35 @@ pub enum Command {
 }
 
 impl Command {
-    /// Checks the command's own fields against the engine's limits; the message names the field.
-    pub fn validate(&self) -> Result<(), String> {
-        let fraction = |name: &str, v: f64, max: f64| {
+    /// Checks the command's own fields against the engine's limits; the error names the field.
+    pub fn validate(&self) -> Result<(), CommandError> {
+        let invalid = |field: &'static str, message: String| Err(CommandError::Invalid { field, message });
+        let fraction = |field: &'static str, v: f64, max: f64| {
             if v.is_finite() && (0.0..=max).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("{name} must be between 0 and {max} (got {v})"))
+                invalid(field, format!("must be between 0 and {max} (got {v})"))
             }
         };
         match *self {
             Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer } => {
                 if consumer >= limits::MAX_CONSUMERS {
-                    return Err(format!("consumer must be below {} (got {consumer})", limits::MAX_CONSUMERS));
+                    return invalid("consumer", format!("must be below {} (got {consumer})", limits::MAX_CONSUMERS));
                 }
                 Ok(())
             }
             Command::AddConsumer | Command::RemoveConsumer | Command::SetProducerIdempotent { .. } => Ok(()),
             Command::SetCommitStrategy { commit } => match commit {
                 CommitStrategy::Auto { interval_ms } if interval_ms == 0 || interval_ms > limits::MAX_DELAY_MS => {
-                    Err(format!("interval_ms must be between 1 and {} (got {interval_ms})", limits::MAX_DELAY_MS))
+                    invalid(
+                        "interval_ms",
+                        format!("must be between 1 and {} (got {interval_ms})", limits::MAX_DELAY_MS),
+                    )
                 }
                 _ => Ok(()),
             },
             Command::SetIdempotency { dedup_ttl_ms, .. } => match dedup_ttl_ms {
-                Some(0) => Err("dedup_ttl_ms must be at least 1 (omit it for no expiry)".into()),
+                Some(0) => invalid("dedup_ttl_ms", "must be at least 1 (omit it for no expiry)".into()),
                 _ => Ok(()),
             },
             Command::SetProducerRate { rate_per_sec } => {

@@ -379,7 +379,7 @@ pub fn topology(props: &TopologyProps) -> Html {
         .iter()
         .map(|c| {
             html! {
-                <ConsumerBox id={c.id} status={c.status} assigned={c.assigned.clone()}
+                <ConsumerBox id={c.id} status={c.status} assigned={sim.assigned(c.id).to_vec()}
                     hand={c.in_hand.map(|h| (h.msg, hop_outcome(sim, h.msg)))} armed={c.armed}
                     cy={g.cons.center(c.id as usize)} band={g.cons.band} on_consumer={props.on_consumer.clone()} />
             }

@@ -1,5 +1,6 @@
-//! A consumer: one member of the group, processing one record at a time.
+//! A consumer: one process of the group, working on one delivery at a time.
 
+use crate::sim::broker::delivery::Delivery;
 use crate::sim::config::choices::CrashPoint;
 use serde::Serialize;
 
@@ -7,28 +8,18 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsumerStatus {
-    /// Alive, owns partitions (maybe none), nothing to read.
+    /// Alive, nothing to work on.
     Idle,
-    /// Running the business logic for a record.
+    /// Running the business logic for a delivery.
     Processing,
-    /// Waiting to retry a failed record in place (the partition behind it waits too).
+    /// Waiting to retry a failed delivery in place (everything behind it waits too).
     RetryWait,
-    /// Crashed; partitions it owned are stuck until the coordinator notices.
+    /// Crashed; work it owned is stuck until the coordinator notices.
     Crashed,
-    /// Alive and waiting for a rebalance to complete.
+    /// Alive and waiting for its source to reassign work (a rebalance).
     Rebalancing,
-    /// Left the group.
+    /// Left.
     Stopped,
-}
-
-/// The record a consumer has in hand.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct InHand {
-    pub msg: u32,
-    pub partition: u32,
-    pub offset: u64,
-    /// Processing retry of this record so far (re-appended records start higher).
-    pub retry: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -37,18 +28,12 @@ pub struct Consumer {
     pub status: ConsumerStatus,
     /// Bumped on every crash and restart; timers carry it and are ignored when it changed.
     pub epoch: u32,
-    /// Member of the group as the coordinator sees it (a crashed consumer stays a member until its
-    /// session times out).
-    pub in_group: bool,
-    /// Leaves the group once its current record is done.
+    /// Leaves once its current delivery is done.
     pub leaving: bool,
-    pub in_hand: Option<InHand>,
-    /// Partitions assigned at the last completed rebalance.
-    pub assigned: Vec<u32>,
-    /// A crash armed by a command: strikes the next time a record passes this step.
+    /// The delivery it works on; its `retry` counts the retries so far.
+    pub in_hand: Option<Delivery>,
+    /// A crash armed by a command: strikes the next time a delivery passes this step.
     pub armed: Option<CrashPoint>,
-    /// Round-robin cursor over assigned partitions.
-    pub cursor: u32,
     pub processed: u64,
     pub crashes: u64,
 }
@@ -59,12 +44,9 @@ impl Consumer {
             id,
             status: ConsumerStatus::Idle,
             epoch: 0,
-            in_group: true,
             leaving: false,
             in_hand: None,
-            assigned: Vec::new(),
             armed: None,
-            cursor: 0,
             processed: 0,
             crashes: 0,
         }

@@ -3,6 +3,7 @@
 
 pub mod consumer;
 pub mod events;
-mod pipeline;
-mod producer;
+mod membership;
+pub mod pipeline;
+pub mod producer;
 pub mod stats;

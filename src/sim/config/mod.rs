@@ -3,5 +3,6 @@
 
 pub mod builtins;
 pub mod choices;
+pub mod knobs;
 pub mod limits;
 pub mod scenario;

@@ -5,6 +5,7 @@
 pub use super::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 pub use super::limits;
 use crate::sim::command::Command;
+use crate::sim::kernel::time::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -268,10 +269,10 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The wait before retry number `retry` (1-based), in microseconds.
-    pub fn delay_us(&self, retry: u32) -> u64 {
+    /// The wait before retry number `retry` (1-based), saturating.
+    pub fn delay(&self, retry: u32) -> SimDuration {
         let factor = (self.multiplier as u64).saturating_pow(retry.saturating_sub(1));
-        self.backoff_ms.saturating_mul(factor).saturating_mul(1_000)
+        SimDuration::from_ms(self.backoff_ms).times(factor)
     }
 }
 
@@ -449,7 +450,7 @@ impl Scenario {
         }
         for (i, f) in self.faults.iter().enumerate() {
             check_range(&format!("faults[{i}].at_ms"), f.at_ms, 0, u64::MAX / 4_000)?;
-            f.command.validate().map_err(|m| invalid(&format!("faults[{i}].command"), m))?;
+            f.command.validate().map_err(|e| invalid(&format!("faults[{i}].command"), e.to_string()))?;
         }
         let m = &self.metrics;
         check_range("metrics.sample_interval_ms", m.sample_interval_ms, 1, MAX_DELAY_MS)?;
@@ -529,6 +530,6 @@ mod tests {
     #[test]
     fn backoff_sequence() {
         let r = RetryPolicy { max_retries: 3, backoff_ms: 2_000, multiplier: 2, mode: RetryMode::Reappend };
-        assert_eq!([r.delay_us(1), r.delay_us(2), r.delay_us(3)], [2_000_000, 4_000_000, 8_000_000]);
+        assert_eq!([r.delay(1), r.delay(2), r.delay(3)].map(SimDuration::as_us), [2_000_000, 4_000_000, 8_000_000]);
     }
 }

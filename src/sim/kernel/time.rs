@@ -42,6 +42,62 @@ impl SimTime {
     pub const fn since(self, earlier: SimTime) -> u64 {
         self.0.saturating_sub(earlier.0)
     }
+    /// The time elapsed since `earlier` (zero if `earlier` is later).
+    pub const fn elapsed_since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+/// A span of simulated time, in microseconds. Every setting given in milliseconds becomes one
+/// through [`SimDuration::from_ms`], which saturates instead of overflowing, so no input can wrap
+/// time around.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SimDuration(pub u64);
+
+impl SimDuration {
+    pub const ZERO: SimDuration = SimDuration(0);
+
+    pub const fn from_us(us: u64) -> Self {
+        SimDuration(us)
+    }
+    /// `ms` milliseconds, saturating at the largest duration.
+    pub const fn from_ms(ms: u64) -> Self {
+        SimDuration(ms.saturating_mul(1_000))
+    }
+    pub const fn from_secs(s: u64) -> Self {
+        SimDuration(s.saturating_mul(1_000_000))
+    }
+    /// `ms` fractional milliseconds, rounded to the nearest microsecond (negative and NaN give
+    /// zero, too large saturates).
+    pub fn from_ms_f64(ms: f64) -> Self {
+        SimDuration((ms * 1e3 + 0.5) as u64)
+    }
+    pub const fn as_us(self) -> u64 {
+        self.0
+    }
+    /// `self × factor`, saturating.
+    pub const fn times(self, factor: u64) -> Self {
+        SimDuration(self.0.saturating_mul(factor))
+    }
+}
+
+impl std::ops::Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    /// Saturates at [`SimTime::NEVER`], so "never" stays never.
+    #[inline]
+    fn add(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+}
+
+impl std::ops::Sub<SimDuration> for SimTime {
+    type Output = SimTime;
+    /// Saturates at time zero.
+    #[inline]
+    fn sub(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_sub(d.0))
+    }
 }
 
 impl fmt::Display for SimTime {
@@ -88,6 +144,16 @@ mod tests {
         assert_eq!(parse_duration_us("1.5"), Ok(1_500_000));
         assert!(parse_duration_us("soon").is_err());
         assert!(parse_duration_us("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn durations_saturate() {
+        assert_eq!(SimTime::from_ms(5) + SimDuration::from_ms(2), SimTime::from_ms(7));
+        assert_eq!(SimTime::from_ms(5) + SimDuration::from_ms(u64::MAX), SimTime::NEVER);
+        assert_eq!(SimTime::from_ms(5) - SimDuration::from_secs(1), SimTime::ZERO);
+        assert_eq!(SimDuration::from_ms(3).times(u64::MAX).as_us(), u64::MAX);
+        assert_eq!(SimDuration::from_ms_f64(0.0004).as_us(), 0);
+        assert_eq!(SimDuration::from_ms_f64(1.2345).as_us(), 1_235);
     }
 
     #[test]

@@ -248,6 +248,11 @@ impl Ledger {
     pub fn live(&self, msg: u32) -> &MessageRecord {
         self.store.get(msg).unwrap_or_else(|| panic!("evt_{msg:06} is not in flight"))
     }
+    /// Whether `msg` is in flight (something can still deliver it).
+    #[inline]
+    pub fn is_in_flight(&self, msg: u32) -> bool {
+        self.store.get(msg).is_some_and(|m| m.holders > 0)
+    }
     pub fn produced(&self) -> u64 {
         self.store.next_id() as u64
     }

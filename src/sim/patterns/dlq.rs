@@ -7,7 +7,8 @@ use serde::Serialize;
 pub struct DeadLetter {
     pub msg: u32,
     pub at: SimTime,
-    pub partition: u32,
+    /// Where it came from (its partition, or queue).
+    pub lane: u32,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -6,34 +6,33 @@
 //! message once it settles: the store holds O(in flight) entries however long the run, and
 //! answers every question the model can ask exactly as a store that remembered forever would.
 
-use crate::sim::kernel::time::SimTime;
+use crate::sim::kernel::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct DedupStore {
     /// When each message id was marked.
     marked_at: BTreeMap<u32, SimTime>,
+    /// Entries left after the last pruning.
+    pruned_to: usize,
 }
 
 impl DedupStore {
     /// Whether `msg` is present (marked and, with a TTL, not yet expired) at `now`.
-    pub fn contains(&self, msg: u32, now: SimTime, ttl_us: Option<u64>) -> bool {
+    pub fn contains(&self, msg: u32, now: SimTime, ttl: Option<SimDuration>) -> bool {
         match self.marked_at.get(&msg) {
-            Some(&t) => ttl_us.is_none_or(|ttl| now < t.plus_us(ttl)),
+            Some(&t) => ttl.is_none_or(|ttl| now < t + ttl),
             None => false,
         }
     }
 
-    /// Records that `msg` was processed at `now`.
-    pub fn mark(&mut self, msg: u32, now: SimTime) {
+    /// Records that `msg` was processed at `now`. `in_flight` tells which messages can still be
+    /// delivered; the others' entries are dropped when the store has doubled since last time.
+    pub fn mark(&mut self, msg: u32, now: SimTime, in_flight: impl Fn(u32) -> bool) {
         self.marked_at.insert(msg, now);
-    }
-
-    /// `msg` settled: nothing can deliver it again, so its entry can never be asked for.
-    #[inline]
-    pub fn forget(&mut self, msg: u32) {
-        if !self.marked_at.is_empty() {
-            self.marked_at.remove(&msg);
+        if self.marked_at.len() > 2 * self.pruned_to + 1_024 {
+            self.marked_at.retain(|&id, _| in_flight(id));
+            self.pruned_to = self.marked_at.len();
         }
     }
 
@@ -54,13 +53,21 @@ mod tests {
     #[test]
     fn entries_expire_after_ttl() {
         let mut d = DedupStore::default();
-        d.mark(3, SimTime(100));
-        assert!(d.contains(3, SimTime(150), Some(100)));
-        assert!(!d.contains(3, SimTime(200), Some(100)));
+        d.mark(3, SimTime(100), |_| true);
+        let ttl = Some(SimDuration::from_us(100));
+        assert!(d.contains(3, SimTime(150), ttl));
+        assert!(!d.contains(3, SimTime(200), ttl));
         assert!(d.contains(3, SimTime(10_000), None));
         assert!(!d.contains(4, SimTime(150), None));
-        d.forget(3);
-        assert!(!d.contains(3, SimTime(150), None));
-        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn settled_entries_are_pruned() {
+        let mut d = DedupStore::default();
+        for id in 0..5_000 {
+            d.mark(id, SimTime(id as u64), |m| m >= 4_990);
+        }
+        assert!(d.len() < 2_100, "{} entries kept", d.len());
+        assert!(d.contains(4_999, SimTime(0), None));
     }
 }

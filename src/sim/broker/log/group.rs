@@ -30,6 +30,18 @@ pub fn range_assign(partitions: u32, members: &[u32]) -> Vec<Option<u32>> {
     owners
 }
 
+/// A consumer as the group coordinator sees it.
+#[derive(Clone, Debug, Default)]
+pub struct Member {
+    /// A member of the group (a crashed consumer stays one until its session times out).
+    pub in_group: bool,
+    /// Partitions assigned at the last completed rebalance (cleared when the process dies: a
+    /// restarted consumer owns nothing until the next assignment).
+    pub assigned: Vec<u32>,
+    /// Round-robin cursor over the assigned partitions.
+    pub cursor: u32,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupState {
     Stable,

@@ -1,9 +1,188 @@
 //! The Kafka-like log broker: partitions (append-only logs with offsets), Kafka's default
-//! partitioner, and the consumer group (committed offsets, assignment, rebalancing).
+//! partitioner, the consumer group (committed offsets, positions, assignment, rebalancing) and
+//! retention. It serves the consumer pipeline through the delivery seam: a delivery's tag is a
+//! partition and an offset, and acknowledging it commits the offset after it.
+//!
+//! "When is an offset committed?" is answered in the pipeline (which step acknowledges); "what does
+//! a commit do?" is answered here (`commit`).
 
 pub mod events;
 pub mod group;
 pub mod partition;
 pub mod partitioner;
 mod rebalance;
+mod retention;
 pub mod stats;
+
+use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag};
+use crate::sim::ctx::Ctx;
+use crate::sim::event::{AppendKind, JournalKind};
+use group::{ConsumerGroup, Member};
+use partition::{LogRecord, Partition};
+use stats::{GroupStats, LogStats};
+
+/// What the broker did with a produce request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Appended for the first time.
+    Appended,
+    /// Appended again: the producer resent a message the log already had.
+    AppendedAgain,
+    /// The idempotent producer's resend of a message the log already has: dropped.
+    DroppedDuplicate,
+}
+
+#[derive(Clone, Debug)]
+pub struct LogBroker {
+    pub(super) partitions: Vec<Partition>,
+    pub(super) group: ConsumerGroup,
+    /// The coordinator's view of each consumer, by consumer id.
+    pub(super) members: Vec<Member>,
+    pub(super) group_stats: GroupStats,
+    pub(super) log_stats: LogStats,
+}
+
+impl LogBroker {
+    /// A topic of `partitions` partitions, consumed by a group of `consumers` members, all
+    /// assigned by the range assignor.
+    pub fn new(partitions: u32, consumers: u32) -> Self {
+        let ids: Vec<u32> = (0..consumers).collect();
+        let group = ConsumerGroup::new(partitions, &ids);
+        let members = ids
+            .iter()
+            .map(|&c| Member { in_group: true, assigned: group.assigned_to(c).collect(), cursor: 0 })
+            .collect();
+        LogBroker {
+            partitions: (0..partitions).map(Partition::new).collect(),
+            group,
+            members,
+            group_stats: GroupStats::default(),
+            log_stats: LogStats::default(),
+        }
+    }
+
+    /// A produce request for `msg` reaches the broker: append it to its partition, or drop a
+    /// resend the idempotent producer's sequence number shows is already in the log. Returns what
+    /// happened and the owner of the partition, who may have work now.
+    pub fn receive(&mut self, msg: u32, idempotent: bool, ctx: &mut Ctx) -> (Received, Option<u32>) {
+        let already = ctx.ledger.mark_appended(msg);
+        let partition = ctx.ledger.live(msg).partition;
+        if already && idempotent {
+            ctx.note(JournalKind::DuplicateAppendDropped { msg, partition });
+            return (Received::DroppedDuplicate, None);
+        }
+        let append = if already { AppendKind::ProducerDuplicate } else { AppendKind::First };
+        self.append(msg, partition, 0, append, ctx);
+        let received = if already { Received::AppendedAgain } else { Received::Appended };
+        (received, self.group.owner[partition as usize])
+    }
+
+    /// Appends `msg` to `partition`; the record holds the message until the group commits past it.
+    fn append(&mut self, msg: u32, partition: u32, retry: u32, append: AppendKind, ctx: &mut Ctx) {
+        let offset = self.partitions[partition as usize].append(LogRecord { msg, retry, appended_at: ctx.now });
+        ctx.ledger.hold(msg);
+        ctx.note(JournalKind::Appended { msg, partition, offset, append });
+    }
+
+    /// Commits offset `offset` (the next one to read) of `partition` for the group. Records the
+    /// commit passes stop holding their messages: the group will not deliver them again.
+    #[inline]
+    pub fn commit(&mut self, consumer: u32, partition: u32, offset: u64, ctx: &mut Ctx) {
+        let p = partition as usize;
+        let old = self.group.committed[p];
+        if offset <= old {
+            return;
+        }
+        let from = old.max(self.partitions[p].log_start());
+        for o in from..offset {
+            let msg = self.partitions[p].get(o).expect("uncommitted records are in memory").msg;
+            ctx.release(msg, None);
+        }
+        self.group.committed[p] = offset;
+        if ctx.settings.topic.retention_ms.is_none() {
+            self.partitions[p].trim_consumed(offset);
+        }
+        ctx.note(JournalKind::Committed { consumer, partition, offset });
+    }
+
+    pub fn partitions(&self) -> &[Partition] {
+        &self.partitions
+    }
+    pub fn group(&self) -> &ConsumerGroup {
+        &self.group
+    }
+    /// Partitions assigned to `consumer` at the last completed rebalance (none while crashed).
+    pub fn assigned(&self, consumer: u32) -> &[u32] {
+        self.members.get(consumer as usize).map_or(&[], |m| &m.assigned)
+    }
+    pub fn group_stats(&self) -> GroupStats {
+        self.group_stats
+    }
+    pub fn log_stats(&self) -> LogStats {
+        self.log_stats
+    }
+    /// Log end offset minus committed offset: how far the group is behind on partition `p`.
+    pub fn lag(&self, p: usize) -> u64 {
+        self.partitions[p].log_end().saturating_sub(self.group.committed[p])
+    }
+}
+
+impl DeliverySource for LogBroker {
+    /// The next record for `consumer`, round-robin over its partitions; moves its position.
+    fn next_delivery(&mut self, consumer: u32, ctx: &mut Ctx) -> Option<Delivery> {
+        let member = &self.members[consumer as usize];
+        let n = member.assigned.len();
+        for i in 0..n {
+            // Wrap without a division: the cursor is at most n.
+            let mut idx = self.members[consumer as usize].cursor as usize + i;
+            while idx >= n {
+                idx -= n;
+            }
+            let p = self.members[consumer as usize].assigned[idx];
+            let partition = &self.partitions[p as usize];
+            let mut offset = self.group.position[p as usize];
+            if offset < partition.log_start() {
+                // auto.offset.reset=earliest: the records below were deleted by retention.
+                offset = partition.log_start();
+            }
+            if offset < partition.log_end() {
+                let record = *partition.get(offset).expect("offsets between log start and end exist");
+                self.group.position[p as usize] = offset + 1;
+                self.members[consumer as usize].cursor = (idx + 1) as u32;
+                let msg = record.msg;
+                let delivery = ctx.ledger.note_delivery(msg);
+                ctx.note(JournalKind::Received { msg, consumer, partition: p, offset, delivery });
+                return Some(Delivery { msg, retry: record.retry, tag: DeliveryTag { lane: p, position: offset } });
+            }
+        }
+        None
+    }
+
+    fn ack(&mut self, consumer: u32, delivery: &Delivery, ctx: &mut Ctx) {
+        self.commit(consumer, delivery.tag.lane, delivery.tag.position + 1, ctx);
+    }
+
+    /// Commits the position (the offset after the last record handed to the application) of every
+    /// partition the consumer owns: what auto-commit does on its timer and when partitions are
+    /// revoked.
+    fn ack_delivered(&mut self, consumer: u32, ctx: &mut Ctx) {
+        for i in 0..self.members[consumer as usize].assigned.len() {
+            let p = self.members[consumer as usize].assigned[i];
+            if self.group.owner[p as usize] == Some(consumer) {
+                let position = self.group.position[p as usize];
+                self.commit(consumer, p, position, ctx);
+            }
+        }
+    }
+
+    fn will_redeliver(&self, delivery: &Delivery) -> bool {
+        self.group.committed[delivery.tag.lane as usize] <= delivery.tag.position
+    }
+
+    /// The failed record comes back to the end of its partition.
+    fn requeue(&mut self, msg: u32, retry: u32, ctx: &mut Ctx) -> Option<u32> {
+        let partition = ctx.ledger.live(msg).partition;
+        self.append(msg, partition, retry, AppendKind::Retry(retry), ctx);
+        self.group.owner[partition as usize]
+    }
+}

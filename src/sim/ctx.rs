@@ -1,0 +1,46 @@
+//! The borrowed context every subsystem works in (quinn-proto's `Streams<'a>` pattern): the
+//! current time, the scheduler, the ledger, the journal and the live settings. A subsystem owns its
+//! own state and random streams and receives this short-lived view; none ever holds the whole
+//! simulation.
+
+use crate::sim::config::knobs::Knobs;
+use crate::sim::config::scenario::Scenario;
+use crate::sim::event::{Event, JournalKind};
+use crate::sim::journal::Journal;
+use crate::sim::kernel::scheduler::Scheduler;
+use crate::sim::kernel::time::{SimDuration, SimTime};
+use crate::sim::ledger::{Ledger, LossReason, Outcome};
+
+pub struct Ctx<'a> {
+    pub now: SimTime,
+    pub scheduler: &'a mut Scheduler<Event>,
+    pub ledger: &'a mut Ledger,
+    pub journal: &'a mut Journal,
+    /// The settings as they are now (the scenario with every live command applied).
+    pub settings: &'a Scenario,
+    /// The same settings in the integer and ratio forms the hot path uses.
+    pub knobs: &'a Knobs,
+}
+
+impl Ctx<'_> {
+    /// Schedules `event` after `delay`.
+    #[inline]
+    pub fn after(&mut self, delay: SimDuration, event: Event) {
+        self.scheduler.schedule(self.now + delay, event);
+    }
+
+    /// Records a journal entry now.
+    #[inline]
+    pub fn note(&mut self, kind: JournalKind) {
+        self.journal.note(self.now, kind);
+    }
+
+    /// Releases one holder of `msg`, journaling a loss if that settled it as lost.
+    #[inline]
+    pub fn release(&mut self, msg: u32, reason: Option<LossReason>) {
+        if let Some(Outcome::Lost) = self.ledger.release(msg, reason, self.now) {
+            let reason = reason.or_else(|| self.ledger.get(msg).and_then(|m| m.loss_reason));
+            self.note(JournalKind::Lost { msg, reason: reason.expect("lost messages have a reason") });
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Typed errors of the engine's inputs: commands and replayed command logs. Each variant says what
+//! is wrong in terms a user can act on; `Display` gives the sentence the page and the CLI show.
+//! (Scenario errors live beside the scenario: `ScenarioError`.)
+
+use crate::sim::config::scenario::ScenarioError;
+use std::fmt;
+
+/// Why a command was refused. Nothing is recorded or changed when it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandError {
+    /// A field of the command is outside its allowed range.
+    Invalid { field: &'static str, message: String },
+    /// The command names a consumer the group does not have.
+    NoSuchConsumer { consumer: u32, consumers: usize },
+    /// The group already has the largest number of consumers the engine allows.
+    GroupFull { max: u32 },
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommandError::Invalid { field, message } => write!(f, "{field} {message}"),
+            CommandError::NoSuchConsumer { consumer, consumers } => {
+                write!(f, "there is no consumer {consumer} (the group has {consumers})")
+            }
+            CommandError::GroupFull { .. } => f.write_str("the group already has the maximum number of consumers"),
+        }
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+/// Why a recorded command log cannot be replayed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The scenario itself is invalid.
+    Scenario(ScenarioError),
+    /// Command `index` is stamped earlier than the one before it.
+    OutOfOrder { index: usize, at_us: u64, after_events: u64 },
+    /// Command `index` expects more events before its time than the run has.
+    EventsMissing { index: usize, at_us: u64, after_events: u64 },
+    /// Command `index` was refused.
+    Command { index: usize, error: CommandError },
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Scenario(e) => write!(f, "{e}"),
+            ReplayError::OutOfOrder { index, at_us, after_events } => {
+                write!(f, "command {index} is out of order (at {at_us}us after {after_events} events)")
+            }
+            ReplayError::EventsMissing { index, at_us, after_events } => {
+                write!(f, "command {index} expects {after_events} events before {at_us}us")
+            }
+            ReplayError::Command { index, error } => write!(f, "command {index}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
