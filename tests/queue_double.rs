@@ -133,7 +133,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32) -> (Ledger, QueueDoubl
     }
     for _ in 0..n {
         let ctx = ctx!();
-        let msg = ctx.ledger.create(now, 0, 0, 0);
+        let msg = ctx.ledger.create(now, 0, 0, 0, 1);
         queue.publish(msg, ctx);
         ctx.release(msg, None); // the publisher's hold: confirmed
     }

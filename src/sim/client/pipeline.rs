@@ -39,6 +39,9 @@ pub struct Pipeline {
     pub(super) autocommit_token: u32,
 }
 
+/// The pipeline's consumers are one subscriber of each message (one consumer group).
+const SUBSCRIBER: u8 = 0;
+
 /// A source the pipeline can consume from: deliveries plus membership.
 pub trait Source: DeliverySource + Membership {}
 impl<T: DeliverySource + Membership> Source for T {}
@@ -151,12 +154,12 @@ impl Pipeline {
             return;
         }
         let mode = ctx.settings.idempotency.mode;
-        if mode == IdempotencyMode::Natural && ctx.ledger.live(msg).effects > 0 {
+        if mode == IdempotencyMode::Natural && ctx.ledger.has_applied(msg, SUBSCRIBER) {
             // A SET-style effect: running it again leaves the world as it was.
             self.stats.effects_absorbed += 1;
             ctx.note(JournalKind::EffectAbsorbed { msg, consumer: c });
         } else {
-            let effects = ctx.ledger.apply_effect(msg);
+            let effects = ctx.ledger.apply_effect(msg, SUBSCRIBER);
             ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects });
         }
         if mode == IdempotencyMode::DedupAtomic {

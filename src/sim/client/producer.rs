@@ -103,7 +103,8 @@ impl Producer {
         let (key, partition) = self.choose_key_and_partition(ctx);
         let types = ctx.settings.producer.event_types.len() as u32;
         let event_type = if types > 1 { self.keys.below(types) as u8 } else { 0 };
-        let msg = ctx.ledger.create(ctx.now, key, event_type, partition);
+        // One consumer group subscribes: one effect expected.
+        let msg = ctx.ledger.create(ctx.now, key, event_type, partition, 1);
         self.sent += 1;
         self.send(msg, 1, broker, ctx);
         self.schedule_next_arrival(ctx);

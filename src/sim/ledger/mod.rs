@@ -50,7 +50,7 @@ impl Tally {
     fn add(&mut self, m: &MessageRecord) {
         *self.counts.slot(m.outcome) += 1;
         self.effects += m.effects as u64;
-        self.extra += m.effects.saturating_sub(1) as u64;
+        self.extra += m.effects.saturating_sub(m.applied.count_ones()) as u64;
         if let (Outcome::Lost, Some(r)) = (m.outcome, m.loss_reason) {
             self.lost_by_reason[r as usize] += 1;
         }
@@ -100,14 +100,19 @@ impl Ledger {
         }
     }
 
-    /// Records a newly produced message, held by its producer. Returns its id.
-    pub fn create(&mut self, now: SimTime, key: u32, event_type: u8, partition: u32) -> u32 {
+    /// Records a newly produced message, held by its producer, addressed to `route` (opaque to the
+    /// ledger) and expected to take effect once for each of `expected` subscribers (1 to 64).
+    /// Returns its id.
+    pub fn create(&mut self, now: SimTime, key: u32, event_type: u8, route: u32, expected: u8) -> u32 {
+        assert!((1..=64).contains(&expected), "a message has 1 to 64 subscribers");
         let id = self.store.next_id();
         let record = MessageRecord {
             produced_at: now,
             key,
-            partition,
+            route,
+            expected,
             effects: 0,
+            applied: 0,
             deliveries: 0,
             event_type,
             outcome: Outcome::InFlight,
@@ -152,14 +157,7 @@ impl Ledger {
         self.live -= 1;
         let settled = match m.outcome {
             Outcome::InFlight => {
-                let o = if m.effects == 1 {
-                    Outcome::ExactlyOnce
-                } else if m.dead_lettered {
-                    Outcome::DeadLettered
-                } else {
-                    debug_assert_eq!(m.effects, 0);
-                    Outcome::Lost
-                };
+                let o = m.settled_outcome();
                 m.outcome = o;
                 self.counts.in_flight -= 1;
                 *self.counts.slot(o) += 1;
@@ -184,15 +182,20 @@ impl Ledger {
         Some(settled)
     }
 
-    /// Applies the business effect of `msg`. Returns the new effect count.
+    /// Subscriber `subscriber` applies the business effect of `msg`. Returns the message's effect
+    /// count. A subscriber applying it a second time makes it duplicated.
     #[inline]
-    pub fn apply_effect(&mut self, msg: u32) -> u32 {
+    pub fn apply_effect(&mut self, msg: u32, subscriber: u8) -> u32 {
         let m = self.store.get_mut(msg);
         debug_assert!(m.holders > 0, "effect on a settled message");
+        debug_assert!(subscriber < m.expected, "subscriber {subscriber} of {}", m.expected);
+        let bit = 1u64 << subscriber;
+        let again = m.applied & bit != 0;
+        m.applied |= bit;
         m.effects += 1;
         let effects = m.effects;
         self.effects_total += 1;
-        if effects >= 2 {
+        if again {
             self.extra_effects += 1;
             if m.outcome == Outcome::InFlight {
                 m.outcome = Outcome::Duplicated;
@@ -247,6 +250,11 @@ impl Ledger {
     #[inline]
     pub fn live(&self, msg: u32) -> &MessageRecord {
         self.store.get(msg).unwrap_or_else(|| panic!("evt_{msg:06} is not in flight"))
+    }
+    /// Whether subscriber `subscriber` applied the effect of in-flight `msg` already.
+    #[inline]
+    pub fn has_applied(&self, msg: u32, subscriber: u8) -> bool {
+        self.live(msg).applied & (1u64 << subscriber) != 0
     }
     /// Whether `msg` is in flight (something can still deliver it).
     #[inline]
@@ -349,11 +357,11 @@ mod tests {
     #[test]
     fn single_effect_settles_exactly_once() {
         let mut l = Ledger::default();
-        let m = l.create(SimTime::ZERO, 0, 0, 0);
+        let m = l.create(SimTime::ZERO, 0, 0, 0, 1);
         l.hold(m);
         l.release(m, None, T); // producer acked
         assert_eq!(l.counts().in_flight, 1);
-        l.apply_effect(m);
+        l.apply_effect(m, 0);
         assert_eq!(l.release(m, None, T), Some(Outcome::ExactlyOnce));
         l.audit().unwrap();
     }
@@ -361,9 +369,9 @@ mod tests {
     #[test]
     fn second_effect_is_a_duplicate_immediately() {
         let mut l = Ledger::default();
-        let m = l.create(SimTime::ZERO, 0, 0, 0);
-        l.apply_effect(m);
-        l.apply_effect(m);
+        let m = l.create(SimTime::ZERO, 0, 0, 0, 1);
+        l.apply_effect(m, 0);
+        l.apply_effect(m, 0);
         assert_eq!(l.counts().duplicated, 1);
         assert_eq!(l.counts().in_flight, 0);
         assert_eq!(l.extra_effects(), 1);
@@ -374,9 +382,28 @@ mod tests {
     }
 
     #[test]
+    fn fanout_counts_one_effect_per_subscriber() {
+        let mut l = Ledger::default();
+        let m = l.create(SimTime::ZERO, 0, 0, 0, 3);
+        l.apply_effect(m, 0);
+        l.apply_effect(m, 2);
+        l.apply_effect(m, 1);
+        assert_eq!(l.release(m, None, T), Some(Outcome::ExactlyOnce), "three subscribers, once each");
+        let d = l.create(SimTime::ZERO, 0, 0, 0, 2);
+        l.apply_effect(d, 1);
+        l.apply_effect(d, 1);
+        assert_eq!(l.counts().duplicated, 1, "one subscriber twice is a duplicate, whatever the others did");
+        let p = l.create(SimTime::ZERO, 0, 0, 0, 2);
+        l.apply_effect(p, 0);
+        l.release(p, Some(LossReason::Retention), T);
+        assert_eq!(l.get(p).unwrap().outcome, Outcome::Lost, "a subscriber that never applied it lost it");
+        l.audit().unwrap();
+    }
+
+    #[test]
     fn no_effect_is_lost_with_the_last_reason() {
         let mut l = Ledger::default();
-        let m = l.create(SimTime::ZERO, 0, 0, 0);
+        let m = l.create(SimTime::ZERO, 0, 0, 0, 1);
         l.hold(m);
         l.release(m, Some(LossReason::Retention), T);
         l.release(m, Some(LossReason::CommittedBeforeProcessing), T);
@@ -388,7 +415,7 @@ mod tests {
     #[test]
     fn dead_letter_beats_lost() {
         let mut l = Ledger::default();
-        let m = l.create(SimTime::ZERO, 0, 0, 0);
+        let m = l.create(SimTime::ZERO, 0, 0, 0, 1);
         l.mark_dead_lettered(m);
         l.release(m, None, T);
         assert_eq!(l.counts().dead_lettered, 1);

@@ -13,9 +13,15 @@ pub struct MessageRecord {
     pub produced_at: SimTime,
     /// Index into the key space (`user_{key}`), or [`NO_KEY`].
     pub key: u32,
-    pub partition: u32,
-    /// Business effects applied ("cards charged").
+    /// Where the producer addressed it, as its broker names places (a partition of the log). The
+    /// ledger never reads it.
+    pub route: u32,
+    /// Effects the message should have: one per subscriber (consumer group, queue, projection).
+    pub expected: u8,
+    /// Business effects applied ("cards charged"), by all subscribers together.
     pub effects: u32,
+    /// Which subscribers applied it at least once (bit `i` for subscriber `i`).
+    pub applied: u64,
     /// Times a consumer received it.
     pub deliveries: u32,
     pub event_type: u8,
@@ -31,12 +37,24 @@ pub struct MessageRecord {
 impl MessageRecord {
     /// The outcome the record's facts imply (what `outcome` must equal).
     pub(super) fn ground_truth(&self) -> Outcome {
-        match (self.holders, self.effects) {
-            (_, 2..) => Outcome::Duplicated,
-            (1.., _) => Outcome::InFlight,
-            (0, 1) => Outcome::ExactlyOnce,
-            (0, _) if self.dead_lettered => Outcome::DeadLettered,
-            (0, _) => Outcome::Lost,
+        if self.effects > self.applied.count_ones() {
+            Outcome::Duplicated
+        } else if self.holders > 0 {
+            Outcome::InFlight
+        } else {
+            self.settled_outcome()
+        }
+    }
+
+    /// The outcome of a message that settles without a duplicate: every subscriber applied it
+    /// once, or it sits in a dead-letter queue, or it is lost.
+    pub(super) fn settled_outcome(&self) -> Outcome {
+        if self.effects == u32::from(self.expected) {
+            Outcome::ExactlyOnce
+        } else if self.dead_lettered {
+            Outcome::DeadLettered
+        } else {
+            Outcome::Lost
         }
     }
 }

@@ -66,7 +66,7 @@ impl LogBroker {
     /// happened and the owner of the partition, who may have work now.
     pub fn receive(&mut self, msg: u32, idempotent: bool, ctx: &mut Ctx) -> (Received, Option<u32>) {
         let already = ctx.ledger.mark_appended(msg);
-        let partition = ctx.ledger.live(msg).partition;
+        let partition = ctx.ledger.live(msg).route;
         if already && idempotent {
             ctx.note(JournalKind::DuplicateAppendDropped { msg, partition });
             return (Received::DroppedDuplicate, None);
@@ -181,7 +181,7 @@ impl DeliverySource for LogBroker {
 
     /// The failed record comes back to the end of its partition.
     fn requeue(&mut self, msg: u32, retry: u32, ctx: &mut Ctx) -> Option<u32> {
-        let partition = ctx.ledger.live(msg).partition;
+        let partition = ctx.ledger.live(msg).route;
         self.append(msg, partition, retry, AppendKind::Retry(retry), ctx);
         self.group.owner[partition as usize]
     }
