@@ -1,6 +1,7 @@
 //! The native command line: headless runs, the partitioner, and the benchmark.
 
 use crate::sim::builtins::{builtin, CATALOG};
+use crate::sim::command_log::CommandLog;
 use crate::sim::partitioner::partition_for_key;
 use crate::sim::report::Report;
 use crate::sim::time::parse_duration_us;
@@ -49,8 +50,9 @@ Fields (allowed range):
   idempotency.dedup_ttl_ms          null (forever) or 1..
   faults                            [{\"at_ms\": 1000, \"command\": {\"type\": \"crash_consumer\", \"consumer\": 0}}]
   metrics.sample_interval_ms, history, journal   chart and event-log sizes
-Commands (--commands FILE, as the page exports them):
-  [{\"at_us\": 2000000, \"after_events\": 41, \"command\": {\"type\": \"crash_consumer\", \"consumer\": 1, \"at\": \"after_effect\"}}]";
+Commands (--commands FILE, as the page exports them; a bare list reads as format 1):
+  {\"v\": 1, \"commands\": [{\"at_us\": 2000000, \"after_events\": 41,
+    \"command\": {\"type\": \"crash_consumer\", \"consumer\": 1, \"at\": \"after_effect\"}}]}";
 
 #[derive(Parser, Debug)]
 #[command(name = "eda-lab", version, about = "Deterministic simulator of event-driven architecture")]
@@ -165,7 +167,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
             let log: Vec<StampedCommand> = match commands {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                    serde_json::from_str(&text).map_err(|e| format!("{path}: not a command log: {e}"))?
+                    CommandLog::parse(&text).map_err(|e| format!("{path}: {e}"))?.commands
                 }
                 None => Vec::new(),
             };

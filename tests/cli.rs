@@ -122,13 +122,26 @@ fn replays_a_recorded_command_log() {
     sim.handle(Command::SetIdempotency { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: None }).unwrap();
     sim.run_until(SimTime::from_ms(15_250), u64::MAX);
     let path = std::env::temp_dir().join(format!("eda-lab-commands-{}.json", std::process::id()));
-    std::fs::write(&path, serde_json::to_string(sim.commands()).unwrap()).unwrap();
+    let log = eda_lab::sim::command_log::CommandLog::new(sim.commands().to_vec()).to_json();
+    assert!(log.starts_with(r#"{"v":1,"#), "the log carries its format version: {log}");
+    std::fs::write(&path, &log).unwrap();
     let (code, out, err) =
         eda_lab(&["run", "at-least-once", "--until", "15.25s", "--json", "--commands", path.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["trace_hash"], sim.trace_hash().hex());
     assert_eq!(report["events_processed"], sim.events_processed());
+    // A bare list, as logs were written before they carried a version, replays the same.
+    std::fs::write(&path, serde_json::to_string(sim.commands()).unwrap()).unwrap();
+    let (code, legacy, err) =
+        eda_lab(&["run", "at-least-once", "--until", "15.25s", "--json", "--commands", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(legacy, out);
+    // A log from a newer format is refused, naming the version.
+    std::fs::write(&path, r#"{"v": 9, "commands": []}"#).unwrap();
+    let (code, _, err) = eda_lab(&["run", "at-least-once", "--commands", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("format 9 is newer"), "{err}");
     // Without the commands the run is a different one.
     let (_, plain, _) = eda_lab(&["run", "at-least-once", "--until", "15.25s", "--json"]);
     let plain: serde_json::Value = serde_json::from_str(&plain).unwrap();

@@ -9,6 +9,7 @@
 pub mod broker;
 pub mod client;
 pub mod command;
+pub mod command_log;
 pub mod config;
 pub mod ctx;
 pub mod engine;

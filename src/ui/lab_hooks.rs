@@ -9,6 +9,8 @@
 //!   is produced and settled, or 5 s of wall time.
 //! - `traceHash()` → the current run's trace hash (16 hex digits).
 //! - `commands()` → JSON of the commands the current run has accepted.
+//! - `commandLog()` → the same as a versioned command log (`{"v":1,"commands":[...]}`), the file
+//!   `eda-lab run --commands` reads.
 //! - `scenarioJson()` → JSON of the scenario the current run started from (seed included); with
 //!   `commands()` it replays the run on the command line.
 //! - `simTimeUs()` → the run's sim time in whole microseconds.
@@ -16,6 +18,7 @@
 
 use super::dom::now_ms;
 use super::runtime::{fast_forward, Runtime};
+use crate::sim::command_log::CommandLog;
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -80,6 +83,13 @@ pub fn install(rt: Rc<RefCell<Runtime>>) {
     });
     set(&api, "commands", commands.as_ref().clone());
     commands.forget();
+
+    let r = rt.clone();
+    let command_log = Closure::<dyn Fn() -> JsValue>::new(move || {
+        JsValue::from_str(&CommandLog::new(r.borrow().sim.commands().to_vec()).to_json())
+    });
+    set(&api, "commandLog", command_log.as_ref().clone());
+    command_log.forget();
 
     let r = rt.clone();
     let scenario = Closure::<dyn Fn() -> JsValue>::new(move || JsValue::from_str(&r.borrow().base.to_json()));
