@@ -2,6 +2,7 @@
 
 use crate::sim::builtins::{builtin, CATALOG};
 use crate::sim::command_log::CommandLog;
+use crate::sim::config::settings;
 use crate::sim::partitioner::partition_for_key;
 use crate::sim::report::Report;
 use crate::sim::time::parse_duration_us;
@@ -9,50 +10,24 @@ use crate::sim::{Scenario, SimTime, Simulation, StampedCommand};
 use clap::{Parser, Subcommand};
 use std::time::Instant;
 
-const SCENARIO_HELP: &str = "\
+/// `run --help`'s list of scenario fields: every setting from the settings' one description,
+/// plus the fields that are not settings.
+fn scenario_help() -> String {
+    format!(
+        "\
 A scenario is JSON; every field is optional and defaults as shown by `eda-lab example`.
-Fields (allowed range):
+Fields (allowed values; [new run]: cannot change while a run goes on):
   name, description                 text
   seed                              0..2^64-1, overridden by --seed
-  producer.rate_per_sec             0..1000000 messages per second (0 stops the producer)
-  producer.arrivals                 \"poisson\" | \"constant\"
-  producer.max_messages             stop after N messages (null: never)
-  producer.keys.count               0..1000000 keys user_0.. (0: unkeyed)
-  producer.keys.hot_key_share       0..1 share of messages with key user_0
-  producer.unkeyed                  \"round_robin\" | \"random\" (partition of unkeyed messages)
   producer.event_types              1..16 names, e.g. [\"OrderPlaced\"]
-  producer.acks                     \"0\" | \"1\" | \"all\"
-  producer.retries                  0..1000 resends after a lost request or acknowledgement
-  producer.retry_backoff_ms         0..86400000
-  producer.request_timeout_ms       1..86400000
-  producer.idempotent               true: the broker drops retried duplicates (producer id + sequence)
-  network.latency_ms                0..86400000 one way
-  network.request_loss, ack_loss    0..0.99
-  topic.partitions                  1..64
-  topic.retention_ms                null (forever) or 1..; expired unread records are lost
-  topic.retention_check_ms          1..86400000
-  consumers.count                   1..32
-  consumers.commit                  {\"mode\":\"before_processing\"} | {\"mode\":\"after_processing\"}
-                                    | {\"mode\":\"auto\",\"interval_ms\":5000}
-  consumers.crash.point             \"after_receive\" | \"after_commit\" | \"after_effect\" | \"after_dedup_mark\"
-  consumers.crash.probability       0..1 per message passing that step
-  consumers.crash.restart_delay_ms  null (stays down) or 0..86400000
-  consumers.session_timeout_ms      1..86400000 until a crashed member is noticed
-  consumers.rebalance_ms            0..86400000
-  processing.service.distribution   \"exponential\" | \"constant\" | \"uniform\"
-  processing.service.mean_ms        0..86400000
-  processing.failure_probability    0..1 per attempt (transient errors)
-  processing.retry.max_retries      0..1000, then the message is dead-lettered
-  processing.retry.backoff_ms       0..86400000 before the first retry
-  processing.retry.multiplier       1..10 (1: fixed delay, 2: doubling)
-  processing.retry.mode             \"in_place\" (blocks the partition) | \"reappend\"
-  idempotency.mode                  \"none\" | \"dedup_check_then_act\" | \"dedup_atomic\" | \"natural\"
-  idempotency.dedup_ttl_ms          null (forever) or 1..
-  faults                            [{\"at_ms\": 1000, \"command\": {\"type\": \"crash_consumer\", \"consumer\": 0}}]
-  metrics.sample_interval_ms, history, journal   chart and event-log sizes
+{}  faults                            [{{\"at_ms\": 1000, \"command\": {{\"type\": \"crash_consumer\", \"consumer\": 0}}}}]
 Commands (--commands FILE, as the page exports them; a bare list reads as format 1):
-  {\"v\": 1, \"commands\": [{\"at_us\": 2000000, \"after_events\": 41,
-    \"command\": {\"type\": \"crash_consumer\", \"consumer\": 1, \"at\": \"after_effect\"}}]}";
+  {{\"v\": 1, \"commands\": [{{\"at_us\": 2000000, \"after_events\": 41,
+    \"command\": {{\"type\": \"crash_consumer\", \"consumer\": 1, \"at\": \"after_effect\"}}}}]}}
+  Any setting without [new run] changes live: {{\"type\": \"set\", \"setting\": \"topic.retention_ms\", \"value\": 5000}}",
+        settings::help_lines()
+    )
+}
 
 #[derive(Parser, Debug)]
 #[command(name = "eda-lab", version, about = "Deterministic simulator of event-driven architecture")]
@@ -71,7 +46,7 @@ enum Cmd {
         name: Option<String>,
     },
     /// Run a scenario and print the outcome report.
-    #[command(after_long_help = SCENARIO_HELP)]
+    #[command(after_long_help = scenario_help())]
     Run {
         /// A built-in scenario name or a path to a scenario JSON file.
         scenario: String,

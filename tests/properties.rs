@@ -6,9 +6,11 @@
 //! production, crashes and failures off, after which everything in flight must have settled.
 #![cfg(not(target_arch = "wasm32"))]
 
+use eda_lab::sim::config::settings::{Kind, Setting, SETTINGS};
 use eda_lab::sim::scenario::*;
 use eda_lab::sim::{Command, SimTime, Simulation};
 use proptest::prelude::*;
+use serde_json::Value;
 
 /// A random valid scenario: small enough to audit the whole ledger after every event.
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -129,7 +131,40 @@ fn command() -> impl Strategy<Value = Command> {
         1 => (0.0f64..0.5).prop_map(|probability| Command::SetFailureProbability { probability }),
         1 => (crash_point(), 0.0f64..0.3).prop_map(|(point, probability)| Command::SetCrash { point, probability }),
         1 => (0.0f64..300.0).prop_map(|mean_ms| Command::SetServiceMean { mean_ms }),
+        4 => live_setting(),
     ]
+}
+
+/// Any setting a running simulation can change, read from the settings' one description, with a
+/// value it takes. Numbers are drawn within the setting's range, capped by a budget per unit so a
+/// run stays small enough to audit after every event.
+fn live_setting() -> impl Strategy<Value = Command> {
+    let live: Vec<&'static Setting> = SETTINGS.iter().filter(|s| s.live).collect();
+    (prop::sample::select(live), 0.0f64..1.0, any::<bool>()).prop_map(|(setting, u, none)| {
+        let budget = match setting.unit {
+            "msg/s" => 40.0,
+            "ms" => 300.0,
+            "resends" | "retries" => 5.0,
+            _ => f64::INFINITY,
+        };
+        let number = |min: f64, max: f64| min + (max.min(min + budget) - min) * u;
+        let value = match setting.kind {
+            Kind::Number { min, max, integer: false } => Value::from(number(min, max)),
+            Kind::Number { min, max, integer: true } => Value::from(number(min, max) as u64),
+            Kind::Optional { .. } if none => Value::Null,
+            Kind::Optional { min, max, .. } => Value::from(number(min, max) as u64),
+            Kind::Flag => Value::from(none),
+            Kind::Choice(choices) => {
+                serde_json::from_str(choices[(u * choices.len() as f64) as usize].json).expect("choices are JSON")
+            }
+        };
+        Command::Set { setting: setting.path.to_string(), value }
+    })
+}
+
+/// Whether `c` changes one of `settings` (through `Command::Set`).
+fn sets(c: &Command, settings: &[&str]) -> bool {
+    matches!(c, Command::Set { setting, .. } if settings.contains(&setting.as_str()))
 }
 
 /// Commands at increasing sim times (milliseconds) within the first `span_ms`.
@@ -235,7 +270,8 @@ proptest! {
             _ => s.producer.idempotent = true,
         }
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
-            Command::SetCommitStrategy { .. } | Command::SetProducerIdempotent { .. })).collect();
+            Command::SetCommitStrategy { .. } | Command::SetProducerIdempotent { .. })
+            && !sets(c, &["consumers.commit", "producer.idempotent", "producer.acks", "producer.retries"])).collect();
         let sim = run_audited(&s, &commands, 20_000);
         prop_assert!(sim.is_ok(), "{}\n{}", sim.as_ref().unwrap_err(), describe(&s, &commands));
         let sim = sim.unwrap();
@@ -247,7 +283,8 @@ proptest! {
     #[test]
     fn at_least_once_never_loses(mut s in scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
         make_at_least_once(&mut s, acks_all);
-        let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })).collect();
+        let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
+            && !sets(c, AT_LEAST_ONCE_SETTINGS)).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         prop_assert_eq!(sim.ledger().counts().lost, 0, "{}", describe(&s, &commands));
         let healed = heal_and_drain(&mut sim);
@@ -262,7 +299,8 @@ proptest! {
         make_at_least_once(&mut s, acks_all);
         s.idempotency = IdempotencyConfig { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: None };
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
-            Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })).collect();
+            Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })
+            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, &["idempotency.mode", "idempotency.dedup_ttl_ms"])).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         let healed = heal_and_drain(&mut sim);
         prop_assert!(healed.is_ok(), "{}\n{}", healed.unwrap_err(), describe(&s, &commands));
@@ -271,6 +309,16 @@ proptest! {
         prop_assert_eq!(c.exactly_once + c.dead_lettered, sim.ledger().produced());
     }
 }
+
+/// The settings `make_at_least_once` fixes: live changes to them leave at-least-once.
+const AT_LEAST_ONCE_SETTINGS: &[&str] = &[
+    "consumers.commit",
+    "producer.acks",
+    "producer.retries",
+    "producer.request_timeout_ms",
+    "network.latency_ms",
+    "topic.retention_ms",
+];
 
 fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
     s.consumers.commit = CommitStrategy::AfterProcessing;

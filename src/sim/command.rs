@@ -4,6 +4,7 @@
 
 use crate::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::limits;
+use crate::sim::config::settings;
 use crate::sim::errors::CommandError;
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +55,12 @@ pub enum Command {
     SetServiceMean {
         mean_ms: f64,
     },
+    /// Changes any setting a running simulation can change, by its path in the scenario
+    /// (`settings.rs` describes each one and the values it takes).
+    Set {
+        setting: String,
+        value: serde_json::Value,
+    },
 }
 
 impl Command {
@@ -99,6 +106,15 @@ impl Command {
                 fraction("probability", probability, 1.0)
             }
             Command::SetServiceMean { mean_ms } => fraction("mean_ms", mean_ms, limits::MAX_DELAY_MS as f64),
+            Command::Set { ref setting, ref value } => {
+                let Some(s) = settings::find(setting) else {
+                    return invalid("setting", format!("`{setting}` is not a setting (see eda-lab run --help)"));
+                };
+                if !s.live {
+                    return invalid(s.path, "can only change in a new run (restart with it)".into());
+                }
+                s.check(value).map_err(|message| CommandError::Invalid { field: s.path, message })
+            }
         }
     }
 

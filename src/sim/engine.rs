@@ -18,6 +18,7 @@ use crate::sim::command::{Command, StampedCommand};
 use crate::sim::config::knobs::Knobs;
 use crate::sim::config::limits;
 use crate::sim::config::scenario::{Scenario, ScenarioError};
+use crate::sim::config::settings;
 use crate::sim::ctx::Ctx;
 pub use crate::sim::errors::{CommandError, ReplayError};
 use crate::sim::event::{Event, JournalEntry, JournalKind};
@@ -203,6 +204,14 @@ impl Simulation {
             Command::AddConsumer if consumers >= limits::MAX_CONSUMERS as usize => {
                 Err(CommandError::GroupFull { max: limits::MAX_CONSUMERS })
             }
+            // Some settings exist only under others (the auto-commit interval under auto-commit).
+            Command::Set { ref setting, ref value } => match settings::find(setting) {
+                Some(s) => s
+                    .set(&self.settings, value)
+                    .map(drop)
+                    .map_err(|message| CommandError::Invalid { field: s.path, message }),
+                None => Ok(()), // `validate` refused it already
+            },
             _ => Ok(()),
         }
     }
@@ -259,6 +268,10 @@ impl Simulation {
                 s.consumers.crash.probability = probability;
             }
             Command::SetServiceMean { mean_ms } => s.processing.service.mean_ms = mean_ms,
+            Command::Set { ref setting, ref value } => {
+                let described = settings::find(setting).expect("validated commands name a setting");
+                *s = described.set(s, value).expect("validated commands hold a valid value");
+            }
             _ => {}
         }
         self.knobs = Knobs::from(&self.settings);
@@ -272,6 +285,13 @@ impl Simulation {
             Command::RemoveConsumer => pipeline.remove_consumer(log, ctx),
             Command::SetCommitStrategy { .. } => pipeline.start_autocommit_timers(ctx),
             Command::SetProducerRate { .. } => self.producer.restart_arrivals(ctx),
+            // A setting some subsystem acts on at once, not only when it next reads it.
+            Command::Set { ref setting, .. } => match setting.as_str() {
+                "consumers.commit" | "consumers.commit.interval_ms" => pipeline.start_autocommit_timers(ctx),
+                "producer.rate_per_sec" => self.producer.restart_arrivals(ctx),
+                "topic.retention_ms" | "topic.retention_check_ms" => log.start(ctx),
+                _ => {}
+            },
             _ => {}
         }
     }

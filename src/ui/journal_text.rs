@@ -291,5 +291,9 @@ pub fn describe_command(c: &Command) -> String {
             format!("random crashes {:.1}% per message, {}", probability * 100.0, point.describe())
         }
         Command::SetServiceMean { mean_ms } => format!("mean processing time {mean_ms} ms"),
+        Command::Set { setting, value } => match crate::sim::config::settings::find(setting) {
+            Some(s) => s.describe(value),
+            None => format!("{setting} {value}"),
+        },
     }
 }

@@ -6,3 +6,4 @@ pub mod choices;
 pub mod knobs;
 pub mod limits;
 pub mod scenario;
+pub mod settings;

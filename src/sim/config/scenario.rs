@@ -4,6 +4,7 @@
 
 pub use super::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 pub use super::limits;
+use super::settings;
 use crate::sim::command::Command;
 use crate::sim::kernel::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -354,22 +355,6 @@ fn invalid(field: &str, message: String) -> ScenarioError {
     ScenarioError::Invalid { field: field.to_string(), message }
 }
 
-fn check_fraction(field: &str, v: f64, max: f64) -> Result<(), ScenarioError> {
-    if v.is_finite() && (0.0..=max).contains(&v) {
-        Ok(())
-    } else {
-        Err(invalid(field, format!("must be between 0 and {max} (got {v})")))
-    }
-}
-
-fn check_range<T: PartialOrd + fmt::Display + Copy>(field: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
-    if v >= lo && v <= hi {
-        Ok(())
-    } else {
-        Err(invalid(field, format!("must be between {lo} and {hi} (got {v})")))
-    }
-}
-
 impl Scenario {
     /// Parses and validates scenario JSON.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
@@ -384,17 +369,12 @@ impl Scenario {
     }
 
     /// Checks every field against its allowed range; the error names the first offending field.
+    /// The ranges are those of the settings' one description (`settings.rs`); what the table
+    /// cannot say (lists, the fault schedule) is checked here.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         use limits::*;
+        settings::check_all(self).map_err(|(field, message)| invalid(field, message))?;
         let p = &self.producer;
-        if !(p.rate_per_sec.is_finite() && (0.0..=MAX_RATE_PER_SEC).contains(&p.rate_per_sec)) {
-            return Err(invalid(
-                "producer.rate_per_sec",
-                format!("must be between 0 and {MAX_RATE_PER_SEC} (got {})", p.rate_per_sec),
-            ));
-        }
-        check_range("producer.keys.count", p.keys.count, 0, MAX_KEYS)?;
-        check_fraction("producer.keys.hot_key_share", p.keys.hot_key_share, 1.0)?;
         if p.event_types.is_empty() || p.event_types.len() > MAX_EVENT_TYPES {
             return Err(invalid(
                 "producer.event_types",
@@ -404,44 +384,6 @@ impl Scenario {
         if let Some(bad) = p.event_types.iter().find(|t| t.is_empty() || t.len() > 64) {
             return Err(invalid("producer.event_types", format!("names must be 1 to 64 characters (got {bad:?})")));
         }
-        check_range("producer.retries", p.retries, 0, MAX_RETRIES)?;
-        check_range("producer.retry_backoff_ms", p.retry_backoff_ms, 0, MAX_DELAY_MS)?;
-        check_range("producer.request_timeout_ms", p.request_timeout_ms, 1, MAX_DELAY_MS)?;
-        let n = &self.network;
-        check_range("network.latency_ms", n.latency_ms, 0, MAX_DELAY_MS)?;
-        check_fraction("network.request_loss", n.request_loss, 0.99)?;
-        check_fraction("network.ack_loss", n.ack_loss, 0.99)?;
-        let t = &self.topic;
-        check_range("topic.partitions", t.partitions, 1, MAX_PARTITIONS)?;
-        if let Some(r) = t.retention_ms {
-            check_range("topic.retention_ms", r, 1, u64::MAX / 4_000)?;
-        }
-        check_range("topic.retention_check_ms", t.retention_check_ms, 1, MAX_DELAY_MS)?;
-        let c = &self.consumers;
-        check_range("consumers.count", c.count, 1, MAX_CONSUMERS)?;
-        if let CommitStrategy::Auto { interval_ms } = c.commit {
-            check_range("consumers.commit.interval_ms", interval_ms, 1, MAX_DELAY_MS)?;
-        }
-        check_fraction("consumers.crash.probability", c.crash.probability, 1.0)?;
-        if let Some(d) = c.crash.restart_delay_ms {
-            check_range("consumers.crash.restart_delay_ms", d, 0, MAX_DELAY_MS)?;
-        }
-        check_range("consumers.session_timeout_ms", c.session_timeout_ms, 1, MAX_DELAY_MS)?;
-        check_range("consumers.rebalance_ms", c.rebalance_ms, 0, MAX_DELAY_MS)?;
-        let pr = &self.processing;
-        if !(pr.service.mean_ms.is_finite() && (0.0..=MAX_DELAY_MS as f64).contains(&pr.service.mean_ms)) {
-            return Err(invalid(
-                "processing.service.mean_ms",
-                format!("must be between 0 and {MAX_DELAY_MS} (got {})", pr.service.mean_ms),
-            ));
-        }
-        check_fraction("processing.failure_probability", pr.failure_probability, 1.0)?;
-        check_range("processing.retry.max_retries", pr.retry.max_retries, 0, MAX_RETRIES)?;
-        check_range("processing.retry.backoff_ms", pr.retry.backoff_ms, 0, MAX_DELAY_MS)?;
-        check_range("processing.retry.multiplier", pr.retry.multiplier, 1, 10)?;
-        if let Some(ttl) = self.idempotency.dedup_ttl_ms {
-            check_range("idempotency.dedup_ttl_ms", ttl, 1, u64::MAX / 4_000)?;
-        }
         if self.faults.len() > MAX_FAULTS {
             return Err(invalid(
                 "faults",
@@ -449,14 +391,14 @@ impl Scenario {
             ));
         }
         for (i, f) in self.faults.iter().enumerate() {
-            check_range(&format!("faults[{i}].at_ms"), f.at_ms, 0, u64::MAX / 4_000)?;
+            if f.at_ms > u64::MAX / 4_000 {
+                return Err(invalid(
+                    &format!("faults[{i}].at_ms"),
+                    format!("must be at most {} (got {})", u64::MAX / 4_000, f.at_ms),
+                ));
+            }
             f.command.validate().map_err(|e| invalid(&format!("faults[{i}].command"), e.to_string()))?;
         }
-        let m = &self.metrics;
-        check_range("metrics.sample_interval_ms", m.sample_interval_ms, 1, MAX_DELAY_MS)?;
-        check_range("metrics.history", m.history, 1, MAX_HISTORY)?;
-        check_range("metrics.journal", m.journal, 0, MAX_JOURNAL)?;
-        check_range("metrics.recent_messages", m.recent_messages, 0, MAX_RECENT_MESSAGES)?;
         Ok(())
     }
 

@@ -24,15 +24,16 @@ impl GroupEvent {
 /// The log's own housekeeping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogEvent {
-    /// The broker deletes expired records.
-    RetentionCheck,
+    /// The broker deletes expired records (a check of chain `token`; a chain is retired when the
+    /// retention settings change).
+    RetentionCheck { token: u32 },
 }
 
 impl LogEvent {
     #[inline]
     pub fn words(&self) -> (u64, u64) {
         match *self {
-            LogEvent::RetentionCheck => pack(13, 0, 0),
+            LogEvent::RetentionCheck { token } => pack(13, token, 0),
         }
     }
 }

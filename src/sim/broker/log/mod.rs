@@ -40,6 +40,9 @@ pub struct LogBroker {
     pub(super) members: Vec<Member>,
     pub(super) group_stats: GroupStats,
     pub(super) log_stats: LogStats,
+    /// The live chain of retention checks; older chains' events are ignored.
+    pub(super) retention_token: u32,
+    pub(super) retention_started: bool,
 }
 
 impl LogBroker {
@@ -58,6 +61,8 @@ impl LogBroker {
             members,
             group_stats: GroupStats::default(),
             log_stats: LogStats::default(),
+            retention_token: 0,
+            retention_started: false,
         }
     }
 

@@ -8,22 +8,29 @@ use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::LossReason;
 
 impl LogBroker {
-    /// Schedules the first retention check, if the topic has a retention limit.
+    /// Starts the chain of retention checks, if the topic has a retention limit; a chain started
+    /// earlier (under other settings) is retired by the token.
     pub fn start(&mut self, ctx: &mut Ctx) {
         if ctx.settings.topic.retention_ms.is_some() {
+            self.retention_token = self.retention_token.wrapping_add(u32::from(self.retention_started));
+            self.retention_started = true;
             let every = SimDuration::from_ms(ctx.settings.topic.retention_check_ms);
-            ctx.after(every, Event::Log(LogEvent::RetentionCheck));
+            ctx.after(every, Event::Log(LogEvent::RetentionCheck { token: self.retention_token }));
         }
     }
 
     pub fn on_event(&mut self, event: LogEvent, ctx: &mut Ctx) {
         match event {
-            LogEvent::RetentionCheck => self.on_retention_check(ctx),
+            LogEvent::RetentionCheck { token } if token == self.retention_token => self.on_retention_check(ctx),
+            LogEvent::RetentionCheck { .. } => {}
         }
     }
 
     fn on_retention_check(&mut self, ctx: &mut Ctx) {
-        let Some(retention_ms) = ctx.settings.topic.retention_ms else { return };
+        let Some(retention_ms) = ctx.settings.topic.retention_ms else {
+            self.retention_started = false; // retention switched off: the chain ends here
+            return;
+        };
         let retention = SimDuration::from_ms(retention_ms);
         if ctx.now >= SimTime::ZERO + retention {
             let cutoff = ctx.now - retention;
@@ -43,6 +50,6 @@ impl LogBroker {
             }
         }
         let every = SimDuration::from_ms(ctx.settings.topic.retention_check_ms);
-        ctx.after(every, Event::Log(LogEvent::RetentionCheck));
+        ctx.after(every, Event::Log(LogEvent::RetentionCheck { token: self.retention_token }));
     }
 }

@@ -1,0 +1,297 @@
+//! The one description of every setting: its path in the scenario JSON, a label, one line of help,
+//! its unit, what values it takes, and whether a running simulation can change it. The scenario
+//! validator, the command validator, `eda-lab run --help`, the page's controls and the property
+//! tests' generator all read this table; no limit is written anywhere else.
+//!
+//! Values are read and written through the scenario's JSON form (`path` is a dotted JSON path), so a
+//! setting needs no accessor code of its own.
+
+use super::limits::*;
+use super::scenario::Scenario;
+use serde_json::Value;
+
+/// What values a setting takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// A number from `min` to `max`; `integer` settings take whole numbers only.
+    Number { min: f64, max: f64, integer: bool },
+    /// A number from `min` to `max`, or none (`null`), which means `none`.
+    Optional { min: f64, max: f64, none: &'static str },
+    /// One of a closed list.
+    Choice(&'static [Choice]),
+    /// On or off.
+    Flag,
+}
+
+/// One value of a choice: its JSON form and how the page names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The value as JSON text (a string such as `"poisson"`, or an object).
+    pub json: &'static str,
+    pub label: &'static str,
+}
+
+/// Where a setting is shown on the page, grouped like the guide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Producer,
+    Network,
+    Topic,
+    Consumers,
+    Processing,
+    Idempotency,
+    Metrics,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Setting {
+    /// Dotted path in the scenario JSON, e.g. `producer.rate_per_sec`.
+    pub path: &'static str,
+    pub label: &'static str,
+    /// One line on what it does.
+    pub help: &'static str,
+    /// The unit of a number (`ms`, `msg/s`, ...); empty for none.
+    pub unit: &'static str,
+    pub kind: Kind,
+    /// A running simulation can change it (`Command::Set`); otherwise it takes a new run.
+    pub live: bool,
+    pub group: Group,
+}
+
+const fn num(min: f64, max: f64) -> Kind {
+    Kind::Number { min, max, integer: false }
+}
+const fn int(min: u64, max: u64) -> Kind {
+    Kind::Number { min: min as f64, max: max as f64, integer: true }
+}
+const fn opt(min: u64, max: u64, none: &'static str) -> Kind {
+    Kind::Optional { min: min as f64, max: max as f64, none }
+}
+const fn choice(json: &'static str, label: &'static str) -> Choice {
+    Choice { json, label }
+}
+
+/// The largest time a "kept forever unless" duration may take: four thousand of them still fit
+/// in a `u64` of microseconds.
+const MAX_LONG_MS: u64 = u64::MAX / 4_000;
+
+const MS: &str = "ms";
+
+use Group::*;
+
+/// Every setting, in the order the validator checks them and the page shows them.
+pub static SETTINGS: &[Setting] = &[
+    Setting { path: "producer.rate_per_sec", label: "Producer rate", help: "Mean messages per second; 0 stops the producer.", unit: "msg/s", kind: num(0.0, MAX_RATE_PER_SEC), live: true, group: Producer },
+    Setting { path: "producer.arrivals", label: "Arrivals", help: "Random (Poisson) or evenly spaced gaps between messages.", unit: "", kind: Kind::Choice(&[choice("\"poisson\"", "Poisson (random gaps)"), choice("\"constant\"", "Constant gaps")]), live: true, group: Producer },
+    Setting { path: "producer.max_messages", label: "Stop after", help: "The producer stops after this many messages.", unit: "messages", kind: opt(0, u64::MAX >> 12, "never"), live: false, group: Producer },
+    Setting { path: "producer.keys.count", label: "Keys", help: "Distinct keys user_0, user_1, ...; 0 sends messages without a key.", unit: "keys", kind: int(0, MAX_KEYS as u64), live: false, group: Producer },
+    Setting { path: "producer.keys.hot_key_share", label: "Hot-key share", help: "Share of messages that use the key user_0; the rest spread evenly.", unit: "", kind: num(0.0, 1.0), live: true, group: Producer },
+    Setting { path: "producer.unkeyed", label: "Unkeyed partitioning", help: "How a message without a key picks its partition.", unit: "", kind: Kind::Choice(&[choice("\"round_robin\"", "Round robin"), choice("\"random\"", "Random")]), live: true, group: Producer },
+    Setting { path: "producer.acks", label: "Acks", help: "What the producer waits for: nothing (0), the leader (1) or every in-sync replica (all); with one broker, 1 and all behave alike.", unit: "", kind: Kind::Choice(&[choice("\"0\"", "0 (fire and forget)"), choice("\"1\"", "1 (leader)"), choice("\"all\"", "all (in-sync replicas)")]), live: true, group: Producer },
+    Setting { path: "producer.retries", label: "Producer retries", help: "Resends after a lost request or acknowledgement (ignored with acks=0).", unit: "resends", kind: int(0, MAX_RETRIES as u64), live: true, group: Producer },
+    Setting { path: "producer.retry_backoff_ms", label: "Producer backoff", help: "Wait before each resend.", unit: MS, kind: int(0, MAX_DELAY_MS), live: true, group: Producer },
+    Setting { path: "producer.request_timeout_ms", label: "Request timeout", help: "How long the producer waits for an acknowledgement before resending.", unit: MS, kind: int(1, MAX_DELAY_MS), live: true, group: Producer },
+    Setting { path: "producer.idempotent", label: "Idempotent producer", help: "Producer id and sequence numbers: the broker drops a resend it already has.", unit: "", kind: Kind::Flag, live: true, group: Producer },
+    Setting { path: "network.latency_ms", label: "Network latency", help: "One-way delay between producer and broker.", unit: MS, kind: int(0, MAX_DELAY_MS), live: true, group: Network },
+    Setting { path: "network.request_loss", label: "Request loss", help: "Probability that a produce request is lost on the way.", unit: "", kind: num(0.0, 0.99), live: true, group: Network },
+    Setting { path: "network.ack_loss", label: "Ack loss", help: "Probability that the broker's acknowledgement is lost on the way back.", unit: "", kind: num(0.0, 0.99), live: true, group: Network },
+    Setting { path: "topic.partitions", label: "Partitions", help: "Partitions of the topic; ordering holds only within one.", unit: "partitions", kind: int(1, MAX_PARTITIONS as u64), live: false, group: Topic },
+    Setting { path: "topic.retention_ms", label: "Retention", help: "Records older than this are deleted, read or not; unread ones are lost.", unit: MS, kind: opt(1, MAX_LONG_MS, "forever"), live: true, group: Topic },
+    Setting { path: "topic.retention_check_ms", label: "Retention check", help: "How often the broker looks for expired records.", unit: MS, kind: int(1, MAX_DELAY_MS), live: true, group: Topic },
+    Setting { path: "consumers.count", label: "Consumers", help: "Consumers in the group at the start; more than partitions leaves some idle.", unit: "consumers", kind: int(1, MAX_CONSUMERS as u64), live: false, group: Consumers },
+    Setting { path: "consumers.commit", label: "Commit", help: "When the offset is committed: before processing (at-most-once), after (at-least-once), or by a timer.", unit: "", kind: Kind::Choice(&[choice(r#"{"mode":"before_processing"}"#, "Before processing (at-most-once)"), choice(r#"{"mode":"after_processing"}"#, "After processing (at-least-once)"), choice(r#"{"mode":"auto","interval_ms":5000}"#, "Auto-commit on a timer")]), live: true, group: Consumers },
+    Setting { path: "consumers.commit.interval_ms", label: "Auto-commit interval", help: "How often auto-commit commits what was handed to the application.", unit: MS, kind: int(1, MAX_DELAY_MS), live: true, group: Consumers },
+    Setting { path: "consumers.crash.point", label: "Crash point", help: "The pipeline step after which random crashes strike.", unit: "", kind: Kind::Choice(&[choice("\"after_receive\"", "After receive"), choice("\"after_commit\"", "After the commit"), choice("\"after_effect\"", "After the effect"), choice("\"after_dedup_mark\"", "After the dedup mark")]), live: true, group: Consumers },
+    Setting { path: "consumers.crash.probability", label: "Crash probability", help: "Chance that a consumer crashes each time a message passes the crash point.", unit: "", kind: num(0.0, 1.0), live: true, group: Consumers },
+    Setting { path: "consumers.crash.restart_delay_ms", label: "Restart delay", help: "How long a crashed consumer stays down before it restarts and rejoins.", unit: MS, kind: opt(0, MAX_DELAY_MS, "stays down"), live: true, group: Consumers },
+    Setting { path: "consumers.session_timeout_ms", label: "Session timeout", help: "How long the coordinator waits before it declares a silent consumer dead.", unit: MS, kind: int(1, MAX_DELAY_MS), live: true, group: Consumers },
+    Setting { path: "consumers.rebalance_ms", label: "Rebalance time", help: "How long a rebalance takes once every live member has rejoined.", unit: MS, kind: int(0, MAX_DELAY_MS), live: true, group: Consumers },
+    Setting { path: "processing.service.distribution", label: "Processing time", help: "How processing times vary around their mean.", unit: "", kind: Kind::Choice(&[choice("\"exponential\"", "Exponential"), choice("\"constant\"", "Constant"), choice("\"uniform\"", "Uniform (0 to twice the mean)")]), live: true, group: Processing },
+    Setting { path: "processing.service.mean_ms", label: "Mean processing time", help: "Mean time of one processing attempt.", unit: MS, kind: num(0.0, MAX_DELAY_MS as f64), live: true, group: Processing },
+    Setting { path: "processing.failure_probability", label: "Failure probability", help: "Chance that one processing attempt fails with a transient error.", unit: "", kind: num(0.0, 1.0), live: true, group: Processing },
+    Setting { path: "processing.retry.max_retries", label: "Max retries", help: "Retries after the first attempt; then the message is dead-lettered.", unit: "retries", kind: int(0, MAX_RETRIES as u64), live: true, group: Processing },
+    Setting { path: "processing.retry.backoff_ms", label: "Retry backoff", help: "Wait before the first retry.", unit: MS, kind: int(0, MAX_DELAY_MS), live: true, group: Processing },
+    Setting { path: "processing.retry.multiplier", label: "Backoff multiplier", help: "Each further retry waits this many times longer (1: fixed, 2: doubling).", unit: "×", kind: int(1, 10), live: true, group: Processing },
+    Setting { path: "processing.retry.mode", label: "Retry mode", help: "Retry in place (the partition waits behind it) or re-append to the partition and move on.", unit: "", kind: Kind::Choice(&[choice("\"in_place\"", "In place (blocks the partition)"), choice("\"reappend\"", "Re-append (the consumer moves on)")]), live: true, group: Processing },
+    Setting { path: "idempotency.mode", label: "Idempotency", help: "How the consumer avoids applying an effect twice.", unit: "", kind: Kind::Choice(&[choice("\"none\"", "None"), choice("\"dedup_check_then_act\"", "Dedup store, check then act"), choice("\"dedup_atomic\"", "Dedup store, atomic with the effect"), choice("\"natural\"", "Natural (SET, not ADD)")]), live: true, group: Idempotency },
+    Setting { path: "idempotency.dedup_ttl_ms", label: "Dedup TTL", help: "How long the dedup store remembers a processed id; a later duplicate slips through.", unit: MS, kind: opt(1, MAX_LONG_MS, "forever"), live: true, group: Idempotency },
+    Setting { path: "metrics.sample_interval_ms", label: "Chart interval", help: "Sim time between chart samples.", unit: MS, kind: int(1, MAX_DELAY_MS), live: false, group: Metrics },
+    Setting { path: "metrics.history", label: "Chart history", help: "Samples kept per chart series.", unit: "samples", kind: int(1, MAX_HISTORY as u64), live: false, group: Metrics },
+    Setting { path: "metrics.journal", label: "Event log size", help: "Recent events kept for the event log; 0 switches it off.", unit: "events", kind: int(0, MAX_JOURNAL as u64), live: false, group: Metrics },
+    Setting { path: "metrics.recent_messages", label: "Recent messages kept", help: "Settled messages whose records and journeys stay inspectable (in-flight ones always are).", unit: "messages", kind: int(0, MAX_RECENT_MESSAGES as u64), live: false, group: Metrics },
+];
+
+/// The setting at `path`, if there is one.
+pub fn find(path: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.path == path)
+}
+
+fn pointer(path: &str) -> String {
+    format!("/{}", path.replace('.', "/"))
+}
+
+/// How a number reads in a message: whole numbers without a decimal point.
+fn show(v: &Value) -> String {
+    match v {
+        Value::Number(n) => {
+            n.as_u64().map(|u| u.to_string()).unwrap_or_else(|| n.as_f64().unwrap_or(f64::NAN).to_string())
+        }
+        other => other.to_string(),
+    }
+}
+
+impl Setting {
+    /// The setting's value in `scenario` (`None` where the path is absent, e.g. the auto-commit
+    /// interval under another commit strategy).
+    pub fn get(&self, scenario: &Scenario) -> Option<Value> {
+        let json = serde_json::to_value(scenario).expect("scenarios always serialize");
+        json.pointer(&pointer(self.path)).cloned()
+    }
+
+    /// The default value.
+    pub fn default_value(&self) -> Option<Value> {
+        self.get(&Scenario::default())
+    }
+
+    /// Whether `value` is one this setting takes; the message says what it takes instead.
+    pub fn check(&self, value: &Value) -> Result<(), String> {
+        let range = |min: f64, max: f64, integer: bool| -> Result<(), String> {
+            let ok = value.as_f64().is_some_and(|v| v.is_finite() && v >= min && v <= max)
+                && (!integer || value.as_u64().is_some());
+            if ok {
+                Ok(())
+            } else if integer
+                && value.is_number()
+                && value.as_u64().is_none()
+                && value.as_f64().is_some_and(|v| v >= min && v <= max)
+            {
+                Err(format!("must be a whole number (got {})", show(value)))
+            } else {
+                Err(format!("must be between {min} and {max} (got {})", show(value)))
+            }
+        };
+        match self.kind {
+            Kind::Number { min, max, integer } => range(min, max, integer),
+            Kind::Optional { .. } if value.is_null() => Ok(()),
+            Kind::Optional { min, max, .. } => range(min, max, true),
+            Kind::Flag if value.is_boolean() => Ok(()),
+            Kind::Flag => Err(format!("must be true or false (got {value})")),
+            Kind::Choice(choices) => {
+                if choices.iter().any(|c| serde_json::from_str::<Value>(c.json).ok().as_ref() == Some(value)) {
+                    return Ok(());
+                }
+                // A choice given as an object (the commit strategy) may carry its own numbers.
+                let tag = |v: &Value| v.get("mode").cloned();
+                if value.is_object()
+                    && choices
+                        .iter()
+                        .any(|c| serde_json::from_str::<Value>(c.json).ok().and_then(|c| tag(&c)) == tag(value))
+                {
+                    return Ok(());
+                }
+                let names: Vec<&str> = choices.iter().map(|c| c.json).collect();
+                Err(format!("must be one of {} (got {value})", names.join(", ")))
+            }
+        }
+    }
+
+    /// The value in plain words, e.g. `Retention 5000 ms`, `Acks 1 (leader)`, `Dedup TTL forever`.
+    pub fn describe(&self, value: &Value) -> String {
+        let words = match self.kind {
+            Kind::Optional { none, .. } if value.is_null() => none.to_string(),
+            Kind::Flag => if value.as_bool() == Some(true) { "on" } else { "off" }.to_string(),
+            Kind::Choice(choices) => choices
+                .iter()
+                .find(|c| serde_json::from_str::<Value>(c.json).ok().as_ref() == Some(value))
+                .map_or_else(|| value.to_string(), |c| c.label.to_string()),
+            _ if self.unit.is_empty() => show(value),
+            _ => format!("{} {}", show(value), self.unit),
+        };
+        format!("{} {words}", self.label)
+    }
+
+    /// `scenario` with this setting changed to `value`, or what is wrong with the value.
+    pub fn set(&self, scenario: &Scenario, value: &Value) -> Result<Scenario, String> {
+        self.check(value)?;
+        let mut json = serde_json::to_value(scenario).expect("scenarios always serialize");
+        let slot =
+            json.pointer_mut(&pointer(self.path)).ok_or_else(|| "does not apply to this scenario".to_string())?;
+        *slot = value.clone();
+        serde_json::from_value(json).map_err(|e| e.to_string())
+    }
+}
+
+/// Checks every described setting of `scenario`, in table order. Returns the path of the first
+/// value out of range and what it should be.
+pub fn check_all(scenario: &Scenario) -> Result<(), (&'static str, String)> {
+    let json = serde_json::to_value(scenario).expect("scenarios always serialize");
+    for s in SETTINGS {
+        if let Some(v) = json.pointer(&pointer(s.path)) {
+            s.check(v).map_err(|m| (s.path, m))?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per setting for `eda-lab run --help`: path, what it takes, help.
+pub fn help_lines() -> String {
+    let mut out = String::new();
+    for s in SETTINGS {
+        let takes = match s.kind {
+            Kind::Number { min, max, .. } => format!("{min}..{max} {}", s.unit),
+            Kind::Optional { min, max, none } => format!("null ({none}) or {min}..{max} {}", s.unit),
+            Kind::Choice(cs) => cs.iter().map(|c| c.json).collect::<Vec<_>>().join(" | "),
+            Kind::Flag => "true | false".into(),
+        };
+        let live = if s.live { "" } else { " [new run]" };
+        out.push_str(&format!("  {:<34}{}{live}\n  {:<34}{}\n", s.path, takes.trim_end(), "", s.help));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_exists_and_its_default_is_valid() {
+        let s = Scenario::default();
+        for setting in SETTINGS {
+            if setting.path == "consumers.commit.interval_ms" {
+                continue; // present only under auto-commit
+            }
+            let v = setting.get(&s).unwrap_or_else(|| panic!("{} is not a scenario field", setting.path));
+            setting.check(&v).unwrap_or_else(|e| panic!("{}: default {v} {e}", setting.path));
+            assert_eq!(setting.set(&s, &v).unwrap(), s, "{} round-trips", setting.path);
+        }
+    }
+
+    #[test]
+    fn choices_are_exactly_the_enums_values() {
+        for setting in SETTINGS {
+            if let Kind::Choice(choices) = setting.kind {
+                for c in choices {
+                    let v: Value = serde_json::from_str(c.json).unwrap();
+                    setting
+                        .set(&Scenario::default(), &v)
+                        .unwrap_or_else(|e| panic!("{} {}: {e}", setting.path, c.json));
+                }
+                let bogus = Value::String("bogus".into());
+                assert!(setting.set(&Scenario::default(), &bogus).is_err(), "{}", setting.path);
+            }
+        }
+    }
+
+    #[test]
+    fn ranges_name_the_limit() {
+        let rate = find("producer.rate_per_sec").unwrap();
+        assert_eq!(rate.check(&Value::from(2e6)).unwrap_err(), "must be between 0 and 1000000 (got 2000000)");
+        let partitions = find("topic.partitions").unwrap();
+        assert_eq!(partitions.check(&Value::from(2.5)).unwrap_err(), "must be a whole number (got 2.5)");
+        assert!(find("topic.retention_ms").unwrap().check(&Value::Null).is_ok());
+        assert!(find("nonsense").is_none());
+        assert_eq!(find("topic.retention_ms").unwrap().describe(&Value::Null), "Retention forever");
+        assert_eq!(find("producer.acks").unwrap().describe(&Value::from("1")), "Acks 1 (leader)");
+        assert_eq!(find("network.latency_ms").unwrap().describe(&Value::from(5)), "Network latency 5 ms");
+    }
+}

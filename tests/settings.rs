@@ -1,0 +1,103 @@
+//! The one description of every setting, as its users meet it: `run --help` lists each one, a
+//! running simulation changes each live one through `Command::Set`, refuses the others by name and
+//! changes nothing when it refuses.
+#![cfg(not(target_arch = "wasm32"))]
+
+use eda_lab::sim::builtins::builtin;
+use eda_lab::sim::config::settings::{Kind, SETTINGS};
+use eda_lab::sim::{Command, CommandError, Scenario, SimTime, Simulation};
+use serde_json::Value;
+
+#[test]
+fn run_help_lists_every_setting_with_its_help() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_eda-lab")).args(["run", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for s in SETTINGS {
+        assert!(help.contains(s.path), "{} missing from run --help", s.path);
+        assert!(help.contains(s.help), "{}'s help missing from run --help", s.path);
+    }
+}
+
+/// A value of `kind` other than the default, when there is one.
+fn another(kind: Kind, default: &Value) -> Option<Value> {
+    match kind {
+        Kind::Number { min, max, integer } => {
+            let v = if default.as_f64() == Some(min) { (min + max) / 2.0 } else { min };
+            Some(if integer { Value::from(v as u64) } else { Value::from(v) })
+        }
+        Kind::Optional { min, .. } => Some(if default.is_null() { Value::from(min as u64) } else { Value::Null }),
+        Kind::Flag => Some(Value::from(!default.as_bool().unwrap())),
+        Kind::Choice(cs) => cs.iter().map(|c| serde_json::from_str(c.json).unwrap()).find(|v: &Value| v != default),
+    }
+}
+
+#[test]
+fn every_live_setting_changes_a_running_simulation() {
+    let mut scenario = Scenario::default();
+    scenario.consumers.commit = eda_lab::sim::scenario::CommitStrategy::Auto { interval_ms: 1_000 };
+    for s in SETTINGS.iter().filter(|s| s.live) {
+        let mut sim = Simulation::new(&scenario).unwrap();
+        sim.run_until(SimTime::from_secs(2), u64::MAX);
+        let before = s.get(sim.scenario()).unwrap();
+        let value = another(s.kind, &before).unwrap_or_else(|| panic!("{} has one value", s.path));
+        sim.handle(Command::Set { setting: s.path.into(), value: value.clone() })
+            .unwrap_or_else(|e| panic!("{} = {value}: {e}", s.path));
+        assert_eq!(s.get(sim.scenario()).unwrap(), value, "{} took the new value", s.path);
+        sim.run_until(SimTime::from_secs(10), u64::MAX);
+        sim.ledger().audit().unwrap();
+    }
+}
+
+#[test]
+fn refused_settings_name_the_reason_and_change_nothing() {
+    let scenario = builtin("at-least-once").unwrap();
+    let mut sim = Simulation::new(&scenario).unwrap();
+    sim.run_until(SimTime::from_secs(3), u64::MAX);
+    let before = (sim.trace_hash(), sim.commands().len());
+    let refuse = |sim: &mut Simulation, setting: &str, value: Value| match sim
+        .handle(Command::Set { setting: setting.into(), value })
+    {
+        Err(e) => e.to_string(),
+        Ok(()) => panic!("{setting} was accepted"),
+    };
+    assert_eq!(
+        refuse(&mut sim, "topic.partitions", Value::from(5)),
+        "topic.partitions can only change in a new run (restart with it)"
+    );
+    assert!(refuse(&mut sim, "topic.partishuns", Value::from(5)).contains("`topic.partishuns` is not a setting"));
+    assert_eq!(
+        refuse(&mut sim, "producer.rate_per_sec", Value::from(-1)),
+        "producer.rate_per_sec must be between 0 and 1000000 (got -1)"
+    );
+    assert!(refuse(&mut sim, "producer.acks", Value::from("2")).starts_with("producer.acks must be one of"));
+    let e = sim
+        .handle(Command::Set { setting: "consumers.commit.interval_ms".into(), value: Value::from(500) })
+        .unwrap_err();
+    assert!(matches!(e, CommandError::Invalid { field: "consumers.commit.interval_ms", .. }), "{e}");
+    assert_eq!((sim.trace_hash(), sim.commands().len()), before, "refused commands leave no trace");
+}
+
+#[test]
+fn retention_switched_on_live_deletes_unread_records() {
+    // A slow consumer group falls behind; turning retention on mid-run deletes what it has not read.
+    let mut scenario = builtin("at-least-once").unwrap();
+    scenario.faults.clear();
+    scenario.consumers.crash.probability = 0.0;
+    scenario.producer.rate_per_sec = 50.0;
+    let mut sim = Simulation::new(&scenario).unwrap();
+    sim.run_until(SimTime::from_secs(5), u64::MAX);
+    assert_eq!(sim.ledger().counts().lost, 0);
+    sim.handle(Command::Set { setting: "topic.retention_ms".into(), value: Value::from(2_000) }).unwrap();
+    sim.run_until(SimTime::from_secs(15), u64::MAX);
+    let lost = sim.ledger().counts().lost;
+    let reasons: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    // Every loss is retention's (a deleted record a consumer already holds is not lost).
+    assert!(lost > 0 && lost <= sim.stats().log.retention_deleted, "{lost} lost, {reasons:?}");
+    assert_eq!(reasons, vec![(eda_lab::sim::LossReason::Retention, lost)]);
+    // And off again: nothing more is deleted.
+    sim.handle(Command::Set { setting: "topic.retention_ms".into(), value: Value::Null }).unwrap();
+    sim.run_until(SimTime::from_secs(16), u64::MAX);
+    let deleted = sim.stats().log.retention_deleted;
+    sim.run_until(SimTime::from_secs(40), u64::MAX);
+    assert_eq!(sim.stats().log.retention_deleted, deleted);
+}
