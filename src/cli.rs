@@ -3,8 +3,9 @@
 use crate::sim::builtins::{builtin, CATALOG};
 use crate::sim::command_log::CommandLog;
 use crate::sim::config::settings;
+use crate::sim::journey::JourneyPolicy;
 use crate::sim::partitioner::partition_for_key;
-use crate::sim::report::Report;
+use crate::sim::report::{parse_message_id, JourneyReport, Report};
 use crate::sim::time::parse_duration_us;
 use crate::sim::{Scenario, SimTime, Simulation, StampedCommand};
 use clap::{Parser, Subcommand};
@@ -62,6 +63,9 @@ enum Cmd {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Print one message's journey instead of the report: every step with its sim time.
+        #[arg(long, value_name = "ID")]
+        journey: Option<String>,
     },
     /// Print the partition Kafka's default partitioner picks for each key.
     Partition {
@@ -133,7 +137,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
             };
             Ok(s.to_json() + "\n")
         }
-        Cmd::Run { scenario, seed, until, commands, json } => {
+        Cmd::Run { scenario, seed, until, commands, json, journey } => {
             let mut s = load_scenario(&scenario)?;
             if let Some(seed) = seed {
                 s.seed = seed;
@@ -146,7 +150,16 @@ fn run(cmd: Cmd) -> Result<String, String> {
                 }
                 None => Vec::new(),
             };
-            let sim = Simulation::replay(&s, &log, until).map_err(|e| e.to_string())?;
+            let journey = journey.map(|id| parse_message_id(&id).map_err(|e| format!("--journey: {e}"))).transpose()?;
+            let mut sim = Simulation::new(&s).map_err(|e| e.to_string())?;
+            if let Some(msg) = journey {
+                sim.record_journeys(JourneyPolicy::Only(msg));
+            }
+            sim.run_commands(&log, until).map_err(|e| e.to_string())?;
+            if let Some(msg) = journey {
+                let j = JourneyReport::of(&sim, msg);
+                return Ok(if json { j.to_json() + "\n" } else { j.to_text() });
+            }
             let report = Report::of(&sim);
             Ok(if json { report.to_json() + "\n" } else { report.to_text() })
         }

@@ -152,3 +152,30 @@ fn replays_a_recorded_command_log() {
     assert_eq!(code, 1);
     assert!(err.contains("not a command log") && err.contains("explode"), "{err}");
 }
+
+#[test]
+fn prints_a_message_journey() {
+    // The report names a duplicated message; its journey shows both charges and the crash between.
+    let (_, report, _) = eda_lab(&["run", "at-least-once", "--seed", "1", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let id = report["examples"]["duplicated"][0].as_str().unwrap().to_string();
+    let (code, text, err) = eda_lab(&["run", "at-least-once", "--seed", "1", "--journey", &id]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.starts_with(&format!("{id}  duplicated")), "{text}");
+    for step in ["produced", "received", "charged the card", "crashed", "a redelivery", "duplicate charge", "settled"] {
+        assert!(text.contains(step), "`{step}` missing from:\n{text}");
+    }
+    let (code, json, _) = eda_lab(&["run", "at-least-once", "--seed", "1", "--journey", &id, "--json"]);
+    assert_eq!(code, 0);
+    let journey: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(journey["outcome"], "duplicated");
+    let steps = journey["steps"].as_array().unwrap();
+    assert_eq!(steps.iter().filter(|s| s["step"]["kind"] == "effect_applied").count(), 2);
+    // A message the run never produced, and a malformed id.
+    let (code, text, _) = eda_lab(&["run", "at-least-once", "--seed", "1", "--journey", "evt_999999"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("not this one"), "{text}");
+    let (code, _, err) = eda_lab(&["run", "at-least-once", "--journey", "order-7"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--journey") && err.contains("not a message id"), "{err}");
+}

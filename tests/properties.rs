@@ -7,8 +7,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use eda_lab::sim::config::settings::{Kind, Setting, SETTINGS};
+use eda_lab::sim::event::JournalKind;
+use eda_lab::sim::journey::JourneyPolicy;
 use eda_lab::sim::scenario::*;
-use eda_lab::sim::{Command, SimTime, Simulation};
+use eda_lab::sim::{Command, JourneyView, Outcome, SimTime, Simulation};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -245,6 +247,31 @@ proptest! {
     fn ledger_balances_after_every_event(s in scenario(), commands in schedule(20_000), until_ms in 1_000u64..25_000) {
         let result = run_audited(&s, &commands, until_ms);
         prop_assert!(result.is_ok(), "{}\n{}", result.unwrap_err(), describe(&s, &commands));
+    }
+
+    /// A journey never contradicts the ledger: every kept journey shows as many effects and
+    /// deliveries as the message's record, begins with its production and, once the message
+    /// settled, ends with how it settled. Recording journeys changes nothing in the run.
+    #[test]
+    fn journeys_agree_with_the_ledger(s in scenario(), commands in schedule(10_000)) {
+        let plain = run_audited(&s, &commands, 12_000).unwrap();
+        let mut sim = Simulation::new(&s).unwrap();
+        sim.record_journeys(JourneyPolicy::All);
+        sim.run_commands(plain.commands(), SimTime::from_ms(12_000)).unwrap();
+        prop_assert_eq!(sim.trace_hash(), plain.trace_hash());
+        for msg in 0..sim.ledger().produced() as u32 {
+            let (Some(m), JourneyView::Kept(j)) = (sim.ledger().get(msg), sim.journey(msg)) else { continue };
+            if j.dropped > 0 { continue; }
+            let count = |f: fn(&JournalKind) -> bool| j.steps.iter().filter(|e| f(&e.kind)).count() as u32;
+            prop_assert_eq!(count(|k| matches!(k, JournalKind::EffectApplied { .. })), m.effects, "evt {} {:?}", msg, j);
+            prop_assert_eq!(count(|k| matches!(k, JournalKind::Received { .. })), m.deliveries, "evt {} {:?}", msg, j);
+            prop_assert!(matches!(j.steps[0].kind, JournalKind::Produced { .. }), "evt {} {:?}", msg, j);
+            let last = &j.steps.last().unwrap().kind;
+            if m.outcome != Outcome::InFlight && m.outcome != Outcome::Duplicated {
+                let settled = matches!(last, JournalKind::Settled { outcome, .. } if *outcome == m.outcome) || matches!(last, JournalKind::Lost { .. });
+                prop_assert!(settled, "evt {} ended {:?} but the journey ends {:?}", msg, m.outcome, last);
+            }
+        }
     }
 
     /// The same (scenario, seed, commands) gives the same trace hash, and replaying the recorded

@@ -32,15 +32,25 @@ impl Ctx<'_> {
     /// Records a journal entry now.
     #[inline]
     pub fn note(&mut self, kind: JournalKind) {
-        self.journal.note(self.now, kind);
+        self.journal.note(self.now, kind, self.ledger);
     }
 
-    /// Releases one holder of `msg`, journaling a loss if that settled it as lost.
+    /// Records a step of `msg`'s journey now (not an event-log line).
+    #[inline]
+    pub fn step(&mut self, msg: u32, kind: JournalKind) {
+        self.journal.step(msg, self.now, kind, self.ledger);
+    }
+
+    /// Releases one holder of `msg`, journaling how it settled if this settled it.
     #[inline]
     pub fn release(&mut self, msg: u32, reason: Option<LossReason>) {
-        if let Some(Outcome::Lost) = self.ledger.release(msg, reason, self.now) {
-            let reason = reason.or_else(|| self.ledger.get(msg).and_then(|m| m.loss_reason));
-            self.note(JournalKind::Lost { msg, reason: reason.expect("lost messages have a reason") });
+        match self.ledger.release(msg, reason, self.now) {
+            None => {}
+            Some(Outcome::Lost) => {
+                let reason = reason.or_else(|| self.ledger.get(msg).and_then(|m| m.loss_reason));
+                self.note(JournalKind::Lost { msg, reason: reason.expect("lost messages have a reason") });
+            }
+            Some(outcome) => self.step(msg, JournalKind::Settled { msg, outcome }),
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::sim::ctx::Ctx;
 pub use crate::sim::errors::{CommandError, ReplayError};
 use crate::sim::event::{Event, JournalEntry, JournalKind};
 use crate::sim::journal::Journal;
+use crate::sim::journey::{Journey, JourneyPolicy};
 use crate::sim::kernel::ring::Ring;
 use crate::sim::kernel::scheduler::Scheduler;
 use crate::sim::kernel::time::{SimDuration, SimTime};
@@ -31,6 +32,18 @@ use crate::sim::ledger::Ledger;
 use crate::sim::metrics::sample::Sample;
 pub use crate::sim::metrics::stats::Stats;
 use crate::sim::patterns::dlq::DeadLetterQueue;
+
+/// What the simulation can say about one message's journey.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum JourneyView<'a> {
+    Kept(&'a Journey),
+    /// Produced, but its journey is not kept: not recorded, or settled long enough ago that the
+    /// ledger forgot it (it keeps every message in flight, the newest settled and the newest
+    /// notable ones).
+    NotKept,
+    /// No such message yet.
+    NeverProduced,
+}
 
 /// Whether `run_until` reached its target time or stopped on its event budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +124,13 @@ impl Simulation {
     /// Rebuilds a run from its scenario and recorded commands, up to `until`.
     pub fn replay(scenario: &Scenario, commands: &[StampedCommand], until: SimTime) -> Result<Simulation, ReplayError> {
         let mut sim = Simulation::new(scenario).map_err(ReplayError::Scenario)?;
+        sim.run_commands(commands, until)?;
+        Ok(sim)
+    }
+
+    /// Runs to `until`, applying recorded `commands` exactly where they were recorded.
+    pub fn run_commands(&mut self, commands: &[StampedCommand], until: SimTime) -> Result<(), ReplayError> {
+        let sim = self;
         for (index, c) in commands.iter().enumerate() {
             let (at_us, after_events) = (c.at_us, c.after_events);
             if at_us < sim.now.as_us() || after_events < sim.events_processed {
@@ -128,7 +148,21 @@ impl Simulation {
             sim.handle(c.command.clone()).map_err(|error| ReplayError::Command { index, error })?;
         }
         sim.run_until(until, u64::MAX);
-        Ok(sim)
+        Ok(())
+    }
+
+    /// Which messages' journeys to record from now on (none by default).
+    pub fn record_journeys(&mut self, policy: JourneyPolicy) {
+        self.journal.set_journeys(policy);
+    }
+
+    /// What is known of message `msg`'s journey.
+    pub fn journey(&self, msg: u32) -> JourneyView<'_> {
+        match self.journal.journey(msg) {
+            _ if u64::from(msg) >= self.ledger.produced() => JourneyView::NeverProduced,
+            Some(j) if self.ledger.get(msg).is_some() => JourneyView::Kept(j),
+            _ => JourneyView::NotKept,
+        }
     }
 
     // ----- driving -----
@@ -188,7 +222,7 @@ impl Simulation {
         });
         self.trace.mix(0xC0 << 56);
         self.trace.mix(fingerprint);
-        self.journal.note(self.now, JournalKind::Command { fingerprint });
+        self.journal.note(self.now, JournalKind::Command { fingerprint }, &self.ledger);
         self.apply(command);
         Ok(())
     }
@@ -240,7 +274,11 @@ impl Simulation {
             Event::Scheduled { index } => {
                 let command = self.settings.faults[index as usize].command.clone();
                 if self.check_applicable(&command).is_ok() {
-                    self.journal.note(self.now, JournalKind::Command { fingerprint: command.fingerprint() });
+                    self.journal.note(
+                        self.now,
+                        JournalKind::Command { fingerprint: command.fingerprint() },
+                        &self.ledger,
+                    );
                     self.apply(command);
                 }
             }

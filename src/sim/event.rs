@@ -7,7 +7,7 @@ pub use crate::sim::broker::log::events::{GroupEvent, LogEvent};
 pub use crate::sim::client::events::{ConsumerEvent, ProducerEvent};
 use crate::sim::config::choices::CrashPoint;
 use crate::sim::kernel::time::SimTime;
-use crate::sim::ledger::LossReason;
+use crate::sim::ledger::{LossReason, Outcome};
 use serde::Serialize;
 
 /// A pending occurrence in the event queue, routed by the engine to the subsystem that scheduled
@@ -59,29 +59,110 @@ pub struct JournalEntry {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JournalKind {
-    Appended { msg: u32, partition: u32, offset: u64, append: AppendKind },
-    RequestLost { msg: u32 },
-    AckLost { msg: u32 },
-    ProducerRetry { msg: u32, attempt: u32 },
-    ProducerGaveUp { msg: u32 },
-    DuplicateAppendDropped { msg: u32, partition: u32 },
-    Received { msg: u32, consumer: u32, partition: u32, offset: u64, delivery: u32 },
-    Committed { consumer: u32, partition: u32, offset: u64 },
-    EffectApplied { msg: u32, consumer: u32, effects: u32 },
-    EffectAbsorbed { msg: u32, consumer: u32 },
-    DedupSkipped { msg: u32, consumer: u32 },
-    ProcessingFailed { msg: u32, consumer: u32, retry: u32, max_retries: u32 },
-    DeadLettered { msg: u32, consumer: u32 },
-    Crashed { consumer: u32, point: Option<CrashPoint>, msg: Option<u32> },
-    Restarted { consumer: u32 },
-    Joined { consumer: u32 },
-    Left { consumer: u32 },
-    SessionExpired { consumer: u32 },
-    RebalanceStarted { generation: u32 },
-    RebalanceDone { generation: u32 },
-    RetentionDeleted { msg: u32, partition: u32, offset: u64 },
-    Lost { msg: u32, reason: LossReason },
-    Command { fingerprint: u64 },
+    Appended {
+        msg: u32,
+        partition: u32,
+        offset: u64,
+        append: AppendKind,
+    },
+    RequestLost {
+        msg: u32,
+    },
+    AckLost {
+        msg: u32,
+    },
+    ProducerRetry {
+        msg: u32,
+        attempt: u32,
+    },
+    ProducerGaveUp {
+        msg: u32,
+    },
+    DuplicateAppendDropped {
+        msg: u32,
+        partition: u32,
+    },
+    Received {
+        msg: u32,
+        consumer: u32,
+        partition: u32,
+        offset: u64,
+        delivery: u32,
+    },
+    Committed {
+        consumer: u32,
+        partition: u32,
+        offset: u64,
+    },
+    EffectApplied {
+        msg: u32,
+        consumer: u32,
+        effects: u32,
+    },
+    EffectAbsorbed {
+        msg: u32,
+        consumer: u32,
+    },
+    DedupSkipped {
+        msg: u32,
+        consumer: u32,
+    },
+    ProcessingFailed {
+        msg: u32,
+        consumer: u32,
+        retry: u32,
+        max_retries: u32,
+    },
+    DeadLettered {
+        msg: u32,
+        consumer: u32,
+    },
+    Crashed {
+        consumer: u32,
+        point: Option<CrashPoint>,
+        msg: Option<u32>,
+    },
+    Restarted {
+        consumer: u32,
+    },
+    Joined {
+        consumer: u32,
+    },
+    Left {
+        consumer: u32,
+    },
+    SessionExpired {
+        consumer: u32,
+    },
+    RebalanceStarted {
+        generation: u32,
+    },
+    RebalanceDone {
+        generation: u32,
+    },
+    RetentionDeleted {
+        msg: u32,
+        partition: u32,
+        offset: u64,
+    },
+    Lost {
+        msg: u32,
+        reason: LossReason,
+    },
+    Command {
+        fingerprint: u64,
+    },
+    /// Journey only: the producer created the message and addressed it to `partition`.
+    Produced {
+        msg: u32,
+        key: u32,
+        partition: u32,
+    },
+    /// Journey only: the message settled with `outcome` (a loss is `Lost`).
+    Settled {
+        msg: u32,
+        outcome: Outcome,
+    },
 }
 
 /// Which copy of a message an append is.
@@ -97,6 +178,39 @@ pub enum AppendKind {
 }
 
 impl JournalKind {
+    /// The message this entry is about, if it is about one.
+    #[inline]
+    pub fn msg(&self) -> Option<u32> {
+        use JournalKind::*;
+        match *self {
+            Appended { msg, .. }
+            | RequestLost { msg }
+            | AckLost { msg }
+            | ProducerRetry { msg, .. }
+            | ProducerGaveUp { msg }
+            | DuplicateAppendDropped { msg, .. }
+            | Received { msg, .. }
+            | EffectApplied { msg, .. }
+            | EffectAbsorbed { msg, .. }
+            | DedupSkipped { msg, .. }
+            | ProcessingFailed { msg, .. }
+            | DeadLettered { msg, .. }
+            | RetentionDeleted { msg, .. }
+            | Lost { msg, .. }
+            | Produced { msg, .. }
+            | Settled { msg, .. } => Some(msg),
+            Crashed { msg, .. } => msg,
+            Committed { .. }
+            | Restarted { .. }
+            | Joined { .. }
+            | Left { .. }
+            | SessionExpired { .. }
+            | RebalanceStarted { .. }
+            | RebalanceDone { .. }
+            | Command { .. } => None,
+        }
+    }
+
     /// A coarse category for filtering the event log.
     pub fn category(&self) -> Category {
         use JournalKind::*;
@@ -119,7 +233,8 @@ impl JournalKind {
             | RebalanceStarted { .. }
             | RebalanceDone { .. }
             | Command { .. } => Category::Group,
-            RetentionDeleted { .. } | Lost { .. } => Category::Outcomes,
+            RetentionDeleted { .. } | Lost { .. } | Settled { .. } => Category::Outcomes,
+            Produced { .. } => Category::Producer,
         }
     }
 

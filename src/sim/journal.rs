@@ -1,24 +1,49 @@
-//! The journal: what happened, in structured entries, for the event log. A bounded ring: the
-//! newest entries are kept, in fixed memory.
+//! The journal: what happened, in structured entries. The event log reads a bounded ring of the
+//! newest entries; message journeys (`journey.rs`) collect the same entries per message.
 
 use crate::sim::event::{JournalEntry, JournalKind};
+use crate::sim::journey::{Journey, JourneyBook, JourneyPolicy};
 use crate::sim::kernel::ring::Ring;
 use crate::sim::kernel::time::SimTime;
+use crate::sim::ledger::Ledger;
 
 #[derive(Clone, Debug)]
 pub struct Journal {
     entries: Ring<JournalEntry>,
+    journeys: JourneyBook,
 }
 
 impl Journal {
     /// A journal keeping the newest `capacity` entries (0 keeps none).
     pub fn new(capacity: usize) -> Self {
-        Journal { entries: Ring::new(capacity) }
+        Journal { entries: Ring::new(capacity), journeys: JourneyBook::default() }
     }
 
+    /// Records an entry in the event log and, if it is about a message whose journey is recorded,
+    /// in that journey.
     #[inline]
-    pub fn note(&mut self, time: SimTime, kind: JournalKind) {
+    pub fn note(&mut self, time: SimTime, kind: JournalKind, ledger: &Ledger) {
         self.entries.push(JournalEntry { time, kind });
+        if let Some(msg) = kind.msg() {
+            self.step(msg, time, kind, ledger);
+        }
+    }
+
+    /// Records a step of `msg`'s journey only (not an event-log line).
+    #[inline]
+    pub fn step(&mut self, msg: u32, time: SimTime, kind: JournalKind, ledger: &Ledger) {
+        if self.journeys.wants(msg) {
+            self.journeys.record(msg, time, kind, |id| ledger.get(id).is_some());
+        }
+    }
+
+    pub fn set_journeys(&mut self, policy: JourneyPolicy) {
+        self.journeys.set_policy(policy);
+    }
+
+    /// The journey of `msg`, if it is kept.
+    pub fn journey(&self, msg: u32) -> Option<&Journey> {
+        self.journeys.get(msg)
     }
 
     /// The newest entries, oldest first.

@@ -2,8 +2,11 @@
 //! message", in text or JSON. Everything in it derives from the simulation, and nothing from the
 //! wall clock, so the same run always prints the same bytes.
 
-use crate::sim::engine::{Simulation, Stats};
+use crate::sim::engine::{JourneyView, Simulation, Stats};
+use crate::sim::event::JournalKind;
+use crate::sim::kernel::time::SimTime;
 use crate::sim::ledger::{message_id, Outcome, OutcomeCounts};
+use crate::sim::narrate::describe;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -183,4 +186,96 @@ impl Report {
         }
         out
     }
+}
+
+/// One step of a message's journey, for the command line.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepReport {
+    pub time_us: u64,
+    /// The step in plain words.
+    pub text: String,
+    /// The step as the engine records it.
+    pub step: JournalKind,
+}
+
+/// Everything the run can say about one message: `eda-lab run ... --journey evt_000123`.
+#[derive(Clone, Debug, Serialize)]
+pub struct JourneyReport {
+    pub message: String,
+    /// Whether its steps are known (the run recorded them and still keeps the message).
+    pub kept: bool,
+    pub outcome: Option<Outcome>,
+    pub effects: Option<u32>,
+    pub deliveries: Option<u32>,
+    pub loss_reason: Option<String>,
+    pub steps: Vec<StepReport>,
+    /// Steps beyond the journey's bound that were not kept.
+    pub dropped_steps: u32,
+    /// Why there is nothing to show, when there is not.
+    pub note: Option<String>,
+}
+
+impl JourneyReport {
+    pub fn of(sim: &Simulation, msg: u32) -> JourneyReport {
+        let record = sim.ledger().get(msg);
+        let (steps, dropped, note) = match sim.journey(msg) {
+            JourneyView::Kept(j) => {
+                let steps = j
+                    .steps
+                    .iter()
+                    .map(|e| StepReport { time_us: e.time.as_us(), text: describe(&e.kind, sim), step: e.kind })
+                    .collect();
+                (steps, j.dropped, None)
+            }
+            JourneyView::NotKept => (Vec::new(), 0, Some("its journey is not kept: it settled long ago and the run keeps only messages in flight, the newest settled and the newest notable ones".to_string())),
+            JourneyView::NeverProduced => (Vec::new(), 0, Some(format!("the run produced {} messages, and not this one", sim.ledger().produced()))),
+        };
+        JourneyReport {
+            message: message_id(msg),
+            kept: note.is_none(),
+            outcome: record.map(|m| m.outcome),
+            effects: record.map(|m| m.effects),
+            deliveries: record.map(|m| m.deliveries),
+            loss_reason: record.and_then(|m| m.loss_reason).map(|r| r.to_string()),
+            steps,
+            dropped_steps: dropped,
+            note,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("journeys always serialize")
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let outcome = self.outcome.map_or("unknown".to_string(), |o| format!("{o:?}").to_lowercase());
+        let _ = write!(out, "{}  {outcome}", self.message);
+        if let (Some(e), Some(d)) = (self.effects, self.deliveries) {
+            let _ = write!(out, ", {e} effect(s), {d} deliveries");
+        }
+        if let Some(r) = &self.loss_reason {
+            let _ = write!(out, ", lost: {r}");
+        }
+        out.push('\n');
+        for s in &self.steps {
+            let _ = writeln!(out, "  {:>12}  {}", SimTime(s.time_us).to_string(), s.text);
+        }
+        if self.dropped_steps > 0 {
+            let _ = writeln!(out, "  ... and {} more steps not kept", self.dropped_steps);
+        }
+        if let Some(n) = &self.note {
+            let _ = writeln!(out, "  ({n})");
+        }
+        out
+    }
+}
+
+/// Reads a message id as the page and the report write it (`evt_000123`), or a bare number.
+pub fn parse_message_id(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    t.strip_prefix("evt_")
+        .unwrap_or(t)
+        .parse::<u32>()
+        .map_err(|_| format!("`{text}` is not a message id (try evt_000123)"))
 }

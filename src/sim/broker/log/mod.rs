@@ -101,6 +101,7 @@ impl LogBroker {
         let from = old.max(self.partitions[p].log_start());
         for o in from..offset {
             let msg = self.partitions[p].get(o).expect("uncommitted records are in memory").msg;
+            ctx.step(msg, JournalKind::Committed { consumer, partition, offset });
             ctx.release(msg, None);
         }
         self.group.committed[p] = offset;

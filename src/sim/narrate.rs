@@ -1,0 +1,167 @@
+//! Journal entries and commands in plain words: what the event log, the message journey and the
+//! command line say. One wording, shared by the page and the CLI.
+
+use crate::sim::command::Command;
+use crate::sim::event::{AppendKind, JournalKind};
+use crate::sim::ledger::{message_id, Outcome};
+use crate::sim::Simulation;
+
+fn event_type(sim: &Simulation, msg: u32) -> &str {
+    let types = &sim.scenario().producer.event_types;
+    sim.ledger().get(msg).and_then(|m| types.get(m.event_type as usize)).map(String::as_str).unwrap_or("event")
+}
+
+/// One journal entry in plain words.
+pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
+    use JournalKind::*;
+    let id = message_id;
+    match *kind {
+        Appended { msg, partition, offset, append } => match append {
+            AppendKind::First => {
+                format!("{} {} → partition {partition} @ offset {offset}", id(msg), event_type(sim, msg))
+            }
+            AppendKind::ProducerDuplicate => format!(
+                "{} appended again by a producer resend → partition {partition} @ offset {offset}: the log now holds it twice",
+                id(msg)
+            ),
+            AppendKind::Retry(n) => {
+                format!("{} re-appended for retry {n} → partition {partition} @ offset {offset}", id(msg))
+            }
+        },
+        RequestLost { msg } => format!("produce request for {} lost on the network", id(msg)),
+        AckLost { msg } => format!("acknowledgement for {} lost on the way back to the producer", id(msg)),
+        ProducerRetry { msg, attempt } => format!("producer resends {} (attempt {attempt})", id(msg)),
+        ProducerGaveUp { msg } => format!("producer gave up on {} after its last retry", id(msg)),
+        DuplicateAppendDropped { msg, partition } => format!(
+            "broker dropped a resent copy of {} on partition {partition} (idempotent producer)",
+            id(msg)
+        ),
+        Received { msg, consumer, partition, offset, delivery } => {
+            let again = if delivery > 1 { format!(" — delivery #{delivery}, a redelivery") } else { String::new() };
+            format!("consumer {consumer} received {} from partition {partition} @ offset {offset}{again}", id(msg))
+        }
+        Committed { consumer, partition, offset } => {
+            format!("consumer {consumer} committed partition {partition} up to offset {offset}")
+        }
+        EffectApplied { msg, consumer, effects } => {
+            if effects >= 2 {
+                format!("duplicate charge for {} ({effects} charges) by consumer {consumer}", id(msg))
+            } else {
+                format!("consumer {consumer} charged the card for {}", id(msg))
+            }
+        }
+        EffectAbsorbed { msg, consumer } => {
+            format!("consumer {consumer} re-applied {}: no change, the effect is idempotent", id(msg))
+        }
+        DedupSkipped { msg, consumer } => {
+            format!("consumer {consumer} skipped {}: already in the dedup store", id(msg))
+        }
+        ProcessingFailed { msg, consumer, retry, max_retries } => {
+            if retry < max_retries {
+                format!("consumer {consumer} failed to process {} (will retry, {} of {max_retries})", id(msg), retry + 1)
+            } else {
+                format!("consumer {consumer} failed to process {} (no retries left)", id(msg))
+            }
+        }
+        DeadLettered { msg, consumer } => format!("{} parked in the dead-letter queue by consumer {consumer}", id(msg)),
+        Crashed { consumer, point, msg } => {
+            let mut s = format!("consumer {consumer} crashed");
+            if let Some(p) = point {
+                s.push(' ');
+                s.push_str(p.describe());
+            }
+            if let Some(m) = msg {
+                s.push_str(&format!(" (holding {})", id(m)));
+            }
+            s
+        }
+        Restarted { consumer } => format!("consumer {consumer} restarted"),
+        Joined { consumer } => format!("consumer {consumer} joined the group"),
+        Left { consumer } => format!("consumer {consumer} left the group"),
+        SessionExpired { consumer } => {
+            format!("session of consumer {consumer} timed out: the coordinator declares it dead")
+        }
+        RebalanceStarted { generation } => format!("rebalance started (generation {generation}): consumers stop fetching"),
+        RebalanceDone { generation } => format!("rebalance done: partitions reassigned (generation {generation})"),
+        RetentionDeleted { msg, partition, offset } => {
+            format!("retention deleted {} from partition {partition} @ offset {offset} before it was read", id(msg))
+        }
+        Lost { msg, reason } => format!("{} lost: {reason}", id(msg)),
+        Command { fingerprint } => describe_command_fingerprint(fingerprint, sim),
+        Produced { msg, key, partition } => {
+            let key = if key == crate::sim::ledger::NO_KEY { "no key".to_string() } else { format!("key {}", Simulation::key_name(key)) };
+            format!("{} {} produced ({key}), sent to partition {partition}", id(msg), event_type(sim, msg))
+        }
+        Settled { msg, outcome } => match outcome {
+            Outcome::ExactlyOnce => format!("{} settled: its effect applied exactly once", id(msg)),
+            Outcome::Duplicated => format!("{} settled: duplicated, its effect applied more than once", id(msg)),
+            Outcome::DeadLettered => format!("{} settled: dead-lettered, its effect never applied", id(msg)),
+            Outcome::Lost | Outcome::InFlight => format!("{} settled", id(msg)),
+        },
+    }
+}
+
+/// Finds the command with this fingerprint (the user's newest first, then the fault schedule) and
+/// says what it did.
+fn describe_command_fingerprint(fingerprint: u64, sim: &Simulation) -> String {
+    let user = sim.commands().iter().rev().take(8).map(|c| &c.command).find(|c| c.fingerprint() == fingerprint);
+    if let Some(c) = user {
+        return format!("you: {}", describe_command(c));
+    }
+    let scheduled = sim.scenario().faults.iter().map(|f| &f.command).find(|c| c.fingerprint() == fingerprint);
+    match scheduled {
+        Some(c) => format!("fault schedule: {}", describe_command(c)),
+        None => "command applied".into(),
+    }
+}
+
+/// A command in plain words.
+pub fn describe_command(c: &Command) -> String {
+    use crate::sim::scenario::{CommitStrategy, IdempotencyMode};
+    match c {
+        Command::CrashConsumer { consumer, at: None } => format!("crash consumer {consumer} now"),
+        Command::CrashConsumer { consumer, at: Some(p) } => {
+            format!("arm consumer {consumer} to crash {}", p.describe())
+        }
+        Command::RestartConsumer { consumer } => format!("restart consumer {consumer}"),
+        Command::AddConsumer => "add a consumer to the group".into(),
+        Command::RemoveConsumer => "remove the newest consumer from the group".into(),
+        Command::SetCommitStrategy { commit } => match commit {
+            CommitStrategy::BeforeProcessing => "commit before processing (at-most-once)".into(),
+            CommitStrategy::AfterProcessing => "commit after processing (at-least-once)".into(),
+            CommitStrategy::Auto { interval_ms } => format!("auto-commit every {interval_ms} ms"),
+        },
+        Command::SetIdempotency { mode, dedup_ttl_ms } => {
+            let m = match mode {
+                IdempotencyMode::None => "no idempotency",
+                IdempotencyMode::DedupCheckThenAct => "dedup store, check then act",
+                IdempotencyMode::DedupAtomic => "dedup store, marked atomically",
+                IdempotencyMode::Natural => "naturally idempotent effect",
+            };
+            match dedup_ttl_ms {
+                Some(ttl) if *mode != IdempotencyMode::None && *mode != IdempotencyMode::Natural => {
+                    format!("{m} (TTL {ttl} ms)")
+                }
+                _ => m.to_string(),
+            }
+        }
+        Command::SetProducerRate { rate_per_sec } => format!("producer rate {rate_per_sec} msg/s"),
+        Command::SetProducerIdempotent { enabled } => {
+            format!("idempotent producer {}", if *enabled { "on" } else { "off" })
+        }
+        Command::SetNetworkLoss { request_loss, ack_loss } => {
+            format!("network loss: requests {:.0}%, acknowledgements {:.0}%", request_loss * 100.0, ack_loss * 100.0)
+        }
+        Command::SetFailureProbability { probability } => {
+            format!("processing failure rate {:.0}%", probability * 100.0)
+        }
+        Command::SetCrash { point, probability } => {
+            format!("random crashes {:.1}% per message, {}", probability * 100.0, point.describe())
+        }
+        Command::SetServiceMean { mean_ms } => format!("mean processing time {mean_ms} ms"),
+        Command::Set { setting, value } => match crate::sim::config::settings::find(setting) {
+            Some(s) => s.describe(value),
+            None => format!("{setting} {value}"),
+        },
+    }
+}
