@@ -38,11 +38,11 @@ fn every_live_setting_changes_a_running_simulation() {
     for s in SETTINGS.iter().filter(|s| s.live) {
         let mut sim = Simulation::new(&scenario).unwrap();
         sim.run_until(SimTime::from_secs(2), u64::MAX);
-        let before = s.get(sim.scenario()).unwrap();
+        let before = sim.scenario().setting(s).unwrap();
         let value = another(s.kind, &before).unwrap_or_else(|| panic!("{} has one value", s.path));
         sim.handle(Command::Set { setting: s.path.into(), value: value.clone() })
             .unwrap_or_else(|e| panic!("{} = {value}: {e}", s.path));
-        assert_eq!(s.get(sim.scenario()).unwrap(), value, "{} took the new value", s.path);
+        assert_eq!(sim.scenario().setting(s).unwrap(), value, "{} took the new value", s.path);
         sim.run_until(SimTime::from_secs(10), u64::MAX);
         sim.ledger().audit().unwrap();
     }

@@ -240,8 +240,9 @@ impl Simulation {
             }
             // Some settings exist only under others (the auto-commit interval under auto-commit).
             Command::Set { ref setting, ref value } => match settings::find(setting) {
-                Some(s) => s
-                    .set(&self.settings, value)
+                Some(s) => self
+                    .settings
+                    .with_setting(s, value)
                     .map(drop)
                     .map_err(|message| CommandError::Invalid { field: s.path, message }),
                 None => Ok(()), // `validate` refused it already
@@ -308,7 +309,7 @@ impl Simulation {
             Command::SetServiceMean { mean_ms } => s.processing.service.mean_ms = mean_ms,
             Command::Set { ref setting, ref value } => {
                 let described = settings::find(setting).expect("validated commands name a setting");
-                *s = described.set(s, value).expect("validated commands hold a valid value");
+                *s = s.with_setting(described, value).expect("validated commands hold a valid value");
             }
             _ => {}
         }

@@ -1,9 +1,28 @@
-//! Typed errors of the engine's inputs: commands and replayed command logs. Each variant says what
-//! is wrong in terms a user can act on; `Display` gives the sentence the page and the CLI show.
-//! (Scenario errors live beside the scenario: `ScenarioError`.)
+//! Typed errors of the engine's inputs: scenarios, commands and replayed command logs. Each variant
+//! says what is wrong in terms a user can act on; `Display` gives the sentence the page and the CLI
+//! show. This file depends on nothing else in the engine.
 
-use crate::sim::config::scenario::ScenarioError;
 use std::fmt;
+
+/// What is wrong with a scenario: the field's path and the rule it breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// The text is not valid scenario JSON (syntax, unknown field or wrong type).
+    Parse(String),
+    /// A field holds a value outside its allowed range.
+    Invalid { field: String, message: String },
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::Parse(m) => write!(f, "scenario is not valid JSON: {m}"),
+            ScenarioError::Invalid { field, message } => write!(f, "{field}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
 
 /// Why a command was refused. Nothing is recorded or changed when it is.
 #[derive(Clone, Debug, PartialEq, Eq)]

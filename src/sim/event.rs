@@ -7,6 +7,7 @@ pub use crate::sim::broker::log::events::{GroupEvent, LogEvent};
 pub use crate::sim::client::events::{ConsumerEvent, ProducerEvent};
 use crate::sim::config::choices::CrashPoint;
 use crate::sim::kernel::time::SimTime;
+use crate::sim::kernel::trace::pack;
 use crate::sim::ledger::{LossReason, Outcome};
 use serde::Serialize;
 
@@ -40,12 +41,6 @@ impl Event {
             Event::Scheduled { index } => pack(14, index, 0),
         }
     }
-}
-
-/// The trace words of an event: its tag, then two 32-bit fields.
-#[inline]
-pub(crate) fn pack(tag: u64, a: u32, b: u32) -> (u64, u64) {
-    (tag << 56 | a as u64, b as u64)
 }
 
 /// One line of the event log, kept in a bounded ring for the page.

@@ -1,7 +1,7 @@
 //! What the clients schedule: the producer's sends and acknowledgements, and the consumers'
 //! processing, retries, restarts and auto-commit timers.
 
-use crate::sim::event::pack;
+use crate::sim::kernel::trace::pack;
 
 /// The producer's events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,11 +4,11 @@
 
 pub use super::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 pub use super::limits;
-use super::settings;
+use super::settings::{self, Setting};
 use crate::sim::command::Command;
+pub use crate::sim::errors::ScenarioError;
 use crate::sim::kernel::time::SimDuration;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -331,26 +331,6 @@ impl Default for MetricsConfig {
     }
 }
 
-/// What is wrong with a scenario: the field's path and the rule it breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ScenarioError {
-    /// The text is not valid scenario JSON (syntax, unknown field or wrong type).
-    Parse(String),
-    /// A field holds a value outside its allowed range.
-    Invalid { field: String, message: String },
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ScenarioError::Parse(m) => write!(f, "scenario is not valid JSON: {m}"),
-            ScenarioError::Invalid { field, message } => write!(f, "{field}: {message}"),
-        }
-    }
-}
-
-impl std::error::Error for ScenarioError {}
-
 fn invalid(field: &str, message: String) -> ScenarioError {
     ScenarioError::Invalid { field: field.to_string(), message }
 }
@@ -363,6 +343,24 @@ impl Scenario {
         Ok(s)
     }
 
+    /// The scenario as a JSON value (what the settings' description reads and writes).
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("scenarios always serialize")
+    }
+
+    /// The value of `setting` (`None` where it does not apply, e.g. the auto-commit interval
+    /// under another commit strategy).
+    pub fn setting(&self, setting: &Setting) -> Option<serde_json::Value> {
+        setting.get(&self.to_value())
+    }
+
+    /// This scenario with `setting` changed to `value`, or what is wrong with the value.
+    pub fn with_setting(&self, setting: &Setting, value: &serde_json::Value) -> Result<Scenario, String> {
+        let mut json = self.to_value();
+        setting.set(&mut json, value)?;
+        serde_json::from_value(json).map_err(|e| e.to_string())
+    }
+
     /// Pretty JSON of the whole scenario (every field, defaults included).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("scenarios always serialize")
@@ -373,7 +371,7 @@ impl Scenario {
     /// cannot say (lists, the fault schedule) is checked here.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         use limits::*;
-        settings::check_all(self).map_err(|(field, message)| invalid(field, message))?;
+        settings::check_all(&self.to_value()).map_err(|(field, message)| invalid(field, message))?;
         let p = &self.producer;
         if p.event_types.is_empty() || p.event_types.len() > MAX_EVENT_TYPES {
             return Err(invalid(

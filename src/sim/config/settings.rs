@@ -4,10 +4,10 @@
 //! tests' generator all read this table; no limit is written anywhere else.
 //!
 //! Values are read and written through the scenario's JSON form (`path` is a dotted JSON path), so a
-//! setting needs no accessor code of its own.
+//! setting needs no accessor code of its own, and this table knows nothing of the `Scenario` type
+//! (`Scenario::setting` and `Scenario::with_setting` are the typed doors).
 
 use super::limits::*;
-use super::scenario::Scenario;
 use serde_json::Value;
 
 /// What values a setting takes.
@@ -141,16 +141,10 @@ fn show(v: &Value) -> String {
 }
 
 impl Setting {
-    /// The setting's value in `scenario` (`None` where the path is absent, e.g. the auto-commit
-    /// interval under another commit strategy).
-    pub fn get(&self, scenario: &Scenario) -> Option<Value> {
-        let json = serde_json::to_value(scenario).expect("scenarios always serialize");
-        json.pointer(&pointer(self.path)).cloned()
-    }
-
-    /// The default value.
-    pub fn default_value(&self) -> Option<Value> {
-        self.get(&Scenario::default())
+    /// The setting's value in a scenario's JSON (`None` where the path is absent, e.g. the
+    /// auto-commit interval under another commit strategy).
+    pub fn get(&self, scenario: &Value) -> Option<Value> {
+        scenario.pointer(&pointer(self.path)).cloned()
     }
 
     /// Whether `value` is one this setting takes; the message says what it takes instead.
@@ -210,23 +204,21 @@ impl Setting {
         format!("{} {words}", self.label)
     }
 
-    /// `scenario` with this setting changed to `value`, or what is wrong with the value.
-    pub fn set(&self, scenario: &Scenario, value: &Value) -> Result<Scenario, String> {
+    /// Changes this setting in a scenario's JSON to `value`, or says what is wrong with the value.
+    pub fn set(&self, scenario: &mut Value, value: &Value) -> Result<(), String> {
         self.check(value)?;
-        let mut json = serde_json::to_value(scenario).expect("scenarios always serialize");
         let slot =
-            json.pointer_mut(&pointer(self.path)).ok_or_else(|| "does not apply to this scenario".to_string())?;
+            scenario.pointer_mut(&pointer(self.path)).ok_or_else(|| "does not apply to this scenario".to_string())?;
         *slot = value.clone();
-        serde_json::from_value(json).map_err(|e| e.to_string())
+        Ok(())
     }
 }
 
-/// Checks every described setting of `scenario`, in table order. Returns the path of the first
-/// value out of range and what it should be.
-pub fn check_all(scenario: &Scenario) -> Result<(), (&'static str, String)> {
-    let json = serde_json::to_value(scenario).expect("scenarios always serialize");
+/// Checks every described setting of a scenario's JSON, in table order. Returns the path of the
+/// first value out of range and what it should be.
+pub fn check_all(scenario: &Value) -> Result<(), (&'static str, String)> {
     for s in SETTINGS {
-        if let Some(v) = json.pointer(&pointer(s.path)) {
+        if let Some(v) = scenario.pointer(&pointer(s.path)) {
             s.check(v).map_err(|m| (s.path, m))?;
         }
     }
@@ -252,6 +244,7 @@ pub fn help_lines() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::config::scenario::Scenario;
 
     #[test]
     fn every_path_exists_and_its_default_is_valid() {
@@ -260,9 +253,9 @@ mod tests {
             if setting.path == "consumers.commit.interval_ms" {
                 continue; // present only under auto-commit
             }
-            let v = setting.get(&s).unwrap_or_else(|| panic!("{} is not a scenario field", setting.path));
+            let v = s.setting(setting).unwrap_or_else(|| panic!("{} is not a scenario field", setting.path));
             setting.check(&v).unwrap_or_else(|e| panic!("{}: default {v} {e}", setting.path));
-            assert_eq!(setting.set(&s, &v).unwrap(), s, "{} round-trips", setting.path);
+            assert_eq!(s.with_setting(setting, &v).unwrap(), s, "{} round-trips", setting.path);
         }
     }
 
@@ -272,12 +265,12 @@ mod tests {
             if let Kind::Choice(choices) = setting.kind {
                 for c in choices {
                     let v: Value = serde_json::from_str(c.json).unwrap();
-                    setting
-                        .set(&Scenario::default(), &v)
+                    Scenario::default()
+                        .with_setting(setting, &v)
                         .unwrap_or_else(|e| panic!("{} {}: {e}", setting.path, c.json));
                 }
                 let bogus = Value::String("bogus".into());
-                assert!(setting.set(&Scenario::default(), &bogus).is_err(), "{}", setting.path);
+                assert!(Scenario::default().with_setting(setting, &bogus).is_err(), "{}", setting.path);
             }
         }
     }

@@ -35,6 +35,12 @@ impl TraceHash {
     }
 }
 
+/// The two trace words of an event: its tag in the top byte, then two 32-bit fields.
+#[inline]
+pub fn pack(tag: u64, a: u32, b: u32) -> (u64, u64) {
+    (tag << 56 | a as u64, b as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! What the log broker schedules: the group coordinator's timers and retention checks.
 
-use crate::sim::event::pack;
+use crate::sim::kernel::trace::pack;
 
 /// The group coordinator's events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
