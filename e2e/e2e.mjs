@@ -6,7 +6,9 @@
 // crash a consumer after its effect under at-least-once (duplicates appear), then switch to an atomic
 // dedup store, reset and crash again (no duplicates). Finally the page's run is replayed by the native
 // CLI from the page's own command log: both must print the same trace hash. Any console error, page
-// error or failed request fails the test. Screenshots go to e2e/artifacts/. The last line is
+// error or failed request fails the test. axe-core (injected from node_modules) audits every built-in
+// scenario in the light and the dark theme, at time 0 and after a few seconds of play: any violation of
+// impact serious or critical fails. Screenshots go to e2e/artifacts/. The last line is
 // "N passed, M failed".
 
 import { execFileSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDir, launch, waitFor, parseSimTimeUs } from './lib.mjs';
+import { audit, describe } from './a11y.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -361,6 +364,8 @@ await step('bad input: an out-of-range rate is refused with a message and change
   const commandsAfter = await page.evaluate(() => JSON.parse(window.__edaLab.commands()).length);
   if (commandsAfter !== commandsBefore) throw new Error(`a rejected value issued ${commandsAfter - commandsBefore} command(s)`);
   checkLedger(await snapshot());
+  const { blocking } = await audit(page);
+  if (blocking.length) throw new Error(`axe, with the error message shown:\n      ${describe(blocking).join('\n      ')}`);
   await screenshot('bad-input');
   await page.fill('#rate', '6');
   await page.press('#rate', 'Tab');
@@ -378,6 +383,45 @@ await step('theme: the toggle switches without errors', async () => {
   await click('#theme-toggle');
   await page.waitForTimeout(100);
   return `document ${before} chars`;
+});
+
+await step('accessibility: axe finds nothing serious or critical in any built-in scenario, light and dark, at 0 s and playing', async () => {
+  const scenarios = await page.$$eval('#scenario-select option', (os) => os.map((o) => o.value));
+  if (scenarios.length < 2) throw new Error(`#scenario-select offers ${scenarios.length} scenario(s)`);
+  const theme = () => page.evaluate(() => document.documentElement.getAttribute('data-theme'));
+  const byRule = new Map(); // every violation, any impact: rule -> nodes, for the summary
+  const failures = [];
+  let views = 0;
+  const check = async (label) => {
+    const { all, blocking } = await audit(page);
+    views += 1;
+    for (const v of all) {
+      const key = `${v.id} (${v.impact})`;
+      byRule.set(key, (byRule.get(key) ?? 0) + v.targets.length);
+    }
+    if (blocking.length) failures.push(`${label}:\n        ${describe(blocking).join('\n        ')}`);
+  };
+  const startTheme = await theme();
+  for (const wanted of ['light', 'dark']) {
+    if ((await theme()) !== wanted) await click('#theme-toggle');
+    await waitFor(async () => (await theme()) === wanted, { timeout_ms: 5_000, what: `data-theme="${wanted}"` });
+    for (const name of scenarios) {
+      await select('scenario-select', name);
+      await waitFor(async () => (await snapshot()).produced === 0, { timeout_ms: 5_000, what: `${name} to restart at 0` });
+      await check(`${name}, ${wanted}, at 0 s`);
+      // A couple of seconds of play, so tokens, log rows, crashed consumers and the callouts exist.
+      await select('speed', '2');
+      await setPlaying(true);
+      await waitSim(2.5, 20_000);
+      await setPlaying(false);
+      await check(`${name}, ${wanted}, paused after ${(await snapshot()).sim_time}`);
+    }
+  }
+  if ((await theme()) !== startTheme) await click('#theme-toggle');
+  await select('scenario-select', scenarios[0]);
+  const summary = [...byRule].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  if (failures.length) throw new Error(`${failures.length} of ${views} views have serious or critical violations:\n      ${failures.join('\n      ')}\n      all violations (nodes, summed over views): ${summary}`);
+  return `${views} views (${scenarios.length} scenarios x light/dark x at 0 s/playing); violations of any impact: ${summary}`;
 });
 
 await step('clean: no console error, page error, failed or external request in the whole session', async () => {

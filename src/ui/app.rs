@@ -257,7 +257,7 @@ pub fn app() -> Html {
                 theme={state.theme}
                 {on_scenario} {on_play} {on_step} {on_speed} {on_seed} {on_reset} {on_theme}
             />
-            <div class="intro">
+            <section class="intro" aria-label="About this scenario">
                 <p class="scenario-desc"><strong>{scenario_name}</strong>{": "}{description}</p>
                 <p class="hint">
                     {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{") and watch the Payments API box; "}
@@ -266,9 +266,9 @@ pub fn app() -> Html {
                 <p class={classes!("notice", notice.as_ref().map(|n| if n.error { "notice-error" } else { "notice-ok" }))} role="status" aria-live="polite">
                     { notice.map(|n| n.text).unwrap_or_default() }
                 </p>
-            </div>
+            </section>
             <main class="layout">
-                <aside class="col-left">
+                <aside class="col-left" aria-label="Settings">
                     <Controls settings={settings} on_command={on_command.clone()} {on_partitions} />
                 </aside>
                 <div class="col-center">
@@ -291,7 +291,7 @@ pub fn app() -> Html {
                     </section>
                     <EventLog rt={handle.clone()} version={log_version} filter={state.log_filter} {on_category} {on_notable} playing={state.playing} />
                 </div>
-                <aside class="col-right">
+                <aside class="col-right" aria-label="Outcomes and charts">
                     <LivePanel rt={handle.clone()} version={version} />
                     <Charts rt={handle} sample_key={charts_version} />
                 </aside>

@@ -372,7 +372,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <legend>{"Delivery semantics"}</legend>
                 { field("commit-strategy", "Offset commit", "When the consumer records its progress: before processing can lose, after can duplicate.",
                     html! {
-                        <select id="commit-strategy" aria-label="Offset commit strategy" title="When the consumer commits its offset relative to processing" onchange={on_commit}>
+                        <select id="commit-strategy" title="When the consumer commits its offset relative to processing" onchange={on_commit}>
                             { opt("before_processing", "Before processing · at-most-once", sel) }
                             { opt("after_processing", "After processing · at-least-once", sel) }
                             { opt("auto", "Auto-commit on a timer", sel) }
@@ -381,7 +381,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 if let Some(ms) = auto_interval {
                     { field("autocommit-interval", "Auto-commit interval (ms)", "A background timer commits whatever was handed to the app, processed or not.",
                         html! { <input id="autocommit-interval" type="number" min="1" step="100" value={ms.to_string()}
-                            aria-label="Auto-commit interval in milliseconds" title="How often the background timer commits" onchange={on_interval} /> }) }
+                            title="How often the background timer commits" onchange={on_interval} /> }) }
                 }
             </fieldset>
 
@@ -389,7 +389,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <legend>{"Idempotency"}</legend>
                 { field("idempotency", "Duplicate protection", "How the consumer avoids applying a redelivered message twice.",
                     html! {
-                        <select id="idempotency" aria-label="Idempotency mode" title="How redeliveries are made harmless" onchange={on_idem}>
+                        <select id="idempotency" title="How redeliveries are made harmless" onchange={on_idem}>
                             { opt("none", "None", idem) }
                             { opt("dedup_check_then_act", "Dedup: check, then act", idem) }
                             { opt("dedup_atomic", "Dedup: atomic with effect", idem) }
@@ -400,7 +400,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     { field("dedup-ttl", "Dedup TTL (ms, blank = forever)", "Ids older than this are forgotten; a late duplicate then slips through.",
                         html! { <input id="dedup-ttl" type="number" min="1" step="500" placeholder="forever"
                             value={s.dedup_ttl_ms.map(|v| v.to_string()).unwrap_or_default()}
-                            aria-label="Dedup store time to live in milliseconds, blank for forever" title="How long processed ids are remembered" onchange={on_ttl} /> }) }
+                            title="How long processed ids are remembered" onchange={on_ttl} /> }) }
                 }
             </fieldset>
 
@@ -409,14 +409,14 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <div class="field-row">
                     { field("rate", "Rate (msg/s)", "Mean messages per second.",
                         html! { <input id="rate" type="number" min="0" max="100000" step="1" value={s.rate.to_string()}
-                            aria-label="Producer rate in messages per second" title="Mean messages per second (Poisson arrivals)" onchange={on_rate} /> }) }
+                            title="Mean messages per second (Poisson arrivals)" onchange={on_rate} /> }) }
                     { field("service-ms", "Processing (ms)", "Mean time per message.",
                         html! { <input id="service-ms" type="number" min="0" max="60000" step="50" value={s.service_mean_ms.to_string()}
-                            aria-label="Mean processing time in milliseconds" title="Mean processing time per attempt" onchange={on_service} /> }) }
+                            title="Mean processing time per attempt" onchange={on_service} /> }) }
                 </div>
                 { field("failure", "Failure rate (%)", "Transient processing errors; retried, then dead-lettered.",
                     html! { <input id="failure" type="number" min="0" max="100" step="1" value={fmt_pct(s.failure)}
-                        aria-label="Processing failure probability in percent" title="Probability that one processing attempt fails" onchange={on_failure} /> }) }
+                            title="Probability that one processing attempt fails" onchange={on_failure} /> }) }
             </fieldset>
 
             <fieldset>
@@ -424,7 +424,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <div class="field-row">
                     { field("crash-point", "Crash step", "Where random crashes strike.",
                         html! {
-                            <select id="crash-point" aria-label="Step at which random crashes strike" title="Pipeline step where random crashes happen" onchange={on_crash_point}>
+                            <select id="crash-point" title="Pipeline step where random crashes happen" onchange={on_crash_point}>
                                 { opt("after_receive", "After receive", cp) }
                                 { opt("after_commit", "After commit", cp) }
                                 { opt("after_effect", "After effect", cp) }
@@ -433,7 +433,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                         }) }
                     { field("crash-p", "Chance (%)", "Per message, at that step.",
                         html! { <input id="crash-p" type="number" min="0" max="100" step="0.5" value={fmt_pct(s.crash_probability)}
-                            aria-label="Random crash probability per message in percent" title="Chance that a consumer crashes when a message passes the step" onchange={on_crash_p} /> }) }
+                            title="Chance that a consumer crashes when a message passes the step" onchange={on_crash_p} /> }) }
                 </div>
                 <div class="field">
                     <span class="label">{"Crash a consumer at a step"}</span>
@@ -446,7 +446,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                             { opt("after_effect", "after effect", at_sel) }
                             { opt("after_dedup_mark", "after dedup mark", at_sel) }
                         </select>
-                        <button id="btn-crash" type="button" class="btn btn-danger" aria-label="Crash the chosen consumer at the chosen step"
+                        <button id="btn-crash" type="button" class="btn btn-danger"
                             title="Crash now, or arm the consumer to crash the next time a message passes the step" onclick={on_crash}>{"Crash consumer"}</button>
                     </div>
                     <p class="help">{"Where the crash lands relative to commit and effect decides duplicate vs loss."}</p>
@@ -458,8 +458,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <div class="field">
                     <span class="label">{format!("Consumers: {live} in the group")}</span>
                     <div class="stepper">
-                        <button type="button" class="btn btn-small" id="btn-remove-consumer" aria-label="Remove a consumer" title="The newest consumer leaves the group (a rebalance follows)" onclick={remove} disabled={live <= 1}>{"− Remove"}</button>
-                        <button type="button" class="btn btn-small" id="btn-add-consumer" aria-label="Add a consumer" title="A new consumer joins the group (a rebalance follows)" onclick={add} disabled={s.consumers.len() >= 32}>{"+ Add"}</button>
+                        <button type="button" class="btn btn-small" id="btn-remove-consumer" aria-label="Remove a consumer" title="The newest consumer leaves the group (a rebalance follows)" onclick={remove} disabled={live <= 1}><span aria-hidden="true">{"− "}</span>{"Remove"}</button>
+                        <button type="button" class="btn btn-small" id="btn-add-consumer" aria-label="Add a consumer" title="A new consumer joins the group (a rebalance follows)" onclick={add} disabled={s.consumers.len() >= 32}><span aria-hidden="true">{"+ "}</span>{"Add"}</button>
                     </div>
                     <ul class="consumer-list" aria-label="Consumers">{ consumer_rows }</ul>
                     <p class="help">{"Crash or restart one; you can also click it in the diagram."}</p>
@@ -468,9 +468,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <label for="partitions">{"Partitions (applies on reset)"}</label>
                     <div class="crash-row">
                         <input id="partitions" type="number" min="1" max="64" value={part_text} oninput={on_part_input}
-                            aria-label="Number of partitions, applies on reset" title="Partitions of the topic; changing it restarts the run" aria-invalid={part_valid.is_none().to_string()} />
+                            title="Partitions of the topic; changing it restarts the run" aria-invalid={part_valid.is_none().to_string()} />
                         <button type="button" class="btn" id="btn-apply-partitions" disabled={part_valid.is_none()} onclick={on_apply_parts}
-                            aria-label="Apply the partition count and restart the run" title="Restart the run with this many partitions">{"Apply & reset"}</button>
+                            title="Restart the run with this many partitions">{"Apply & reset"}</button>
                     </div>
                     <p class="help">{"Kafka cannot repartition a live topic; the run restarts."}</p>
                 </div>

@@ -96,7 +96,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
             if lines.is_empty() {
                 <p class="log-empty">{ if f.notable_only { "Nothing notable yet: no duplicates, losses, crashes or dead letters so far." } else { "No events yet. Press Play (or Space) to start the run." } }</p>
             } else {
-                <ol class="log-lines" aria-label="Recent events, newest first">
+                // Focusable, so keyboard users can scroll it (it has no focusable content).
+                <ol class="log-lines" tabindex="0" aria-label="Recent events, newest first">
                     // While playing, every refresh brings a screenful of new lines: rows keyed by
                     // position are updated in place instead of being created and removed. Paused
                     // (stepping adds a line or two), rows keyed by line just shift.

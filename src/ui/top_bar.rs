@@ -72,12 +72,12 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                     <rect x="9" y="13" width="6" height="7" rx="2" />
                     <circle cx="20" cy="12" r="3" />
                 </svg>
-                <span class="brand-name">{"EDA Lab"}</span>
+                <h1 class="brand-name">{"EDA Lab"}</h1>
             </div>
 
             <div class="tb-group tb-scenario">
                 <label for="scenario-select" class="tb-label">{"Scenario"}</label>
-                <select id="scenario-select" aria-label="Scenario" title="Built-in scenarios, one per lesson" onchange={on_scenario}>
+                <select id="scenario-select" title="Built-in scenarios, one per lesson" onchange={on_scenario}>
                     { for CATALOG.iter().map(|(name, desc)| html! {
                         <option value={*name} title={*desc} selected={props.scenario.as_str() == *name}>{*name}</option>
                     }) }

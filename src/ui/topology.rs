@@ -515,11 +515,6 @@ fn consumer_box(props: &ConsumerBoxProps) -> Html {
         "press to restart it"
     };
     let holding = props.hand.map(|(m, _)| message_id(m));
-    let label = format!(
-        "Consumer {id}, {status}, {}{}; {action}",
-        list_partitions(&props.assigned),
-        holding.as_ref().map(|m| format!(", holding {m}")).unwrap_or_default()
-    );
     let onclick = {
         let cb = props.on_consumer.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
@@ -542,6 +537,15 @@ fn consumer_box(props: &ConsumerBoxProps) -> Html {
     } else {
         short_partitions(&props.assigned)
     };
+    let first = format!("C{id} · {status}");
+    // The accessible name starts with the words drawn in the box (WCAG 2.5.3, label in name), then
+    // says the rest in full.
+    let label = format!(
+        "{first}{}: consumer {id}, {}{}; {action}",
+        if roomy { format!(", {second}") } else { String::new() },
+        list_partitions(&props.assigned),
+        holding.as_ref().map(|m| format!(", holding {m}")).unwrap_or_default()
+    );
     // The record in hand sits on the box's input edge, where its token arrived.
     let hand = props.hand.map(|(_, o)| glyph(o, CONS_X, cy));
     html! {
@@ -551,12 +555,13 @@ fn consumer_box(props: &ConsumerBoxProps) -> Html {
             <title>{format!("Consumer {id} — {status}. Click to {}.", if alive { "crash it now" } else if stopped { "do nothing (it left)" } else { "restart it" })}</title>
             <rect x={fmt1(CONS_X)} y={fmt1(y0)} width={fmt1(CONS_W)} height={fmt1(ch)} rx="9" />
             <circle class="st-dot" cx={fmt1(CONS_X + 13.0)} cy={fmt1(if roomy { y0 + 16.0 } else { cy })} r="4.5" />
-            <text class="cons-name" x={fmt1(CONS_X + 24.0)} y={fmt1(if roomy { y0 + 20.0 } else { cy + 4.0 })}>
-                { format!("C{id} · {status}") }
+            // One text element, so the two lines read as one phrase ("C0 · idle P0, P1").
+            <text x={fmt1(CONS_X + 24.0)} y={fmt1(if roomy { y0 + 20.0 } else { cy + 4.0 })}>
+                <tspan class="cons-name">{ if roomy { format!("{first} ") } else { first } }</tspan>
+                if roomy {
+                    <tspan class="cons-sub" x={fmt1(CONS_X + 12.0)} y={fmt1(y0 + 39.0)}>{ second }</tspan>
+                }
             </text>
-            if roomy {
-                <text class="cons-sub" x={fmt1(CONS_X + 12.0)} y={fmt1(y0 + 39.0)}>{ second }</text>
-            }
             { hand.unwrap_or_default() }
         </g>
     }
