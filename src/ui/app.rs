@@ -216,6 +216,14 @@ pub fn app() -> Html {
         let dispatch = state.dispatcher();
         use_callback((), move |b, _| dispatch.dispatch(Action::SetNotableOnly(b)))
     };
+    let on_settings = {
+        let dispatch = state.dispatcher();
+        use_callback((), move |(), _| dispatch.dispatch(Action::ToggleSettings))
+    };
+    let on_close_settings = {
+        let dispatch = state.dispatcher();
+        use_callback((), move |(), _| dispatch.dispatch(Action::CloseSettings))
+    };
 
     {
         let on_play = on_play.clone();
@@ -247,55 +255,56 @@ pub fn app() -> Html {
     let notice = state.notice.clone();
 
     html! {
-        <div class="app">
+        <div class={classes!("app", state.settings_open.then_some("drawer-open"))}>
             <TopBar
                 scenario={AttrValue::from(scenario_name.clone())}
                 playing={state.playing}
                 speed={state.speed}
-                seed={r.base.seed}
-                seed_error={state.seed_error.clone()}
                 theme={state.theme}
-                {on_scenario} {on_play} {on_step} {on_speed} {on_seed} {on_reset} {on_theme}
+                settings_open={state.settings_open}
+                {on_scenario} {on_play} {on_step} {on_speed} {on_reset} {on_theme} {on_settings}
             />
-            <section class="intro" aria-label="About this scenario">
-                <p class="scenario-desc"><strong>{scenario_name}</strong>{": "}{description}</p>
-                <p class="hint">
-                    {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{") and watch the Payments API box; "}
-                    <kbd>{"→"}</kbd>{" steps one event. Click a consumer to crash it, change the settings, and watch the outcome counters."}
-                </p>
-                <p class={classes!("notice", notice.as_ref().map(|n| if n.error { "notice-error" } else { "notice-ok" }))} role="status" aria-live="polite">
-                    { notice.map(|n| n.text).unwrap_or_default() }
-                </p>
-            </section>
-            <main class="layout">
-                <aside class="col-left" aria-label="Settings">
-                    <Controls settings={settings} on_command={on_command.clone()} {on_partitions} />
-                </aside>
-                <div class="col-center">
-                    <section class="panel stage" aria-labelledby="stage-h">
-                        <div class="stage-head">
-                            <h2 id="stage-h">{"Topology"}</h2>
-                            <dl class="run-info">
-                                <div><dt>{"sim time"}</dt><dd data-testid="sim-time">{sim.now().to_string()}</dd></div>
-                                <div><dt>{"events"}</dt><dd data-testid="events-processed">{sim.events_processed()}</dd></div>
-                                <div title="A digest of every event and command so far: the same scenario, seed and commands give the same hash, here and on the command line">
-                                    <dt>{"trace"}</dt><dd class="mono" data-testid="trace-hash">{hash}</dd>
-                                </div>
-                                if r.budget_hit {
-                                    <div class="budget" title="The engine hit its per-frame event budget: the run is slower than the chosen speed"><dt>{"⚠"}</dt><dd>{"at budget"}</dd></div>
-                                }
-                            </dl>
+            <div class="workspace">
+                <Controls settings={settings} on_command={on_command.clone()} {on_partitions}
+                    seed={r.base.seed} seed_error={state.seed_error.clone()} {on_seed}
+                    open={state.settings_open} on_close={on_close_settings} />
+                <main class="content">
+                    <div class="intro">
+                        <p class="scenario-desc"><strong>{scenario_name}</strong>{": "}{description}</p>
+                        <p class="hint">
+                            {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{") and watch the Payments API box; "}
+                            <kbd>{"→"}</kbd>{" steps one event. Click a consumer to crash it, change the settings, and watch the outcome counters."}
+                        </p>
+                        <p class={classes!("notice", notice.as_ref().map(|n| if n.error { "notice-error" } else { "notice-ok" }))} role="status" aria-live="polite">
+                            { notice.map(|n| n.text).unwrap_or_default() }
+                        </p>
+                    </div>
+                    <div class="lane">
+                        <section class="panel stage" aria-labelledby="stage-h">
+                            <div class="stage-head">
+                                <h2 id="stage-h">{"Topology"}</h2>
+                                <dl class="run-info">
+                                    <div><dt>{"sim time"}</dt><dd data-testid="sim-time">{sim.now().to_string()}</dd></div>
+                                    <div><dt>{"events"}</dt><dd data-testid="events-processed">{sim.events_processed()}</dd></div>
+                                    <div title="A digest of every event and command so far: the same scenario, seed and commands give the same hash, here and on the command line">
+                                        <dt>{"trace"}</dt><dd class="mono" data-testid="trace-hash">{hash}</dd>
+                                    </div>
+                                    if r.budget_hit {
+                                        <div class="budget" title="The engine hit its per-frame event budget: the run is slower than the chosen speed"><dt>{"⚠"}</dt><dd>{"at budget"}</dd></div>
+                                    }
+                                </dl>
+                            </div>
+                            <Topology rt={handle.clone()} version={version} speed={state.speed} reduced_motion={state.reduced_motion} {on_consumer} />
+                            <Legend />
+                        </section>
+                        <div class="lane-side">
+                            <LivePanel rt={handle.clone()} version={version} />
+                            <Charts rt={handle.clone()} sample_key={charts_version} />
                         </div>
-                        <Topology rt={handle.clone()} version={version} speed={state.speed} reduced_motion={state.reduced_motion} {on_consumer} />
-                        <Legend />
-                    </section>
-                    <EventLog rt={handle.clone()} version={log_version} filter={state.log_filter} {on_category} {on_notable} playing={state.playing} />
-                </div>
-                <aside class="col-right" aria-label="Outcomes and charts">
-                    <LivePanel rt={handle.clone()} version={version} />
-                    <Charts rt={handle} sample_key={charts_version} />
-                </aside>
-            </main>
+                        <EventLog rt={handle} version={log_version} filter={state.log_filter} {on_category} {on_notable} playing={state.playing} />
+                    </div>
+                </main>
+            </div>
             <footer class="footer">
                 <p>{"EDA Lab runs entirely in your browser: a deterministic simulation, no network requests. Same scenario + seed + commands = same trace hash."}</p>
             </footer>

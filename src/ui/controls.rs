@@ -2,12 +2,13 @@
 //! replayable); the only structural setting without a command, the number of partitions, edits the
 //! scenario and restarts the run ("applies on reset").
 
+use super::select::{Choice, Select};
 use super::topology::status_label;
 use crate::sim::command::Command;
 use crate::sim::consumer::ConsumerStatus;
 use crate::sim::scenario::{CommitStrategy, CrashPoint, IdempotencyMode, Scenario};
 use crate::sim::Simulation;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// What the panel shows: a small snapshot of the live settings, so the panel redraws only when a
@@ -58,10 +59,14 @@ pub struct ControlsProps {
     pub on_command: Callback<Command>,
     /// Restart the run with this many partitions.
     pub on_partitions: Callback<u32>,
-}
-
-fn select_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlSelectElement>().value()
+    pub seed: u64,
+    /// Why the last seed typed was refused (the run keeps its seed).
+    pub seed_error: Option<String>,
+    /// Restart the run with the seed typed (the text as typed; the page checks it).
+    pub on_seed: Callback<String>,
+    /// On narrow screens the panel is a drawer: open or closed. (On wide ones it is always shown.)
+    pub open: bool,
+    pub on_close: Callback<()>,
 }
 
 fn input_value(e: &Event) -> String {
@@ -104,8 +109,8 @@ fn idem_from(v: &str) -> Option<IdempotencyMode> {
         .find(|m| idem_value(*m) == v)
 }
 
-fn opt(value: &'static str, label: &'static str, selected: &str) -> Html {
-    html! { <option value={value} selected={value == selected}>{label}</option> }
+fn choices(list: &[(&'static str, &'static str)]) -> Vec<Choice> {
+    list.iter().map(|(value, label)| Choice::new(*value, *label)).collect()
 }
 
 /// A labelled field with its one-line explanation.
@@ -156,13 +161,15 @@ pub fn controls(props: &ControlsProps) -> Html {
     let crash_at = use_state(|| "after_effect".to_string());
     let partitions_draft = use_state(|| None::<String>);
     let input_error = use_state(|| None::<String>);
+    let close_ref = use_node_ref();
+    use_drawer_focus(props.open, close_ref.clone());
 
     // ----- delivery semantics -----
     let on_commit = {
         let cmd = cmd.clone();
         let current = s.commit;
-        Callback::from(move |e: Event| {
-            let commit = match select_value(&e).as_str() {
+        Callback::from(move |v: String| {
+            let commit = match v.as_str() {
                 "before_processing" => CommitStrategy::BeforeProcessing,
                 "after_processing" => CommitStrategy::AfterProcessing,
                 _ => match current {
@@ -190,8 +197,8 @@ pub fn controls(props: &ControlsProps) -> Html {
     let on_idem = {
         let cmd = cmd.clone();
         let ttl = s.dedup_ttl_ms;
-        Callback::from(move |e: Event| {
-            if let Some(mode) = idem_from(&select_value(&e)) {
+        Callback::from(move |v: String| {
+            if let Some(mode) = idem_from(&v) {
                 cmd.emit(Command::SetIdempotency { mode, dedup_ttl_ms: ttl });
             }
         })
@@ -246,8 +253,8 @@ pub fn controls(props: &ControlsProps) -> Html {
     let on_crash_point = {
         let cmd = cmd.clone();
         let p = s.crash_probability;
-        Callback::from(move |e: Event| {
-            if let Some(point) = crash_point_from(&select_value(&e)) {
+        Callback::from(move |v: String| {
+            if let Some(point) = crash_point_from(&v) {
                 cmd.emit(Command::SetCrash { point, probability: p });
             }
         })
@@ -312,15 +319,15 @@ pub fn controls(props: &ControlsProps) -> Html {
     // ----- crash consumer N at step S -----
     let on_target = {
         let crash_target = crash_target.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(v) = select_value(&e).parse::<u32>() {
+        Callback::from(move |v: String| {
+            if let Ok(v) = v.parse::<u32>() {
                 crash_target.set(v);
             }
         })
     };
     let on_at = {
         let crash_at = crash_at.clone();
-        Callback::from(move |e: Event| crash_at.set(select_value(&e)))
+        Callback::from(move |v: String| crash_at.set(v))
     };
     let target = (*crash_target).min(s.consumers.len().saturating_sub(1) as u32);
     let on_crash = {
@@ -331,11 +338,8 @@ pub fn controls(props: &ControlsProps) -> Html {
             cmd.emit(Command::CrashConsumer { consumer: target, at: point });
         })
     };
-    let target_options: Html = s
-        .consumers
-        .iter()
-        .map(|&(id, _)| html! { <option value={id.to_string()} selected={id == target}>{format!("C{id}")}</option> })
-        .collect();
+    let target_options: Vec<Choice> =
+        s.consumers.iter().map(|&(id, _)| Choice::new(id.to_string(), format!("C{id}"))).collect();
 
     // ----- partitions (applies on reset) -----
     let on_part_input = {
@@ -360,23 +364,51 @@ pub fn controls(props: &ControlsProps) -> Html {
     let cp = crash_point_value(s.crash_point);
     let at_sel = crash_at.as_str();
 
+    let on_seed = {
+        let cb = props.on_seed.clone();
+        Callback::from(move |e: Event| cb.emit(input_value(&e)))
+    };
+    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    let onkeydown = {
+        let cb = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                cb.emit(());
+            }
+        })
+    };
+
     html! {
-        <section class="panel controls" aria-labelledby="controls-h">
-            <h2 id="controls-h">{"Settings"}</h2>
+        <aside id="settings-panel" class={classes!("panel", "controls", props.open.then_some("is-open"))} aria-labelledby="controls-h" {onkeydown}>
+            <div class="controls-head">
+                <h2 id="controls-h">{"Settings"}</h2>
+                <button ref={close_ref} type="button" class="btn btn-small drawer-close" onclick={on_close} title="Close the settings (Escape)">{"Close"}</button>
+            </div>
             <p class="panel-note">{"Changes apply live as recorded commands, so the run stays reproducible."}</p>
             if let Some(message) = (*input_error).clone() {
                 <p class="input-error" role="alert" data-testid="input-error">{message}</p>
             }
 
             <fieldset>
+                <legend>{"Run"}</legend>
+                <div class="field">
+                    <label for="seed">{"Seed"}</label>
+                    <input id="seed" type="text" inputmode="numeric" autocomplete="off" spellcheck="false"
+                        value={props.seed.to_string()} onchange={on_seed} aria-describedby="seed-help"
+                        title="Every random choice derives from this number" aria-invalid={props.seed_error.is_some().to_string()} />
+                    if let Some(err) = &props.seed_error {
+                        <p id="seed-error" class="input-error" role="alert">{err.clone()}</p>
+                    }
+                    <p class="help" id="seed-help">{"Every random choice derives from it. Type one and press Enter: the run restarts with it."}</p>
+                </div>
+            </fieldset>
+
+            <fieldset>
                 <legend>{"Delivery semantics"}</legend>
                 { field("commit-strategy", "Offset commit", "When the consumer records its progress: before processing can lose, after can duplicate.",
                     html! {
-                        <select id="commit-strategy" title="When the consumer commits its offset relative to processing" onchange={on_commit}>
-                            { opt("before_processing", "Before processing · at-most-once", sel) }
-                            { opt("after_processing", "After processing · at-least-once", sel) }
-                            { opt("auto", "Auto-commit on a timer", sel) }
-                        </select>
+                        <Select id="commit-strategy" title="When the consumer commits its offset relative to processing" onchange={on_commit} value={sel}
+                            choices={choices(&[("before_processing", "Before processing · at-most-once"), ("after_processing", "After processing · at-least-once"), ("auto", "Auto-commit on a timer")])} />
                     }) }
                 if let Some(ms) = auto_interval {
                     { field("autocommit-interval", "Auto-commit interval (ms)", "A background timer commits whatever was handed to the app, processed or not.",
@@ -389,12 +421,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <legend>{"Idempotency"}</legend>
                 { field("idempotency", "Duplicate protection", "How the consumer avoids applying a redelivered message twice.",
                     html! {
-                        <select id="idempotency" title="How redeliveries are made harmless" onchange={on_idem}>
-                            { opt("none", "None", idem) }
-                            { opt("dedup_check_then_act", "Dedup: check, then act", idem) }
-                            { opt("dedup_atomic", "Dedup: atomic with effect", idem) }
-                            { opt("natural", "Naturally idempotent (SET)", idem) }
-                        </select>
+                        <Select id="idempotency" title="How redeliveries are made harmless" onchange={on_idem} value={idem}
+                            choices={choices(&[("none", "None"), ("dedup_check_then_act", "Dedup: check, then act"), ("dedup_atomic", "Dedup: atomic with effect"), ("natural", "Naturally idempotent (SET)")])} />
                     }) }
                 if uses_store {
                     { field("dedup-ttl", "Dedup TTL (ms, blank = forever)", "Ids older than this are forgotten; a late duplicate then slips through.",
@@ -424,12 +452,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <div class="field-row">
                     { field("crash-point", "Crash step", "Where random crashes strike.",
                         html! {
-                            <select id="crash-point" title="Pipeline step where random crashes happen" onchange={on_crash_point}>
-                                { opt("after_receive", "After receive", cp) }
-                                { opt("after_commit", "After commit", cp) }
-                                { opt("after_effect", "After effect", cp) }
-                                { opt("after_dedup_mark", "After dedup mark", cp) }
-                            </select>
+                            <Select id="crash-point" title="Pipeline step where random crashes happen" onchange={on_crash_point} value={cp}
+                                choices={choices(&[("after_receive", "After receive"), ("after_commit", "After commit"), ("after_effect", "After effect"), ("after_dedup_mark", "After dedup mark")])} />
                         }) }
                     { field("crash-p", "Chance (%)", "Per message, at that step.",
                         html! { <input id="crash-p" type="number" min="0" max="100" step="0.5" value={fmt_pct(s.crash_probability)}
@@ -438,14 +462,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <div class="field">
                     <span class="label">{"Crash a consumer at a step"}</span>
                     <div class="crash-grid">
-                        <select id="crash-consumer" aria-label="Consumer to crash" title="Which consumer" onchange={on_target}>{ target_options }</select>
-                        <select id="crash-at" aria-label="When to crash" title="Now, or armed: the next time one of its messages passes this step" onchange={on_at}>
-                            { opt("now", "now", at_sel) }
-                            { opt("after_receive", "after receive", at_sel) }
-                            { opt("after_commit", "after commit", at_sel) }
-                            { opt("after_effect", "after effect", at_sel) }
-                            { opt("after_dedup_mark", "after dedup mark", at_sel) }
-                        </select>
+                        <Select id="crash-consumer" aria_label="Consumer to crash" title="Which consumer" onchange={on_target} value={target.to_string()} choices={target_options} />
+                        <Select id="crash-at" aria_label="When to crash" title="Now, or armed: the next time one of its messages passes this step" onchange={on_at} value={at_sel.to_string()}
+                            choices={choices(&[("now", "now"), ("after_receive", "after receive"), ("after_commit", "after commit"), ("after_effect", "after effect"), ("after_dedup_mark", "after dedup mark")])} />
                         <button id="btn-crash" type="button" class="btn btn-danger"
                             title="Crash now, or arm the consumer to crash the next time a message passes the step" onclick={on_crash}>{"Crash consumer"}</button>
                     </div>
@@ -475,8 +494,38 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <p class="help">{"Kafka cannot repartition a live topic; the run restarts."}</p>
                 </div>
             </fieldset>
-        </section>
+        </aside>
     }
+}
+
+/// Focus for the drawer: opening it moves focus to its Close button; closing it while focus was
+/// inside (or nowhere) returns focus to the button that opens it.
+#[hook]
+fn use_drawer_focus(open: bool, close_ref: NodeRef) {
+    let was_open = use_mut_ref(|| false);
+    use_effect_with(open, move |&open| {
+        let before = std::mem::replace(&mut *was_open.borrow_mut(), open);
+        let document = web_sys::window().and_then(|w| w.document());
+        if open {
+            if let Some(button) = close_ref.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        } else if before {
+            let panel = document.as_ref().and_then(|d| d.get_element_by_id("settings-panel"));
+            let active = document.as_ref().and_then(|d| d.active_element());
+            let inside = match (&panel, &active) {
+                (Some(p), Some(a)) => p.contains(Some(a)),
+                _ => true,
+            };
+            let on_body = active.map(|a| a.tag_name().eq_ignore_ascii_case("body")).unwrap_or(true);
+            if inside || on_body {
+                let toggle = document.and_then(|d| d.get_element_by_id("btn-settings"));
+                if let Some(t) = toggle.and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) {
+                    let _ = t.focus();
+                }
+            }
+        }
+    });
 }
 
 fn fmt_pct(p: f64) -> String {

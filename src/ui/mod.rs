@@ -27,6 +27,7 @@ mod lab_hooks;
 mod legend;
 mod live_panel;
 mod runtime;
+mod select;
 mod shapes;
 mod state;
 mod top_bar;

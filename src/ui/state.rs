@@ -98,6 +98,8 @@ pub struct State {
     /// Error under the seed field (the run keeps going with the previous seed).
     pub seed_error: Option<String>,
     pub notice: Option<Notice>,
+    /// The settings drawer is open (it is a drawer on narrow screens only).
+    pub settings_open: bool,
 }
 
 impl State {
@@ -110,6 +112,7 @@ impl State {
             log_filter: LogFilter::default(),
             seed_error: None,
             notice: None,
+            settings_open: false,
         }
     }
 }
@@ -124,6 +127,8 @@ pub enum Action {
     SeedError(Option<String>),
     Notify(Option<Notice>),
     SetReducedMotion(bool),
+    ToggleSettings,
+    CloseSettings,
 }
 
 impl Reducible for State {
@@ -141,6 +146,8 @@ impl Reducible for State {
             Action::SeedError(e) => next.seed_error = e,
             Action::Notify(n) => next.notice = n,
             Action::SetReducedMotion(b) => next.reduced_motion = b,
+            Action::ToggleSettings => next.settings_open = !next.settings_open,
+            Action::CloseSettings => next.settings_open = false,
         }
         if next == *self {
             self

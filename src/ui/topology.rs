@@ -459,8 +459,15 @@ pub fn topology(props: &TopologyProps) -> Html {
     };
 
     let vb = format!("0 0 {} {}", W, fmt1(g.h));
+    // Never drawn narrower than its own units: the smallest text (11 units) stays at least 11 screen
+    // pixels. Where the column is narrower (phones) the diagram scrolls sideways inside its region,
+    // which is focusable so the keyboard can scroll it too.
+    let min_width = format!("min-width:{W}px");
     html! {
-        <svg class="topology" viewBox={vb} role="group" aria-label="Topology: producer, partitions, consumers, payments service and dead-letter queue" preserveAspectRatio="xMidYMin meet">
+        <>
+        <p class="scroll-hint">{"The diagram is wider than the screen: scroll it sideways to see the consumers and the Payments API."}</p>
+        <div class="topology-scroll" tabindex="0" role="region" aria-label="Topology diagram">
+        <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label="Topology: producer, partitions, consumers, payments service and dead-letter queue" preserveAspectRatio="xMidYMin meet">
             { headers }
             { edges }
             { producer }
@@ -471,6 +478,8 @@ pub fn topology(props: &TopologyProps) -> Html {
             <g class="tokens" aria-hidden="true">{ token_html }</g>
             { rate_html }
         </svg>
+        </div>
+        </>
     }
 }
 
