@@ -19,6 +19,10 @@ export async function audit(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
     await page.addScriptTag({ content: AXE_SOURCE });
   }
+  // Colours caught mid-transition (a theme switch fades backgrounds) would be judged wrongly.
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 5_000 })
+    .catch(() => {});
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({

@@ -1,8 +1,9 @@
 //! The top bar: product name, scenario picker, transport (play/pause, step, reset, speed), the
 //! settings drawer's button (narrow screens only) and the theme toggle.
 
+use super::run::RunAction;
 use super::select::{Choice, Select};
-use super::state::{Speed, Theme};
+use super::state::{Action, Speed, State, Theme};
 use crate::sim::builtins::CATALOG;
 use yew::prelude::*;
 
@@ -14,13 +15,15 @@ pub struct TopBarProps {
     pub theme: Theme,
     /// The settings drawer is open (narrow screens; on wide ones the settings are always shown).
     pub settings_open: bool,
-    pub on_scenario: Callback<String>,
-    pub on_play: Callback<()>,
-    pub on_step: Callback<()>,
-    pub on_speed: Callback<Speed>,
-    pub on_reset: Callback<()>,
-    pub on_theme: Callback<()>,
-    pub on_settings: Callback<()>,
+    /// Changes to the run: load a scenario, step, reset.
+    pub on_run: Callback<RunAction>,
+    /// Changes to the page: play/pause, speed, theme, the drawer.
+    pub page: UseReducerDispatcher<State>,
+}
+
+fn dispatch_on_click(page: &UseReducerDispatcher<State>, action: fn() -> Action) -> Callback<MouseEvent> {
+    let page = page.clone();
+    Callback::from(move |_: MouseEvent| page.dispatch(action()))
 }
 
 fn icon(path: &'static str) -> Html {
@@ -40,19 +43,21 @@ const ICON_SLIDERS: &str = "M2 3.2h7.2v1.6H2zM12.4 3.2H14v1.6h-1.6zM9.6 1.6h2.4v
 
 #[function_component(TopBar)]
 pub fn top_bar(props: &TopBarProps) -> Html {
+    let page = &props.page;
     let on_speed = {
-        let cb = props.on_speed.clone();
+        let page = page.clone();
         Callback::from(move |v: String| {
             if let Some(s) = Speed::from_value(&v) {
-                cb.emit(s);
+                page.dispatch(Action::SetSpeed(s));
             }
         })
     };
-    let on_play = props.on_play.reform(|_: MouseEvent| ());
-    let on_step = props.on_step.reform(|_: MouseEvent| ());
-    let on_reset = props.on_reset.reform(|_: MouseEvent| ());
-    let on_theme = props.on_theme.reform(|_: MouseEvent| ());
-    let on_settings = props.on_settings.reform(|_: MouseEvent| ());
+    let on_scenario = props.on_run.reform(RunAction::LoadScenario);
+    let on_step = props.on_run.reform(|_: MouseEvent| RunAction::Step);
+    let on_reset = props.on_run.reform(|_: MouseEvent| RunAction::Reset);
+    let on_play = dispatch_on_click(page, || Action::TogglePlay);
+    let on_theme = dispatch_on_click(page, || Action::ToggleTheme);
+    let on_settings = dispatch_on_click(page, || Action::ToggleSettings);
     let dark = props.theme == Theme::Dark;
 
     html! {
@@ -71,7 +76,7 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 <label for="scenario-select" class="tb-label">{"Scenario"}</label>
                 <Select id="scenario-select" title="Built-in scenarios, one per lesson" value={props.scenario.clone()}
                     choices={CATALOG.iter().map(|(name, desc)| Choice { title: Some(AttrValue::from(*desc)), ..Choice::new(*name, *name) }).collect::<Vec<_>>()}
-                    onchange={props.on_scenario.clone()} />
+                    onchange={on_scenario} />
             </div>
 
             <div class="tb-group tb-transport" role="group" aria-label="Playback">
