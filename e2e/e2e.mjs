@@ -48,7 +48,7 @@ const CONTRACT_OPTIONS = {
   'crash-consumer': ['0'],
   'crash-at': ['now', 'after_receive', 'after_commit', 'after_effect', 'after_dedup_mark'],
 };
-const CONTRACT_HOOKS = ['frameStats', 'fastForward', 'traceHash', 'commands'];
+const CONTRACT_HOOKS = ['frameStats', 'fastForward', 'traceHash', 'commands', 'bench'];
 
 const results = [];
 const problems = []; // console errors, page errors, failed requests: each fails the run
@@ -591,6 +591,23 @@ await step('layout 390x844 (phone): settings in a drawer, diagram readable, noth
   if (transition.split(',').some((d) => parseFloat(d) !== 0)) throw new Error(`with reduced motion the drawer still moves (transition-duration ${transition})`);
   await page.setViewportSize({ width: 1440, height: 900 });
   return note;
+});
+
+await step('bench: __edaLab.bench(100000) runs the engine benchmark in the page with the CLI\'s trace hash', async () => {
+  if (!existsSync(cli)) throw new Error(`${cli} not found (cargo build --release)`);
+  const n = 100_000;
+  const out = execFileSync(cli, ['bench', '--messages', String(n), '--repeats', '1'], { encoding: 'utf8' });
+  const trace = /\btrace=([0-9a-f]{16})\b/.exec(out)?.[1];
+  const events = Number(/\bevents=(\d+)\b/.exec(out)?.[1]);
+  if (!trace || !Number.isFinite(events)) throw new Error(`could not read trace= and events= from eda-lab bench:\n${out}`);
+  const page_ = await page.evaluate((m) => window.__edaLab.bench(m), n);
+  if (page_.error) throw new Error(`__edaLab.bench(${n}): ${page_.error}`);
+  if (page_.messages !== n) throw new Error(`__edaLab.bench(${n}) produced ${page_.messages} messages`);
+  if (page_.events !== events) throw new Error(`__edaLab.bench(${n}): ${page_.events} events, the CLI ${events}`);
+  if (page_.trace_hash !== trace) throw new Error(`__edaLab.bench(${n}): trace ${page_.trace_hash}, the CLI ${trace}`);
+  const cliRate = /\bmsgs_per_s=(\d+)/.exec(out)?.[1];
+  return `trace ${trace}, ${events} events; in the page ${Math.round(page_.msgs_per_sec).toLocaleString('en-US')} msgs/s (${page_.ms.toFixed(0)} ms)` +
+    (cliRate ? `, native CLI ${Number(cliRate).toLocaleString('en-US')} msgs/s (a figure, not a test)` : '');
 });
 
 await step('clean: no console error, page error, failed or external request in the whole session', async () => {

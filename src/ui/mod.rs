@@ -6,7 +6,7 @@
 //! - `run.rs`: the run as a reducer (`Run`) and everything that changes it (`RunAction`), applied
 //!   in one place, `Runtime::apply`, which bumps the run's version.
 //! - `runtime.rs`: the driver of the engine (`Runtime`): apply, frame advance, step, frame
-//!   statistics, headless fast-forward.
+//!   statistics, headless fast-forward and benchmark.
 //! - `state.rs`: page state reducer (`State`, `Action`): play/pause, speed, theme, drawer, log filter.
 //! - `lane.rs`: one run's panels (diagram, outcomes, charts, log); a compare view holds several.
 //! - `top_bar.rs`, `intro.rs`, `settings/` (one component per fieldset), `topology/`, `legend.rs`,

@@ -332,6 +332,30 @@ pub fn fast_forward(
     })
 }
 
+/// The result of a headless benchmark run.
+pub struct Bench {
+    pub messages: u64,
+    pub events: u64,
+    pub wall_ms: f64,
+    pub trace_hash: String,
+}
+
+/// The engine benchmark, as `eda-lab bench --messages n --repeats 1` runs it: the SimPy comparison
+/// model ([`Scenario::bench`] with processing failures, seed 42) stepped until no event is left,
+/// timed with `clock_ms`. The trace hash is the command line's `trace=`.
+pub fn bench(n: u64, clock_ms: impl Fn() -> f64) -> Result<Bench, String> {
+    let mut sim = Simulation::new(&Scenario::bench(n, true)).map_err(|e| e.to_string())?;
+    let start = clock_ms();
+    while sim.step() {}
+    let wall_ms = clock_ms() - start;
+    Ok(Bench {
+        messages: sim.ledger().produced(),
+        events: sim.events_processed(),
+        wall_ms,
+        trace_hash: sim.trace_hash().hex(),
+    })
+}
+
 /// The shared runtime as a component property. Equality is identity: components also take the
 /// runtime's `version` (or a narrower key) so that they redraw exactly when what they show changed.
 #[derive(Clone)]
