@@ -563,6 +563,11 @@ async function checkDrawer(label, width, height) {
   if (after.length !== before + 1 || after.at(-1).command.type !== 'crash_consumer') {
     throw new Error(`#btn-crash in the drawer recorded ${JSON.stringify(after.slice(before))}`);
   }
+  // The answer shows in the drawer too (the page's notice may be covered or scrolled away).
+  const said = await page.locator('#settings-panel .drawer-notice').textContent({ timeout: 3_000 }).catch(() => null);
+  if (!said || !said.startsWith('Applied: ')) throw new Error(`the drawer does not say the crash was applied (shows ${JSON.stringify(said)})`);
+  await assertInViewport(`${label}: the drawer's notice`, ['#settings-panel .drawer-notice']);
+  await viewportShot(`${label}-drawer-crash-applied`);
   await noHorizontalOverflow(`${label}, drawer open`);
   // Escape closes it and gives focus back to its button.
   await page.focus('#crash-at');

@@ -54,7 +54,7 @@ pub fn app() -> Html {
             <TopBar scenario={scenario.clone()} playing={state.playing} speed={state.speed} theme={state.theme}
                 settings_open={state.settings_open} on_run={on_run.clone()} page={page.clone()} />
             <div class="workspace">
-                <SettingsPanel {settings} on_run={on_run.clone()} open={state.settings_open} {on_close} />
+                <SettingsPanel {settings} on_run={on_run.clone()} open={state.settings_open} {on_close} notice={run.notice.clone()} />
                 <main class="content">
                     <Intro {scenario} notice={run.notice.clone()} />
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}

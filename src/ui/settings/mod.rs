@@ -18,11 +18,13 @@ use crate::sim::consumer::ConsumerStatus;
 use crate::sim::scenario::{CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::ui::run::RunAction;
 use crate::ui::runtime::Runtime;
+use crate::ui::state::Notice;
 use crashes::CrashFields;
 use delivery::{DeliveryFields, IdempotencyFields};
 use fields::{input_value, Sinks};
 use group::GroupFields;
 use load::LoadFields;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// What the panel shows: a small snapshot of the live settings, so the panel redraws only when a
@@ -80,6 +82,9 @@ pub struct SettingsProps {
     /// On narrow screens the panel is a drawer: open or closed. (On wide ones it is always shown.)
     pub open: bool,
     pub on_close: Callback<()>,
+    /// The answer to the last thing done to the run, repeated in the drawer (where the page's own
+    /// notice may be scrolled away or covered).
+    pub notice: Option<Rc<Notice>>,
 }
 
 #[function_component(SettingsPanel)]
@@ -106,6 +111,10 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
             <div class="controls-head">
                 <h2 id="controls-h">{"Settings"}</h2>
                 <button ref={close_ref} type="button" class="btn btn-small drawer-close" onclick={on_close} title="Close the settings (Escape)">{"Close"}</button>
+                if let Some(n) = &props.notice {
+                    // Not announced again: the page's notice is the live region.
+                    <p class={classes!("drawer-notice", if n.error { "notice-error" } else { "notice-ok" })} aria-hidden="true">{n.text.clone()}</p>
+                }
             </div>
             <p class="panel-note">{"Changes apply live as recorded commands, so the run stays reproducible."}</p>
             if let Some(message) = (*input_error).clone() {
