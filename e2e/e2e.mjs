@@ -6,15 +6,18 @@
 // crash a consumer after its effect under at-least-once (duplicates appear), then switch to an atomic
 // dedup store, reset and crash again (no duplicates). Finally the page's run is replayed by the native
 // CLI from the page's own command log: both must print the same trace hash. Any console error, page
-// error or failed request fails the test. Screenshots go to e2e/artifacts/. The last line is
+// error or failed request fails the test. axe-core (injected from node_modules) audits every built-in
+// scenario in the light and the dark theme, at time 0 and after a few seconds of play: any violation of
+// impact serious or critical fails. Screenshots go to e2e/artifacts/. The last line is
 // "N passed, M failed".
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDir, launch, waitFor, parseSimTimeUs } from './lib.mjs';
+import { audit, describe } from './a11y.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -26,6 +29,8 @@ const dist = resolve(root, arg('--dist', 'dist'));
 const cli = resolve(root, arg('--cli', 'target/release/eda-lab'));
 const artifacts = join(here, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
+// Screenshots of an earlier run would be mistaken for this one's.
+for (const f of readdirSync(artifacts)) if (f.endsWith('.png')) rmSync(join(artifacts, f));
 
 // The interface contract this test relies on (ids and data-testid names).
 const CONTRACT_IDS = [
@@ -43,7 +48,7 @@ const CONTRACT_OPTIONS = {
   'crash-consumer': ['0'],
   'crash-at': ['now', 'after_receive', 'after_commit', 'after_effect', 'after_dedup_mark'],
 };
-const CONTRACT_HOOKS = ['frameStats', 'fastForward', 'traceHash', 'commands'];
+const CONTRACT_HOOKS = ['frameStats', 'fastForward', 'traceHash', 'commands', 'bench'];
 
 const results = [];
 const problems = []; // console errors, page errors, failed requests: each fails the run
@@ -361,6 +366,8 @@ await step('bad input: an out-of-range rate is refused with a message and change
   const commandsAfter = await page.evaluate(() => JSON.parse(window.__edaLab.commands()).length);
   if (commandsAfter !== commandsBefore) throw new Error(`a rejected value issued ${commandsAfter - commandsBefore} command(s)`);
   checkLedger(await snapshot());
+  const { blocking } = await audit(page);
+  if (blocking.length) throw new Error(`axe, with the error message shown:\n      ${describe(blocking).join('\n      ')}`);
   await screenshot('bad-input');
   await page.fill('#rate', '6');
   await page.press('#rate', 'Tab');
@@ -378,6 +385,234 @@ await step('theme: the toggle switches without errors', async () => {
   await click('#theme-toggle');
   await page.waitForTimeout(100);
   return `document ${before} chars`;
+});
+
+await step('pickers show the run\'s settings after a scenario switch, even ones the user changed', async () => {
+  const shown = async () => ({ commit: await page.inputValue('#commit-strategy'), idem: await page.inputValue('#idempotency') });
+  await select('commit-strategy', 'auto');
+  await select('idempotency', 'natural');
+  const want = {
+    'at-most-once': { commit: 'before_processing', idem: 'none' },
+    'dedup-atomic': { commit: 'after_processing', idem: 'dedup_atomic' },
+    'at-least-once': { commit: 'after_processing', idem: 'none' },
+  };
+  for (const [name, expected] of Object.entries(want)) {
+    await select('scenario-select', name);
+    const got = await waitFor(async () => {
+      const g = await shown();
+      return g.commit === expected.commit && g.idem === expected.idem && g;
+    }, { timeout_ms: 3_000, what: `${name}: #commit-strategy "${expected.commit}" and #idempotency "${expected.idem}"` }).catch(async (e) => {
+      throw new Error(`${e.message}; they show ${JSON.stringify(await shown())}`);
+    });
+    if (!got) throw new Error(name);
+  }
+  return 'commit strategy and idempotency follow at-most-once, dedup-atomic, at-least-once';
+});
+
+await step('accessibility: axe finds nothing serious or critical in any built-in scenario, light and dark, at 0 s and playing', async () => {
+  const scenarios = await page.$$eval('#scenario-select option', (os) => os.map((o) => o.value));
+  if (scenarios.length < 2) throw new Error(`#scenario-select offers ${scenarios.length} scenario(s)`);
+  const theme = () => page.evaluate(() => document.documentElement.getAttribute('data-theme'));
+  const byRule = new Map(); // every violation, any impact: rule -> nodes, for the summary
+  const failures = [];
+  let views = 0;
+  const check = async (label) => {
+    const { all, blocking } = await audit(page);
+    views += 1;
+    for (const v of all) {
+      const key = `${v.id} (${v.impact})`;
+      byRule.set(key, (byRule.get(key) ?? 0) + v.targets.length);
+    }
+    if (blocking.length) failures.push(`${label}:\n        ${describe(blocking).join('\n        ')}`);
+  };
+  const startTheme = await theme();
+  for (const wanted of ['light', 'dark']) {
+    if ((await theme()) !== wanted) await click('#theme-toggle');
+    await waitFor(async () => (await theme()) === wanted, { timeout_ms: 5_000, what: `data-theme="${wanted}"` });
+    for (const name of scenarios) {
+      await select('scenario-select', name);
+      await waitFor(async () => (await snapshot()).produced === 0, { timeout_ms: 5_000, what: `${name} to restart at 0` });
+      await check(`${name}, ${wanted}, at 0 s`);
+      // A couple of seconds of play, so tokens, log rows, crashed consumers and the callouts exist.
+      await select('speed', '2');
+      await setPlaying(true);
+      await waitSim(2.5, 20_000);
+      await setPlaying(false);
+      await check(`${name}, ${wanted}, paused after ${(await snapshot()).sim_time}`);
+    }
+  }
+  if ((await theme()) !== startTheme) await click('#theme-toggle');
+  await select('scenario-select', scenarios[0]);
+  const summary = [...byRule].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  if (failures.length) throw new Error(`${failures.length} of ${views} views have serious or critical violations:\n      ${failures.join('\n      ')}\n      all violations (nodes, summed over views): ${summary}`);
+  return `${views} views (${scenarios.length} scenarios x light/dark x at 0 s/playing); violations of any impact: ${summary}`;
+});
+
+/** Where an element is on screen (null when it is not rendered). */
+const rectOf = (selector) =>
+  page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height };
+  }, selector);
+
+/** Throws unless every named element lies entirely inside the viewport. */
+async function assertInViewport(what, selectors) {
+  const { w, h } = await page.evaluate(() => ({ w: innerWidth, h: innerHeight }));
+  const out = [];
+  for (const sel of selectors) {
+    const r = await rectOf(sel);
+    if (!r || r.width === 0 || r.height === 0) out.push(`${sel} is not shown`);
+    else if (r.top < -0.5 || r.left < -0.5 || r.bottom > h + 0.5 || r.right > w + 0.5) {
+      out.push(`${sel} at [${Math.round(r.left)},${Math.round(r.top)} – ${Math.round(r.right)},${Math.round(r.bottom)}] is outside the ${w}x${h} viewport`);
+    }
+  }
+  if (out.length) throw new Error(`${what}: ${out.join('; ')}`);
+}
+
+/** The smallest text in the diagram, in screen pixels. */
+const smallestDiagramTextPx = () =>
+  page.evaluate(() => {
+    const svg = document.querySelector('svg.topology');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    let min = Infinity;
+    for (const t of svg.querySelectorAll('text, tspan')) {
+      if (!t.textContent.trim()) continue;
+      min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale);
+    }
+    return min;
+  });
+
+const noHorizontalOverflow = async (what) => {
+  const o = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: innerWidth }));
+  if (o.scroll > o.inner) throw new Error(`${what}: the page is ${o.scroll}px wide in a ${o.inner}px viewport`);
+};
+
+async function viewportShot(name) {
+  shot += 1;
+  const file = join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+const DIAGRAM_MIN_TEXT_PX = 10.95; // "about 11 px": the diagram never shrinks its 11-unit text
+
+await step('layout 1440x900: the diagram and the counters stay in view while any setting is used', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await select('scenario-select', 'at-least-once');
+  await select('speed', '2');
+  await setPlaying(true);
+  await waitSim(3, 15_000);
+  await setPlaying(false);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const keep = ['svg.topology', '.counters', '[data-testid=count-duplicated]', '[data-testid=ledger-equation]'];
+  // Every control of the settings panel, brought into view as a user would (keyboard focus or scroll).
+  const controls = await page.$$eval('#settings-panel :is(select, input, button)', (els) =>
+    els.filter((e) => e.offsetParent !== null && e.id).map((e) => `#${e.id}`));
+  if (!controls.includes('#btn-crash')) throw new Error(`#btn-crash is not among the settings' controls (${controls.join(' ')})`);
+  for (const sel of [...controls, '#btn-crash']) {
+    await page.locator(sel).scrollIntoViewIfNeeded();
+    await assertInViewport(`after scrolling ${sel} into view`, [sel, ...keep]);
+  }
+  const px = await smallestDiagramTextPx();
+  if (px < DIAGRAM_MIN_TEXT_PX) throw new Error(`the diagram's smallest text is ${px.toFixed(1)}px`);
+  await select('crash-at', 'after_effect');
+  await click('#btn-crash');
+  await assertInViewport('after pressing #btn-crash', ['#btn-crash', ...keep]);
+  await noHorizontalOverflow('1440x900');
+  const file = await viewportShot('desktop-1440x900-crash-controls');
+  return `${controls.length} controls checked; smallest diagram text ${px.toFixed(1)}px; ${file}`;
+});
+
+/** The drawer at a narrow width: closed, opened by its button, usable, closed by Escape. */
+async function checkDrawer(label, width, height) {
+  await page.setViewportSize({ width, height });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await noHorizontalOverflow(`${label}, drawer closed`);
+  const toggle = '#btn-settings';
+  if ((await page.getAttribute(toggle, 'aria-expanded')) !== 'false') throw new Error(`${toggle} is not aria-expanded="false" at first`);
+  await page.locator('#btn-crash').waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => {
+    throw new Error('the settings are shown with the drawer closed');
+  });
+  const px = await smallestDiagramTextPx();
+  if (px < DIAGRAM_MIN_TEXT_PX) throw new Error(`the diagram's smallest text is ${px.toFixed(1)}px`);
+  const region = await page.evaluate(() => {
+    const el = document.querySelector('.topology-scroll');
+    return { focusable: el.tabIndex >= 0, scrolls: el.scrollWidth > el.clientWidth };
+  });
+  if (!region.focusable) throw new Error('the diagram region is not focusable');
+  await assertInViewport(`${label}: the top bar`, ['#btn-play', '#btn-step', '#speed', '#scenario-select', toggle, '#theme-toggle']);
+  await viewportShot(`${label}-closed`);
+  // Open with the keyboard.
+  await page.focus(toggle);
+  await page.keyboard.press('Enter');
+  await waitFor(async () => (await page.getAttribute(toggle, 'aria-expanded')) === 'true', { timeout_ms: 3_000, what: 'aria-expanded="true"' });
+  await page.locator('#btn-crash').waitFor({ state: 'visible', timeout: 3_000 });
+  const focusInside = await page.evaluate(() => document.getElementById('settings-panel').contains(document.activeElement));
+  if (!focusInside) throw new Error('opening the drawer did not move focus into it');
+  await page.waitForTimeout(300); // the slide-in
+  await viewportShot(`${label}-drawer-open`);
+  // Its controls work: arm a crash and see the command recorded.
+  const before = await page.evaluate(() => JSON.parse(window.__edaLab.commands()).length);
+  await select('crash-at', 'after_commit');
+  await page.locator('#btn-crash').scrollIntoViewIfNeeded();
+  await assertInViewport(`${label}: the drawer's crash button`, ['#btn-crash']);
+  await click('#btn-crash');
+  const after = await page.evaluate(() => JSON.parse(window.__edaLab.commands()));
+  if (after.length !== before + 1 || after.at(-1).command.type !== 'crash_consumer') {
+    throw new Error(`#btn-crash in the drawer recorded ${JSON.stringify(after.slice(before))}`);
+  }
+  // The answer shows in the drawer too (the page's notice may be covered or scrolled away).
+  const said = await page.locator('#settings-panel .drawer-notice').textContent({ timeout: 3_000 }).catch(() => null);
+  if (!said || !said.startsWith('Applied: ')) throw new Error(`the drawer does not say the crash was applied (shows ${JSON.stringify(said)})`);
+  await assertInViewport(`${label}: the drawer's notice`, ['#settings-panel .drawer-notice']);
+  await viewportShot(`${label}-drawer-crash-applied`);
+  await noHorizontalOverflow(`${label}, drawer open`);
+  // Escape closes it and gives focus back to its button.
+  await page.focus('#crash-at');
+  await page.keyboard.press('Escape');
+  await waitFor(async () => (await page.getAttribute(toggle, 'aria-expanded')) === 'false', { timeout_ms: 3_000, what: 'Escape to close the drawer' });
+  await page.locator('#btn-crash').waitFor({ state: 'hidden', timeout: 3_000 });
+  const focused = await page.evaluate(() => document.activeElement?.id);
+  if (focused !== 'btn-settings') throw new Error(`after Escape the focus is on "${focused}", not #btn-settings`);
+  return `diagram text >= ${px.toFixed(1)}px${region.scrolls ? ', diagram scrolls sideways in its focusable region' : ''}`;
+}
+
+await step('layout 820x1180 (tablet): settings in a drawer, diagram readable, nothing overflows', () => checkDrawer('tablet-820x1180', 820, 1180));
+await step('layout 390x844 (phone): settings in a drawer, diagram readable, nothing overflows', async () => {
+  const note = await checkDrawer('phone-390x844', 390, 844);
+  const { blocking } = await audit(page);
+  if (blocking.length) throw new Error(`axe at 390x844:\n      ${describe(blocking).join('\n      ')}`);
+  await page.click('#btn-settings');
+  await page.locator('#btn-crash').waitFor({ state: 'visible', timeout: 3_000 });
+  const open = await audit(page);
+  if (open.blocking.length) throw new Error(`axe at 390x844 with the drawer open:\n      ${describe(open.blocking).join('\n      ')}`);
+  await page.keyboard.press('Escape');
+  // Reduced motion: the drawer does not slide.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const transition = await page.evaluate(() => getComputedStyle(document.getElementById('settings-panel')).transitionDuration);
+  await page.emulateMedia({ reducedMotion: null });
+  if (transition.split(',').some((d) => parseFloat(d) !== 0)) throw new Error(`with reduced motion the drawer still moves (transition-duration ${transition})`);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  return note;
+});
+
+await step('bench: __edaLab.bench(100000) runs the engine benchmark in the page with the CLI\'s trace hash', async () => {
+  if (!existsSync(cli)) throw new Error(`${cli} not found (cargo build --release)`);
+  const n = 100_000;
+  const out = execFileSync(cli, ['bench', '--messages', String(n), '--repeats', '1'], { encoding: 'utf8' });
+  const trace = /\btrace=([0-9a-f]{16})\b/.exec(out)?.[1];
+  const events = Number(/\bevents=(\d+)\b/.exec(out)?.[1]);
+  if (!trace || !Number.isFinite(events)) throw new Error(`could not read trace= and events= from eda-lab bench:\n${out}`);
+  const page_ = await page.evaluate((m) => window.__edaLab.bench(m), n);
+  if (page_.error) throw new Error(`__edaLab.bench(${n}): ${page_.error}`);
+  if (page_.messages !== n) throw new Error(`__edaLab.bench(${n}) produced ${page_.messages} messages`);
+  if (page_.events !== events) throw new Error(`__edaLab.bench(${n}): ${page_.events} events, the CLI ${events}`);
+  if (page_.trace_hash !== trace) throw new Error(`__edaLab.bench(${n}): trace ${page_.trace_hash}, the CLI ${trace}`);
+  const cliRate = /\bmsgs_per_s=(\d+)/.exec(out)?.[1];
+  return `trace ${trace}, ${events} events; in the page ${Math.round(page_.msgs_per_sec).toLocaleString('en-US')} msgs/s (${page_.ms.toFixed(0)} ms)` +
+    (cliRate ? `, native CLI ${Number(cliRate).toLocaleString('en-US')} msgs/s (a figure, not a test)` : '');
 });
 
 await step('clean: no console error, page error, failed or external request in the whole session', async () => {

@@ -1,6 +1,7 @@
-//! Component test of the web app in headless Chromium: mount `App` into a div, check that the
-//! outcome counters render and start at zero with a balanced ledger, then press Step and see the
-//! clock move. Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target
+//! Component tests of the web app in headless Chromium: mount `App` into a div, check that the
+//! outcome counters render and start at zero with a balanced ledger, press Step and see the clock
+//! move, press Crash consumer and see the command applied, reset and see the run paused at 0, open
+//! the settings drawer and close it with Escape. Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target
 //! wasm32-unknown-unknown --test wasm_ui` (scripts/test.sh does).
 #![cfg(target_arch = "wasm32")]
 
@@ -67,5 +68,65 @@ async fn step_advances_the_clock() {
     yew::platform::time::sleep(Duration::from_millis(50)).await;
     assert_ne!(text_of(&root, "events-processed"), before, "Step processed at least one event");
     assert_ne!(text_of(&root, "sim-time"), "0.000s", "Step moved the clock");
+    root.remove();
+}
+
+fn element(root: &Element, selector: &str) -> HtmlElement {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("{selector} is not rendered"))
+        .dyn_into()
+        .expect("an HTML element")
+}
+
+#[wasm_bindgen_test]
+async fn the_crash_button_sends_one_command_and_says_it_was_applied() {
+    let root = mount().await;
+    element(&root, "#btn-crash").click();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    let notice = element(&root, ".notice").text_content().unwrap_or_default();
+    assert!(notice.starts_with("Applied: "), "the notice after pressing Crash consumer: {notice:?}");
+    assert!(notice.contains("consumer 0"), "it names the consumer: {notice:?}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn restarting_pauses_and_returns_the_clock_to_zero() {
+    let root = mount().await;
+    element(&root, "#btn-step").click();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    assert_ne!(text_of(&root, "sim-time"), "0.000s", "Step moved the clock");
+    element(&root, "#btn-play").click();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(element(&root, "#btn-play").get_attribute("aria-pressed").as_deref(), Some("true"), "playing");
+    element(&root, "#btn-reset").click();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(element(&root, "#btn-play").get_attribute("aria-pressed").as_deref(), Some("false"), "reset pauses");
+    assert_eq!(text_of(&root, "sim-time"), "0.000s", "reset returns to time 0");
+    assert_eq!(text_of(&root, "count-produced"), "0");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_settings_button_opens_the_drawer_and_escape_closes_it() {
+    let root = mount().await;
+    let toggle = element(&root, "#btn-settings");
+    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"));
+    toggle.click();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("true"));
+    let panel = element(&root, "#settings-panel");
+    let open = |p: &HtmlElement| p.get_attribute("class").unwrap_or_default().split(' ').any(|c| c == "is-open");
+    assert!(open(&panel), "the panel has the open class");
+    // A keydown of Escape inside the panel, as the browser would send it.
+    let press_escape = js_sys::Function::new_with_args(
+        "el",
+        "el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))",
+    );
+    press_escape.call1(&wasm_bindgen::JsValue::NULL, &panel).unwrap();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"), "Escape closes the drawer");
+    assert!(!open(&panel), "the panel lost the open class");
     root.remove();
 }

@@ -4,9 +4,10 @@
 
 use super::journal_text::{category_index, category_label, LogLine, CATEGORIES, LOG_LINES};
 use super::runtime::RtHandle;
+use super::select::{Choice, Select};
 use super::state::LogFilter;
 use crate::sim::event::Category;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -60,8 +61,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
 
     let on_cat = {
         let cb = props.on_category.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+        Callback::from(move |v: String| {
             let c = CATEGORIES.iter().find(|(_, label)| label.eq_ignore_ascii_case(&v)).map(|(c, _)| *c);
             cb.emit(c);
         })
@@ -78,12 +78,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 <h2 id="log-h">{"Event log"}</h2>
                 <div class="log-filters">
                     <label for="log-category" class="sr-only">{"Category"}</label>
-                    <select id="log-category" aria-label="Show events of category" title="Filter the log by category" onchange={on_cat}>
-                        <option value="all" selected={cat_value == "all"}>{"All categories"}</option>
-                        { for CATEGORIES.iter().map(|(_, label)| html! {
-                            <option value={*label} selected={cat_value == *label}>{*label}</option>
-                        }) }
-                    </select>
+                    <Select id="log-category" aria_label="Show events of category" title="Filter the log by category" onchange={on_cat} value={cat_value}
+                        choices={std::iter::once(Choice::new("all", "All categories")).chain(CATEGORIES.iter().map(|(_, label)| Choice::new(*label, *label))).collect::<Vec<_>>()} />
                     <label class="check" title="Only duplicates, losses, crashes, dead letters and producer duplicates">
                         <input id="log-notable" type="checkbox" checked={f.notable_only} onchange={on_notable} aria-label="Notable events only" />
                         {"Notable only"}
@@ -96,7 +92,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
             if lines.is_empty() {
                 <p class="log-empty">{ if f.notable_only { "Nothing notable yet: no duplicates, losses, crashes or dead letters so far." } else { "No events yet. Press Play (or Space) to start the run." } }</p>
             } else {
-                <ol class="log-lines" aria-label="Recent events, newest first">
+                // Focusable, so keyboard users can scroll it (it has no focusable content).
+                <ol class="log-lines" tabindex="0" aria-label="Recent events, newest first">
                     // While playing, every refresh brings a screenful of new lines: rows keyed by
                     // position are updated in place instead of being created and removed. Paused
                     // (stepping adds a line or two), rows keyed by line just shift.

@@ -7,6 +7,9 @@
 //! - `fastForward(n)` → `{messages, wall_ms, events, trace_hash, settled, sim_time_s}`: a fresh copy of
 //!   the current scenario (same seed, `max_messages = n`, n ≤ 10^7) run headless until every message
 //!   is produced and settled, or 5 s of wall time.
+//! - `bench(n)` → `{messages, events, ms, msgs_per_sec, trace_hash}`: the engine benchmark of
+//!   `eda-lab bench --messages n --repeats 1` (n ≤ 10^7, default 100,000) run to completion inside
+//!   the page, timed with `performance.now()`; the trace hash equals the command line's `trace=`.
 //! - `traceHash()` → the current run's trace hash (16 hex digits).
 //! - `commands()` → JSON of the commands the current run has accepted.
 //! - `commandLog()` → the same as a versioned command log (`{"v":1,"commands":[...]}`), the file
@@ -17,94 +20,121 @@
 //! - `resetFrameStats()` → forgets the frame times measured so far.
 
 use super::dom::now_ms;
-use super::runtime::{fast_forward, Runtime};
+use super::runtime::{bench, fast_forward, Runtime};
 use crate::sim::command_log::CommandLog;
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+type Rt = Rc<RefCell<Runtime>>;
+
 fn set(obj: &Object, key: &str, value: JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &value);
 }
 
-/// Installs the hooks. The closures live as long as the page (`Closure::forget`).
-pub fn install(rt: Rc<RefCell<Runtime>>) {
+/// An object of numbers, strings and booleans.
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (key, value) in fields {
+        set(&o, key, value.clone());
+    }
+    o.into()
+}
+
+/// A message count from JavaScript: at most 10 million (the ledger keeps a record per message, and
+/// the page must not run out of memory for a measurement).
+fn count(n: &JsValue, default: f64) -> u64 {
+    n.as_f64().filter(|v| v.is_finite() && *v >= 0.0).unwrap_or(default).min(1e7) as u64
+}
+
+/// Puts `f` on `api` as `name`, for the life of the page (`Closure::forget`).
+fn expose<F: ?Sized + wasm_bindgen::closure::WasmClosure>(api: &Object, name: &str, f: Closure<F>) {
+    set(api, name, f.as_ref().clone());
+    f.forget();
+}
+
+/// Installs the hooks.
+pub fn install(rt: Rt) {
     let Some(window) = web_sys::window() else { return };
     let api = Object::new();
-
     let r = rt.clone();
-    let frame_stats = Closure::<dyn Fn() -> JsValue>::new(move || {
-        let s = r.borrow().perf.summary();
-        let o = Object::new();
-        set(&o, "count", JsValue::from_f64(s.count as f64));
-        set(&o, "p50_ms", JsValue::from_f64(s.p50_ms));
-        set(&o, "p95_ms", JsValue::from_f64(s.p95_ms));
-        set(&o, "max_ms", JsValue::from_f64(s.max_ms));
-        set(&o, "step_p50_ms", JsValue::from_f64(s.step_p50_ms));
-        set(&o, "step_p95_ms", JsValue::from_f64(s.step_p95_ms));
-        o.into()
-    });
-    set(&api, "frameStats", frame_stats.as_ref().clone());
-    frame_stats.forget();
-
+    expose(&api, "frameStats", Closure::<dyn Fn() -> JsValue>::new(move || frame_stats(&r)));
     let r = rt.clone();
-    let ff = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |n: JsValue| {
-        // At most 10 million messages: the ledger keeps a record per message, and the page must
-        // not run out of memory for a measurement.
-        let n = n.as_f64().filter(|v| v.is_finite() && *v >= 0.0).unwrap_or(1_000.0).min(1e7) as u64;
-        let base = r.borrow().scenario_with_live_settings();
-        let o = Object::new();
-        match fast_forward(&base, n, 5_000.0, now_ms) {
-            Ok(run) => {
-                set(&o, "messages", JsValue::from_f64(run.messages as f64));
-                set(&o, "wall_ms", JsValue::from_f64(run.wall_ms));
-                set(&o, "events", JsValue::from_f64(run.events as f64));
-                set(&o, "trace_hash", JsValue::from_str(&run.trace_hash));
-                set(&o, "settled", JsValue::from_bool(run.settled));
-                set(&o, "sim_time_s", JsValue::from_f64(run.sim_time.as_secs_f64()));
-            }
-            Err(e) => set(&o, "error", JsValue::from_str(&e)),
-        }
-        o.into()
-    });
-    set(&api, "fastForward", ff.as_ref().clone());
-    ff.forget();
-
+    expose(&api, "fastForward", Closure::<dyn Fn(JsValue) -> JsValue>::new(move |n| fast_forward_js(&r, &n)));
+    expose(&api, "bench", Closure::<dyn Fn(JsValue) -> JsValue>::new(|n: JsValue| bench_js(&n)));
     let r = rt.clone();
-    let trace = Closure::<dyn Fn() -> JsValue>::new(move || JsValue::from_str(&r.borrow().sim.trace_hash().hex()));
-    set(&api, "traceHash", trace.as_ref().clone());
-    trace.forget();
-
+    expose(&api, "traceHash", Closure::<dyn Fn() -> JsValue>::new(move || r.borrow().sim.trace_hash().hex().into()));
     let r = rt.clone();
-    let commands = Closure::<dyn Fn() -> JsValue>::new(move || {
-        let json = serde_json::to_string(r.borrow().sim.commands()).unwrap_or_else(|_| "[]".into());
-        JsValue::from_str(&json)
-    });
-    set(&api, "commands", commands.as_ref().clone());
-    commands.forget();
-
+    expose(
+        &api,
+        "commands",
+        Closure::<dyn Fn() -> JsValue>::new(move || {
+            serde_json::to_string(r.borrow().sim.commands()).unwrap_or_else(|_| "[]".into()).into()
+        }),
+    );
     let r = rt.clone();
-    let command_log = Closure::<dyn Fn() -> JsValue>::new(move || {
-        JsValue::from_str(&CommandLog::new(r.borrow().sim.commands().to_vec()).to_json())
-    });
-    set(&api, "commandLog", command_log.as_ref().clone());
-    command_log.forget();
-
+    expose(
+        &api,
+        "commandLog",
+        Closure::<dyn Fn() -> JsValue>::new(move || {
+            CommandLog::new(r.borrow().sim.commands().to_vec()).to_json().into()
+        }),
+    );
     let r = rt.clone();
-    let scenario = Closure::<dyn Fn() -> JsValue>::new(move || JsValue::from_str(&r.borrow().base.to_json()));
-    set(&api, "scenarioJson", scenario.as_ref().clone());
-    scenario.forget();
-
+    expose(&api, "scenarioJson", Closure::<dyn Fn() -> JsValue>::new(move || r.borrow().base.to_json().into()));
     let r = rt.clone();
-    let sim_time = Closure::<dyn Fn() -> JsValue>::new(move || JsValue::from_f64(r.borrow().sim.now().as_us() as f64));
-    set(&api, "simTimeUs", sim_time.as_ref().clone());
-    sim_time.forget();
-
+    expose(
+        &api,
+        "simTimeUs",
+        Closure::<dyn Fn() -> JsValue>::new(move || (r.borrow().sim.now().as_us() as f64).into()),
+    );
     let r = rt;
-    let reset_stats = Closure::<dyn Fn()>::new(move || r.borrow_mut().perf = Default::default());
-    set(&api, "resetFrameStats", reset_stats.as_ref().clone());
-    reset_stats.forget();
-
+    expose(&api, "resetFrameStats", Closure::<dyn Fn()>::new(move || r.borrow_mut().perf = Default::default()));
     set(window.as_ref(), "__edaLab", api.into());
+}
+
+fn frame_stats(rt: &Rt) -> JsValue {
+    let s = rt.borrow().perf.summary();
+    object(&[
+        ("count", (s.count as f64).into()),
+        ("p50_ms", s.p50_ms.into()),
+        ("p95_ms", s.p95_ms.into()),
+        ("max_ms", s.max_ms.into()),
+        ("step_p50_ms", s.step_p50_ms.into()),
+        ("step_p95_ms", s.step_p95_ms.into()),
+    ])
+}
+
+fn fast_forward_js(rt: &Rt, n: &JsValue) -> JsValue {
+    let base = rt.borrow().scenario_with_live_settings();
+    match fast_forward(&base, count(n, 1_000.0), 5_000.0, now_ms) {
+        Ok(run) => object(&[
+            ("messages", (run.messages as f64).into()),
+            ("wall_ms", run.wall_ms.into()),
+            ("events", (run.events as f64).into()),
+            ("trace_hash", run.trace_hash.into()),
+            ("settled", run.settled.into()),
+            ("sim_time_s", run.sim_time.as_secs_f64().into()),
+        ]),
+        Err(e) => object(&[("error", e.into())]),
+    }
+}
+
+fn bench_js(n: &JsValue) -> JsValue {
+    let n = count(n, 100_000.0).max(1);
+    match bench(n, now_ms) {
+        Ok(b) => object(&[
+            ("messages", (b.messages as f64).into()),
+            ("events", (b.events as f64).into()),
+            ("ms", b.wall_ms.into()),
+            // null when the clock did not move (a tiny run within the timer's resolution).
+            (
+                "msgs_per_sec",
+                if b.wall_ms > 0.0 { (b.messages as f64 / (b.wall_ms / 1000.0)).into() } else { JsValue::NULL },
+            ),
+            ("trace_hash", b.trace_hash.into()),
+        ]),
+        Err(e) => object(&[("error", e.into())]),
+    }
 }

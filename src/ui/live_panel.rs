@@ -3,7 +3,8 @@
 
 use super::runtime::RtHandle;
 use super::shapes::glyph_icon;
-use crate::sim::Outcome;
+use crate::sim::ledger::OutcomeCounts;
+use crate::sim::{Outcome, Simulation};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -35,7 +36,6 @@ pub fn live_panel(props: &LiveProps) -> Html {
     let ledger = sim.ledger();
     let c = ledger.counts();
     let produced = ledger.produced();
-    let balanced = c.total() == produced;
 
     let reasons: Html = ledger
         .lost_by_reason()
@@ -44,6 +44,70 @@ pub fn live_panel(props: &LiveProps) -> Html {
         .collect();
     let any_lost = c.lost > 0;
 
+    let extra = ledger.extra_effects();
+
+    html! {
+        <section class="panel live" aria-labelledby="live-h">
+            <h2 id="live-h">{"Outcomes"}</h2>
+            <p class="panel-note">{"What happened to each message produced, counted exactly."}</p>
+            <dl class="counters">
+                { counter("count-produced", "Produced", produced, None, "Messages the producer created") }
+                { counter("count-in-flight", "In flight", c.in_flight, Some(Outcome::InFlight), "Not settled yet: on the wire, in a partition, being processed or waiting to retry") }
+                { counter("count-exactly-once", "Exactly once", c.exactly_once, Some(Outcome::ExactlyOnce), "The effect was applied exactly once") }
+                { counter("count-duplicated", "Duplicated", c.duplicated, Some(Outcome::Duplicated), "The effect was applied two or more times") }
+                { counter("count-dead-lettered", "Dead-lettered", c.dead_lettered, Some(Outcome::DeadLettered), "Parked in the dead-letter queue, effect not applied") }
+                { counter("count-lost", "Lost", c.lost, Some(Outcome::Lost), "Effect never applied and nothing will deliver it") }
+            </dl>
+            { equation(produced, &c) }
+            if extra > 0 {
+                <p class="callout dup-callout">
+                    { glyph_icon(Outcome::Duplicated) }
+                    { format!("{extra} extra charge{} downstream: the customer paid twice.", if extra == 1 { "" } else { "s" }) }
+                </p>
+            }
+            if any_lost {
+                <div class="reasons">
+                    <h3>{"Why messages were lost"}</h3>
+                    <ul>{ reasons }</ul>
+                </div>
+            }
+            { lag_list(sim) }
+        </section>
+    }
+}
+
+/// The ledger equation with the live numbers, and whether it balances.
+fn equation(produced: u64, c: &OutcomeCounts) -> Html {
+    let balanced = c.total() == produced;
+    html! {
+    <div class={classes!("equation", (!balanced).then_some("unbalanced"))} data-testid="ledger-equation" data-balanced={balanced.to_string()}
+       role="group" aria-label="Ledger equation">
+        <p class="eq-words">
+            {"produced = "}<span class="w-flight">{"in flight"}</span>{" + "}<span class="w-once">{"exactly once"}</span>
+            {" + "}<span class="w-dup">{"duplicated"}</span>{" + "}<span class="w-dlq">{"dead-lettered"}</span>{" + "}<span class="w-lost">{"lost"}</span>
+        </p>
+        <p class="eq-numbers">
+            <b class="eq-total">{produced}</b>
+            <span class="eq-op">{"="}</span>
+            <span class="eq-term o-flight"><b>{c.in_flight}</b></span>
+            <span class="eq-op">{"+"}</span>
+            <span class="eq-term o-once"><b>{c.exactly_once}</b></span>
+            <span class="eq-op">{"+"}</span>
+            <span class="eq-term o-dup"><b>{c.duplicated}</b></span>
+            <span class="eq-op">{"+"}</span>
+            <span class="eq-term o-dlq"><b>{c.dead_lettered}</b></span>
+            <span class="eq-op">{"+"}</span>
+            <span class="eq-term o-lost"><b>{c.lost}</b></span>
+            <span class={classes!("eq-check", if balanced { "ok" } else { "bad" })} title={if balanced { "The ledger balances" } else { "The ledger does not balance" }}><span aria-hidden="true">{ if balanced { "✓" } else { "✗" } }</span>
+                <span class="sr-only">{ if balanced { "balanced" } else { "not balanced" } }</span>
+            </span>
+        </p>
+    </div>
+    }
+}
+
+/// Lag per partition as bars (the first 16 partitions, then a total).
+fn lag_list(sim: &Simulation) -> Html {
     let parts = sim.partitions();
     let max_lag = (0..parts.len()).map(|p| sim.lag(p)).max().unwrap_or(0).max(1);
     let lag_rows: Html = (0..parts.len().min(16))
@@ -60,60 +124,13 @@ pub fn live_panel(props: &LiveProps) -> Html {
         })
         .collect();
     let more = parts.len().saturating_sub(16);
-    let extra = ledger.extra_effects();
-
     html! {
-        <section class="panel live" aria-labelledby="live-h">
-            <h2 id="live-h">{"Outcomes"}</h2>
-            <p class="panel-note">{"What happened to each message produced, counted exactly."}</p>
-            <dl class="counters">
-                { counter("count-produced", "Produced", produced, None, "Messages the producer created") }
-                { counter("count-in-flight", "In flight", c.in_flight, Some(Outcome::InFlight), "Not settled yet: on the wire, in a partition, being processed or waiting to retry") }
-                { counter("count-exactly-once", "Exactly once", c.exactly_once, Some(Outcome::ExactlyOnce), "The effect was applied exactly once") }
-                { counter("count-duplicated", "Duplicated", c.duplicated, Some(Outcome::Duplicated), "The effect was applied two or more times") }
-                { counter("count-dead-lettered", "Dead-lettered", c.dead_lettered, Some(Outcome::DeadLettered), "Parked in the dead-letter queue, effect not applied") }
-                { counter("count-lost", "Lost", c.lost, Some(Outcome::Lost), "Effect never applied and nothing will deliver it") }
-            </dl>
-            <div class={classes!("equation", (!balanced).then_some("unbalanced"))} data-testid="ledger-equation" data-balanced={balanced.to_string()}
-               role="group" aria-label="Ledger equation">
-                <p class="eq-words">
-                    {"produced = "}<span class="w-flight">{"in flight"}</span>{" + "}<span class="w-once">{"exactly once"}</span>
-                    {" + "}<span class="w-dup">{"duplicated"}</span>{" + "}<span class="w-dlq">{"dead-lettered"}</span>{" + "}<span class="w-lost">{"lost"}</span>
-                </p>
-                <p class="eq-numbers">
-                    <b class="eq-total">{produced}</b>
-                    <span class="eq-op">{"="}</span>
-                    <span class="eq-term o-flight"><b>{c.in_flight}</b></span>
-                    <span class="eq-op">{"+"}</span>
-                    <span class="eq-term o-once"><b>{c.exactly_once}</b></span>
-                    <span class="eq-op">{"+"}</span>
-                    <span class="eq-term o-dup"><b>{c.duplicated}</b></span>
-                    <span class="eq-op">{"+"}</span>
-                    <span class="eq-term o-dlq"><b>{c.dead_lettered}</b></span>
-                    <span class="eq-op">{"+"}</span>
-                    <span class="eq-term o-lost"><b>{c.lost}</b></span>
-                    <span class={classes!("eq-check", if balanced { "ok" } else { "bad" })} title={if balanced { "The ledger balances" } else { "The ledger does not balance" }}><span aria-hidden="true">{ if balanced { "✓" } else { "✗" } }</span>
-                        <span class="sr-only">{ if balanced { "balanced" } else { "not balanced" } }</span>
-                    </span>
-                </p>
-            </div>
-            if extra > 0 {
-                <p class="callout dup-callout">
-                    { glyph_icon(Outcome::Duplicated) }
-                    { format!("{extra} extra charge{} downstream: the customer paid twice.", if extra == 1 { "" } else { "s" }) }
-                </p>
-            }
-            if any_lost {
-                <div class="reasons">
-                    <h3>{"Why messages were lost"}</h3>
-                    <ul>{ reasons }</ul>
-                </div>
-            }
+        <>
             <h3>{"Lag per partition"}</h3>
             <ul class="lag-list">{ lag_rows }</ul>
             if more > 0 {
                 <p class="help">{format!("… and {more} more partitions (total lag {})", sim.lag_total())}</p>
             }
-        </section>
+        </>
     }
 }

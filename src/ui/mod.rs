@@ -1,12 +1,16 @@
 //! The web app (Yew, client-side rendering, wasm32 only).
 //!
 //! Component map:
-//! - `app.rs`: root; owns the run, the page state, the animation loop and keyboard shortcuts.
-//! - `state.rs`: page state reducer (`State`, `Action`): play/pause, speed, theme, log filter.
-//! - `runtime.rs`: the driver of the engine (`Runtime`): run, reset, commands, frame advance,
-//!   frame statistics, headless fast-forward.
-//! - `top_bar.rs`, `controls.rs`, `topology.rs`, `legend.rs`, `live_panel.rs`, `charts.rs`,
-//!   `event_log.rs`: one component each.
+//! - `app.rs`: root; holds the page state and the run, the animation loop, keyboard shortcuts and
+//!   the layout (top bar, settings, intro, lane).
+//! - `run.rs`: the run as a reducer (`Run`) and everything that changes it (`RunAction`), applied
+//!   in one place, `Runtime::apply`, which bumps the run's version.
+//! - `runtime.rs`: the driver of the engine (`Runtime`): apply, frame advance, step, frame
+//!   statistics, headless fast-forward and benchmark.
+//! - `state.rs`: page state reducer (`State`, `Action`): play/pause, speed, theme, drawer, log filter.
+//! - `lane.rs`: one run's panels (diagram, outcomes, charts, log); a compare view holds several.
+//! - `top_bar.rs`, `intro.rs`, `settings/` (one component per fieldset), `topology/`, `legend.rs`,
+//!   `live_panel.rs`, `charts.rs`, `event_log.rs`, `select.rs`: the components.
 //! - `journal_text.rs`: journal entries in plain words, bounded log buffers.
 //! - `shapes.rs`: outcome glyphs (colour and shape).
 //! - `hooks/`: `use_animation_loop` (requestAnimationFrame) and `use_global_keys`.
@@ -14,19 +18,24 @@
 //! - `dom.rs`: small browser helpers (clock, theme, media queries).
 //!
 //! **Architecture Invariant:** the UI never mutates engine state; every change to a running
-//! simulation is a `Command` passed to `Simulation::handle`.
+//! simulation is a `Command` passed to `Simulation::handle`, and every change to the page's run is
+//! a `RunAction` dispatched to its reducer.
 
 mod app;
 mod charts;
-mod controls;
 mod dom;
 mod event_log;
 mod hooks;
+mod intro;
 mod journal_text;
 mod lab_hooks;
+mod lane;
 mod legend;
 mod live_panel;
+mod run;
 mod runtime;
+mod select;
+mod settings;
 mod shapes;
 mod state;
 mod top_bar;

@@ -1,12 +1,17 @@
 //! The page's driver of the engine: one [`Simulation`], the scenario it was started from, the
-//! formatted event log and the frame-time statistics. The animation loop, the buttons and the test
-//! hooks all reach the run through this struct; every change to a running simulation goes through
-//! [`Runtime::command`], i.e. `Simulation::handle`, so it is recorded and replayable.
+//! formatted event log and the frame-time statistics. Every change to the run is a
+//! [`RunAction`] applied in one place, [`Runtime::apply`], which bumps the run's `version`;
+//! every change to a running simulation is an engine `Command` (`Simulation::handle`), so it is
+//! recorded and replayable. The test hooks only read the run.
 
+use super::dom::now_ms;
 use super::journal_text::LogBuffer;
-use super::state::Speed;
+use super::run::RunAction;
+use super::state::{Notice, Speed};
+use crate::sim::builtins::builtin;
 use crate::sim::command::Command;
 use crate::sim::consumer::ConsumerStatus;
+use crate::sim::narrate::describe_command;
 use crate::sim::scenario::Scenario;
 use crate::sim::time::SimTime;
 use crate::sim::{RunStatus, Simulation};
@@ -26,12 +31,10 @@ pub struct Runtime {
     pub base: Scenario,
     pub log: LogBuffer,
     pub perf: FrameStats,
-    /// Bumped on every change to the run; components redraw when it moves.
+    /// Bumped by every [`RunAction`]; components redraw when it moves.
     pub version: u64,
     /// Bumped on every reset: which run this is.
     pub run: u64,
-    /// Wall time of the previous animation frame.
-    pub last_frame_ms: Option<f64>,
     /// For a frame whose render is pending: (when that render started, or the frame itself until
     /// it does; how long the frame's engine-and-state part took).
     pub frame_started_ms: Option<(f64, f64)>,
@@ -59,7 +62,6 @@ impl Runtime {
             perf: FrameStats::default(),
             version: 0,
             run: 0,
-            last_frame_ms: None,
             frame_started_ms: None,
             budget_hit: false,
             log_shown: ((0, 0), f64::NEG_INFINITY),
@@ -69,16 +71,70 @@ impl Runtime {
         rt
     }
 
-    /// Starts a new run of `base` at time zero. On an invalid scenario nothing changes.
-    pub fn reset(&mut self, base: Scenario) -> Result<(), String> {
-        let sim = Simulation::new(&base).map_err(|e| e.to_string())?;
-        self.sim = sim;
-        self.base = base;
-        self.log = LogBuffer::default();
-        self.budget_hit = false;
-        self.run += 1;
+    /// Applies one action to the run: the only way the page changes it. Returns what to tell the
+    /// user, if anything (a command applied or refused, a restart).
+    pub fn apply(&mut self, action: RunAction) -> Option<Notice> {
+        let notice = self.act(action);
         self.touch();
-        Ok(())
+        notice
+    }
+
+    fn act(&mut self, action: RunAction) -> Option<Notice> {
+        match action {
+            RunAction::Command(c) => Some(self.command(c)),
+            RunAction::ToggleConsumer(id) => {
+                let command = match self.sim.consumers().get(id as usize).map(|c| c.status) {
+                    Some(ConsumerStatus::Crashed) => Command::RestartConsumer { consumer: id },
+                    Some(ConsumerStatus::Stopped) | None => return None,
+                    Some(_) => Command::CrashConsumer { consumer: id, at: None },
+                };
+                Some(self.command(command))
+            }
+            RunAction::LoadScenario(name) => {
+                let mut s = builtin(&name)?;
+                s.seed = self.base.seed;
+                Some(self.restart(s, format!("Loaded scenario “{name}”. Press Play.")))
+            }
+            RunAction::Reset => {
+                let s = self.scenario_with_live_settings();
+                Some(self.restart(s, "Run restarted from time 0 with the current settings. Press Play.".into()))
+            }
+            RunAction::Reseed(seed) => {
+                let mut s = self.scenario_with_live_settings();
+                s.seed = seed;
+                Some(self.restart(s, format!("Restarted with seed {seed}.")))
+            }
+            RunAction::Repartition(n) => {
+                let mut s = self.scenario_with_live_settings();
+                s.topic.partitions = n;
+                Some(self.restart(s, format!("Restarted with {n} partitions.")))
+            }
+            RunAction::Step => {
+                self.step();
+                None
+            }
+            RunAction::Frame { dt_ms, speed } => {
+                let t0 = now_ms();
+                self.advance(dt_ms, speed);
+                self.frame_started_ms = Some((t0, now_ms() - t0));
+                None
+            }
+        }
+    }
+
+    /// Starts a new run of `base` at time zero. On an invalid scenario nothing changes.
+    fn restart(&mut self, base: Scenario, said: String) -> Notice {
+        match Simulation::new(&base) {
+            Ok(sim) => {
+                self.sim = sim;
+                self.base = base;
+                self.log = LogBuffer::default();
+                self.budget_hit = false;
+                self.run += 1;
+                Notice { text: said, error: false }
+            }
+            Err(e) => Notice { text: format!("Could not restart: {e}"), error: true },
+        }
     }
 
     /// The base scenario with the live settings folded in: what "reset" restarts, so settings the
@@ -99,14 +155,16 @@ impl Runtime {
     }
 
     /// Applies a command through the engine (recorded, stamped, hashed).
-    pub fn command(&mut self, command: Command) -> Result<(), String> {
-        let result = self.sim.handle(command).map_err(|e| e.to_string());
-        self.touch();
-        result
+    fn command(&mut self, command: Command) -> Notice {
+        let said = describe_command(&command);
+        match self.sim.handle(command) {
+            Ok(()) => Notice { text: format!("Applied: {said}."), error: false },
+            Err(e) => Notice { text: format!("Not applied ({said}): {e}."), error: true },
+        }
     }
 
     /// Advances the run by `wall_dt_ms` of wall time at `speed`, within the frame's event budget.
-    pub fn advance(&mut self, wall_dt_ms: f64, speed: Speed) {
+    fn advance(&mut self, wall_dt_ms: f64, speed: Speed) {
         let dt_ms = wall_dt_ms.clamp(0.0, MAX_FRAME_DT_MS);
         let delta_us = match speed {
             Speed::Times(x) => (dt_ms * 1_000.0 * x).round() as u64,
@@ -115,12 +173,11 @@ impl Runtime {
         let target = self.sim.now().plus_us(delta_us);
         let status = self.sim.run_until(target, EVENT_BUDGET_PER_FRAME);
         self.budget_hit = status == RunStatus::BudgetExhausted && speed != Speed::Max;
-        self.touch();
     }
 
     /// Processes events until something worth a log line happens (at most 10,000 events), so one
     /// press of "step" always shows a change.
-    pub fn step(&mut self) {
+    fn step(&mut self) {
         let before = self.sim.journal().last().copied();
         for _ in 0..10_000 {
             if !self.sim.step() {
@@ -130,7 +187,6 @@ impl Runtime {
                 break;
             }
         }
-        self.touch();
     }
 
     /// Redraw keys of the two panels that need not follow every frame: the event log
@@ -150,7 +206,7 @@ impl Runtime {
     }
 
     /// Records that the run changed.
-    pub fn touch(&mut self) {
+    fn touch(&mut self) {
         self.version = self.version.wrapping_add(1);
         self.log.absorb(&self.sim);
     }
@@ -273,6 +329,30 @@ pub fn fast_forward(
         wall_ms: clock_ms() - start,
         events: sim.events_processed(),
         sim_time: sim.now(),
+        trace_hash: sim.trace_hash().hex(),
+    })
+}
+
+/// The result of a headless benchmark run.
+pub struct Bench {
+    pub messages: u64,
+    pub events: u64,
+    pub wall_ms: f64,
+    pub trace_hash: String,
+}
+
+/// The engine benchmark, as `eda-lab bench --messages n --repeats 1` runs it: the SimPy comparison
+/// model ([`Scenario::bench`] with processing failures, seed 42) stepped until no event is left,
+/// timed with `clock_ms`. The trace hash is the command line's `trace=`.
+pub fn bench(n: u64, clock_ms: impl Fn() -> f64) -> Result<Bench, String> {
+    let mut sim = Simulation::new(&Scenario::bench(n, true)).map_err(|e| e.to_string())?;
+    let start = clock_ms();
+    while sim.step() {}
+    let wall_ms = clock_ms() - start;
+    Ok(Bench {
+        messages: sim.ledger().produced(),
+        events: sim.events_processed(),
+        wall_ms,
         trace_hash: sim.trace_hash().hex(),
     })
 }

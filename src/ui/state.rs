@@ -1,6 +1,7 @@
 //! The page's own state: what the user chose to look at and how fast to play. Nothing here is part
-//! of the simulation; the run lives in [`super::runtime::Runtime`] and is changed only through engine
-//! commands. Side effects (theme attribute, storage, timers) live in `use_effect_with` in `app.rs`.
+//! of the simulation; the run lives in [`super::runtime::Runtime`] and is changed only through
+//! [`super::run::RunAction`]s. Side effects (theme attribute, storage, timers) live in effects in
+//! `app.rs`.
 
 use crate::sim::event::Category;
 use std::rc::Rc;
@@ -81,7 +82,8 @@ pub struct LogFilter {
     pub notable_only: bool,
 }
 
-/// A one-line message to the user about the last thing they did (a refused command, a bad seed).
+/// A one-line message to the user about the last thing they did to the run (a command applied or
+/// refused, a restart).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub text: String,
@@ -95,9 +97,8 @@ pub struct State {
     pub theme: Theme,
     pub reduced_motion: bool,
     pub log_filter: LogFilter,
-    /// Error under the seed field (the run keeps going with the previous seed).
-    pub seed_error: Option<String>,
-    pub notice: Option<Notice>,
+    /// The settings drawer is open (it is a drawer on narrow screens only).
+    pub settings_open: bool,
 }
 
 impl State {
@@ -108,8 +109,7 @@ impl State {
             theme,
             reduced_motion,
             log_filter: LogFilter::default(),
-            seed_error: None,
-            notice: None,
+            settings_open: false,
         }
     }
 }
@@ -121,9 +121,9 @@ pub enum Action {
     ToggleTheme,
     SetCategory(Option<Category>),
     SetNotableOnly(bool),
-    SeedError(Option<String>),
-    Notify(Option<Notice>),
     SetReducedMotion(bool),
+    ToggleSettings,
+    CloseSettings,
 }
 
 impl Reducible for State {
@@ -138,9 +138,9 @@ impl Reducible for State {
             Action::ToggleTheme => next.theme = next.theme.other(),
             Action::SetCategory(c) => next.log_filter.category = c,
             Action::SetNotableOnly(b) => next.log_filter.notable_only = b,
-            Action::SeedError(e) => next.seed_error = e,
-            Action::Notify(n) => next.notice = n,
             Action::SetReducedMotion(b) => next.reduced_motion = b,
+            Action::ToggleSettings => next.settings_open = !next.settings_open,
+            Action::CloseSettings => next.settings_open = false,
         }
         if next == *self {
             self

@@ -1,9 +1,10 @@
-//! The top bar: product name, scenario picker, transport (play/pause, step, speed), seed, reset
-//! and theme toggle.
+//! The top bar: product name, scenario picker, transport (play/pause, step, reset, speed), the
+//! settings drawer's button (narrow screens only) and the theme toggle.
 
-use super::state::{Speed, Theme};
+use super::run::RunAction;
+use super::select::{Choice, Select};
+use super::state::{Action, Speed, State, Theme};
 use crate::sim::builtins::CATALOG;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -11,16 +12,18 @@ pub struct TopBarProps {
     pub scenario: AttrValue,
     pub playing: bool,
     pub speed: Speed,
-    pub seed: u64,
-    pub seed_error: Option<String>,
     pub theme: Theme,
-    pub on_scenario: Callback<String>,
-    pub on_play: Callback<()>,
-    pub on_step: Callback<()>,
-    pub on_speed: Callback<Speed>,
-    pub on_seed: Callback<String>,
-    pub on_reset: Callback<()>,
-    pub on_theme: Callback<()>,
+    /// The settings drawer is open (narrow screens; on wide ones the settings are always shown).
+    pub settings_open: bool,
+    /// Changes to the run: load a scenario, step, reset.
+    pub on_run: Callback<RunAction>,
+    /// Changes to the page: play/pause, speed, theme, the drawer.
+    pub page: UseReducerDispatcher<State>,
+}
+
+fn dispatch_on_click(page: &UseReducerDispatcher<State>, action: fn() -> Action) -> Callback<MouseEvent> {
+    let page = page.clone();
+    Callback::from(move |_: MouseEvent| page.dispatch(action()))
 }
 
 fn icon(path: &'static str) -> Html {
@@ -36,31 +39,25 @@ const ICON_PAUSE: &str = "M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z";
 const ICON_STEP: &str = "M3 2.5v11l7-5.5zM11 2.5h2.5v11H11z";
 const ICON_RESET: &str = "M8 2.5a5.5 5.5 0 1 1-5.2 3.7l1.6.6A3.8 3.8 0 1 0 8 4.2V6L4.8 3.4 8 .8z";
 const ICON_MOON: &str = "M10.5 1.5a6.5 6.5 0 1 0 4 11.2A5.5 5.5 0 0 1 10.5 1.5z";
-const ICON_SUN: &str = "M8 4.5a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7zM7.2 0h1.6v2.6H7.2zM7.2 13.4h1.6V16H7.2zM0 7.2h2.6v1.6H0zM13.4 7.2H16v1.6h-2.6z";
+const ICON_SLIDERS: &str = "M2 3.2h7.2v1.6H2zM12.4 3.2H14v1.6h-1.6zM9.6 1.6h2.4v4.8H9.6zM2 11.2h2.4v1.6H2zM7.6 11.2H14v1.6H7.6zM4.8 9.6h2.4v4.8H4.8z";
 
 #[function_component(TopBar)]
 pub fn top_bar(props: &TopBarProps) -> Html {
-    let on_scenario = {
-        let cb = props.on_scenario.clone();
-        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value()))
-    };
+    let page = &props.page;
     let on_speed = {
-        let cb = props.on_speed.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = Speed::from_value(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
-                cb.emit(s);
+        let page = page.clone();
+        Callback::from(move |v: String| {
+            if let Some(s) = Speed::from_value(&v) {
+                page.dispatch(Action::SetSpeed(s));
             }
         })
     };
-    let on_seed = {
-        let cb = props.on_seed.clone();
-        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
-    };
-    let on_play = props.on_play.reform(|_: MouseEvent| ());
-    let on_step = props.on_step.reform(|_: MouseEvent| ());
-    let on_reset = props.on_reset.reform(|_: MouseEvent| ());
-    let on_theme = props.on_theme.reform(|_: MouseEvent| ());
-    let speed_value = props.speed.value();
+    let on_scenario = props.on_run.reform(RunAction::LoadScenario);
+    let on_step = props.on_run.reform(|_: MouseEvent| RunAction::Step);
+    let on_reset = props.on_run.reform(|_: MouseEvent| RunAction::Reset);
+    let on_play = dispatch_on_click(page, || Action::TogglePlay);
+    let on_theme = dispatch_on_click(page, || Action::ToggleTheme);
+    let on_settings = dispatch_on_click(page, || Action::ToggleSettings);
     let dark = props.theme == Theme::Dark;
 
     html! {
@@ -72,16 +69,14 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                     <rect x="9" y="13" width="6" height="7" rx="2" />
                     <circle cx="20" cy="12" r="3" />
                 </svg>
-                <span class="brand-name">{"EDA Lab"}</span>
+                <h1 class="brand-name">{"EDA Lab"}</h1>
             </div>
 
             <div class="tb-group tb-scenario">
                 <label for="scenario-select" class="tb-label">{"Scenario"}</label>
-                <select id="scenario-select" aria-label="Scenario" title="Built-in scenarios, one per lesson" onchange={on_scenario}>
-                    { for CATALOG.iter().map(|(name, desc)| html! {
-                        <option value={*name} title={*desc} selected={props.scenario.as_str() == *name}>{*name}</option>
-                    }) }
-                </select>
+                <Select id="scenario-select" title="Built-in scenarios, one per lesson" value={props.scenario.clone()}
+                    choices={CATALOG.iter().map(|(name, desc)| Choice { title: Some(AttrValue::from(*desc)), ..Choice::new(*name, *name) }).collect::<Vec<_>>()}
+                    onchange={on_scenario} />
             </div>
 
             <div class="tb-group tb-transport" role="group" aria-label="Playback">
@@ -92,34 +87,25 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                     { if props.playing { "Pause" } else { "Play" } }
                 </button>
                 <button id="btn-step" type="button" class="btn" aria-label="Step to the next event" title="Pause and advance to the next logged event (Right arrow)" onclick={on_step}>
-                    { icon(ICON_STEP) }{"Step"}
+                    { icon(ICON_STEP) }<span class="btn-text">{"Step"}</span>
+                </button>
+                <button id="btn-reset" type="button" class="btn" aria-label="Reset the run to time zero" title="Restart from time 0 with the current settings and seed" onclick={on_reset}>
+                    { icon(ICON_RESET) }<span class="btn-text">{"Reset"}</span>
                 </button>
                 <label for="speed" class="tb-label">{"Speed"}</label>
-                <select id="speed" aria-label="Playback speed" title="Sim seconds per wall second; fast-forward runs as many events as a frame allows" onchange={on_speed}>
-                    { for Speed::CHOICES.iter().map(|(value, label, _)| html! {
-                        <option value={*value} selected={*value == speed_value}>{*label}</option>
-                    }) }
-                </select>
+                <Select id="speed" aria_label="Playback speed" title="Sim seconds per wall second; fast-forward runs as many events as a frame allows"
+                    value={props.speed.value()} choices={Speed::CHOICES.iter().map(|(value, label, _)| Choice::new(*value, *label)).collect::<Vec<_>>()}
+                    onchange={on_speed} />
             </div>
 
-            <div class="tb-group tb-seed">
-                <label for="seed" class="tb-label">{"Seed"}</label>
-                <input id="seed" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" size="8"
-                    value={props.seed.to_string()} onchange={on_seed}
-                    aria-label="Random seed (press Enter to restart with it)" title="Every random choice derives from this number; press Enter to restart the run with it"
-                    aria-invalid={props.seed_error.is_some().to_string()} aria-describedby="seed-error" />
-                <button id="btn-reset" type="button" class="btn" aria-label="Reset the run to time zero" title="Restart from time 0 with the current settings and seed" onclick={on_reset}>
-                    { icon(ICON_RESET) }{"Reset"}
-                </button>
-                if let Some(err) = &props.seed_error {
-                    <span id="seed-error" class="seed-error" role="alert">{err.clone()}</span>
-                }
-            </div>
-
+            <button id="btn-settings" type="button" class="btn settings-toggle" aria-expanded={props.settings_open.to_string()}
+                aria-controls="settings-panel" title="Show or hide the settings (Escape closes them)" onclick={on_settings}>
+                { icon(ICON_SLIDERS) }<span class="btn-text">{"Settings"}</span>
+            </button>
             <button id="theme-toggle" type="button" class="btn btn-ghost" aria-pressed={dark.to_string()}
-                aria-label={if dark { "Switch to light theme" } else { "Switch to dark theme" }} title="Light or dark theme" onclick={on_theme}>
-                { icon(if dark { ICON_SUN } else { ICON_MOON }) }
-                <span class="theme-text">{ if dark { "Light" } else { "Dark" } }</span>
+                title="Dark theme on or off" onclick={on_theme}>
+                { icon(ICON_MOON) }
+                <span class="btn-text">{"Dark theme"}</span>
             </button>
         </header>
     }

@@ -1,0 +1,32 @@
+//! The line under the top bar: the scenario and its lesson, how to start, and the answer to the
+//! last thing the user did (a live region).
+
+use super::state::Notice;
+use crate::sim::builtins::CATALOG;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct IntroProps {
+    pub scenario: AttrValue,
+    pub notice: Option<Rc<Notice>>,
+}
+
+#[function_component(Intro)]
+pub fn intro(props: &IntroProps) -> Html {
+    let name = props.scenario.as_str();
+    let description = CATALOG.iter().find(|(n, _)| *n == name).map(|(_, d)| *d).unwrap_or("A custom scenario.");
+    let notice = props.notice.as_deref();
+    html! {
+        <div class="intro">
+            <p class="scenario-desc"><strong>{name}</strong>{": "}{description}</p>
+            <p class="hint">
+                {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{") and watch the Payments API box; "}
+                <kbd>{"→"}</kbd>{" steps one event. Click a consumer to crash it, change the settings, and watch the outcome counters."}
+            </p>
+            <p class={classes!("notice", notice.map(|n| if n.error { "notice-error" } else { "notice-ok" }))} role="status" aria-live="polite">
+                { notice.map(|n| n.text.clone()).unwrap_or_default() }
+            </p>
+        </div>
+    }
+}

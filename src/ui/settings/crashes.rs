@@ -1,0 +1,109 @@
+//! Crashes: random crashes at a pipeline step, and "crash consumer N now / at step S".
+
+use super::fields::{choices, crash_point_from, crash_point_value, field, fmt_pct, Sinks};
+use crate::sim::command::Command;
+use crate::sim::consumer::ConsumerStatus;
+use crate::sim::scenario::CrashPoint;
+use crate::ui::select::{Choice, Select};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CrashProps {
+    pub point: CrashPoint,
+    pub probability: f64,
+    pub consumers: Vec<(u32, ConsumerStatus)>,
+    pub sinks: Sinks,
+}
+
+#[function_component(CrashFields)]
+pub fn crash_fields(props: &CrashProps) -> Html {
+    let (point, probability) = (props.point, props.probability);
+    let on_crash_point = {
+        let sinks = props.sinks.clone();
+        Callback::from(move |v: String| {
+            if let Some(point) = crash_point_from(&v) {
+                sinks.send(Command::SetCrash { point, probability });
+            }
+        })
+    };
+    let on_crash_p = props
+        .sinks
+        .numeric("The crash chance (%)", 0.0, 100.0, move |pct| Command::SetCrash { point, probability: pct / 100.0 });
+    let options = [
+        ("after_receive", "After receive"),
+        ("after_commit", "After commit"),
+        ("after_effect", "After effect"),
+        ("after_dedup_mark", "After dedup mark"),
+    ];
+    html! {
+        <fieldset>
+            <legend>{"Crashes"}</legend>
+            <div class="field-row">
+                { field("crash-point", "Crash step", "Where random crashes strike.",
+                    html! { <Select id="crash-point" title="Pipeline step where random crashes happen" describedby="crash-point-help"
+                        value={crash_point_value(point)} choices={choices(&options)} onchange={on_crash_point} /> }) }
+                { field("crash-p", "Chance (%)", "Per message, at that step.",
+                    html! { <input id="crash-p" type="number" min="0" max="100" step="0.5" value={fmt_pct(probability)} aria-describedby="crash-p-help"
+                        title="Chance that a consumer crashes when a message passes the step" onchange={on_crash_p} /> }) }
+            </div>
+            <CrashAtStep consumers={props.consumers.clone()} sinks={props.sinks.clone()} />
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CrashAtProps {
+    consumers: Vec<(u32, ConsumerStatus)>,
+    sinks: Sinks,
+}
+
+/// Crash the chosen consumer now, or arm it to crash the next time one of its messages passes the
+/// chosen step.
+#[function_component(CrashAtStep)]
+fn crash_at_step(props: &CrashAtProps) -> Html {
+    let crash_target = use_state(|| 0u32);
+    let crash_at = use_state(|| "after_effect".to_string());
+    let on_target = {
+        let crash_target = crash_target.clone();
+        Callback::from(move |v: String| {
+            if let Ok(v) = v.parse::<u32>() {
+                crash_target.set(v);
+            }
+        })
+    };
+    let on_at = {
+        let crash_at = crash_at.clone();
+        Callback::from(move |v: String| crash_at.set(v))
+    };
+    let target = (*crash_target).min(props.consumers.len().saturating_sub(1) as u32);
+    let on_crash = {
+        let sinks = props.sinks.clone();
+        let at = (*crash_at).clone();
+        Callback::from(move |_: MouseEvent| {
+            let point = if at == "now" { None } else { crash_point_from(&at) };
+            sinks.send(Command::CrashConsumer { consumer: target, at: point });
+        })
+    };
+    let targets: Vec<Choice> =
+        props.consumers.iter().map(|&(id, _)| Choice::new(id.to_string(), format!("C{id}"))).collect();
+    let steps = [
+        ("now", "now"),
+        ("after_receive", "after receive"),
+        ("after_commit", "after commit"),
+        ("after_effect", "after effect"),
+        ("after_dedup_mark", "after dedup mark"),
+    ];
+    html! {
+        <div class="field">
+            <span class="label">{"Crash a consumer at a step"}</span>
+            <div class="crash-grid">
+                <Select id="crash-consumer" aria_label="Consumer to crash" title="Which consumer" onchange={on_target} value={target.to_string()} choices={targets} />
+                <Select id="crash-at" aria_label="When to crash" title="Now, or armed: the next time one of its messages passes this step"
+                    onchange={on_at} value={(*crash_at).clone()} choices={choices(&steps)} />
+                <button id="btn-crash" type="button" class="btn btn-danger" aria-describedby="crash-help"
+                    title="Crash now, or arm the consumer to crash the next time a message passes the step" onclick={on_crash}>{"Crash consumer"}</button>
+            </div>
+            <p class="help" id="crash-help">{"Where the crash lands relative to commit and effect decides duplicate vs loss."}</p>
+        </div>
+    }
+}

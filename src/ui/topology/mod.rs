@@ -1,0 +1,354 @@
+//! The topology drawing: producer → partitions → consumers → downstream service and DLQ, with
+//! messages moving along the edges.
+//!
+//! Moving tokens are derived from the newest journal entries, never stored: an entry at time `t`
+//! (Appended, Received, EffectApplied, DeadLettered) is a token on its edge at
+//! `(now - t) / travel`, where `travel` is about half a wall second of sim time at the current
+//! speed. At most [`MAX_TOKENS`] are drawn; at high speeds (or with reduced motion) the edges carry
+//! flow rates instead. Counters elsewhere stay exact either way.
+//!
+//! - `flow.rs`: tokens, flow rates and the static wiring; `nodes.rs`: the consumer and
+//!   partition boxes, which redraw only when what they show changed.
+
+mod flow;
+mod nodes;
+
+use super::runtime::RtHandle;
+use super::shapes::{fmt1, glyph, glyph_keyed};
+use super::state::Speed;
+use crate::sim::consumer::ConsumerStatus;
+use crate::sim::ledger::message_id;
+use crate::sim::{Outcome, Simulation};
+use flow::{hop_outcome, on_edge, outcome_of, rate_text, rates, tokens, Edges, Rates, Token};
+use nodes::{ConsumerBox, PartitionRow};
+use yew::prelude::*;
+
+pub const MAX_TOKENS: usize = 150;
+/// Records drawn per partition.
+const CELLS: usize = 9;
+
+const W: f64 = 720.0;
+const PROD_X: f64 = 2.0;
+const PROD_W: f64 = 86.0;
+const PART_X: f64 = 130.0;
+const PART_W: f64 = 206.0;
+const CONS_X: f64 = 398.0;
+const CONS_W: f64 = 140.0;
+const SINK_X: f64 = 584.0;
+const SINK_W: f64 = 134.0;
+const TOP: f64 = 44.0;
+const BOTTOM: f64 = 14.0;
+
+#[derive(Properties, PartialEq)]
+pub struct TopologyProps {
+    pub rt: RtHandle,
+    pub version: u64,
+    pub speed: Speed,
+    pub reduced_motion: bool,
+    /// Crash (alive) or restart (crashed) the consumer with this index.
+    pub on_consumer: Callback<u32>,
+}
+
+pub fn status_label(s: ConsumerStatus) -> &'static str {
+    match s {
+        ConsumerStatus::Idle => "idle",
+        ConsumerStatus::Processing => "processing",
+        ConsumerStatus::RetryWait => "retry-wait",
+        ConsumerStatus::Crashed => "crashed",
+        ConsumerStatus::Rebalancing => "rebalancing",
+        ConsumerStatus::Stopped => "stopped",
+    }
+}
+
+fn status_class(s: ConsumerStatus) -> &'static str {
+    match s {
+        ConsumerStatus::Idle => "st-idle",
+        ConsumerStatus::Processing => "st-processing",
+        ConsumerStatus::RetryWait => "st-retry",
+        ConsumerStatus::Crashed => "st-crashed",
+        ConsumerStatus::Rebalancing => "st-rebalancing",
+        ConsumerStatus::Stopped => "st-stopped",
+    }
+}
+
+/// Vertical layout: `count` rows share the drawing height.
+struct Rows {
+    band: f64,
+}
+
+impl Rows {
+    fn new(count: usize, height: f64) -> Rows {
+        Rows { band: (height - TOP - BOTTOM) / count.max(1) as f64 }
+    }
+    fn center(&self, i: usize) -> f64 {
+        TOP + (i as f64 + 0.5) * self.band
+    }
+}
+
+fn height_for(rows: usize) -> f64 {
+    let per = if rows <= 5 { 74.0 } else { (440.0 / rows as f64).max(18.0) };
+    (TOP + BOTTOM + per * rows as f64).max(360.0)
+}
+
+struct Geometry {
+    h: f64,
+    prod_y: f64,
+    parts: Rows,
+    cons: Rows,
+    down_y: f64,
+    dlq_y: f64,
+}
+
+impl Geometry {
+    fn of(sim: &Simulation) -> Geometry {
+        Geometry::new(sim.partitions().len(), sim.consumers().len())
+    }
+    fn new(np: usize, nc: usize) -> Geometry {
+        let h = height_for(np.max(nc));
+        Geometry {
+            h,
+            prod_y: h / 2.0,
+            parts: Rows::new(np, h),
+            cons: Rows::new(nc, h),
+            down_y: TOP + (h - TOP) * 0.27,
+            dlq_y: TOP + (h - TOP) * 0.76,
+        }
+    }
+    fn part_in(&self, p: u32) -> (f64, f64) {
+        (PART_X, self.parts.center(p as usize))
+    }
+    fn part_out(&self, p: u32) -> (f64, f64) {
+        (PART_X + PART_W, self.parts.center(p as usize))
+    }
+    fn cons_in(&self, c: u32) -> (f64, f64) {
+        (CONS_X, self.cons.center(c as usize))
+    }
+    fn cons_out(&self, c: u32) -> (f64, f64) {
+        (CONS_X + CONS_W, self.cons.center(c as usize))
+    }
+    fn prod_out(&self) -> (f64, f64) {
+        (PROD_X + PROD_W, self.prod_y)
+    }
+    fn down_in(&self) -> (f64, f64) {
+        (SINK_X, self.down_y)
+    }
+    fn dlq_in(&self) -> (f64, f64) {
+        (SINK_X, self.dlq_y)
+    }
+}
+
+/// A count short enough for a diagram box: exact below 10,000, then 12.3k, 1.30M. (The panels
+/// and the aria labels always show exact numbers.)
+pub fn short_count(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=99_999 => format!("{:.1}k", n as f64 / 1e3),
+        100_000..=999_999 => format!("{:.0}k", n as f64 / 1e3),
+        _ => format!("{:.2}M", n as f64 / 1e6),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Assigned partitions, short enough for the consumer box: `P0, P1`, `P4–P7` or `9 partitions`.
+fn short_partitions(ps: &[u32]) -> String {
+    match ps {
+        [] | [_] | [_, _] | [_, _, _] => list_partitions(ps),
+        [first, .., last] if (last - first) as usize + 1 == ps.len() => format!("P{first}–P{last}"),
+        _ => format!("{} partitions", ps.len()),
+    }
+}
+
+fn list_partitions(ps: &[u32]) -> String {
+    if ps.is_empty() {
+        return "no partitions".into();
+    }
+    let names: Vec<String> = ps.iter().map(|p| format!("P{p}")).collect();
+    names.join(", ")
+}
+
+#[function_component(Topology)]
+pub fn topology(props: &TopologyProps) -> Html {
+    let rt = props.rt.0.borrow();
+    let sim = &rt.sim;
+    let g = Geometry::of(sim);
+    let group = sim.group();
+    let rebalancing = !group.is_stable();
+
+    // Tokens only while they can be followed by eye: not with reduced motion, not at 20x and
+    // beyond, and not when the window holds far more hops than can be drawn (then the edges carry
+    // flow rates instead; a dense stream of tokens would only churn the DOM).
+    let travel = props.speed.token_travel_us();
+    let animate = !props.reduced_motion && !props.speed.shows_rates();
+    let (mut toks, in_window) =
+        if animate { tokens(sim, &g, travel, MAX_TOKENS, rt.log.seen()) } else { (Vec::new(), 0) };
+    if in_window > 3 * MAX_TOKENS {
+        toks.clear();
+    }
+    let show_rates = !animate || in_window > MAX_TOKENS;
+
+    // Edges are redrawn only when ownership or membership changes.
+    let edges = html! {
+        <Edges
+            np={sim.partitions().len()}
+            owners={group.owner.clone()}
+            live={sim.consumers().iter().map(|c| c.status != ConsumerStatus::Stopped).collect::<Vec<_>>()}
+            rebalancing={rebalancing}
+        />
+    };
+    let vb = format!("0 0 {} {}", W, fmt1(g.h));
+    // Never drawn narrower than its own units: the smallest text (11 units) stays at least 11 screen
+    // pixels. Where the column is narrower (phones) the diagram scrolls sideways inside its region,
+    // which is focusable so the keyboard can scroll it too.
+    let min_width = format!("min-width:{W}px");
+    html! {
+        <>
+        <p class="scroll-hint">{"The diagram is wider than the screen: scroll it sideways to see the consumers and the Payments API."}</p>
+        <div class="topology-scroll" tabindex="0" role="region" aria-label="Topology diagram">
+        <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label="Topology: producer, partitions, consumers, payments service and dead-letter queue" preserveAspectRatio="xMidYMin meet">
+            { headers(rebalancing) }
+            { edges }
+            { producer(sim, &g) }
+            { partitions(sim, &g) }
+            { consumers(sim, &g, &props.on_consumer) }
+            { downstream(sim, &g) }
+            { dead_letters(sim, &g) }
+            { token_layer(&toks) }
+            { if show_rates { rate_labels(&rates(sim), &g) } else { Html::default() } }
+        </svg>
+        </div>
+        </>
+    }
+}
+
+fn headers(rebalancing: bool) -> Html {
+    html! {
+        <g class="col-heads" aria-hidden="true">
+            <text x={fmt1(PART_X)} y="16">{"Topic “orders” · partitions (newest →)"}</text>
+            <text x={fmt1(CONS_X)} y="16">{ if rebalancing { "Consumer group — rebalancing…" } else { "Consumer group" } }</text>
+        </g>
+    }
+}
+
+fn producer(sim: &Simulation, g: &Geometry) -> Html {
+    let sc = sim.scenario();
+    let produced = sim.ledger().produced();
+    let prod_h = 92.0;
+    let prod_label =
+        format!("Producer: {} messages per second, {} produced so far", sc.producer.rate_per_sec, produced);
+    html! {
+        <g class="node producer" role="img" aria-label={prod_label.clone()}>
+            <title>{prod_label}</title>
+            <rect x={fmt1(PROD_X)} y={fmt1(g.prod_y - prod_h / 2.0)} width={fmt1(PROD_W)} height={fmt1(prod_h)} rx="10" />
+            <text class="node-title" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y - 22.0)}>{"Producer"}</text>
+            <text class="node-big" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 6.0)}>{short_count(produced)}</text>
+            <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 26.0)}>{format!("{} msg/s", sc.producer.rate_per_sec)}</text>
+        </g>
+    }
+}
+
+/// Each partition redraws only when its offsets or visible records change.
+fn partitions(sim: &Simulation, g: &Geometry) -> Html {
+    let group = sim.group();
+    sim.partitions()
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let cells: Vec<(u64, Outcome)> =
+                part.tail(CELLS).map(|(offset, rec)| (offset, outcome_of(sim, rec.msg))).collect();
+            html! {
+                <PartitionRow index={i} cy={g.parts.center(i)} band={g.parts.band} end={part.log_end()}
+                    committed={group.committed[i]} owner={group.owner[i]} cells={cells} />
+            }
+        })
+        .collect()
+}
+
+fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<u32>) -> Html {
+    sim.consumers()
+        .iter()
+        .map(|c| {
+            html! {
+                <ConsumerBox id={c.id} status={c.status} assigned={sim.assigned(c.id).to_vec()}
+                    hand={c.in_hand.map(|h| (h.msg, hop_outcome(sim, h.msg)))} armed={c.armed}
+                    cy={g.cons.center(c.id as usize)} band={g.cons.band} on_consumer={on_consumer.clone()} />
+            }
+        })
+        .collect()
+}
+
+/// The payments API: charges, and duplicate charges in the outcome's colour and shape.
+fn downstream(sim: &Simulation, g: &Geometry) -> Html {
+    let charges = sim.ledger().effects_total();
+    let extra = sim.ledger().extra_effects();
+    let dup_msgs = sim.ledger().counts().duplicated;
+    let down_h = 118.0;
+    let down_label = format!("Downstream payments service: {charges} charges, {extra} of them duplicate charges");
+    html! {
+        <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={down_label}>
+            <rect x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
+            // Keyed by the duplicate count: a new duplicate re-creates this outline, which replays
+            // its one-off flash (no animation with reduced motion).
+            if extra > 0 {
+                <rect key={extra} class="dup-flash" x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
+            }
+            <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 36.0)}>{"Payments API"}</text>
+            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 6.0)}>{short_count(charges)}</text>
+            <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y + 12.0)}>{"charges"}</text>
+            <g class={classes!("dup-line", (extra > 0).then_some("on"))}>
+                { glyph(Outcome::Duplicated, SINK_X + 17.0, g.down_y + 35.0) }
+                <text class="node-sub" x={fmt1(SINK_X + 27.0)} y={fmt1(g.down_y + 39.0)}>
+                    { format!("{} duplicate{}", short_count(extra), if extra == 1 { "" } else { "s" }) }
+                </text>
+            </g>
+            <title>{format!("{dup_msgs} message(s) charged more than once; {extra} extra charge(s) in total")}</title>
+        </g>
+    }
+}
+
+fn dead_letters(sim: &Simulation, g: &Geometry) -> Html {
+    let dlq_n = sim.dlq().len();
+    let dlq_h = 92.0;
+    let newest = sim.dlq().recent(1).first().map(|d| message_id(d.msg));
+    let dlq_label = format!("Dead-letter queue: {}", plural(dlq_n, "message", "messages"));
+    html! {
+        <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label.clone()}>
+            <title>{format!("{dlq_label}: parked after their last retry, effect not applied")}</title>
+            <rect x={fmt1(SINK_X)} y={fmt1(g.dlq_y - dlq_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(dlq_h)} rx="10" />
+            <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y - 22.0)}>{"Dead letters"}</text>
+            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 6.0)}>{short_count(dlq_n as u64)}</text>
+            <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 26.0)}>{newest.map(|n| format!("newest {n}")).unwrap_or_else(|| "empty".into())}</text>
+        </g>
+    }
+}
+
+/// The moving tokens: keyed, and moved by a transform only.
+fn token_layer(toks: &[Token]) -> Html {
+    let glyphs: Html = toks
+        .iter()
+        .map(|t| {
+            let (x, y) = on_edge(t.from, t.to, t.progress);
+            glyph_keyed(t.seq, t.outcome, x, y)
+        })
+        .collect();
+    html! { <g class="tokens" aria-hidden="true">{ glyphs }</g> }
+}
+
+fn rate_labels(r: &Rates, g: &Geometry) -> Html {
+    let mid = |a: f64, b: f64| fmt1((a + b) / 2.0);
+    let y = fmt1(TOP - 8.0);
+    html! {
+        <g class="rates" aria-hidden="true">
+            <text x={mid(PROD_X + PROD_W, PART_X)} y={y.clone()}>{rate_text(r.appended)}</text>
+            <text x={mid(PART_X + PART_W, CONS_X)} y={y.clone()}>{rate_text(r.received)}</text>
+            <text x={mid(CONS_X + CONS_W, SINK_X)} y={y}>{rate_text(r.effects)}</text>
+            <text x={fmt1(SINK_X + SINK_W / 2.0)} y={fmt1(g.dlq_y + 60.0)}>{format!("in: {}", rate_text(r.dead))}</text>
+        </g>
+    }
+}

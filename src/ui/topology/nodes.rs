@@ -1,0 +1,183 @@
+//! The diagram's boxes that redraw on their own: a consumer (a button) and a partition (its
+//! newest records and committed offset).
+
+use super::{list_partitions, short_partitions, status_class, status_label, CELLS, CONS_W, CONS_X, PART_W, PART_X};
+use crate::sim::consumer::ConsumerStatus;
+use crate::sim::ledger::message_id;
+use crate::sim::scenario::CrashPoint;
+use crate::sim::Outcome;
+use crate::ui::shapes::{fmt1, glyph};
+use yew::prelude::*;
+
+fn short_point(p: CrashPoint) -> &'static str {
+    use crate::sim::scenario::CrashPoint::*;
+    match p {
+        AfterReceive => "after receive",
+        AfterCommit => "after commit",
+        AfterEffect => "after effect",
+        AfterDedupMark => "after dedup mark",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(super) struct ConsumerBoxProps {
+    pub(super) id: u32,
+    pub(super) status: ConsumerStatus,
+    pub(super) assigned: Vec<u32>,
+    /// The record in hand and how to draw it.
+    pub(super) hand: Option<(u32, Outcome)>,
+    pub(super) armed: Option<CrashPoint>,
+    pub(super) cy: f64,
+    pub(super) band: f64,
+    pub(super) on_consumer: Callback<u32>,
+}
+
+/// One consumer: a button (crash when alive, restart when crashed).
+#[function_component(ConsumerBox)]
+pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
+    let id = props.id;
+    let cy = props.cy;
+    let ch = (props.band * 0.74).clamp(16.0, 62.0);
+    let y0 = cy - ch / 2.0;
+    let status = status_label(props.status);
+    let alive = !matches!(props.status, ConsumerStatus::Crashed | ConsumerStatus::Stopped);
+    let stopped = props.status == ConsumerStatus::Stopped;
+    let action = if stopped {
+        "it has left the group"
+    } else if alive {
+        "press to crash it"
+    } else {
+        "press to restart it"
+    };
+    let holding = props.hand.map(|(m, _)| message_id(m));
+    let onclick = {
+        let cb = props.on_consumer.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let onkeydown = {
+        let cb = props.on_consumer.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                cb.emit(id);
+            }
+        })
+    };
+    let roomy = ch >= 44.0;
+    let armed = props.armed.map(|p| format!("armed: {}", short_point(p)));
+    let second = if let Some(a) = &armed {
+        a.clone()
+    } else if let Some(m) = &holding {
+        format!("{} · {m}", short_partitions(&props.assigned))
+    } else {
+        short_partitions(&props.assigned)
+    };
+    let first = format!("C{id} · {status}");
+    // The accessible name starts with the words drawn in the box (WCAG 2.5.3, label in name), then
+    // says the rest in full.
+    let label = format!(
+        "{first}{}: consumer {id}, {}{}; {action}",
+        if roomy { format!(", {second}") } else { String::new() },
+        list_partitions(&props.assigned),
+        holding.as_ref().map(|m| format!(", holding {m}")).unwrap_or_default()
+    );
+    // The record in hand sits on the box's input edge, where its token arrived.
+    let hand = props.hand.map(|(_, o)| glyph(o, CONS_X, cy));
+    html! {
+        <g class={classes!("node", "consumer", status_class(props.status), armed.is_some().then_some("armed"))}
+           role="button" tabindex={if stopped { "-1" } else { "0" }} aria-label={label}
+           aria-disabled={stopped.to_string()} {onclick} {onkeydown}>
+            <title>{format!("Consumer {id} — {status}. Click to {}.", if alive { "crash it now" } else if stopped { "do nothing (it left)" } else { "restart it" })}</title>
+            <rect x={fmt1(CONS_X)} y={fmt1(y0)} width={fmt1(CONS_W)} height={fmt1(ch)} rx="9" />
+            <circle class="st-dot" cx={fmt1(CONS_X + 13.0)} cy={fmt1(if roomy { y0 + 16.0 } else { cy })} r="4.5" />
+            // One text element, so the two lines read as one phrase ("C0 · idle P0, P1").
+            <text x={fmt1(CONS_X + 24.0)} y={fmt1(if roomy { y0 + 20.0 } else { cy + 4.0 })}>
+                <tspan class="cons-name">{ if roomy { format!("{first} ") } else { first } }</tspan>
+                if roomy {
+                    <tspan class="cons-sub" x={fmt1(CONS_X + 12.0)} y={fmt1(y0 + 39.0)}>{ second }</tspan>
+                }
+            </text>
+            { hand.unwrap_or_default() }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(super) struct PartitionRowProps {
+    pub(super) index: usize,
+    pub(super) cy: f64,
+    pub(super) band: f64,
+    pub(super) end: u64,
+    pub(super) committed: u64,
+    pub(super) owner: Option<u32>,
+    /// The newest records still drawn: (offset, outcome).
+    pub(super) cells: Vec<(u64, Outcome)>,
+}
+
+/// One partition: its newest records as cells, the committed-offset bar and the offsets.
+#[function_component(PartitionRow)]
+pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
+    let i = props.index;
+    let cy = props.cy;
+    let ph = (props.band * 0.56).clamp(12.0, 34.0);
+    let y0 = cy - ph / 2.0;
+    let (end, committed) = (props.end, props.committed);
+    let lag = end.saturating_sub(committed);
+    let label = format!(
+        "Partition {i}: log end offset {end}, committed offset {committed}, lag {lag}{}",
+        match props.owner {
+            Some(o) => format!(", read by consumer {o}"),
+            None => ", no owner".into(),
+        }
+    );
+    let cell_w = 19.0;
+    let cells_x = PART_X + 30.0;
+    let cells: Html = if ph >= 18.0 {
+        let first_slot = CELLS - props.cells.len().min(CELLS);
+        props
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(k, &(offset, o))| {
+                let slot = first_slot + k;
+                let x = cells_x + slot as f64 * cell_w;
+                let class = if offset < committed { "cell cell-done" } else { "cell cell-pending" };
+                // Keyed by slot, not by offset: each slot keeps its elements and only what changed
+                // in it (done/pending, the outcome glyph) is written. While a busy partition
+                // appends, every record shifts by several slots per frame, so keying by offset
+                // would create and remove every cell's elements on every frame.
+                html! {
+                    <g key={slot} class={class} transform={format!("translate({x:.1} 0)")}>
+                        <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
+                        { glyph(o, cell_w / 2.0, cy) }
+                    </g>
+                }
+            })
+            .collect()
+    } else {
+        Html::default()
+    };
+    // Committed offset marker: the boundary between consumed and pending cells.
+    let pending = lag as usize;
+    let marker = if ph >= 18.0 && pending <= CELLS {
+        let x = cells_x + (CELLS - pending) as f64 * cell_w;
+        html! { <line class="commit-mark" x1={fmt1(x)} x2={fmt1(x)} y1={fmt1(y0 - 3.0)} y2={fmt1(y0 + ph + 3.0)} /> }
+    } else {
+        Html::default()
+    };
+    let compact = props.band < 56.0;
+    html! {
+        <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="img" aria-label={label.clone()}>
+            <title>{"Newest records of this partition. The bar marks the committed offset: records right of it are not committed yet (that is the lag)."}</title>
+            <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
+            <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{format!("P{i}")}</text>
+            { cells }
+            { marker }
+            if compact {
+                <text class="part-info part-info-inline" x={fmt1(PART_X + PART_W + 6.0)} y={fmt1(cy - 3.0)}>{format!("lag {lag}")}</text>
+            } else {
+                <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{format!("end {end} · committed {committed} · lag {lag}")}</text>
+            }
+        </g>
+    }
+}
