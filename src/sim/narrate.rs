@@ -2,9 +2,9 @@
 //! command line say. One wording, shared by the page and the CLI.
 
 use crate::sim::command::Command;
+use crate::sim::engine::Simulation;
 use crate::sim::event::{AppendKind, JournalKind};
 use crate::sim::ledger::{message_id, Outcome};
-use crate::sim::Simulation;
 
 fn event_type(sim: &Simulation, msg: u32) -> &str {
     let types = &sim.scenario().producer.event_types;
@@ -64,6 +64,29 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
             }
         }
         DeadLettered { msg, consumer } => format!("{} parked in the dead-letter queue by consumer {consumer}", id(msg)),
+        RetentionDeleted { msg, partition, offset } => {
+            format!("retention deleted {} from partition {partition} @ offset {offset} before it was read", id(msg))
+        }
+        Lost { msg, reason } => format!("{} lost: {reason}", id(msg)),
+        Produced { msg, key, partition } => {
+            let key = if key == crate::sim::ledger::NO_KEY { "no key".to_string() } else { format!("key {}", Simulation::key_name(key)) };
+            format!("{} {} produced ({key}), sent to partition {partition}", id(msg), event_type(sim, msg))
+        }
+        Settled { msg, outcome } => match outcome {
+            Outcome::ExactlyOnce => format!("{} settled: its effect applied exactly once", id(msg)),
+            Outcome::Duplicated => format!("{} settled: duplicated, its effect applied more than once", id(msg)),
+            Outcome::DeadLettered => format!("{} settled: dead-lettered, its effect never applied", id(msg)),
+            Outcome::Lost | Outcome::InFlight => format!("{} settled", id(msg)),
+        },
+        _ => group_words(kind, sim),
+    }
+}
+
+/// Entries about the consumer group and commands, in plain words.
+fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
+    use JournalKind::*;
+    let id = message_id;
+    match *kind {
         Crashed { consumer, point, msg } => {
             let mut s = format!("consumer {consumer} crashed");
             if let Some(p) = point {
@@ -81,23 +104,12 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         SessionExpired { consumer } => {
             format!("session of consumer {consumer} timed out: the coordinator declares it dead")
         }
-        RebalanceStarted { generation } => format!("rebalance started (generation {generation}): consumers stop fetching"),
+        RebalanceStarted { generation } => {
+            format!("rebalance started (generation {generation}): consumers stop fetching")
+        }
         RebalanceDone { generation } => format!("rebalance done: partitions reassigned (generation {generation})"),
-        RetentionDeleted { msg, partition, offset } => {
-            format!("retention deleted {} from partition {partition} @ offset {offset} before it was read", id(msg))
-        }
-        Lost { msg, reason } => format!("{} lost: {reason}", id(msg)),
         Command { fingerprint } => describe_command_fingerprint(fingerprint, sim),
-        Produced { msg, key, partition } => {
-            let key = if key == crate::sim::ledger::NO_KEY { "no key".to_string() } else { format!("key {}", Simulation::key_name(key)) };
-            format!("{} {} produced ({key}), sent to partition {partition}", id(msg), event_type(sim, msg))
-        }
-        Settled { msg, outcome } => match outcome {
-            Outcome::ExactlyOnce => format!("{} settled: its effect applied exactly once", id(msg)),
-            Outcome::Duplicated => format!("{} settled: duplicated, its effect applied more than once", id(msg)),
-            Outcome::DeadLettered => format!("{} settled: dead-lettered, its effect never applied", id(msg)),
-            Outcome::Lost | Outcome::InFlight => format!("{} settled", id(msg)),
-        },
+        _ => format!("{kind:?}"),
     }
 }
 
@@ -117,7 +129,7 @@ fn describe_command_fingerprint(fingerprint: u64, sim: &Simulation) -> String {
 
 /// A command in plain words.
 pub fn describe_command(c: &Command) -> String {
-    use crate::sim::scenario::{CommitStrategy, IdempotencyMode};
+    use crate::sim::config::choices::{CommitStrategy, IdempotencyMode};
     match c {
         Command::CrashConsumer { consumer, at: None } => format!("crash consumer {consumer} now"),
         Command::CrashConsumer { consumer, at: Some(p) } => {

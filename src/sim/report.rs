@@ -162,6 +162,12 @@ impl Report {
             s.log.retention_deleted,
             self.dead_letter_queue
         );
+        self.write_partitions_and_latency(&mut out);
+        out
+    }
+
+    /// The text report's partition table, time in system and examples.
+    fn write_partitions_and_latency(&self, out: &mut String) {
         let _ = writeln!(out, "partitions      partition  log-end  committed  lag  owner");
         for p in &self.partitions {
             let owner = p.owner.map_or("-".to_string(), |c| format!("c{c}"));
@@ -184,7 +190,6 @@ impl Report {
         for (label, ids) in &self.examples {
             let _ = writeln!(out, "examples        {label}: {}", ids.join(", "));
         }
-        out
     }
 }
 

@@ -25,17 +25,17 @@ pub const CATALOG: &[(&str, &str)] = &[
     ("retries-dlq", "Flaky processing retried in place: head-of-line blocking, lag, and a growing dead-letter queue."),
 ];
 
+/// Random crashes at `point` now and then, and consumer 0 armed to crash there early on, so the
+/// lesson's effect shows in the first seconds of play.
+fn crash_now_and_then(s: &mut Scenario, point: CrashPoint) {
+    s.consumers.crash = CrashConfig { point, probability: 0.03, restart_delay_ms: Some(1_000) };
+    s.faults.push(ScheduledCommand { at_ms: 500, command: Command::CrashConsumer { consumer: 0, at: Some(point) } });
+}
+
 /// The built-in scenario called `name`.
 pub fn builtin(name: &str) -> Option<Scenario> {
     let description = CATALOG.iter().find(|(n, _)| *n == name)?.1.to_string();
     let mut s = Scenario { name: name.to_string(), description, ..Scenario::default() };
-    let crash_now_and_then = |s: &mut Scenario, point: CrashPoint| {
-        s.consumers.crash = CrashConfig { point, probability: 0.03, restart_delay_ms: Some(1_000) };
-        // Consumer 0 is armed to crash at the lesson's step early on, so the effect shows in
-        // the first seconds of play.
-        s.faults
-            .push(ScheduledCommand { at_ms: 500, command: Command::CrashConsumer { consumer: 0, at: Some(point) } });
-    };
     match name {
         "at-least-once" => crash_now_and_then(&mut s, CrashPoint::AfterEffect),
         "at-most-once" => {

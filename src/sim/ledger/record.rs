@@ -1,7 +1,7 @@
 //! The ground truth of one message while the ledger keeps it.
 
 use super::outcome::{LossReason, Outcome};
-use crate::sim::time::SimTime;
+use crate::sim::kernel::time::SimTime;
 use serde::Serialize;
 
 /// Key index meaning "this message has no key".
