@@ -21,17 +21,26 @@ impl Journal {
 
     /// Records an entry in the event log and, if it is about a message whose journey is recorded,
     /// in that journey.
-    #[inline]
+    #[inline(always)]
     pub fn note(&mut self, time: SimTime, kind: JournalKind, ledger: &Ledger) {
         self.entries.push(JournalEntry { time, kind });
-        if let Some(msg) = kind.msg() {
-            self.step(msg, time, kind, ledger);
+        if self.journeys.recording() {
+            if let Some(msg) = kind.msg() {
+                self.step(msg, time, kind, ledger);
+            }
         }
     }
 
     /// Records a step of `msg`'s journey only (not an event-log line).
-    #[inline]
+    #[inline(always)]
     pub fn step(&mut self, msg: u32, time: SimTime, kind: JournalKind, ledger: &Ledger) {
+        if self.journeys.recording() {
+            self.record_step(msg, time, kind, ledger);
+        }
+    }
+
+    #[inline(never)]
+    fn record_step(&mut self, msg: u32, time: SimTime, kind: JournalKind, ledger: &Ledger) {
         if self.journeys.wants(msg) {
             self.journeys.record(msg, time, kind, |id| ledger.get(id).is_some());
         }

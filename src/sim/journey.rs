@@ -47,6 +47,12 @@ impl JourneyBook {
         self.policy = policy;
     }
 
+    /// Whether any journey is recorded (checked first: batch runs record none).
+    #[inline]
+    pub fn recording(&self) -> bool {
+        self.policy != JourneyPolicy::Off
+    }
+
     /// Whether steps of `msg` are recorded.
     #[inline]
     pub fn wants(&self, msg: u32) -> bool {

@@ -47,6 +47,7 @@ struct Tally {
 }
 
 impl Tally {
+    #[inline]
     fn add(&mut self, m: &MessageRecord) {
         *self.counts.slot(m.outcome) += 1;
         self.effects += m.effects as u64;
@@ -103,6 +104,7 @@ impl Ledger {
     /// Records a newly produced message, held by its producer, addressed to `route` (opaque to the
     /// ledger) and expected to take effect once for each of `expected` subscribers (1 to 64).
     /// Returns its id.
+    #[inline(always)]
     pub fn create(&mut self, now: SimTime, key: u32, event_type: u8, route: u32, expected: u8) -> u32 {
         assert!((1..=64).contains(&expected), "a message has 1 to 64 subscribers");
         let id = self.store.next_id();
@@ -125,9 +127,9 @@ impl Ledger {
         self.live += 1;
         let (forgotten, notable, order) = (&mut self.forgotten, &mut self.notable, &mut self.notable_order);
         self.store.push(record, self.live, |id, m| {
-            forgotten.add(&m);
+            forgotten.add(m);
             if m.outcome != Outcome::ExactlyOnce {
-                keep_notable(notable, order, id, m);
+                keep_notable(notable, order, id, *m);
             }
         });
         id
@@ -143,7 +145,7 @@ impl Ledger {
 
     /// One holder of `msg` went away; `reason` says why, if it went without applying the effect.
     /// Returns the outcome if this settled the message.
-    #[inline]
+    #[inline(always)]
     pub fn release(&mut self, msg: u32, reason: Option<LossReason>, now: SimTime) -> Option<Outcome> {
         let m = self.store.get_mut(msg);
         assert!(m.holders > 0, "release without a holder: evt_{msg:06}");

@@ -10,13 +10,78 @@
 //! O(in flight + keep), however long the run.
 
 use super::record::MessageRecord;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
+
+/// A window of the newest records: a ring whose capacity is a power of two, so a lookup is one
+/// add and one mask, and nothing is ever moved but when the ring doubles.
+#[derive(Clone, Debug)]
+struct Window {
+    slots: Vec<MessageRecord>,
+    head: usize,
+    len: usize,
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window { slots: Vec::new(), head: 0, len: 0 }
+    }
+}
+
+impl Window {
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+    #[inline]
+    fn mask(&self) -> usize {
+        self.slots.len().wrapping_sub(1)
+    }
+    #[inline]
+    fn push_back(&mut self, r: MessageRecord) {
+        if self.len == self.slots.len() {
+            self.grow(r);
+        }
+        let at = (self.head + self.len) & self.mask();
+        self.slots[at] = r;
+        self.len += 1;
+    }
+    /// Doubles the ring, laying its records out from slot 0.
+    #[cold]
+    fn grow(&mut self, fill: MessageRecord) {
+        let mut slots = Vec::with_capacity((self.slots.len() * 2).max(64));
+        slots.extend(self.iter().copied());
+        slots.resize(slots.capacity(), fill);
+        self.slots = slots;
+        self.head = 0;
+    }
+    #[inline]
+    fn front(&self) -> Option<&MessageRecord> {
+        (self.len > 0).then(|| &self.slots[self.head])
+    }
+    #[inline]
+    fn pop_front(&mut self) {
+        self.head = (self.head + 1) & self.mask();
+        self.len -= 1;
+    }
+    #[inline]
+    fn get(&self, i: usize) -> Option<&MessageRecord> {
+        (i < self.len).then(|| &self.slots[(self.head + i) & self.mask()])
+    }
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut MessageRecord> {
+        let mask = self.mask();
+        (i < self.len).then(|| &mut self.slots[(self.head + i) & mask])
+    }
+    fn iter(&self) -> impl Iterator<Item = &MessageRecord> + '_ {
+        (0..self.len).map(move |i| &self.slots[(self.head + i) & self.mask()])
+    }
+}
 
 #[derive(Clone, Debug)]
 pub(super) struct RecordStore {
-    /// Id of `window[0]`.
+    /// Id of the window's first record.
     base: u32,
-    window: VecDeque<MessageRecord>,
+    window: Window,
     /// Records older than the window that are still in flight, by id.
     stragglers: BTreeMap<u32, MessageRecord>,
     /// Settled records kept at least until this many newer ids exist.
@@ -25,7 +90,7 @@ pub(super) struct RecordStore {
 
 impl RecordStore {
     pub fn new(keep: usize) -> Self {
-        RecordStore { base: 0, window: VecDeque::new(), stragglers: BTreeMap::new(), keep }
+        RecordStore { base: 0, window: Window::default(), stragglers: BTreeMap::new(), keep }
     }
 
     /// The id the next record gets.
@@ -35,13 +100,13 @@ impl RecordStore {
 
     /// Appends the record of the next id. Returns the settled records that left the window, for
     /// the caller to tally; `live` is how many messages are in flight (stragglers included).
-    #[inline]
-    pub fn push(&mut self, record: MessageRecord, live: u64, mut evicted: impl FnMut(u32, MessageRecord)) {
+    #[inline(always)]
+    pub fn push(&mut self, record: MessageRecord, live: u64, mut evicted: impl FnMut(u32, &MessageRecord)) {
         self.window.push_back(record);
         while self.window.len() > self.keep {
             let front = self.window.front().expect("the window is not empty");
             if front.holders == 0 {
-                evicted(self.base, *front);
+                evicted(self.base, front);
             } else if self.window.len() as u64 > self.keep as u64 + 2 * live {
                 self.stragglers.insert(self.base, *front);
             } else {
@@ -62,7 +127,7 @@ impl RecordStore {
     }
 
     /// The record of `id`, which must be kept (every in-flight record is).
-    #[inline]
+    #[inline(always)]
     pub fn get_mut(&mut self, id: u32) -> &mut MessageRecord {
         if id >= self.base {
             let base = self.base;
