@@ -14,17 +14,11 @@ use std::collections::BTreeMap;
 
 /// A window of the newest records: a ring whose capacity is a power of two, so a lookup is one
 /// add and one mask, and nothing is ever moved but when the ring doubles.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct Window {
     slots: Vec<MessageRecord>,
     head: usize,
     len: usize,
-}
-
-impl Default for Window {
-    fn default() -> Self {
-        Window { slots: Vec::new(), head: 0, len: 0 }
-    }
 }
 
 impl Window {
