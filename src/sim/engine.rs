@@ -160,8 +160,8 @@ impl Simulation {
     pub fn journey(&self, msg: u32) -> JourneyView<'_> {
         match self.journal.journey(msg) {
             _ if u64::from(msg) >= self.ledger.produced() => JourneyView::NeverProduced,
-            Some(j) if self.ledger.get(msg).is_some() => JourneyView::Kept(j),
-            _ => JourneyView::NotKept,
+            Some(j) => JourneyView::Kept(j),
+            None => JourneyView::NotKept,
         }
     }
 

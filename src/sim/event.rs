@@ -147,11 +147,13 @@ pub enum JournalKind {
     Command {
         fingerprint: u64,
     },
-    /// Journey only: the producer created the message and addressed it to `partition`.
+    /// Journey only: the producer created the message (of event type number `event_type`) and
+    /// addressed it to `partition`.
     Produced {
         msg: u32,
         key: u32,
         partition: u32,
+        event_type: u8,
     },
     /// Journey only: the message settled with `outcome` (a loss is `Lost`).
     Settled {

@@ -6,9 +6,10 @@ use crate::sim::engine::Simulation;
 use crate::sim::event::{AppendKind, JournalKind};
 use crate::sim::ledger::{message_id, Outcome};
 
-fn event_type(sim: &Simulation, msg: u32) -> &str {
+/// " OrderPlaced" for a message whose record is kept; nothing for one the ledger forgot.
+fn event_type(sim: &Simulation, msg: u32) -> String {
     let types = &sim.scenario().producer.event_types;
-    sim.ledger().get(msg).and_then(|m| types.get(m.event_type as usize)).map(String::as_str).unwrap_or("event")
+    sim.ledger().get(msg).and_then(|m| types.get(m.event_type as usize)).map(|t| format!(" {t}")).unwrap_or_default()
 }
 
 /// One journal entry in plain words.
@@ -18,7 +19,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
     match *kind {
         Appended { msg, partition, offset, append } => match append {
             AppendKind::First => {
-                format!("{} {} → partition {partition} @ offset {offset}", id(msg), event_type(sim, msg))
+                format!("{}{} → partition {partition} @ offset {offset}", id(msg), event_type(sim, msg))
             }
             AppendKind::ProducerDuplicate => format!(
                 "{} appended again by a producer resend → partition {partition} @ offset {offset}: the log now holds it twice",
@@ -68,9 +69,25 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
             format!("retention deleted {} from partition {partition} @ offset {offset} before it was read", id(msg))
         }
         Lost { msg, reason } => format!("{} lost: {reason}", id(msg)),
-        Produced { msg, key, partition } => {
-            let key = if key == crate::sim::ledger::NO_KEY { "no key".to_string() } else { format!("key {}", Simulation::key_name(key)) };
-            format!("{} {} produced ({key}), sent to partition {partition}", id(msg), event_type(sim, msg))
+        Produced { .. } | Settled { .. } => journey_words(kind, sim),
+        _ => group_words(kind, sim),
+    }
+}
+
+/// The steps only journeys record, in plain words.
+fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
+    use JournalKind::*;
+    let id = message_id;
+    match *kind {
+        Produced { msg, key, partition, event_type } => {
+            let key = if key == crate::sim::ledger::NO_KEY {
+                "no key".to_string()
+            } else {
+                format!("key {}", Simulation::key_name(key))
+            };
+            let types = &sim.scenario().producer.event_types;
+            let name = types.get(event_type as usize).map_or("event", String::as_str);
+            format!("{} {name} produced ({key}), sent to partition {partition}", id(msg))
         }
         Settled { msg, outcome } => match outcome {
             Outcome::ExactlyOnce => format!("{} settled: its effect applied exactly once", id(msg)),
@@ -78,7 +95,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
             Outcome::DeadLettered => format!("{} settled: dead-lettered, its effect never applied", id(msg)),
             Outcome::Lost | Outcome::InFlight => format!("{} settled", id(msg)),
         },
-        _ => group_words(kind, sim),
+        _ => format!("{kind:?}"),
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::sim::engine::{JourneyView, Simulation, Stats};
 use crate::sim::event::JournalKind;
 use crate::sim::kernel::time::SimTime;
-use crate::sim::ledger::{message_id, Outcome, OutcomeCounts};
+use crate::sim::ledger::{message_id, LossReason, Outcome, OutcomeCounts};
 use crate::sim::narrate::describe;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -235,13 +235,14 @@ impl JourneyReport {
             JourneyView::NotKept => (Vec::new(), 0, Some("its journey is not kept: it settled long ago and the run keeps only messages in flight, the newest settled and the newest notable ones".to_string())),
             JourneyView::NeverProduced => (Vec::new(), 0, Some(format!("the run produced {} messages, and not this one", sim.ledger().produced()))),
         };
+        let told = told_by_journey(sim, msg);
         JourneyReport {
             message: message_id(msg),
             kept: note.is_none(),
-            outcome: record.map(|m| m.outcome),
-            effects: record.map(|m| m.effects),
-            deliveries: record.map(|m| m.deliveries),
-            loss_reason: record.and_then(|m| m.loss_reason).map(|r| r.to_string()),
+            outcome: record.map(|m| m.outcome).or(told.outcome),
+            effects: record.map(|m| m.effects).or(told.effects),
+            deliveries: record.map(|m| m.deliveries).or(told.deliveries),
+            loss_reason: record.and_then(|m| m.loss_reason).or(told.loss_reason).map(|r| r.to_string()),
             steps,
             dropped_steps: dropped,
             note,
@@ -254,7 +255,7 @@ impl JourneyReport {
 
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let outcome = self.outcome.map_or("unknown".to_string(), |o| format!("{o:?}").to_lowercase());
+        let outcome = self.outcome.map_or("outcome unknown", Outcome::label);
         let _ = write!(out, "{}  {outcome}", self.message);
         if let (Some(e), Some(d)) = (self.effects, self.deliveries) {
             let _ = write!(out, ", {e} effect(s), {d} deliveries");
@@ -273,6 +274,34 @@ impl JourneyReport {
             let _ = writeln!(out, "  ({n})");
         }
         out
+    }
+}
+
+/// What a complete journey says of a message the ledger has forgotten.
+#[derive(Default)]
+struct Told {
+    outcome: Option<Outcome>,
+    effects: Option<u32>,
+    deliveries: Option<u32>,
+    loss_reason: Option<LossReason>,
+}
+
+fn told_by_journey(sim: &Simulation, msg: u32) -> Told {
+    let JourneyView::Kept(j) = sim.journey(msg) else { return Told::default() };
+    if j.dropped > 0 {
+        return Told::default();
+    }
+    let count = |f: fn(&JournalKind) -> bool| Some(j.steps.iter().filter(|e| f(&e.kind)).count() as u32);
+    let (outcome, loss_reason) = match j.steps.last().map(|e| e.kind) {
+        Some(JournalKind::Settled { outcome, .. }) => (Some(outcome), None),
+        Some(JournalKind::Lost { reason, .. }) => (Some(Outcome::Lost), Some(reason)),
+        _ => (None, None),
+    };
+    Told {
+        outcome,
+        effects: count(|k| matches!(k, JournalKind::EffectApplied { .. })),
+        deliveries: count(|k| matches!(k, JournalKind::Received { .. })),
+        loss_reason,
     }
 }
 

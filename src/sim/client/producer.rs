@@ -105,7 +105,7 @@ impl Producer {
         let event_type = if types > 1 { self.keys.below(types) as u8 } else { 0 };
         // One consumer group subscribes: one effect expected.
         let msg = ctx.ledger.create(ctx.now, key, event_type, partition, 1);
-        ctx.step(msg, JournalKind::Produced { msg, key, partition });
+        ctx.step(msg, JournalKind::Produced { msg, key, partition, event_type });
         self.sent += 1;
         self.send(msg, 1, broker, ctx);
         self.schedule_next_arrival(ctx);

@@ -14,6 +14,19 @@ pub enum Outcome {
     Lost,
 }
 
+impl Outcome {
+    /// The class in plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::InFlight => "in flight",
+            Outcome::ExactlyOnce => "exactly once",
+            Outcome::Duplicated => "duplicated",
+            Outcome::DeadLettered => "dead-lettered",
+            Outcome::Lost => "lost",
+        }
+    }
+}
+
 /// Why a holder went away without the effect being applied. The last such reason of a message
 /// that ends with no effect is its loss reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
