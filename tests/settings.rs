@@ -101,3 +101,19 @@ fn retention_switched_on_live_deletes_unread_records() {
     sim.run_until(SimTime::from_secs(40), u64::MAX);
     assert_eq!(sim.stats().log.retention_deleted, deleted);
 }
+
+#[test]
+fn every_setting_writes_its_own_field_and_nothing_else() {
+    let mut base = Scenario::default();
+    base.consumers.commit = eda_lab::sim::scenario::CommitStrategy::Auto { interval_ms: 1_000 };
+    for s in SETTINGS {
+        let before = base.setting(s).unwrap();
+        let value = another(s.kind, &before).unwrap();
+        let changed = base.with_setting(s, &value).unwrap_or_else(|e| panic!("{} = {value}: {e}", s.path));
+        assert_eq!(changed.setting(s).unwrap(), value, "{} took the new value", s.path);
+        // (The auto-commit interval lives inside the commit strategy: one contains the other.)
+        for other in SETTINGS.iter().filter(|o| !o.path.starts_with(s.path) && !s.path.starts_with(o.path)) {
+            assert_eq!(changed.setting(other), base.setting(other), "setting {} changed {}", s.path, other.path);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! What defines a run: the scenario (immutable once a run starts), its limits, the closed choices
 //! its settings take, and the built-in scenarios.
 
+mod apply;
 pub mod builtins;
 pub mod choices;
 pub mod knobs;

@@ -356,9 +356,10 @@ impl Scenario {
 
     /// This scenario with `setting` changed to `value`, or what is wrong with the value.
     pub fn with_setting(&self, setting: &Setting, value: &serde_json::Value) -> Result<Scenario, String> {
-        let mut json = self.to_value();
-        setting.set(&mut json, value)?;
-        serde_json::from_value(json).map_err(|e| e.to_string())
+        setting.check(value)?;
+        let mut s = self.clone();
+        s.write_setting(setting.path, value)?;
+        Ok(s)
     }
 
     /// Pretty JSON of the whole scenario (every field, defaults included).
