@@ -3,9 +3,9 @@
 //! validator, the command validator, `eda-lab run --help`, the page's controls and the property
 //! tests' generator all read this table; no limit is written anywhere else.
 //!
-//! Values are read and written through the scenario's JSON form (`path` is a dotted JSON path), so a
-//! setting needs no accessor code of its own, and this table knows nothing of the `Scenario` type
-//! (`Scenario::setting` and `Scenario::with_setting` are the typed doors).
+//! Values are read through the scenario's JSON form (`path` is a dotted JSON path) and written by
+//! `config/apply.rs`; this table knows nothing of the `Scenario` type (`Scenario::setting` and
+//! `Scenario::with_setting` are the typed doors).
 
 use super::limits::*;
 use serde_json::Value;
@@ -202,15 +202,6 @@ impl Setting {
             _ => format!("{} {}", show(value), self.unit),
         };
         format!("{} {words}", self.label)
-    }
-
-    /// Changes this setting in a scenario's JSON to `value`, or says what is wrong with the value.
-    pub fn set(&self, scenario: &mut Value, value: &Value) -> Result<(), String> {
-        self.check(value)?;
-        let slot =
-            scenario.pointer_mut(&pointer(self.path)).ok_or_else(|| "does not apply to this scenario".to_string())?;
-        *slot = value.clone();
-        Ok(())
     }
 }
 
