@@ -24,25 +24,25 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Schedules `event` after `delay`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn after(&mut self, delay: SimDuration, event: Event) {
         self.scheduler.schedule(self.now + delay, event);
     }
 
     /// Records a journal entry now.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn note(&mut self, kind: JournalKind) {
         self.journal.note(self.now, kind, self.ledger);
     }
 
     /// Records a step of `msg`'s journey now (not an event-log line).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn step(&mut self, msg: u32, kind: JournalKind) {
         self.journal.step(msg, self.now, kind, self.ledger);
     }
 
     /// Releases one holder of `msg`, journaling how it settled if this settled it.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn release(&mut self, msg: u32, reason: Option<LossReason>) {
         match self.ledger.release(msg, reason, self.now) {
             None => {}

@@ -252,7 +252,7 @@ impl Simulation {
     }
 
     /// Routes an event to the subsystem that scheduled it.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn dispatch(&mut self, event: Event) {
         let (log, pipeline) = (&mut self.log, &mut self.pipeline);
         let ctx = &mut ctx!(self);

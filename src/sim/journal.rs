@@ -21,7 +21,7 @@ impl Journal {
 
     /// Records an entry in the event log and, if it is about a message whose journey is recorded,
     /// in that journey.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn note(&mut self, time: SimTime, kind: JournalKind, ledger: &Ledger) {
         self.entries.push(JournalEntry { time, kind });
         if self.journeys.recording() {
@@ -32,7 +32,7 @@ impl Journal {
     }
 
     /// Records a step of `msg`'s journey only (not an event-log line).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn step(&mut self, msg: u32, time: SimTime, kind: JournalKind, ledger: &Ledger) {
         if self.journeys.recording() {
             self.record_step(msg, time, kind, ledger);

@@ -122,7 +122,7 @@ impl Pipeline {
         }
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn start_attempt(&mut self, c: u32, ctx: &mut Ctx) {
         let mean = ctx.knobs.service_mean_us;
         let duration = match ctx.settings.processing.service.distribution {
@@ -234,7 +234,7 @@ impl Pipeline {
 
     /// Ends work on the delivery in hand: acknowledge (if after processing), let go of it, and
     /// move to the next state. Returns true when the consumer is idle and may take more.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn finish_delivery(&mut self, c: u32, src: &mut impl Source, ctx: &mut Ctx) -> bool {
         let consumer = &mut self.consumers[c as usize];
         let hand = consumer.in_hand.take().expect("finishing requires a delivery in hand");

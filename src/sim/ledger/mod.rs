@@ -104,7 +104,7 @@ impl Ledger {
     /// Records a newly produced message, held by its producer, addressed to `route` (opaque to the
     /// ledger) and expected to take effect once for each of `expected` subscribers (1 to 64).
     /// Returns its id.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn create(&mut self, now: SimTime, key: u32, event_type: u8, route: u32, expected: u8) -> u32 {
         assert!((1..=64).contains(&expected), "a message has 1 to 64 subscribers");
         let id = self.store.next_id();
@@ -145,7 +145,7 @@ impl Ledger {
 
     /// One holder of `msg` went away; `reason` says why, if it went without applying the effect.
     /// Returns the outcome if this settled the message.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn release(&mut self, msg: u32, reason: Option<LossReason>, now: SimTime) -> Option<Outcome> {
         let m = self.store.get_mut(msg);
         assert!(m.holders > 0, "release without a holder: evt_{msg:06}");

@@ -94,7 +94,7 @@ impl RecordStore {
 
     /// Appends the record of the next id. Returns the settled records that left the window, for
     /// the caller to tally; `live` is how many messages are in flight (stragglers included).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn push(&mut self, record: MessageRecord, live: u64, mut evicted: impl FnMut(u32, &MessageRecord)) {
         self.window.push_back(record);
         while self.window.len() > self.keep {
@@ -121,7 +121,7 @@ impl RecordStore {
     }
 
     /// The record of `id`, which must be kept (every in-flight record is).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn get_mut(&mut self, id: u32) -> &mut MessageRecord {
         if id >= self.base {
             let base = self.base;

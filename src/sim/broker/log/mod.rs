@@ -83,7 +83,7 @@ impl LogBroker {
     }
 
     /// Appends `msg` to `partition`; the record holds the message until the group commits past it.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn append(&mut self, msg: u32, partition: u32, retry: u32, append: AppendKind, ctx: &mut Ctx) {
         let offset = self.partitions[partition as usize].append(LogRecord { msg, retry, appended_at: ctx.now });
         ctx.ledger.hold(msg);
