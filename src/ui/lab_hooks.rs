@@ -16,12 +16,15 @@
 //!   `eda-lab run --commands` reads.
 //! - `scenarioJson()` → JSON of the scenario the current run started from (seed included); with
 //!   `commands()` it replays the run on the command line.
+//! - `settings()` → the path of every setting (`producer.acks`, ...), in the order of the one
+//!   description; the settings panel has one control per path (`[data-setting=PATH]`).
 //! - `simTimeUs()` → the run's sim time in whole microseconds.
 //! - `resetFrameStats()` → forgets the frame times measured so far.
 
 use super::dom::now_ms;
 use super::runtime::{bench, fast_forward, Runtime};
 use crate::sim::command_log::CommandLog;
+use crate::sim::config::settings::SETTINGS;
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -88,6 +91,13 @@ pub fn install(rt: Rt) {
         &api,
         "simTimeUs",
         Closure::<dyn Fn() -> JsValue>::new(move || (r.borrow().sim.now().as_us() as f64).into()),
+    );
+    expose(
+        &api,
+        "settings",
+        Closure::<dyn Fn() -> JsValue>::new(|| {
+            SETTINGS.iter().map(|s| JsValue::from_str(s.path)).collect::<js_sys::Array>().into()
+        }),
     );
     let r = rt;
     expose(&api, "resetFrameStats", Closure::<dyn Fn()>::new(move || r.borrow_mut().perf = Default::default()));
