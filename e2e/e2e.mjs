@@ -5,7 +5,8 @@
 // Serves dist/ on 127.0.0.1, opens it, and walks a learner's path: play, watch the ledger balance,
 // crash a consumer after its effect under at-least-once (duplicates appear), then switch to an atomic
 // dedup store, reset and crash again (no duplicates). Finally the page's run is replayed by the native
-// CLI from the page's own command log: both must print the same trace hash. Any console error, page
+// CLI from the page's own command log: both must print the same trace hash (replay.mjs). The settings
+// steps (settings.mjs) and the message-journey steps (journey.mjs) live in their own files. Any console error, page
 // error or failed request fails the test. axe-core (injected from node_modules) audits every built-in
 // scenario in the light and the dark theme, at time 0 and after a few seconds of play: any violation of
 // impact serious or critical fails. Screenshots go to e2e/artifacts/. The last line is
@@ -18,6 +19,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDir, launch, waitFor, parseSimTimeUs } from './lib.mjs';
 import { audit, describe } from './a11y.mjs';
+import { settingsSteps } from './settings.mjs';
+import { journeySteps } from './journey.mjs';
+import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -48,7 +52,7 @@ const CONTRACT_OPTIONS = {
   'crash-consumer': ['0'],
   'crash-at': ['now', 'after_receive', 'after_commit', 'after_effect', 'after_dedup_mark'],
 };
-const CONTRACT_HOOKS = ['frameStats', 'fastForward', 'traceHash', 'commands', 'commandLog', 'scenarioJson', 'simTimeUs', 'settings', 'bench'];
+const CONTRACT_HOOKS = ['frameStats', 'fastForward', 'traceHash', 'commands', 'commandLog', 'scenarioJson', 'simTimeUs', 'settings', 'journey', 'bench'];
 // The producer rate's control (generated from the settings' description: `set-` + its path).
 const RATE = '#set-producer-rate-per-sec';
 
@@ -285,56 +289,7 @@ await step('dedup_atomic: reset, crash twice, no duplicates', async () => {
   return `duplicated 0 of ${s.produced} at ${s.sim_time}`;
 });
 
-/**
- * Replays the page's paused run on the native CLI from the page's own files: the scenario it started
- * from (`scenarioJson()`) and its versioned command log (`commandLog()`, the `{"v":1,...}` file
- * `eda-lab run --commands` reads), up to the page's exact sim time. Both must print the same trace
- * hash, event count and outcomes. Returns the CLI's report.
- */
-async function replayOnCli(label) {
-  if (!existsSync(cli)) throw new Error(`${cli} not found (cargo build --release)`);
-  await setPlaying(false);
-  // Let the last frame land, then read a state that no longer changes.
-  const s = await waitFor(async () => {
-    const a = await snapshot();
-    await page.waitForTimeout(250);
-    const b = await snapshot();
-    return a.events === b.events && a.sim_time === b.sim_time && b;
-  }, { timeout_ms: 5_000, what: 'the paused page to stand still' });
-  const hook = await page.evaluate(() => ({
-    hash: window.__edaLab.traceHash(),
-    log: window.__edaLab.commandLog(),
-    commands: window.__edaLab.commands(),
-    now_us: window.__edaLab.simTimeUs(),
-    scenario_json: window.__edaLab.scenarioJson(),
-  }));
-  if (hook.hash !== s.trace_hash) throw new Error(`__edaLab.traceHash() ${hook.hash} != displayed ${s.trace_hash}`);
-  const log = JSON.parse(hook.log);
-  if (log.v !== 1 || !Array.isArray(log.commands)) throw new Error(`commandLog() is not a versioned log: ${hook.log.slice(0, 80)}`);
-  // commands() still answers: the same commands, unversioned.
-  if (JSON.stringify(JSON.parse(hook.commands)) !== JSON.stringify(log.commands)) throw new Error('commands() and commandLog().commands differ');
-  const seed = (await page.inputValue('#seed')).trim();
-  const dir = mkdtempSync(join(tmpdir(), 'eda-lab-e2e-'));
-  try {
-    const commandsFile = join(dir, 'commands.json');
-    writeFileSync(commandsFile, hook.log);
-    writeFileSync(join(artifacts, `commands-${label}.json`), hook.log);
-    const scenarioFile = join(dir, 'scenario.json');
-    writeFileSync(scenarioFile, hook.scenario_json);
-    const until = Number(hook.now_us);
-    const report = JSON.parse(execFileSync(cli, ['run', scenarioFile, '--seed', seed, '--until', `${until}us`, '--commands', commandsFile, '--json'], { encoding: 'utf8' }));
-    const cmd = `eda-lab run <page scenario> --seed ${seed} --until ${until}us --commands <commandLog()>`;
-    if (report.events_processed !== s.events) throw new Error(`${cmd}: ${report.events_processed} events, the page ${s.events}`);
-    if (report.trace_hash !== s.trace_hash) throw new Error(`${cmd}: trace ${report.trace_hash}, the page ${s.trace_hash}`);
-    const mismatched = ['in_flight', 'exactly_once', 'duplicated', 'dead_lettered', 'lost'].filter((k) => report.outcomes[k] !== s[k]);
-    if (report.produced !== s.produced || mismatched.length) {
-      throw new Error(`${cmd}: outcomes ${JSON.stringify({ produced: report.produced, ...report.outcomes })} differ from the page's ${JSON.stringify(s)}`);
-    }
-    return { report, commands: log.commands.length };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const replayOnCli = replayer({ page, cli, artifacts, snapshot, setPlaying });
 
 await step('replay: the native CLI prints the page\'s trace hash for the page\'s command log', async () => {
   const { report, commands } = await replayOnCli('dedup-atomic');
@@ -397,60 +352,6 @@ await step('pickers show the run\'s settings after a scenario switch, even ones 
   return 'commit strategy and idempotency follow at-most-once, dedup-atomic, at-least-once';
 });
 
-/** The settings' one description as the CLI prints it (`eda-lab run --help`): path -> {min, max, none, newRun, help}. */
-function describedSettings() {
-  const out = execFileSync(cli, ['run', '--help'], { encoding: 'utf8' }).split('\n');
-  const table = new Map();
-  for (let i = 0; i < out.length - 1; i += 1) {
-    const m = /^ {2}([a-z_]+(?:\.[a-z_]+)+) +(.*?)( \[new run\])?$/.exec(out[i]);
-    // A setting's line is followed by its help, indented; other scenario fields (lists, the seed) are not.
-    if (!m || !/^ {20,}\S/.test(out[i + 1])) continue;
-    const range = /(?:null \(([^)]+)\) or )?(-?[\d.e+]+)\.\.(-?[\d.e+]+)/.exec(m[2]);
-    table.set(m[1], { min: range?.[2] ?? null, max: range?.[3] ?? null, none: range?.[1] ?? null, newRun: Boolean(m[3]), help: out[i + 1].trim() });
-  }
-  return table;
-}
-
-await step('settings: one control per setting, with the description\'s label, help, limits and "new run" mark', async () => {
-  await select('scenario-select', 'at-least-once');
-  const r = await page.evaluate(() => {
-    const paths = window.__edaLab.settings();
-    const controls = [...document.querySelectorAll('#settings-panel [data-setting]')].map((c) => {
-      const field = c.closest('.field');
-      const described = (c.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent.trim() ?? '');
-      return {
-        path: c.dataset.setting,
-        label: document.querySelector(`label[for="${c.id}"]`)?.textContent.trim() ?? '',
-        help: described.join(' '),
-        min: c.getAttribute('min'),
-        max: c.getAttribute('max'),
-        none: document.getElementById(`${c.id}-none`)?.getAttribute('aria-label') ?? null,
-        newRun: Boolean(field?.querySelector('.tag-new-run')),
-      };
-    });
-    return { paths, controls };
-  });
-  const described = describedSettings();
-  const found = r.controls.map((c) => c.path);
-  if (r.paths.length !== described.size) throw new Error(`__edaLab.settings() lists ${r.paths.length} settings, eda-lab run --help ${described.size}`);
-  if (found.length !== r.paths.length) throw new Error(`${found.length} controls for ${r.paths.length} settings`);
-  const twice = found.filter((p, i) => found.indexOf(p) !== i);
-  const missing = r.paths.filter((p) => !found.includes(p));
-  if (twice.length || missing.length) throw new Error(`settings with two controls: ${twice.join(', ') || 'none'}; without one: ${missing.join(', ') || 'none'}`);
-  const wrong = [];
-  for (const c of r.controls) {
-    const d = described.get(c.path);
-    if (!d) { wrong.push(`${c.path}: not in eda-lab run --help`); continue; }
-    if (!c.label) wrong.push(`${c.path}: no label`);
-    if (!c.help.includes(d.help)) wrong.push(`${c.path}: help "${c.help}" lacks "${d.help}"`);
-    if (d.min !== null && (c.min !== d.min || c.max !== d.max)) wrong.push(`${c.path}: min/max ${c.min}/${c.max}, described ${d.min}/${d.max}`);
-    if (d.none !== null && !(c.none ?? '').endsWith(d.none)) wrong.push(`${c.path}: no "${d.none}" box (has ${c.none})`);
-    if (c.newRun !== d.newRun) wrong.push(`${c.path}: ${c.newRun ? 'marked' : 'not marked'} "new run", described ${d.newRun ? 'new run' : 'live'}`);
-  }
-  if (wrong.length) throw new Error(wrong.join('; '));
-  return `${found.length} controls for ${r.paths.length} settings, each as eda-lab run --help describes it`;
-});
-
 /** The newest recorded command. */
 const lastCommand = () => page.evaluate(() => JSON.parse(window.__edaLab.commandLog()).commands.at(-1)?.command ?? null);
 
@@ -468,51 +369,13 @@ async function playTo(seconds, speed = '20') {
   await setPlaying(false);
 }
 
-await step('live settings: retention "forever" on the retention scenario is recorded, replayable and loses nothing', async () => {
-  await load('retention');
-  const box = '#set-topic-retention-ms-none';
-  if (await page.isChecked(box)) throw new Error(`${box} is ticked, but the scenario keeps records 5000 ms`);
-  if ((await page.inputValue('#set-topic-retention-ms')) !== '5000') throw new Error(`#set-topic-retention-ms shows "${await page.inputValue('#set-topic-retention-ms')}", not 5000`);
-  await page.check(box);
-  const c = await lastCommand();
-  if (c?.type !== 'set' || c.setting !== 'topic.retention_ms' || c.value !== null) throw new Error(`ticking "forever" recorded ${JSON.stringify(c)}`);
-  const said = (await page.locator('.notice').textContent()).trim();
-  if (said !== 'Applied: Retention forever.') throw new Error(`the notice says "${said}"`);
-  const logged = await page.locator('.log-line', { hasText: 'you: Retention forever' }).count();
-  if (logged !== 1) throw new Error(`the event log shows "you: Retention forever" ${logged} times`);
-  await playTo(20);
-  const s = await snapshot();
-  // The same run without the change loses 17 of its first 89 messages to retention by 20 s.
-  if (s.lost !== 0) throw new Error(`${s.lost} messages lost with retention forever`);
-  await replayOnCli('retention');
-  return `lost 0 of ${s.produced} by ${s.sim_time}; logged and replayed`;
+/** What the steps kept in their own files use. */
+const kit = () => ({
+  page, step, cli, artifacts, snapshot, select, setPlaying, armCrash, waitSim, load, playTo, lastCommand, replayOnCli,
+  screenshot, viewportShot, assertInViewport, noHorizontalOverflow,
 });
 
-await step('live settings: acks=all and the idempotent producer on producer-retries stop the duplicates', async () => {
-  await load('producer-retries');
-  if (await page.isChecked('#set-producer-idempotent')) throw new Error('#set-producer-idempotent is ticked in producer-retries');
-  await page.check('#set-producer-idempotent');
-  let c = await lastCommand();
-  if (c?.type !== 'set' || c.setting !== 'producer.idempotent' || c.value !== true) throw new Error(`ticking it recorded ${JSON.stringify(c)}`);
-  await select('set-producer-acks', 'all');
-  c = await lastCommand();
-  if (c?.type !== 'set' || c.setting !== 'producer.acks' || c.value !== 'all') throw new Error(`acks=all recorded ${JSON.stringify(c)}`);
-  await playTo(20);
-  const s = await snapshot();
-  // Without the change the same run duplicates 16 of its first 106 messages by 20 s.
-  if (s.duplicated !== 0) throw new Error(`${s.duplicated} duplicated with the idempotent producer`);
-  const { commands } = await replayOnCli('producer-retries');
-  if (commands !== 2) throw new Error(`the command log holds ${commands} commands, not 2`);
-  // A setting that takes a new run: the partition count restarts the run with it.
-  await page.fill('#set-topic-partitions', '5');
-  await page.press('#set-topic-partitions', 'Enter');
-  await waitFor(async () => JSON.parse(await page.evaluate(() => window.__edaLab.scenarioJson())).topic.partitions === 5, { timeout_ms: 3_000, what: 'scenarioJson().topic.partitions to be 5' });
-  const after = await snapshot();
-  if (after.produced !== 0) throw new Error(`changing the partitions did not restart the run (produced ${after.produced})`);
-  const kept = JSON.parse(await page.evaluate(() => window.__edaLab.scenarioJson())).producer.idempotent;
-  if (kept !== true) throw new Error('the new run dropped the live change (idempotent producer)');
-  return `duplicated 0 of ${s.produced} by ${s.sim_time}; replayed; partitions 5 restarted the run keeping the live changes`;
-});
+await settingsSteps(kit());
 
 await step('accessibility: axe finds nothing serious or critical in any built-in scenario, light and dark, at 0 s and playing', async () => {
   const scenarios = await page.$$eval('#scenario-select option', (os) => os.map((o) => o.value));
@@ -589,7 +452,7 @@ const smallestDiagramTextPx = () =>
     return min;
   });
 
-const noHorizontalOverflow = async (what) => {
+async function noHorizontalOverflow(what) {
   const o = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: innerWidth }));
   if (o.scroll > o.inner) throw new Error(`${what}: the page is ${o.scroll}px wide in a ${o.inner}px viewport`);
 };
@@ -702,6 +565,8 @@ await step('layout 390x844 (phone): settings in a drawer, diagram readable, noth
   await page.setViewportSize({ width: 1440, height: 900 });
   return note;
 });
+
+await journeySteps(kit());
 
 await step('bench: __edaLab.bench(100000) runs the engine benchmark in the page with the CLI\'s trace hash', async () => {
   if (!existsSync(cli)) throw new Error(`${cli} not found (cargo build --release)`);

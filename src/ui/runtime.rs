@@ -12,6 +12,7 @@ use crate::sim::builtins::builtin;
 use crate::sim::command::Command;
 use crate::sim::config::settings::{self, SETTINGS};
 use crate::sim::consumer::ConsumerStatus;
+use crate::sim::journey::JourneyPolicy;
 use crate::sim::narrate::describe_command;
 use crate::sim::scenario::Scenario;
 use crate::sim::time::SimTime;
@@ -54,11 +55,11 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(base: Scenario) -> Runtime {
-        let (sim, base) = match Simulation::new(&base) {
+        let (sim, base) = match new_simulation(&base) {
             Ok(sim) => (sim, base),
             Err(_) => {
                 let fallback = Scenario::default();
-                (Simulation::new(&fallback).expect("the default scenario is valid"), fallback)
+                (new_simulation(&fallback).expect("the default scenario is valid"), fallback)
             }
         };
         let mut rt = Runtime {
@@ -134,7 +135,7 @@ impl Runtime {
 
     /// Starts a new run of `base` at time zero. On an invalid scenario nothing changes.
     fn restart(&mut self, base: Scenario, said: String) -> Notice {
-        match Simulation::new(&base) {
+        match new_simulation(&base) {
             Ok(sim) => {
                 self.sim = sim;
                 self.base = base;
@@ -224,6 +225,14 @@ impl Runtime {
     pub fn setting_values(&self) -> Rc<Vec<Option<Value>>> {
         self.settings_seen.1.clone()
     }
+}
+
+/// A simulation of `scenario` for the page: it records every message's journey, so any message
+/// the run still keeps can be asked about.
+fn new_simulation(scenario: &Scenario) -> Result<Simulation, crate::sim::ScenarioError> {
+    let mut sim = Simulation::new(scenario)?;
+    sim.record_journeys(JourneyPolicy::All);
+    Ok(sim)
 }
 
 /// Moves `shown` to `current` unless it moved less than `every_ms` ago while playing (a new run
