@@ -43,7 +43,7 @@ export async function journeySteps({ page, step, snapshot, select, setPlaying, a
     await setPlaying(true);
     await waitFor(async () => (await snapshot()).duplicated > 0, { timeout_ms: 30_000, what: 'count-duplicated > 0' });
     await setPlaying(false);
-    const line = page.locator('.log-line button.log-open', { hasText: 'duplicate charge for' }).first();
+    const line = page.locator('.log-line .log-open', { hasText: 'duplicate charge for' }).first();
     const id = /evt_\d+/.exec(await line.textContent())?.[0];
     if (!id) throw new Error('no log line names the duplicated message');
     await line.click();
@@ -78,7 +78,7 @@ export async function journeySteps({ page, step, snapshot, select, setPlaying, a
     return `${id}: ${charges.length} charges, ${crashes.length} crash(es), ${shown.steps.length} steps as the engine reports them; axe clean at 3 sizes`;
   });
 
-  await step('journey: keyboard on a partition cell, a click on a moving token, and ids typed into the finder', async () => {
+  await step('journey: keyboard on a partition cell and a log line, a click on a moving token, and ids typed into the finder', async () => {
     // A partition cell: Tab reaches it, Enter opens its message's journey, Escape returns to it.
     const cell = page.locator('.cell[role=button]').first();
     await cell.focus();
@@ -89,6 +89,14 @@ export async function journeySteps({ page, step, snapshot, select, setPlaying, a
     await closeJourneyWithEscape(page);
     const onCell = await page.evaluate(() => document.activeElement?.classList.contains('cell'));
     if (!onCell) throw new Error('Escape did not return the focus to the partition cell');
+    // An event-log line: Space opens its message's journey.
+    const row = page.locator('.log-line .log-open').first();
+    await row.focus();
+    const rowId = /evt_\d+/.exec(await row.textContent())?.[0];
+    await page.keyboard.press(' ');
+    const viaRow = await waitFor(journeyShown(page), { timeout_ms: 3_000, what: 'the journey of a log line' });
+    if (!viaRow.heading.includes(rowId)) throw new Error(`Space on a line about ${rowId} opened "${viaRow.heading}"`);
+    await closeJourneyWithEscape(page);
     // A moving token: clicked as it passes.
     await select('speed', '0.5');
     await setPlaying(true);
@@ -120,6 +128,6 @@ export async function journeySteps({ page, step, snapshot, select, setPlaying, a
     await page.press('#journey-search', 'Enter');
     const said = await page.locator('#journey-search-error').textContent({ timeout: 3_000 });
     if (!said.includes('abc')) throw new Error(`a malformed id says "${said}"`);
-    return `cell ${cellId} by keyboard, token ${tokenId} by click; evt_999999: "${unknown.note}"`;
+    return `cell ${cellId} by Enter, log line ${rowId} by Space, token ${tokenId} by click; evt_999999: "${unknown.note}"`;
   });
 }

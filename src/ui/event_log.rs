@@ -39,16 +39,15 @@ struct RowProps {
 #[function_component(LogRow)]
 fn log_row(props: &RowProps) -> Html {
     let line = &props.line;
-    // A line about a message is a button that shows its journey (the list handles the click).
+    // A line about a message is a button that shows its journey (the list handles the click and
+    // Enter/Space).
     html! {
         <li class={classes!("log-line", line.tone.class(), line.notable.then_some("notable"))} data-msg={line.msg.map(|m| m.to_string())}>
             <span class="log-time">{line.time.to_string()}</span>
             <span class={classes!("log-cat", format!("cat-{}", category_index(line.category)))}>{category_label(line.category)}</span>
-            if line.msg.is_some() {
-                <button type="button" class="log-text log-open" title="Show this message's journey">{line.text.clone()}</button>
-            } else {
-                <span class="log-text">{line.text.clone()}</span>
-            }
+            // The same element either way, so a row reused for another line is patched, not rebuilt.
+            <span class={classes!("log-text", line.msg.map(|_| "log-open"))} role={line.msg.map(|_| "button")}
+                tabindex={line.msg.map(|_| "0")} title={line.msg.map(|_| "Show this message's journey")}>{line.text.clone()}</span>
         </li>
     }
 }
@@ -86,6 +85,17 @@ pub fn event_log(props: &EventLogProps) -> Html {
             }
         })
     };
+    let on_key = {
+        let cb = props.on_message.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                if let Some(msg) = message_at(&e) {
+                    e.prevent_default();
+                    cb.emit(msg);
+                }
+            }
+        })
+    };
     let cat_value = f.category.map(category_label).unwrap_or("all");
 
     html! {
@@ -110,7 +120,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 <p class="log-empty">{ if f.notable_only { "Nothing notable yet: no duplicates, losses, crashes or dead letters so far." } else { "No events yet. Press Play (or Space) to start the run." } }</p>
             } else {
                 // Focusable, so keyboard users can scroll it (lines without a message have no button).
-                <ol class="log-lines" tabindex="0" aria-label="Recent events, newest first" onclick={on_click}>
+                <ol class="log-lines" tabindex="0" aria-label="Recent events, newest first" onclick={on_click} onkeydown={on_key}>
                     // While playing, every refresh brings a screenful of new lines: rows keyed by
                     // position are updated in place instead of being created and removed. Paused
                     // (stepping adds a line or two), rows keyed by line just shift.
