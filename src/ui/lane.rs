@@ -45,7 +45,7 @@ pub fn lane(props: &LaneProps) -> Html {
                     <h2 id="stage-h">{"Topology"}</h2>
                     { run_info(rt) }
                 </div>
-                <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} on_message={props.on_message.clone()} />
+                <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} on_message={props.on_message.clone()} playing={props.playing} />
                 <Legend />
             </section>
             <div class="lane-side">

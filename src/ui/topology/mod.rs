@@ -49,6 +49,8 @@ pub struct TopologyProps {
     pub on_consumer: Callback<u32>,
     /// Show this message's journey (a token or a partition cell was clicked).
     pub on_message: Callback<u32>,
+    /// The run is playing (partition cells join the tab order only when it is paused).
+    pub playing: bool,
 }
 
 pub fn status_label(s: ConsumerStatus) -> &'static str {
@@ -217,7 +219,7 @@ pub fn topology(props: &TopologyProps) -> Html {
             { headers(rebalancing) }
             { edges }
             { producer(sim, &g) }
-            { partitions(sim, &g, &props.on_message) }
+            { partitions(sim, &g, &props.on_message, !props.playing) }
             { consumers(sim, &g, &props.on_consumer) }
             { downstream(sim, &g) }
             { dead_letters(sim, &g) }
@@ -256,7 +258,7 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
 }
 
 /// Each partition redraws only when its offsets or visible records change.
-fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<u32>) -> Html {
+fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<u32>, keyboard: bool) -> Html {
     let group = sim.group();
     sim.partitions()
         .iter()
@@ -266,7 +268,7 @@ fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<u32>) -> Htm
                 part.tail(CELLS).map(|(offset, rec)| (offset, rec.msg, outcome_of(sim, rec.msg))).collect();
             html! {
                 <PartitionRow index={i} cy={g.parts.center(i)} band={g.parts.band} end={part.log_end()}
-                    committed={group.committed[i]} owner={group.owner[i]} cells={cells} on_message={on_message.clone()} />
+                    committed={group.committed[i]} owner={group.owner[i]} cells={cells} on_message={on_message.clone()} {keyboard} />
             }
         })
         .collect()

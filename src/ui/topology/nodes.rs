@@ -115,6 +115,10 @@ pub(super) struct PartitionRowProps {
     pub(super) cells: Vec<(u64, u32, Outcome)>,
     /// Show a message's journey (a cell was clicked, or Enter/Space pressed on it).
     pub(super) on_message: Callback<u32>,
+    /// Cells are buttons in the tab order, with a name, only while the run is paused: playing,
+    /// they change several times a second (too fast to reach by keyboard, and rewriting their
+    /// names every frame doubled the frame's work); a click works either way.
+    pub(super) keyboard: bool,
 }
 
 /// One partition: its newest records as cells, the committed-offset bar and the offsets.
@@ -145,19 +149,21 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
                 let slot = first_slot + k;
                 let x = cells_x + slot as f64 * cell_w;
                 let class = if offset < committed { "cell cell-done" } else { "cell cell-pending" };
-                let name = format!(
-                    "{}, offset {offset}, {}{}: show its journey",
-                    message_id(msg),
-                    outcome_words(o),
-                    if offset < committed { ", committed" } else { "" }
-                );
+                let name = props.keyboard.then(|| {
+                    format!(
+                        "{}, offset {offset}, {}{}: show its journey",
+                        message_id(msg),
+                        outcome_words(o),
+                        if offset < committed { ", committed" } else { "" }
+                    )
+                });
                 // Keyed by slot, not by offset: each slot keeps its elements and only what changed
                 // in it (done/pending, the outcome glyph) is written. While a busy partition
                 // appends, every record shifts by several slots per frame, so keying by offset
                 // would create and remove every cell's elements on every frame.
                 html! {
                     <g key={slot} class={class} transform={format!("translate({x:.1} 0)")} data-msg={msg.to_string()}
-                        role="button" tabindex="0" aria-label={name}>
+                        role={name.as_ref().map(|_| "button")} tabindex={name.as_ref().map(|_| "0")} aria-label={name}>
                         <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
                         { glyph(o, cell_w / 2.0, cy) }
                     </g>
