@@ -5,7 +5,8 @@
 // Serves dist/ on 127.0.0.1, opens it, and walks a learner's path: play, watch the ledger balance,
 // crash a consumer after its effect under at-least-once (duplicates appear), then switch to an atomic
 // dedup store, reset and crash again (no duplicates). Finally the page's run is replayed by the native
-// CLI from the page's own command log: both must print the same trace hash. Any console error, page
+// CLI from the page's own command log: both must print the same trace hash (replay.mjs). The settings
+// steps (settings.mjs) and the message-journey steps (journey.mjs) live in their own files. Any console error, page
 // error or failed request fails the test. axe-core (injected from node_modules) audits every built-in
 // scenario in the light and the dark theme, at time 0 and after a few seconds of play: any violation of
 // impact serious or critical fails. Screenshots go to e2e/artifacts/. The last line is
@@ -18,6 +19,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDir, launch, waitFor, parseSimTimeUs } from './lib.mjs';
 import { audit, describe } from './a11y.mjs';
+import { settingsSteps } from './settings.mjs';
+import { journeySteps } from './journey.mjs';
+import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -48,7 +52,9 @@ const CONTRACT_OPTIONS = {
   'crash-consumer': ['0'],
   'crash-at': ['now', 'after_receive', 'after_commit', 'after_effect', 'after_dedup_mark'],
 };
-const CONTRACT_HOOKS = ['frameStats', 'fastForward', 'traceHash', 'commands', 'bench'];
+const CONTRACT_HOOKS = ['frameStats', 'fastForward', 'traceHash', 'commands', 'commandLog', 'scenarioJson', 'simTimeUs', 'settings', 'journey', 'bench'];
+// The producer rate's control (generated from the settings' description: `set-` + its path).
+const RATE = '#set-producer-rate-per-sec';
 
 const results = [];
 const problems = []; // console errors, page errors, failed requests: each fails the run
@@ -283,82 +289,19 @@ await step('dedup_atomic: reset, crash twice, no duplicates', async () => {
   return `duplicated 0 of ${s.produced} at ${s.sim_time}`;
 });
 
-await step('replay: the native CLI prints the page\'s trace hash for the page\'s commands', async () => {
-  if (!existsSync(cli)) throw new Error(`${cli} not found (cargo build --release)`);
-  await setPlaying(false);
-  // Let the last frame land, then read a state that no longer changes.
-  const s = await waitFor(async () => {
-    const a = await snapshot();
-    await page.waitForTimeout(250);
-    const b = await snapshot();
-    return a.events === b.events && a.sim_time === b.sim_time && b;
-  }, { timeout_ms: 5_000, what: 'the paused page to stand still' });
-  const hook = await page.evaluate(() => ({
-    hash: window.__edaLab.traceHash(),
-    commands: window.__edaLab.commands(),
-    now_us: typeof window.__edaLab.simTimeUs === 'function' ? window.__edaLab.simTimeUs() : null,
-    scenario_json: typeof window.__edaLab.scenarioJson === 'function' ? window.__edaLab.scenarioJson() : null,
-  }));
-  if (hook.hash !== s.trace_hash) throw new Error(`__edaLab.traceHash() ${hook.hash} != displayed ${s.trace_hash}`);
-  const seed = (await page.inputValue('#seed')).trim();
-  const scenarioName = await page.inputValue('#scenario-select');
-  const dir = mkdtempSync(join(tmpdir(), 'eda-lab-e2e-'));
-  try {
-    const commandsFile = join(dir, 'commands.json');
-    writeFileSync(commandsFile, typeof hook.commands === 'string' ? hook.commands : JSON.stringify(hook.commands));
-    writeFileSync(join(artifacts, 'commands.json'), typeof hook.commands === 'string' ? hook.commands : JSON.stringify(hook.commands));
-    let scenarioArg = scenarioName;
-    if (hook.scenario_json) {
-      scenarioArg = join(dir, 'scenario.json');
-      writeFileSync(scenarioArg, hook.scenario_json);
-    }
-    const runCli = (us) =>
-      JSON.parse(execFileSync(cli, ['run', scenarioArg, '--seed', seed, '--until', `${us}us`, '--commands', commandsFile, '--json'], { encoding: 'utf8' }));
-    let how;
-    let until;
-    if (hook.now_us !== null) {
-      until = Number(hook.now_us);
-      how = 'exact sim time from __edaLab.simTimeUs()';
-    } else {
-      // The page shows milliseconds; its clock stands somewhere in [shown, shown + 999us]. The CLI's
-      // event count grows with --until, so find the first microsecond at which it has processed as many
-      // events as the page, then compare the hashes there.
-      const lo0 = parseSimTimeUs(s.sim_time);
-      let lo = lo0;
-      let hi = lo0 + 999;
-      if (runCli(hi).events_processed < s.events) throw new Error(`the CLI processed fewer than the page's ${s.events} events by ${hi}us`);
-      while (lo < hi) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (runCli(mid).events_processed >= s.events) hi = mid;
-        else lo = mid + 1;
-      }
-      until = lo;
-      how = `sim time ${s.sim_time} refined to ${until}us by event count (the page exposes no __edaLab.simTimeUs())`;
-    }
-    const report = runCli(until);
-    const cmd = `eda-lab run ${hook.scenario_json ? '<page scenario>' : scenarioName} --seed ${seed} --until ${until}us --commands commands.json`;
-    if (report.events_processed !== s.events) {
-      throw new Error(`${cmd}: ${report.events_processed} events, the page ${s.events}`);
-    }
-    if (report.trace_hash !== s.trace_hash) {
-      throw new Error(`${cmd}: trace ${report.trace_hash}, the page ${s.trace_hash} (${how})`);
-    }
-    const mismatched = ['in_flight', 'exactly_once', 'duplicated', 'dead_lettered', 'lost'].filter((k) => report.outcomes[k] !== s[k]);
-    if (report.produced !== s.produced || mismatched.length) {
-      throw new Error(`${cmd}: outcomes ${JSON.stringify({ produced: report.produced, ...report.outcomes })} differ from the page's ${JSON.stringify(s)}`);
-    }
-    if (atomicRun && report.stats.crashes < 1) throw new Error(`the dedup_atomic run had no crash (stats.crashes = 0)`);
-    await screenshot('paused-replayed');
-    return `trace ${report.trace_hash}, ${report.events_processed} events, ${report.stats.crashes} crashes, ${JSON.parse(typeof hook.commands === 'string' ? hook.commands : JSON.stringify(hook.commands)).length} commands; ${how}`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+const replayOnCli = replayer({ page, cli, artifacts, snapshot, setPlaying });
+
+await step('replay: the native CLI prints the page\'s trace hash for the page\'s command log', async () => {
+  const { report, commands } = await replayOnCli('dedup-atomic');
+  if (atomicRun && report.stats.crashes < 1) throw new Error('the dedup_atomic run had no crash (stats.crashes = 0)');
+  await screenshot('paused-replayed');
+  return `trace ${report.trace_hash}, ${report.events_processed} events, ${report.stats.crashes} crashes, ${commands} commands from commandLog()`;
 });
 
 await step('bad input: an out-of-range rate is refused with a message and changes nothing', async () => {
   const commandsBefore = await page.evaluate(() => JSON.parse(window.__edaLab.commands()).length);
-  await page.fill('#rate', '-5');
-  await page.press('#rate', 'Tab');
+  await page.fill(RATE, '-5');
+  await page.press(RATE, 'Tab');
   const error = page.locator('[data-testid=input-error]');
   await error.waitFor({ timeout: 5_000 });
   const text = (await error.textContent()).trim();
@@ -369,11 +312,11 @@ await step('bad input: an out-of-range rate is refused with a message and change
   const { blocking } = await audit(page);
   if (blocking.length) throw new Error(`axe, with the error message shown:\n      ${describe(blocking).join('\n      ')}`);
   await screenshot('bad-input');
-  await page.fill('#rate', '6');
-  await page.press('#rate', 'Tab');
+  await page.fill(RATE, '6');
+  await page.press(RATE, 'Tab');
   await error.waitFor({ state: 'detached', timeout: 5_000 });
   const rate = await page.evaluate(() => JSON.parse(window.__edaLab.commands()).at(-1).command);
-  if (rate.type !== 'set_producer_rate' || rate.rate_per_sec !== 6) throw new Error(`a valid rate issued ${JSON.stringify(rate)}`);
+  if (rate.type !== 'set' || rate.setting !== 'producer.rate_per_sec' || rate.value !== 6) throw new Error(`a valid rate issued ${JSON.stringify(rate)}`);
   return text;
 });
 
@@ -408,6 +351,31 @@ await step('pickers show the run\'s settings after a scenario switch, even ones 
   }
   return 'commit strategy and idempotency follow at-most-once, dedup-atomic, at-least-once';
 });
+
+/** The newest recorded command. */
+const lastCommand = () => page.evaluate(() => JSON.parse(window.__edaLab.commandLog()).commands.at(-1)?.command ?? null);
+
+/** Loads a scenario and waits for its run to stand at 0. */
+async function load(name) {
+  await select('scenario-select', name);
+  await waitFor(async () => (await snapshot()).produced === 0, { timeout_ms: 5_000, what: `${name} to restart at 0` });
+}
+
+/** Plays at `speed` until sim time `seconds`, then pauses. */
+async function playTo(seconds, speed = '20') {
+  await select('speed', speed);
+  await setPlaying(true);
+  await waitSim(seconds, 30_000);
+  await setPlaying(false);
+}
+
+/** What the steps kept in their own files use. */
+const kit = () => ({
+  page, step, cli, artifacts, snapshot, select, setPlaying, armCrash, waitSim, load, playTo, lastCommand, replayOnCli,
+  screenshot, viewportShot, assertInViewport, noHorizontalOverflow,
+});
+
+await settingsSteps(kit());
 
 await step('accessibility: axe finds nothing serious or critical in any built-in scenario, light and dark, at 0 s and playing', async () => {
   const scenarios = await page.$$eval('#scenario-select option', (os) => os.map((o) => o.value));
@@ -484,7 +452,7 @@ const smallestDiagramTextPx = () =>
     return min;
   });
 
-const noHorizontalOverflow = async (what) => {
+async function noHorizontalOverflow(what) {
   const o = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: innerWidth }));
   if (o.scroll > o.inner) throw new Error(`${what}: the page is ${o.scroll}px wide in a ${o.inner}px viewport`);
 };
@@ -597,6 +565,8 @@ await step('layout 390x844 (phone): settings in a drawer, diagram readable, noth
   await page.setViewportSize({ width: 1440, height: 900 });
   return note;
 });
+
+await journeySteps(kit());
 
 await step('bench: __edaLab.bench(100000) runs the engine benchmark in the page with the CLI\'s trace hash', async () => {
   if (!existsSync(cli)) throw new Error(`${cli} not found (cargo build --release)`);

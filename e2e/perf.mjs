@@ -80,7 +80,7 @@ const snapshot = () =>
   });
 await page.selectOption('#scenario-select', scenario);
 await page.selectOption('#speed', speed);
-if (rate) await page.fill('#rate', rate).then(() => page.press('#rate', 'Enter')).then(() => page.dispatchEvent('#rate', 'change'));
+if (rate) await page.fill('#set-producer-rate-per-sec', rate).then(() => page.press('#set-producer-rate-per-sec', 'Enter')).then(() => page.dispatchEvent('#set-producer-rate-per-sec', 'change'));
 await page.waitForTimeout(200);
 if ((await page.getAttribute('#btn-play', 'aria-pressed')) !== 'true') await page.click('#btn-play');
 await waitFor(async () => (await page.getAttribute('#btn-play', 'aria-pressed')) === 'true', { timeout_ms: 5_000, what: 'play' });

@@ -1,8 +1,9 @@
 //! Component tests of the web app in headless Chromium: mount `App` into a div, check that the
 //! outcome counters render and start at zero with a balanced ledger, press Step and see the clock
 //! move, press Crash consumer and see the command applied, reset and see the run paused at 0, open
-//! the settings drawer and close it with Escape. Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target
-//! wasm32-unknown-unknown --test wasm_ui` (scripts/test.sh does).
+//! the settings drawer and close it with Escape, find one control per setting. Run with
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm_ui`
+//! (scripts/test.sh does).
 #![cfg(target_arch = "wasm32")]
 
 use eda_lab::ui::App;
@@ -128,5 +129,22 @@ async fn the_settings_button_opens_the_drawer_and_escape_closes_it() {
     yew::platform::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(toggle.get_attribute("aria-expanded").as_deref(), Some("false"), "Escape closes the drawer");
     assert!(!open(&panel), "the panel lost the open class");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_settings_panel_has_one_control_per_described_setting() {
+    use eda_lab::sim::config::settings::SETTINGS;
+    let root = mount().await;
+    let controls = root.query_selector_all("#settings-panel [data-setting]").unwrap();
+    let mut found: Vec<String> = (0..controls.length())
+        .filter_map(|i| controls.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .filter_map(|e| e.get_attribute("data-setting"))
+        .collect();
+    found.sort();
+    let mut described: Vec<String> = SETTINGS.iter().map(|s| s.path.to_string()).collect();
+    described.sort();
+    assert_eq!(found, described, "one control per setting, none twice");
     root.remove();
 }

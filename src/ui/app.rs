@@ -11,6 +11,7 @@
 use super::dom::{apply_theme, initial_theme, now_ms, prefers_reduced_motion, watch_reduced_motion};
 use super::hooks::{use_animation_loop, use_global_keys};
 use super::intro::Intro;
+use super::journey::JourneyPanel;
 use super::lab_hooks;
 use super::lane::Lane;
 use super::run::{Run, RunAction};
@@ -47,6 +48,8 @@ pub fn app() -> Html {
     let on_close = use_callback(page.clone(), |(), page| page.dispatch(Action::CloseSettings));
     let on_category = use_callback(page.clone(), |c, page| page.dispatch(Action::SetCategory(c)));
     let on_notable = use_callback(page.clone(), |b, page| page.dispatch(Action::SetNotableOnly(b)));
+    let on_message = use_callback(page.clone(), |msg, page| page.dispatch(Action::ShowJourney(msg)));
+    let on_journey_close = use_callback(page.clone(), |(), page| page.dispatch(Action::CloseJourney));
     let settings = Settings::of(&run.rt.borrow());
     let scenario = AttrValue::from(run.rt.borrow().base.name.clone());
     html! {
@@ -58,8 +61,11 @@ pub fn app() -> Html {
                 <main class="content">
                     <Intro {scenario} notice={run.notice.clone()} />
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
-                        reduced_motion={state.reduced_motion} log_filter={state.log_filter} {on_run} {on_category} {on_notable} />
+                        reduced_motion={state.reduced_motion} log_filter={state.log_filter} {on_run} {on_category} {on_notable} {on_message} />
                 </main>
+                if let Some(msg) = state.journey {
+                    <JourneyPanel rt={run.handle()} version={run.version()} {msg} on_close={on_journey_close} />
+                }
             </div>
             <footer class="footer">
                 <p>{"EDA Lab runs entirely in your browser: a deterministic simulation, no network requests. Same scenario + seed + commands = same trace hash."}</p>

@@ -59,3 +59,13 @@ pub fn watch_reduced_motion(on_change: impl Fn(bool) + 'static) -> Option<impl D
     }
     Some(Guard(query, listener))
 }
+
+/// Focuses an element (an HTML or SVG element that can take focus); nothing when it cannot.
+pub fn focus_element(el: &web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    if let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = h.focus();
+    } else if let Some(s) = el.dyn_ref::<web_sys::SvgElement>() {
+        let _ = s.focus();
+    }
+}

@@ -3,6 +3,7 @@
 //! component only picks a buffer and draws at most [`LOG_LINES`] keyed rows.
 
 use super::journal_text::{category_index, category_label, LogLine, CATEGORIES, LOG_LINES};
+use super::journey::{message_at, JourneyFinder};
 use super::runtime::RtHandle;
 use super::select::{Choice, Select};
 use super::state::LogFilter;
@@ -21,6 +22,8 @@ pub struct EventLogProps {
     /// While the run plays only the newest [`LIVE_LINES`] lines are drawn (the box shows about
     /// sixteen); paused, all kept lines are, to scroll through.
     pub playing: bool,
+    /// Show this message's journey (a line about a message was clicked).
+    pub on_message: Callback<u32>,
 }
 
 /// Lines drawn while the run plays.
@@ -36,11 +39,15 @@ struct RowProps {
 #[function_component(LogRow)]
 fn log_row(props: &RowProps) -> Html {
     let line = &props.line;
+    // A line about a message is a button that shows its journey (the list handles the click and
+    // Enter/Space).
     html! {
-        <li class={classes!("log-line", line.tone.class(), line.notable.then_some("notable"))}>
+        <li class={classes!("log-line", line.tone.class(), line.notable.then_some("notable"))} data-msg={line.msg.map(|m| m.to_string())}>
             <span class="log-time">{line.time.to_string()}</span>
             <span class={classes!("log-cat", format!("cat-{}", category_index(line.category)))}>{category_label(line.category)}</span>
-            <span class="log-text">{line.text.clone()}</span>
+            // The same element either way, so a row reused for another line is patched, not rebuilt.
+            <span class={classes!("log-text", line.msg.map(|_| "log-open"))} role={line.msg.map(|_| "button")}
+                tabindex={line.msg.map(|_| "0")} title={line.msg.map(|_| "Show this message's journey")}>{line.text.clone()}</span>
         </li>
     }
 }
@@ -70,6 +77,25 @@ pub fn event_log(props: &EventLogProps) -> Html {
         let cb = props.on_notable.clone();
         Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlInputElement>().checked()))
     };
+    let on_click = {
+        let cb = props.on_message.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(msg) = message_at(&e) {
+                cb.emit(msg);
+            }
+        })
+    };
+    let on_key = {
+        let cb = props.on_message.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                if let Some(msg) = message_at(&e) {
+                    e.prevent_default();
+                    cb.emit(msg);
+                }
+            }
+        })
+    };
     let cat_value = f.category.map(category_label).unwrap_or("all");
 
     html! {
@@ -89,11 +115,12 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     </span>
                 </div>
             </div>
+            <JourneyFinder on_message={props.on_message.clone()} />
             if lines.is_empty() {
                 <p class="log-empty">{ if f.notable_only { "Nothing notable yet: no duplicates, losses, crashes or dead letters so far." } else { "No events yet. Press Play (or Space) to start the run." } }</p>
             } else {
-                // Focusable, so keyboard users can scroll it (it has no focusable content).
-                <ol class="log-lines" tabindex="0" aria-label="Recent events, newest first">
+                // Focusable, so keyboard users can scroll it (lines without a message have no button).
+                <ol class="log-lines" tabindex="0" aria-label="Recent events, newest first" onclick={on_click} onkeydown={on_key}>
                     // While playing, every refresh brings a screenful of new lines: rows keyed by
                     // position are updated in place instead of being created and removed. Paused
                     // (stepping adds a line or two), rows keyed by line just shift.

@@ -69,6 +69,8 @@ pub struct LogLine {
     pub notable: bool,
     pub tone: Tone,
     pub text: AttrValue,
+    /// The message the entry is about, if one.
+    pub msg: Option<u32>,
 }
 
 /// Bounded buffers of formatted lines, newest last, fed from the engine's journal ring.
@@ -121,6 +123,7 @@ impl LogBuffer {
                 notable: entry.kind.is_notable(),
                 tone: tone(&entry.kind),
                 text: describe(&entry.kind, sim).into(),
+                msg: entry.kind.msg(),
             };
             self.seen += 1;
             if line.notable {

@@ -16,12 +16,18 @@
 //!   `eda-lab run --commands` reads.
 //! - `scenarioJson()` → JSON of the scenario the current run started from (seed included); with
 //!   `commands()` it replays the run on the command line.
+//! - `settings()` → the path of every setting (`producer.acks`, ...), in the order of the one
+//!   description; the settings panel has one control per path (`[data-setting=PATH]`).
+//! - `journey(id)` → JSON of what the run says about message `id` (`evt_000123` or `123`): the
+//!   `eda-lab run --journey` report; `{"error": ...}` for a malformed id.
 //! - `simTimeUs()` → the run's sim time in whole microseconds.
 //! - `resetFrameStats()` → forgets the frame times measured so far.
 
 use super::dom::now_ms;
 use super::runtime::{bench, fast_forward, Runtime};
 use crate::sim::command_log::CommandLog;
+use crate::sim::config::settings::SETTINGS;
+use crate::sim::report::{parse_message_id, JourneyReport};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -88,6 +94,25 @@ pub fn install(rt: Rt) {
         &api,
         "simTimeUs",
         Closure::<dyn Fn() -> JsValue>::new(move || (r.borrow().sim.now().as_us() as f64).into()),
+    );
+    expose(
+        &api,
+        "settings",
+        Closure::<dyn Fn() -> JsValue>::new(|| {
+            SETTINGS.iter().map(|s| JsValue::from_str(s.path)).collect::<js_sys::Array>().into()
+        }),
+    );
+    let r = rt.clone();
+    expose(
+        &api,
+        "journey",
+        Closure::<dyn Fn(JsValue) -> JsValue>::new(move |id: JsValue| {
+            let text = id.as_string().or_else(|| id.as_f64().map(|n| n.to_string())).unwrap_or_default();
+            match parse_message_id(&text) {
+                Ok(msg) => JourneyReport::of(&r.borrow().sim, msg).to_json().into(),
+                Err(e) => serde_json::json!({ "error": e }).to_string().into(),
+            }
+        }),
     );
     let r = rt;
     expose(&api, "resetFrameStats", Closure::<dyn Fn()>::new(move || r.borrow_mut().perf = Default::default()));

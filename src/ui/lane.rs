@@ -26,6 +26,8 @@ pub struct LaneProps {
     pub on_run: Callback<RunAction>,
     pub on_category: Callback<Option<Category>>,
     pub on_notable: Callback<bool>,
+    /// Show this message's journey.
+    pub on_message: Callback<u32>,
 }
 
 #[function_component(Lane)]
@@ -43,7 +45,7 @@ pub fn lane(props: &LaneProps) -> Html {
                     <h2 id="stage-h">{"Topology"}</h2>
                     { run_info(rt) }
                 </div>
-                <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} />
+                <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} on_message={props.on_message.clone()} playing={props.playing} />
                 <Legend />
             </section>
             <div class="lane-side">
@@ -51,7 +53,7 @@ pub fn lane(props: &LaneProps) -> Html {
                 <Charts rt={rt.clone()} sample_key={charts_version} />
             </div>
             <EventLog rt={rt.clone()} version={log_version} filter={props.log_filter} on_category={props.on_category.clone()}
-                on_notable={props.on_notable.clone()} playing={props.playing} />
+                on_notable={props.on_notable.clone()} playing={props.playing} on_message={props.on_message.clone()} />
         </div>
     }
 }

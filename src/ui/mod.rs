@@ -12,6 +12,7 @@
 //! - `top_bar.rs`, `intro.rs`, `settings/` (one component per fieldset), `topology/`, `legend.rs`,
 //!   `live_panel.rs`, `charts.rs`, `event_log.rs`, `select.rs`: the components.
 //! - `journal_text.rs`: journal entries in plain words, bounded log buffers.
+//! - `journey.rs`: one message's journey (outcome, charges, every step) and the message finder.
 //! - `shapes.rs`: outcome glyphs (colour and shape).
 //! - `hooks/`: `use_animation_loop` (requestAnimationFrame) and `use_global_keys`.
 //! - `lab_hooks.rs`: `window.__edaLab` measurement hooks for the e2e and perf scripts.
@@ -28,6 +29,7 @@ mod event_log;
 mod hooks;
 mod intro;
 mod journal_text;
+mod journey;
 mod lab_hooks;
 mod lane;
 mod legend;

@@ -26,8 +26,9 @@ pub enum RunAction {
     Reset,
     /// Restart with the current settings and this seed.
     Reseed(u64),
-    /// Restart with this many partitions (a topic cannot be repartitioned live).
-    Repartition(u32),
+    /// Restart with the current settings and this one changed: a setting a running simulation
+    /// cannot change (the partition count, the consumers it starts with, the chart interval...).
+    NewRunWith { setting: &'static str, value: serde_json::Value },
     /// Process events up to the next one worth a log line.
     Step,
     /// One animation frame: `dt_ms` of wall time at `speed`.
@@ -37,7 +38,7 @@ pub enum RunAction {
 impl RunAction {
     /// Restarts and steps pause playback, so what follows is not missed.
     pub fn pauses(&self) -> bool {
-        matches!(self, Self::LoadScenario(_) | Self::Reset | Self::Reseed(_) | Self::Repartition(_) | Self::Step)
+        matches!(self, Self::LoadScenario(_) | Self::Reset | Self::Reseed(_) | Self::NewRunWith { .. } | Self::Step)
     }
 }
 

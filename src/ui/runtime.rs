@@ -10,12 +10,16 @@ use super::run::RunAction;
 use super::state::{Notice, Speed};
 use crate::sim::builtins::builtin;
 use crate::sim::command::Command;
+use crate::sim::config::settings::{self, SETTINGS};
 use crate::sim::consumer::ConsumerStatus;
+use crate::sim::journey::JourneyPolicy;
 use crate::sim::narrate::describe_command;
 use crate::sim::scenario::Scenario;
 use crate::sim::time::SimTime;
 use crate::sim::{RunStatus, Simulation};
+use serde_json::Value;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// Most engine events one animation frame may process: fast-forward never freezes the page.
 pub const EVENT_BUDGET_PER_FRAME: u64 = 20_000;
@@ -40,6 +44,9 @@ pub struct Runtime {
     pub frame_started_ms: Option<(f64, f64)>,
     /// The last frame ran out of event budget before reaching its target time.
     pub budget_hit: bool,
+    /// The live settings the panel last read, and their values in table order (read again only
+    /// when a setting changed).
+    settings_seen: (Scenario, Rc<Vec<Option<Value>>>),
     /// What the event log last drew, and when (wall ms): see [`Runtime::log_version`].
     log_shown: ((u64, u64), f64),
     /// The same for the charts: ((run, newest sample time), wall ms).
@@ -48,11 +55,11 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(base: Scenario) -> Runtime {
-        let (sim, base) = match Simulation::new(&base) {
+        let (sim, base) = match new_simulation(&base) {
             Ok(sim) => (sim, base),
             Err(_) => {
                 let fallback = Scenario::default();
-                (Simulation::new(&fallback).expect("the default scenario is valid"), fallback)
+                (new_simulation(&fallback).expect("the default scenario is valid"), fallback)
             }
         };
         let mut rt = Runtime {
@@ -66,6 +73,7 @@ impl Runtime {
             budget_hit: false,
             log_shown: ((0, 0), f64::NEG_INFINITY),
             charts_shown: ((0, 0), f64::NEG_INFINITY),
+            settings_seen: (Scenario::default(), Rc::default()),
         };
         rt.touch();
         rt
@@ -104,10 +112,13 @@ impl Runtime {
                 s.seed = seed;
                 Some(self.restart(s, format!("Restarted with seed {seed}.")))
             }
-            RunAction::Repartition(n) => {
-                let mut s = self.scenario_with_live_settings();
-                s.topic.partitions = n;
-                Some(self.restart(s, format!("Restarted with {n} partitions.")))
+            RunAction::NewRunWith { setting, value } => {
+                let described = settings::find(setting)?;
+                let said = described.describe(&value);
+                Some(match self.scenario_with_live_settings().with_setting(described, &value) {
+                    Ok(s) => self.restart(s, format!("New run from time 0 with {said}. Press Play.")),
+                    Err(e) => Notice { text: format!("Not changed ({said}): {e}."), error: true },
+                })
             }
             RunAction::Step => {
                 self.step();
@@ -124,7 +135,7 @@ impl Runtime {
 
     /// Starts a new run of `base` at time zero. On an invalid scenario nothing changes.
     fn restart(&mut self, base: Scenario, said: String) -> Notice {
-        match Simulation::new(&base) {
+        match new_simulation(&base) {
             Ok(sim) => {
                 self.sim = sim;
                 self.base = base;
@@ -139,16 +150,9 @@ impl Runtime {
 
     /// The base scenario with the live settings folded in: what "reset" restarts, so settings the
     /// user changed during the run survive it.
+    /// (The engine's live settings are the starting scenario with every live change applied.)
     pub fn scenario_with_live_settings(&self) -> Scenario {
-        let live = self.sim.scenario();
-        let mut s = self.base.clone();
-        s.producer.rate_per_sec = live.producer.rate_per_sec;
-        s.producer.idempotent = live.producer.idempotent;
-        s.network = live.network;
-        s.consumers.commit = live.consumers.commit;
-        s.consumers.crash = live.consumers.crash;
-        s.processing = live.processing;
-        s.idempotency = live.idempotency;
+        let mut s = self.sim.scenario().clone();
         let members = self.sim.consumers().iter().filter(|c| c.status != ConsumerStatus::Stopped).count() as u32;
         s.consumers.count = members.max(1);
         s
@@ -209,7 +213,26 @@ impl Runtime {
     fn touch(&mut self) {
         self.version = self.version.wrapping_add(1);
         self.log.absorb(&self.sim);
+        if self.settings_seen.1.is_empty() || self.settings_seen.0 != *self.sim.scenario() {
+            let json = self.sim.scenario().to_value();
+            let values = SETTINGS.iter().map(|s| s.get(&json)).collect();
+            self.settings_seen = (self.sim.scenario().clone(), Rc::new(values));
+        }
     }
+
+    /// The run's value of every setting, in the order of the description (`None` where a setting
+    /// does not apply).
+    pub fn setting_values(&self) -> Rc<Vec<Option<Value>>> {
+        self.settings_seen.1.clone()
+    }
+}
+
+/// A simulation of `scenario` for the page: it records every message's journey, so any message
+/// the run still keeps can be asked about.
+fn new_simulation(scenario: &Scenario) -> Result<Simulation, crate::sim::ScenarioError> {
+    let mut sim = Simulation::new(scenario)?;
+    sim.record_journeys(JourneyPolicy::All);
+    Ok(sim)
 }
 
 /// Moves `shown` to `current` unless it moved less than `every_ms` ago while playing (a new run

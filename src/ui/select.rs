@@ -32,6 +32,9 @@ pub struct SelectProps {
     pub aria_label: Option<AttrValue>,
     #[prop_or_default]
     pub describedby: Option<AttrValue>,
+    /// The setting this picker controls (`data-setting`), if it is one.
+    #[prop_or_default]
+    pub data_setting: Option<AttrValue>,
 }
 
 #[function_component(Select)]
@@ -51,7 +54,7 @@ pub fn select(props: &SelectProps) -> Html {
     let onchange = props.onchange.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     html! {
         <select ref={node} id={props.id.clone()} title={props.title.clone()} aria-label={props.aria_label.clone()}
-            aria-describedby={props.describedby.clone()} {onchange}>
+            aria-describedby={props.describedby.clone()} data-setting={props.data_setting.clone()} {onchange}>
             { for props.choices.iter().map(|c| html! {
                 <option value={c.value.clone()} title={c.title.clone()} selected={c.value == props.value}>{c.label.clone()}</option>
             }) }

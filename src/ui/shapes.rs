@@ -44,10 +44,12 @@ pub fn glyph(o: Outcome, x: f64, y: f64) -> Html {
     }
 }
 
-/// A glyph with a stable key, for lists whose items move (tokens, partition cells).
-pub fn glyph_keyed(key: u64, o: Outcome, x: f64, y: f64) -> Html {
+/// A glyph with a stable key, for lists whose items move (tokens), carrying its message's number
+/// (`data-msg`) for a click.
+pub fn glyph_keyed(key: u64, o: Outcome, x: f64, y: f64, msg: u32) -> Html {
     html! {
-        <path key={key} d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({x:.1} {y:.1})")} />
+        <path key={key} d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({x:.1} {y:.1})")}
+            data-msg={msg.to_string()} />
     }
 }
 

@@ -99,6 +99,8 @@ pub struct State {
     pub log_filter: LogFilter,
     /// The settings drawer is open (it is a drawer on narrow screens only).
     pub settings_open: bool,
+    /// The message whose journey is shown, if any.
+    pub journey: Option<u32>,
 }
 
 impl State {
@@ -110,6 +112,7 @@ impl State {
             reduced_motion,
             log_filter: LogFilter::default(),
             settings_open: false,
+            journey: None,
         }
     }
 }
@@ -124,6 +127,8 @@ pub enum Action {
     SetReducedMotion(bool),
     ToggleSettings,
     CloseSettings,
+    ShowJourney(u32),
+    CloseJourney,
 }
 
 impl Reducible for State {
@@ -141,6 +146,8 @@ impl Reducible for State {
             Action::SetReducedMotion(b) => next.reduced_motion = b,
             Action::ToggleSettings => next.settings_open = !next.settings_open,
             Action::CloseSettings => next.settings_open = false,
+            Action::ShowJourney(msg) => next.journey = Some(msg),
+            Action::CloseJourney => next.journey = None,
         }
         if next == *self {
             self

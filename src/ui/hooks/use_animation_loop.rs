@@ -1,4 +1,4 @@
-use gloo_render::{request_animation_frame, AnimationFrame};
+use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -1,66 +1,22 @@
-//! Crashes: random crashes at a pipeline step, and "crash consumer N now / at step S".
+//! "Crash consumer N now / at step S": an action (an engine command), not a setting. The random
+//! crashes (step and probability) are settings, drawn with the others.
 
-use super::fields::{choices, crash_point_from, crash_point_value, field, fmt_pct, Sinks};
+use super::fields::{choices, crash_point_from, Sinks};
 use crate::sim::command::Command;
 use crate::sim::consumer::ConsumerStatus;
-use crate::sim::scenario::CrashPoint;
 use crate::ui::select::{Choice, Select};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct CrashProps {
-    pub point: CrashPoint,
-    pub probability: f64,
+pub struct CrashAtProps {
     pub consumers: Vec<(u32, ConsumerStatus)>,
     pub sinks: Sinks,
-}
-
-#[function_component(CrashFields)]
-pub fn crash_fields(props: &CrashProps) -> Html {
-    let (point, probability) = (props.point, props.probability);
-    let on_crash_point = {
-        let sinks = props.sinks.clone();
-        Callback::from(move |v: String| {
-            if let Some(point) = crash_point_from(&v) {
-                sinks.send(Command::SetCrash { point, probability });
-            }
-        })
-    };
-    let on_crash_p = props
-        .sinks
-        .numeric("The crash chance (%)", 0.0, 100.0, move |pct| Command::SetCrash { point, probability: pct / 100.0 });
-    let options = [
-        ("after_receive", "After receive"),
-        ("after_commit", "After commit"),
-        ("after_effect", "After effect"),
-        ("after_dedup_mark", "After dedup mark"),
-    ];
-    html! {
-        <fieldset>
-            <legend>{"Crashes"}</legend>
-            <div class="field-row">
-                { field("crash-point", "Crash step", "Where random crashes strike.",
-                    html! { <Select id="crash-point" title="Pipeline step where random crashes happen" describedby="crash-point-help"
-                        value={crash_point_value(point)} choices={choices(&options)} onchange={on_crash_point} /> }) }
-                { field("crash-p", "Chance (%)", "Per message, at that step.",
-                    html! { <input id="crash-p" type="number" min="0" max="100" step="0.5" value={fmt_pct(probability)} aria-describedby="crash-p-help"
-                        title="Chance that a consumer crashes when a message passes the step" onchange={on_crash_p} /> }) }
-            </div>
-            <CrashAtStep consumers={props.consumers.clone()} sinks={props.sinks.clone()} />
-        </fieldset>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct CrashAtProps {
-    consumers: Vec<(u32, ConsumerStatus)>,
-    sinks: Sinks,
 }
 
 /// Crash the chosen consumer now, or arm it to crash the next time one of its messages passes the
 /// chosen step.
 #[function_component(CrashAtStep)]
-fn crash_at_step(props: &CrashAtProps) -> Html {
+pub fn crash_at_step(props: &CrashAtProps) -> Html {
     let crash_target = use_state(|| 0u32);
     let crash_at = use_state(|| "after_effect".to_string());
     let on_target = {

@@ -1,45 +1,52 @@
-//! The settings panel: a sticky side panel on wide screens, a drawer on narrow ones. Every
-//! runtime change is an engine [`Command`](crate::sim::command::Command) sent as a
-//! [`RunAction`] (recorded and replayable); the seed and the partition count restart the run,
-//! labelled as such.
+//! The settings panel: a sticky side panel on wide screens, a drawer on narrow ones. It holds one
+//! control for every setting of the one description
+//! ([`SETTINGS`](crate::sim::config::settings::SETTINGS)), grouped as the description groups them,
+//! plus the seed and the actions on consumers (crash now or at a step, add, remove, restart).
+//! A setting a running simulation can change is sent as a recorded engine command
+//! (`Command::Set`); any other restarts the run with the changed scenario, and its control says so.
 //!
-//! - `fields.rs`: labelled fields, numeric parsing with errors naming the field, picker values.
-//! - `delivery.rs`: offset commit and idempotency; `load.rs`: rate, processing time, failures;
-//!   `crashes.rs`: random crashes and "crash consumer N at step S"; `group.rs`: consumers and
-//!   partitions.
+//! - `control.rs`: one setting's control, from its description; `values.rs`: values as controls
+//!   show and read them.
+//! - `fields.rs`: where actions go, picker values; `crashes.rs`: "crash consumer N at step S";
+//!   `group.rs`: the group's members now.
 
+mod control;
 mod crashes;
-mod delivery;
 mod fields;
 mod group;
-mod load;
+mod values;
 
+use crate::sim::command::Command;
+use crate::sim::config::settings::{Group, Setting, SETTINGS};
 use crate::sim::consumer::ConsumerStatus;
-use crate::sim::scenario::{CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::ui::run::RunAction;
 use crate::ui::runtime::Runtime;
 use crate::ui::state::Notice;
-use crashes::CrashFields;
-use delivery::{DeliveryFields, IdempotencyFields};
+use control::{Proposal, SettingControl};
+use crashes::CrashAtStep;
 use fields::{input_value, Sinks};
 use group::GroupFields;
-use load::LoadFields;
+use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// What the panel shows: a small snapshot of the live settings, so the panel redraws only when a
-/// setting (or a consumer's alive/crashed state) changes, not on every frame.
+/// The groups of settings, in the order the panel shows them, with their headings.
+const GROUPS: [(Group, &str); 7] = [
+    (Group::Producer, "Producer"),
+    (Group::Network, "Network"),
+    (Group::Topic, "Topic"),
+    (Group::Consumers, "Consumers"),
+    (Group::Processing, "Processing"),
+    (Group::Idempotency, "Idempotency"),
+    (Group::Metrics, "Charts and log"),
+];
+
+/// What the panel shows: the run's value of every setting (in table order), the seed and the
+/// consumers' alive/crashed state, so the panel redraws only when one of them changes, not on
+/// every frame.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
-    pub commit: CommitStrategy,
-    pub idempotency: IdempotencyMode,
-    pub dedup_ttl_ms: Option<u64>,
-    pub rate: f64,
-    pub failure: f64,
-    pub crash_point: CrashPoint,
-    pub crash_probability: f64,
-    pub service_mean_ms: f64,
-    pub partitions: u32,
+    pub values: Rc<Vec<Option<Value>>>,
     pub seed: u64,
     /// Which run this is (moves on every restart).
     pub run: u64,
@@ -56,21 +63,11 @@ fn coarse(s: ConsumerStatus) -> ConsumerStatus {
 
 impl Settings {
     pub fn of(rt: &Runtime) -> Settings {
-        let (sim, base) = (&rt.sim, &rt.base);
-        let s = sim.scenario();
         Settings {
-            commit: s.consumers.commit,
-            idempotency: s.idempotency.mode,
-            dedup_ttl_ms: s.idempotency.dedup_ttl_ms,
-            rate: s.producer.rate_per_sec,
-            failure: s.processing.failure_probability,
-            crash_point: s.consumers.crash.point,
-            crash_probability: s.consumers.crash.probability,
-            service_mean_ms: s.processing.service.mean_ms,
-            partitions: base.topic.partitions,
-            seed: base.seed,
+            values: rt.setting_values(),
+            seed: rt.base.seed,
             run: rt.run,
-            consumers: sim.consumers().iter().map(|c| (c.id, coarse(c.status))).collect(),
+            consumers: rt.sim.consumers().iter().map(|c| (c.id, coarse(c.status))).collect(),
         }
     }
 }
@@ -87,16 +84,42 @@ pub struct SettingsProps {
     pub notice: Option<Rc<Notice>>,
 }
 
+/// The panel's input error: which setting, and what is wrong.
+type InputError = Option<(&'static str, String)>;
+
+/// Checks a proposed value with the setting's own check; a good one goes to the run (a command
+/// when the setting is live, else a new run), a bad one becomes the panel's error.
+fn propose_callback(
+    on_run: Callback<RunAction>,
+    error: UseStateHandle<InputError>,
+) -> Callback<(&'static Setting, Proposal)> {
+    Callback::from(move |(s, proposal): (&'static Setting, Proposal)| {
+        match proposal.and_then(|v| s.check(&v).map(|()| v)) {
+            Ok(value) => {
+                error.set(None);
+                on_run.emit(if s.live {
+                    RunAction::Command(Command::Set { setting: s.path.into(), value })
+                } else {
+                    RunAction::NewRunWith { setting: s.path, value }
+                });
+            }
+            Err(message) => error.set(Some((s.path, format!("{}: {message}. Nothing was changed.", s.label)))),
+        }
+    })
+}
+
 #[function_component(SettingsPanel)]
 pub fn settings_panel(props: &SettingsProps) -> Html {
     let s = &props.settings;
-    let input_error = use_state_eq(|| None::<String>);
+    let input_error = use_state_eq(|| None::<(&'static str, String)>);
+    {
+        let error = input_error.clone();
+        use_effect_with(s.run, move |_| error.set(None));
+    }
     let close_ref = use_node_ref();
     use_drawer_focus(props.open, close_ref.clone());
-    let sinks = {
-        let error = input_error.clone();
-        Sinks { on_run: props.on_run.clone(), on_error: Callback::from(move |e| error.set(e)) }
-    };
+    let sinks = Sinks { on_run: props.on_run.clone() };
+    let on_propose = propose_callback(props.on_run.clone(), input_error.clone());
     let on_close = props.on_close.reform(|_: MouseEvent| ());
     let onkeydown = {
         let cb = props.on_close.clone();
@@ -105,6 +128,23 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                 cb.emit(());
             }
         })
+    };
+    let invalid = input_error.as_ref().map(|(path, _)| *path);
+    let group = |(group, title): (Group, &'static str)| {
+        let controls = SETTINGS.iter().enumerate().filter(|(_, d)| d.group == group).map(|(i, d)| {
+            html! { <SettingControl key={d.path} setting={d} value={s.values.get(i).cloned().flatten()}
+            invalid={invalid == Some(d.path)} on_propose={on_propose.clone()} /> }
+        });
+        html! {
+            <fieldset key={title}>
+                <legend>{title}</legend>
+                { for controls }
+                if group == Group::Consumers {
+                    <GroupFields consumers={s.consumers.clone()} sinks={sinks.clone()} />
+                    <CrashAtStep consumers={s.consumers.clone()} sinks={sinks.clone()} />
+                }
+            </fieldset>
+        }
     };
     html! {
         <aside id="settings-panel" class={classes!("panel", "controls", props.open.then_some("is-open"))} aria-labelledby="controls-h" {onkeydown}>
@@ -116,16 +156,12 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                     <p class={classes!("drawer-notice", if n.error { "notice-error" } else { "notice-ok" })} aria-hidden="true">{n.text.clone()}</p>
                 }
             </div>
-            <p class="panel-note">{"Changes apply live as recorded commands, so the run stays reproducible."}</p>
-            if let Some(message) = (*input_error).clone() {
-                <p class="input-error" role="alert" data-testid="input-error">{message}</p>
+            <p class="panel-note">{"Changes apply live as recorded commands, so the run stays reproducible. Settings marked “new run” restart the run from time 0."}</p>
+            if let Some((_, message)) = (*input_error).clone() {
+                <p class="input-error" id="settings-input-error" role="alert" data-testid="input-error">{message}</p>
             }
             <SeedField seed={s.seed} run={s.run} on_run={props.on_run.clone()} />
-            <DeliveryFields commit={s.commit} sinks={sinks.clone()} />
-            <IdempotencyFields mode={s.idempotency} dedup_ttl_ms={s.dedup_ttl_ms} sinks={sinks.clone()} />
-            <LoadFields rate={s.rate} service_mean_ms={s.service_mean_ms} failure={s.failure} sinks={sinks.clone()} />
-            <CrashFields point={s.crash_point} probability={s.crash_probability} consumers={s.consumers.clone()} sinks={sinks.clone()} />
-            <GroupFields consumers={s.consumers.clone()} partitions={s.partitions} {sinks} />
+            { for GROUPS.into_iter().map(group) }
         </aside>
     }
 }

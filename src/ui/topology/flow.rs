@@ -15,6 +15,8 @@ pub(super) struct Token {
     pub(super) to: (f64, f64),
     pub(super) progress: f64,
     pub(super) outcome: Outcome,
+    /// The message it carries.
+    pub(super) msg: u32,
 }
 
 /// Flow rates per edge kind, in messages per sim second, from the journal window.
@@ -58,10 +60,10 @@ pub(super) fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize,
         let token = match entry.kind {
             JournalKind::Appended { msg, partition, append, .. } => {
                 let o = if append == AppendKind::ProducerDuplicate { Outcome::Duplicated } else { hop(msg) };
-                Some((g.prod_out(), g.part_in(partition), o))
+                Some((g.prod_out(), g.part_in(partition), o, msg))
             }
             JournalKind::Received { msg, consumer, partition, .. } => {
-                Some((g.part_out(partition), g.cons_in(consumer), hop(msg)))
+                Some((g.part_out(partition), g.cons_in(consumer), hop(msg), msg))
             }
             JournalKind::EffectApplied { msg, consumer, effects } => {
                 let o = if effects >= 2 {
@@ -72,17 +74,17 @@ pub(super) fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize,
                         o => o,
                     }
                 };
-                Some((g.cons_out(consumer), g.down_in(), o))
+                Some((g.cons_out(consumer), g.down_in(), o, msg))
             }
-            JournalKind::DeadLettered { consumer, .. } => {
-                Some((g.cons_out(consumer), g.dlq_in(), Outcome::DeadLettered))
+            JournalKind::DeadLettered { consumer, msg } => {
+                Some((g.cons_out(consumer), g.dlq_in(), Outcome::DeadLettered, msg))
             }
             _ => None,
         };
-        if let Some((from, to, outcome)) = token {
+        if let Some((from, to, outcome, msg)) = token {
             in_window += 1;
             if out.len() < cap {
-                out.push(Token { seq, from, to, progress, outcome });
+                out.push(Token { seq, from, to, progress, outcome, msg });
             }
         }
     }

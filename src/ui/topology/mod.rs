@@ -47,6 +47,10 @@ pub struct TopologyProps {
     pub reduced_motion: bool,
     /// Crash (alive) or restart (crashed) the consumer with this index.
     pub on_consumer: Callback<u32>,
+    /// Show this message's journey (a token or a partition cell was clicked).
+    pub on_message: Callback<u32>,
+    /// The run is playing (partition cells join the tab order only when it is paused).
+    pub playing: bool,
 }
 
 pub fn status_label(s: ConsumerStatus) -> &'static str {
@@ -215,11 +219,11 @@ pub fn topology(props: &TopologyProps) -> Html {
             { headers(rebalancing) }
             { edges }
             { producer(sim, &g) }
-            { partitions(sim, &g) }
+            { partitions(sim, &g, &props.on_message, !props.playing) }
             { consumers(sim, &g, &props.on_consumer) }
             { downstream(sim, &g) }
             { dead_letters(sim, &g) }
-            { token_layer(&toks) }
+            { token_layer(&toks, &props.on_message) }
             { if show_rates { rate_labels(&rates(sim), &g) } else { Html::default() } }
         </svg>
         </div>
@@ -254,17 +258,17 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
 }
 
 /// Each partition redraws only when its offsets or visible records change.
-fn partitions(sim: &Simulation, g: &Geometry) -> Html {
+fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<u32>, keyboard: bool) -> Html {
     let group = sim.group();
     sim.partitions()
         .iter()
         .enumerate()
         .map(|(i, part)| {
-            let cells: Vec<(u64, Outcome)> =
-                part.tail(CELLS).map(|(offset, rec)| (offset, outcome_of(sim, rec.msg))).collect();
+            let cells: Vec<(u64, u32, Outcome)> =
+                part.tail(CELLS).map(|(offset, rec)| (offset, rec.msg, outcome_of(sim, rec.msg))).collect();
             html! {
                 <PartitionRow index={i} cy={g.parts.center(i)} band={g.parts.band} end={part.log_end()}
-                    committed={group.committed[i]} owner={group.owner[i]} cells={cells} />
+                    committed={group.committed[i]} owner={group.owner[i]} cells={cells} on_message={on_message.clone()} {keyboard} />
             }
         })
         .collect()
@@ -328,16 +332,25 @@ fn dead_letters(sim: &Simulation, g: &Geometry) -> Html {
     }
 }
 
-/// The moving tokens: keyed, and moved by a transform only.
-fn token_layer(toks: &[Token]) -> Html {
+/// The moving tokens: keyed, and moved by a transform only. A click on one shows its message's
+/// journey (one listener on the layer). They are hidden from assistive technology and not in the
+/// tab order: each lives half a second, and the same messages are in the partition cells and the
+/// event log, which the keyboard reaches.
+fn token_layer(toks: &[Token], on_message: &Callback<u32>) -> Html {
     let glyphs: Html = toks
         .iter()
         .map(|t| {
             let (x, y) = on_edge(t.from, t.to, t.progress);
-            glyph_keyed(t.seq, t.outcome, x, y)
+            glyph_keyed(t.seq, t.outcome, x, y, t.msg)
         })
         .collect();
-    html! { <g class="tokens" aria-hidden="true">{ glyphs }</g> }
+    let cb = on_message.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if let Some(msg) = crate::ui::journey::message_at(&e) {
+            cb.emit(msg);
+        }
+    });
+    html! { <g class="tokens" aria-hidden="true" {onclick}>{ glyphs }</g> }
 }
 
 fn rate_labels(r: &Rates, g: &Geometry) -> Html {

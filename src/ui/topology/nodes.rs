@@ -6,6 +6,7 @@ use crate::sim::consumer::ConsumerStatus;
 use crate::sim::ledger::message_id;
 use crate::sim::scenario::CrashPoint;
 use crate::sim::Outcome;
+use crate::ui::journey::{message_at, outcome_words};
 use crate::ui::shapes::{fmt1, glyph};
 use yew::prelude::*;
 
@@ -110,8 +111,14 @@ pub(super) struct PartitionRowProps {
     pub(super) end: u64,
     pub(super) committed: u64,
     pub(super) owner: Option<u32>,
-    /// The newest records still drawn: (offset, outcome).
-    pub(super) cells: Vec<(u64, Outcome)>,
+    /// The newest records still drawn: (offset, message, outcome).
+    pub(super) cells: Vec<(u64, u32, Outcome)>,
+    /// Show a message's journey (a cell was clicked, or Enter/Space pressed on it).
+    pub(super) on_message: Callback<u32>,
+    /// Cells are buttons in the tab order, with a name, only while the run is paused: playing,
+    /// they change several times a second (too fast to reach by keyboard, and rewriting their
+    /// names every frame doubled the frame's work); a click works either way.
+    pub(super) keyboard: bool,
 }
 
 /// One partition: its newest records as cells, the committed-offset bar and the offsets.
@@ -138,16 +145,25 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
             .cells
             .iter()
             .enumerate()
-            .map(|(k, &(offset, o))| {
+            .map(|(k, &(offset, msg, o))| {
                 let slot = first_slot + k;
                 let x = cells_x + slot as f64 * cell_w;
                 let class = if offset < committed { "cell cell-done" } else { "cell cell-pending" };
+                let name = props.keyboard.then(|| {
+                    format!(
+                        "{}, offset {offset}, {}{}: show its journey",
+                        message_id(msg),
+                        outcome_words(o),
+                        if offset < committed { ", committed" } else { "" }
+                    )
+                });
                 // Keyed by slot, not by offset: each slot keeps its elements and only what changed
                 // in it (done/pending, the outcome glyph) is written. While a busy partition
                 // appends, every record shifts by several slots per frame, so keying by offset
                 // would create and remove every cell's elements on every frame.
                 html! {
-                    <g key={slot} class={class} transform={format!("translate({x:.1} 0)")}>
+                    <g key={slot} class={class} transform={format!("translate({x:.1} 0)")} data-msg={msg.to_string()}
+                        role={name.as_ref().map(|_| "button")} tabindex={name.as_ref().map(|_| "0")} aria-label={name}>
                         <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
                         { glyph(o, cell_w / 2.0, cy) }
                     </g>
@@ -166,8 +182,27 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
         Html::default()
     };
     let compact = props.band < 56.0;
+    let onclick = {
+        let cb = props.on_message.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(msg) = message_at(&e) {
+                cb.emit(msg);
+            }
+        })
+    };
+    let onkeydown = {
+        let cb = props.on_message.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                if let Some(msg) = message_at(&e) {
+                    e.prevent_default();
+                    cb.emit(msg);
+                }
+            }
+        })
+    };
     html! {
-        <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="img" aria-label={label.clone()}>
+        <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="group" aria-label={label.clone()} {onclick} {onkeydown}>
             <title>{"Newest records of this partition. The bar marks the committed offset: records right of it are not committed yet (that is the lag)."}</title>
             <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
             <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{format!("P{i}")}</text>
