@@ -3,7 +3,7 @@
 //! component only picks a buffer and draws at most [`LOG_LINES`] keyed rows.
 
 use super::journal_text::{category_index, category_label, LogLine, CATEGORIES, LOG_LINES};
-use super::journey::{message_at, JourneyFinder};
+use super::journey::{open_on_click, open_on_key, JourneyFinder};
 use super::runtime::RtHandle;
 use super::select::{Choice, Select};
 use super::state::LogFilter;
@@ -77,25 +77,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
         let cb = props.on_notable.clone();
         Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlInputElement>().checked()))
     };
-    let on_click = {
-        let cb = props.on_message.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some(msg) = message_at(&e) {
-                cb.emit(msg);
-            }
-        })
-    };
-    let on_key = {
-        let cb = props.on_message.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                if let Some(msg) = message_at(&e) {
-                    e.prevent_default();
-                    cb.emit(msg);
-                }
-            }
-        })
-    };
+    let on_click = open_on_click(&props.on_message);
+    let on_key = open_on_key(&props.on_message);
     let cat_value = f.category.map(category_label).unwrap_or("all");
 
     html! {

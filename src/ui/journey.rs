@@ -22,14 +22,27 @@ pub fn message_at(e: &Event) -> Option<u32> {
     el.closest("[data-msg]").ok().flatten()?.get_attribute("data-msg")?.parse().ok()
 }
 
-pub fn outcome_words(o: Outcome) -> &'static str {
-    match o {
-        Outcome::InFlight => "in flight",
-        Outcome::ExactlyOnce => "exactly once",
-        Outcome::Duplicated => "duplicated",
-        Outcome::DeadLettered => "dead-lettered",
-        Outcome::Lost => "lost",
-    }
+/// A click that opens the journey of the message it landed on.
+pub fn open_on_click(open: &Callback<u32>) -> Callback<MouseEvent> {
+    let open = open.clone();
+    Callback::from(move |e: MouseEvent| {
+        if let Some(msg) = message_at(&e) {
+            open.emit(msg);
+        }
+    })
+}
+
+/// Enter or Space on a message opens its journey.
+pub fn open_on_key(open: &Callback<u32>) -> Callback<KeyboardEvent> {
+    let open = open.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            if let Some(msg) = message_at(&e) {
+                e.prevent_default();
+                open.emit(msg);
+            }
+        }
+    })
 }
 
 /// What the panel shows, compared between renders so it redraws only when the journey moved.
@@ -130,7 +143,7 @@ fn journey_body(props: &BodyProps) -> Html {
     let outcome = s.outcome.map(|o| {
         let words = match (&s.loss_reason, o) {
             (Some(reason), Outcome::Lost) => format!("lost: {reason}"),
-            _ => outcome_words(o).to_string(),
+            _ => o.label().to_string(),
         };
         html! { <p class="journey-outcome" data-testid="journey-outcome">{glyph_icon(o)}{words}</p> }
     });

@@ -6,7 +6,7 @@ use crate::sim::consumer::ConsumerStatus;
 use crate::sim::ledger::message_id;
 use crate::sim::scenario::CrashPoint;
 use crate::sim::Outcome;
-use crate::ui::journey::{message_at, outcome_words};
+use crate::ui::journey::{open_on_click, open_on_key};
 use crate::ui::shapes::{fmt1, glyph};
 use yew::prelude::*;
 
@@ -153,7 +153,7 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
                     format!(
                         "{}, offset {offset}, {}{}: show its journey",
                         message_id(msg),
-                        outcome_words(o),
+                        o.label(),
                         if offset < committed { ", committed" } else { "" }
                     )
                 });
@@ -182,25 +182,8 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
         Html::default()
     };
     let compact = props.band < 56.0;
-    let onclick = {
-        let cb = props.on_message.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some(msg) = message_at(&e) {
-                cb.emit(msg);
-            }
-        })
-    };
-    let onkeydown = {
-        let cb = props.on_message.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                if let Some(msg) = message_at(&e) {
-                    e.prevent_default();
-                    cb.emit(msg);
-                }
-            }
-        })
-    };
+    let onclick = open_on_click(&props.on_message);
+    let onkeydown = open_on_key(&props.on_message);
     html! {
         <g class={classes!("node", "partition", (lag > 0).then_some("has-lag"))} role="group" aria-label={label.clone()} {onclick} {onkeydown}>
             <title>{"Newest records of this partition. The bar marks the committed offset: records right of it are not committed yet (that is the lag)."}</title>
