@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default)]
 struct Window {
     slots: Vec<MessageRecord>,
+    /// `slots.len() - 1` (the length is a power of two, or zero before the first push).
+    mask: usize,
     head: usize,
     len: usize,
 }
@@ -28,7 +30,7 @@ impl Window {
     }
     #[inline]
     fn mask(&self) -> usize {
-        self.slots.len().wrapping_sub(1)
+        self.mask
     }
     #[inline]
     fn push_back(&mut self, r: MessageRecord) {
@@ -46,6 +48,7 @@ impl Window {
         slots.extend(self.iter().copied());
         slots.resize(slots.capacity(), fill);
         self.slots = slots;
+        self.mask = self.slots.len() - 1;
         self.head = 0;
     }
     #[inline]
@@ -57,14 +60,15 @@ impl Window {
         self.head = (self.head + 1) & self.mask();
         self.len -= 1;
     }
+    /// The `i`-th record (the caller checked `i < len`).
     #[inline]
-    fn get(&self, i: usize) -> Option<&MessageRecord> {
-        (i < self.len).then(|| &self.slots[(self.head + i) & self.mask()])
+    fn at(&self, i: usize) -> &MessageRecord {
+        &self.slots[(self.head + i) & self.mask()]
     }
     #[inline]
-    fn get_mut(&mut self, i: usize) -> Option<&mut MessageRecord> {
+    fn at_mut(&mut self, i: usize) -> &mut MessageRecord {
         let mask = self.mask();
-        (i < self.len).then(|| &mut self.slots[(self.head + i) & mask])
+        &mut self.slots[(self.head + i) & mask]
     }
     fn iter(&self) -> impl Iterator<Item = &MessageRecord> + '_ {
         (0..self.len).map(move |i| &self.slots[(self.head + i) & self.mask()])
@@ -113,8 +117,10 @@ impl RecordStore {
 
     #[inline]
     pub fn get(&self, id: u32) -> Option<&MessageRecord> {
-        if id >= self.base {
-            self.window.get((id - self.base) as usize)
+        // One comparison for the common case: ids below the base wrap to huge offsets.
+        let i = id.wrapping_sub(self.base) as usize;
+        if i < self.window.len() {
+            Some(self.window.at(i))
         } else {
             self.stragglers.get(&id)
         }
@@ -123,12 +129,17 @@ impl RecordStore {
     /// The record of `id`, which must be kept (every in-flight record is).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn get_mut(&mut self, id: u32) -> &mut MessageRecord {
-        if id >= self.base {
-            let base = self.base;
-            self.window.get_mut((id - base) as usize).unwrap_or_else(|| panic!("no record of evt_{id:06}"))
+        let i = id.wrapping_sub(self.base) as usize;
+        if i < self.window.len() {
+            self.window.at_mut(i)
         } else {
-            self.stragglers.get_mut(&id).unwrap_or_else(|| panic!("evt_{id:06} is settled and forgotten"))
+            self.straggler_mut(id)
         }
+    }
+
+    #[cold]
+    fn straggler_mut(&mut self, id: u32) -> &mut MessageRecord {
+        self.stragglers.get_mut(&id).unwrap_or_else(|| panic!("evt_{id:06} is not in flight"))
     }
 
     /// A straggler that settled leaves the map (the caller tallies it).
