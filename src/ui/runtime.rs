@@ -214,8 +214,8 @@ impl Runtime {
         self.version = self.version.wrapping_add(1);
         self.log.absorb(&self.sim);
         if self.settings_seen.1.is_empty() || self.settings_seen.0 != *self.sim.scenario() {
-            let json = self.sim.scenario().to_value();
-            let values = SETTINGS.iter().map(|s| s.get(&json)).collect();
+            let scenario = self.sim.scenario();
+            let values = SETTINGS.iter().map(|s| scenario.setting(s)).collect();
             self.settings_seen = (self.sim.scenario().clone(), Rc::new(values));
         }
     }

@@ -1,10 +1,13 @@
-//! Writing one described setting into a typed scenario. The settings' description (`settings.rs`)
-//! says what each setting is and takes; this file only maps its path to the field, so that changing
-//! a setting needs no JSON round trip of the whole scenario (which would put a second deserializer of
-//! every scenario type into the page's bundle). A unit test in `settings.rs` writes every setting.
+//! Reading and writing one described setting of a typed scenario. The settings' description
+//! (`settings.rs`) says what each setting is and takes; this file only maps its path to the field,
+//! so that no JSON round trip of the whole scenario is needed (which would put a second
+//! (de)serializer of every scenario type into the page's bundle). `tests/settings.rs` reads and
+//! writes every setting.
 
+use super::choices::CommitStrategy;
 use super::scenario::Scenario;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 fn num(v: &Value) -> Result<f64, String> {
@@ -27,7 +30,88 @@ fn choice<T: DeserializeOwned>(v: &Value) -> Result<T, String> {
     T::deserialize(v).map_err(|e| e.to_string())
 }
 
+/// The commit strategy, read by hand: serde's reader of an internally tagged enum would bring its
+/// whole buffering machinery into the page's bundle for this one value.
+fn commit(v: &Value) -> Result<CommitStrategy, String> {
+    match v.get("mode").and_then(Value::as_str) {
+        Some("before_processing") => Ok(CommitStrategy::BeforeProcessing),
+        Some("after_processing") => Ok(CommitStrategy::AfterProcessing),
+        Some("auto") => match v.get("interval_ms") {
+            Some(ms) => Ok(CommitStrategy::Auto { interval_ms: int(ms)? }),
+            None => Err("auto-commit needs interval_ms".into()),
+        },
+        _ => Err(format!("must name a mode: before_processing, after_processing or auto (got {v})")),
+    }
+}
+
+fn json<T: Serialize>(v: T) -> Value {
+    serde_json::to_value(v).expect("settings always serialize")
+}
+fn opt_json(v: Option<u64>) -> Value {
+    v.map_or(Value::Null, Value::from)
+}
+
 impl Scenario {
+    /// The value at `path`, or `None` where it does not apply (the auto-commit interval under
+    /// another commit strategy) or is no setting.
+    pub(super) fn read_setting(&self, path: &str) -> Option<Value> {
+        if let Some(v) = self.read_client_setting(path) {
+            return Some(v);
+        }
+        let (c, pr) = (&self.consumers, &self.processing);
+        Some(match path {
+            "consumers.count" => c.count.into(),
+            "consumers.commit" => json(c.commit),
+            "consumers.commit.interval_ms" => match c.commit {
+                CommitStrategy::Auto { interval_ms } => interval_ms.into(),
+                _ => return None,
+            },
+            "consumers.crash.point" => json(c.crash.point),
+            "consumers.crash.probability" => c.crash.probability.into(),
+            "consumers.crash.restart_delay_ms" => opt_json(c.crash.restart_delay_ms),
+            "consumers.session_timeout_ms" => c.session_timeout_ms.into(),
+            "consumers.rebalance_ms" => c.rebalance_ms.into(),
+            "processing.service.distribution" => json(pr.service.distribution),
+            "processing.service.mean_ms" => pr.service.mean_ms.into(),
+            "processing.failure_probability" => pr.failure_probability.into(),
+            "processing.retry.max_retries" => pr.retry.max_retries.into(),
+            "processing.retry.backoff_ms" => pr.retry.backoff_ms.into(),
+            "processing.retry.multiplier" => pr.retry.multiplier.into(),
+            "processing.retry.mode" => json(pr.retry.mode),
+            "idempotency.mode" => json(self.idempotency.mode),
+            "idempotency.dedup_ttl_ms" => opt_json(self.idempotency.dedup_ttl_ms),
+            "metrics.sample_interval_ms" => self.metrics.sample_interval_ms.into(),
+            "metrics.history" => self.metrics.history.into(),
+            "metrics.journal" => self.metrics.journal.into(),
+            "metrics.recent_messages" => self.metrics.recent_messages.into(),
+            _ => return None,
+        })
+    }
+
+    fn read_client_setting(&self, path: &str) -> Option<Value> {
+        let p = &self.producer;
+        Some(match path {
+            "producer.rate_per_sec" => p.rate_per_sec.into(),
+            "producer.arrivals" => json(p.arrivals),
+            "producer.max_messages" => opt_json(p.max_messages),
+            "producer.keys.count" => p.keys.count.into(),
+            "producer.keys.hot_key_share" => p.keys.hot_key_share.into(),
+            "producer.unkeyed" => json(p.unkeyed),
+            "producer.acks" => json(p.acks),
+            "producer.retries" => p.retries.into(),
+            "producer.retry_backoff_ms" => p.retry_backoff_ms.into(),
+            "producer.request_timeout_ms" => p.request_timeout_ms.into(),
+            "producer.idempotent" => p.idempotent.into(),
+            "network.latency_ms" => self.network.latency_ms.into(),
+            "network.request_loss" => self.network.request_loss.into(),
+            "network.ack_loss" => self.network.ack_loss.into(),
+            "topic.partitions" => self.topic.partitions.into(),
+            "topic.retention_ms" => opt_json(self.topic.retention_ms),
+            "topic.retention_check_ms" => self.topic.retention_check_ms.into(),
+            _ => return None,
+        })
+    }
+
     /// Writes `value` (already checked against the setting's description) at `path`.
     pub(super) fn write_setting(&mut self, path: &str, v: &Value) -> Result<(), String> {
         if self.write_client_setting(path, v)? {
@@ -36,9 +120,9 @@ impl Scenario {
         let (c, pr) = (&mut self.consumers, &mut self.processing);
         match path {
             "consumers.count" => c.count = int(v)?,
-            "consumers.commit" => c.commit = choice(v)?,
+            "consumers.commit" => c.commit = commit(v)?,
             "consumers.commit.interval_ms" => match &mut c.commit {
-                super::choices::CommitStrategy::Auto { interval_ms } => *interval_ms = int(v)?,
+                CommitStrategy::Auto { interval_ms } => *interval_ms = int(v)?,
                 _ => return Err("does not apply: the commit strategy is not auto-commit".into()),
             },
             "consumers.crash.point" => c.crash.point = choice(v)?,

@@ -343,15 +343,10 @@ impl Scenario {
         Ok(s)
     }
 
-    /// The scenario as a JSON value (what the settings' description reads and writes).
-    pub fn to_value(&self) -> serde_json::Value {
-        serde_json::to_value(self).expect("scenarios always serialize")
-    }
-
     /// The value of `setting` (`None` where it does not apply, e.g. the auto-commit interval
     /// under another commit strategy).
     pub fn setting(&self, setting: &Setting) -> Option<serde_json::Value> {
-        setting.get(&self.to_value())
+        self.read_setting(setting.path)
     }
 
     /// This scenario with `setting` changed to `value`, or what is wrong with the value.
@@ -359,6 +354,8 @@ impl Scenario {
         setting.check(value)?;
         let mut s = self.clone();
         s.write_setting(setting.path, value)?;
+        // A value may carry nested settings of its own (the auto-commit interval): check them all.
+        s.validate().map_err(|e| e.to_string())?;
         Ok(s)
     }
 
@@ -372,7 +369,7 @@ impl Scenario {
     /// cannot say (lists, the fault schedule) is checked here.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         use limits::*;
-        settings::check_all(&self.to_value()).map_err(|(field, message)| invalid(field, message))?;
+        settings::check_all(|path| self.read_setting(path)).map_err(|(field, message)| invalid(field, message))?;
         let p = &self.producer;
         if p.event_types.is_empty() || p.event_types.len() > MAX_EVENT_TYPES {
             return Err(invalid(

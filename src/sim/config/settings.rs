@@ -3,8 +3,8 @@
 //! validator, the command validator, `eda-lab run --help`, the page's controls and the property
 //! tests' generator all read this table; no limit is written anywhere else.
 //!
-//! Values are read through the scenario's JSON form (`path` is a dotted JSON path) and written by
-//! `config/apply.rs`; this table knows nothing of the `Scenario` type (`Scenario::setting` and
+//! `path` is the setting's dotted path in the scenario JSON; `config/apply.rs` reads and writes the
+//! field it names. This table knows nothing of the `Scenario` type (`Scenario::setting` and
 //! `Scenario::with_setting` are the typed doors).
 
 use super::limits::*;
@@ -126,10 +126,6 @@ pub fn find(path: &str) -> Option<&'static Setting> {
     SETTINGS.iter().find(|s| s.path == path)
 }
 
-fn pointer(path: &str) -> String {
-    format!("/{}", path.replace('.', "/"))
-}
-
 /// How a number reads in a message: whole numbers without a decimal point.
 fn show(v: &Value) -> String {
     match v {
@@ -141,12 +137,6 @@ fn show(v: &Value) -> String {
 }
 
 impl Setting {
-    /// The setting's value in a scenario's JSON (`None` where the path is absent, e.g. the
-    /// auto-commit interval under another commit strategy).
-    pub fn get(&self, scenario: &Value) -> Option<Value> {
-        scenario.pointer(&pointer(self.path)).cloned()
-    }
-
     /// Whether `value` is one this setting takes; the message says what it takes instead.
     pub fn check(&self, value: &Value) -> Result<(), String> {
         let range = |min: f64, max: f64, integer: bool| -> Result<(), String> {
@@ -205,12 +195,12 @@ impl Setting {
     }
 }
 
-/// Checks every described setting of a scenario's JSON, in table order. Returns the path of the
-/// first value out of range and what it should be.
-pub fn check_all(scenario: &Value) -> Result<(), (&'static str, String)> {
+/// Checks every described setting of a scenario, read by path with `value_at`, in table order.
+/// Returns the path of the first value out of range and what it should be.
+pub fn check_all(value_at: impl Fn(&str) -> Option<Value>) -> Result<(), (&'static str, String)> {
     for s in SETTINGS {
-        if let Some(v) = scenario.pointer(&pointer(s.path)) {
-            s.check(v).map_err(|m| (s.path, m))?;
+        if let Some(v) = value_at(s.path) {
+            s.check(&v).map_err(|m| (s.path, m))?;
         }
     }
     Ok(())
