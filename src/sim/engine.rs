@@ -55,10 +55,8 @@ pub enum RunStatus {
 /// A running simulation. See the module documentation.
 #[derive(Clone, Debug)]
 pub struct Simulation {
-    /// The settings as they are now: the scenario with every live command applied. The scenario
-    /// the run started from is `base`.
+    /// The settings as they are now: the scenario with every live command applied.
     settings: Scenario,
-    base: Scenario,
     knobs: Knobs,
     now: SimTime,
     events_processed: u64,
@@ -107,7 +105,6 @@ impl Simulation {
             history: Ring::new(s.metrics.history),
             next_sample: SimTime::ZERO,
             commands: Vec::new(),
-            base: s.clone(),
             settings: s,
         };
         sim.trace.mix(sim.settings.seed);
@@ -376,10 +373,6 @@ impl Simulation {
     /// The settings as they are now (the starting scenario with every live command applied).
     pub fn scenario(&self) -> &Scenario {
         &self.settings
-    }
-    /// The scenario the run started from.
-    pub fn base(&self) -> &Scenario {
-        &self.base
     }
     pub fn events_processed(&self) -> u64 {
         self.events_processed
