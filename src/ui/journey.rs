@@ -6,6 +6,7 @@
 //! Escape (anywhere but in the settings) or Close closes it and returns focus to what opened it.
 
 use super::dom::focus_element;
+use super::hooks::use_document_keydown;
 use super::runtime::RtHandle;
 use super::shapes::glyph_icon;
 use crate::sim::journey::MAX_STEPS;
@@ -104,30 +105,15 @@ pub fn journey_panel(props: &JourneyProps) -> Html {
 /// closes the drawer).
 #[hook]
 fn use_escape_closes(on_close: Callback<()>) {
-    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let latest = use_mut_ref(|| on_close.clone());
-    *latest.borrow_mut() = on_close;
-    use_effect_with((), move |_| {
-        let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-            let in_settings = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|el| el.closest("#settings-panel").ok().flatten())
-                .is_some();
-            if e.key() == "Escape" && !in_settings {
-                latest.borrow().emit(());
-            }
-        });
-        let document = web_sys::window().and_then(|w| w.document());
-        if let Some(d) = &document {
-            let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(d) = &document {
-                let _ = d.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            drop(listener);
+    use_document_keydown(move |e: &KeyboardEvent| {
+        let in_settings = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("#settings-panel").ok().flatten())
+            .is_some();
+        if e.key() == "Escape" && !in_settings {
+            on_close.emit(());
         }
     });
 }

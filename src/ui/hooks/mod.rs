@@ -6,4 +6,4 @@ mod use_animation_loop;
 mod use_global_keys;
 
 pub use use_animation_loop::use_animation_loop;
-pub use use_global_keys::use_global_keys;
+pub use use_global_keys::{use_document_keydown, use_global_keys};

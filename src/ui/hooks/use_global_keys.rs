@@ -5,27 +5,19 @@ use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-type KeyFn = Rc<RefCell<Box<dyn Fn(&KeyboardEvent) -> bool>>>;
+type KeyFn = Rc<RefCell<Box<dyn Fn(&KeyboardEvent)>>>;
 
-/// Listens to `keydown` on the document for the component's lifetime. `on_key` returns true when
-/// it handled the key (the default action is then prevented). Keys typed into form fields,
-/// buttons or anything with `role="button"` are left alone.
+/// Listens to every `keydown` on the document for the component's lifetime, calling the newest
+/// `on_key` (the listener is registered once and removed on unmount).
 #[hook]
-pub fn use_global_keys<F>(on_key: F)
+pub fn use_document_keydown<F>(on_key: F)
 where
-    F: Fn(&KeyboardEvent) -> bool + 'static,
+    F: Fn(&KeyboardEvent) + 'static,
 {
-    let latest: KeyFn = use_mut_ref(|| Box::new(|_: &KeyboardEvent| false) as Box<dyn Fn(&KeyboardEvent) -> bool>);
+    let latest: KeyFn = use_mut_ref(|| Box::new(|_: &KeyboardEvent| {}) as Box<dyn Fn(&KeyboardEvent)>);
     *latest.borrow_mut() = Box::new(on_key);
     use_effect_with((), move |_| {
-        let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-            if e.ctrl_key() || e.meta_key() || e.alt_key() || is_interactive(e.target()) {
-                return;
-            }
-            if (latest.borrow())(&e) {
-                e.prevent_default();
-            }
-        });
+        let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| (latest.borrow())(&e));
         let document = web_sys::window().and_then(|w| w.document());
         if let Some(d) = &document {
             let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
@@ -35,6 +27,23 @@ where
                 let _ = d.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
             }
             drop(listener);
+        }
+    });
+}
+
+/// Page-wide shortcuts: `on_key` returns true when it handled the key (the default action is then
+/// prevented). Keys typed into form fields, buttons or anything with `role="button"` are left alone.
+#[hook]
+pub fn use_global_keys<F>(on_key: F)
+where
+    F: Fn(&KeyboardEvent) -> bool + 'static,
+{
+    use_document_keydown(move |e: &KeyboardEvent| {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() || is_interactive(e.target()) {
+            return;
+        }
+        if on_key(e) {
+            e.prevent_default();
         }
     });
 }
