@@ -283,7 +283,7 @@ impl Pipeline {
     }
 
     /// Crashes consumer `c` if a crash is armed for `point` or the random crash strikes there.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn crash_at(&mut self, c: u32, point: CrashPoint, src: &mut impl Source, ctx: &mut Ctx) -> bool {
         let armed = self.consumers[c as usize].armed == Some(point);
         let random = !armed && point == ctx.settings.consumers.crash.point && self.faults.chance(ctx.knobs.crash_p);

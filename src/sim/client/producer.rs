@@ -80,6 +80,7 @@ impl Producer {
     }
 
     /// Schedules the next arrival from now, unless the producer is stopped or done.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn schedule_next_arrival(&mut self, ctx: &mut Ctx) {
         let mean_gap_us = ctx.knobs.mean_gap_us;
         if mean_gap_us <= 0.0 {
@@ -96,6 +97,7 @@ impl Producer {
         ctx.after(SimDuration::from_us(gap), Event::Producer(ProducerEvent::Produce { token }));
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn on_produce(&mut self, token: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
         if token != self.token {
             return; // an arrival scheduled under an earlier rate
@@ -113,6 +115,7 @@ impl Producer {
 
     /// A key, and the partition Kafka's producer picks for it: murmur2 of the key for keyed
     /// messages, round-robin or random for unkeyed ones.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn choose_key_and_partition(&mut self, ctx: &Ctx) -> (u32, u32) {
         let partitions = ctx.settings.topic.partitions;
         let p = &ctx.settings.producer;
@@ -137,6 +140,7 @@ impl Producer {
 
     /// Send attempt `attempt` (1-based) of `msg`. The producer's own hold on the message lasts
     /// until an acknowledgement arrives or it gives up.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn send(&mut self, msg: u32, attempt: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
         let latency = ctx.knobs.latency;
         if ctx.settings.producer.acks == Acks::Zero {
@@ -174,6 +178,7 @@ impl Producer {
     /// The request travels to the broker. On a zero-latency network the broker receives it at
     /// once, while the sender still holds the message; otherwise the request on the wire holds it
     /// until it arrives.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn deliver_request(&mut self, msg: u32, attempt: u32, ack_lost: bool, broker: &mut impl Broker, ctx: &mut Ctx) {
         if ctx.knobs.latency == SimDuration::ZERO {
             self.broker_receive(msg, ack_lost, broker, ctx);
@@ -183,6 +188,7 @@ impl Producer {
         }
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn broker_receive(&mut self, msg: u32, ack_lost: bool, broker: &mut impl Broker, ctx: &mut Ctx) {
         match broker.receive(msg, ctx) {
             Received::Appended => {}

@@ -92,7 +92,7 @@ impl LogBroker {
 
     /// Commits offset `offset` (the next one to read) of `partition` for the group. Records the
     /// commit passes stop holding their messages: the group will not deliver them again.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn commit(&mut self, consumer: u32, partition: u32, offset: u64, ctx: &mut Ctx) {
         let p = partition as usize;
         let old = self.group.committed[p];
