@@ -112,12 +112,12 @@ fn example_round_trips_through_run() {
 fn replays_a_recorded_command_log() {
     use eda_lab::sim::builtins::builtin;
     use eda_lab::sim::scenario::{CrashPoint, IdempotencyMode};
-    use eda_lab::sim::{Command, SimTime, Simulation};
+    use eda_lab::sim::{Command, ConsumerId, SimTime, Simulation};
     // Drive a run the way the page does: advance with a small event budget, issue commands between.
     let scenario = builtin("at-least-once").unwrap();
     let mut sim = Simulation::new(&scenario).unwrap();
     sim.run_until(SimTime::from_ms(2_000), 7);
-    sim.handle(Command::CrashConsumer { consumer: 1, at: Some(CrashPoint::AfterEffect) }).unwrap();
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(1), at: Some(CrashPoint::AfterEffect) }).unwrap();
     sim.run_until(SimTime::from_ms(6_500), u64::MAX);
     sim.handle(Command::SetIdempotency { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: None }).unwrap();
     sim.run_until(SimTime::from_ms(15_250), u64::MAX);

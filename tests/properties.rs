@@ -10,7 +10,7 @@ use eda_lab::sim::config::settings::{Kind, Setting, SETTINGS};
 use eda_lab::sim::event::JournalKind;
 use eda_lab::sim::journey::JourneyPolicy;
 use eda_lab::sim::scenario::*;
-use eda_lab::sim::{Command, JourneyView, Outcome, SimTime, Simulation};
+use eda_lab::sim::{Command, ConsumerId, JourneyView, MessageId, Outcome, SimTime, Simulation};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -115,8 +115,8 @@ fn idempotency_mode() -> impl Strategy<Value = IdempotencyMode> {
 /// Live commands a user could issue, any of them.
 fn command() -> impl Strategy<Value = Command> {
     prop_oneof![
-        4 => (0u32..5, prop::option::of(crash_point())).prop_map(|(consumer, at)| Command::CrashConsumer { consumer, at }),
-        2 => (0u32..5).prop_map(|consumer| Command::RestartConsumer { consumer }),
+        4 => (0u32..5, prop::option::of(crash_point())).prop_map(|(c, at)| Command::CrashConsumer { consumer: ConsumerId(c), at }),
+        2 => (0u32..5).prop_map(|c| Command::RestartConsumer { consumer: ConsumerId(c) }),
         1 => Just(Command::AddConsumer),
         1 => Just(Command::RemoveConsumer),
         1 => prop_oneof![
@@ -219,9 +219,10 @@ fn heal_and_drain(sim: &mut Simulation) -> Result<(), String> {
         if sim.ledger().counts().in_flight == 0 {
             return Ok(());
         }
-        for c in 0..sim.consumers().len() as u32 {
-            if sim.consumers()[c as usize].status == eda_lab::sim::consumer::ConsumerStatus::Crashed {
-                sim.handle(Command::RestartConsumer { consumer: c }).map_err(|e| e.to_string())?;
+        for i in 0..sim.consumers().len() {
+            let c = &sim.consumers()[i];
+            if c.status == eda_lab::sim::consumer::ConsumerStatus::Crashed {
+                sim.handle(Command::RestartConsumer { consumer: c.id }).map_err(|e| e.to_string())?;
             }
         }
         if !sim.consumers().iter().any(|c| c.is_alive() && sim.in_group(c.id)) {
@@ -259,17 +260,17 @@ proptest! {
         sim.record_journeys(JourneyPolicy::All);
         sim.run_commands(plain.commands(), SimTime::from_ms(12_000)).unwrap();
         prop_assert_eq!(sim.trace_hash(), plain.trace_hash());
-        for msg in 0..sim.ledger().produced() as u32 {
+        for msg in (0..sim.ledger().produced() as u32).map(MessageId) {
             let (Some(m), JourneyView::Kept(j)) = (sim.ledger().get(msg), sim.journey(msg)) else { continue };
             if j.dropped > 0 { continue; }
             let count = |f: fn(&JournalKind) -> bool| j.steps.iter().filter(|e| f(&e.kind)).count() as u32;
-            prop_assert_eq!(count(|k| matches!(k, JournalKind::EffectApplied { .. })), m.effects, "evt {} {:?}", msg, j);
-            prop_assert_eq!(count(|k| matches!(k, JournalKind::Received { .. })), m.deliveries, "evt {} {:?}", msg, j);
-            prop_assert!(matches!(j.steps[0].kind, JournalKind::Produced { .. }), "evt {} {:?}", msg, j);
+            prop_assert_eq!(count(|k| matches!(k, JournalKind::EffectApplied { .. })), m.effects, "{} {:?}", msg, j);
+            prop_assert_eq!(count(|k| matches!(k, JournalKind::Received { .. })), m.deliveries, "{} {:?}", msg, j);
+            prop_assert!(matches!(j.steps[0].kind, JournalKind::Produced { .. }), "{} {:?}", msg, j);
             let last = &j.steps.last().unwrap().kind;
             if m.outcome != Outcome::InFlight && m.outcome != Outcome::Duplicated {
                 let settled = matches!(last, JournalKind::Settled { outcome, .. } if *outcome == m.outcome) || matches!(last, JournalKind::Lost { .. });
-                prop_assert!(settled, "evt {} ended {:?} but the journey ends {:?}", msg, m.outcome, last);
+                prop_assert!(settled, "{} ended {:?} but the journey ends {:?}", msg, m.outcome, last);
             }
         }
     }

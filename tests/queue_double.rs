@@ -13,15 +13,15 @@ use eda_lab::sim::journal::Journal;
 use eda_lab::sim::kernel::scheduler::Scheduler;
 use eda_lab::sim::ledger::{Ledger, LossReason};
 use eda_lab::sim::scenario::{CommitStrategy, CrashPoint, Scenario};
-use eda_lab::sim::SimTime;
+use eda_lab::sim::{ConsumerId, MessageId, SimTime};
 use std::collections::{BTreeMap, VecDeque};
 
 /// A queue with competing consumers: deliveries go to whoever asks, at most `prefetch`
 /// unacknowledged per consumer; a consumer's death puts its unacknowledged deliveries back at the
 /// head of the queue, marked redelivered.
 struct QueueDouble {
-    ready: VecDeque<(u32, u32)>,
-    unacked: BTreeMap<u64, (u32, u32)>,
+    ready: VecDeque<(MessageId, u32)>,
+    unacked: BTreeMap<u64, (ConsumerId, MessageId)>,
     next_tag: u64,
     prefetch: usize,
     redelivered: u64,
@@ -29,18 +29,18 @@ struct QueueDouble {
 }
 
 impl QueueDouble {
-    fn unacked_of(&self, consumer: u32) -> usize {
+    fn unacked_of(&self, consumer: ConsumerId) -> usize {
         self.unacked.values().filter(|(c, _)| *c == consumer).count()
     }
     /// The queue holds `msg` until a consumer acknowledges it.
-    fn publish(&mut self, msg: u32, ctx: &mut Ctx) {
+    fn publish(&mut self, msg: MessageId, ctx: &mut Ctx) {
         ctx.ledger.hold(msg);
         self.ready.push_back((msg, 0));
     }
 }
 
 impl DeliverySource for QueueDouble {
-    fn next_delivery(&mut self, consumer: u32, ctx: &mut Ctx) -> Option<Delivery> {
+    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Option<Delivery> {
         if self.unacked_of(consumer) >= self.prefetch {
             return None;
         }
@@ -52,12 +52,12 @@ impl DeliverySource for QueueDouble {
         ctx.ledger.note_delivery(msg);
         Some(Delivery { msg, retry, tag: DeliveryTag { lane: 0, position: tag } })
     }
-    fn ack(&mut self, _consumer: u32, delivery: &Delivery, ctx: &mut Ctx) {
+    fn ack(&mut self, _consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
         if let Some((_, msg)) = self.unacked.remove(&delivery.tag.position) {
             ctx.release(msg, None);
         }
     }
-    fn ack_delivered(&mut self, consumer: u32, ctx: &mut Ctx) {
+    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) {
         let tags: Vec<u64> = self.unacked.iter().filter(|(_, (c, _))| *c == consumer).map(|(t, _)| *t).collect();
         for t in tags {
             let (_, msg) = self.unacked.remove(&t).unwrap();
@@ -67,7 +67,7 @@ impl DeliverySource for QueueDouble {
     fn will_redeliver(&self, delivery: &Delivery) -> bool {
         self.unacked.contains_key(&delivery.tag.position)
     }
-    fn requeue(&mut self, msg: u32, retry: u32, ctx: &mut Ctx) -> Option<u32> {
+    fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
         ctx.ledger.hold(msg);
         self.ready.push_back((msg, retry));
         None
@@ -78,12 +78,12 @@ impl Membership for QueueDouble {
     fn paused(&self) -> bool {
         false
     }
-    fn is_member(&self, _consumer: u32) -> bool {
+    fn is_member(&self, _consumer: ConsumerId) -> bool {
         true
     }
-    fn join(&mut self, _consumer: u32) {}
-    fn leave(&mut self, _consumer: u32) {}
-    fn crashed(&mut self, consumer: u32, _epoch: u32, _ctx: &mut Ctx) {
+    fn join(&mut self, _consumer: ConsumerId) {}
+    fn leave(&mut self, _consumer: ConsumerId) {}
+    fn crashed(&mut self, consumer: ConsumerId, _epoch: u32, _ctx: &mut Ctx) {
         let tags: Vec<u64> = self.unacked.iter().filter(|(_, (c, _))| *c == consumer).map(|(t, _)| *t).rev().collect();
         for t in tags {
             let (_, msg) = self.unacked.remove(&t).unwrap();
@@ -91,12 +91,12 @@ impl Membership for QueueDouble {
             self.redelivered += 1;
         }
     }
-    fn expire(&mut self, _consumer: u32, _ctx: &mut Ctx) {}
+    fn expire(&mut self, _consumer: ConsumerId, _ctx: &mut Ctx) {}
     fn begin_rebalance(&mut self, _ctx: &mut Ctx) {}
-    fn try_complete(&mut self, _busy: &dyn Fn(u32) -> bool, ctx: &mut Ctx) {
+    fn try_complete(&mut self, _busy: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
         ctx.after(Default::default(), Event::Group(GroupEvent::RebalanceDone { generation: 0 }));
     }
-    fn complete(&mut self, _generation: u32, _members: &[u32], _ctx: &mut Ctx) -> bool {
+    fn complete(&mut self, _generation: u32, _members: &[ConsumerId], _ctx: &mut Ctx) -> bool {
         true
     }
 }
@@ -137,9 +137,9 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32) -> (Ledger, QueueDoubl
         queue.publish(msg, ctx);
         ctx.release(msg, None); // the publisher's hold: confirmed
     }
-    pipeline.arm(0, point);
+    pipeline.arm(ConsumerId(0), point);
     for c in 0..3 {
-        pipeline.wake(Some(c), &mut queue, ctx!());
+        pipeline.wake(Some(ConsumerId(c)), &mut queue, ctx!());
     }
     let mut restarted = false;
     while let Some((t, event)) = scheduler.pop() {
@@ -153,7 +153,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32) -> (Ledger, QueueDoubl
         }
         if !restarted && pipeline.consumers()[0].crashes > 0 {
             restarted = true;
-            pipeline.restart(0, &mut queue, ctx!());
+            pipeline.restart(ConsumerId(0), &mut queue, ctx!());
         }
         ledger.audit().unwrap_or_else(|e| panic!("at {now}: {e}"));
     }

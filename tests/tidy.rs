@@ -112,20 +112,25 @@ fn the_engine_is_pure() {
 const LAYERS: &[(&str, &[&str])] = &[
     // The kernel knows nothing of messages, brokers or clients.
     ("kernel/", &["kernel"]),
+    // The ids (message, consumer, partition) depend on nothing; every layer may name them.
+    ("ids", &[]),
     // The ledger knows no broker and no client.
-    ("ledger/", &["kernel", "ledger"]),
-    // The typed errors depend on nothing.
-    ("errors", &[]),
+    ("ledger/", &["ids", "kernel", "ledger"]),
+    // The typed errors depend on nothing but the ids.
+    ("errors", &["ids"]),
     // The settings' description knows its limits, nothing of the scenario type or the engine.
     ("config/settings", &["config::limits"]),
     ("config/limits", &[]),
     ("config/choices", &[]),
     // The pipeline and its consumers reach brokers only through the delivery seam.
-    ("client/pipeline", &["broker::delivery", "client", "config", "ctx", "event", "kernel", "patterns", "policy"]),
-    ("client/membership", &["client", "config", "ctx", "event", "kernel", "ledger"]),
-    ("client/consumer", &["broker::delivery", "config::choices"]),
+    (
+        "client/pipeline",
+        &["broker::delivery", "client", "config", "ctx", "event", "ids", "kernel", "patterns", "policy"],
+    ),
+    ("client/membership", &["client", "config", "ctx", "event", "ids", "kernel", "ledger"]),
+    ("client/consumer", &["broker::delivery", "config::choices", "ids"]),
     // Brokers know no client.
-    ("broker/", &["broker", "config", "ctx", "event", "kernel", "ledger"]),
+    ("broker/", &["broker", "config", "ctx", "event", "ids", "kernel", "ledger"]),
 ];
 
 #[test]

@@ -6,6 +6,7 @@ use crate::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::limits;
 use crate::sim::config::settings;
 use crate::sim::errors::CommandError;
+use crate::sim::ids::ConsumerId;
 use serde::{Deserialize, Serialize};
 
 /// Everything a user (or a fault schedule) can do to a running simulation.
@@ -15,13 +16,13 @@ pub enum Command {
     /// Crash consumer `consumer` now (`at` absent), or arm it to crash the next time one of its
     /// messages passes step `at`.
     CrashConsumer {
-        consumer: u32,
+        consumer: ConsumerId,
         #[serde(default)]
         at: Option<CrashPoint>,
     },
     /// Restart a crashed consumer now; it rejoins the group (a rebalance follows).
     RestartConsumer {
-        consumer: u32,
+        consumer: ConsumerId,
     },
     /// A new consumer joins the group (a rebalance follows).
     AddConsumer,
@@ -76,7 +77,7 @@ impl Command {
         };
         match *self {
             Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer } => {
-                if consumer >= limits::MAX_CONSUMERS {
+                if consumer.0 >= limits::MAX_CONSUMERS {
                     return invalid("consumer", format!("must be below {} (got {consumer})", limits::MAX_CONSUMERS));
                 }
                 Ok(())
@@ -143,7 +144,7 @@ mod tests {
 
     #[test]
     fn json_shape_is_readable() {
-        let c = Command::CrashConsumer { consumer: 1, at: Some(CrashPoint::AfterEffect) };
+        let c = Command::CrashConsumer { consumer: ConsumerId(1), at: Some(CrashPoint::AfterEffect) };
         let j = serde_json::to_string(&c).unwrap();
         assert_eq!(j, r#"{"type":"crash_consumer","consumer":1,"at":"after_effect"}"#);
         assert_eq!(serde_json::from_str::<Command>(&j).unwrap(), c);
@@ -156,6 +157,6 @@ mod tests {
     #[test]
     fn rejects_out_of_range() {
         assert!(Command::SetFailureProbability { probability: 2.0 }.validate().is_err());
-        assert!(Command::CrashConsumer { consumer: 99, at: None }.validate().is_err());
+        assert!(Command::CrashConsumer { consumer: ConsumerId(99), at: None }.validate().is_err());
     }
 }

@@ -6,6 +6,7 @@
 use crate::sim::config::knobs::Knobs;
 use crate::sim::config::scenario::Scenario;
 use crate::sim::event::{Event, JournalKind};
+use crate::sim::ids::MessageId;
 use crate::sim::journal::Journal;
 use crate::sim::kernel::scheduler::Scheduler;
 use crate::sim::kernel::time::{SimDuration, SimTime};
@@ -37,13 +38,13 @@ impl Ctx<'_> {
 
     /// Records a step of `msg`'s journey now (not an event-log line).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn step(&mut self, msg: u32, kind: JournalKind) {
+    pub fn step(&mut self, msg: MessageId, kind: JournalKind) {
         self.journal.step(msg, self.now, kind, self.ledger);
     }
 
     /// Releases one holder of `msg`, journaling how it settled if this settled it.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn release(&mut self, msg: u32, reason: Option<LossReason>) {
+    pub fn release(&mut self, msg: MessageId, reason: Option<LossReason>) {
         match self.ledger.release(msg, reason, self.now) {
             None => {}
             Some(Outcome::Lost) => {

@@ -22,6 +22,7 @@ use crate::sim::config::settings;
 use crate::sim::ctx::Ctx;
 pub use crate::sim::errors::{CommandError, ReplayError};
 use crate::sim::event::{Event, JournalEntry, JournalKind};
+use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::journal::Journal;
 use crate::sim::journey::{Journey, JourneyPolicy};
 use crate::sim::kernel::ring::Ring;
@@ -154,9 +155,9 @@ impl Simulation {
     }
 
     /// What is known of message `msg`'s journey.
-    pub fn journey(&self, msg: u32) -> JourneyView<'_> {
+    pub fn journey(&self, msg: MessageId) -> JourneyView<'_> {
         match self.journal.journey(msg) {
-            _ if u64::from(msg) >= self.ledger.produced() => JourneyView::NeverProduced,
+            _ if u64::from(msg.0) >= self.ledger.produced() => JourneyView::NeverProduced,
             Some(j) => JourneyView::Kept(j),
             None => JourneyView::NotKept,
         }
@@ -228,7 +229,7 @@ impl Simulation {
         let consumers = self.pipeline.consumers().len();
         match *command {
             Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
-                if consumer as usize >= consumers =>
+                if consumer.index() >= consumers =>
             {
                 Err(CommandError::NoSuchConsumer { consumer, consumers })
             }
@@ -255,7 +256,7 @@ impl Simulation {
         let ctx = &mut ctx!(self);
         match event {
             Event::Producer(e) => {
-                let mut broker = |msg: u32, ctx: &mut Ctx| {
+                let mut broker = |msg: MessageId, ctx: &mut Ctx| {
                     let (received, owner) = log.receive(msg, ctx.settings.producer.idempotent, ctx);
                     pipeline.wake(owner, log, ctx);
                     received
@@ -399,11 +400,11 @@ impl Simulation {
         self.log.group()
     }
     /// Partitions assigned to consumer `c` at the last completed rebalance.
-    pub fn assigned(&self, c: u32) -> &[u32] {
+    pub fn assigned(&self, c: ConsumerId) -> &[PartitionId] {
         self.log.assigned(c)
     }
     /// Whether the group coordinator counts consumer `c` as a member.
-    pub fn in_group(&self, c: u32) -> bool {
+    pub fn in_group(&self, c: ConsumerId) -> bool {
         use crate::sim::broker::delivery::Membership;
         self.log.is_member(c)
     }
@@ -428,11 +429,11 @@ impl Simulation {
         self.scheduler.peek_time()
     }
     /// Log end offset minus committed offset: how far the group is behind on partition `p`.
-    pub fn lag(&self, p: usize) -> u64 {
+    pub fn lag(&self, p: PartitionId) -> u64 {
         self.log.lag(p)
     }
     pub fn lag_total(&self) -> u64 {
-        (0..self.partitions().len()).map(|p| self.lag(p)).sum()
+        self.partitions().iter().map(|p| self.lag(p.id())).sum()
     }
     /// The key name of key index `key`, as the producer writes it.
     pub fn key_name(key: u32) -> String {

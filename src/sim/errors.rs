@@ -1,7 +1,8 @@
 //! Typed errors of the engine's inputs: scenarios, commands and replayed command logs. Each variant
 //! says what is wrong in terms a user can act on; `Display` gives the sentence the page and the CLI
-//! show. This file depends on nothing else in the engine.
+//! show. This file depends on nothing else in the engine but the id types.
 
+use crate::sim::ids::ConsumerId;
 use std::fmt;
 
 /// What is wrong with a scenario: the field's path and the rule it breaks.
@@ -30,7 +31,7 @@ pub enum CommandError {
     /// A field of the command is outside its allowed range.
     Invalid { field: &'static str, message: String },
     /// The command names a consumer the group does not have.
-    NoSuchConsumer { consumer: u32, consumers: usize },
+    NoSuchConsumer { consumer: ConsumerId, consumers: usize },
     /// The group already has the largest number of consumers the engine allows.
     GroupFull { max: u32 },
 }

@@ -6,6 +6,7 @@
 pub use crate::sim::broker::log::events::{GroupEvent, LogEvent};
 pub use crate::sim::client::events::{ConsumerEvent, ProducerEvent};
 use crate::sim::config::choices::CrashPoint;
+use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::trace::pack;
 use crate::sim::ledger::{LossReason, Outcome};
@@ -50,84 +51,84 @@ pub struct JournalEntry {
     pub kind: JournalKind,
 }
 
-/// What happened, in structured form. `msg` is the ledger index of a message (`evt_000123`).
+/// What happened, in structured form: which message (`evt_000123`), consumer and partition.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JournalKind {
     Appended {
-        msg: u32,
-        partition: u32,
+        msg: MessageId,
+        partition: PartitionId,
         offset: u64,
         append: AppendKind,
     },
     RequestLost {
-        msg: u32,
+        msg: MessageId,
     },
     AckLost {
-        msg: u32,
+        msg: MessageId,
     },
     ProducerRetry {
-        msg: u32,
+        msg: MessageId,
         attempt: u32,
     },
     ProducerGaveUp {
-        msg: u32,
+        msg: MessageId,
     },
     DuplicateAppendDropped {
-        msg: u32,
-        partition: u32,
+        msg: MessageId,
+        partition: PartitionId,
     },
     Received {
-        msg: u32,
-        consumer: u32,
-        partition: u32,
+        msg: MessageId,
+        consumer: ConsumerId,
+        partition: PartitionId,
         offset: u64,
         delivery: u32,
     },
     Committed {
-        consumer: u32,
-        partition: u32,
+        consumer: ConsumerId,
+        partition: PartitionId,
         offset: u64,
     },
     EffectApplied {
-        msg: u32,
-        consumer: u32,
+        msg: MessageId,
+        consumer: ConsumerId,
         effects: u32,
     },
     EffectAbsorbed {
-        msg: u32,
-        consumer: u32,
+        msg: MessageId,
+        consumer: ConsumerId,
     },
     DedupSkipped {
-        msg: u32,
-        consumer: u32,
+        msg: MessageId,
+        consumer: ConsumerId,
     },
     ProcessingFailed {
-        msg: u32,
-        consumer: u32,
+        msg: MessageId,
+        consumer: ConsumerId,
         retry: u32,
         max_retries: u32,
     },
     DeadLettered {
-        msg: u32,
-        consumer: u32,
+        msg: MessageId,
+        consumer: ConsumerId,
     },
     Crashed {
-        consumer: u32,
+        consumer: ConsumerId,
         point: Option<CrashPoint>,
-        msg: Option<u32>,
+        msg: Option<MessageId>,
     },
     Restarted {
-        consumer: u32,
+        consumer: ConsumerId,
     },
     Joined {
-        consumer: u32,
+        consumer: ConsumerId,
     },
     Left {
-        consumer: u32,
+        consumer: ConsumerId,
     },
     SessionExpired {
-        consumer: u32,
+        consumer: ConsumerId,
     },
     RebalanceStarted {
         generation: u32,
@@ -136,12 +137,12 @@ pub enum JournalKind {
         generation: u32,
     },
     RetentionDeleted {
-        msg: u32,
-        partition: u32,
+        msg: MessageId,
+        partition: PartitionId,
         offset: u64,
     },
     Lost {
-        msg: u32,
+        msg: MessageId,
         reason: LossReason,
     },
     Command {
@@ -150,14 +151,14 @@ pub enum JournalKind {
     /// Journey only: the producer created the message (of event type number `event_type`) and
     /// addressed it to `partition`.
     Produced {
-        msg: u32,
+        msg: MessageId,
         key: u32,
-        partition: u32,
+        partition: PartitionId,
         event_type: u8,
     },
     /// Journey only: the message settled with `outcome` (a loss is `Lost`).
     Settled {
-        msg: u32,
+        msg: MessageId,
         outcome: Outcome,
     },
 }
@@ -177,7 +178,7 @@ pub enum AppendKind {
 impl JournalKind {
     /// The message this entry is about, if it is about one.
     #[inline]
-    pub fn msg(&self) -> Option<u32> {
+    pub fn msg(&self) -> Option<MessageId> {
         use JournalKind::*;
         match *self {
             Appended { msg, .. }

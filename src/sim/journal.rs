@@ -2,6 +2,7 @@
 //! newest entries; message journeys (`journey.rs`) collect the same entries per message.
 
 use crate::sim::event::{JournalEntry, JournalKind};
+use crate::sim::ids::MessageId;
 use crate::sim::journey::{Journey, JourneyBook, JourneyPolicy};
 use crate::sim::kernel::ring::Ring;
 use crate::sim::kernel::time::SimTime;
@@ -33,14 +34,14 @@ impl Journal {
 
     /// Records a step of `msg`'s journey only (not an event-log line).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn step(&mut self, msg: u32, time: SimTime, kind: JournalKind, ledger: &Ledger) {
+    pub fn step(&mut self, msg: MessageId, time: SimTime, kind: JournalKind, ledger: &Ledger) {
         if self.journeys.recording() {
             self.record_step(msg, time, kind, ledger);
         }
     }
 
     #[inline(never)]
-    fn record_step(&mut self, msg: u32, time: SimTime, kind: JournalKind, ledger: &Ledger) {
+    fn record_step(&mut self, msg: MessageId, time: SimTime, kind: JournalKind, ledger: &Ledger) {
         if self.journeys.wants(msg) {
             self.journeys.record(msg, time, kind, |id| ledger.get(id).is_some());
         }
@@ -51,7 +52,7 @@ impl Journal {
     }
 
     /// The journey of `msg`, if it is kept.
-    pub fn journey(&self, msg: u32) -> Option<&Journey> {
+    pub fn journey(&self, msg: MessageId) -> Option<&Journey> {
         self.journeys.get(msg)
     }
 

@@ -9,6 +9,7 @@
 //! records every message, `eda-lab run --journey ID` one), so batch runs pay nothing.
 
 use crate::sim::event::{JournalEntry, JournalKind};
+use crate::sim::ids::MessageId;
 use crate::sim::kernel::time::SimTime;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,7 +25,7 @@ pub enum JourneyPolicy {
     /// Every message's (within the ledger's memory bound).
     All,
     /// One message's.
-    Only(u32),
+    Only(MessageId),
 }
 
 /// The steps of one message.
@@ -38,7 +39,7 @@ pub struct Journey {
 #[derive(Clone, Debug, Default)]
 pub struct JourneyBook {
     policy: JourneyPolicy,
-    journeys: BTreeMap<u32, Journey>,
+    journeys: BTreeMap<MessageId, Journey>,
     pruned_to: usize,
 }
 
@@ -55,7 +56,7 @@ impl JourneyBook {
 
     /// Whether steps of `msg` are recorded.
     #[inline]
-    pub fn wants(&self, msg: u32) -> bool {
+    pub fn wants(&self, msg: MessageId) -> bool {
         match self.policy {
             JourneyPolicy::Off => false,
             JourneyPolicy::All => true,
@@ -64,7 +65,7 @@ impl JourneyBook {
     }
 
     /// Adds a step to `msg`'s journey. `kept` tells which messages the ledger still keeps.
-    pub fn record(&mut self, msg: u32, time: SimTime, kind: JournalKind, kept: impl Fn(u32) -> bool) {
+    pub fn record(&mut self, msg: MessageId, time: SimTime, kind: JournalKind, kept: impl Fn(MessageId) -> bool) {
         let journey = self.journeys.entry(msg).or_default();
         if journey.steps.len() < MAX_STEPS {
             journey.steps.push(JournalEntry { time, kind });
@@ -78,7 +79,7 @@ impl JourneyBook {
     }
 
     /// The journey of `msg`, if it is kept.
-    pub fn get(&self, msg: u32) -> Option<&Journey> {
+    pub fn get(&self, msg: MessageId) -> Option<&Journey> {
         self.journeys.get(&msg)
     }
 
@@ -99,18 +100,20 @@ mod tests {
     #[test]
     fn records_what_the_policy_asks_and_stays_bounded() {
         let mut book = JourneyBook::default();
-        book.record(1, SimTime(1), JournalKind::AckLost { msg: 1 }, |_| true);
-        book.set_policy(JourneyPolicy::Only(7));
-        assert!(book.wants(7) && !book.wants(8));
+        let m = MessageId;
+        book.record(m(1), SimTime(1), JournalKind::AckLost { msg: m(1) }, |_| true);
+        book.set_policy(JourneyPolicy::Only(m(7)));
+        assert!(book.wants(m(7)) && !book.wants(m(8)));
         book.set_policy(JourneyPolicy::All);
         for id in 0..10_000 {
-            book.record(id, SimTime(id as u64), JournalKind::AckLost { msg: id }, |m| m >= 9_990);
+            book.record(m(id), SimTime(id as u64), JournalKind::AckLost { msg: m(id) }, |k| k.0 >= 9_990);
         }
         assert!(book.len() < 2_100, "{} journeys kept", book.len());
-        assert_eq!(book.get(9_999).unwrap().steps.len(), 1);
+        assert_eq!(book.get(m(9_999)).unwrap().steps.len(), 1);
         for _ in 0..MAX_STEPS + 5 {
-            book.record(9_999, SimTime(1), JournalKind::AckLost { msg: 9_999 }, |_| true);
+            book.record(m(9_999), SimTime(1), JournalKind::AckLost { msg: m(9_999) }, |_| true);
         }
-        assert_eq!((book.get(9_999).unwrap().steps.len(), book.get(9_999).unwrap().dropped), (MAX_STEPS, 6));
+        let last = book.get(m(9_999)).unwrap();
+        assert_eq!((last.steps.len(), last.dropped), (MAX_STEPS, 6));
     }
 }

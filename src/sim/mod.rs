@@ -2,9 +2,10 @@
 //! hash-ordered iteration. A run is a function of (scenario, seed, command log).
 //!
 //! The tree follows the design's layers: `kernel` (time, scheduling, randomness, tracing) and
-//! `ledger` (the ground truth of every message) know nothing of brokers or clients; `config`
-//! describes runs; `broker` holds the Kafka-like log; `client` the producer and the consumer
-//! pipeline; `policy` and `patterns` the dedup store and the dead-letter queue; `engine` wires them.
+//! `ledger` (the ground truth of every message) know nothing of brokers or clients; `ids` names
+//! messages, consumers and partitions; `config` describes runs; `broker` holds the Kafka-like log;
+//! `client` the producer and the consumer pipeline; `policy` and `patterns` the dedup store and the
+//! dead-letter queue; `engine` wires them.
 
 pub mod broker;
 pub mod client;
@@ -15,6 +16,7 @@ pub mod ctx;
 pub mod engine;
 pub mod errors;
 pub mod event;
+pub mod ids;
 pub mod journal;
 pub mod journey;
 pub mod kernel;
@@ -32,6 +34,7 @@ pub use command::{Command, StampedCommand};
 pub use config::{builtins, scenario};
 pub use engine::{JourneyView, RunStatus, Simulation, Stats};
 pub use errors::{CommandError, ReplayError};
+pub use ids::{ConsumerId, MessageId, PartitionId};
 pub use kernel::{rng, time, trace};
 pub use ledger::{LossReason, Outcome};
 pub use patterns::dlq;

@@ -4,10 +4,11 @@
 use crate::sim::command::Command;
 use crate::sim::engine::Simulation;
 use crate::sim::event::{AppendKind, JournalKind};
-use crate::sim::ledger::{message_id, Outcome};
+use crate::sim::ids::MessageId;
+use crate::sim::ledger::Outcome;
 
 /// " OrderPlaced" for a message whose record is kept; nothing for one the ledger forgot.
-fn event_type(sim: &Simulation, msg: u32) -> String {
+fn event_type(sim: &Simulation, msg: MessageId) -> String {
     let types = &sim.scenario().producer.event_types;
     sim.ledger().get(msg).and_then(|m| types.get(m.event_type as usize)).map(|t| format!(" {t}")).unwrap_or_default()
 }
@@ -15,60 +16,57 @@ fn event_type(sim: &Simulation, msg: u32) -> String {
 /// One journal entry in plain words.
 pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
-    let id = message_id;
     match *kind {
         Appended { msg, partition, offset, append } => match append {
             AppendKind::First => {
-                format!("{}{} → partition {partition} @ offset {offset}", id(msg), event_type(sim, msg))
+                format!("{msg}{} → partition {partition} @ offset {offset}", event_type(sim, msg))
             }
             AppendKind::ProducerDuplicate => format!(
-                "{} appended again by a producer resend → partition {partition} @ offset {offset}: the log now holds it twice",
-                id(msg)
+                "{msg} appended again by a producer resend → partition {partition} @ offset {offset}: the log now holds it twice"
             ),
             AppendKind::Retry(n) => {
-                format!("{} re-appended for retry {n} → partition {partition} @ offset {offset}", id(msg))
+                format!("{msg} re-appended for retry {n} → partition {partition} @ offset {offset}")
             }
         },
-        RequestLost { msg } => format!("produce request for {} lost on the network", id(msg)),
-        AckLost { msg } => format!("acknowledgement for {} lost on the way back to the producer", id(msg)),
-        ProducerRetry { msg, attempt } => format!("producer resends {} (attempt {attempt})", id(msg)),
-        ProducerGaveUp { msg } => format!("producer gave up on {} after its last retry", id(msg)),
-        DuplicateAppendDropped { msg, partition } => format!(
-            "broker dropped a resent copy of {} on partition {partition} (idempotent producer)",
-            id(msg)
-        ),
+        RequestLost { msg } => format!("produce request for {msg} lost on the network"),
+        AckLost { msg } => format!("acknowledgement for {msg} lost on the way back to the producer"),
+        ProducerRetry { msg, attempt } => format!("producer resends {msg} (attempt {attempt})"),
+        ProducerGaveUp { msg } => format!("producer gave up on {msg} after its last retry"),
+        DuplicateAppendDropped { msg, partition } => {
+            format!("broker dropped a resent copy of {msg} on partition {partition} (idempotent producer)")
+        }
         Received { msg, consumer, partition, offset, delivery } => {
             let again = if delivery > 1 { format!(" — delivery #{delivery}, a redelivery") } else { String::new() };
-            format!("consumer {consumer} received {} from partition {partition} @ offset {offset}{again}", id(msg))
+            format!("consumer {consumer} received {msg} from partition {partition} @ offset {offset}{again}")
         }
         Committed { consumer, partition, offset } => {
             format!("consumer {consumer} committed partition {partition} up to offset {offset}")
         }
         EffectApplied { msg, consumer, effects } => {
             if effects >= 2 {
-                format!("duplicate charge for {} ({effects} charges) by consumer {consumer}", id(msg))
+                format!("duplicate charge for {msg} ({effects} charges) by consumer {consumer}")
             } else {
-                format!("consumer {consumer} charged the card for {}", id(msg))
+                format!("consumer {consumer} charged the card for {msg}")
             }
         }
         EffectAbsorbed { msg, consumer } => {
-            format!("consumer {consumer} re-applied {}: no change, the effect is idempotent", id(msg))
+            format!("consumer {consumer} re-applied {msg}: no change, the effect is idempotent")
         }
         DedupSkipped { msg, consumer } => {
-            format!("consumer {consumer} skipped {}: already in the dedup store", id(msg))
+            format!("consumer {consumer} skipped {msg}: already in the dedup store")
         }
         ProcessingFailed { msg, consumer, retry, max_retries } => {
             if retry < max_retries {
-                format!("consumer {consumer} failed to process {} (will retry, {} of {max_retries})", id(msg), retry + 1)
+                format!("consumer {consumer} failed to process {msg} (will retry, {} of {max_retries})", retry + 1)
             } else {
-                format!("consumer {consumer} failed to process {} (no retries left)", id(msg))
+                format!("consumer {consumer} failed to process {msg} (no retries left)")
             }
         }
-        DeadLettered { msg, consumer } => format!("{} parked in the dead-letter queue by consumer {consumer}", id(msg)),
+        DeadLettered { msg, consumer } => format!("{msg} parked in the dead-letter queue by consumer {consumer}"),
         RetentionDeleted { msg, partition, offset } => {
-            format!("retention deleted {} from partition {partition} @ offset {offset} before it was read", id(msg))
+            format!("retention deleted {msg} from partition {partition} @ offset {offset} before it was read")
         }
-        Lost { msg, reason } => format!("{} lost: {reason}", id(msg)),
+        Lost { msg, reason } => format!("{msg} lost: {reason}"),
         Produced { .. } | Settled { .. } => journey_words(kind, sim),
         _ => group_words(kind, sim),
     }
@@ -77,7 +75,6 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
 /// The steps only journeys record, in plain words.
 fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
-    let id = message_id;
     match *kind {
         Produced { msg, key, partition, event_type } => {
             let key = if key == crate::sim::ledger::NO_KEY {
@@ -87,13 +84,13 @@ fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
             };
             let types = &sim.scenario().producer.event_types;
             let name = types.get(event_type as usize).map_or("event", String::as_str);
-            format!("{} {name} produced ({key}), sent to partition {partition}", id(msg))
+            format!("{msg} {name} produced ({key}), sent to partition {partition}")
         }
         Settled { msg, outcome } => match outcome {
-            Outcome::ExactlyOnce => format!("{} settled: its effect applied exactly once", id(msg)),
-            Outcome::Duplicated => format!("{} settled: duplicated, its effect applied more than once", id(msg)),
-            Outcome::DeadLettered => format!("{} settled: dead-lettered, its effect never applied", id(msg)),
-            Outcome::Lost | Outcome::InFlight => format!("{} settled", id(msg)),
+            Outcome::ExactlyOnce => format!("{msg} settled: its effect applied exactly once"),
+            Outcome::Duplicated => format!("{msg} settled: duplicated, its effect applied more than once"),
+            Outcome::DeadLettered => format!("{msg} settled: dead-lettered, its effect never applied"),
+            Outcome::Lost | Outcome::InFlight => format!("{msg} settled"),
         },
         _ => format!("{kind:?}"),
     }
@@ -102,7 +99,6 @@ fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
 /// Entries about the consumer group and commands, in plain words.
 fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
-    let id = message_id;
     match *kind {
         Crashed { consumer, point, msg } => {
             let mut s = format!("consumer {consumer} crashed");
@@ -111,7 +107,7 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
                 s.push_str(p.describe());
             }
             if let Some(m) = msg {
-                s.push_str(&format!(" (holding {})", id(m)));
+                s.push_str(&format!(" (holding {m})"));
             }
             s
         }

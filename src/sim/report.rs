@@ -4,8 +4,9 @@
 
 use crate::sim::engine::{JourneyView, Simulation, Stats};
 use crate::sim::event::JournalKind;
+use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::kernel::time::SimTime;
-use crate::sim::ledger::{message_id, LossReason, Outcome, OutcomeCounts};
+use crate::sim::ledger::{LossReason, Outcome, OutcomeCounts};
 use crate::sim::narrate::describe;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -13,12 +14,12 @@ use std::fmt::Write;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PartitionReport {
-    pub partition: u32,
+    pub partition: PartitionId,
     pub log_start_offset: u64,
     pub log_end_offset: u64,
     pub committed_offset: u64,
     pub lag: u64,
-    pub owner: Option<u32>,
+    pub owner: Option<ConsumerId>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -58,7 +59,7 @@ impl Report {
             [("duplicated", Outcome::Duplicated), ("lost", Outcome::Lost), ("dead_lettered", Outcome::DeadLettered)]
                 .into_iter()
                 .filter(|(_, o)| !ledger.examples(*o).is_empty())
-                .map(|(label, o)| (label.to_string(), ledger.examples(o).iter().map(|&m| message_id(m)).collect()))
+                .map(|(label, o)| (label.to_string(), ledger.examples(o).iter().map(MessageId::to_string).collect()))
                 .collect();
         Report {
             scenario: sim.scenario().name.clone(),
@@ -76,16 +77,18 @@ impl Report {
             effects_applied: ledger.effects_total(),
             extra_effects_from_duplicates: ledger.extra_effects(),
             dead_letter_queue: sim.dlq().len() as u64,
-            partitions: (0..sim.partitions().len())
-                .map(|p| {
-                    let part = &sim.partitions()[p];
+            partitions: sim
+                .partitions()
+                .iter()
+                .map(|part| {
+                    let p = part.id();
                     PartitionReport {
-                        partition: p as u32,
+                        partition: p,
                         log_start_offset: part.log_start(),
                         log_end_offset: part.log_end(),
-                        committed_offset: sim.group().committed[p],
+                        committed_offset: sim.group().committed[p.index()],
                         lag: sim.lag(p),
-                        owner: sim.group().owner[p],
+                        owner: sim.group().owner[p.index()],
                     }
                 })
                 .collect(),
@@ -221,7 +224,7 @@ pub struct JourneyReport {
 }
 
 impl JourneyReport {
-    pub fn of(sim: &Simulation, msg: u32) -> JourneyReport {
+    pub fn of(sim: &Simulation, msg: MessageId) -> JourneyReport {
         let record = sim.ledger().get(msg);
         let (steps, dropped, note) = match sim.journey(msg) {
             JourneyView::Kept(j) => {
@@ -237,7 +240,7 @@ impl JourneyReport {
         };
         let told = told_by_journey(sim, msg);
         JourneyReport {
-            message: message_id(msg),
+            message: msg.to_string(),
             kept: note.is_none(),
             outcome: record.map(|m| m.outcome).or(told.outcome),
             effects: record.map(|m| m.effects).or(told.effects),
@@ -286,7 +289,7 @@ struct Told {
     loss_reason: Option<LossReason>,
 }
 
-fn told_by_journey(sim: &Simulation, msg: u32) -> Told {
+fn told_by_journey(sim: &Simulation, msg: MessageId) -> Told {
     let JourneyView::Kept(j) = sim.journey(msg) else { return Told::default() };
     if j.dropped > 0 {
         return Told::default();
@@ -306,10 +309,6 @@ fn told_by_journey(sim: &Simulation, msg: u32) -> Told {
 }
 
 /// Reads a message id as the page and the report write it (`evt_000123`), or a bare number.
-pub fn parse_message_id(text: &str) -> Result<u32, String> {
-    let t = text.trim();
-    t.strip_prefix("evt_")
-        .unwrap_or(t)
-        .parse::<u32>()
-        .map_err(|_| format!("`{text}` is not a message id (try evt_000123)"))
+pub fn parse_message_id(text: &str) -> Result<MessageId, String> {
+    text.parse()
 }

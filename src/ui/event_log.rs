@@ -8,6 +8,7 @@ use super::runtime::RtHandle;
 use super::select::{Choice, Select};
 use super::state::LogFilter;
 use crate::sim::event::Category;
+use crate::sim::MessageId;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -23,7 +24,7 @@ pub struct EventLogProps {
     /// sixteen); paused, all kept lines are, to scroll through.
     pub playing: bool,
     /// Show this message's journey (a line about a message was clicked).
-    pub on_message: Callback<u32>,
+    pub on_message: Callback<MessageId>,
 }
 
 /// Lines drawn while the run plays.
@@ -42,7 +43,7 @@ fn log_row(props: &RowProps) -> Html {
     // A line about a message is a button that shows its journey (the list handles the click and
     // Enter/Space).
     html! {
-        <li class={classes!("log-line", line.tone.class(), line.notable.then_some("notable"))} data-msg={line.msg.map(|m| m.to_string())}>
+        <li class={classes!("log-line", line.tone.class(), line.notable.then_some("notable"))} data-msg={line.msg.map(|m| m.0.to_string())}>
             <span class="log-time">{line.time.to_string()}</span>
             <span class={classes!("log-cat", format!("cat-{}", category_index(line.category)))}>{category_label(line.category)}</span>
             // The same element either way, so a row reused for another line is patched, not rebuilt.

@@ -5,7 +5,7 @@
 use crate::sim::event::{AppendKind, Category, JournalEntry, JournalKind};
 use crate::sim::narrate::describe;
 use crate::sim::time::SimTime;
-use crate::sim::Simulation;
+use crate::sim::{MessageId, Simulation};
 use std::collections::VecDeque;
 use yew::AttrValue;
 
@@ -70,7 +70,7 @@ pub struct LogLine {
     pub tone: Tone,
     pub text: AttrValue,
     /// The message the entry is about, if one.
-    pub msg: Option<u32>,
+    pub msg: Option<MessageId>,
 }
 
 /// Bounded buffers of formatted lines, newest last, fed from the engine's journal ring.

@@ -10,21 +10,21 @@ use super::hooks::use_document_keydown;
 use super::runtime::RtHandle;
 use super::shapes::glyph_icon;
 use crate::sim::journey::MAX_STEPS;
-use crate::sim::ledger::message_id;
 use crate::sim::report::{parse_message_id, JourneyReport};
 use crate::sim::time::SimTime;
-use crate::sim::Outcome;
+use crate::sim::{MessageId, Outcome};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// The message a click landed on: the nearest element (or ancestor) with `data-msg`.
-pub fn message_at(e: &Event) -> Option<u32> {
+/// The message a click landed on: the nearest element (or ancestor) with `data-msg` (its bare
+/// number).
+pub fn message_at(e: &Event) -> Option<MessageId> {
     let el: web_sys::Element = e.target_dyn_into()?;
-    el.closest("[data-msg]").ok().flatten()?.get_attribute("data-msg")?.parse().ok()
+    el.closest("[data-msg]").ok().flatten()?.get_attribute("data-msg")?.parse().ok().map(MessageId)
 }
 
 /// A click that opens the journey of the message it landed on.
-pub fn open_on_click(open: &Callback<u32>) -> Callback<MouseEvent> {
+pub fn open_on_click(open: &Callback<MessageId>) -> Callback<MouseEvent> {
     let open = open.clone();
     Callback::from(move |e: MouseEvent| {
         if let Some(msg) = message_at(&e) {
@@ -34,7 +34,7 @@ pub fn open_on_click(open: &Callback<u32>) -> Callback<MouseEvent> {
 }
 
 /// Enter or Space on a message opens its journey.
-pub fn open_on_key(open: &Callback<u32>) -> Callback<KeyboardEvent> {
+pub fn open_on_key(open: &Callback<MessageId>) -> Callback<KeyboardEvent> {
     let open = open.clone();
     Callback::from(move |e: KeyboardEvent| {
         if e.key() == "Enter" || e.key() == " " {
@@ -79,7 +79,7 @@ pub struct JourneyProps {
     pub rt: RtHandle,
     /// The run's version: the panel follows the run.
     pub version: u64,
-    pub msg: u32,
+    pub msg: MessageId,
     pub on_close: Callback<()>,
 }
 
@@ -170,7 +170,7 @@ fn journey_body(props: &BodyProps) -> Html {
 /// opened it when it closes (to the message finder when that element is gone). What opened it is
 /// what had focus outside the panel when a message was chosen.
 #[hook]
-fn use_focus_and_return(msg: u32, heading: NodeRef) {
+fn use_focus_and_return(msg: MessageId, heading: NodeRef) {
     let opener = use_mut_ref(|| None::<web_sys::Element>);
     {
         let opener = opener.clone();
@@ -201,7 +201,7 @@ fn use_focus_and_return(msg: u32, heading: NodeRef) {
 
 #[derive(Properties, PartialEq)]
 pub struct FinderProps {
-    pub on_message: Callback<u32>,
+    pub on_message: Callback<MessageId>,
 }
 
 /// "Show the journey of message …": an id typed as the page writes it (`evt_000123`) or a bare
@@ -228,7 +228,7 @@ pub fn journey_finder(props: &FinderProps) -> Html {
         <form class="journey-find" role="search" aria-label="Find a message" {onsubmit}>
             <label for="journey-search">{"Message journey"}</label>
             <input ref={input} id="journey-search" type="text" inputmode="text" autocomplete="off" spellcheck="false"
-                placeholder={message_id(123)} aria-describedby={if error.is_some() { "journey-search-help journey-search-error" } else { "journey-search-help" }} aria-invalid={error.is_some().to_string()} />
+                placeholder={MessageId(123).to_string()} aria-describedby={if error.is_some() { "journey-search-help journey-search-error" } else { "journey-search-help" }} aria-invalid={error.is_some().to_string()} />
             <button type="submit" class="btn btn-small" id="btn-journey">{"Show"}</button>
             if let Some(m) = (*error).clone() {
                 <p class="input-error" id="journey-search-error" role="alert">{m}</p>

@@ -12,6 +12,7 @@ use super::runtime::RtHandle;
 use super::state::{LogFilter, Speed};
 use super::topology::Topology;
 use crate::sim::event::Category;
+use crate::sim::{ConsumerId, MessageId};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -27,14 +28,14 @@ pub struct LaneProps {
     pub on_category: Callback<Option<Category>>,
     pub on_notable: Callback<bool>,
     /// Show this message's journey.
-    pub on_message: Callback<u32>,
+    pub on_message: Callback<MessageId>,
 }
 
 #[function_component(Lane)]
 pub fn lane(props: &LaneProps) -> Html {
     let on_consumer = {
         let on_run = props.on_run.clone();
-        use_callback((), move |id: u32, _| on_run.emit(RunAction::ToggleConsumer(id)))
+        use_callback((), move |id: ConsumerId, _| on_run.emit(RunAction::ToggleConsumer(id)))
     };
     let (log_version, charts_version) = props.rt.0.borrow_mut().panel_versions(now_ms(), props.playing);
     let rt = &props.rt;

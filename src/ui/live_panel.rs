@@ -109,9 +109,12 @@ fn equation(produced: u64, c: &OutcomeCounts) -> Html {
 /// Lag per partition as bars (the first 16 partitions, then a total).
 fn lag_list(sim: &Simulation) -> Html {
     let parts = sim.partitions();
-    let max_lag = (0..parts.len()).map(|p| sim.lag(p)).max().unwrap_or(0).max(1);
-    let lag_rows: Html = (0..parts.len().min(16))
-        .map(|p| {
+    let max_lag = parts.iter().map(|p| sim.lag(p.id())).max().unwrap_or(0).max(1);
+    let lag_rows: Html = parts
+        .iter()
+        .take(16)
+        .map(|part| {
+            let p = part.id();
             let lag = sim.lag(p);
             let pct = (lag as f64 / max_lag as f64 * 100.0).clamp(0.0, 100.0);
             html! {

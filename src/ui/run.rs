@@ -9,6 +9,7 @@ use super::runtime::{RtHandle, Runtime};
 use super::state::{Notice, Speed};
 use crate::sim::command::Command;
 use crate::sim::scenario::Scenario;
+use crate::sim::ConsumerId;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,7 +20,7 @@ pub enum RunAction {
     /// An engine command (recorded, replayable).
     Command(Command),
     /// Crash a running consumer or restart a crashed one (a click on it in the diagram).
-    ToggleConsumer(u32),
+    ToggleConsumer(ConsumerId),
     /// Restart with a built-in scenario, keeping the seed.
     LoadScenario(String),
     /// Restart from time 0 with the current settings.

@@ -91,7 +91,7 @@ impl Runtime {
         match action {
             RunAction::Command(c) => Some(self.command(c)),
             RunAction::ToggleConsumer(id) => {
-                let command = match self.sim.consumers().get(id as usize).map(|c| c.status) {
+                let command = match self.sim.consumers().get(id.index()).map(|c| c.status) {
                     Some(ConsumerStatus::Crashed) => Command::RestartConsumer { consumer: id },
                     Some(ConsumerStatus::Stopped) | None => return None,
                     Some(_) => Command::CrashConsumer { consumer: id, at: None },

@@ -3,7 +3,7 @@
 //! in flight = hollow circle. Each glyph is one `<path>` centred on the origin and placed with a
 //! `transform`, so moving it is a single attribute write.
 
-use crate::sim::Outcome;
+use crate::sim::{MessageId, Outcome};
 use yew::prelude::*;
 
 /// The glyph's outline, centred on the origin.
@@ -46,10 +46,10 @@ pub fn glyph(o: Outcome, x: f64, y: f64) -> Html {
 
 /// A glyph with a stable key, for lists whose items move (tokens), carrying its message's number
 /// (`data-msg`) for a click.
-pub fn glyph_keyed(key: u64, o: Outcome, x: f64, y: f64, msg: u32) -> Html {
+pub fn glyph_keyed(key: u64, o: Outcome, x: f64, y: f64, msg: MessageId) -> Html {
     html! {
         <path key={key} d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({x:.1} {y:.1})")}
-            data-msg={msg.to_string()} />
+            data-msg={msg.0.to_string()} />
     }
 }
 

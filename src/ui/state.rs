@@ -4,6 +4,7 @@
 //! `app.rs`.
 
 use crate::sim::event::Category;
+use crate::sim::MessageId;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -100,7 +101,7 @@ pub struct State {
     /// The settings drawer is open (it is a drawer on narrow screens only).
     pub settings_open: bool,
     /// The message whose journey is shown, if any.
-    pub journey: Option<u32>,
+    pub journey: Option<MessageId>,
 }
 
 impl State {
@@ -127,7 +128,7 @@ pub enum Action {
     SetReducedMotion(bool),
     ToggleSettings,
     CloseSettings,
-    ShowJourney(u32),
+    ShowJourney(MessageId),
     CloseJourney,
 }
 

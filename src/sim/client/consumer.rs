@@ -2,6 +2,7 @@
 
 use crate::sim::broker::delivery::Delivery;
 use crate::sim::config::choices::CrashPoint;
+use crate::sim::ids::ConsumerId;
 use serde::Serialize;
 
 /// What a consumer is doing.
@@ -24,7 +25,7 @@ pub enum ConsumerStatus {
 
 #[derive(Clone, Debug)]
 pub struct Consumer {
-    pub id: u32,
+    pub id: ConsumerId,
     pub status: ConsumerStatus,
     /// Bumped on every crash and restart; timers carry it and are ignored when it changed.
     pub epoch: u32,
@@ -39,7 +40,7 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    pub fn new(id: u32) -> Self {
+    pub fn new(id: ConsumerId) -> Self {
         Consumer {
             id,
             status: ConsumerStatus::Idle,

@@ -7,15 +7,16 @@ use super::pipeline::{Pipeline, Source};
 use crate::sim::config::choices::{CommitStrategy, CrashPoint};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{ConsumerEvent, Event, JournalKind};
+use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::time::SimDuration;
 use crate::sim::ledger::LossReason;
 
 impl Pipeline {
     /// The consumer process dies. The delivery in hand is dropped; whether it comes back depends on
     /// whether the source already had it acknowledged.
-    pub fn crash(&mut self, c: u32, point: Option<CrashPoint>, src: &mut impl Source, ctx: &mut Ctx) {
+    pub fn crash(&mut self, c: ConsumerId, point: Option<CrashPoint>, src: &mut impl Source, ctx: &mut Ctx) {
         let auto = matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. });
-        let consumer = &mut self.consumers[c as usize];
+        let consumer = &mut self.consumers[c.index()];
         if !consumer.is_alive() {
             return;
         }
@@ -45,8 +46,8 @@ impl Pipeline {
     }
 
     /// The coordinator's session timeout for a crash of epoch `epoch` ran out.
-    pub fn on_session_timeout(&mut self, c: u32, epoch: u32, src: &mut impl Source, ctx: &mut Ctx) {
-        let consumer = &self.consumers[c as usize];
+    pub fn on_session_timeout(&mut self, c: ConsumerId, epoch: u32, src: &mut impl Source, ctx: &mut Ctx) {
+        let consumer = &self.consumers[c.index()];
         if consumer.epoch != epoch || consumer.status != ConsumerStatus::Crashed || !src.is_member(c) {
             return;
         }
@@ -55,8 +56,8 @@ impl Pipeline {
     }
 
     /// A crashed consumer starts again and rejoins.
-    pub fn restart(&mut self, c: u32, src: &mut impl Source, ctx: &mut Ctx) {
-        let consumer = &mut self.consumers[c as usize];
+    pub fn restart(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
+        let consumer = &mut self.consumers[c.index()];
         if consumer.status != ConsumerStatus::Crashed {
             return;
         }
@@ -72,7 +73,7 @@ impl Pipeline {
 
     /// A new consumer joins.
     pub fn add_consumer(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
-        let id = self.consumers.len() as u32;
+        let id = ConsumerId(self.consumers.len() as u32);
         let mut consumer = Consumer::new(id);
         consumer.status = ConsumerStatus::Rebalancing;
         self.consumers.push(consumer);
@@ -88,19 +89,19 @@ impl Pipeline {
     pub fn remove_consumer(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         let newest = self.consumers.iter().rev().find(|c| c.is_alive() && src.is_member(c.id) && !c.leaving);
         let Some(c) = newest.map(|c| c.id) else { return };
-        if self.consumers[c as usize].in_hand.is_some() {
-            self.consumers[c as usize].leaving = true;
+        if self.consumers[c.index()].in_hand.is_some() {
+            self.consumers[c.index()].leaving = true;
         } else {
             self.leave(c, src, ctx);
         }
     }
 
-    fn leave(&mut self, c: u32, src: &mut impl Source, ctx: &mut Ctx) {
+    fn leave(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
         if matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. }) {
             src.ack_delivered(c, ctx); // a clean close commits what it consumed
         }
         src.leave(c);
-        let consumer = &mut self.consumers[c as usize];
+        let consumer = &mut self.consumers[c.index()];
         consumer.leaving = false;
         consumer.status = ConsumerStatus::Stopped;
         consumer.epoch += 1;
@@ -109,8 +110,8 @@ impl Pipeline {
     }
 
     /// After a delivery: leave, wait for the source's pause to end, or go idle. True when idle.
-    pub(super) fn after_delivery(&mut self, c: u32, src: &mut impl Source, ctx: &mut Ctx) -> bool {
-        if self.consumers[c as usize].leaving {
+    pub(super) fn after_delivery(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) -> bool {
+        if self.consumers[c.index()].leaving {
             self.leave(c, src, ctx);
             return false;
         }
@@ -119,25 +120,25 @@ impl Pipeline {
             self.check_ready(src, ctx);
             return false;
         }
-        self.consumers[c as usize].status = ConsumerStatus::Idle;
+        self.consumers[c.index()].status = ConsumerStatus::Idle;
         true
     }
 
-    fn enter_rebalancing(&mut self, c: u32, src: &mut impl Source, ctx: &mut Ctx) {
+    fn enter_rebalancing(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
         if matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. }) {
             src.ack_delivered(c, ctx); // on revoke, auto-commit commits what was consumed
         }
-        self.consumers[c as usize].status = ConsumerStatus::Rebalancing;
+        self.consumers[c.index()].status = ConsumerStatus::Rebalancing;
     }
 
     /// Membership changed: every live consumer stops taking work and rejoins once its hands are
     /// free.
     fn begin_rebalance(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         src.begin_rebalance(ctx);
-        for c in 0..self.consumers.len() {
-            let consumer = &self.consumers[c];
+        for i in 0..self.consumers.len() {
+            let consumer = &self.consumers[i];
             if consumer.is_alive() && consumer.in_hand.is_none() && consumer.status != ConsumerStatus::Rebalancing {
-                self.enter_rebalancing(c as u32, src, ctx);
+                self.enter_rebalancing(consumer.id, src, ctx);
             }
         }
         self.check_ready(src, ctx);
@@ -146,12 +147,12 @@ impl Pipeline {
     /// Tells the source which consumers still have work in hand.
     fn check_ready(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         let consumers = &self.consumers;
-        src.try_complete(&|c| consumers[c as usize].is_alive() && consumers[c as usize].in_hand.is_some(), ctx);
+        src.try_complete(&|c| consumers[c.index()].is_alive() && consumers[c.index()].in_hand.is_some(), ctx);
     }
 
     /// The source's pause of `generation` is over: waiting consumers go idle and members start.
     pub fn on_rebalance_done(&mut self, generation: u32, src: &mut impl Source, ctx: &mut Ctx) {
-        let members: Vec<u32> =
+        let members: Vec<ConsumerId> =
             self.consumers.iter().filter(|c| c.is_alive() && src.is_member(c.id)).map(|c| c.id).collect();
         if !src.complete(generation, &members, ctx) {
             return;

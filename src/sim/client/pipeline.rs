@@ -19,6 +19,7 @@ use crate::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::scenario::{RetryMode, ServiceDistribution};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{ConsumerEvent, Event, JournalKind};
+use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::kernel::rng::{Rng, Stream};
 use crate::sim::kernel::time::SimDuration;
 use crate::sim::patterns::dlq::{DeadLetter, DeadLetterQueue};
@@ -49,7 +50,7 @@ impl<T: DeliverySource + Membership> Source for T {}
 impl Pipeline {
     pub fn new(consumers: u32, seed: u64) -> Self {
         Pipeline {
-            consumers: (0..consumers).map(Consumer::new).collect(),
+            consumers: (0..consumers).map(|c| Consumer::new(ConsumerId(c))).collect(),
             dedup: DedupStore::default(),
             dlq: DeadLetterQueue::default(),
             service: Rng::for_stream(seed, Stream::Service),
@@ -66,7 +67,7 @@ impl Pipeline {
             ConsumerEvent::RetryDue { consumer, epoch } => self.on_retry_due(consumer, epoch, ctx),
             ConsumerEvent::Reappend { msg, retry } => self.on_reappend(msg, retry, src, ctx),
             ConsumerEvent::Restart { consumer, epoch } => {
-                if self.consumers[consumer as usize].epoch == epoch {
+                if self.consumers[consumer.index()].epoch == epoch {
                     self.restart(consumer, src, ctx);
                 }
             }
@@ -78,24 +79,24 @@ impl Pipeline {
 
     /// The source has new work for `consumer`: it starts on it if it was idle.
     #[inline]
-    pub fn wake(&mut self, consumer: Option<u32>, src: &mut impl Source, ctx: &mut Ctx) {
+    pub fn wake(&mut self, consumer: Option<ConsumerId>, src: &mut impl Source, ctx: &mut Ctx) {
         if let Some(c) = consumer {
-            if self.consumers[c as usize].status == ConsumerStatus::Idle {
+            if self.consumers[c.index()].status == ConsumerStatus::Idle {
                 self.pump(c, src, ctx);
             }
         }
     }
 
     /// Takes and starts deliveries until the consumer is busy, or has nothing to take.
-    pub(super) fn pump(&mut self, c: u32, src: &mut impl Source, ctx: &mut Ctx) {
+    pub(super) fn pump(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
         loop {
-            if self.consumers[c as usize].status != ConsumerStatus::Idle || src.paused() {
+            if self.consumers[c.index()].status != ConsumerStatus::Idle || src.paused() {
                 return;
             }
             let Some(delivery) = src.next_delivery(c, ctx) else { return };
             let msg = delivery.msg;
             ctx.ledger.hold(msg); // the consumer's hold while it works on the delivery
-            let consumer = &mut self.consumers[c as usize];
+            let consumer = &mut self.consumers[c.index()];
             consumer.in_hand = Some(delivery);
             consumer.status = ConsumerStatus::Processing;
             if self.crash_at(c, CrashPoint::AfterReceive, src, ctx) {
@@ -123,28 +124,28 @@ impl Pipeline {
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn start_attempt(&mut self, c: u32, ctx: &mut Ctx) {
+    fn start_attempt(&mut self, c: ConsumerId, ctx: &mut Ctx) {
         let mean = ctx.knobs.service_mean_us;
         let duration = match ctx.settings.processing.service.distribution {
             ServiceDistribution::Exponential => self.service.exponential_us(mean),
             ServiceDistribution::Constant => (mean + 0.5) as u64,
             ServiceDistribution::Uniform => self.service.uniform_us(0, (2.0 * mean + 0.5) as u64),
         };
-        let consumer = &mut self.consumers[c as usize];
+        let consumer = &mut self.consumers[c.index()];
         consumer.status = ConsumerStatus::Processing;
         let epoch = consumer.epoch;
         ctx.after(SimDuration::from_us(duration), Event::Consumer(ConsumerEvent::ServiceDone { consumer: c, epoch }));
     }
 
-    fn on_retry_due(&mut self, c: u32, epoch: u32, ctx: &mut Ctx) {
-        let consumer = &self.consumers[c as usize];
+    fn on_retry_due(&mut self, c: ConsumerId, epoch: u32, ctx: &mut Ctx) {
+        let consumer = &self.consumers[c.index()];
         if consumer.epoch == epoch && consumer.status == ConsumerStatus::RetryWait {
             self.start_attempt(c, ctx);
         }
     }
 
-    fn on_service_done(&mut self, c: u32, epoch: u32, src: &mut impl Source, ctx: &mut Ctx) {
-        let consumer = &self.consumers[c as usize];
+    fn on_service_done(&mut self, c: ConsumerId, epoch: u32, src: &mut impl Source, ctx: &mut Ctx) {
+        let consumer = &self.consumers[c.index()];
         if consumer.epoch != epoch || consumer.status != ConsumerStatus::Processing {
             return;
         }
@@ -180,12 +181,12 @@ impl Pipeline {
         }
     }
 
-    fn mark_processed(&mut self, msg: u32, ctx: &mut Ctx) {
+    fn mark_processed(&mut self, msg: MessageId, ctx: &mut Ctx) {
         let ledger = &*ctx.ledger;
         self.dedup.mark(msg, ctx.now, |id| ledger.is_in_flight(id));
     }
 
-    fn on_attempt_failed(&mut self, c: u32, hand: Delivery, src: &mut impl Source, ctx: &mut Ctx) {
+    fn on_attempt_failed(&mut self, c: ConsumerId, hand: Delivery, src: &mut impl Source, ctx: &mut Ctx) {
         self.stats.processing_failures += 1;
         let policy = ctx.settings.processing.retry;
         let msg = hand.msg;
@@ -201,7 +202,7 @@ impl Pipeline {
             let delay = policy.delay(retry);
             match policy.mode {
                 RetryMode::InPlace => {
-                    let consumer = &mut self.consumers[c as usize];
+                    let consumer = &mut self.consumers[c.index()];
                     consumer.in_hand = Some(Delivery { retry, ..hand });
                     consumer.status = ConsumerStatus::RetryWait;
                     let epoch = consumer.epoch;
@@ -226,7 +227,7 @@ impl Pipeline {
     }
 
     /// A failed message goes back to its source for retry number `retry`.
-    fn on_reappend(&mut self, msg: u32, retry: u32, src: &mut impl Source, ctx: &mut Ctx) {
+    fn on_reappend(&mut self, msg: MessageId, retry: u32, src: &mut impl Source, ctx: &mut Ctx) {
         let wake = src.requeue(msg, retry, ctx);
         ctx.release(msg, None); // the pending retry's hold
         self.wake(wake, src, ctx);
@@ -235,8 +236,8 @@ impl Pipeline {
     /// Ends work on the delivery in hand: acknowledge (if after processing), let go of it, and
     /// move to the next state. Returns true when the consumer is idle and may take more.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub(super) fn finish_delivery(&mut self, c: u32, src: &mut impl Source, ctx: &mut Ctx) -> bool {
-        let consumer = &mut self.consumers[c as usize];
+    pub(super) fn finish_delivery(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) -> bool {
+        let consumer = &mut self.consumers[c.index()];
         let hand = consumer.in_hand.take().expect("finishing requires a delivery in hand");
         consumer.processed += 1;
         let ack_after = ctx.settings.consumers.commit == CommitStrategy::AfterProcessing;
@@ -250,9 +251,9 @@ impl Pipeline {
         self.after_delivery(c, src, ctx)
     }
 
-    fn on_autocommit(&mut self, c: u32, epoch: u32, token: u32, src: &mut impl Source, ctx: &mut Ctx) {
+    fn on_autocommit(&mut self, c: ConsumerId, epoch: u32, token: u32, src: &mut impl Source, ctx: &mut Ctx) {
         let CommitStrategy::Auto { interval_ms } = ctx.settings.consumers.commit else { return };
-        let consumer = &self.consumers[c as usize];
+        let consumer = &self.consumers[c.index()];
         if token != self.autocommit_token || consumer.epoch != epoch || !consumer.is_alive() {
             return;
         }
@@ -265,16 +266,17 @@ impl Pipeline {
     pub fn start_autocommit_timers(&mut self, ctx: &mut Ctx) {
         self.autocommit_token += 1;
         if let CommitStrategy::Auto { interval_ms } = ctx.settings.consumers.commit {
-            for c in 0..self.consumers.len() {
-                if self.consumers[c].is_alive() {
-                    self.schedule_autocommit(c as u32, interval_ms, ctx);
+            for i in 0..self.consumers.len() {
+                let consumer = &self.consumers[i];
+                if consumer.is_alive() {
+                    self.schedule_autocommit(consumer.id, interval_ms, ctx);
                 }
             }
         }
     }
 
-    pub(super) fn schedule_autocommit(&mut self, consumer: u32, interval_ms: u64, ctx: &mut Ctx) {
-        let epoch = self.consumers[consumer as usize].epoch;
+    pub(super) fn schedule_autocommit(&mut self, consumer: ConsumerId, interval_ms: u64, ctx: &mut Ctx) {
+        let epoch = self.consumers[consumer.index()].epoch;
         let token = self.autocommit_token;
         ctx.after(
             SimDuration::from_ms(interval_ms),
@@ -284,8 +286,8 @@ impl Pipeline {
 
     /// Crashes consumer `c` if a crash is armed for `point` or the random crash strikes there.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn crash_at(&mut self, c: u32, point: CrashPoint, src: &mut impl Source, ctx: &mut Ctx) -> bool {
-        let armed = self.consumers[c as usize].armed == Some(point);
+    fn crash_at(&mut self, c: ConsumerId, point: CrashPoint, src: &mut impl Source, ctx: &mut Ctx) -> bool {
+        let armed = self.consumers[c.index()].armed == Some(point);
         let random = !armed && point == ctx.settings.consumers.crash.point && self.faults.chance(ctx.knobs.crash_p);
         if armed || random {
             self.crash(c, Some(point), src, ctx);
@@ -303,8 +305,8 @@ impl Pipeline {
         self.stats
     }
     /// Arms consumer `c` to crash the next time a delivery passes `point`.
-    pub fn arm(&mut self, c: u32, point: CrashPoint) {
-        let consumer = &mut self.consumers[c as usize];
+    pub fn arm(&mut self, c: ConsumerId, point: CrashPoint) {
+        let consumer = &mut self.consumers[c.index()];
         if consumer.is_alive() {
             consumer.armed = Some(point);
         }

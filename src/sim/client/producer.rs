@@ -12,20 +12,24 @@ use crate::sim::client::stats::ProducerStats;
 use crate::sim::config::scenario::{Acks, Arrivals, UnkeyedPartitioning};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, ProducerEvent};
+use crate::sim::ids::{MessageId, PartitionId};
 use crate::sim::kernel::rng::{Rng, Stream};
 use crate::sim::kernel::time::SimDuration;
 use crate::sim::ledger::{LossReason, NO_KEY};
 
 /// Where the producer's requests arrive: the broker, which says what it did with each.
 pub trait Broker {
-    fn receive(&mut self, msg: u32, ctx: &mut Ctx) -> Received;
+    fn receive(&mut self, msg: MessageId, ctx: &mut Ctx) -> Received;
 }
 
-impl<F: FnMut(u32, &mut Ctx) -> Received> Broker for F {
-    fn receive(&mut self, msg: u32, ctx: &mut Ctx) -> Received {
+impl<F: FnMut(MessageId, &mut Ctx) -> Received> Broker for F {
+    fn receive(&mut self, msg: MessageId, ctx: &mut Ctx) -> Received {
         self(msg, ctx)
     }
 }
+
+/// A key whose partition is not computed yet.
+const NOT_YET: PartitionId = PartitionId(u32::MAX);
 
 #[derive(Clone, Debug)]
 pub struct Producer {
@@ -33,8 +37,8 @@ pub struct Producer {
     round_robin: u32,
     /// Bumped when the rate changes, so the pending arrival of the old rate is ignored.
     token: u32,
-    /// Partition of each key index, computed on first use (`u32::MAX` = not yet).
-    key_partition: Vec<u32>,
+    /// Partition of each key index, computed on first use ([`NOT_YET`] = not yet).
+    key_partition: Vec<PartitionId>,
     arrivals: Rng,
     keys: Rng,
     network: Rng,
@@ -47,7 +51,7 @@ impl Producer {
             sent: 0,
             round_robin: 0,
             token: 0,
-            key_partition: vec![u32::MAX; keys as usize],
+            key_partition: vec![NOT_YET; keys as usize],
             arrivals: Rng::for_stream(seed, Stream::Arrivals),
             keys: Rng::for_stream(seed, Stream::Keys),
             network: Rng::for_stream(seed, Stream::Network),
@@ -106,7 +110,7 @@ impl Producer {
         let types = ctx.settings.producer.event_types.len() as u32;
         let event_type = if types > 1 { self.keys.below(types) as u8 } else { 0 };
         // One consumer group subscribes: one effect expected.
-        let msg = ctx.ledger.create(ctx.now, key, event_type, partition, 1);
+        let msg = ctx.ledger.create(ctx.now, key, event_type, partition.0, 1);
         ctx.step(msg, JournalKind::Produced { msg, key, partition, event_type });
         self.sent += 1;
         self.send(msg, 1, broker, ctx);
@@ -116,7 +120,7 @@ impl Producer {
     /// A key, and the partition Kafka's producer picks for it: murmur2 of the key for keyed
     /// messages, round-robin or random for unkeyed ones.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn choose_key_and_partition(&mut self, ctx: &Ctx) -> (u32, u32) {
+    fn choose_key_and_partition(&mut self, ctx: &Ctx) -> (u32, PartitionId) {
         let partitions = ctx.settings.topic.partitions;
         let p = &ctx.settings.producer;
         if p.keys.count == 0 {
@@ -124,15 +128,15 @@ impl Producer {
                 UnkeyedPartitioning::RoundRobin => {
                     let partition = self.round_robin % partitions;
                     self.round_robin = self.round_robin.wrapping_add(1);
-                    partition
+                    PartitionId(partition)
                 }
-                UnkeyedPartitioning::Random => self.keys.below(partitions),
+                UnkeyedPartitioning::Random => PartitionId(self.keys.below(partitions)),
             };
             return (NO_KEY, partition);
         }
         let key = if self.keys.chance(ctx.knobs.hot_key_p) { 0 } else { self.keys.below(p.keys.count) };
         let slot = &mut self.key_partition[key as usize];
-        if *slot == u32::MAX {
+        if *slot == NOT_YET {
             *slot = partition_for_key(&key_name(key), partitions);
         }
         (key, *slot)
@@ -141,7 +145,7 @@ impl Producer {
     /// Send attempt `attempt` (1-based) of `msg`. The producer's own hold on the message lasts
     /// until an acknowledgement arrives or it gives up.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn send(&mut self, msg: u32, attempt: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
+    fn send(&mut self, msg: MessageId, attempt: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
         let latency = ctx.knobs.latency;
         if ctx.settings.producer.acks == Acks::Zero {
             // Fire and forget: the producer lets go at once and never retries.
@@ -179,7 +183,14 @@ impl Producer {
     /// once, while the sender still holds the message; otherwise the request on the wire holds it
     /// until it arrives.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn deliver_request(&mut self, msg: u32, attempt: u32, ack_lost: bool, broker: &mut impl Broker, ctx: &mut Ctx) {
+    fn deliver_request(
+        &mut self,
+        msg: MessageId,
+        attempt: u32,
+        ack_lost: bool,
+        broker: &mut impl Broker,
+        ctx: &mut Ctx,
+    ) {
         if ctx.knobs.latency == SimDuration::ZERO {
             self.broker_receive(msg, ack_lost, broker, ctx);
         } else {
@@ -189,7 +200,7 @@ impl Producer {
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn broker_receive(&mut self, msg: u32, ack_lost: bool, broker: &mut impl Broker, ctx: &mut Ctx) {
+    fn broker_receive(&mut self, msg: MessageId, ack_lost: bool, broker: &mut impl Broker, ctx: &mut Ctx) {
         match broker.receive(msg, ctx) {
             Received::Appended => {}
             Received::AppendedAgain => self.stats.duplicate_appends += 1,
@@ -200,7 +211,7 @@ impl Producer {
         }
     }
 
-    fn on_ack_timeout(&mut self, msg: u32, attempt: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
+    fn on_ack_timeout(&mut self, msg: MessageId, attempt: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
         if attempt <= ctx.settings.producer.retries {
             self.stats.producer_retries += 1;
             ctx.note(JournalKind::ProducerRetry { msg, attempt: attempt + 1 });

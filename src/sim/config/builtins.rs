@@ -3,6 +3,7 @@
 
 use crate::sim::command::Command;
 use crate::sim::config::scenario::*;
+use crate::sim::ids::ConsumerId;
 
 /// Name and one-line summary of every built-in scenario, in the order the page lists them.
 pub const CATALOG: &[(&str, &str)] = &[
@@ -29,7 +30,10 @@ pub const CATALOG: &[(&str, &str)] = &[
 /// lesson's effect shows in the first seconds of play.
 fn crash_now_and_then(s: &mut Scenario, point: CrashPoint) {
     s.consumers.crash = CrashConfig { point, probability: 0.03, restart_delay_ms: Some(1_000) };
-    s.faults.push(ScheduledCommand { at_ms: 500, command: Command::CrashConsumer { consumer: 0, at: Some(point) } });
+    s.faults.push(ScheduledCommand {
+        at_ms: 500,
+        command: Command::CrashConsumer { consumer: ConsumerId(0), at: Some(point) },
+    });
 }
 
 /// The built-in scenario called `name`.
@@ -60,7 +64,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             s.consumers.crash =
                 CrashConfig { point: CrashPoint::AfterEffect, probability: 0.02, restart_delay_ms: Some(1_000) };
             for (i, at_ms) in [1_300u64, 4_700, 8_200, 12_900, 17_300].into_iter().enumerate() {
-                let consumer = (i % 3) as u32;
+                let consumer = ConsumerId((i % 3) as u32);
                 s.faults.push(ScheduledCommand { at_ms, command: Command::CrashConsumer { consumer, at: None } });
             }
         }

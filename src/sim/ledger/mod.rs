@@ -26,6 +26,7 @@ pub use latency::LatencyStats;
 pub use outcome::{LossReason, Outcome, OutcomeCounts};
 pub use record::{MessageRecord, NO_KEY};
 
+use crate::sim::ids::MessageId;
 use crate::sim::kernel::time::SimTime;
 use std::collections::{BTreeMap, VecDeque};
 use store::RecordStore;
@@ -71,10 +72,10 @@ pub struct Ledger {
     latency: LatencyStats,
     forgotten: Tally,
     /// Notable settled records that left the store, newest last, at most [`KEEP_NOTABLE`].
-    notable: BTreeMap<u32, MessageRecord>,
-    notable_order: VecDeque<u32>,
+    notable: BTreeMap<MessageId, MessageRecord>,
+    notable_order: VecDeque<MessageId>,
     /// The lowest ids that ended duplicated, lost and dead-lettered, ascending.
-    examples: [Vec<u32>; 3],
+    examples: [Vec<MessageId>; 3],
 }
 
 impl Default for Ledger {
@@ -105,7 +106,7 @@ impl Ledger {
     /// ledger) and expected to take effect once for each of `expected` subscribers (1 to 64).
     /// Returns its id.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn create(&mut self, now: SimTime, key: u32, event_type: u8, route: u32, expected: u8) -> u32 {
+    pub fn create(&mut self, now: SimTime, key: u32, event_type: u8, route: u32, expected: u8) -> MessageId {
         assert!((1..=64).contains(&expected), "a message has 1 to 64 subscribers");
         let id = self.store.next_id();
         let record = MessageRecord {
@@ -137,7 +138,7 @@ impl Ledger {
 
     /// One more thing can deliver `msg`.
     #[inline]
-    pub fn hold(&mut self, msg: u32) {
+    pub fn hold(&mut self, msg: MessageId) {
         let m = self.store.get_mut(msg);
         debug_assert!(m.holders > 0 || m.outcome != Outcome::InFlight, "hold on a settled message");
         m.holders += 1;
@@ -146,9 +147,9 @@ impl Ledger {
     /// One holder of `msg` went away; `reason` says why, if it went without applying the effect.
     /// Returns the outcome if this settled the message.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn release(&mut self, msg: u32, reason: Option<LossReason>, now: SimTime) -> Option<Outcome> {
+    pub fn release(&mut self, msg: MessageId, reason: Option<LossReason>, now: SimTime) -> Option<Outcome> {
         let m = self.store.get_mut(msg);
-        assert!(m.holders > 0, "release without a holder: evt_{msg:06}");
+        assert!(m.holders > 0, "release without a holder: {msg}");
         m.holders -= 1;
         if let Some(r) = reason {
             m.loss_reason = Some(r);
@@ -187,7 +188,7 @@ impl Ledger {
     /// Subscriber `subscriber` applies the business effect of `msg`. Returns the message's effect
     /// count. A subscriber applying it a second time makes it duplicated.
     #[inline]
-    pub fn apply_effect(&mut self, msg: u32, subscriber: u8) -> u32 {
+    pub fn apply_effect(&mut self, msg: MessageId, subscriber: u8) -> u32 {
         let m = self.store.get_mut(msg);
         debug_assert!(m.holders > 0, "effect on a settled message");
         debug_assert!(subscriber < m.expected, "subscriber {subscriber} of {}", m.expected);
@@ -211,7 +212,7 @@ impl Ledger {
 
     /// Keeps `msg` among the lowest ids of its notable outcome class. Outcomes other than in
     /// flight never change, so the lists are the lowest ids of each class at any time.
-    fn note_example(&mut self, outcome: Outcome, msg: u32) {
+    fn note_example(&mut self, outcome: Outcome, msg: MessageId) {
         let list = match outcome {
             Outcome::Duplicated => &mut self.examples[0],
             Outcome::Lost => &mut self.examples[1],
@@ -227,44 +228,44 @@ impl Ledger {
         }
     }
 
-    pub fn note_delivery(&mut self, msg: u32) -> u32 {
+    pub fn note_delivery(&mut self, msg: MessageId) -> u32 {
         let m = self.store.get_mut(msg);
         m.deliveries += 1;
         m.deliveries
     }
 
-    pub fn mark_dead_lettered(&mut self, msg: u32) {
+    pub fn mark_dead_lettered(&mut self, msg: MessageId) {
         self.store.get_mut(msg).dead_lettered = true;
     }
 
     /// Marks `msg` appended; returns whether it already was.
-    pub fn mark_appended(&mut self, msg: u32) -> bool {
+    pub fn mark_appended(&mut self, msg: MessageId) -> bool {
         std::mem::replace(&mut self.store.get_mut(msg).appended, true)
     }
 
     /// The record of `msg`, while the ledger keeps it: always while it is in flight, and for a
     /// while after it settled (the newest messages and the newest notable ones). `None` for a
     /// message that was never produced or is forgotten.
-    pub fn get(&self, msg: u32) -> Option<&MessageRecord> {
+    pub fn get(&self, msg: MessageId) -> Option<&MessageRecord> {
         self.store.get(msg).or_else(|| self.notable.get(&msg))
     }
     /// The record of a message that must be in flight.
     #[inline]
-    pub fn live(&self, msg: u32) -> &MessageRecord {
-        self.store.get(msg).unwrap_or_else(|| panic!("evt_{msg:06} is not in flight"))
+    pub fn live(&self, msg: MessageId) -> &MessageRecord {
+        self.store.get(msg).unwrap_or_else(|| panic!("{msg} is not in flight"))
     }
     /// Whether subscriber `subscriber` applied the effect of in-flight `msg` already.
     #[inline]
-    pub fn has_applied(&self, msg: u32, subscriber: u8) -> bool {
+    pub fn has_applied(&self, msg: MessageId, subscriber: u8) -> bool {
         self.live(msg).applied & (1u64 << subscriber) != 0
     }
     /// Whether `msg` is in flight (something can still deliver it).
     #[inline]
-    pub fn is_in_flight(&self, msg: u32) -> bool {
+    pub fn is_in_flight(&self, msg: MessageId) -> bool {
         self.store.get(msg).is_some_and(|m| m.holders > 0)
     }
     pub fn produced(&self) -> u64 {
-        self.store.next_id() as u64
+        self.store.next_id().0 as u64
     }
     pub fn counts(&self) -> OutcomeCounts {
         self.counts
@@ -284,7 +285,7 @@ impl Ledger {
     }
     /// The lowest ids (at most [`EXAMPLES`]) that ended in `outcome`, for duplicated, lost and
     /// dead-lettered; empty for the other classes.
-    pub fn examples(&self, outcome: Outcome) -> &[u32] {
+    pub fn examples(&self, outcome: Outcome) -> &[MessageId] {
         match outcome {
             Outcome::Duplicated => &self.examples[0],
             Outcome::Lost => &self.examples[1],
@@ -307,10 +308,10 @@ impl Ledger {
             live += u64::from(m.holders > 0);
             let expected = m.ground_truth();
             if m.outcome != expected {
-                return Err(format!("evt_{i:06}: recorded {:?}, ground truth {expected:?} ({m:?})", m.outcome));
+                return Err(format!("{i}: recorded {:?}, ground truth {expected:?} ({m:?})", m.outcome));
             }
             if m.outcome == Outcome::Lost && m.loss_reason.is_none() {
-                return Err(format!("evt_{i:06} is lost without a reason"));
+                return Err(format!("{i} is lost without a reason"));
             }
         }
         if live != self.live {
@@ -336,18 +337,18 @@ impl Ledger {
 }
 
 /// Keeps a notable settled record inspectable, forgetting the oldest beyond [`KEEP_NOTABLE`].
-fn keep_notable(notable: &mut BTreeMap<u32, MessageRecord>, order: &mut VecDeque<u32>, id: u32, m: MessageRecord) {
+fn keep_notable(
+    notable: &mut BTreeMap<MessageId, MessageRecord>,
+    order: &mut VecDeque<MessageId>,
+    id: MessageId,
+    m: MessageRecord,
+) {
     notable.insert(id, m);
     order.push_back(id);
     if order.len() > KEEP_NOTABLE {
         let old = order.pop_front().expect("the order is not empty");
         notable.remove(&old);
     }
-}
-
-/// The public id of message `msg`, as the guide writes them: `evt_000123`.
-pub fn message_id(msg: u32) -> String {
-    format!("evt_{msg:06}")
 }
 
 #[cfg(test)]

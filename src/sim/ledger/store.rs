@@ -10,6 +10,7 @@
 //! O(in flight + keep), however long the run.
 
 use super::record::MessageRecord;
+use crate::sim::ids::MessageId;
 use std::collections::BTreeMap;
 
 /// A window of the newest records: a ring whose capacity is a power of two, so a lookup is one
@@ -81,7 +82,7 @@ pub(super) struct RecordStore {
     base: u32,
     window: Window,
     /// Records older than the window that are still in flight, by id.
-    stragglers: BTreeMap<u32, MessageRecord>,
+    stragglers: BTreeMap<MessageId, MessageRecord>,
     /// Settled records kept at least until this many newer ids exist.
     keep: usize,
 }
@@ -92,21 +93,21 @@ impl RecordStore {
     }
 
     /// The id the next record gets.
-    pub fn next_id(&self) -> u32 {
-        self.base + self.window.len() as u32
+    pub fn next_id(&self) -> MessageId {
+        MessageId(self.base + self.window.len() as u32)
     }
 
     /// Appends the record of the next id. Returns the settled records that left the window, for
     /// the caller to tally; `live` is how many messages are in flight (stragglers included).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn push(&mut self, record: MessageRecord, live: u64, mut evicted: impl FnMut(u32, &MessageRecord)) {
+    pub fn push(&mut self, record: MessageRecord, live: u64, mut evicted: impl FnMut(MessageId, &MessageRecord)) {
         self.window.push_back(record);
         while self.window.len() > self.keep {
             let front = self.window.front().expect("the window is not empty");
             if front.holders == 0 {
-                evicted(self.base, front);
+                evicted(MessageId(self.base), front);
             } else if self.window.len() as u64 > self.keep as u64 + 2 * live {
-                self.stragglers.insert(self.base, *front);
+                self.stragglers.insert(MessageId(self.base), *front);
             } else {
                 break;
             }
@@ -116,9 +117,9 @@ impl RecordStore {
     }
 
     #[inline]
-    pub fn get(&self, id: u32) -> Option<&MessageRecord> {
+    pub fn get(&self, id: MessageId) -> Option<&MessageRecord> {
         // One comparison for the common case: ids below the base wrap to huge offsets.
-        let i = id.wrapping_sub(self.base) as usize;
+        let i = id.0.wrapping_sub(self.base) as usize;
         if i < self.window.len() {
             Some(self.window.at(i))
         } else {
@@ -128,8 +129,8 @@ impl RecordStore {
 
     /// The record of `id`, which must be kept (every in-flight record is).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn get_mut(&mut self, id: u32) -> &mut MessageRecord {
-        let i = id.wrapping_sub(self.base) as usize;
+    pub fn get_mut(&mut self, id: MessageId) -> &mut MessageRecord {
+        let i = id.0.wrapping_sub(self.base) as usize;
         if i < self.window.len() {
             self.window.at_mut(i)
         } else {
@@ -138,14 +139,14 @@ impl RecordStore {
     }
 
     #[cold]
-    fn straggler_mut(&mut self, id: u32) -> &mut MessageRecord {
-        self.stragglers.get_mut(&id).unwrap_or_else(|| panic!("evt_{id:06} is not in flight"))
+    fn straggler_mut(&mut self, id: MessageId) -> &mut MessageRecord {
+        self.stragglers.get_mut(&id).unwrap_or_else(|| panic!("{id} is not in flight"))
     }
 
     /// A straggler that settled leaves the map (the caller tallies it).
     #[inline]
-    pub fn settled(&mut self, id: u32) -> Option<MessageRecord> {
-        if id < self.base {
+    pub fn settled(&mut self, id: MessageId) -> Option<MessageRecord> {
+        if id.0 < self.base {
             self.stragglers.remove(&id)
         } else {
             None
@@ -153,12 +154,12 @@ impl RecordStore {
     }
 
     /// Every kept record with its id: stragglers, then the window.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &MessageRecord)> {
+    pub fn iter(&self) -> impl Iterator<Item = (MessageId, &MessageRecord)> {
         let base = self.base;
         self.stragglers
             .iter()
             .map(|(&id, r)| (id, r))
-            .chain(self.window.iter().enumerate().map(move |(i, r)| (base + i as u32, r)))
+            .chain(self.window.iter().enumerate().map(move |(i, r)| (MessageId(base + i as u32), r)))
     }
 
     /// How many records are kept.

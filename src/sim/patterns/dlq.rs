@@ -1,13 +1,14 @@
 //! The dead-letter queue: messages parked after their last retry, effect not applied.
 
+use crate::sim::ids::MessageId;
 use crate::sim::kernel::time::SimTime;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct DeadLetter {
-    pub msg: u32,
+    pub msg: MessageId,
     pub at: SimTime,
-    /// Where it came from (its partition, or queue).
+    /// Where it came from (its partition, or queue), as its source numbers them.
     pub lane: u32,
 }
 

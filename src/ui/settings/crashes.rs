@@ -4,12 +4,13 @@
 use super::fields::{choices, crash_point_from, Sinks};
 use crate::sim::command::Command;
 use crate::sim::consumer::ConsumerStatus;
+use crate::sim::ConsumerId;
 use crate::ui::select::{Choice, Select};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct CrashAtProps {
-    pub consumers: Vec<(u32, ConsumerStatus)>,
+    pub consumers: Vec<(ConsumerId, ConsumerStatus)>,
     pub sinks: Sinks,
 }
 
@@ -17,13 +18,13 @@ pub struct CrashAtProps {
 /// chosen step.
 #[function_component(CrashAtStep)]
 pub fn crash_at_step(props: &CrashAtProps) -> Html {
-    let crash_target = use_state(|| 0u32);
+    let crash_target = use_state(|| ConsumerId(0));
     let crash_at = use_state(|| "after_effect".to_string());
     let on_target = {
         let crash_target = crash_target.clone();
         Callback::from(move |v: String| {
             if let Ok(v) = v.parse::<u32>() {
-                crash_target.set(v);
+                crash_target.set(ConsumerId(v));
             }
         })
     };
@@ -31,7 +32,7 @@ pub fn crash_at_step(props: &CrashAtProps) -> Html {
         let crash_at = crash_at.clone();
         Callback::from(move |v: String| crash_at.set(v))
     };
-    let target = (*crash_target).min(props.consumers.len().saturating_sub(1) as u32);
+    let target = (*crash_target).min(ConsumerId(props.consumers.len().saturating_sub(1) as u32));
     let on_crash = {
         let sinks = props.sinks.clone();
         let at = (*crash_at).clone();

@@ -4,12 +4,13 @@
 use super::fields::Sinks;
 use crate::sim::command::Command;
 use crate::sim::consumer::ConsumerStatus;
+use crate::sim::ConsumerId;
 use crate::ui::topology::status_label;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct GroupProps {
-    pub consumers: Vec<(u32, ConsumerStatus)>,
+    pub consumers: Vec<(ConsumerId, ConsumerStatus)>,
     pub sinks: Sinks,
 }
 
@@ -42,7 +43,7 @@ pub fn group_fields(props: &GroupProps) -> Html {
 }
 
 /// One consumer with its crash (or restart) button.
-fn consumer_row(id: u32, st: ConsumerStatus, sinks: &Sinks) -> Html {
+fn consumer_row(id: ConsumerId, st: ConsumerStatus, sinks: &Sinks) -> Html {
     let crashed = st == ConsumerStatus::Crashed;
     let stopped = st == ConsumerStatus::Stopped;
     let sinks = sinks.clone();

@@ -19,6 +19,7 @@ mod values;
 use crate::sim::command::Command;
 use crate::sim::config::settings::{Group, Setting, SETTINGS};
 use crate::sim::consumer::ConsumerStatus;
+use crate::sim::ConsumerId;
 use crate::ui::run::RunAction;
 use crate::ui::runtime::Runtime;
 use crate::ui::state::Notice;
@@ -50,7 +51,7 @@ pub struct Settings {
     pub seed: u64,
     /// Which run this is (moves on every restart).
     pub run: u64,
-    pub consumers: Vec<(u32, ConsumerStatus)>,
+    pub consumers: Vec<(ConsumerId, ConsumerStatus)>,
 }
 
 /// Statuses that matter to the panel's buttons (busy states fold into "idle").

@@ -3,7 +3,7 @@
 
 use super::Geometry;
 use crate::sim::event::{AppendKind, JournalKind};
-use crate::sim::{Outcome, Simulation};
+use crate::sim::{ConsumerId, MessageId, Outcome, PartitionId, Simulation};
 use crate::ui::shapes::fmt1;
 use yew::prelude::*;
 
@@ -16,7 +16,7 @@ pub(super) struct Token {
     pub(super) progress: f64,
     pub(super) outcome: Outcome,
     /// The message it carries.
-    pub(super) msg: u32,
+    pub(super) msg: MessageId,
 }
 
 /// Flow rates per edge kind, in messages per sim second, from the journal window.
@@ -29,14 +29,14 @@ pub(super) struct Rates {
 }
 
 /// What a message in transit is drawn as: in flight, unless it has already turned out badly.
-pub(super) fn hop_outcome(sim: &Simulation, msg: u32) -> Outcome {
+pub(super) fn hop_outcome(sim: &Simulation, msg: MessageId) -> Outcome {
     match outcome_of(sim, msg) {
         Outcome::ExactlyOnce => Outcome::InFlight,
         o => o,
     }
 }
 
-pub(super) fn outcome_of(sim: &Simulation, msg: u32) -> Outcome {
+pub(super) fn outcome_of(sim: &Simulation, msg: MessageId) -> Outcome {
     sim.ledger().get(msg).map(|m| m.outcome).unwrap_or(Outcome::InFlight)
 }
 
@@ -56,7 +56,7 @@ pub(super) fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize,
         let progress = age as f64 / travel_us as f64;
         // A hop is drawn as what the message was then: in flight, unless it has since turned out
         // badly (duplicated, lost, dead-lettered), which the learner should see at once.
-        let hop = |msg: u32| hop_outcome(sim, msg);
+        let hop = |msg: MessageId| hop_outcome(sim, msg);
         let token = match entry.kind {
             JournalKind::Appended { msg, partition, append, .. } => {
                 let o = if append == AppendKind::ProducerDuplicate { Outcome::Duplicated } else { hop(msg) };
@@ -157,7 +157,7 @@ pub(super) fn on_edge(from: (f64, f64), to: (f64, f64), t: f64) -> (f64, f64) {
 pub(super) struct EdgesProps {
     pub np: usize,
     /// Owner of each partition.
-    pub owners: Vec<Option<u32>>,
+    pub owners: Vec<Option<ConsumerId>>,
     /// Per consumer: still a member (not stopped).
     pub live: Vec<bool>,
     pub rebalancing: bool,
@@ -168,10 +168,10 @@ pub(super) struct EdgesProps {
 pub(super) fn edges(props: &EdgesProps) -> Html {
     let g = Geometry::new(props.np, props.live.len());
     let mut out: Vec<Html> = Vec::new();
-    for p in 0..props.np as u32 {
+    for p in (0..props.np as u32).map(PartitionId) {
         out.push(edge(g.prod_out(), g.part_in(p), "edge-produce"));
-        if let Some(owner) = props.owners.get(p as usize).copied().flatten() {
-            if (owner as usize) < props.live.len() {
+        if let Some(owner) = props.owners.get(p.index()).copied().flatten() {
+            if owner.index() < props.live.len() {
                 let class = if props.rebalancing { "edge-consume edge-paused" } else { "edge-consume" };
                 out.push(edge(g.part_out(p), g.cons_in(owner), class));
             }
@@ -179,8 +179,9 @@ pub(super) fn edges(props: &EdgesProps) -> Html {
     }
     for (c, live) in props.live.iter().enumerate() {
         if *live {
-            out.push(edge(g.cons_out(c as u32), g.down_in(), "edge-effect"));
-            out.push(edge(g.cons_out(c as u32), g.dlq_in(), "edge-dlq"));
+            let c = ConsumerId(c as u32);
+            out.push(edge(g.cons_out(c), g.down_in(), "edge-effect"));
+            out.push(edge(g.cons_out(c), g.dlq_in(), "edge-dlq"));
         }
     }
     html! { <g class="edges" aria-hidden="true">{ out }</g> }

@@ -17,8 +17,7 @@ use super::runtime::RtHandle;
 use super::shapes::{fmt1, glyph, glyph_keyed};
 use super::state::Speed;
 use crate::sim::consumer::ConsumerStatus;
-use crate::sim::ledger::message_id;
-use crate::sim::{Outcome, Simulation};
+use crate::sim::{ConsumerId, MessageId, Outcome, PartitionId, Simulation};
 use flow::{hop_outcome, on_edge, outcome_of, rate_text, rates, tokens, Edges, Rates, Token};
 use nodes::{ConsumerBox, PartitionRow};
 use yew::prelude::*;
@@ -45,10 +44,10 @@ pub struct TopologyProps {
     pub version: u64,
     pub speed: Speed,
     pub reduced_motion: bool,
-    /// Crash (alive) or restart (crashed) the consumer with this index.
-    pub on_consumer: Callback<u32>,
+    /// Crash (alive) or restart (crashed) this consumer.
+    pub on_consumer: Callback<ConsumerId>,
     /// Show this message's journey (a token or a partition cell was clicked).
-    pub on_message: Callback<u32>,
+    pub on_message: Callback<MessageId>,
     /// The run is playing (partition cells join the tab order only when it is paused).
     pub playing: bool,
 }
@@ -118,17 +117,17 @@ impl Geometry {
             dlq_y: TOP + (h - TOP) * 0.76,
         }
     }
-    fn part_in(&self, p: u32) -> (f64, f64) {
-        (PART_X, self.parts.center(p as usize))
+    fn part_in(&self, p: PartitionId) -> (f64, f64) {
+        (PART_X, self.parts.center(p.index()))
     }
-    fn part_out(&self, p: u32) -> (f64, f64) {
-        (PART_X + PART_W, self.parts.center(p as usize))
+    fn part_out(&self, p: PartitionId) -> (f64, f64) {
+        (PART_X + PART_W, self.parts.center(p.index()))
     }
-    fn cons_in(&self, c: u32) -> (f64, f64) {
-        (CONS_X, self.cons.center(c as usize))
+    fn cons_in(&self, c: ConsumerId) -> (f64, f64) {
+        (CONS_X, self.cons.center(c.index()))
     }
-    fn cons_out(&self, c: u32) -> (f64, f64) {
-        (CONS_X + CONS_W, self.cons.center(c as usize))
+    fn cons_out(&self, c: ConsumerId) -> (f64, f64) {
+        (CONS_X + CONS_W, self.cons.center(c.index()))
     }
     fn prod_out(&self) -> (f64, f64) {
         (PROD_X + PROD_W, self.prod_y)
@@ -161,15 +160,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Assigned partitions, short enough for the consumer box: `P0, P1`, `P4–P7` or `9 partitions`.
-fn short_partitions(ps: &[u32]) -> String {
+fn short_partitions(ps: &[PartitionId]) -> String {
     match ps {
         [] | [_] | [_, _] | [_, _, _] => list_partitions(ps),
-        [first, .., last] if (last - first) as usize + 1 == ps.len() => format!("P{first}–P{last}"),
+        [first, .., last] if (last.0 - first.0) as usize + 1 == ps.len() => format!("P{first}–P{last}"),
         _ => format!("{} partitions", ps.len()),
     }
 }
 
-fn list_partitions(ps: &[u32]) -> String {
+fn list_partitions(ps: &[PartitionId]) -> String {
     if ps.is_empty() {
         return "no partitions".into();
     }
@@ -258,13 +257,13 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
 }
 
 /// Each partition redraws only when its offsets or visible records change.
-fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<u32>, keyboard: bool) -> Html {
+fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, keyboard: bool) -> Html {
     let group = sim.group();
     sim.partitions()
         .iter()
         .enumerate()
         .map(|(i, part)| {
-            let cells: Vec<(u64, u32, Outcome)> =
+            let cells: Vec<(u64, MessageId, Outcome)> =
                 part.tail(CELLS).map(|(offset, rec)| (offset, rec.msg, outcome_of(sim, rec.msg))).collect();
             html! {
                 <PartitionRow index={i} cy={g.parts.center(i)} band={g.parts.band} end={part.log_end()}
@@ -274,14 +273,14 @@ fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<u32>, keyboa
         .collect()
 }
 
-fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<u32>) -> Html {
+fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>) -> Html {
     sim.consumers()
         .iter()
         .map(|c| {
             html! {
                 <ConsumerBox id={c.id} status={c.status} assigned={sim.assigned(c.id).to_vec()}
                     hand={c.in_hand.map(|h| (h.msg, hop_outcome(sim, h.msg)))} armed={c.armed}
-                    cy={g.cons.center(c.id as usize)} band={g.cons.band} on_consumer={on_consumer.clone()} />
+                    cy={g.cons.center(c.id.index())} band={g.cons.band} on_consumer={on_consumer.clone()} />
             }
         })
         .collect()
@@ -319,7 +318,7 @@ fn downstream(sim: &Simulation, g: &Geometry) -> Html {
 fn dead_letters(sim: &Simulation, g: &Geometry) -> Html {
     let dlq_n = sim.dlq().len();
     let dlq_h = 92.0;
-    let newest = sim.dlq().recent(1).first().map(|d| message_id(d.msg));
+    let newest = sim.dlq().recent(1).first().map(|d| d.msg);
     let dlq_label = format!("Dead-letter queue: {}", plural(dlq_n, "message", "messages"));
     html! {
         <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label.clone()}>
@@ -336,7 +335,7 @@ fn dead_letters(sim: &Simulation, g: &Geometry) -> Html {
 /// journey (one listener on the layer). They are hidden from assistive technology and not in the
 /// tab order: each lives half a second, and the same messages are in the partition cells and the
 /// event log, which the keyboard reaches.
-fn token_layer(toks: &[Token], on_message: &Callback<u32>) -> Html {
+fn token_layer(toks: &[Token], on_message: &Callback<MessageId>) -> Html {
     let glyphs: Html = toks
         .iter()
         .map(|t| {

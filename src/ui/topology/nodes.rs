@@ -3,9 +3,8 @@
 
 use super::{list_partitions, short_partitions, status_class, status_label, CELLS, CONS_W, CONS_X, PART_W, PART_X};
 use crate::sim::consumer::ConsumerStatus;
-use crate::sim::ledger::message_id;
 use crate::sim::scenario::CrashPoint;
-use crate::sim::Outcome;
+use crate::sim::{ConsumerId, MessageId, Outcome, PartitionId};
 use crate::ui::journey::{open_on_click, open_on_key};
 use crate::ui::shapes::{fmt1, glyph};
 use yew::prelude::*;
@@ -22,15 +21,15 @@ fn short_point(p: CrashPoint) -> &'static str {
 
 #[derive(Properties, PartialEq)]
 pub(super) struct ConsumerBoxProps {
-    pub(super) id: u32,
+    pub(super) id: ConsumerId,
     pub(super) status: ConsumerStatus,
-    pub(super) assigned: Vec<u32>,
+    pub(super) assigned: Vec<PartitionId>,
     /// The record in hand and how to draw it.
-    pub(super) hand: Option<(u32, Outcome)>,
+    pub(super) hand: Option<(MessageId, Outcome)>,
     pub(super) armed: Option<CrashPoint>,
     pub(super) cy: f64,
     pub(super) band: f64,
-    pub(super) on_consumer: Callback<u32>,
+    pub(super) on_consumer: Callback<ConsumerId>,
 }
 
 /// One consumer: a button (crash when alive, restart when crashed).
@@ -50,7 +49,7 @@ pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
     } else {
         "press to restart it"
     };
-    let holding = props.hand.map(|(m, _)| message_id(m));
+    let holding = props.hand.map(|(m, _)| m.to_string());
     let onclick = {
         let cb = props.on_consumer.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
@@ -110,11 +109,11 @@ pub(super) struct PartitionRowProps {
     pub(super) band: f64,
     pub(super) end: u64,
     pub(super) committed: u64,
-    pub(super) owner: Option<u32>,
+    pub(super) owner: Option<ConsumerId>,
     /// The newest records still drawn: (offset, message, outcome).
-    pub(super) cells: Vec<(u64, u32, Outcome)>,
+    pub(super) cells: Vec<(u64, MessageId, Outcome)>,
     /// Show a message's journey (a cell was clicked, or Enter/Space pressed on it).
-    pub(super) on_message: Callback<u32>,
+    pub(super) on_message: Callback<MessageId>,
     /// Cells are buttons in the tab order, with a name, only while the run is paused: playing,
     /// they change several times a second (too fast to reach by keyboard, and rewriting their
     /// names every frame doubled the frame's work); a click works either way.
@@ -151,8 +150,7 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
                 let class = if offset < committed { "cell cell-done" } else { "cell cell-pending" };
                 let name = props.keyboard.then(|| {
                     format!(
-                        "{}, offset {offset}, {}{}: show its journey",
-                        message_id(msg),
+                        "{msg}, offset {offset}, {}{}: show its journey",
                         o.label(),
                         if offset < committed { ", committed" } else { "" }
                     )
@@ -162,7 +160,7 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
                 // appends, every record shifts by several slots per frame, so keying by offset
                 // would create and remove every cell's elements on every frame.
                 html! {
-                    <g key={slot} class={class} transform={format!("translate({x:.1} 0)")} data-msg={msg.to_string()}
+                    <g key={slot} class={class} transform={format!("translate({x:.1} 0)")} data-msg={msg.0.to_string()}
                         role={name.as_ref().map(|_| "button")} tabindex={name.as_ref().map(|_| "0")} aria-label={name}>
                         <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
                         { glyph(o, cell_w / 2.0, cy) }

@@ -1,12 +1,13 @@
 //! What the log broker schedules: the group coordinator's timers and retention checks.
 
+use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::trace::pack;
 
 /// The group coordinator's events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupEvent {
     /// The coordinator gives up on a silent consumer.
-    SessionTimeout { consumer: u32, epoch: u32 },
+    SessionTimeout { consumer: ConsumerId, epoch: u32 },
     /// A rebalance of generation `generation` completes.
     RebalanceDone { generation: u32 },
 }
@@ -15,7 +16,7 @@ impl GroupEvent {
     #[inline]
     pub fn words(&self) -> (u64, u64) {
         match *self {
-            GroupEvent::SessionTimeout { consumer, epoch } => pack(10, consumer, epoch),
+            GroupEvent::SessionTimeout { consumer, epoch } => pack(10, consumer.0, epoch),
             GroupEvent::RebalanceDone { generation } => pack(11, generation, 0),
         }
     }

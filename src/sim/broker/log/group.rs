@@ -6,10 +6,12 @@
 //! from the committed offset. Commits from members of the current generation are accepted while
 //! the group prepares to rebalance, as Kafka's coordinator does.
 
+use crate::sim::ids::{ConsumerId, PartitionId};
+
 /// Kafka's `RangeAssignor` for one topic: members sorted by id, partitions in order; each member
 /// gets `partitions / members`, and the first `partitions % members` members get one more.
 /// Returns the owner of each partition.
-pub fn range_assign(partitions: u32, members: &[u32]) -> Vec<Option<u32>> {
+pub fn range_assign(partitions: u32, members: &[ConsumerId]) -> Vec<Option<ConsumerId>> {
     let mut owners = vec![None; partitions as usize];
     if members.is_empty() {
         return owners;
@@ -37,7 +39,7 @@ pub struct Member {
     pub in_group: bool,
     /// Partitions assigned at the last completed rebalance (cleared when the process dies: a
     /// restarted consumer owns nothing until the next assignment).
-    pub assigned: Vec<u32>,
+    pub assigned: Vec<PartitionId>,
     /// Round-robin cursor over the assigned partitions.
     pub cursor: u32,
 }
@@ -57,13 +59,14 @@ pub struct ConsumerGroup {
     pub committed: Vec<u64>,
     /// Next offset the current owner will fetch, per partition.
     pub position: Vec<u64>,
-    pub owner: Vec<Option<u32>>,
+    /// Owner of each partition, by partition index.
+    pub owner: Vec<Option<ConsumerId>>,
     /// Generation whose completion is already scheduled.
     pub completion_scheduled: Option<u32>,
 }
 
 impl ConsumerGroup {
-    pub fn new(partitions: u32, members: &[u32]) -> Self {
+    pub fn new(partitions: u32, members: &[ConsumerId]) -> Self {
         ConsumerGroup {
             generation: 1,
             state: GroupState::Stable,
@@ -79,8 +82,8 @@ impl ConsumerGroup {
     }
 
     /// Partitions owned by `member`, in order.
-    pub fn assigned_to(&self, member: u32) -> impl Iterator<Item = u32> + '_ {
-        self.owner.iter().enumerate().filter(move |(_, o)| **o == Some(member)).map(|(p, _)| p as u32)
+    pub fn assigned_to(&self, member: ConsumerId) -> impl Iterator<Item = PartitionId> + '_ {
+        self.owner.iter().enumerate().filter(move |(_, o)| **o == Some(member)).map(|(p, _)| PartitionId(p as u32))
     }
 }
 
@@ -88,14 +91,20 @@ impl ConsumerGroup {
 mod tests {
     use super::*;
 
+    /// `range_assign` over bare numbers, for short tables.
+    fn assign(partitions: u32, members: &[u32]) -> Vec<Option<u32>> {
+        let members: Vec<ConsumerId> = members.iter().map(|&m| ConsumerId(m)).collect();
+        range_assign(partitions, &members).into_iter().map(|o| o.map(|c| c.0)).collect()
+    }
+
     #[test]
     fn range_assignor_matches_kafka() {
         // Kafka's RangeAssignor javadoc: 2 consumers, 3 partitions: C0 gets p0, p1; C1 gets p2.
-        assert_eq!(range_assign(3, &[0, 1]), vec![Some(0), Some(0), Some(1)]);
-        assert_eq!(range_assign(4, &[1, 0]), vec![Some(0), Some(0), Some(1), Some(1)]);
+        assert_eq!(assign(3, &[0, 1]), vec![Some(0), Some(0), Some(1)]);
+        assert_eq!(assign(4, &[1, 0]), vec![Some(0), Some(0), Some(1), Some(1)]);
         // More members than partitions: the last members get nothing.
-        assert_eq!(range_assign(2, &[0, 1, 2]), vec![Some(0), Some(1)]);
-        assert_eq!(range_assign(7, &[0, 2, 5]), vec![Some(0), Some(0), Some(0), Some(2), Some(2), Some(5), Some(5)]);
-        assert_eq!(range_assign(2, &[]), vec![None, None]);
+        assert_eq!(assign(2, &[0, 1, 2]), vec![Some(0), Some(1)]);
+        assert_eq!(assign(7, &[0, 2, 5]), vec![Some(0), Some(0), Some(0), Some(2), Some(2), Some(5), Some(5)]);
+        assert_eq!(assign(2, &[]), vec![None, None]);
     }
 }

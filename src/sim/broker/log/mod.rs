@@ -17,6 +17,7 @@ pub mod stats;
 use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{AppendKind, JournalKind};
+use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use group::{ConsumerGroup, Member};
 use partition::{LogRecord, Partition};
 use stats::{GroupStats, LogStats};
@@ -49,14 +50,14 @@ impl LogBroker {
     /// A topic of `partitions` partitions, consumed by a group of `consumers` members, all
     /// assigned by the range assignor.
     pub fn new(partitions: u32, consumers: u32) -> Self {
-        let ids: Vec<u32> = (0..consumers).collect();
+        let ids: Vec<ConsumerId> = (0..consumers).map(ConsumerId).collect();
         let group = ConsumerGroup::new(partitions, &ids);
         let members = ids
             .iter()
             .map(|&c| Member { in_group: true, assigned: group.assigned_to(c).collect(), cursor: 0 })
             .collect();
         LogBroker {
-            partitions: (0..partitions).map(Partition::new).collect(),
+            partitions: (0..partitions).map(|p| Partition::new(PartitionId(p))).collect(),
             group,
             members,
             group_stats: GroupStats::default(),
@@ -69,9 +70,9 @@ impl LogBroker {
     /// A produce request for `msg` reaches the broker: append it to its partition, or drop a
     /// resend the idempotent producer's sequence number shows is already in the log. Returns what
     /// happened and the owner of the partition, who may have work now.
-    pub fn receive(&mut self, msg: u32, idempotent: bool, ctx: &mut Ctx) -> (Received, Option<u32>) {
+    pub fn receive(&mut self, msg: MessageId, idempotent: bool, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
         let already = ctx.ledger.mark_appended(msg);
-        let partition = ctx.ledger.live(msg).route;
+        let partition = PartitionId(ctx.ledger.live(msg).route);
         if already && idempotent {
             ctx.note(JournalKind::DuplicateAppendDropped { msg, partition });
             return (Received::DroppedDuplicate, None);
@@ -79,13 +80,13 @@ impl LogBroker {
         let append = if already { AppendKind::ProducerDuplicate } else { AppendKind::First };
         self.append(msg, partition, 0, append, ctx);
         let received = if already { Received::AppendedAgain } else { Received::Appended };
-        (received, self.group.owner[partition as usize])
+        (received, self.group.owner[partition.index()])
     }
 
     /// Appends `msg` to `partition`; the record holds the message until the group commits past it.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn append(&mut self, msg: u32, partition: u32, retry: u32, append: AppendKind, ctx: &mut Ctx) {
-        let offset = self.partitions[partition as usize].append(LogRecord { msg, retry, appended_at: ctx.now });
+    fn append(&mut self, msg: MessageId, partition: PartitionId, retry: u32, append: AppendKind, ctx: &mut Ctx) {
+        let offset = self.partitions[partition.index()].append(LogRecord { msg, retry, appended_at: ctx.now });
         ctx.ledger.hold(msg);
         ctx.note(JournalKind::Appended { msg, partition, offset, append });
     }
@@ -93,8 +94,8 @@ impl LogBroker {
     /// Commits offset `offset` (the next one to read) of `partition` for the group. Records the
     /// commit passes stop holding their messages: the group will not deliver them again.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn commit(&mut self, consumer: u32, partition: u32, offset: u64, ctx: &mut Ctx) {
-        let p = partition as usize;
+    pub fn commit(&mut self, consumer: ConsumerId, partition: PartitionId, offset: u64, ctx: &mut Ctx) {
+        let p = partition.index();
         let old = self.group.committed[p];
         if offset <= old {
             return;
@@ -119,8 +120,8 @@ impl LogBroker {
         &self.group
     }
     /// Partitions assigned to `consumer` at the last completed rebalance (none while crashed).
-    pub fn assigned(&self, consumer: u32) -> &[u32] {
-        self.members.get(consumer as usize).map_or(&[], |m| &m.assigned)
+    pub fn assigned(&self, consumer: ConsumerId) -> &[PartitionId] {
+        self.members.get(consumer.index()).map_or(&[], |m| &m.assigned)
     }
     pub fn group_stats(&self) -> GroupStats {
         self.group_stats
@@ -129,54 +130,56 @@ impl LogBroker {
         self.log_stats
     }
     /// Log end offset minus committed offset: how far the group is behind on partition `p`.
-    pub fn lag(&self, p: usize) -> u64 {
-        self.partitions[p].log_end().saturating_sub(self.group.committed[p])
+    pub fn lag(&self, p: PartitionId) -> u64 {
+        self.partitions[p.index()].log_end().saturating_sub(self.group.committed[p.index()])
     }
 }
 
 impl DeliverySource for LogBroker {
     /// The next record for `consumer`, round-robin over its partitions; moves its position.
-    fn next_delivery(&mut self, consumer: u32, ctx: &mut Ctx) -> Option<Delivery> {
-        let member = &self.members[consumer as usize];
+    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Option<Delivery> {
+        let c = consumer.index();
+        let member = &self.members[c];
         let n = member.assigned.len();
         for i in 0..n {
             // Wrap without a division: the cursor is at most n.
-            let mut idx = self.members[consumer as usize].cursor as usize + i;
+            let mut idx = self.members[c].cursor as usize + i;
             while idx >= n {
                 idx -= n;
             }
-            let p = self.members[consumer as usize].assigned[idx];
-            let partition = &self.partitions[p as usize];
-            let mut offset = self.group.position[p as usize];
+            let p = self.members[c].assigned[idx];
+            let partition = &self.partitions[p.index()];
+            let mut offset = self.group.position[p.index()];
             if offset < partition.log_start() {
                 // auto.offset.reset=earliest: the records below were deleted by retention.
                 offset = partition.log_start();
             }
             if offset < partition.log_end() {
                 let record = *partition.get(offset).expect("offsets between log start and end exist");
-                self.group.position[p as usize] = offset + 1;
-                self.members[consumer as usize].cursor = (idx + 1) as u32;
+                self.group.position[p.index()] = offset + 1;
+                self.members[c].cursor = (idx + 1) as u32;
                 let msg = record.msg;
                 let delivery = ctx.ledger.note_delivery(msg);
                 ctx.note(JournalKind::Received { msg, consumer, partition: p, offset, delivery });
-                return Some(Delivery { msg, retry: record.retry, tag: DeliveryTag { lane: p, position: offset } });
+                return Some(Delivery { msg, retry: record.retry, tag: DeliveryTag { lane: p.0, position: offset } });
             }
         }
         None
     }
 
-    fn ack(&mut self, consumer: u32, delivery: &Delivery, ctx: &mut Ctx) {
-        self.commit(consumer, delivery.tag.lane, delivery.tag.position + 1, ctx);
+    fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
+        self.commit(consumer, PartitionId(delivery.tag.lane), delivery.tag.position + 1, ctx);
     }
 
     /// Commits the position (the offset after the last record handed to the application) of every
     /// partition the consumer owns: what auto-commit does on its timer and when partitions are
     /// revoked.
-    fn ack_delivered(&mut self, consumer: u32, ctx: &mut Ctx) {
-        for i in 0..self.members[consumer as usize].assigned.len() {
-            let p = self.members[consumer as usize].assigned[i];
-            if self.group.owner[p as usize] == Some(consumer) {
-                let position = self.group.position[p as usize];
+    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) {
+        let c = consumer.index();
+        for i in 0..self.members[c].assigned.len() {
+            let p = self.members[c].assigned[i];
+            if self.group.owner[p.index()] == Some(consumer) {
+                let position = self.group.position[p.index()];
                 self.commit(consumer, p, position, ctx);
             }
         }
@@ -187,9 +190,9 @@ impl DeliverySource for LogBroker {
     }
 
     /// The failed record comes back to the end of its partition.
-    fn requeue(&mut self, msg: u32, retry: u32, ctx: &mut Ctx) -> Option<u32> {
-        let partition = ctx.ledger.live(msg).route;
+    fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
+        let partition = PartitionId(ctx.ledger.live(msg).route);
         self.append(msg, partition, retry, AppendKind::Retry(retry), ctx);
-        self.group.owner[partition as usize]
+        self.group.owner[partition.index()]
     }
 }

@@ -4,13 +4,14 @@
 //! the *log end offset* is the offset the next append gets. Which records the group has consumed
 //! is the group's business (its committed offsets), not the partition's.
 
+use crate::sim::ids::{MessageId, PartitionId};
 use crate::sim::kernel::time::SimTime;
 use std::collections::VecDeque;
 
 /// One record in the log: which message, and which processing retry it is (0 for the original).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LogRecord {
-    pub msg: u32,
+    pub msg: MessageId,
     pub retry: u32,
     pub appended_at: SimTime,
 }
@@ -21,7 +22,7 @@ const KEEP_CONSUMED: u64 = 64;
 
 #[derive(Clone, Debug)]
 pub struct Partition {
-    id: u32,
+    id: PartitionId,
     /// Offset of `records[0]`.
     mem_base: u64,
     records: VecDeque<LogRecord>,
@@ -29,10 +30,10 @@ pub struct Partition {
 }
 
 impl Partition {
-    pub fn new(id: u32) -> Self {
+    pub fn new(id: PartitionId) -> Self {
         Partition { id, mem_base: 0, records: VecDeque::new(), log_start: 0 }
     }
-    pub fn id(&self) -> u32 {
+    pub fn id(&self) -> PartitionId {
         self.id
     }
     /// The offset the next record will get.
@@ -97,33 +98,33 @@ mod tests {
     use super::*;
 
     fn rec(msg: u32, t: u64) -> LogRecord {
-        LogRecord { msg, retry: 0, appended_at: SimTime(t) }
+        LogRecord { msg: MessageId(msg), retry: 0, appended_at: SimTime(t) }
     }
 
     #[test]
     fn offsets_grow_and_retention_moves_the_start() {
-        let mut p = Partition::new(0);
+        let mut p = Partition::new(PartitionId(0));
         assert_eq!(p.append(rec(0, 10)), 0);
         assert_eq!(p.append(rec(1, 20)), 1);
         assert_eq!(p.append(rec(2, 30)), 2);
         let mut deleted = vec![];
-        p.expire(SimTime(20), |o, r| deleted.push((o, r.msg)));
+        p.expire(SimTime(20), |o, r| deleted.push((o, r.msg.0)));
         assert_eq!(deleted, vec![(0, 0), (1, 1)]);
         assert_eq!(p.log_start(), 2);
         assert_eq!(p.log_end(), 3);
         assert!(p.get(1).is_none());
-        assert_eq!(p.get(2).unwrap().msg, 2);
+        assert_eq!(p.get(2).unwrap().msg, MessageId(2));
     }
 
     #[test]
     fn trimming_keeps_offsets() {
-        let mut p = Partition::new(0);
+        let mut p = Partition::new(PartitionId(0));
         for i in 0..200 {
             p.append(rec(i, i as u64));
         }
         p.trim_consumed(150);
         assert_eq!(p.log_end(), 200);
-        assert_eq!(p.get(199).unwrap().msg, 199);
+        assert_eq!(p.get(199).unwrap().msg, MessageId(199));
         assert_eq!(p.log_start(), 0);
     }
 }

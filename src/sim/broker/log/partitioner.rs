@@ -5,6 +5,8 @@
 //! modulo the partition count. Because the same key always lands on the same partition, every
 //! event of one key is read in order by one consumer — and one hot key makes one hot partition.
 
+use crate::sim::ids::PartitionId;
+
 /// Kafka's `Utils.murmur2` over `data`, returned as Java's signed 32-bit int.
 pub fn murmur2(data: &[u8]) -> i32 {
     const SEED: u32 = 0x9747_b28c;
@@ -47,9 +49,9 @@ pub fn to_positive(x: i32) -> u32 {
 }
 
 /// The partition Kafka's default partitioner picks for `key` among `partitions` partitions.
-pub fn partition_for_key(key: &str, partitions: u32) -> u32 {
+pub fn partition_for_key(key: &str, partitions: u32) -> PartitionId {
     debug_assert!(partitions > 0);
-    to_positive(murmur2(key.as_bytes())) % partitions
+    PartitionId(to_positive(murmur2(key.as_bytes())) % partitions)
 }
 
 #[cfg(test)]
@@ -98,6 +100,6 @@ mod tests {
     fn partition_is_positive_hash_modulo() {
         // -973932308 & 0x7fffffff = 1173551340, and 1173551340 mod 7 = 3
         assert_eq!(to_positive(murmur2(b"21")), 1_173_551_340);
-        assert_eq!(partition_for_key("21", 7), 3);
+        assert_eq!(partition_for_key("21", 7), PartitionId(3));
     }
 }

@@ -7,6 +7,7 @@ use super::LogBroker;
 use crate::sim::broker::delivery::Membership;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, GroupEvent, JournalKind};
+use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::time::SimDuration;
 
 impl Membership for LogBroker {
@@ -14,30 +15,30 @@ impl Membership for LogBroker {
         !self.group.is_stable()
     }
 
-    fn is_member(&self, consumer: u32) -> bool {
-        self.members.get(consumer as usize).is_some_and(|m| m.in_group)
+    fn is_member(&self, consumer: ConsumerId) -> bool {
+        self.members.get(consumer.index()).is_some_and(|m| m.in_group)
     }
 
-    fn join(&mut self, consumer: u32) {
-        let c = consumer as usize;
+    fn join(&mut self, consumer: ConsumerId) {
+        let c = consumer.index();
         if self.members.len() <= c {
             self.members.resize_with(c + 1, Member::default);
         }
         self.members[c].in_group = true;
     }
 
-    fn leave(&mut self, consumer: u32) {
-        self.members[consumer as usize].in_group = false;
+    fn leave(&mut self, consumer: ConsumerId) {
+        self.members[consumer.index()].in_group = false;
     }
 
-    fn crashed(&mut self, consumer: u32, epoch: u32, ctx: &mut Ctx) {
-        self.members[consumer as usize].assigned.clear();
+    fn crashed(&mut self, consumer: ConsumerId, epoch: u32, ctx: &mut Ctx) {
+        self.members[consumer.index()].assigned.clear();
         let session = SimDuration::from_ms(ctx.settings.consumers.session_timeout_ms);
         ctx.after(session, Event::Group(GroupEvent::SessionTimeout { consumer, epoch }));
     }
 
-    fn expire(&mut self, consumer: u32, ctx: &mut Ctx) {
-        self.members[consumer as usize].in_group = false;
+    fn expire(&mut self, consumer: ConsumerId, ctx: &mut Ctx) {
+        self.members[consumer.index()].in_group = false;
         ctx.note(JournalKind::SessionExpired { consumer });
     }
 
@@ -49,12 +50,12 @@ impl Membership for LogBroker {
         ctx.note(JournalKind::RebalanceStarted { generation: self.group.generation });
     }
 
-    fn try_complete(&mut self, busy: &dyn Fn(u32) -> bool, ctx: &mut Ctx) {
+    fn try_complete(&mut self, busy: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
         let generation = self.group.generation;
         if self.group.is_stable() || self.group.completion_scheduled == Some(generation) {
             return;
         }
-        if self.members.iter().enumerate().any(|(c, m)| m.in_group && busy(c as u32)) {
+        if self.members.iter().enumerate().any(|(c, m)| m.in_group && busy(ConsumerId(c as u32))) {
             return;
         }
         self.group.completion_scheduled = Some(generation);
@@ -62,7 +63,7 @@ impl Membership for LogBroker {
         ctx.after(delay, Event::Group(GroupEvent::RebalanceDone { generation }));
     }
 
-    fn complete(&mut self, generation: u32, members: &[u32], ctx: &mut Ctx) -> bool {
+    fn complete(&mut self, generation: u32, members: &[ConsumerId], ctx: &mut Ctx) -> bool {
         if generation != self.group.generation || self.group.is_stable() {
             return false;
         }
@@ -73,7 +74,7 @@ impl Membership for LogBroker {
         }
         self.group.state = GroupState::Stable;
         for c in 0..self.members.len() {
-            let assigned: Vec<u32> = self.group.assigned_to(c as u32).collect();
+            let assigned = self.group.assigned_to(ConsumerId(c as u32)).collect();
             let member = &mut self.members[c];
             member.assigned = assigned;
             member.cursor = 0;

@@ -4,6 +4,7 @@
 use super::LogBroker;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, LogEvent};
+use crate::sim::ids::PartitionId;
 use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::LossReason;
 
@@ -44,7 +45,7 @@ impl LogBroker {
                 });
                 for (offset, msg) in deleted {
                     self.log_stats.retention_deleted += 1;
-                    ctx.note(JournalKind::RetentionDeleted { msg, partition: p as u32, offset });
+                    ctx.note(JournalKind::RetentionDeleted { msg, partition: PartitionId(p as u32), offset });
                     ctx.release(msg, Some(LossReason::Retention));
                 }
             }
