@@ -2,7 +2,8 @@
 
 use crate::sim::builtins::{builtin, CATALOG};
 use crate::sim::command_log::CommandLog;
-use crate::sim::config::settings;
+use crate::sim::config::{json_input, settings};
+use crate::sim::event::JournalEntry;
 use crate::sim::journey::JourneyPolicy;
 use crate::sim::partitioner::partition_for_key;
 use crate::sim::report::{parse_message_id, JourneyReport, Report};
@@ -66,6 +67,12 @@ enum Cmd {
         /// Print one message's journey instead of the report: every step with its sim time.
         #[arg(long, value_name = "ID")]
         journey: Option<String>,
+        /// Write every journal entry to FILE as one JSON object per line (`-`: standard output).
+        #[arg(long, value_name = "FILE")]
+        journal: Option<String>,
+        /// Stop with an error after this many events (a run that cannot advance time stops here).
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
     },
     /// Print the partition Kafka's default partitioner picks for each key.
     Partition {
@@ -114,10 +121,11 @@ fn load_scenario(name_or_path: &str) -> Result<Scenario, String> {
     if let Some(s) = builtin(name_or_path) {
         return Ok(s);
     }
-    let text = std::fs::read_to_string(name_or_path).map_err(|e| {
+    let bytes = std::fs::read(name_or_path).map_err(|e| {
         let names: Vec<&str> = CATALOG.iter().map(|(n, _)| *n).collect();
         format!("`{name_or_path}` is neither a built-in scenario ({}) nor a readable file: {e}", names.join(", "))
     })?;
+    let text = json_input::utf8(bytes).map_err(|e| format!("{name_or_path}: {e}"))?;
     Scenario::from_json(&text).map_err(|e| format!("{name_or_path}: {e}"))
 }
 
@@ -137,7 +145,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
             };
             Ok(s.to_json() + "\n")
         }
-        Cmd::Run { scenario, seed, until, commands, json, journey } => {
+        Cmd::Run { scenario, seed, until, commands, json, journey, journal, max_events } => {
             let mut s = load_scenario(&scenario)?;
             if let Some(seed) = seed {
                 s.seed = seed;
@@ -145,7 +153,8 @@ fn run(cmd: Cmd) -> Result<String, String> {
             let until = SimTime(parse_duration_us(&until).map_err(|e| format!("--until: {e}"))?);
             let log: Vec<StampedCommand> = match commands {
                 Some(path) => {
-                    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                    let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+                    let text = json_input::utf8(bytes).map_err(|e| format!("{path}: {e}"))?;
                     CommandLog::parse(&text).map_err(|e| format!("{path}: {e}"))?.commands
                 }
                 None => Vec::new(),
@@ -155,7 +164,23 @@ fn run(cmd: Cmd) -> Result<String, String> {
             if let Some(msg) = journey {
                 sim.record_journeys(JourneyPolicy::Only(msg));
             }
-            sim.run_commands(&log, until).map_err(|e| e.to_string())?;
+            let mut sink = journal.as_deref().map(JournalSink::open).transpose()?;
+            if sink.is_some() {
+                sim.tap_journal();
+            }
+            let mut drain = |sim: &mut Simulation| {
+                if let Some(sink) = &mut sink {
+                    sink.write(sim.take_tapped());
+                }
+            };
+            let result = sim.run_commands_observed(&log, until, max_events, &mut drain);
+            if let Some(sink) = sink {
+                sink.finish()?;
+            }
+            result.map_err(|e| e.to_string())?;
+            if journal.as_deref() == Some("-") {
+                return Ok(String::new()); // standard output carries the journal
+            }
             if let Some(msg) = journey {
                 let j = JourneyReport::of(&sim, msg);
                 return Ok(if json { j.to_json() + "\n" } else { j.to_text() });
@@ -171,6 +196,63 @@ fn run(cmd: Cmd) -> Result<String, String> {
         }
         Cmd::Bench { messages, no_failures, repeats, seed } => bench(messages, !no_failures, repeats.max(1), seed),
     }
+}
+
+/// A budget no sensible run reaches (a billion events is minutes of work) but that stops one
+/// that cannot advance time.
+const DEFAULT_MAX_EVENTS: u64 = 1_000_000_000;
+
+/// Where `--journal` writes: a file or standard output, one JSON object per line.
+struct JournalSink {
+    out: std::io::BufWriter<Box<dyn std::io::Write>>,
+    path: String,
+    error: Option<std::io::Error>,
+}
+
+impl JournalSink {
+    fn open(path: &str) -> Result<JournalSink, String> {
+        let out: Box<dyn std::io::Write> = if path == "-" {
+            Box::new(std::io::stdout())
+        } else {
+            Box::new(std::fs::File::create(path).map_err(|e| format!("--journal {path}: {e}"))?)
+        };
+        Ok(JournalSink { out: std::io::BufWriter::new(out), path: path.to_string(), error: None })
+    }
+
+    fn write(&mut self, entries: Vec<JournalEntry>) {
+        use std::io::Write;
+        for entry in entries {
+            if self.error.is_none() {
+                let line = journal_line(&entry);
+                self.error = writeln!(self.out, "{line}").err();
+            }
+        }
+    }
+
+    fn finish(mut self) -> Result<(), String> {
+        use std::io::Write;
+        let flushed = self.out.flush().err();
+        match self.error.or(flushed) {
+            // A reader that stopped early (`| head`) is not an error.
+            Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Some(e) => Err(format!("--journal {}: {e}", self.path)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// One entry as a flat JSON object: `time_us`, `kind` and the entry's own fields.
+fn journal_line(entry: &JournalEntry) -> String {
+    let mut fields = match serde_json::to_value(entry.kind) {
+        Ok(serde_json::Value::Object(fields)) => fields,
+        _ => serde_json::Map::new(),
+    };
+    let kind = fields.remove("kind").unwrap_or_default();
+    let mut line = format!("{{\"time_us\":{},\"kind\":{kind}", entry.time.as_us());
+    for (k, v) in fields {
+        line += &format!(",{}:{v}", serde_json::Value::from(k));
+    }
+    line + "}"
 }
 
 fn bench(messages: u64, failures: bool, repeats: u32, seed: u64) -> Result<String, String> {

@@ -79,7 +79,12 @@ fn malformed_scenarios_name_the_problem() {
     std::fs::write(&bad_json, r#"{"producer": {"rate_per_sec": "fast"}}"#).unwrap();
     let (code, _, err) = eda_lab(&["run", bad_json.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(err.contains("rate_per_sec") || err.contains("invalid type"), "{err}");
+    assert!(err.contains("producer.rate_per_sec: expected a number, got the string \"fast\""), "{err}");
+    let latin1 = dir.join("latin1.json");
+    std::fs::write(&latin1, b"{\"name\": \"caf\xe9\"}").unwrap();
+    let (code, _, err) = eda_lab(&["run", latin1.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not UTF-8 text (byte 13"), "{err}");
     let (code, _, err) = eda_lab(&["run", "no-such-scenario"]);
     assert_eq!(code, 1);
     assert!(err.contains("neither a built-in scenario"), "{err}");
@@ -178,4 +183,39 @@ fn prints_a_message_journey() {
     let (code, _, err) = eda_lab(&["run", "at-least-once", "--journey", "order-7"]);
     assert_eq!(code, 1);
     assert!(err.contains("--journey") && err.contains("not a message id"), "{err}");
+}
+
+#[test]
+fn writes_every_journal_entry_as_json_lines() {
+    let path = std::env::temp_dir().join(format!("eda-lab-journal-{}.jsonl", std::process::id()));
+    let (code, report, err) =
+        eda_lab(&["run", "at-least-once", "--until", "40s", "--json", "--journal", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    // More lines than the page's bounded event log keeps: every entry is there.
+    assert!(lines.len() > 512, "{} lines", lines.len());
+    let mut last = 0;
+    for line in &lines {
+        let t = line["time_us"].as_u64().expect("time_us");
+        assert!(t >= last, "in time order");
+        last = t;
+        let kind = line["kind"].as_str().expect("kind");
+        assert!(kind.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "snake_case: {kind}");
+    }
+    let first_appends = lines.iter().filter(|l| l["kind"] == "appended" && l["append"] == "first").count() as u64;
+    assert_eq!(Some(first_appends), report["produced"].as_u64(), "every produced message was appended once");
+    let (code, out, _) = eda_lab(&["run", "at-least-once", "--until", "2s", "--journal", "-"]);
+    assert_eq!(code, 0);
+    assert!(out.lines().all(|l| l.starts_with("{\"time_us\":")), "standard output carries only the journal");
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn a_run_stops_at_its_event_budget_with_a_clear_error() {
+    let (code, _, err) = eda_lab(&["run", "at-least-once", "--until", "60s", "--max-events", "100"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("event budget: 100 events"), "{err}");
 }

@@ -5,6 +5,7 @@
 //! versions) reads as version 1.
 
 use crate::sim::command::StampedCommand;
+use crate::sim::config::json_input;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -52,10 +53,19 @@ impl CommandLog {
 
     /// Reads a command log of any version up to [`VERSION`], or a bare list (version 1).
     pub fn parse(text: &str) -> Result<CommandLog, CommandLogError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| CommandLogError::Parse(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| CommandLogError::Parse(json_input::syntax(&e)))?;
         if value.is_array() {
-            let commands = serde_json::from_value(value).map_err(|e| CommandLogError::Parse(e.to_string()))?;
+            let commands: Vec<StampedCommand> =
+                json_input::from_value(value.clone()).map_err(CommandLogError::Parse)?;
+            let written = serde_json::to_value(&commands).expect("commands always serialize");
+            json_input::refuse_unknown_keys(&value, &written, "").map_err(CommandLogError::Parse)?;
             return Ok(CommandLog::new(commands));
+        }
+        if !value.is_object() {
+            return Err(CommandLogError::Parse(
+                "expected an object {\"v\": 1, \"commands\": [...]} or a list of commands".into(),
+            ));
         }
         match value.get("v").and_then(serde_json::Value::as_u64) {
             Some(v) if v > u64::from(VERSION) => {
@@ -64,7 +74,10 @@ impl CommandLog {
             Some(0) | None => return Err(CommandLogError::Parse("v: must be a format version from 1".into())),
             Some(_) => {}
         }
-        serde_json::from_value(value).map_err(|e| CommandLogError::Parse(e.to_string()))
+        let log: CommandLog = json_input::from_value(value.clone()).map_err(CommandLogError::Parse)?;
+        let written = serde_json::to_value(&log).expect("command logs always serialize");
+        json_input::refuse_unknown_keys(&value, &written, "").map_err(CommandLogError::Parse)?;
+        Ok(log)
     }
 }
 

@@ -8,7 +8,8 @@ use std::fmt;
 /// What is wrong with a scenario: the field's path and the rule it breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScenarioError {
-    /// The text is not valid scenario JSON (syntax, unknown field or wrong type).
+    /// The text is not a scenario: JSON syntax, not an object, an unknown field or a wrong type.
+    /// The message names the field's path where there is one.
     Parse(String),
     /// A field holds a value outside its allowed range.
     Invalid { field: String, message: String },
@@ -17,7 +18,7 @@ pub enum ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScenarioError::Parse(m) => write!(f, "scenario is not valid JSON: {m}"),
+            ScenarioError::Parse(m) => f.write_str(m),
             ScenarioError::Invalid { field, message } => write!(f, "{field}: {message}"),
         }
     }
@@ -61,6 +62,8 @@ pub enum ReplayError {
     EventsMissing { index: usize, at_us: u64, after_events: u64 },
     /// Command `index` was refused.
     Command { index: usize, error: CommandError },
+    /// The run used up its event budget before reaching its end time.
+    EventBudget { events: u64, at_us: u64 },
 }
 
 impl fmt::Display for ReplayError {
@@ -74,6 +77,12 @@ impl fmt::Display for ReplayError {
                 write!(f, "command {index} expects {after_events} events before {at_us}us")
             }
             ReplayError::Command { index, error } => write!(f, "command {index}: {error}"),
+            ReplayError::EventBudget { events, at_us } => write!(
+                f,
+                "the run stopped at its event budget: {events} events by {:.3} s of simulated time \
+                 (raise it with --max-events, or shorten --until)",
+                *at_us as f64 / 1e6
+            ),
         }
     }
 }

@@ -12,12 +12,14 @@ use crate::sim::ledger::Ledger;
 pub struct Journal {
     entries: Ring<JournalEntry>,
     journeys: JourneyBook,
+    /// Every entry since the last drain, when tapped (the command line's `--journal`).
+    tap: Option<Vec<JournalEntry>>,
 }
 
 impl Journal {
     /// A journal keeping the newest `capacity` entries (0 keeps none).
     pub fn new(capacity: usize) -> Self {
-        Journal { entries: Ring::new(capacity), journeys: JourneyBook::default() }
+        Journal { entries: Ring::new(capacity), journeys: JourneyBook::default(), tap: None }
     }
 
     /// Records an entry in the event log and, if it is about a message whose journey is recorded,
@@ -25,6 +27,9 @@ impl Journal {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn note(&mut self, time: SimTime, kind: JournalKind, ledger: &Ledger) {
         self.entries.push(JournalEntry { time, kind });
+        if let Some(tap) = &mut self.tap {
+            tap.push(JournalEntry { time, kind });
+        }
         if self.journeys.recording() {
             if let Some(msg) = kind.msg() {
                 self.step(msg, time, kind, ledger);
@@ -45,6 +50,15 @@ impl Journal {
         if self.journeys.wants(msg) {
             self.journeys.record(msg, time, kind, |id| ledger.get(id).is_some());
         }
+    }
+
+    pub fn set_tap(&mut self, on: bool) {
+        self.tap = on.then(Vec::new);
+    }
+
+    /// The entries tapped since the last call.
+    pub fn take_tapped(&mut self) -> Vec<JournalEntry> {
+        self.tap.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     pub fn set_journeys(&mut self, policy: JourneyPolicy) {

@@ -3,6 +3,7 @@
 //! allowed range of anything out of bounds, so a bad file or link never reaches the engine.
 
 pub use super::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
+use super::json_input;
 pub use super::limits;
 use super::settings::{self, Setting};
 use crate::sim::command::Command;
@@ -338,7 +339,9 @@ fn invalid(field: &str, message: String) -> ScenarioError {
 impl Scenario {
     /// Parses and validates scenario JSON.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let s: Scenario = serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        let mut shape = serde_json::to_value(Scenario::default()).expect("scenarios always serialize");
+        shape["faults"] = serde_json::json!([{ "at_ms": 0, "command": {} }]);
+        let s: Scenario = json_input::parse_object(text, "a scenario", &shape).map_err(ScenarioError::Parse)?;
         s.validate()?;
         Ok(s)
     }
