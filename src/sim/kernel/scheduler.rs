@@ -114,6 +114,7 @@ mod tests {
         assert_eq!(order, vec![(SimTime(1), 'b'), (SimTime(5), 'a'), (SimTime(5), 'c'), (SimTime(5), 'd')]);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// Any interleaving of schedules and pops yields events in `(time, scheduling order)`,
         /// as a sorted reference does.
