@@ -46,7 +46,7 @@ fn crashes_duplicates_and_retries_stay_bounded_too() {
     s.consumers.crash.point = CrashPoint::AfterEffect;
     s.consumers.crash.probability = 0.000_05;
     s.consumers.crash.restart_delay_ms = Some(200);
-    s.consumers.session_timeout_ms = 500;
+    s.consumers.session_timeout_ms = 6_000;
     s.idempotency.mode = IdempotencyMode::DedupCheckThenAct;
     s.metrics.recent_messages = 256;
     // Crashes keep the group rebalancing, so much is in flight; the bound must hold all the same.

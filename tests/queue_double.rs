@@ -4,7 +4,7 @@
 //! and audits after every event. Nothing here touches partitions or offsets.
 #![cfg(not(target_arch = "wasm32"))]
 
-use eda_lab::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Membership};
+use eda_lab::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Joined, Membership};
 use eda_lab::sim::client::pipeline::Pipeline;
 use eda_lab::sim::config::knobs::Knobs;
 use eda_lab::sim::ctx::Ctx;
@@ -81,9 +81,13 @@ impl Membership for QueueDouble {
     fn is_member(&self, _consumer: ConsumerId) -> bool {
         true
     }
-    fn join(&mut self, _consumer: ConsumerId) {}
+    /// A queue has no assignment to redo: a consumer that (re)joins takes work at once.
+    fn join(&mut self, _consumer: ConsumerId, _static_member: bool, _ctx: &mut Ctx) -> Joined {
+        Joined::TookOldPlace
+    }
     fn leave(&mut self, _consumer: ConsumerId) {}
-    fn crashed(&mut self, consumer: ConsumerId, _epoch: u32, _ctx: &mut Ctx) {
+    /// A consumer whose connection dies returns its unacknowledged deliveries to the queue.
+    fn silent(&mut self, consumer: ConsumerId, _died: bool, _ctx: &mut Ctx) {
         let tags: Vec<u64> = self.unacked.iter().filter(|(_, (c, _))| *c == consumer).map(|(t, _)| *t).rev().collect();
         for t in tags {
             let (_, msg) = self.unacked.remove(&t).unwrap();
@@ -91,12 +95,23 @@ impl Membership for QueueDouble {
             self.redelivered += 1;
         }
     }
-    fn expire(&mut self, _consumer: ConsumerId, _ctx: &mut Ctx) {}
+    fn session_expired(&mut self, _consumer: ConsumerId, _session: u32, _ctx: &mut Ctx) -> bool {
+        false
+    }
     fn begin_rebalance(&mut self, _ctx: &mut Ctx) {}
-    fn try_complete(&mut self, _busy: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
+    fn try_complete(&mut self, _rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
         ctx.after(Default::default(), Event::Group(GroupEvent::RebalanceDone { generation: 0 }));
     }
-    fn complete(&mut self, _generation: u32, _members: &[ConsumerId], _ctx: &mut Ctx) -> bool {
+    fn rebalance_timed_out(
+        &mut self,
+        _generation: u32,
+        _rejoined: &dyn Fn(ConsumerId) -> bool,
+        _static_members: bool,
+        _ctx: &mut Ctx,
+    ) -> Vec<ConsumerId> {
+        Vec::new()
+    }
+    fn complete(&mut self, _generation: u32, _ctx: &mut Ctx) -> bool {
         true
     }
 }

@@ -127,8 +127,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         "client/pipeline",
         &["broker::delivery", "client", "config", "ctx", "event", "ids", "kernel", "patterns", "policy"],
     ),
-    ("client/membership", &["client", "config", "ctx", "event", "ids", "kernel", "ledger"]),
-    ("client/consumer", &["broker::delivery", "config::choices", "ids"]),
+    ("client/membership", &["broker::delivery", "client", "config", "ctx", "event", "ids", "kernel", "ledger"]),
+    ("client/consumer", &["broker::delivery", "config::choices", "ids", "kernel::time"]),
     // Brokers know no client.
     ("broker/", &["broker", "config", "ctx", "event", "ids", "kernel", "ledger"]),
 ];

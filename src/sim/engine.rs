@@ -305,8 +305,11 @@ impl Simulation {
                 self.producer.on_event(e, &mut broker, ctx);
             }
             Event::Consumer(e) => pipeline.on_event(e, log, ctx),
-            Event::Group(crate::sim::event::GroupEvent::SessionTimeout { consumer, epoch }) => {
-                pipeline.on_session_timeout(consumer, epoch, log, ctx)
+            Event::Group(crate::sim::event::GroupEvent::SessionTimeout { consumer, session }) => {
+                pipeline.on_session_timeout(consumer, session, log, ctx)
+            }
+            Event::Group(crate::sim::event::GroupEvent::RebalanceTimeout { generation }) => {
+                pipeline.on_rebalance_timeout(generation, log, ctx)
             }
             Event::Group(crate::sim::event::GroupEvent::RebalanceDone { generation }) => {
                 pipeline.on_rebalance_done(generation, log, ctx)

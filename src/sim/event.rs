@@ -130,6 +130,25 @@ pub enum JournalKind {
     SessionExpired {
         consumer: ConsumerId,
     },
+    /// A static member restarted within its session and took its old place: no rebalance.
+    StaticRejoined {
+        consumer: ConsumerId,
+    },
+    /// The consumer held `msg` longer than `max.poll.interval.ms`: its client left the group.
+    PollTimeout {
+        consumer: ConsumerId,
+        msg: MessageId,
+    },
+    /// The consumer's commit for `msg` failed: it is no longer in the group.
+    CommitFailed {
+        consumer: ConsumerId,
+        msg: MessageId,
+    },
+    /// The join phase ran out of time (`max.poll.interval.ms`): `dropped` members had not rejoined.
+    RebalanceTimedOut {
+        generation: u32,
+        dropped: u32,
+    },
     RebalanceStarted {
         generation: u32,
     },
@@ -195,6 +214,8 @@ impl JournalKind {
             | DeadLettered { msg, .. }
             | RetentionDeleted { msg, .. }
             | Lost { msg, .. }
+            | PollTimeout { msg, .. }
+            | CommitFailed { msg, .. }
             | Produced { msg, .. }
             | Settled { msg, .. } => Some(msg),
             Crashed { msg, .. } => msg,
@@ -203,8 +224,10 @@ impl JournalKind {
             | Joined { .. }
             | Left { .. }
             | SessionExpired { .. }
+            | StaticRejoined { .. }
             | RebalanceStarted { .. }
             | RebalanceDone { .. }
+            | RebalanceTimedOut { .. }
             | Command { .. } => None,
         }
     }
@@ -228,8 +251,12 @@ impl JournalKind {
             | Joined { .. }
             | Left { .. }
             | SessionExpired { .. }
+            | StaticRejoined { .. }
+            | PollTimeout { .. }
+            | CommitFailed { .. }
             | RebalanceStarted { .. }
             | RebalanceDone { .. }
+            | RebalanceTimedOut { .. }
             | Command { .. } => Category::Group,
             RetentionDeleted { .. } | Lost { .. } | Settled { .. } => Category::Outcomes,
             Produced { .. } => Category::Producer,
@@ -243,6 +270,8 @@ impl JournalKind {
             JournalKind::EffectApplied { effects: 2.., .. }
                 | JournalKind::Lost { .. }
                 | JournalKind::Crashed { .. }
+                | JournalKind::PollTimeout { .. }
+                | JournalKind::CommitFailed { .. }
                 | JournalKind::DeadLettered { .. }
                 | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
         )

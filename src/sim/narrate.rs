@@ -121,6 +121,18 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             format!("rebalance started (generation {generation}): consumers stop fetching")
         }
         RebalanceDone { generation } => format!("rebalance done: partitions reassigned (generation {generation})"),
+        RebalanceTimedOut { generation, dropped } => format!(
+            "rebalance {generation} timed out (max.poll.interval.ms): {dropped} member(s) that had not rejoined dropped"
+        ),
+        StaticRejoined { consumer } => format!(
+            "consumer {consumer} came back with its group.instance.id: same partitions, no rebalance"
+        ),
+        PollTimeout { consumer, msg } => format!(
+            "consumer {consumer} has held {msg} longer than max.poll.interval.ms: its client leaves the group"
+        ),
+        CommitFailed { consumer, msg } => format!(
+            "consumer {consumer} finished {msg} but its commit failed (CommitFailedException): the group moved on, so {msg} is read again"
+        ),
         Command { fingerprint } => describe_command_fingerprint(fingerprint, sim),
         _ => format!("{kind:?}"),
     }

@@ -144,7 +144,7 @@ fn tone(kind: &JournalKind) -> Tone {
         EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => Tone::Good,
         Lost { .. } | RetentionDeleted { .. } | ProducerGaveUp { .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,
-        Crashed { .. } | SessionExpired { .. } => Tone::Crash,
+        Crashed { .. } | SessionExpired { .. } | PollTimeout { .. } | CommitFailed { .. } => Tone::Crash,
         Command { .. } => Tone::Command,
         _ => Tone::Plain,
     }

@@ -51,26 +51,48 @@ pub trait DeliverySource {
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId>;
 }
 
+/// How a (re)joining consumer is taken in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Joined {
+    /// A static member back within its session: same place, same work, no rebalance.
+    TookOldPlace,
+    /// Membership changed: a rebalance is needed.
+    NeedsRebalance,
+}
+
 /// Consumers as the source's coordinator sees them.
 pub trait Membership {
     /// Whether deliveries are paused while the source reassigns work.
     fn paused(&self) -> bool;
     /// Whether the coordinator counts `consumer` as a member.
     fn is_member(&self, consumer: ConsumerId) -> bool;
-    /// `consumer` (new or restarted) joins.
-    fn join(&mut self, consumer: ConsumerId);
-    /// `consumer` left cleanly.
+    /// `consumer` (new, restarted, or back after it was dropped) joins; `static_member` when it
+    /// has a fixed instance id.
+    fn join(&mut self, consumer: ConsumerId, static_member: bool, ctx: &mut Ctx) -> Joined;
+    /// `consumer` leaves the group (a clean close, or its client gave up on a slow poll).
     fn leave(&mut self, consumer: ConsumerId);
-    /// `consumer`'s process died (crash epoch `epoch`): it holds no work from now on; the
-    /// coordinator notices in its own time.
-    fn crashed(&mut self, consumer: ConsumerId, epoch: u32, ctx: &mut Ctx);
-    /// The coordinator gives up on a crashed member.
-    fn expire(&mut self, consumer: ConsumerId, ctx: &mut Ctx);
-    /// Membership changed: pause deliveries until every member has rejoined.
+    /// `consumer`'s heartbeats stopped (its process died, or its client stopped heartbeating):
+    /// the coordinator notices when the session times out. `died` when the process is gone and
+    /// holds no work from now on.
+    fn silent(&mut self, consumer: ConsumerId, died: bool, ctx: &mut Ctx);
+    /// A session timer of `consumer`'s incarnation `session` ran out. True if the coordinator
+    /// dropped a member (a rebalance may be needed or may now complete).
+    fn session_expired(&mut self, consumer: ConsumerId, session: u32, ctx: &mut Ctx) -> bool;
+    /// Membership changed: pause deliveries until every member has rejoined. Joins the rebalance
+    /// in progress, if any.
     fn begin_rebalance(&mut self, ctx: &mut Ctx);
-    /// Schedules the end of the pause once no member has work in hand (`busy`).
-    fn try_complete(&mut self, busy: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx);
-    /// The pause of `generation` ends: reassigns work among `members`. False if that pause is
+    /// Schedules the end of the pause once every known member has rejoined (`rejoined`).
+    fn try_complete(&mut self, rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx);
+    /// The rebalance timeout of `generation` ran out: drops dynamic members that have not
+    /// rejoined, completes the rebalance anyway, and returns the consumers it dropped.
+    fn rebalance_timed_out(
+        &mut self,
+        generation: u32,
+        rejoined: &dyn Fn(ConsumerId) -> bool,
+        static_members: bool,
+        ctx: &mut Ctx,
+    ) -> Vec<ConsumerId>;
+    /// The pause of `generation` ends: reassigns work among the members. False if that pause is
     /// already over or superseded.
-    fn complete(&mut self, generation: u32, members: &[ConsumerId], ctx: &mut Ctx) -> bool;
+    fn complete(&mut self, generation: u32, ctx: &mut Ctx) -> bool;
 }

@@ -3,6 +3,7 @@
 use crate::sim::broker::delivery::Delivery;
 use crate::sim::config::choices::CrashPoint;
 use crate::sim::ids::ConsumerId;
+use crate::sim::kernel::time::SimTime;
 use serde::Serialize;
 
 /// What a consumer is doing.
@@ -37,6 +38,13 @@ pub struct Consumer {
     pub armed: Option<CrashPoint>,
     pub processed: u64,
     pub crashes: u64,
+    /// Its client left the group behind its back (the record in hand took longer than
+    /// `max.poll.interval.ms`): the commit for that record fails, and it rejoins afterwards.
+    pub evicted: bool,
+    /// When it last took a record (its last `poll()`).
+    pub polled_at: SimTime,
+    /// A poll-interval timer is pending.
+    pub poll_timer: bool,
 }
 
 impl Consumer {
@@ -50,6 +58,9 @@ impl Consumer {
             armed: None,
             processed: 0,
             crashes: 0,
+            evicted: false,
+            polled_at: SimTime::ZERO,
+            poll_timer: false,
         }
     }
 

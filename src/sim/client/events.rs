@@ -45,6 +45,8 @@ pub enum ConsumerEvent {
     Restart { consumer: ConsumerId, epoch: u32 },
     /// The background auto-commit timer of a consumer fires.
     AutoCommit { consumer: ConsumerId, epoch: u32, token: u32 },
+    /// The client's check that the application polls often enough (`max.poll.interval.ms`).
+    PollTimeout { consumer: ConsumerId, epoch: u32 },
 }
 
 impl ConsumerEvent {
@@ -56,6 +58,7 @@ impl ConsumerEvent {
             ConsumerEvent::Reappend { msg, retry } => pack(8, msg.0, retry),
             ConsumerEvent::Restart { consumer, epoch } => pack(9, consumer.0, epoch),
             ConsumerEvent::AutoCommit { consumer, epoch, token } => pack(12, consumer.0, epoch ^ (token << 16)),
+            ConsumerEvent::PollTimeout { consumer, epoch } => pack(15, consumer.0, epoch),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::consumer::{Consumer, ConsumerStatus};
 use super::pipeline::{Pipeline, Source};
+use crate::sim::broker::delivery::{Delivery, Joined};
 use crate::sim::config::choices::{CommitStrategy, CrashPoint};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{ConsumerEvent, Event, JournalKind};
@@ -25,6 +26,8 @@ impl Pipeline {
         consumer.crashes += 1;
         consumer.armed = None;
         consumer.leaving = false;
+        consumer.evicted = false;
+        consumer.poll_timer = false;
         let epoch = consumer.epoch;
         let hand = consumer.in_hand.take();
         self.stats.crashes += 1;
@@ -37,22 +40,20 @@ impl Pipeline {
             });
             ctx.release(h.msg, reason);
         }
-        // The process's memory is gone: it owns nothing until the source assigns it work again.
-        src.crashed(c, epoch, ctx);
+        // The process's memory is gone: it owns nothing until the source assigns it work again,
+        // and its heartbeats stop: the coordinator notices when its session times out.
+        src.silent(c, true, ctx);
         if let Some(delay) = ctx.settings.consumers.crash.restart_delay_ms {
             ctx.after(SimDuration::from_ms(delay), Event::Consumer(ConsumerEvent::Restart { consumer: c, epoch }));
         }
         self.check_ready(src, ctx);
     }
 
-    /// The coordinator's session timeout for a crash of epoch `epoch` ran out.
-    pub fn on_session_timeout(&mut self, c: ConsumerId, epoch: u32, src: &mut impl Source, ctx: &mut Ctx) {
-        let consumer = &self.consumers[c.index()];
-        if consumer.epoch != epoch || consumer.status != ConsumerStatus::Crashed || !src.is_member(c) {
-            return;
+    /// A session timer of `c`'s incarnation `session` ran out.
+    pub fn on_session_timeout(&mut self, c: ConsumerId, session: u32, src: &mut impl Source, ctx: &mut Ctx) {
+        if src.session_expired(c, session, ctx) {
+            self.begin_rebalance(src, ctx);
         }
-        src.expire(c, ctx);
-        self.begin_rebalance(src, ctx);
     }
 
     /// A crashed consumer starts again and rejoins.
@@ -62,13 +63,102 @@ impl Pipeline {
             return;
         }
         consumer.epoch += 1;
-        consumer.status = ConsumerStatus::Rebalancing;
-        src.join(c);
         ctx.note(JournalKind::Restarted { consumer: c });
         if let CommitStrategy::Auto { interval_ms } = ctx.settings.consumers.commit {
             self.schedule_autocommit(c, interval_ms, ctx);
         }
-        self.begin_rebalance(src, ctx);
+        if self.rejoin(c, src, ctx) {
+            self.pump(c, src, ctx);
+        }
+    }
+
+    /// `c` (re)joins the group. True when it may take work at once (a static member back in a
+    /// stable group).
+    fn rejoin(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) -> bool {
+        self.consumers[c.index()].status = ConsumerStatus::Rebalancing;
+        match src.join(c, ctx.settings.consumers.static_membership, ctx) {
+            Joined::TookOldPlace if !src.paused() => {
+                self.consumers[c.index()].status = ConsumerStatus::Idle;
+                true
+            }
+            Joined::TookOldPlace => {
+                self.check_ready(src, ctx);
+                false
+            }
+            Joined::NeedsRebalance => {
+                self.begin_rebalance(src, ctx);
+                false
+            }
+        }
+    }
+
+    /// The record in hand of an evicted consumer is done, but its commit fails: the group moved
+    /// on without it (`CommitFailedException`), so the record's new owner reads it again. Then
+    /// it rejoins. True when it may take work at once.
+    pub(super) fn commit_failed(
+        &mut self,
+        c: ConsumerId,
+        hand: Delivery,
+        src: &mut impl Source,
+        ctx: &mut Ctx,
+    ) -> bool {
+        self.consumers[c.index()].evicted = false;
+        self.stats.commits_failed += 1;
+        ctx.note(JournalKind::CommitFailed { consumer: c, msg: hand.msg });
+        ctx.release(hand.msg, None);
+        self.rejoin(c, src, ctx)
+    }
+
+    /// Starts the client's poll-interval check for `c`.
+    pub(super) fn arm_poll_timer(&mut self, c: ConsumerId, ctx: &mut Ctx) {
+        let consumer = &mut self.consumers[c.index()];
+        consumer.poll_timer = true;
+        let at = consumer.polled_at + SimDuration::from_ms(ctx.settings.consumers.max_poll_interval_ms);
+        let epoch = consumer.epoch;
+        ctx.scheduler.schedule(at.max(ctx.now), Event::Consumer(ConsumerEvent::PollTimeout { consumer: c, epoch }));
+    }
+
+    /// The poll-interval check: a consumer still holding the record it took more than
+    /// `max.poll.interval.ms` ago is out of the group (a dynamic member's client sends LeaveGroup; a
+    /// static member's stops heartbeating and its session runs out). One timer per consumer,
+    /// re-armed lazily for the record in hand, so the hot path schedules nothing.
+    pub(super) fn on_poll_timeout(&mut self, c: ConsumerId, epoch: u32, src: &mut impl Source, ctx: &mut Ctx) {
+        let consumer = &mut self.consumers[c.index()];
+        if consumer.epoch != epoch || !consumer.poll_timer {
+            return;
+        }
+        consumer.poll_timer = false;
+        let Some(hand) = consumer.in_hand else { return };
+        if !consumer.is_alive() || consumer.evicted {
+            return;
+        }
+        let deadline = consumer.polled_at + SimDuration::from_ms(ctx.settings.consumers.max_poll_interval_ms);
+        if ctx.now < deadline {
+            self.arm_poll_timer(c, ctx);
+            return;
+        }
+        consumer.evicted = true;
+        self.stats.poll_timeouts += 1;
+        ctx.note(JournalKind::PollTimeout { consumer: c, msg: hand.msg });
+        if ctx.settings.consumers.static_membership {
+            src.silent(c, false, ctx);
+        } else if src.is_member(c) {
+            src.leave(c);
+            self.begin_rebalance(src, ctx);
+        }
+    }
+
+    /// The rebalance timeout of `generation` ran out: members that had not rejoined are out.
+    pub fn on_rebalance_timeout(&mut self, generation: u32, src: &mut impl Source, ctx: &mut Ctx) {
+        let consumers = &self.consumers;
+        let rejoined = |c: ConsumerId| Self::has_rejoined(consumers, c);
+        let dropped = src.rebalance_timed_out(generation, &rejoined, ctx.settings.consumers.static_membership, ctx);
+        for c in dropped {
+            let consumer = &mut self.consumers[c.index()];
+            if consumer.is_alive() && consumer.in_hand.is_some() {
+                consumer.evicted = true; // it learns at its next commit
+            }
+        }
     }
 
     /// A new consumer joins.
@@ -77,12 +167,11 @@ impl Pipeline {
         let mut consumer = Consumer::new(id);
         consumer.status = ConsumerStatus::Rebalancing;
         self.consumers.push(consumer);
-        src.join(id);
         ctx.note(JournalKind::Joined { consumer: id });
         if let CommitStrategy::Auto { interval_ms } = ctx.settings.consumers.commit {
             self.schedule_autocommit(id, interval_ms, ctx);
         }
-        self.begin_rebalance(src, ctx);
+        self.rejoin(id, src, ctx);
     }
 
     /// The newest live member leaves cleanly: now if idle, else after its current delivery.
@@ -105,6 +194,7 @@ impl Pipeline {
         consumer.leaving = false;
         consumer.status = ConsumerStatus::Stopped;
         consumer.epoch += 1;
+        consumer.poll_timer = false;
         ctx.note(JournalKind::Left { consumer: c });
         self.begin_rebalance(src, ctx);
     }
@@ -125,7 +215,7 @@ impl Pipeline {
     }
 
     fn enter_rebalancing(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
-        if matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. }) {
+        if matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. }) && src.is_member(c) {
             src.ack_delivered(c, ctx); // on revoke, auto-commit commits what was consumed
         }
         self.consumers[c.index()].status = ConsumerStatus::Rebalancing;
@@ -144,17 +234,20 @@ impl Pipeline {
         self.check_ready(src, ctx);
     }
 
-    /// Tells the source which consumers still have work in hand.
+    /// A consumer has rejoined when it is alive, waiting for the rebalance, and still in the group.
+    fn has_rejoined(consumers: &[Consumer], c: ConsumerId) -> bool {
+        consumers.get(c.index()).is_some_and(|k| k.status == ConsumerStatus::Rebalancing && !k.evicted)
+    }
+
+    /// Tells the source which consumers have rejoined.
     fn check_ready(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         let consumers = &self.consumers;
-        src.try_complete(&|c| consumers[c.index()].is_alive() && consumers[c.index()].in_hand.is_some(), ctx);
+        src.try_complete(&|c| Self::has_rejoined(consumers, c), ctx);
     }
 
     /// The source's pause of `generation` is over: waiting consumers go idle and members start.
     pub fn on_rebalance_done(&mut self, generation: u32, src: &mut impl Source, ctx: &mut Ctx) {
-        let members: Vec<ConsumerId> =
-            self.consumers.iter().filter(|c| c.is_alive() && src.is_member(c.id)).map(|c| c.id).collect();
-        if !src.complete(generation, &members, ctx) {
+        if !src.complete(generation, ctx) {
             return;
         }
         for consumer in &mut self.consumers {
@@ -162,8 +255,11 @@ impl Pipeline {
                 consumer.status = ConsumerStatus::Idle;
             }
         }
-        for &c in &members {
-            self.pump(c, src, ctx);
+        for c in 0..self.consumers.len() {
+            let c = ConsumerId(c as u32);
+            if src.is_member(c) {
+                self.pump(c, src, ctx);
+            }
         }
     }
 }

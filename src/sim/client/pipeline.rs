@@ -74,6 +74,7 @@ impl Pipeline {
             ConsumerEvent::AutoCommit { consumer, epoch, token } => {
                 self.on_autocommit(consumer, epoch, token, src, ctx)
             }
+            ConsumerEvent::PollTimeout { consumer, epoch } => self.on_poll_timeout(consumer, epoch, src, ctx),
         }
     }
 
@@ -98,6 +99,11 @@ impl Pipeline {
             ctx.ledger.hold(msg); // the consumer's hold while it works on the delivery
             let consumer = &mut self.consumers[c.index()];
             consumer.in_hand = Some(delivery);
+            consumer.polled_at = ctx.now;
+            if !consumer.poll_timer {
+                self.arm_poll_timer(c, ctx);
+            }
+            let consumer = &mut self.consumers[c.index()];
             consumer.status = ConsumerStatus::Processing;
             if self.crash_at(c, CrashPoint::AfterReceive, src, ctx) {
                 return;
@@ -160,6 +166,11 @@ impl Pipeline {
             // A SET-style effect: running it again leaves the world as it was.
             self.stats.effects_absorbed += 1;
             ctx.note(JournalKind::EffectAbsorbed { msg, consumer: c });
+        } else if mode == IdempotencyMode::DedupAtomic && self.dedup.contains(msg, ctx.now, ctx.knobs.dedup_ttl) {
+            // The effect's transaction inserts the id too, so a copy processed concurrently
+            // elsewhere (a consumer the group already replaced) finds it there and does nothing.
+            self.stats.dedup_skips += 1;
+            ctx.note(JournalKind::DedupSkipped { msg, consumer: c });
         } else {
             let effects = ctx.ledger.apply_effect(msg, SUBSCRIBER);
             ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects });
@@ -240,6 +251,9 @@ impl Pipeline {
         let consumer = &mut self.consumers[c.index()];
         let hand = consumer.in_hand.take().expect("finishing requires a delivery in hand");
         consumer.processed += 1;
+        if consumer.evicted {
+            return self.commit_failed(c, hand, src, ctx);
+        }
         let ack_after = ctx.settings.consumers.commit == CommitStrategy::AfterProcessing;
         if ack_after {
             src.ack(c, &hand, ctx);
@@ -257,7 +271,9 @@ impl Pipeline {
         if token != self.autocommit_token || consumer.epoch != epoch || !consumer.is_alive() {
             return;
         }
-        src.ack_delivered(c, ctx);
+        if !consumer.evicted && src.is_member(c) {
+            src.ack_delivered(c, ctx); // a client outside the group cannot commit
+        }
         self.schedule_autocommit(c, interval_ms, ctx);
     }
 

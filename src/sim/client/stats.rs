@@ -23,4 +23,8 @@ pub struct ConsumerStats {
     /// Repeated effects that changed nothing (natural idempotency).
     pub effects_absorbed: u64,
     pub crashes: u64,
+    /// Records held past `max.poll.interval.ms`: the consumer was put out of the group.
+    pub poll_timeouts: u64,
+    /// Commits refused because the consumer was no longer in the group (`CommitFailedException`).
+    pub commits_failed: u64,
 }

@@ -40,6 +40,9 @@ fn crash_now_and_then(s: &mut Scenario, point: CrashPoint) {
 pub fn builtin(name: &str) -> Option<Scenario> {
     let description = CATALOG.iter().find(|(n, _)| *n == name)?.1.to_string();
     let mut s = Scenario { name: name.to_string(), description, ..Scenario::default() };
+    // The shortest session timeout a broker accepts by default (group.min.session.timeout.ms),
+    // instead of the Java client's 45 s, so a crash's consequences show within seconds.
+    s.consumers.session_timeout_ms = 6_000;
     match name {
         "at-least-once" => crash_now_and_then(&mut s, CrashPoint::AfterEffect),
         "at-most-once" => {

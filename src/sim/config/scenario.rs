@@ -177,11 +177,20 @@ pub struct ConsumerConfig {
     pub count: u32,
     pub commit: CommitStrategy,
     pub crash: CrashConfig,
-    /// How long the group coordinator waits before it declares a silent consumer dead. Kafka's
-    /// default is 45 s; scenarios shorten it so the rebalance is visible.
+    /// How long the group coordinator waits before it declares a silent consumer dead
+    /// (`session.timeout.ms`; the Java client's default is 45 s, and brokers accept 6 s to 30 min
+    /// by default: `group.min.session.timeout.ms` / `group.max.session.timeout.ms`).
     pub session_timeout_ms: u64,
-    /// How long a rebalance takes once every live member has rejoined.
+    /// How long a rebalance takes once every member has rejoined (the sync phase: the leader
+    /// computes the assignment and the coordinator hands it out).
     pub rebalance_ms: u64,
+    /// `max.poll.interval.ms`: a consumer that holds a record longer than this is evicted by its
+    /// client's heartbeat thread (it leaves the group); it is also the rebalance timeout, after
+    /// which members that have not rejoined are dropped. Java default 5 minutes.
+    pub max_poll_interval_ms: u64,
+    /// `group.instance.id` set (static membership, KIP-345): a consumer that restarts within its
+    /// session timeout takes its old place back without a rebalance.
+    pub static_membership: bool,
 }
 
 impl Default for ConsumerConfig {
@@ -190,8 +199,10 @@ impl Default for ConsumerConfig {
             count: 3,
             commit: CommitStrategy::AfterProcessing,
             crash: CrashConfig::default(),
-            session_timeout_ms: 3_000,
+            session_timeout_ms: 45_000,
             rebalance_ms: 300,
+            max_poll_interval_ms: 300_000,
+            static_membership: false,
         }
     }
 }

@@ -6,18 +6,21 @@ use crate::sim::kernel::trace::pack;
 /// The group coordinator's events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupEvent {
-    /// The coordinator gives up on a silent consumer.
-    SessionTimeout { consumer: ConsumerId, epoch: u32 },
+    /// The session of `consumer`'s incarnation `session` ran out without a heartbeat.
+    SessionTimeout { consumer: ConsumerId, session: u32 },
     /// A rebalance of generation `generation` completes.
     RebalanceDone { generation: u32 },
+    /// The rebalance timeout (`max.poll.interval.ms`) of generation `generation` ran out.
+    RebalanceTimeout { generation: u32 },
 }
 
 impl GroupEvent {
     #[inline]
     pub fn words(&self) -> (u64, u64) {
         match *self {
-            GroupEvent::SessionTimeout { consumer, epoch } => pack(10, consumer.0, epoch),
+            GroupEvent::SessionTimeout { consumer, session } => pack(10, consumer.0, session),
             GroupEvent::RebalanceDone { generation } => pack(11, generation, 0),
+            GroupEvent::RebalanceTimeout { generation } => pack(16, generation, 0),
         }
     }
 }

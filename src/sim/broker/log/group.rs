@@ -1,10 +1,13 @@
 //! The consumer group: who owns which partition, the committed offsets, and rebalancing.
 //!
-//! Rebalancing follows Kafka's eager protocol: when membership changes, every member finishes the
-//! message in hand, stops fetching and rejoins; once all live members have rejoined and the
-//! rebalance delay has passed, partitions are reassigned (range assignor) and every owner resumes
-//! from the committed offset. Commits from members of the current generation are accepted while
-//! the group prepares to rebalance, as Kafka's coordinator does.
+//! Rebalancing follows Kafka's classic group protocol with eager assignors (the coordinator's
+//! `GroupCoordinator` / `GroupMetadata`): when membership changes, every member finishes the
+//! record in hand, stops fetching and rejoins. The join phase ends only when every member the
+//! coordinator knows has rejoined (`hasAllMembersJoined`): a crashed member is known until its
+//! session times out, so the whole group waits for it; or when the rebalance timeout
+//! (`max.poll.interval.ms`) runs out, and dynamic members that have not rejoined are dropped. Then,
+//! after the sync delay, partitions are reassigned and every owner resumes from the committed
+//! offset. A membership change during the join phase joins the same rebalance.
 
 use crate::sim::ids::{ConsumerId, PartitionId};
 
@@ -37,6 +40,13 @@ pub fn range_assign(partitions: u32, members: &[ConsumerId]) -> Vec<Option<Consu
 pub struct Member {
     /// A member of the group (a crashed consumer stays one until its session times out).
     pub in_group: bool,
+    /// The registered incarnation of this consumer; session timers carry it. A restarted process
+    /// is a new incarnation.
+    pub session: u32,
+    /// Earlier incarnations that crashed and were replaced by a restart under a new member id
+    /// (dynamic membership): the coordinator still counts them, and waits for them to rejoin,
+    /// until their sessions time out.
+    pub stale: Vec<u32>,
     /// Partitions assigned at the last completed rebalance (cleared when the process dies: a
     /// restarted consumer owns nothing until the next assignment).
     pub assigned: Vec<PartitionId>,

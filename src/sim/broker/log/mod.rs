@@ -54,7 +54,7 @@ impl LogBroker {
         let group = ConsumerGroup::new(partitions, &ids);
         let members = ids
             .iter()
-            .map(|&c| Member { in_group: true, assigned: group.assigned_to(c).collect(), cursor: 0 })
+            .map(|&c| Member { in_group: true, assigned: group.assigned_to(c).collect(), ..Member::default() })
             .collect();
         LogBroker {
             partitions: (0..partitions).map(|p| Partition::new(PartitionId(p))).collect(),

@@ -1,14 +1,54 @@
-//! The group coordinator's side of membership: joins, leaves, crashes noticed by the session
-//! timeout, and the eager rebalance (see `group.rs` for the protocol). The consumers' side (who is
-//! alive, whose hands are full) is the pipeline's; the two meet through the `Membership` seam.
+//! The group coordinator's side of membership: joins, leaves, silent members noticed by the
+//! session timeout, static members taking their place back, and the rebalance with its timeout
+//! (see `group.rs` for the protocol). The consumers' side (who is alive, whose hands are full) is
+//! the pipeline's; the two meet through the `Membership` seam.
 
 use super::group::{range_assign, GroupState, Member};
 use super::LogBroker;
-use crate::sim::broker::delivery::Membership;
+use crate::sim::broker::delivery::{Joined, Membership};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, GroupEvent, JournalKind};
 use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::time::SimDuration;
+
+impl LogBroker {
+    fn member(&mut self, consumer: ConsumerId) -> &mut Member {
+        let c = consumer.index();
+        if self.members.len() <= c {
+            self.members.resize_with(c + 1, Member::default);
+        }
+        &mut self.members[c]
+    }
+
+    /// A static member came back: it owns what it owned, fetched from the committed offsets (the
+    /// new process has no positions of its own).
+    fn resume_static(&mut self, consumer: ConsumerId, ctx: &mut Ctx) {
+        let assigned: Vec<_> = self.group.assigned_to(consumer).collect();
+        for p in &assigned {
+            self.group.position[p.index()] =
+                self.group.committed[p.index()].max(self.partitions[p.index()].log_start());
+        }
+        let member = self.member(consumer);
+        member.assigned = assigned;
+        member.cursor = 0;
+        ctx.note(JournalKind::StaticRejoined { consumer });
+    }
+
+    /// Whether every member the coordinator knows has rejoined (`hasAllMembersJoined`).
+    fn all_rejoined(&self, rejoined: &dyn Fn(ConsumerId) -> bool) -> bool {
+        self.members
+            .iter()
+            .enumerate()
+            .all(|(c, m)| !m.in_group || (m.stale.is_empty() && rejoined(ConsumerId(c as u32))))
+    }
+
+    fn schedule_completion(&mut self, ctx: &mut Ctx) {
+        let generation = self.group.generation;
+        self.group.completion_scheduled = Some(generation);
+        let delay = SimDuration::from_ms(ctx.settings.consumers.rebalance_ms);
+        ctx.after(delay, Event::Group(GroupEvent::RebalanceDone { generation }));
+    }
+}
 
 impl Membership for LogBroker {
     fn paused(&self) -> bool {
@@ -19,62 +59,126 @@ impl Membership for LogBroker {
         self.members.get(consumer.index()).is_some_and(|m| m.in_group)
     }
 
-    fn join(&mut self, consumer: ConsumerId) {
-        let c = consumer.index();
-        if self.members.len() <= c {
-            self.members.resize_with(c + 1, Member::default);
+    fn join(&mut self, consumer: ConsumerId, static_member: bool, ctx: &mut Ctx) -> Joined {
+        let stable = self.group.is_stable();
+        let member = self.member(consumer);
+        if member.in_group && static_member {
+            // KIP-345: the same group.instance.id replaces its old member; its session timer
+            // no longer applies.
+            member.session += 1;
+            if stable {
+                self.resume_static(consumer, ctx);
+            }
+            return Joined::TookOldPlace;
         }
-        self.members[c].in_group = true;
+        if member.in_group {
+            // A restarted process joins under a new member id; the old one is still counted
+            // until its session times out.
+            let old = member.session;
+            member.stale.push(old);
+        }
+        member.session += 1;
+        member.in_group = true;
+        Joined::NeedsRebalance
     }
 
     fn leave(&mut self, consumer: ConsumerId) {
-        self.members[consumer.index()].in_group = false;
+        let member = self.member(consumer);
+        member.in_group = false;
+        member.assigned.clear();
     }
 
-    fn crashed(&mut self, consumer: ConsumerId, epoch: u32, ctx: &mut Ctx) {
-        self.members[consumer.index()].assigned.clear();
-        let session = SimDuration::from_ms(ctx.settings.consumers.session_timeout_ms);
-        ctx.after(session, Event::Group(GroupEvent::SessionTimeout { consumer, epoch }));
+    fn silent(&mut self, consumer: ConsumerId, died: bool, ctx: &mut Ctx) {
+        let member = self.member(consumer);
+        if died {
+            member.assigned.clear();
+        }
+        let session = member.session;
+        let timeout = SimDuration::from_ms(ctx.settings.consumers.session_timeout_ms);
+        ctx.after(timeout, Event::Group(GroupEvent::SessionTimeout { consumer, session }));
     }
 
-    fn expire(&mut self, consumer: ConsumerId, ctx: &mut Ctx) {
-        self.members[consumer.index()].in_group = false;
+    fn session_expired(&mut self, consumer: ConsumerId, session: u32, ctx: &mut Ctx) -> bool {
+        let member = self.member(consumer);
+        if let Some(i) = member.stale.iter().position(|&s| s == session) {
+            member.stale.remove(i);
+        } else if member.in_group && member.session == session {
+            member.in_group = false;
+            member.assigned.clear();
+        } else {
+            return false; // the member heartbeats again (a static member took its place back)
+        }
         ctx.note(JournalKind::SessionExpired { consumer });
+        true
     }
 
     fn begin_rebalance(&mut self, ctx: &mut Ctx) {
+        if !self.group.is_stable() {
+            return; // the rebalance in progress takes the change in
+        }
         self.group.generation += 1;
         self.group.state = GroupState::PreparingRebalance;
         self.group.completion_scheduled = None;
         self.group_stats.rebalances += 1;
-        ctx.note(JournalKind::RebalanceStarted { generation: self.group.generation });
+        let generation = self.group.generation;
+        ctx.note(JournalKind::RebalanceStarted { generation });
+        let timeout = SimDuration::from_ms(ctx.settings.consumers.max_poll_interval_ms);
+        ctx.after(timeout, Event::Group(GroupEvent::RebalanceTimeout { generation }));
     }
 
-    fn try_complete(&mut self, busy: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
+    fn try_complete(&mut self, rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
         let generation = self.group.generation;
         if self.group.is_stable() || self.group.completion_scheduled == Some(generation) {
             return;
         }
-        if self.members.iter().enumerate().any(|(c, m)| m.in_group && busy(ConsumerId(c as u32))) {
-            return;
+        if self.all_rejoined(rejoined) {
+            self.schedule_completion(ctx);
         }
-        self.group.completion_scheduled = Some(generation);
-        let delay = SimDuration::from_ms(ctx.settings.consumers.rebalance_ms);
-        ctx.after(delay, Event::Group(GroupEvent::RebalanceDone { generation }));
     }
 
-    fn complete(&mut self, generation: u32, members: &[ConsumerId], ctx: &mut Ctx) -> bool {
+    fn rebalance_timed_out(
+        &mut self,
+        generation: u32,
+        rejoined: &dyn Fn(ConsumerId) -> bool,
+        static_members: bool,
+        ctx: &mut Ctx,
+    ) -> Vec<ConsumerId> {
+        if generation != self.group.generation
+            || self.group.is_stable()
+            || self.group.completion_scheduled == Some(generation)
+        {
+            return Vec::new();
+        }
+        // `onCompleteJoin`: dynamic members that have not rejoined are removed; static ones stay.
+        let mut dropped = Vec::new();
+        for (c, m) in self.members.iter_mut().enumerate() {
+            let id = ConsumerId(c as u32);
+            m.stale.clear();
+            if m.in_group && !static_members && !rejoined(id) {
+                m.in_group = false;
+                m.assigned.clear();
+                dropped.push(id);
+            }
+        }
+        ctx.note(JournalKind::RebalanceTimedOut { generation, dropped: dropped.len() as u32 });
+        self.schedule_completion(ctx);
+        dropped
+    }
+
+    fn complete(&mut self, generation: u32, ctx: &mut Ctx) -> bool {
         if generation != self.group.generation || self.group.is_stable() {
             return false;
         }
-        self.group.owner = range_assign(self.partitions.len() as u32, members);
+        let members: Vec<ConsumerId> =
+            self.members.iter().enumerate().filter(|(_, m)| m.in_group).map(|(c, _)| ConsumerId(c as u32)).collect();
+        self.group.owner = range_assign(self.partitions.len() as u32, &members);
         for p in 0..self.partitions.len() {
             // Every new owner resumes from the committed offset.
             self.group.position[p] = self.group.committed[p].max(self.partitions[p].log_start());
         }
         self.group.state = GroupState::Stable;
         for c in 0..self.members.len() {
-            let assigned = self.group.assigned_to(ConsumerId(c as u32)).collect();
+            let assigned: Vec<_> = self.group.assigned_to(ConsumerId(c as u32)).collect();
             let member = &mut self.members[c];
             member.assigned = assigned;
             member.cursor = 0;

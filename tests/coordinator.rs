@@ -1,0 +1,143 @@
+//! The group coordinator as Kafka's classic protocol runs it (`GroupCoordinator` /
+//! `GroupMetadata`): a crashed member keeps its partitions until its session times out, a
+//! rebalance waits for every known member, static members come back without a rebalance, and a
+//! consumer that holds a record past `max.poll.interval.ms` is put out and its commit fails.
+
+use eda_lab::sim::config::choices::CommitStrategy;
+use eda_lab::sim::event::JournalKind;
+use eda_lab::sim::ids::{ConsumerId, PartitionId};
+use eda_lab::sim::{Command, Scenario, SimTime, Simulation};
+
+/// Three consumers on three partitions, steady traffic, no random faults; session 6 s.
+fn group() -> Scenario {
+    let mut s = Scenario::default();
+    s.consumers.crash.restart_delay_ms = None;
+    s.consumers.session_timeout_ms = 6_000;
+    s.producer.rate_per_sec = 20.0;
+    s.processing.service.mean_ms = 20.0;
+    s.metrics.journal = 100_000;
+    s
+}
+
+fn at(sim: &mut Simulation, ms: u64) {
+    sim.run_until(SimTime::from_ms(ms), u64::MAX);
+}
+
+/// When each journal entry matching `pick` happened, in ms.
+fn times(sim: &Simulation, pick: impl Fn(&JournalKind) -> bool) -> Vec<u64> {
+    sim.journal().iter().filter(|e| pick(&e.kind)).map(|e| e.time.as_us() / 1_000).collect()
+}
+
+fn rebalances_done(sim: &Simulation) -> Vec<u64> {
+    times(sim, |k| matches!(k, JournalKind::RebalanceDone { .. }))
+}
+
+#[test]
+fn a_crashed_member_keeps_its_partitions_until_its_session_times_out() {
+    let mut sim = Simulation::new(&group()).unwrap();
+    at(&mut sim, 1_000);
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(1), at: None }).unwrap();
+    at(&mut sim, 6_900);
+    // Nobody took partition 1 over: no rebalance began, and its lag grows.
+    assert!(rebalances_done(&sim).is_empty());
+    assert_eq!(sim.stats().group.rebalances, 0);
+    assert_eq!(sim.group().owner[1], Some(ConsumerId(1)));
+    assert!(sim.lag(PartitionId(1)) > 20, "lag {}", sim.lag(PartitionId(1)));
+    at(&mut sim, 20_000);
+    // The session ran out at 7 s: one rebalance, done after the 300 ms sync.
+    assert_eq!(rebalances_done(&sim), vec![7_300]);
+    assert_eq!(sim.stats().group.rebalances, 1);
+    assert!(sim.group().owner.iter().all(|o| o.is_some() && *o != Some(ConsumerId(1))));
+}
+
+#[test]
+fn a_restart_joins_at_once_but_the_group_waits_for_the_old_session_in_one_rebalance() {
+    let mut sim = Simulation::new(&group()).unwrap();
+    at(&mut sim, 1_000);
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(1), at: None }).unwrap();
+    at(&mut sim, 2_000);
+    sim.handle(Command::RestartConsumer { consumer: ConsumerId(1) }).unwrap();
+    at(&mut sim, 20_000);
+    let started = times(&sim, |k| matches!(k, JournalKind::RebalanceStarted { .. }));
+    // The restarted process joins as a new member at 2 s; the coordinator still counts the dead
+    // one until 7 s, so the whole group waits: one rebalance from 2 s to 7.3 s.
+    assert_eq!(started, vec![2_000]);
+    assert_eq!(rebalances_done(&sim), vec![7_300]);
+    let received = times(&sim, |k| matches!(k, JournalKind::Received { .. }));
+    assert!(!received.iter().any(|&t| (2_001..7_300).contains(&t)), "nobody fetches while the group waits");
+}
+
+#[test]
+fn an_added_consumer_waits_for_the_crashed_members_session_in_the_same_rebalance() {
+    let mut sim = Simulation::new(&group()).unwrap();
+    at(&mut sim, 1_000);
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(1), at: None }).unwrap();
+    at(&mut sim, 3_000);
+    sim.handle(Command::AddConsumer).unwrap();
+    at(&mut sim, 20_000);
+    assert_eq!(sim.stats().group.rebalances, 1);
+    assert_eq!(rebalances_done(&sim), vec![7_300]);
+    let owners: Vec<_> = sim.group().owner.iter().map(|o| o.unwrap().0).collect();
+    assert_eq!(owners, vec![0, 2, 3], "range over the members left: 0, 2 and the new 3");
+}
+
+#[test]
+fn a_static_member_back_within_its_session_causes_no_rebalance() {
+    let mut s = group();
+    s.consumers.static_membership = true;
+    let mut sim = Simulation::new(&s).unwrap();
+    at(&mut sim, 1_000);
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(1), at: None }).unwrap();
+    at(&mut sim, 3_000);
+    sim.handle(Command::RestartConsumer { consumer: ConsumerId(1) }).unwrap();
+    at(&mut sim, 30_000);
+    assert_eq!(sim.stats().group.rebalances, 0);
+    assert_eq!(sim.group().owner[1], Some(ConsumerId(1)));
+    assert_eq!(times(&sim, |k| matches!(k, JournalKind::StaticRejoined { .. })), vec![3_000]);
+    assert_eq!(sim.ledger().counts().lost, 0);
+    // Back too late, it is a new member: the session had run out at 7 s.
+    let mut sim = Simulation::new(&s).unwrap();
+    at(&mut sim, 1_000);
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(1), at: None }).unwrap();
+    at(&mut sim, 9_000);
+    sim.handle(Command::RestartConsumer { consumer: ConsumerId(1) }).unwrap();
+    at(&mut sim, 30_000);
+    assert_eq!(sim.stats().group.rebalances, 2);
+}
+
+#[test]
+fn a_record_held_past_the_poll_interval_is_processed_twice() {
+    let mut s = group();
+    s.consumers.count = 2;
+    s.topic.partitions = 2;
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    s.consumers.max_poll_interval_ms = 5_000;
+    let mut sim = Simulation::new(&s).unwrap();
+    at(&mut sim, 2_000);
+    // Processing slows to 8 s a record: longer than the poll interval.
+    sim.handle(Command::SetServiceMean { mean_ms: 8_000.0 }).unwrap();
+    at(&mut sim, 60_000);
+    let stats = sim.stats().consumer;
+    assert!(stats.poll_timeouts > 0 && stats.commits_failed > 0, "{stats:?}");
+    assert!(sim.ledger().counts().duplicated > 0, "the record's new owner processed it again");
+    let timeouts = times(&sim, |k| matches!(k, JournalKind::PollTimeout { .. }));
+    let failures = times(&sim, |k| matches!(k, JournalKind::CommitFailed { .. }));
+    assert!(timeouts[0] < failures[0]);
+    sim.ledger().audit().unwrap();
+}
+
+#[test]
+fn a_member_that_does_not_rejoin_within_the_rebalance_timeout_is_dropped() {
+    let mut s = group();
+    s.consumers.max_poll_interval_ms = 4_000;
+    s.consumers.session_timeout_ms = 30_000;
+    let mut sim = Simulation::new(&s).unwrap();
+    at(&mut sim, 1_000);
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(2), at: None }).unwrap();
+    sim.handle(Command::AddConsumer).unwrap();
+    at(&mut sim, 20_000);
+    // The crashed member's session (30 s) outlasts the rebalance timeout (4 s): dropped at 5 s.
+    assert_eq!(times(&sim, |k| matches!(k, JournalKind::RebalanceTimedOut { dropped: 1, .. })), vec![5_000]);
+    assert_eq!(rebalances_done(&sim), vec![5_300]);
+    assert!(!sim.in_group(ConsumerId(2)));
+}
