@@ -5,7 +5,7 @@ use crate::sim::command_log::CommandLog;
 use crate::sim::config::{json_input, settings};
 use crate::sim::event::JournalEntry;
 use crate::sim::journey::JourneyPolicy;
-use crate::sim::partitioner::partition_for_key;
+use crate::sim::partitioner::{Client, Profile, RdPartitioner};
 use crate::sim::report::{parse_message_id, JourneyReport, Report};
 use crate::sim::time::parse_duration_us;
 use crate::sim::{Scenario, SimTime, Simulation, StampedCommand};
@@ -74,10 +74,21 @@ enum Cmd {
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
     },
-    /// Print the partition Kafka's default partitioner picks for each key.
+    /// Print the partition each key goes to, as the client's partitioner picks it ("random"
+    /// where the client draws one, as for a record without a key: librdkafka's consistent_random
+    /// with an empty key).
     Partition {
+        /// The producer client: java (Kafka 3.3+: murmur2 of the key) or librdkafka.
+        #[arg(long, value_enum, default_value = "java")]
+        client: CliClient,
+        /// librdkafka's partitioner: consistent_random (CRC-32 of the key, its default) or
+        /// murmur2_random (the Java client's murmur2).
+        #[arg(long, value_enum)]
+        partitioner: Option<CliPartitioner>,
+        /// Partitions of the topic.
         #[arg(long, default_value_t = 3)]
         partitions: u32,
+        /// Keys, as UTF-8 bytes ("" is an empty key, which is not the same as no key).
         #[arg(required = true)]
         keys: Vec<String>,
     },
@@ -94,6 +105,20 @@ enum Cmd {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum CliClient {
+    Java,
+    Librdkafka,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum CliPartitioner {
+    #[value(name = "consistent_random")]
+    ConsistentRandom,
+    #[value(name = "murmur2_random")]
+    Murmur2Random,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -188,12 +213,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
             let report = Report::of(&sim);
             Ok(if json { report.to_json() + "\n" } else { report.to_text() })
         }
-        Cmd::Partition { partitions, keys } => {
-            if !(1..=100_000).contains(&partitions) {
-                return Err(format!("--partitions must be between 1 and 100000 (got {partitions})"));
-            }
-            Ok(keys.iter().map(|k| format!("{k}\t{}\n", partition_for_key(k, partitions))).collect())
-        }
+        Cmd::Partition { client, partitioner, partitions, keys } => partition(client, partitioner, partitions, &keys),
         Cmd::Bench { messages, no_failures, repeats, seed } => bench(messages, !no_failures, repeats.max(1), seed),
     }
 }
@@ -253,6 +273,38 @@ fn journal_line(entry: &JournalEntry) -> String {
         line += &format!(",{}:{v}", serde_json::Value::from(k));
     }
     line + "}"
+}
+
+/// One line per key: the key, a tab, its partition or "random".
+fn partition(
+    client: CliClient,
+    partitioner: Option<CliPartitioner>,
+    partitions: u32,
+    keys: &[String],
+) -> Result<String, String> {
+    if !(1..=100_000).contains(&partitions) {
+        return Err(format!("--partitions must be between 1 and 100000 (got {partitions})"));
+    }
+    let profile = match (client, partitioner) {
+        (CliClient::Java, Some(_)) => {
+            return Err("--partitioner is librdkafka's setting: the Java client always hashes keys with murmur2".into())
+        }
+        (CliClient::Java, None) => Profile { client: Client::Java, partitioner: RdPartitioner::ConsistentRandom },
+        (CliClient::Librdkafka, p) => Profile {
+            client: Client::Librdkafka,
+            partitioner: match p {
+                None | Some(CliPartitioner::ConsistentRandom) => RdPartitioner::ConsistentRandom,
+                Some(CliPartitioner::Murmur2Random) => RdPartitioner::Murmur2Random,
+            },
+        },
+    };
+    Ok(keys
+        .iter()
+        .map(|k| match profile.key_partition(Some(k.as_bytes()), partitions) {
+            Some(p) => format!("{k}\t{p}\n"),
+            None => format!("{k}\trandom\n"),
+        })
+        .collect())
 }
 
 fn bench(messages: u64, failures: bool, repeats: u32, seed: u64) -> Result<String, String> {

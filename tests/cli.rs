@@ -66,6 +66,55 @@ fn partition_command_uses_kafkas_partitioner() {
     assert_eq!(out, "21\t3\nfoobar\t0\n");
 }
 
+/// The expectations of librdkafka's tests/0048-partitioner.c (7 partitions in its quick mode): the
+/// hashes there are CRC-32 for consistent_random and the Java client's murmur2 for murmur2_random;
+/// "random" where the test expects -1.
+#[test]
+fn partition_command_follows_each_client() {
+    let keys = ["", "23456", "this is another string with more length to it perhaps", "hejsan"];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["partition", "--partitions", "7"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&keys);
+        let (code, out, err) = eda_lab(&args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let long = keys[2];
+    // The Java client hashes the empty key too: murmur2("") = 0x106e08d9, mod 7 = 2.
+    let murmur2 = format!("\t2\n23456\t5\n{long}\t1\nhejsan\t6\n");
+    assert_eq!(run(&[]), murmur2);
+    assert_eq!(run(&["--client", "java"]), murmur2);
+    assert_eq!(run(&["--client", "librdkafka", "--partitioner", "murmur2_random"]), murmur2);
+    // consistent_random: an empty key is random; crc32("23456") = 0xb1b451d7 mod 7 = 5, ...
+    let crc = format!("\trandom\n23456\t5\n{long}\t6\nhejsan\t3\n");
+    assert_eq!(run(&["--client", "librdkafka"]), crc);
+    assert_eq!(run(&["--client", "librdkafka", "--partitioner", "consistent_random"]), crc);
+    let (code, _, err) = eda_lab(&["partition", "--partitioner", "murmur2_random", "k"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--partitioner is librdkafka's setting"), "{err}");
+    let (code, _, err) = eda_lab(&["partition", "--client", "kafka-go", "k"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("java") && err.contains("librdkafka"), "{err}");
+}
+
+#[test]
+fn run_names_the_client() {
+    let (code, out, err) = eda_lab(&["run", "at-least-once", "--until", "1s"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("client          java, partitioner built_in: murmur2 of the key;"), "{out}");
+    let dir = std::env::temp_dir().join(format!("eda-lab-cli-client-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("rd.json");
+    std::fs::write(&file, r#"{"producer": {"client": "librdkafka", "partitioner": "murmur2_random"}}"#).unwrap();
+    let (code, out, err) = eda_lab(&["run", file.to_str().unwrap(), "--json", "--until", "1s"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["client"], "librdkafka");
+    assert_eq!(v["partitioner"], "murmur2_random");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn malformed_scenarios_name_the_problem() {
     let dir = std::env::temp_dir().join(format!("eda-lab-cli-{}", std::process::id()));

@@ -18,24 +18,41 @@ use serde_json::Value;
 fn scenario() -> impl Strategy<Value = Scenario> {
     let producer = (
         (0.5f64..30.0, prop_oneof![Just(Arrivals::Poisson), Just(Arrivals::Constant)]),
-        (0u32..40, 0.0f64..1.0, prop_oneof![Just(UnkeyedPartitioning::RoundRobin), Just(UnkeyedPartitioning::Random)]),
+        (0u32..40, 0.0f64..1.0),
+        (
+            prop_oneof![Just(Client::Java), Just(Client::Librdkafka)],
+            prop_oneof![Just(RdPartitioner::ConsistentRandom), Just(RdPartitioner::Murmur2Random)],
+            (1u64..2_000, 0u64..20_000, 0u64..2_000),
+        ),
         prop_oneof![Just(Acks::Zero), Just(Acks::Leader), Just(Acks::All)],
         (0u32..5, 0u64..300, 20u64..600, any::<bool>()),
     )
-        .prop_map(|((rate, arrivals), (keys, hot, unkeyed), acks, (retries, backoff, timeout, idempotent))| {
-            ProducerConfig {
-                rate_per_sec: rate,
-                arrivals,
-                keys: KeySpace { count: keys, hot_key_share: hot },
-                unkeyed,
+        .prop_map(
+            |(
+                (rate, arrivals),
+                (keys, hot),
+                (client, partitioner, (record_bytes, batch_size, sticky_linger_ms)),
                 acks,
-                retries,
-                retry_backoff_ms: backoff,
-                request_timeout_ms: timeout,
-                idempotent,
-                ..ProducerConfig::default()
-            }
-        });
+                (retries, backoff, timeout, idempotent),
+            )| {
+                ProducerConfig {
+                    rate_per_sec: rate,
+                    arrivals,
+                    keys: KeySpace { count: keys, hot_key_share: hot },
+                    client,
+                    partitioner,
+                    record_bytes,
+                    batch_size,
+                    sticky_linger_ms,
+                    acks,
+                    retries,
+                    retry_backoff_ms: backoff,
+                    request_timeout_ms: timeout,
+                    idempotent,
+                    ..ProducerConfig::default()
+                }
+            },
+        );
     let network = (0u64..30, 0.0f64..0.3, 0.0f64..0.3).prop_map(|(latency_ms, request_loss, ack_loss)| NetworkConfig {
         latency_ms,
         request_loss,

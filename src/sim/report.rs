@@ -2,6 +2,8 @@
 //! message", in text or JSON. Everything in it derives from the simulation, and nothing from the
 //! wall clock, so the same run always prints the same bytes.
 
+use crate::sim::broker::log::partitioner::{Client, Profile, RdPartitioner};
+use crate::sim::config::scenario::ProducerConfig;
 use crate::sim::engine::{JourneyView, Simulation, Stats};
 use crate::sim::event::JournalKind;
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
@@ -34,6 +36,12 @@ pub struct LatencyReport {
 pub struct Report {
     pub scenario: String,
     pub seed: u64,
+    /// The producer client whose partitioner placed the records: `java` or `librdkafka`.
+    pub client: String,
+    /// `built_in` (the Java client's), or librdkafka's `consistent_random` or `murmur2_random`.
+    pub partitioner: String,
+    /// The client's partitioning rules in words.
+    pub partitioning: String,
     pub sim_time_us: u64,
     pub events_processed: u64,
     pub trace_hash: String,
@@ -61,9 +69,14 @@ impl Report {
                 .filter(|(_, o)| !ledger.examples(*o).is_empty())
                 .map(|(label, o)| (label.to_string(), ledger.examples(o).iter().map(MessageId::to_string).collect()))
                 .collect();
+        let producer = &sim.scenario().producer;
+        let profile = Profile { client: producer.client, partitioner: producer.partitioner };
         Report {
             scenario: sim.scenario().name.clone(),
             seed: sim.scenario().seed,
+            client: profile.client_name().to_string(),
+            partitioner: profile.partitioner_name().to_string(),
+            partitioning: partitioning(producer),
             sim_time_us: sim.now().as_us(),
             events_processed: sim.events_processed(),
             trace_hash: sim.trace_hash().hex(),
@@ -113,6 +126,8 @@ impl Report {
         let o = &self.outcomes;
         let pct = |n: u64| if self.produced == 0 { 0.0 } else { 100.0 * n as f64 / self.produced as f64 };
         let _ = writeln!(out, "scenario        {} (seed {})", self.scenario, self.seed);
+        let _ =
+            writeln!(out, "client          {}, partitioner {}: {}", self.client, self.partitioner, self.partitioning);
         let _ = writeln!(
             out,
             "sim time        {}.{:03}s   events {}   trace {}",
@@ -194,6 +209,21 @@ impl Report {
             let _ = writeln!(out, "examples        {label}: {}", ids.join(", "));
         }
     }
+}
+
+/// How the producer's client places records, in words.
+fn partitioning(p: &ProducerConfig) -> String {
+    let keys = match (p.client, p.partitioner) {
+        (Client::Java, _) => "murmur2 of the key",
+        (Client::Librdkafka, RdPartitioner::ConsistentRandom) => "CRC-32 of the key",
+        (Client::Librdkafka, RdPartitioner::Murmur2Random) => "murmur2 of the key",
+    };
+    let keyless = match p.client {
+        Client::Java => format!("sticky for {} bytes (batch.size)", p.batch_size.max(1)),
+        Client::Librdkafka if p.sticky_linger_ms == 0 => "a random partition for each message".to_string(),
+        Client::Librdkafka => format!("sticky for {} ms (sticky.partitioning.linger.ms)", p.sticky_linger_ms),
+    };
+    format!("{keys}; without a key, {keyless}")
 }
 
 /// One step of a message's journey, for the command line.

@@ -6,10 +6,11 @@
 //! time unless the producer is idempotent, in which case the broker recognises the producer id and
 //! sequence number and acknowledges without appending.
 
-use crate::sim::broker::log::partitioner::partition_for_key;
+use crate::sim::broker::log::partitioner::sticky::{ByBytes, ByTime};
+use crate::sim::broker::log::partitioner::{Client, Profile};
 use crate::sim::broker::log::Received;
 use crate::sim::client::stats::ProducerStats;
-use crate::sim::config::scenario::{Acks, Arrivals, UnkeyedPartitioning};
+use crate::sim::config::scenario::{Acks, Arrivals};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, ProducerEvent};
 use crate::sim::ids::{MessageId, PartitionId};
@@ -34,7 +35,9 @@ const NOT_YET: PartitionId = PartitionId(u32::MAX);
 #[derive(Clone, Debug)]
 pub struct Producer {
     sent: u64,
-    round_robin: u32,
+    /// The sticky partition of keyless records: the Java client's, or librdkafka's.
+    by_bytes: ByBytes,
+    by_time: ByTime,
     /// Bumped when the rate changes, so the pending arrival of the old rate is ignored.
     token: u32,
     /// Partition of each key index, computed on first use ([`NOT_YET`] = not yet).
@@ -49,7 +52,8 @@ impl Producer {
     pub fn new(keys: u32, seed: u64) -> Self {
         Producer {
             sent: 0,
-            round_robin: 0,
+            by_bytes: ByBytes::default(),
+            by_time: ByTime::default(),
             token: 0,
             key_partition: vec![NOT_YET; keys as usize],
             arrivals: Rng::for_stream(seed, Stream::Arrivals),
@@ -117,29 +121,39 @@ impl Producer {
         self.schedule_next_arrival(ctx);
     }
 
-    /// A key, and the partition Kafka's producer picks for it: murmur2 of the key for keyed
-    /// messages, round-robin or random for unkeyed ones.
+    /// A key, and the partition the client's partitioner picks for it (`partitioner/`): the hash
+    /// of the key for keyed messages, the client's sticky partition for keyless ones.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn choose_key_and_partition(&mut self, ctx: &Ctx) -> (u32, PartitionId) {
         let partitions = ctx.settings.topic.partitions;
         let p = &ctx.settings.producer;
         if p.keys.count == 0 {
-            let partition = match p.unkeyed {
-                UnkeyedPartitioning::RoundRobin => {
-                    let partition = self.round_robin % partitions;
-                    self.round_robin = self.round_robin.wrapping_add(1);
-                    PartitionId(partition)
-                }
-                UnkeyedPartitioning::Random => PartitionId(self.keys.below(partitions)),
-            };
-            return (NO_KEY, partition);
+            return (NO_KEY, PartitionId(self.sticky_partition(ctx)));
         }
         let key = if self.keys.chance(ctx.knobs.hot_key_p) { 0 } else { self.keys.below(p.keys.count) };
         let slot = &mut self.key_partition[key as usize];
         if *slot == NOT_YET {
-            *slot = partition_for_key(&key_name(key), partitions);
+            let profile = Profile { client: p.client, partitioner: p.partitioner };
+            // Key names are never empty, so every client's partitioner hashes them.
+            *slot = PartitionId(
+                profile.key_partition(Some(key_name(key).as_bytes()), partitions).expect("keys are never empty"),
+            );
         }
         (key, *slot)
+    }
+
+    /// The partition of a keyless message: the client's sticky partition, drawn from the key
+    /// stream whenever it changes.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn sticky_partition(&mut self, ctx: &Ctx) -> u32 {
+        let partitions = ctx.settings.topic.partitions;
+        let p = &ctx.settings.producer;
+        let keys = &mut self.keys;
+        let next_partition = || keys.below(partitions);
+        match p.client {
+            Client::Java => self.by_bytes.place(p.record_bytes, p.batch_size, next_partition),
+            Client::Librdkafka => self.by_time.place(ctx.now, SimDuration::from_ms(p.sticky_linger_ms), next_partition),
+        }
     }
 
     /// Send attempt `attempt` (1-based) of `msg`. The producer's own hold on the message lasts

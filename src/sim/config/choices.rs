@@ -1,5 +1,5 @@
-//! The closed choices a setting can take (commit strategy, crash point, idempotency mode). Both
-//! scenarios and commands use them; they depend on neither.
+//! The closed choices a setting can take (commit strategy, crash point, idempotency mode, client,
+//! librdkafka partitioner). Both scenarios and commands use them; they depend on neither.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,4 +56,25 @@ pub enum IdempotencyMode {
     DedupAtomic,
     /// The effect is a SET, not an ADD: applying it again changes nothing.
     Natural,
+}
+
+/// Whose producer client the simulated producer is: its partitioner decides where each record goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Client {
+    /// Apache Kafka's Java client, 3.3 or later (`KafkaProducer` with no `partitioner.class`).
+    Java,
+    /// librdkafka (and the clients built on it: confluent-kafka-python, -go, -dotnet, rdkafka-ruby).
+    Librdkafka,
+}
+
+/// librdkafka's `partitioner` topic setting: the two that spread keyless messages at random.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RdPartitioner {
+    /// librdkafka's default: CRC-32 of the key; an empty or NULL key goes to a random partition.
+    ConsistentRandom,
+    /// The Java client's murmur2 of the key (an empty key hashes too); a NULL key goes to a random
+    /// partition.
+    Murmur2Random,
 }

@@ -11,3 +11,9 @@ pub const MAX_FAULTS: usize = 1_000;
 pub const MAX_HISTORY: usize = 100_000;
 pub const MAX_JOURNAL: usize = 100_000;
 pub const MAX_RECENT_MESSAGES: usize = 1_000_000;
+/// The Java client's `max.request.size` default: it refuses a larger record.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+/// The Java client's `batch.size` is a Java `int`.
+pub const MAX_BATCH_SIZE: u64 = i32::MAX as u64;
+/// librdkafka's range for `sticky.partitioning.linger.ms`.
+pub const MAX_STICKY_LINGER_MS: u64 = 900_000;

@@ -2,7 +2,7 @@
 //! every field has a default, so a file only states what differs. `validate` names the field and the
 //! allowed range of anything out of bounds, so a bad file or link never reaches the engine.
 
-pub use super::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
+pub use super::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode, RdPartitioner};
 use super::json_input;
 pub use super::limits;
 use super::settings::{self, Setting};
@@ -58,8 +58,19 @@ pub struct ProducerConfig {
     /// Stop after this many messages (none: produce for as long as the run lasts).
     pub max_messages: Option<u64>,
     pub keys: KeySpace,
-    /// How messages without a key pick a partition.
-    pub unkeyed: UnkeyedPartitioning,
+    /// Whose client produces: its partitioner places every record.
+    pub client: Client,
+    /// librdkafka's `partitioner` (the Java client ignores it).
+    pub partitioner: RdPartitioner,
+    /// Bytes each record adds to its batch (1 to 1 MiB), which the Java client's sticky
+    /// partitioner counts.
+    pub record_bytes: u64,
+    /// The Java client's `batch.size` (0 to 2^31-1 bytes; 0 acts as 1): a keyless record's sticky
+    /// partition changes once this many bytes went to it.
+    pub batch_size: u64,
+    /// librdkafka's `sticky.partitioning.linger.ms` (0 to 900,000): a keyless message's sticky
+    /// partition changes after this long; 0 draws a partition for every message.
+    pub sticky_linger_ms: u64,
     /// Event type names, chosen uniformly per message (1 to 16 names).
     pub event_types: Vec<String>,
     pub acks: Acks,
@@ -79,7 +90,13 @@ impl Default for ProducerConfig {
             arrivals: Arrivals::Poisson,
             max_messages: None,
             keys: KeySpace::default(),
-            unkeyed: UnkeyedPartitioning::RoundRobin,
+            client: Client::Java,
+            partitioner: RdPartitioner::ConsistentRandom,
+            record_bytes: 200,
+            // The clients' defaults: Java's `batch.size`, and librdkafka's
+            // `sticky.partitioning.linger.ms` (twice `linger.ms`, which is 5 ms).
+            batch_size: 16_384,
+            sticky_linger_ms: 10,
             event_types: vec!["OrderPlaced".into(), "PaymentProcessed".into(), "OrderShipped".into()],
             acks: Acks::All,
             retries: 5,
@@ -112,13 +129,6 @@ impl Default for KeySpace {
     fn default() -> Self {
         KeySpace { count: 100, hot_key_share: 0.0 }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnkeyedPartitioning {
-    RoundRobin,
-    Random,
 }
 
 /// How many broker acknowledgements the producer waits for.
@@ -413,7 +423,9 @@ impl Scenario {
     }
 
     /// The Kafka-style model of `bench/simpy_bench.py --model log`: Poisson arrivals at 0.9/s,
-    /// 4 partitions chosen uniformly at random, one consumer each, exponential service with mean
+    /// 4 partitions chosen uniformly at random for each message (librdkafka with
+    /// `sticky.partitioning.linger.ms=0`, which draws a partition per keyless message), one
+    /// consumer each, exponential service with mean
     /// 4 s, 5% failures retried up to 3 times by re-appending after 2^attempt s, then dead-lettered.
     pub fn bench(messages: u64, failures: bool) -> Scenario {
         Scenario {
@@ -424,7 +436,8 @@ impl Scenario {
                 rate_per_sec: 0.9,
                 max_messages: Some(messages),
                 keys: KeySpace { count: 0, hot_key_share: 0.0 },
-                unkeyed: UnkeyedPartitioning::Random,
+                client: Client::Librdkafka,
+                sticky_linger_ms: 0,
                 event_types: vec!["OrderPlaced".into()],
                 ..ProducerConfig::default()
             },

@@ -1,5 +1,5 @@
-//! The Kafka-like log broker: partitions (append-only logs with offsets), Kafka's default
-//! partitioner, the consumer group (committed offsets, positions, assignment, rebalancing) and
+//! The Kafka-like log broker: partitions (append-only logs with offsets), the producer clients'
+//! partitioners (which the producer applies), the consumer group (committed offsets, positions, assignment, rebalancing) and
 //! retention. It serves the consumer pipeline through the delivery seam: a delivery's tag is a
 //! partition and an offset, and acknowledging it commits the offset after it.
 //!
