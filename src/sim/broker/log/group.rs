@@ -11,24 +11,18 @@
 
 use crate::sim::ids::{ConsumerId, PartitionId};
 
-/// Kafka's `RangeAssignor` for one topic: members sorted by id, partitions in order; each member
-/// gets `partitions / members`, and the first `partitions % members` members get one more.
-/// Returns the owner of each partition.
+use super::assignor::range_split;
+
+/// Kafka's `RangeAssignor` for one topic (`assignor::range_split`): members sorted by id,
+/// partitions in order; each member gets `partitions / members`, and the first
+/// `partitions % members` members get one more. Returns the owner of each partition.
 pub fn range_assign(partitions: u32, members: &[ConsumerId]) -> Vec<Option<ConsumerId>> {
     let mut owners = vec![None; partitions as usize];
-    if members.is_empty() {
-        return owners;
-    }
     let mut sorted = members.to_vec();
     sorted.sort_unstable();
     let n = sorted.len() as u32;
-    let per = partitions / n;
-    let extra = partitions % n;
-    for (i, &m) in sorted.iter().enumerate() {
-        let i = i as u32;
-        let start = per * i + i.min(extra);
-        let len = per + u32::from(i < extra);
-        for p in start..start + len {
+    for (i, &m) in (0u32..).zip(&sorted) {
+        for p in range_split(partitions, n, i) {
             owners[p as usize] = Some(m);
         }
     }

@@ -6,6 +6,7 @@
 //! "When is an offset committed?" is answered in the pipeline (which step acknowledges); "what does
 //! a commit do?" is answered here (`commit`).
 
+pub mod assignor;
 pub mod events;
 pub mod group;
 pub mod partition;
