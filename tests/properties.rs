@@ -58,9 +58,18 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         request_loss,
         ack_loss,
     });
-    let topic = (1u32..6, prop::option::of(500u64..20_000), 50u64..2_000).prop_map(
-        |(partitions, retention_ms, retention_check_ms)| TopicConfig { partitions, retention_ms, retention_check_ms },
-    );
+    // Small segments so that retention deletes something within a run, by age or by size.
+    let topic = (
+        1u32..6,
+        prop::option::of(500u64..20_000),
+        prop::option::of(500u64..20_000),
+        50u64..2_000,
+        200u64..5_000,
+        100u64..5_000,
+    )
+        .prop_map(|(partitions, retention_ms, retention_bytes, retention_check_ms, segment_bytes, segment_ms)| {
+            TopicConfig { partitions, retention_ms, retention_bytes, retention_check_ms, segment_bytes, segment_ms }
+        });
     let commit = prop_oneof![
         Just(CommitStrategy::BeforeProcessing),
         Just(CommitStrategy::AfterProcessing),
@@ -373,6 +382,7 @@ const AT_LEAST_ONCE_SETTINGS: &[&str] = &[
     "producer.request_timeout_ms",
     "network.latency_ms",
     "topic.retention_ms",
+    "topic.retention_bytes",
 ];
 
 fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
@@ -386,6 +396,7 @@ fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
     // wait far longer than a round trip (request.timeout.ms defaults to 30 s).
     s.producer.request_timeout_ms = s.producer.request_timeout_ms.max(2 * s.network.latency_ms + 1);
     s.topic.retention_ms = None;
+    s.topic.retention_bytes = None;
 }
 
 /// Check-then-act dedup leaves a window between the effect and the mark: a crash there duplicates.

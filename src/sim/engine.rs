@@ -371,7 +371,7 @@ impl Simulation {
             Command::Set { ref setting, .. } => match setting.as_str() {
                 "consumers.commit" | "consumers.commit.interval_ms" => pipeline.start_autocommit_timers(ctx),
                 "producer.rate_per_sec" => self.producer.restart_arrivals(ctx),
-                "topic.retention_ms" | "topic.retention_check_ms" => log.start(ctx),
+                "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" => log.start(ctx),
                 _ => {}
             },
             _ => {}

@@ -155,10 +155,19 @@ pub enum JournalKind {
     RebalanceDone {
         generation: u32,
     },
+    /// Retention deleted a record the group had not committed past; `read` if a consumer had
+    /// received it.
     RetentionDeleted {
         msg: MessageId,
         partition: PartitionId,
         offset: u64,
+        read: bool,
+    },
+    /// Retention deleted the segments holding offsets `[from, to)`.
+    SegmentsDeleted {
+        partition: PartitionId,
+        from: u64,
+        to: u64,
     },
     Lost {
         msg: MessageId,
@@ -228,6 +237,7 @@ impl JournalKind {
             | RebalanceStarted { .. }
             | RebalanceDone { .. }
             | RebalanceTimedOut { .. }
+            | SegmentsDeleted { .. }
             | Command { .. } => None,
         }
     }
@@ -258,7 +268,7 @@ impl JournalKind {
             | RebalanceDone { .. }
             | RebalanceTimedOut { .. }
             | Command { .. } => Category::Group,
-            RetentionDeleted { .. } | Lost { .. } | Settled { .. } => Category::Outcomes,
+            RetentionDeleted { .. } | SegmentsDeleted { .. } | Lost { .. } | Settled { .. } => Category::Outcomes,
             Produced { .. } => Category::Producer,
         }
     }

@@ -63,8 +63,14 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
             }
         }
         DeadLettered { msg, consumer } => format!("{msg} parked in the dead-letter queue by consumer {consumer}"),
-        RetentionDeleted { msg, partition, offset } => {
-            format!("retention deleted {msg} from partition {partition} @ offset {offset} before it was read")
+        RetentionDeleted { msg, partition, offset, read: false } => {
+            format!("retention deleted {msg} (partition {partition}, offset {offset}) before any consumer read it")
+        }
+        RetentionDeleted { msg, partition, offset, read: true } => format!(
+            "retention deleted {msg} (partition {partition}, offset {offset}) after it was read, before the group committed past it"
+        ),
+        SegmentsDeleted { partition, from, to } => {
+            format!("retention deleted partition {partition}'s oldest segment(s): offsets {from} to {}", to - 1)
         }
         Lost { msg, reason } => format!("{msg} lost: {reason}"),
         Produced { .. } | Settled { .. } => journey_words(kind, sim),

@@ -84,7 +84,8 @@ pub trait Membership {
     /// Schedules the end of the pause once every known member has rejoined (`rejoined`).
     fn try_complete(&mut self, rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx);
     /// The rebalance timeout of `generation` ran out: drops dynamic members that have not
-    /// rejoined, completes the rebalance anyway, and returns the consumers it dropped.
+    /// rejoined, completes the rebalance anyway, and returns the members that had not rejoined
+    /// (dropped, or static and left with the old generation: their commits fail).
     fn rebalance_timed_out(
         &mut self,
         generation: u32,

@@ -152,8 +152,8 @@ impl Pipeline {
     pub fn on_rebalance_timeout(&mut self, generation: u32, src: &mut impl Source, ctx: &mut Ctx) {
         let consumers = &self.consumers;
         let rejoined = |c: ConsumerId| Self::has_rejoined(consumers, c);
-        let dropped = src.rebalance_timed_out(generation, &rejoined, ctx.settings.consumers.static_membership, ctx);
-        for c in dropped {
+        let late = src.rebalance_timed_out(generation, &rejoined, ctx.settings.consumers.static_membership, ctx);
+        for c in late {
             let consumer = &mut self.consumers[c.index()];
             if consumer.is_alive() && consumer.in_hand.is_some() {
                 consumer.evicted = true; // it learns at its next commit

@@ -114,6 +114,9 @@ impl Scenario {
             "topic.partitions" => self.topic.partitions.into(),
             "topic.retention_ms" => opt_json(self.topic.retention_ms),
             "topic.retention_check_ms" => self.topic.retention_check_ms.into(),
+            "topic.retention_bytes" => opt_json(self.topic.retention_bytes),
+            "topic.segment_bytes" => self.topic.segment_bytes.into(),
+            "topic.segment_ms" => self.topic.segment_ms.into(),
             _ => return None,
         })
     }
@@ -181,6 +184,9 @@ impl Scenario {
             "topic.partitions" => self.topic.partitions = int(v)?,
             "topic.retention_ms" => self.topic.retention_ms = opt(v)?,
             "topic.retention_check_ms" => self.topic.retention_check_ms = int(v)?,
+            "topic.retention_bytes" => self.topic.retention_bytes = opt(v)?,
+            "topic.segment_bytes" => self.topic.segment_bytes = int(v)?,
+            "topic.segment_ms" => self.topic.segment_ms = int(v)?,
             _ => return Ok(false),
         }
         Ok(true)

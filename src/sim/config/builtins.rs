@@ -22,7 +22,10 @@ pub const CATALOG: &[(&str, &str)] = &[
     ("hot-key", "80% of events share one key: one partition and its consumer fall behind while others idle."),
     ("producer-retries", "Acknowledgements get lost; the producer resends and the log holds duplicates."),
     ("idempotent-producer", "Same lost acknowledgements, but the broker drops retried appends by sequence number."),
-    ("retention", "A slow consumer and short retention: records are deleted before anyone reads them."),
+    (
+        "retention",
+        "A slow consumer and retention shortened for the demo (5 s, 1 s segments): whole segments are deleted before anyone reads them.",
+    ),
     ("retries-dlq", "Flaky processing retried in place: head-of-line blocking, lag, and a growing dead-letter queue."),
 ];
 
@@ -89,8 +92,11 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "retention" => {
             s.producer.rate_per_sec = 4.0;
             s.topic.partitions = 2;
+            // Kafka's defaults (7 days, 1 GiB segments, a check every 5 min) would delete nothing
+            // in a demo: everything is shortened, and whole segments still go at once.
             s.topic.retention_ms = Some(5_000);
             s.topic.retention_check_ms = 500;
+            s.topic.segment_ms = 1_000;
             s.consumers.count = 1;
             s.processing.service.mean_ms = 400.0;
         }

@@ -168,15 +168,30 @@ impl Default for NetworkConfig {
 pub struct TopicConfig {
     /// Number of partitions (1 to 64).
     pub partitions: u32,
-    /// Records older than this are deleted (none: kept forever).
+    /// `retention.ms`: a closed segment whose newest record is older than this is deleted
+    /// (none: kept forever; Kafka's default is 7 days).
     pub retention_ms: Option<u64>,
-    /// How often the broker looks for expired records (1 ms to 1 day).
+    /// `retention.bytes`: oldest segments are deleted while the partition stays at least this big
+    /// without them (none: unlimited, Kafka's default).
+    pub retention_bytes: Option<u64>,
+    /// `log.retention.check.interval.ms`: how often the broker applies retention (Kafka: 5 min).
     pub retention_check_ms: u64,
+    /// `segment.bytes`: a segment is closed when the next record would not fit (Kafka: 1 GiB).
+    pub segment_bytes: u64,
+    /// `segment.ms`: a segment is closed when a record comes this long after its first (Kafka: 7 days).
+    pub segment_ms: u64,
 }
 
 impl Default for TopicConfig {
     fn default() -> Self {
-        TopicConfig { partitions: 3, retention_ms: None, retention_check_ms: 1_000 }
+        TopicConfig {
+            partitions: 3,
+            retention_ms: None,
+            retention_bytes: None,
+            retention_check_ms: 300_000,
+            segment_bytes: 1 << 30,
+            segment_ms: 604_800_000,
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod partition;
 pub mod partitioner;
 mod rebalance;
 mod retention;
+pub mod segment;
 pub mod stats;
 
 use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag};
@@ -21,6 +22,7 @@ use crate::sim::event::{AppendKind, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use group::{ConsumerGroup, Member};
 use partition::{LogRecord, Partition};
+use segment::RollPolicy;
 use stats::{GroupStats, LogStats};
 
 /// What the broker did with a produce request.
@@ -87,7 +89,10 @@ impl LogBroker {
     /// Appends `msg` to `partition`; the record holds the message until the group commits past it.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn append(&mut self, msg: MessageId, partition: PartitionId, retry: u32, append: AppendKind, ctx: &mut Ctx) {
-        let offset = self.partitions[partition.index()].append(LogRecord { msg, retry, appended_at: ctx.now });
+        let topic = &ctx.settings.topic;
+        let roll = RollPolicy { segment_bytes: topic.segment_bytes, segment_ms: topic.segment_ms };
+        let record = LogRecord { msg, retry, appended_at: ctx.now };
+        let offset = self.partitions[partition.index()].append(record, ctx.settings.producer.record_bytes, roll);
         ctx.ledger.hold(msg);
         ctx.note(JournalKind::Appended { msg, partition, offset, append });
     }
@@ -108,9 +113,7 @@ impl LogBroker {
             ctx.release(msg, None);
         }
         self.group.committed[p] = offset;
-        if ctx.settings.topic.retention_ms.is_none() {
-            self.partitions[p].trim_consumed(offset);
-        }
+        self.partitions[p].trim_consumed(offset);
         ctx.note(JournalKind::Committed { consumer, partition, offset });
     }
 

@@ -1,9 +1,10 @@
 //! A partition: an append-only log of records, addressed by offset.
 //!
-//! Offsets only grow. The *log start offset* moves forward when retention deletes old records;
-//! the *log end offset* is the offset the next append gets. Which records the group has consumed
-//! is the group's business (its committed offsets), not the partition's.
+//! Offsets only grow. The *log start offset* moves forward when retention deletes old segments
+//! (`segment.rs`); the *log end offset* is the offset the next append gets. Which records the
+//! group has consumed is the group's business (its committed offsets), not the partition's.
 
+use super::segment::{RetentionPolicy, RollPolicy, Segments};
 use crate::sim::ids::{MessageId, PartitionId};
 use crate::sim::kernel::time::SimTime;
 use std::collections::VecDeque;
@@ -16,8 +17,8 @@ pub struct LogRecord {
     pub appended_at: SimTime,
 }
 
-/// Records a partition keeps in memory below the group's committed offset when retention is
-/// unlimited. They are only there to be drawn; nothing reads them again in this model.
+/// Records a partition keeps in memory below the group's committed offset. They are only there to
+/// be drawn; nothing reads them again in this model (the segments keep what retention needs).
 const KEEP_CONSUMED: u64 = 64;
 
 #[derive(Clone, Debug)]
@@ -27,11 +28,12 @@ pub struct Partition {
     mem_base: u64,
     records: VecDeque<LogRecord>,
     log_start: u64,
+    segments: Segments,
 }
 
 impl Partition {
     pub fn new(id: PartitionId) -> Self {
-        Partition { id, mem_base: 0, records: VecDeque::new(), log_start: 0 }
+        Partition { id, mem_base: 0, records: VecDeque::new(), log_start: 0, segments: Segments::default() }
     }
     pub fn id(&self) -> PartitionId {
         self.id
@@ -45,9 +47,11 @@ impl Partition {
         self.log_start
     }
 
-    /// Appends a record; returns its offset.
-    pub fn append(&mut self, record: LogRecord) -> u64 {
+    /// Appends a record of `bytes` bytes, rolling the active segment if `roll` says so; returns
+    /// its offset.
+    pub fn append(&mut self, record: LogRecord, bytes: u64, roll: RollPolicy) -> u64 {
         let offset = self.log_end();
+        self.segments.append(offset, bytes, record.appended_at, roll);
         self.records.push_back(record);
         offset
     }
@@ -60,21 +64,33 @@ impl Partition {
         self.records.get((offset - self.mem_base) as usize)
     }
 
-    /// Deletes, oldest first, every record appended at or before `cutoff`, calling `on_delete`
-    /// with each deleted record and its offset.
-    pub fn expire(&mut self, cutoff: SimTime, mut on_delete: impl FnMut(u64, LogRecord)) {
-        while let Some(front) = self.records.front() {
-            if front.appended_at > cutoff {
-                break;
-            }
-            let rec = self.records.pop_front().expect("front exists");
-            let offset = self.mem_base;
-            self.mem_base += 1;
-            if offset >= self.log_start {
-                self.log_start = offset + 1;
-                on_delete(offset, rec);
-            }
+    /// Applies retention at `now`: deletes the segments it allows, oldest first, calling
+    /// `on_delete` with every deleted record still in memory and its offset. Returns the deleted
+    /// offsets `[from, to)`, if any.
+    pub fn apply_retention(
+        &mut self,
+        now: SimTime,
+        retention: RetentionPolicy,
+        mut on_delete: impl FnMut(u64, LogRecord),
+    ) -> Option<(u64, u64)> {
+        let n = self.segments.deletable(now, retention);
+        if n == 0 {
+            return None;
         }
+        let from = self.log_start;
+        let to = self.segments.delete_oldest(n, self.log_end(), now);
+        while self.mem_base < to {
+            let Some(rec) = self.records.pop_front() else { break };
+            on_delete(self.mem_base, rec);
+            self.mem_base += 1;
+        }
+        self.mem_base = self.mem_base.max(to);
+        self.log_start = to;
+        Some((from, to))
+    }
+
+    pub fn segments(&self) -> &Segments {
+        &self.segments
     }
 
     /// Forgets records well below `committed` (memory only; the log start offset is unchanged).
@@ -101,14 +117,20 @@ mod tests {
         LogRecord { msg: MessageId(msg), retry: 0, appended_at: SimTime(t) }
     }
 
+    /// Segments of two 100-byte records.
+    const ROLL: RollPolicy = RollPolicy { segment_bytes: 200, segment_ms: u64::MAX / 4_000 };
+
     #[test]
-    fn offsets_grow_and_retention_moves_the_start() {
+    fn offsets_grow_and_retention_moves_the_start_by_whole_segments() {
         let mut p = Partition::new(PartitionId(0));
-        assert_eq!(p.append(rec(0, 10)), 0);
-        assert_eq!(p.append(rec(1, 20)), 1);
-        assert_eq!(p.append(rec(2, 30)), 2);
+        for i in 0..3 {
+            assert_eq!(p.append(rec(i, 10 * (i as u64 + 1)), 100, ROLL), i as u64);
+        }
+        // Segments [0, 2) newest at 20 us and [2, 3) at 30 us; retention of 0 ms at 25 us deletes
+        // the first whole segment only.
+        let retention = RetentionPolicy { ms: Some(0), bytes: None };
         let mut deleted = vec![];
-        p.expire(SimTime(20), |o, r| deleted.push((o, r.msg.0)));
+        assert_eq!(p.apply_retention(SimTime(25), retention, |o, r| deleted.push((o, r.msg.0))), Some((0, 2)));
         assert_eq!(deleted, vec![(0, 0), (1, 1)]);
         assert_eq!(p.log_start(), 2);
         assert_eq!(p.log_end(), 3);
@@ -120,7 +142,7 @@ mod tests {
     fn trimming_keeps_offsets() {
         let mut p = Partition::new(PartitionId(0));
         for i in 0..200 {
-            p.append(rec(i, i as u64));
+            p.append(rec(i, i as u64), 100, ROLL);
         }
         p.trim_consumed(150);
         assert_eq!(p.log_end(), 200);

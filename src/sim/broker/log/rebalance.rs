@@ -149,20 +149,25 @@ impl Membership for LogBroker {
         {
             return Vec::new();
         }
-        // `onCompleteJoin`: dynamic members that have not rejoined are removed; static ones stay.
-        let mut dropped = Vec::new();
+        // `onCompleteJoin`: dynamic members that have not rejoined are removed; static ones stay,
+        // but with the old generation: their next commit fails too.
+        let mut late = Vec::new();
+        let mut dropped = 0;
         for (c, m) in self.members.iter_mut().enumerate() {
             let id = ConsumerId(c as u32);
             m.stale.clear();
-            if m.in_group && !static_members && !rejoined(id) {
-                m.in_group = false;
-                m.assigned.clear();
-                dropped.push(id);
+            if m.in_group && !rejoined(id) {
+                late.push(id);
+                if !static_members {
+                    m.in_group = false;
+                    m.assigned.clear();
+                    dropped += 1;
+                }
             }
         }
-        ctx.note(JournalKind::RebalanceTimedOut { generation, dropped: dropped.len() as u32 });
+        ctx.note(JournalKind::RebalanceTimedOut { generation, dropped });
         self.schedule_completion(ctx);
-        dropped
+        late
     }
 
     fn complete(&mut self, generation: u32, ctx: &mut Ctx) -> bool {

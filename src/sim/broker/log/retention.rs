@@ -1,18 +1,20 @@
-//! Retention: the broker deletes records older than `topic.retention_ms`, read or not. A record the
-//! group had not consumed yet is lost, with the reason "retention".
+//! Retention: every `log.retention.check.interval.ms` the broker deletes whole segments that
+//! retention allows (`segment.rs`), read or not. A deleted record the group had not committed past
+//! stops being held by the log; if nobody processed it, it is lost with the reason "retention".
 
+use super::segment::RetentionPolicy;
 use super::LogBroker;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, LogEvent};
 use crate::sim::ids::PartitionId;
-use crate::sim::kernel::time::{SimDuration, SimTime};
+use crate::sim::kernel::time::SimDuration;
 use crate::sim::ledger::LossReason;
 
 impl LogBroker {
     /// Starts the chain of retention checks, if the topic has a retention limit; a chain started
     /// earlier (under other settings) is retired by the token.
     pub fn start(&mut self, ctx: &mut Ctx) {
-        if ctx.settings.topic.retention_ms.is_some() {
+        if ctx.settings.topic.retention_ms.is_some() || ctx.settings.topic.retention_bytes.is_some() {
             self.retention_token = self.retention_token.wrapping_add(u32::from(self.retention_started));
             self.retention_started = true;
             let every = SimDuration::from_ms(ctx.settings.topic.retention_check_ms);
@@ -28,26 +30,29 @@ impl LogBroker {
     }
 
     fn on_retention_check(&mut self, ctx: &mut Ctx) {
-        let Some(retention_ms) = ctx.settings.topic.retention_ms else {
+        let topic = &ctx.settings.topic;
+        if topic.retention_ms.is_none() && topic.retention_bytes.is_none() {
             self.retention_started = false; // retention switched off: the chain ends here
             return;
-        };
-        let retention = SimDuration::from_ms(retention_ms);
-        if ctx.now >= SimTime::ZERO + retention {
-            let cutoff = ctx.now - retention;
-            for p in 0..self.partitions.len() {
-                let committed = self.group.committed[p];
-                let mut deleted = Vec::new();
-                self.partitions[p].expire(cutoff, |offset, rec| {
-                    if offset >= committed {
-                        deleted.push((offset, rec.msg));
-                    }
-                });
-                for (offset, msg) in deleted {
-                    self.log_stats.retention_deleted += 1;
-                    ctx.note(JournalKind::RetentionDeleted { msg, partition: PartitionId(p as u32), offset });
-                    ctx.release(msg, Some(LossReason::Retention));
+        }
+        let policy = RetentionPolicy { ms: topic.retention_ms, bytes: topic.retention_bytes };
+        for p in 0..self.partitions.len() {
+            let partition = PartitionId(p as u32);
+            let committed = self.group.committed[p];
+            let mut deleted = Vec::new();
+            let range = self.partitions[p].apply_retention(ctx.now, policy, |offset, rec| {
+                if offset >= committed {
+                    deleted.push((offset, rec.msg));
                 }
+            });
+            let Some((from, to)) = range else { continue };
+            ctx.note(JournalKind::SegmentsDeleted { partition, from, to });
+            for (offset, msg) in deleted {
+                let read = ctx.ledger.get(msg).is_some_and(|m| m.deliveries > 0);
+                self.log_stats.retention_deleted += 1;
+                ctx.note(JournalKind::RetentionDeleted { msg, partition, offset, read });
+                // The reason counts only if the message ends lost: nobody processed it.
+                ctx.release(msg, Some(LossReason::Retention));
             }
         }
         let every = SimDuration::from_ms(ctx.settings.topic.retention_check_ms);
