@@ -323,6 +323,24 @@ proptest! {
         prop_assert_eq!(replayed.ledger().counts(), a.ledger().counts());
     }
 
+    /// Two scenarios that differ in any setting never share a trace hash, from the start: the
+    /// hash covers the scenario as well as every event (two runs whose outcomes differ after the
+    /// same events once did share one).
+    #[test]
+    fn a_different_setting_gives_a_different_trace_hash(s in scenario(), change in live_setting(), steps in 0u64..200) {
+        let Command::Set { setting, value } = change else { unreachable!("live_setting makes Set commands") };
+        let setting = eda_lab::sim::config::settings::find(&setting).unwrap();
+        let Ok(changed) = s.with_setting(setting, &value) else { return Ok(()) };
+        prop_assume!(changed != s);
+        let mut a = Simulation::new(&s).unwrap();
+        let mut b = Simulation::new(&changed).unwrap();
+        for _ in 0..steps {
+            a.step();
+            b.step();
+        }
+        prop_assert_ne!(a.trace_hash(), b.trace_hash(), "{} = {}", setting.path, value);
+    }
+
     /// At-most-once: commit before processing, and a producer that cannot append twice (acks=0, no
     /// retries, or idempotent). Whatever crashes, nothing is ever applied twice.
     #[test]

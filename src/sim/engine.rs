@@ -109,6 +109,7 @@ impl Simulation {
             settings: s,
         };
         sim.trace.mix(sim.settings.seed);
+        sim.trace.mix(sim.settings.fingerprint());
         let ctx = &mut ctx!(sim);
         sim.producer.schedule_next_arrival(ctx);
         sim.log.start(ctx);

@@ -382,6 +382,27 @@ impl Scenario {
         Ok(s)
     }
 
+    /// A fingerprint of everything that shapes a run: every setting, the event types and the
+    /// fault schedule (not the name or description). The engine folds it into the trace hash, so
+    /// two runs of different scenarios never share a hash, even before their first event.
+    pub fn fingerprint(&self) -> u64 {
+        // FNV-1a over a canonical text: tiny, and the same on every platform.
+        let mut text = String::new();
+        for setting in settings::SETTINGS {
+            if let Some(v) = self.read_setting(setting.path) {
+                text.push_str(setting.path);
+                text.push('=');
+                text.push_str(&v.to_string());
+                text.push(';');
+            }
+        }
+        text.push_str(&self.producer.event_types.join(","));
+        for f in &self.faults {
+            text.push_str(&format!(";{}:{}", f.at_ms, f.command.fingerprint()));
+        }
+        text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    }
+
     /// The value of `setting` (`None` where it does not apply, e.g. the auto-commit interval
     /// under another commit strategy).
     pub fn setting(&self, setting: &Setting) -> Option<serde_json::Value> {
