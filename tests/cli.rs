@@ -268,3 +268,17 @@ fn a_run_stops_at_its_event_budget_with_a_clear_error() {
     assert_eq!(code, 1);
     assert!(err.contains("event budget: 100 events"), "{err}");
 }
+
+#[test]
+fn a_scenario_that_would_loop_at_one_instant_is_refused_before_it_runs() {
+    // Reproduced by a new user: static members that crash on every record and restart at once
+    // used to spin at one instant until the event budget ran out (hundreds of MB a second).
+    let path = std::env::temp_dir().join(format!("eda-lab-loop-{}.json", std::process::id()));
+    let scenario = r#"{"consumers": {"static_membership": true, "rebalance_ms": 0,
+        "crash": {"point": "after_receive", "probability": 1.0, "restart_delay_ms": 0}}}"#;
+    std::fs::write(&path, scenario).unwrap();
+    let (code, _, err) = eda_lab(&["run", path.to_str().unwrap(), "--until", "5s", "--max-events", "5000000"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("consumers.crash.restart_delay_ms: 0 with static membership"), "{err}");
+    std::fs::remove_file(path).ok();
+}

@@ -116,17 +116,23 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     // then checks the tallies of forgotten records too.
     let recent_messages = prop_oneof![0usize..48, Just(4_096)];
     (any::<u64>(), producer, network, topic, consumers, processing, idempotency, recent_messages).prop_map(
-        |(seed, producer, network, topic, consumers, processing, idempotency, recent_messages)| Scenario {
-            name: "random".into(),
-            seed,
-            producer,
-            network,
-            topic,
-            consumers,
-            processing,
-            idempotency,
-            metrics: MetricsConfig { sample_interval_ms: 500, history: 64, journal: 64, recent_messages },
-            ..Scenario::default()
+        |(seed, producer, network, topic, mut consumers, processing, idempotency, recent_messages)| {
+            // Without a dedup store there is no mark to crash after: such a crash point is refused.
+            if consumers.crash.point == CrashPoint::AfterDedupMark && !idempotency.mode.has_dedup_store() {
+                consumers.crash.point = CrashPoint::AfterEffect;
+            }
+            Scenario {
+                name: "random".into(),
+                seed,
+                producer,
+                network,
+                topic,
+                consumers,
+                processing,
+                idempotency,
+                metrics: MetricsConfig { sample_interval_ms: 500, history: 64, journal: 64, recent_messages },
+                ..Scenario::default()
+            }
         },
     )
 }

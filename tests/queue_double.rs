@@ -4,7 +4,7 @@
 //! and audits after every event. Nothing here touches partitions or offsets.
 #![cfg(not(target_arch = "wasm32"))]
 
-use eda_lab::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Joined, Membership};
+use eda_lab::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Joined, Membership, Redelivery};
 use eda_lab::sim::client::pipeline::Pipeline;
 use eda_lab::sim::config::knobs::Knobs;
 use eda_lab::sim::ctx::Ctx;
@@ -22,6 +22,8 @@ use std::collections::{BTreeMap, VecDeque};
 struct QueueDouble {
     ready: VecDeque<(MessageId, u32)>,
     unacked: BTreeMap<u64, (ConsumerId, MessageId)>,
+    /// How each acknowledged delivery was acknowledged.
+    acked: BTreeMap<u64, Redelivery>,
     next_tag: u64,
     prefetch: usize,
     redelivered: u64,
@@ -54,18 +56,26 @@ impl DeliverySource for QueueDouble {
     }
     fn ack(&mut self, _consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
         if let Some((_, msg)) = self.unacked.remove(&delivery.tag.position) {
+            self.acked.insert(delivery.tag.position, Redelivery::Acked);
             ctx.release(msg, None);
         }
     }
-    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) {
+    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> bool {
         let tags: Vec<u64> = self.unacked.iter().filter(|(_, (c, _))| *c == consumer).map(|(t, _)| *t).collect();
-        for t in tags {
+        for &t in &tags {
             let (_, msg) = self.unacked.remove(&t).unwrap();
+            self.acked.insert(t, Redelivery::AckedWithDelivered);
             ctx.release(msg, None);
         }
+        !tags.is_empty()
     }
-    fn will_redeliver(&self, delivery: &Delivery) -> bool {
-        self.unacked.contains_key(&delivery.tag.position)
+    fn redelivery(&self, delivery: &Delivery) -> Redelivery {
+        let tag = delivery.tag.position;
+        if self.unacked.contains_key(&tag) {
+            Redelivery::Again
+        } else {
+            self.acked.get(&tag).copied().unwrap_or(Redelivery::Again)
+        }
     }
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
         ctx.ledger.hold(msg);
@@ -127,6 +137,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32) -> (Ledger, QueueDoubl
     let mut queue = QueueDouble {
         ready: VecDeque::new(),
         unacked: BTreeMap::new(),
+        acked: BTreeMap::new(),
         next_tag: 1,
         prefetch: 1,
         redelivered: 0,

@@ -148,3 +148,26 @@ async fn the_settings_panel_has_one_control_per_described_setting() {
     assert_eq!(found, described, "one control per setting, none twice");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_run_stuck_at_one_instant_stops_and_says_why_instead_of_spinning() {
+    use eda_lab::sim::Scenario;
+    use eda_lab::ui::{RunAction, Runtime, Speed};
+    // Valid (not certain to crash), but in practice a loop at one instant.
+    let s = Scenario::from_json(
+        r#"{"consumers": {"static_membership": true,
+            "crash": {"point": "after_receive", "probability": 0.9999999, "restart_delay_ms": 0}}}"#,
+    )
+    .unwrap();
+    let mut rt = Runtime::new(s);
+    rt.sim.set_instant_limit(50_000);
+    let frame = RunAction::Frame { dt_ms: 16.0, speed: Speed::Max };
+    let notice = (0..100).find_map(|_| rt.apply(frame.clone())).expect("the run stops within 100 frames");
+    assert!(notice.error && notice.text.starts_with("Stopped: the run is stuck at "), "{}", notice.text);
+    assert!(notice.text.contains("restart_delay_ms"), "it names the likely cause: {}", notice.text);
+    // Later frames and steps do no work and say nothing more.
+    let events = rt.sim.events_processed();
+    assert!(rt.apply(frame).is_none());
+    assert!(rt.apply(RunAction::Step).is_none());
+    assert_eq!(rt.sim.events_processed(), events);
+}

@@ -4,10 +4,16 @@
 
 use crate::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::limits;
-use crate::sim::config::settings;
+use crate::sim::config::settings::{self, Setting};
 use crate::sim::errors::CommandError;
 use crate::sim::ids::ConsumerId;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A choice as the settings' description writes it.
+fn json(v: &impl Serialize) -> Value {
+    serde_json::to_value(v).expect("choices always serialize")
+}
 
 /// Everything a user (or a fault schedule) can do to a running simulation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -65,58 +71,69 @@ pub enum Command {
 }
 
 impl Command {
-    /// Checks the command's own fields against the engine's limits; the error names the field.
-    pub fn validate(&self) -> Result<(), CommandError> {
-        let invalid = |field: &'static str, message: String| Err(CommandError::Invalid { field, message });
-        let fraction = |field: &'static str, v: f64, max: f64| {
-            if v.is_finite() && (0.0..=max).contains(&v) {
-                Ok(())
-            } else {
-                invalid(field, format!("must be between 0 and {max} (got {v})"))
-            }
-        };
-        match *self {
-            Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer } => {
-                if consumer.0 >= limits::MAX_CONSUMERS {
-                    return invalid("consumer", format!("must be below {} (got {consumer})", limits::MAX_CONSUMERS));
-                }
-                Ok(())
-            }
-            Command::AddConsumer | Command::RemoveConsumer | Command::SetProducerIdempotent { .. } => Ok(()),
-            Command::SetCommitStrategy { commit } => match commit {
-                CommitStrategy::Auto { interval_ms } if interval_ms == 0 || interval_ms > limits::MAX_DELAY_MS => {
-                    invalid(
-                        "interval_ms",
-                        format!("must be between 1 and {} (got {interval_ms})", limits::MAX_DELAY_MS),
-                    )
-                }
-                _ => Ok(()),
-            },
-            Command::SetIdempotency { dedup_ttl_ms, .. } => match dedup_ttl_ms {
-                Some(0) => invalid("dedup_ttl_ms", "must be at least 1 (omit it for no expiry)".into()),
-                _ => Ok(()),
-            },
+    /// The settings this command changes, each with its new value (empty for an action on the
+    /// consumers). A typed command is a shorthand for these, so it is checked by the same limits
+    /// (each setting's own, in `settings.rs`) and applied the same way as `Command::Set`.
+    pub fn writes(&self) -> Result<Vec<(&'static Setting, Value)>, CommandError> {
+        let at = |path: &str| settings::find(path).expect("typed commands write described settings");
+        Ok(match self {
+            Command::SetCommitStrategy { commit } => vec![(at("consumers.commit"), json(commit))],
+            Command::SetIdempotency { mode, dedup_ttl_ms } => vec![
+                (at("idempotency.mode"), json(mode)),
+                (at("idempotency.dedup_ttl_ms"), dedup_ttl_ms.map_or(Value::Null, Value::from)),
+            ],
             Command::SetProducerRate { rate_per_sec } => {
-                fraction("rate_per_sec", rate_per_sec, limits::MAX_RATE_PER_SEC)
+                vec![(at("producer.rate_per_sec"), Value::from(*rate_per_sec))]
             }
-            Command::SetNetworkLoss { request_loss, ack_loss } => {
-                fraction("request_loss", request_loss, 0.99)?;
-                fraction("ack_loss", ack_loss, 0.99)
+            Command::SetProducerIdempotent { enabled } => vec![(at("producer.idempotent"), Value::from(*enabled))],
+            Command::SetNetworkLoss { request_loss, ack_loss } => vec![
+                (at("network.request_loss"), Value::from(*request_loss)),
+                (at("network.ack_loss"), Value::from(*ack_loss)),
+            ],
+            Command::SetFailureProbability { probability } => {
+                vec![(at("processing.failure_probability"), Value::from(*probability))]
             }
-            Command::SetFailureProbability { probability } | Command::SetCrash { probability, .. } => {
-                fraction("probability", probability, 1.0)
-            }
-            Command::SetServiceMean { mean_ms } => fraction("mean_ms", mean_ms, limits::MAX_DELAY_MS as f64),
-            Command::Set { ref setting, ref value } => {
-                let Some(s) = settings::find(setting) else {
-                    return invalid("setting", format!("`{setting}` is not a setting (see eda-lab run --help)"));
-                };
-                if !s.live {
-                    return invalid(s.path, "can only change in a new run (restart with it)".into());
+            Command::SetCrash { point, probability } => vec![
+                (at("consumers.crash.point"), json(point)),
+                (at("consumers.crash.probability"), Value::from(*probability)),
+            ],
+            Command::SetServiceMean { mean_ms } => vec![(at("processing.service.mean_ms"), Value::from(*mean_ms))],
+            Command::Set { setting, value } => match settings::find(setting) {
+                Some(s) => vec![(s, value.clone())],
+                None => {
+                    return Err(CommandError::Invalid {
+                        field: "setting",
+                        message: format!("`{setting}` is not a setting (see eda-lab run --help)"),
+                    })
                 }
-                s.check(value).map_err(|message| CommandError::Invalid { field: s.path, message })
+            },
+            Command::CrashConsumer { .. }
+            | Command::RestartConsumer { .. }
+            | Command::AddConsumer
+            | Command::RemoveConsumer => Vec::new(),
+        })
+    }
+
+    /// Checks the command's own fields: every setting it writes against that setting's limits.
+    /// The error names the field (the setting's path). Whether the settings it leaves fit
+    /// together is the engine's check (`Scenario::with_writes`).
+    pub fn validate(&self) -> Result<(), CommandError> {
+        if let Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer } = *self {
+            if consumer.0 >= limits::MAX_CONSUMERS {
+                return Err(CommandError::Invalid {
+                    field: "consumer",
+                    message: format!("must be below {} (got {consumer})", limits::MAX_CONSUMERS),
+                });
             }
         }
+        for (s, value) in self.writes()? {
+            if !s.live {
+                let message = "can only change in a new run (restart with it)".into();
+                return Err(CommandError::Invalid { field: s.path, message });
+            }
+            s.check(&value).map_err(|message| CommandError::Invalid { field: s.path, message })?;
+        }
+        Ok(())
     }
 
     /// A stable 64-bit fingerprint for the trace hash (its canonical JSON, hashed).

@@ -20,7 +20,7 @@ use crate::sim::config::limits;
 use crate::sim::config::scenario::{Scenario, ScenarioError};
 use crate::sim::config::settings;
 use crate::sim::ctx::Ctx;
-pub use crate::sim::errors::{CommandError, ReplayError};
+pub use crate::sim::errors::{CommandError, ReplayError, Stuck};
 use crate::sim::event::{Event, JournalEntry, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::journal::Journal;
@@ -51,7 +51,13 @@ pub enum JourneyView<'a> {
 pub enum RunStatus {
     Reached,
     BudgetExhausted,
+    /// Stopped for good: too many events at one instant (see [`Simulation::stuck`]).
+    Stuck,
 }
+
+/// Most events the engine processes at one instant of simulated time before it stops the run as
+/// stuck (a backstop: `Scenario::validate` refuses the settings known to loop at one instant).
+pub const MAX_EVENTS_AT_ONE_INSTANT: u64 = 10_000_000;
 
 /// A running simulation. See the module documentation.
 #[derive(Clone, Debug)]
@@ -61,6 +67,9 @@ pub struct Simulation {
     knobs: Knobs,
     now: SimTime,
     events_processed: u64,
+    /// Events processed at `now` so far, and how many one instant may take.
+    at_this_instant: u64,
+    instant_limit: u64,
     scheduler: Scheduler<Event>,
     trace: TraceHash,
     ledger: Ledger,
@@ -96,6 +105,8 @@ impl Simulation {
             knobs: Knobs::from(&s),
             now: SimTime::ZERO,
             events_processed: 0,
+            at_this_instant: 0,
+            instant_limit: MAX_EVENTS_AT_ONE_INSTANT,
             scheduler: Scheduler::default(),
             trace: TraceHash::default(),
             ledger: Ledger::new(s.metrics.recent_messages),
@@ -166,18 +177,37 @@ impl Simulation {
         Ok(())
     }
 
-    /// One step, if the budget allows it.
+    /// One step, if the budget allows it and the run is not stuck.
     fn step_within(&mut self, budget: &mut u64, observe: &mut dyn FnMut(&mut Simulation)) -> Result<(), ReplayError> {
         if *budget == 0 {
             observe(self);
             return Err(ReplayError::EventBudget { events: self.events_processed, at_us: self.now.as_us() });
         }
         *budget -= 1;
-        self.step();
+        if !self.step() {
+            observe(self);
+            return Err(ReplayError::Stuck(self.stuck().expect("a step with events due fails only when stuck")));
+        }
         if self.events_processed.is_multiple_of(4_096) {
             observe(self);
         }
         Ok(())
+    }
+
+    /// Why the run cannot go on, once it processed [`MAX_EVENTS_AT_ONE_INSTANT`] events at one
+    /// instant with more still due then.
+    pub fn stuck(&self) -> Option<Stuck> {
+        let due_now = self.scheduler.peek_time().is_some_and(|t| t <= self.now);
+        (due_now && self.at_this_instant >= self.instant_limit).then(|| Stuck {
+            at_us: self.now.as_us(),
+            events: self.at_this_instant,
+            cause: self.settings.likely_cause_of_no_time_step(),
+        })
+    }
+
+    /// Lowers (or raises) how many events one instant may take before the run counts as stuck.
+    pub fn set_instant_limit(&mut self, events: u64) {
+        self.instant_limit = events;
     }
 
     /// Keeps every journal entry from now on for [`Simulation::take_tapped`] (the command line's
@@ -207,8 +237,16 @@ impl Simulation {
 
     // ----- driving -----
 
-    /// Processes one event. Returns false when nothing is scheduled.
+    /// Processes one event. Returns false when nothing is scheduled, or when the run is stuck
+    /// ([`Simulation::stuck`]).
     pub fn step(&mut self) -> bool {
+        let Some(time) = self.scheduler.peek_time() else { return false };
+        if time > self.now {
+            self.at_this_instant = 0;
+        } else if self.at_this_instant >= self.instant_limit {
+            return false;
+        }
+        self.at_this_instant += 1;
         let Some((time, event)) = self.scheduler.pop() else { return false };
         if time > self.next_sample {
             self.sample_before(time);
@@ -235,7 +273,9 @@ impl Simulation {
                 return RunStatus::BudgetExhausted;
             }
             budget -= 1;
-            self.step();
+            if !self.step() {
+                return RunStatus::Stuck;
+            }
         }
         self.advance_clock(until);
         RunStatus::Reached
@@ -250,10 +290,12 @@ impl Simulation {
         self.now = t;
     }
 
-    /// Applies a command now, records it, and folds it into the trace hash.
+    /// Applies a command now, records it, and folds it into the trace hash. A command is refused
+    /// (and nothing changes) when a value is out of range or the settings it leaves cannot run
+    /// together (`Scenario::validate`); the error names the field.
     pub fn handle(&mut self, command: Command) -> Result<(), CommandError> {
         command.validate()?;
-        self.check_applicable(&command)?;
+        let settings = self.check_applicable(&command)?;
         let fingerprint = command.fingerprint();
         self.commands.push(StampedCommand {
             at_us: self.now.as_us(),
@@ -263,32 +305,42 @@ impl Simulation {
         self.trace.mix(0xC0 << 56);
         self.trace.mix(fingerprint);
         self.journal.note(self.now, JournalKind::Command { fingerprint }, &self.ledger);
-        self.apply(command);
+        self.apply(command, settings);
         Ok(())
     }
 
-    fn check_applicable(&self, command: &Command) -> Result<(), CommandError> {
+    /// Whether `command` applies now; for a change of settings, the live settings after it.
+    fn check_applicable(&self, command: &Command) -> Result<Option<Scenario>, CommandError> {
         let consumers = self.pipeline.consumers().len();
         match *command {
             Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
                 if consumer.index() >= consumers =>
             {
-                Err(CommandError::NoSuchConsumer { consumer, consumers })
+                return Err(CommandError::NoSuchConsumer { consumer, consumers });
+            }
+            Command::CrashConsumer { at: Some(point), .. } => {
+                if let Some(message) = self.settings.crash_never_strikes(point) {
+                    return Err(CommandError::Invalid { field: "at", message });
+                }
             }
             Command::AddConsumer if consumers >= limits::MAX_CONSUMERS as usize => {
-                Err(CommandError::GroupFull { max: limits::MAX_CONSUMERS })
+                return Err(CommandError::GroupFull { max: limits::MAX_CONSUMERS });
             }
-            // Some settings exist only under others (the auto-commit interval under auto-commit).
-            Command::Set { ref setting, ref value } => match settings::find(setting) {
-                Some(s) => self
-                    .settings
-                    .with_setting(s, value)
-                    .map(drop)
-                    .map_err(|message| CommandError::Invalid { field: s.path, message }),
-                None => Ok(()), // `validate` refused it already
-            },
-            _ => Ok(()),
+            _ => {}
         }
+        let writes = command.writes()?;
+        if writes.is_empty() {
+            return Ok(None);
+        }
+        self.settings.with_writes(&writes).map(Some).map_err(|e| match e {
+            ScenarioError::Invalid { field, message } => {
+                // Name the setting the rule names (a combination may name another than the one
+                // written).
+                let field = settings::find(&field).map_or(writes[0].0.path, |s| s.path);
+                CommandError::Invalid { field, message }
+            }
+            ScenarioError::Parse(message) => CommandError::Invalid { field: writes[0].0.path, message },
+        })
     }
 
     /// Routes an event to the subsystem that scheduled it.
@@ -317,47 +369,32 @@ impl Simulation {
             }
             Event::Log(e) => log.on_event(e, ctx),
             Event::Scheduled { index } => {
+                // The schedule was checked when the run started; what live commands changed
+                // since may leave a fault nothing to act on, or settings that cannot run: skip it.
                 let command = self.settings.faults[index as usize].command.clone();
-                if self.check_applicable(&command).is_ok() {
+                if let Ok(settings) = self.check_applicable(&command) {
                     self.journal.note(
                         self.now,
                         JournalKind::Command { fingerprint: command.fingerprint() },
                         &self.ledger,
                     );
-                    self.apply(command);
+                    self.apply(command, settings);
                 }
             }
         }
     }
 
-    /// Applies a command: a live change of the settings, or an action on a subsystem.
-    fn apply(&mut self, command: Command) {
-        let s = &mut self.settings;
-        match command {
-            Command::SetCommitStrategy { commit } => s.consumers.commit = commit,
-            Command::SetIdempotency { mode, dedup_ttl_ms } => {
-                s.idempotency.mode = mode;
-                s.idempotency.dedup_ttl_ms = dedup_ttl_ms;
+    /// Applies a command: the live settings it leaves (checked by `check_applicable`), or an
+    /// action on a subsystem.
+    fn apply(&mut self, command: Command, settings: Option<Scenario>) {
+        let written: Vec<&'static str> = match settings {
+            Some(s) => {
+                self.settings = s;
+                self.knobs = Knobs::from(&self.settings);
+                command.writes().expect("applied commands are valid").iter().map(|(s, _)| s.path).collect()
             }
-            Command::SetProducerRate { rate_per_sec } => s.producer.rate_per_sec = rate_per_sec,
-            Command::SetProducerIdempotent { enabled } => s.producer.idempotent = enabled,
-            Command::SetNetworkLoss { request_loss, ack_loss } => {
-                s.network.request_loss = request_loss;
-                s.network.ack_loss = ack_loss;
-            }
-            Command::SetFailureProbability { probability } => s.processing.failure_probability = probability,
-            Command::SetCrash { point, probability } => {
-                s.consumers.crash.point = point;
-                s.consumers.crash.probability = probability;
-            }
-            Command::SetServiceMean { mean_ms } => s.processing.service.mean_ms = mean_ms,
-            Command::Set { ref setting, ref value } => {
-                let described = settings::find(setting).expect("validated commands name a setting");
-                *s = s.with_setting(described, value).expect("validated commands hold a valid value");
-            }
-            _ => {}
-        }
-        self.knobs = Knobs::from(&self.settings);
+            None => Vec::new(),
+        };
         let (log, pipeline) = (&mut self.log, &mut self.pipeline);
         let ctx = &mut ctx!(self);
         match command {
@@ -366,16 +403,16 @@ impl Simulation {
             Command::RestartConsumer { consumer } => pipeline.restart(consumer, log, ctx),
             Command::AddConsumer => pipeline.add_consumer(log, ctx),
             Command::RemoveConsumer => pipeline.remove_consumer(log, ctx),
-            Command::SetCommitStrategy { .. } => pipeline.start_autocommit_timers(ctx),
-            Command::SetProducerRate { .. } => self.producer.restart_arrivals(ctx),
-            // A setting some subsystem acts on at once, not only when it next reads it.
-            Command::Set { ref setting, .. } => match setting.as_str() {
+            _ => {}
+        }
+        // Settings some subsystem acts on at once, not only when it next reads them.
+        for path in written {
+            match path {
                 "consumers.commit" | "consumers.commit.interval_ms" => pipeline.start_autocommit_timers(ctx),
                 "producer.rate_per_sec" => self.producer.restart_arrivals(ctx),
                 "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" => log.start(ctx),
                 _ => {}
-            },
-            _ => {}
+            }
         }
     }
 

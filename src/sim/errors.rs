@@ -51,6 +51,32 @@ impl fmt::Display for CommandError {
 
 impl std::error::Error for CommandError {}
 
+/// A run stopped because it processed too many events at one instant of simulated time: something
+/// repeats with no time step, and the run would never get past that instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stuck {
+    pub at_us: u64,
+    /// Events processed at that instant.
+    pub events: u64,
+    /// The likely cause, in plain words, naming the settings.
+    pub cause: String,
+}
+
+impl fmt::Display for Stuck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the run is stuck at {:.3} s of simulated time: {} events at that one instant, and time does not advance. \
+             Likely cause: {}",
+            self.at_us as f64 / 1e6,
+            self.events,
+            self.cause
+        )
+    }
+}
+
+impl std::error::Error for Stuck {}
+
 /// Why a recorded command log cannot be replayed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReplayError {
@@ -64,6 +90,8 @@ pub enum ReplayError {
     Command { index: usize, error: CommandError },
     /// The run used up its event budget before reaching its end time.
     EventBudget { events: u64, at_us: u64 },
+    /// The run stopped at one instant it could not get past.
+    Stuck(Stuck),
 }
 
 impl fmt::Display for ReplayError {
@@ -83,6 +111,7 @@ impl fmt::Display for ReplayError {
                  (raise it with --max-events, or shorten --until)",
                 *at_us as f64 / 1e6
             ),
+            ReplayError::Stuck(stuck) => stuck.fmt(f),
         }
     }
 }

@@ -33,7 +33,7 @@ pub use client::consumer;
 pub use command::{Command, StampedCommand};
 pub use config::{builtins, scenario};
 pub use engine::{JourneyView, RunStatus, Simulation, Stats};
-pub use errors::{CommandError, ReplayError};
+pub use errors::{CommandError, ReplayError, Stuck};
 pub use ids::{ConsumerId, MessageId, PartitionId};
 pub use kernel::{rng, time, trace};
 pub use ledger::{LossReason, Outcome};

@@ -43,6 +43,14 @@ pub fn app() -> Html {
         })
     };
     use_run_loop(&state, &run.dispatcher(), &on_run);
+    // A run stuck at one instant cannot go on: stop playing (the notice says why).
+    let stuck = run.rt.borrow().sim.stuck().is_some();
+    let page = state.dispatcher();
+    use_effect_with((stuck, state.playing), move |&(stuck, playing)| {
+        if stuck && playing {
+            page.dispatch(Action::Pause);
+        }
+    });
 
     let page = state.dispatcher();
     let on_close = use_callback(page.clone(), |(), page| page.dispatch(Action::CloseSettings));

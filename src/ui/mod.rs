@@ -44,6 +44,10 @@ mod top_bar;
 mod topology;
 
 pub use app::App;
+/// The page's driver of the engine and what changes its run, for the browser tests.
+pub use run::RunAction;
+pub use runtime::Runtime;
+pub use state::Speed;
 
 /// Renders the app into the page body (appended after whatever the page already holds).
 pub fn start() {

@@ -121,14 +121,16 @@ impl Runtime {
                 })
             }
             RunAction::Step => {
+                let was_stuck = self.sim.stuck().is_some();
                 self.step();
-                None
+                self.stuck_notice(was_stuck)
             }
             RunAction::Frame { dt_ms, speed } => {
                 let t0 = now_ms();
+                let was_stuck = self.sim.stuck().is_some();
                 self.advance(dt_ms, speed);
                 self.frame_started_ms = Some((t0, now_ms() - t0));
-                None
+                self.stuck_notice(was_stuck)
             }
         }
     }
@@ -177,6 +179,13 @@ impl Runtime {
         let target = self.sim.now().plus_us(delta_us);
         let status = self.sim.run_until(target, EVENT_BUDGET_PER_FRAME);
         self.budget_hit = status == RunStatus::BudgetExhausted && speed != Speed::Max;
+    }
+
+    /// What to tell the user when the run has just got stuck at one instant (the engine stops it
+    /// for good; the page pauses and says why instead of spinning).
+    fn stuck_notice(&self, was_stuck: bool) -> Option<Notice> {
+        let stuck = self.sim.stuck().filter(|_| !was_stuck)?;
+        Some(Notice { text: format!("Stopped: {stuck}. Change the setting and reset the run."), error: true })
     }
 
     /// Processes events until something worth a log line happens (at most 10,000 events), so one

@@ -1,10 +1,10 @@
 //! The delivery seam: what every broker offers the consumer pipeline.
 //!
 //! The pipeline asks its source for the next delivery, settles it (acknowledge, or acknowledge
-//! everything delivered so far), asks whether a delivery its consumer lost will come again, and
-//! hands back failed messages for a later retry. Group membership is the second half of the seam:
-//! a source may pause deliveries while it reassigns work (Kafka's rebalance), and hears when
-//! consumers join, crash, leave or free their hands.
+//! everything delivered so far), asks whether a delivery its consumer lost will come again (and if
+//! not, which acknowledgement settled it), and hands back failed messages for a later retry. Group
+//! membership is the second half of the seam: a source may pause deliveries while it reassigns
+//! work (Kafka's rebalance), and hears when consumers join, crash, leave or free their hands.
 //!
 //! **Architecture Invariant:** the pipeline knows nothing of partitions or offsets. A delivery
 //! carries an opaque [`DeliveryTag`] that only its source reads: Kafka-like logs put a partition
@@ -41,14 +41,27 @@ pub trait DeliverySource {
     fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Option<Delivery>;
     /// The consumer acknowledges `delivery`: the source will not deliver it again.
     fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx);
-    /// Acknowledges everything handed to `consumer` so far (a background auto-commit).
-    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx);
-    /// Whether `delivery`, lost by a consumer that crashed, will be delivered again: false once
-    /// it was acknowledged.
-    fn will_redeliver(&self, delivery: &Delivery) -> bool;
+    /// Acknowledges everything handed to `consumer` so far (a background auto-commit). True when
+    /// that acknowledged anything that was not acknowledged before.
+    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> bool;
+    /// Whether `delivery`, lost by a consumer that crashed, will be delivered again, and if not,
+    /// which acknowledgement settled it.
+    fn redelivery(&self, delivery: &Delivery) -> Redelivery;
     /// A failed message comes back for retry number `retry` (a retry topic in miniature). Returns
     /// the consumer that should look for work, if any.
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId>;
+}
+
+/// What becomes of a delivery its consumer lost (it crashed holding it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redelivery {
+    /// Not acknowledged: the source delivers it again.
+    Again,
+    /// Never again: it was acknowledged on its own (`ack`), before the consumer was done with it.
+    Acked,
+    /// Never again: it was acknowledged with everything delivered before it (`ack_delivered`, a
+    /// background auto-commit).
+    AckedWithDelivered,
 }
 
 /// How a (re)joining consumer is taken in.

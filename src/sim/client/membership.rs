@@ -4,7 +4,7 @@
 
 use super::consumer::{Consumer, ConsumerStatus};
 use super::pipeline::{Pipeline, Source};
-use crate::sim::broker::delivery::{Delivery, Joined};
+use crate::sim::broker::delivery::{Delivery, Joined, Redelivery};
 use crate::sim::config::choices::{CommitStrategy, CrashPoint};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{ConsumerEvent, Event, JournalKind};
@@ -16,7 +16,6 @@ impl Pipeline {
     /// The consumer process dies. The delivery in hand is dropped; whether it comes back depends on
     /// whether the source already had it acknowledged.
     pub fn crash(&mut self, c: ConsumerId, point: Option<CrashPoint>, src: &mut impl Source, ctx: &mut Ctx) {
-        let auto = matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. });
         let consumer = &mut self.consumers[c.index()];
         if !consumer.is_alive() {
             return;
@@ -33,11 +32,12 @@ impl Pipeline {
         self.stats.crashes += 1;
         ctx.note(JournalKind::Crashed { consumer: c, point, msg: hand.map(|h| h.msg) });
         if let Some(h) = hand {
-            let reason = (!src.will_redeliver(&h)).then_some(if auto {
-                LossReason::AutoCommittedBeforeProcessing
-            } else {
-                LossReason::CommittedBeforeProcessing
-            });
+            // Who acknowledged it, not the commit strategy of the moment, says why it is gone.
+            let reason = match src.redelivery(&h) {
+                Redelivery::Again => None,
+                Redelivery::Acked => Some(LossReason::CommittedBeforeProcessing),
+                Redelivery::AckedWithDelivered => Some(LossReason::AutoCommittedBeforeProcessing),
+            };
             ctx.release(h.msg, reason);
         }
         // The process's memory is gone: it owns nothing until the source assigns it work again,
@@ -206,19 +206,27 @@ impl Pipeline {
             return false;
         }
         if src.paused() {
-            self.enter_rebalancing(c, src, ctx);
-            self.check_ready(src, ctx);
+            if self.enter_rebalancing(c, src, ctx) {
+                self.check_ready(src, ctx);
+            }
             return false;
         }
         self.consumers[c.index()].status = ConsumerStatus::Idle;
         true
     }
 
-    fn enter_rebalancing(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
-        if matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. }) && src.is_member(c) {
-            src.ack_delivered(c, ctx); // on revoke, auto-commit commits what was consumed
+    /// `c` stops taking work until the rebalance is over. False if it crashed on the way (after
+    /// the auto-commit on revoke).
+    fn enter_rebalancing(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) -> bool {
+        if matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. })
+            && src.is_member(c)
+            && src.ack_delivered(c, ctx) // on revoke, auto-commit commits what was consumed
+            && self.crash_at(c, CrashPoint::AfterCommit, src, ctx)
+        {
+            return false;
         }
         self.consumers[c.index()].status = ConsumerStatus::Rebalancing;
+        true
     }
 
     /// Membership changed: every live consumer stops taking work and rejoins once its hands are

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! A crash can strike after any step (armed by a command, or at random at the scenario's crash
-//! point). What the crash costs depends only on which steps already happened: an effect without an
+//! point); under auto-commit, "after the commit" is after a commit the timer or a revoke makes. What the crash costs depends only on which steps already happened: an effect without an
 //! acknowledgement is redelivered and applied again (duplicate) unless the dedup mark is already
 //! there; an acknowledgement without an effect is never redelivered (lost). The pipeline works on
 //! deliveries from any source behind the delivery seam; with the Kafka-like log, acknowledging is
@@ -114,11 +114,8 @@ impl Pipeline {
                     return;
                 }
             }
-            let dedup = matches!(
-                ctx.settings.idempotency.mode,
-                IdempotencyMode::DedupCheckThenAct | IdempotencyMode::DedupAtomic
-            );
-            if dedup && self.dedup.contains(msg, ctx.now, ctx.knobs.dedup_ttl) {
+            if ctx.settings.idempotency.mode.has_dedup_store() && self.dedup.contains(msg, ctx.now, ctx.knobs.dedup_ttl)
+            {
                 self.stats.dedup_skips += 1;
                 ctx.note(JournalKind::DedupSkipped { msg, consumer: c });
                 self.finish_delivery(c, src, ctx);
@@ -184,7 +181,8 @@ impl Pipeline {
         if mode == IdempotencyMode::DedupCheckThenAct {
             self.mark_processed(msg, ctx);
         }
-        if self.crash_at(c, CrashPoint::AfterDedupMark, src, ctx) {
+        // Without a dedup store there is no mark to crash after.
+        if mode.has_dedup_store() && self.crash_at(c, CrashPoint::AfterDedupMark, src, ctx) {
             return;
         }
         if self.finish_delivery(c, src, ctx) {
@@ -271,8 +269,14 @@ impl Pipeline {
         if token != self.autocommit_token || consumer.epoch != epoch || !consumer.is_alive() {
             return;
         }
-        if !consumer.evicted && src.is_member(c) {
-            src.ack_delivered(c, ctx); // a client outside the group cannot commit
+        // A client outside the group cannot commit. A crash after the commit needs a restart,
+        // which starts a new timer.
+        if !consumer.evicted
+            && src.is_member(c)
+            && src.ack_delivered(c, ctx)
+            && self.crash_at(c, CrashPoint::AfterCommit, src, ctx)
+        {
+            return;
         }
         self.schedule_autocommit(c, interval_ms, ctx);
     }
@@ -302,7 +306,7 @@ impl Pipeline {
 
     /// Crashes consumer `c` if a crash is armed for `point` or the random crash strikes there.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn crash_at(&mut self, c: ConsumerId, point: CrashPoint, src: &mut impl Source, ctx: &mut Ctx) -> bool {
+    pub(super) fn crash_at(&mut self, c: ConsumerId, point: CrashPoint, src: &mut impl Source, ctx: &mut Ctx) -> bool {
         let armed = self.consumers[c.index()].armed == Some(point);
         let random = !armed && point == ctx.settings.consumers.crash.point && self.faults.chance(ctx.knobs.crash_p);
         if armed || random {

@@ -19,7 +19,9 @@ pub enum CommitStrategy {
 }
 
 /// A step of the consumer's pipeline, in order: receive → [commit] → process → effect → dedup mark
-/// → [commit]. A crash "after X" stops the consumer right after step X, before the next one.
+/// → [commit]. A crash "after X" stops the consumer right after step X, before the next one. Under
+/// auto-commit the commit is the one the timer (or a revoke) makes, whatever the consumer is doing
+/// then; without a dedup store there is no mark to crash after.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CrashPoint {
@@ -56,6 +58,13 @@ pub enum IdempotencyMode {
     DedupAtomic,
     /// The effect is a SET, not an ADD: applying it again changes nothing.
     Natural,
+}
+
+impl IdempotencyMode {
+    /// Whether the consumer keeps a dedup store (checks it, and marks the ids it processed).
+    pub fn has_dedup_store(self) -> bool {
+        matches!(self, IdempotencyMode::DedupCheckThenAct | IdempotencyMode::DedupAtomic)
+    }
 }
 
 /// Whose producer client the simulated producer is: its partitioner decides where each record goes.

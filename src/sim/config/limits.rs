@@ -7,6 +7,9 @@ pub const MAX_RATE_PER_SEC: f64 = 1_000_000.0;
 pub const MAX_EVENT_TYPES: usize = 16;
 pub const MAX_RETRIES: u32 = 1_000;
 pub const MAX_DELAY_MS: u64 = 86_400_000;
+/// The largest time a "kept forever unless" duration (retention, dedup TTL) or a fault's time may
+/// take: four thousand of them still fit in a `u64` of microseconds.
+pub const MAX_LONG_MS: u64 = u64::MAX / 4_000;
 pub const MAX_FAULTS: usize = 1_000;
 pub const MAX_HISTORY: usize = 100_000;
 pub const MAX_JOURNAL: usize = 100_000;

@@ -368,7 +368,7 @@ impl Default for MetricsConfig {
     }
 }
 
-fn invalid(field: &str, message: String) -> ScenarioError {
+pub(super) fn invalid(field: &str, message: String) -> ScenarioError {
     ScenarioError::Invalid { field: field.to_string(), message }
 }
 
@@ -419,15 +419,35 @@ impl Scenario {
         Ok(s)
     }
 
+    /// This scenario with every `(setting, value)` written, as a command changes the live
+    /// settings: each value checked by its setting, then the settings together (but not the fault
+    /// schedule, which belongs to the start of the run). The error names the field.
+    pub fn with_writes(&self, writes: &[(&Setting, serde_json::Value)]) -> Result<Scenario, ScenarioError> {
+        let mut s = self.clone();
+        for (setting, value) in writes {
+            setting.check(value).map_err(|m| invalid(setting.path, m))?;
+            s.write_setting(setting.path, value).map_err(|m| invalid(setting.path, m))?;
+        }
+        s.validate_settings()?;
+        Ok(s)
+    }
+
     /// Pretty JSON of the whole scenario (every field, defaults included).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("scenarios always serialize")
     }
 
-    /// Checks every field against its allowed range; the error names the first offending field.
-    /// The ranges are those of the settings' one description (`settings.rs`); what the table
-    /// cannot say (lists, the fault schedule) is checked here.
+    /// Checks every field against its allowed range, the settings against each other and the
+    /// fault schedule; the error names the first offending field. The ranges are those of the
+    /// settings' one description (`settings.rs`); what the table cannot say (lists, combinations,
+    /// the fault schedule) is checked here and in `rules.rs`.
     pub fn validate(&self) -> Result<(), ScenarioError> {
+        self.validate_settings()?;
+        self.validate_faults()
+    }
+
+    /// Every setting in range, the lists within bounds, and no combination that cannot run.
+    pub(super) fn validate_settings(&self) -> Result<(), ScenarioError> {
         use limits::*;
         settings::check_all(|path| self.read_setting(path)).map_err(|(field, message)| invalid(field, message))?;
         let p = &self.producer;
@@ -440,22 +460,7 @@ impl Scenario {
         if let Some(bad) = p.event_types.iter().find(|t| t.is_empty() || t.len() > 64) {
             return Err(invalid("producer.event_types", format!("names must be 1 to 64 characters (got {bad:?})")));
         }
-        if self.faults.len() > MAX_FAULTS {
-            return Err(invalid(
-                "faults",
-                format!("at most {MAX_FAULTS} scheduled commands (got {})", self.faults.len()),
-            ));
-        }
-        for (i, f) in self.faults.iter().enumerate() {
-            if f.at_ms > u64::MAX / 4_000 {
-                return Err(invalid(
-                    &format!("faults[{i}].at_ms"),
-                    format!("must be at most {} (got {})", u64::MAX / 4_000, f.at_ms),
-                ));
-            }
-            f.command.validate().map_err(|e| invalid(&format!("faults[{i}].command"), e.to_string()))?;
-        }
-        Ok(())
+        self.check_combinations()
     }
 
     /// The Kafka-style model of `bench/simpy_bench.py --model log`: Poisson arrivals at 0.9/s,

@@ -71,10 +71,6 @@ const fn choice(json: &'static str, label: &'static str) -> Choice {
     Choice { json, label }
 }
 
-/// The largest time a "kept forever unless" duration may take: four thousand of them still fit
-/// in a `u64` of microseconds.
-const MAX_LONG_MS: u64 = u64::MAX / 4_000;
-
 const MS: &str = "ms";
 
 use Group::*;
@@ -108,7 +104,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting { path: "consumers.count", label: "Consumers", help: "Consumers in the group at the start; more than partitions leaves some idle.", unit: "consumers", kind: int(1, MAX_CONSUMERS as u64), live: false, group: Consumers },
     Setting { path: "consumers.commit", label: "Commit", help: "When the offset is committed: before processing (at-most-once), after (at-least-once), or by a timer.", unit: "", kind: Kind::Choice(&[choice(r#"{"mode":"before_processing"}"#, "Before processing (at-most-once)"), choice(r#"{"mode":"after_processing"}"#, "After processing (at-least-once)"), choice(r#"{"mode":"auto","interval_ms":5000}"#, "Auto-commit on a timer")]), live: true, group: Consumers },
     Setting { path: "consumers.commit.interval_ms", label: "Auto-commit interval", help: "How often auto-commit commits what was handed to the application.", unit: MS, kind: int(1, MAX_DELAY_MS), live: true, group: Consumers },
-    Setting { path: "consumers.crash.point", label: "Crash point", help: "The pipeline step after which random crashes strike.", unit: "", kind: Kind::Choice(&[choice("\"after_receive\"", "After receive"), choice("\"after_commit\"", "After the commit"), choice("\"after_effect\"", "After the effect"), choice("\"after_dedup_mark\"", "After the dedup mark")]), live: true, group: Consumers },
+    Setting { path: "consumers.crash.point", label: "Crash point", help: "The pipeline step after which random crashes strike. Under auto-commit, the commit is the timer's; the dedup mark needs a dedup store.", unit: "", kind: Kind::Choice(&[choice("\"after_receive\"", "After receive"), choice("\"after_commit\"", "After the commit"), choice("\"after_effect\"", "After the effect"), choice("\"after_dedup_mark\"", "After the dedup mark")]), live: true, group: Consumers },
     Setting { path: "consumers.crash.probability", label: "Crash probability", help: "Chance that a consumer crashes each time a message passes the crash point.", unit: "", kind: num(0.0, 1.0), live: true, group: Consumers },
     Setting { path: "consumers.crash.restart_delay_ms", label: "Restart delay", help: "How long a crashed consumer stays down before it restarts and rejoins.", unit: MS, kind: opt(0, MAX_DELAY_MS, "stays down"), live: true, group: Consumers },
     Setting { path: "consumers.session_timeout_ms", label: "Session timeout", help: "How long the coordinator waits for a silent consumer before it declares it dead and moves its partitions (session.timeout.ms; Java default 45 s, brokers accept 6 s to 30 min).", unit: MS, kind: int(6_000, 1_800_000), live: true, group: Consumers },

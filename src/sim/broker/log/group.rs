@@ -55,12 +55,25 @@ pub enum GroupState {
     PreparingRebalance,
 }
 
+/// What moved a partition's committed offset: a commit of one record's offset (the pipeline's
+/// acknowledgement of a delivery, e.g. a commit before processing) or of the consumer's position,
+/// everything handed to it so far (auto-commit, on its timer or when partitions are revoked).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitKind {
+    Record,
+    Position,
+}
+
 #[derive(Clone, Debug)]
 pub struct ConsumerGroup {
     pub generation: u32,
     pub state: GroupState,
     /// Next offset to read, per partition, as committed by the group.
     pub committed: Vec<u64>,
+    /// Per partition, which kind of commit committed the offsets from where on: `(from, kind)`,
+    /// a new entry only when the kind changes (when the commit strategy changed), so it stays
+    /// short. Says why a record will not be read again.
+    pub commit_kinds: Vec<Vec<(u64, CommitKind)>>,
     /// Next offset the current owner will fetch, per partition.
     pub position: Vec<u64>,
     /// Owner of each partition, by partition index.
@@ -75,6 +88,7 @@ impl ConsumerGroup {
             generation: 1,
             state: GroupState::Stable,
             committed: vec![0; partitions as usize],
+            commit_kinds: vec![Vec::new(); partitions as usize],
             position: vec![0; partitions as usize],
             owner: range_assign(partitions, members),
             completion_scheduled: None,
@@ -83,6 +97,23 @@ impl ConsumerGroup {
 
     pub fn is_stable(&self) -> bool {
         self.state == GroupState::Stable
+    }
+
+    /// Records that a commit of `kind` moved partition `p`'s committed offset from `old` on.
+    pub fn note_commit(&mut self, p: usize, old: u64, kind: CommitKind) {
+        let kinds = &mut self.commit_kinds[p];
+        if kinds.last().map(|k| k.1) != Some(kind) {
+            kinds.push((old, kind));
+        }
+    }
+
+    /// Which kind of commit committed `offset` of partition `p`; `None` while it is not committed.
+    pub fn committed_by(&self, p: usize, offset: u64) -> Option<CommitKind> {
+        if offset >= self.committed[p] {
+            return None;
+        }
+        let kinds = &self.commit_kinds[p];
+        kinds[..kinds.partition_point(|k| k.0 <= offset)].last().map(|k| k.1)
     }
 
     /// Partitions owned by `member`, in order.

@@ -16,11 +16,11 @@ mod retention;
 pub mod segment;
 pub mod stats;
 
-use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag};
+use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Redelivery};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{AppendKind, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
-use group::{ConsumerGroup, Member};
+use group::{CommitKind, ConsumerGroup, Member};
 use partition::{LogRecord, Partition};
 use segment::RollPolicy;
 use stats::{GroupStats, LogStats};
@@ -97,15 +97,24 @@ impl LogBroker {
         ctx.note(JournalKind::Appended { msg, partition, offset, append });
     }
 
-    /// Commits offset `offset` (the next one to read) of `partition` for the group. Records the
-    /// commit passes stop holding their messages: the group will not deliver them again.
+    /// Commits offset `offset` (the next one to read) of `partition` for the group, by a commit
+    /// of `kind`. Records the commit passes stop holding their messages: the group will not
+    /// deliver them again. True when the committed offset moved.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn commit(&mut self, consumer: ConsumerId, partition: PartitionId, offset: u64, ctx: &mut Ctx) {
+    pub fn commit(
+        &mut self,
+        consumer: ConsumerId,
+        partition: PartitionId,
+        offset: u64,
+        kind: CommitKind,
+        ctx: &mut Ctx,
+    ) -> bool {
         let p = partition.index();
         let old = self.group.committed[p];
         if offset <= old {
-            return;
+            return false;
         }
+        self.group.note_commit(p, old, kind);
         let from = old.max(self.partitions[p].log_start());
         for o in from..offset {
             let msg = self.partitions[p].get(o).expect("uncommitted records are in memory").msg;
@@ -115,6 +124,7 @@ impl LogBroker {
         self.group.committed[p] = offset;
         self.partitions[p].trim_consumed(offset);
         ctx.note(JournalKind::Committed { consumer, partition, offset });
+        true
     }
 
     pub fn partitions(&self) -> &[Partition] {
@@ -172,25 +182,33 @@ impl DeliverySource for LogBroker {
     }
 
     fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
-        self.commit(consumer, PartitionId(delivery.tag.lane), delivery.tag.position + 1, ctx);
+        let partition = PartitionId(delivery.tag.lane);
+        self.commit(consumer, partition, delivery.tag.position + 1, CommitKind::Record, ctx);
     }
 
     /// Commits the position (the offset after the last record handed to the application) of every
     /// partition the consumer owns: what auto-commit does on its timer and when partitions are
     /// revoked.
-    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) {
+    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> bool {
         let c = consumer.index();
+        let mut moved = false;
         for i in 0..self.members[c].assigned.len() {
             let p = self.members[c].assigned[i];
             if self.group.owner[p.index()] == Some(consumer) {
                 let position = self.group.position[p.index()];
-                self.commit(consumer, p, position, ctx);
+                moved |= self.commit(consumer, p, position, CommitKind::Position, ctx);
             }
         }
+        moved
     }
 
-    fn will_redeliver(&self, delivery: &Delivery) -> bool {
-        self.group.committed[delivery.tag.lane as usize] <= delivery.tag.position
+    /// A record is read again unless the group committed past it; which commit did says why not.
+    fn redelivery(&self, delivery: &Delivery) -> Redelivery {
+        match self.group.committed_by(delivery.tag.lane as usize, delivery.tag.position) {
+            None => Redelivery::Again,
+            Some(CommitKind::Record) => Redelivery::Acked,
+            Some(CommitKind::Position) => Redelivery::AckedWithDelivered,
+        }
     }
 
     /// The failed record comes back to the end of its partition.

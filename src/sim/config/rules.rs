@@ -1,0 +1,169 @@
+//! What the settings' table cannot say about one setting alone: settings that are each in range
+//! but cannot run together (a crash point that can never strike, a consumer that would crash and
+//! come back at the same instant forever), and a fault schedule that must fit the group it acts
+//! on. A scenario is checked when it loads; the live settings after every command.
+
+use super::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
+use super::limits::{MAX_CONSUMERS, MAX_FAULTS, MAX_LONG_MS};
+use super::scenario::{invalid, Scenario, ScenarioError};
+use crate::sim::command::Command;
+use crate::sim::kernel::rng::Probability;
+
+/// Processing with a mean below this (1 µs, the engine's time step) rounds to no time at all.
+const NO_TIME_MS: f64 = 0.001;
+
+impl Scenario {
+    /// Why a crash at `point` could never strike with these settings, if it could not.
+    pub fn crash_never_strikes(&self, point: CrashPoint) -> Option<String> {
+        let mode = self.idempotency.mode;
+        (point == CrashPoint::AfterDedupMark && !mode.has_dedup_store()).then(|| {
+            let mode = serde_json::to_value(mode).expect("choices always serialize");
+            format!(
+                "after_dedup_mark never strikes with idempotency {}: there is no dedup mark (use dedup_check_then_act \
+                 or dedup_atomic)",
+                mode.as_str().unwrap_or_default()
+            )
+        })
+    }
+
+    /// Settings that are each valid but cannot run together. The error names one of them.
+    pub(super) fn check_combinations(&self) -> Result<(), ScenarioError> {
+        let crash = &self.consumers.crash;
+        if crash.probability > 0.0 {
+            if let Some(why) = self.crash_never_strikes(crash.point) {
+                return Err(invalid("consumers.crash.point", why));
+            }
+        }
+        if let Some(why) = self.crash_loop_at_one_instant() {
+            return Err(invalid("consumers.crash.restart_delay_ms", why));
+        }
+        Ok(())
+    }
+
+    /// A consumer that crashes on every record at a step reached with no time passing, and comes
+    /// back at once into its old place (static membership: no rebalance, no session to wait out)
+    /// to read the same record again, loops forever at one instant: time could never advance.
+    /// (A dynamic member's restart waits for its old session or the rebalance timeout.)
+    fn crash_loop_at_one_instant(&self) -> Option<String> {
+        let c = &self.consumers;
+        let always = Probability::from_f64(c.crash.probability) == Probability::ONE;
+        if !c.static_membership || c.crash.restart_delay_ms != Some(0) || !always {
+            return None;
+        }
+        let p = &self.processing;
+        // After the effect the record comes back unless it was committed before processing or
+        // the dedup store marked it with the effect.
+        let effect_at_once = p.service.mean_ms < NO_TIME_MS
+            && p.failure_probability < 1.0
+            && c.commit != CommitStrategy::BeforeProcessing
+            && self.idempotency.mode != IdempotencyMode::DedupAtomic;
+        let step = match c.crash.point {
+            CrashPoint::AfterReceive => "after receiving",
+            CrashPoint::AfterEffect if effect_at_once => "after the effect (processing under 0.001 ms)",
+            _ => return None,
+        };
+        Some(format!(
+            "0 with static membership and crash probability 1 {step} would loop: the consumer crashes, rejoins and \
+             crashes on the same record at one instant, forever"
+        ))
+    }
+
+    /// The likeliest reason a run does too much at one instant, naming the settings: for the
+    /// engine's backstop message.
+    pub fn likely_cause_of_no_time_step(&self) -> String {
+        let (c, p) = (&self.consumers, &self.processing);
+        if c.crash.restart_delay_ms == Some(0) && c.crash.probability > 0.0 {
+            "consumers crash and restart at once (consumers.crash.restart_delay_ms 0, consumers.crash.probability above 0); \
+             set a restart delay"
+                .into()
+        } else if p.service.mean_ms < NO_TIME_MS {
+            "processing takes no time (processing.service.mean_ms under 0.001), so every record waiting is handled at one \
+             instant; set a processing time"
+                .into()
+        } else if p.failure_probability > 0.0 && p.retry.backoff_ms == 0 {
+            "failed records are retried with no wait (processing.retry.backoff_ms 0); set a backoff".into()
+        } else {
+            "something repeats with no time step; a delay set to 0 is the usual suspect".into()
+        }
+    }
+
+    /// The fault schedule, in the order the engine applies it (by time, then by position): each
+    /// command valid, aimed at a consumer the group has by then (counting those added by earlier
+    /// faults), and leaving settings that run.
+    pub(super) fn validate_faults(&self) -> Result<(), ScenarioError> {
+        if self.faults.len() > MAX_FAULTS {
+            let message = format!("at most {MAX_FAULTS} scheduled commands (got {})", self.faults.len());
+            return Err(invalid("faults", message));
+        }
+        let mut order: Vec<usize> = (0..self.faults.len()).collect();
+        order.sort_by_key(|&i| self.faults[i].at_ms);
+        let mut live = Scenario { faults: Vec::new(), ..self.clone() };
+        let mut consumers = self.consumers.count;
+        for i in order {
+            let f = &self.faults[i];
+            let field = |rest: &str| format!("faults[{i}].{rest}");
+            if f.at_ms > MAX_LONG_MS {
+                let message = format!("must be at most {MAX_LONG_MS} (got {})", f.at_ms);
+                return Err(invalid(&field("at_ms"), message));
+            }
+            let command = &f.command;
+            command.validate().map_err(|e| invalid(&field("command"), e.to_string()))?;
+            match *command {
+                Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
+                    if consumer.0 >= consumers =>
+                {
+                    let message = format!("there is no consumer {consumer} (the group has {consumers} at that time)");
+                    return Err(invalid(&field("command.consumer"), message));
+                }
+                Command::CrashConsumer { at: Some(point), .. } => {
+                    if let Some(why) = live.crash_never_strikes(point) {
+                        return Err(invalid(&field("command.at"), why));
+                    }
+                }
+                Command::AddConsumer if consumers >= MAX_CONSUMERS => {
+                    let message = format!("the group already has {MAX_CONSUMERS} consumers, the most it can have");
+                    return Err(invalid(&field("command"), message));
+                }
+                Command::AddConsumer => consumers += 1,
+                _ => {}
+            }
+            let writes = command.writes().map_err(|e| invalid(&field("command"), e.to_string()))?;
+            if !writes.is_empty() {
+                live = live.with_writes(&writes).map_err(|e| match e {
+                    ScenarioError::Invalid { field: f, message } => {
+                        invalid(&field("command"), format!("{f} {message}"))
+                    }
+                    other => other,
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ids::ConsumerId;
+
+    #[test]
+    fn a_fault_must_aim_at_a_consumer_the_group_has() {
+        let at = |at_ms, command| super::super::scenario::ScheduledCommand { at_ms, command };
+        let mut s = Scenario {
+            faults: vec![
+                at(100, Command::AddConsumer),
+                at(200, Command::CrashConsumer { consumer: ConsumerId(3), at: None }),
+                at(50, Command::CrashConsumer { consumer: ConsumerId(7), at: None }),
+            ],
+            ..Scenario::default()
+        };
+        let e = s.validate().unwrap_err().to_string();
+        assert_eq!(e, "faults[2].command.consumer: there is no consumer 7 (the group has 3 at that time)");
+        // Consumer 3 exists once the earlier fault added it; at 50 ms it does not yet.
+        s.faults.pop();
+        s.validate().unwrap();
+        s.faults[1].at_ms = 50;
+        let e = s.validate().unwrap_err().to_string();
+        assert_eq!(e, "faults[1].command.consumer: there is no consumer 3 (the group has 3 at that time)");
+    }
+}

@@ -1,0 +1,303 @@
+//! Bugs a new user found by trying the product, each kept as a regression test: one set of limits
+//! for every input path, loss reasons that follow who committed, runs that cannot advance time,
+//! the crash after the commit under auto-commit, crash points that could never strike, and faults
+//! aimed at consumers the group does not have.
+#![cfg(not(target_arch = "wasm32"))]
+
+use eda_lab::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
+use eda_lab::sim::event::JournalKind;
+use eda_lab::sim::scenario::{ScheduledCommand, ServiceDistribution};
+use eda_lab::sim::{
+    Command, CommandError, ConsumerId, LossReason, ReplayError, RunStatus, Scenario, SimTime, Simulation,
+    StampedCommand,
+};
+use serde_json::{json, Value};
+
+fn run_to(sim: &mut Simulation, ms: u64) {
+    assert_eq!(sim.run_until(SimTime::from_ms(ms), u64::MAX), RunStatus::Reached);
+}
+
+/// Refuses `command` and checks that nothing changed; returns the error.
+fn refused(sim: &mut Simulation, command: Command) -> CommandError {
+    let before = (sim.trace_hash(), sim.commands().len(), sim.scenario().clone());
+    let e = sim.handle(command.clone()).expect_err(&format!("{command:?} was accepted"));
+    assert_eq!((sim.trace_hash(), sim.commands().len(), sim.scenario().clone()), before, "{command:?} changed the run");
+    e
+}
+
+fn field(e: &CommandError) -> &'static str {
+    match e {
+        CommandError::Invalid { field, .. } => field,
+        other => panic!("not a field error: {other}"),
+    }
+}
+
+// ----- 1. one set of limits, from every input path -----
+
+const HUGE_TTL: u64 = u64::MAX - 1_000;
+
+#[test]
+fn a_dedup_ttl_beyond_the_limit_is_refused_by_command_fault_and_command_log() {
+    let ttl = Command::SetIdempotency { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: Some(HUGE_TTL) };
+    // A live command, typed or by path.
+    let mut sim = Simulation::new(&Scenario::default()).unwrap();
+    let e = refused(&mut sim, ttl.clone());
+    assert_eq!(field(&e), "idempotency.dedup_ttl_ms", "{e}");
+    assert!(e.to_string().starts_with("idempotency.dedup_ttl_ms must be between 1 and "), "{e}");
+    let by_path = Command::Set { setting: "idempotency.dedup_ttl_ms".into(), value: Value::from(HUGE_TTL) };
+    assert_eq!(refused(&mut sim, by_path), e);
+    // A scheduled fault, when the scenario loads.
+    let scenario = json!({"faults": [{"at_ms": 100, "command": ttl}]}).to_string();
+    let e = Scenario::from_json(&scenario).unwrap_err().to_string();
+    assert!(e.starts_with("faults[0].command: idempotency.dedup_ttl_ms must be between 1 and "), "{e}");
+    // A replayed command log.
+    let log = [StampedCommand { at_us: 0, after_events: 0, command: ttl }];
+    match Simulation::replay(&Scenario::default(), &log, SimTime::from_secs(1)) {
+        Err(ReplayError::Command { index: 0, error }) => assert_eq!(field(&error), "idempotency.dedup_ttl_ms"),
+        other => panic!("replayed {other:?}"),
+    }
+}
+
+#[test]
+fn typed_commands_are_checked_by_the_settings_they_write() {
+    let mut sim = Simulation::new(&Scenario::default()).unwrap();
+    let cases = [
+        (Command::SetServiceMean { mean_ms: 1e12 }, "processing.service.mean_ms"),
+        (Command::SetFailureProbability { probability: 1.5 }, "processing.failure_probability"),
+        (Command::SetCrash { point: CrashPoint::AfterEffect, probability: -0.1 }, "consumers.crash.probability"),
+        (Command::SetNetworkLoss { request_loss: 0.1, ack_loss: 1.0 }, "network.ack_loss"),
+        (Command::SetProducerRate { rate_per_sec: f64::NAN }, "producer.rate_per_sec"),
+        (
+            Command::SetIdempotency { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: Some(0) },
+            "idempotency.dedup_ttl_ms",
+        ),
+        (
+            Command::SetCommitStrategy { commit: CommitStrategy::Auto { interval_ms: u64::MAX } },
+            "consumers.commit.interval_ms",
+        ),
+    ];
+    for (command, path) in cases {
+        let e = refused(&mut sim, command);
+        assert_eq!(field(&e), path, "{e}");
+        assert!(e.to_string().starts_with(path), "{e}");
+    }
+}
+
+#[test]
+fn a_command_is_refused_when_the_settings_it_leaves_cannot_run_together() {
+    let mut s = Scenario::default();
+    s.consumers.static_membership = true;
+    s.consumers.crash.restart_delay_ms = Some(0);
+    let mut sim = Simulation::new(&s).unwrap();
+    let always = Command::SetCrash { point: CrashPoint::AfterReceive, probability: 1.0 };
+    let e = refused(&mut sim, always.clone());
+    assert_eq!(field(&e), "consumers.crash.restart_delay_ms", "{e}");
+    let by_path = Command::Set { setting: "consumers.crash.probability".into(), value: Value::from(1.0) };
+    sim.handle(Command::SetCrash { point: CrashPoint::AfterReceive, probability: 0.5 }).unwrap();
+    assert_eq!(field(&refused(&mut sim, by_path)), "consumers.crash.restart_delay_ms");
+    // With a restart delay the same crashes are fine.
+    sim.handle(Command::Set { setting: "consumers.crash.restart_delay_ms".into(), value: Value::from(1) }).unwrap();
+    sim.handle(always).unwrap();
+}
+
+// ----- 2. the loss reason follows who committed -----
+
+/// One consumer on one partition, one message, processing that takes 5 s.
+fn one_slow_message(commit: CommitStrategy) -> Simulation {
+    let mut s = Scenario::default();
+    (s.topic.partitions, s.consumers.count) = (1, 1);
+    s.producer.max_messages = Some(1);
+    s.consumers.commit = commit;
+    s.processing.service.distribution = ServiceDistribution::Constant;
+    s.processing.service.mean_ms = 5_000.0;
+    let mut sim = Simulation::new(&s).unwrap();
+    while sim.consumers()[0].in_hand.is_none() {
+        assert!(sim.step(), "the message reaches the consumer");
+    }
+    let later = sim.now().as_us() / 1_000 + 1_500;
+    run_to(&mut sim, later); // auto-commit (every 100 ms) has run
+    sim
+}
+
+fn loss_reasons(sim: &Simulation) -> Vec<LossReason> {
+    sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).map(|(r, _)| r).collect()
+}
+
+#[test]
+fn a_commit_before_processing_stays_the_reason_after_a_switch_to_auto_commit() {
+    let mut sim = one_slow_message(CommitStrategy::BeforeProcessing);
+    sim.handle(Command::SetCommitStrategy { commit: CommitStrategy::Auto { interval_ms: 100 } }).unwrap();
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(0), at: None }).unwrap();
+    assert_eq!(loss_reasons(&sim), [LossReason::CommittedBeforeProcessing]);
+    assert_eq!(
+        LossReason::CommittedBeforeProcessing.to_string(),
+        "offset committed before processing, then the consumer crashed"
+    );
+}
+
+#[test]
+fn an_auto_commit_stays_the_reason_after_a_switch_to_commit_before_processing() {
+    let mut sim = one_slow_message(CommitStrategy::Auto { interval_ms: 100 });
+    sim.handle(Command::SetCommitStrategy { commit: CommitStrategy::BeforeProcessing }).unwrap();
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(0), at: None }).unwrap();
+    assert_eq!(loss_reasons(&sim), [LossReason::AutoCommittedBeforeProcessing]);
+}
+
+// ----- 3. runs that cannot advance time -----
+
+/// Static members that crash on every record and restart at once.
+fn crash_loop(point: &str, probability: f64) -> Value {
+    json!({"consumers": {"static_membership": true,
+        "crash": {"point": point, "probability": probability, "restart_delay_ms": 0}}})
+}
+
+#[test]
+fn settings_that_loop_at_one_instant_are_refused_at_load() {
+    let e = Scenario::from_json(&crash_loop("after_receive", 1.0).to_string()).unwrap_err().to_string();
+    assert!(e.starts_with("consumers.crash.restart_delay_ms: 0 with static membership and crash probability 1"), "{e}");
+    // After the effect, it loops only when processing takes no time.
+    let mut effect = crash_loop("after_effect", 1.0);
+    Scenario::from_json(&effect.to_string()).unwrap();
+    effect["processing"] = json!({"service": {"distribution": "constant", "mean_ms": 0}});
+    let e = Scenario::from_json(&effect.to_string()).unwrap_err().to_string();
+    assert!(e.contains("after the effect"), "{e}");
+    // A dynamic member's restart waits for its old session: time advances.
+    let mut dynamic = crash_loop("after_receive", 1.0);
+    dynamic["consumers"]["static_membership"] = json!(false);
+    Scenario::from_json(&dynamic.to_string()).unwrap();
+    // And a fault may not lead there either.
+    let mut faulty = crash_loop("after_receive", 0.5);
+    faulty["faults"] =
+        json!([{"at_ms": 10, "command": {"type": "set_crash", "point": "after_receive", "probability": 1.0}}]);
+    let e = Scenario::from_json(&faulty.to_string()).unwrap_err().to_string();
+    assert!(e.starts_with("faults[0].command: consumers.crash.restart_delay_ms 0 with static membership"), "{e}");
+}
+
+#[test]
+fn the_engine_stops_a_run_stuck_at_one_instant_and_names_the_likely_cause() {
+    // Not certain to crash, so valid, but practically a loop at one instant.
+    let s = Scenario::from_json(&crash_loop("after_receive", 0.999_999_9).to_string()).unwrap();
+    let mut sim = Simulation::new(&s).unwrap();
+    sim.set_instant_limit(100_000);
+    assert_eq!(sim.run_until(SimTime::from_secs(5), u64::MAX), RunStatus::Stuck);
+    let stuck = sim.stuck().expect("stuck");
+    assert_eq!(stuck.events, 100_000);
+    assert!(stuck.to_string().contains("consumers.crash.restart_delay_ms 0"), "{stuck}");
+    // It stays stopped: no more work at that instant, whoever asks.
+    let events = sim.events_processed();
+    assert!(!sim.step());
+    assert_eq!(sim.run_until(SimTime::from_secs(5), u64::MAX), RunStatus::Stuck);
+    assert_eq!(sim.events_processed(), events);
+    // A replay stops with the same error instead of spinning.
+    let mut again = Simulation::new(&s).unwrap();
+    again.set_instant_limit(100_000);
+    match again.run_commands(&[], SimTime::from_secs(5)) {
+        Err(ReplayError::Stuck(e)) => assert_eq!(e, stuck),
+        other => panic!("{other:?}"),
+    }
+}
+
+// ----- 4. the crash after the commit under auto-commit; crash points that never strike -----
+
+fn crashes_after_commit(sim: &Simulation) -> Vec<u64> {
+    let after_commit = |k: &JournalKind| matches!(k, JournalKind::Crashed { point: Some(CrashPoint::AfterCommit), .. });
+    sim.journal().iter().filter(|e| after_commit(&e.kind)).map(|e| e.time.as_us() / 1_000).collect()
+}
+
+#[test]
+fn under_auto_commit_an_armed_crash_after_the_commit_strikes_at_the_timer_even_when_idle() {
+    let mut s = Scenario::default();
+    (s.topic.partitions, s.consumers.count) = (1, 1);
+    s.producer.max_messages = Some(1);
+    s.consumers.commit = CommitStrategy::Auto { interval_ms: 1_000 };
+    s.processing.service.mean_ms = 10.0;
+    s.faults.push(ScheduledCommand {
+        at_ms: 0,
+        command: Command::CrashConsumer { consumer: ConsumerId(0), at: Some(CrashPoint::AfterCommit) },
+    });
+    let mut sim = Simulation::new(&s).unwrap();
+    run_to(&mut sim, 3_000);
+    // The message was processed long before the timer; the crash follows the timer's commit.
+    assert_eq!(crashes_after_commit(&sim), [1_000]);
+    assert_eq!((sim.ledger().counts().exactly_once, sim.ledger().counts().lost), (1, 0));
+}
+
+#[test]
+fn under_auto_commit_random_crashes_after_the_commit_strike() {
+    let mut s = Scenario::default();
+    s.consumers.commit = CommitStrategy::Auto { interval_ms: 500 };
+    s.consumers.crash.point = CrashPoint::AfterCommit;
+    s.consumers.crash.probability = 1.0;
+    let mut sim = Simulation::new(&s).unwrap();
+    run_to(&mut sim, 10_000);
+    assert!(!crashes_after_commit(&sim).is_empty());
+}
+
+#[test]
+fn under_auto_commit_the_commit_on_revoke_is_a_commit_to_crash_after() {
+    let mut s = Scenario::default();
+    s.consumers.count = 1;
+    s.consumers.commit = CommitStrategy::Auto { interval_ms: 60_000 };
+    s.processing.service.mean_ms = 10.0;
+    let mut sim = Simulation::new(&s).unwrap();
+    run_to(&mut sim, 2_000);
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(0), at: Some(CrashPoint::AfterCommit) }).unwrap();
+    sim.handle(Command::AddConsumer).unwrap(); // a rebalance: consumer 0's partitions are revoked
+    run_to(&mut sim, 2_100);
+    assert_eq!(crashes_after_commit(&sim), [2_000]);
+}
+
+#[test]
+fn a_crash_after_the_dedup_mark_needs_a_dedup_store() {
+    for mode in [IdempotencyMode::None, IdempotencyMode::Natural] {
+        let mut s = Scenario::default();
+        s.idempotency.mode = mode;
+        let mut sim = Simulation::new(&s).unwrap();
+        let armed = Command::CrashConsumer { consumer: ConsumerId(0), at: Some(CrashPoint::AfterDedupMark) };
+        let e = refused(&mut sim, armed.clone());
+        assert!(e.to_string().contains("after_dedup_mark never strikes"), "{e}");
+        // Random crashes there, and a fault arming one, are refused when the scenario loads.
+        let mut random = s.clone();
+        random.consumers.crash = eda_lab::sim::scenario::CrashConfig {
+            point: CrashPoint::AfterDedupMark,
+            probability: 0.1,
+            restart_delay_ms: Some(1_000),
+        };
+        let e = random.validate().unwrap_err().to_string();
+        assert!(e.starts_with("consumers.crash.point: after_dedup_mark never strikes"), "{e}");
+        let mut fault = s.clone();
+        fault.faults.push(ScheduledCommand { at_ms: 10, command: armed });
+        let e = fault.validate().unwrap_err().to_string();
+        assert!(e.starts_with("faults[0].command.at: after_dedup_mark never strikes"), "{e}");
+    }
+    // With a store it strikes.
+    let mut s = Scenario::default();
+    s.idempotency.mode = IdempotencyMode::DedupCheckThenAct;
+    let mut sim = Simulation::new(&s).unwrap();
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(0), at: Some(CrashPoint::AfterDedupMark) }).unwrap();
+    run_to(&mut sim, 10_000);
+    assert_eq!(sim.consumers()[0].crashes, 1);
+}
+
+// ----- 5. faults aimed at consumers the group does not have -----
+
+#[test]
+fn a_fault_aimed_at_a_consumer_the_group_does_not_have_is_refused_at_load() {
+    let crash = |c: u32| json!({"type": "crash_consumer", "consumer": c});
+    let faults = |f: Value| json!({"consumers": {"count": 3}, "faults": f}).to_string();
+    let e = Scenario::from_json(&faults(json!([
+        {"at_ms": 100, "command": crash(0)},
+        {"at_ms": 200, "command": {"type": "add_consumer"}},
+        {"at_ms": 300, "command": crash(7)},
+    ])))
+    .unwrap_err();
+    assert_eq!(e.to_string(), "faults[2].command.consumer: there is no consumer 7 (the group has 4 at that time)");
+    // Consumers added by earlier faults count; later ones do not.
+    Scenario::from_json(&faults(
+        json!([{"at_ms": 200, "command": {"type": "add_consumer"}}, {"at_ms": 300, "command": crash(3)}]),
+    ))
+    .unwrap();
+    let e = Scenario::from_json(&faults(json!([{"at_ms": 200, "command": {"type": "add_consumer"}}, {"at_ms": 100, "command": {"type": "restart_consumer", "consumer": 3}}])))
+        .unwrap_err();
+    assert_eq!(e.to_string(), "faults[1].command.consumer: there is no consumer 3 (the group has 3 at that time)");
+}
