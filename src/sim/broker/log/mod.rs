@@ -163,7 +163,9 @@ impl DeliverySource for LogBroker {
             }
             let p = self.members[c].assigned[idx];
             let partition = &self.partitions[p.index()];
-            let mut offset = self.group.position[p.index()];
+            // An owner fetches from the committed offset at the latest: a static member busy
+            // through a rebalance may commit past the position the rebalance reset.
+            let mut offset = self.group.position[p.index()].max(self.group.committed[p.index()]);
             if offset < partition.log_start() {
                 // auto.offset.reset=earliest: the records below were deleted by retention.
                 offset = partition.log_start();
