@@ -3,7 +3,7 @@
 //! rebalance waits for every known member, static members come back without a rebalance, and a
 //! consumer that holds a record past `max.poll.interval.ms` is put out and its commit fails.
 
-use eda_lab::sim::config::choices::CommitStrategy;
+use eda_lab::sim::config::choices::{Assignor, CommitStrategy};
 use eda_lab::sim::event::JournalKind;
 use eda_lab::sim::ids::{ConsumerId, PartitionId};
 use eda_lab::sim::{Command, Scenario, SimTime, Simulation};
@@ -168,4 +168,59 @@ fn a_static_member_busy_through_a_rebalance_does_not_read_again_what_it_committe
         }
     }
     assert!(!rebalances_done(&sim).is_empty(), "the rebalance completed while member 0 was busy");
+}
+
+#[test]
+fn round_robin_deals_partitions_out_in_turn() {
+    let mut s = group();
+    s.topic.partitions = 5;
+    s.consumers.count = 2;
+    s.consumers.assignor = Assignor::RoundRobin;
+    let sim = Simulation::new(&s).unwrap();
+    let owners: Vec<_> = sim.group().owner.iter().map(|o| o.unwrap().0).collect();
+    assert_eq!(owners, vec![0, 1, 0, 1, 0]);
+    s.consumers.assignor = Assignor::Range;
+    let sim = Simulation::new(&s).unwrap();
+    let owners: Vec<_> = sim.group().owner.iter().map(|o| o.unwrap().0).collect();
+    assert_eq!(owners, vec![0, 0, 0, 1, 1]);
+}
+
+/// Consumer 2 joins a group of two at 2 s; who fetches while the group rebalances?
+fn fetching_during_a_join(assignor: Assignor) -> (Simulation, Vec<u64>) {
+    let mut s = group();
+    s.topic.partitions = 6;
+    s.consumers.count = 2;
+    s.consumers.assignor = assignor;
+    s.consumers.rebalance_ms = 2_000;
+    let mut sim = Simulation::new(&s).unwrap();
+    let before: Vec<_> = sim.group().owner.clone();
+    at(&mut sim, 2_000);
+    sim.handle(Command::AddConsumer).unwrap();
+    at(&mut sim, 20_000);
+    let kept = sim.group().owner.iter().zip(&before).filter(|(a, b)| a == b).count();
+    assert!(assignor != Assignor::CooperativeSticky || kept == 4, "sticky keeps 4 of 6 in place: {before:?}");
+    let done = rebalances_done(&sim);
+    let received = times(&sim, |k| matches!(k, JournalKind::Received { .. }));
+    let during: Vec<u64> = received.into_iter().filter(|&t| (2_001..done[0]).contains(&t)).collect();
+    (sim, during)
+}
+
+#[test]
+fn an_eager_rebalance_stops_everyone_a_cooperative_one_only_what_moves() {
+    let (sim, during) = fetching_during_a_join(Assignor::Range);
+    assert!(during.is_empty(), "eager: nobody fetches while the group rebalances");
+    assert_eq!(rebalances_done(&sim).len(), 1);
+    let (sim, during) = fetching_during_a_join(Assignor::CooperativeSticky);
+    assert!(!during.is_empty(), "cooperative: members keep reading what they own");
+    // Two rounds: the first revokes what moves, the second hands it to the new member.
+    let done = rebalances_done(&sim);
+    assert_eq!(done.len(), 2, "{done:?}");
+    let owners: Vec<_> = sim.group().owner.iter().map(|o| o.unwrap().0).collect();
+    let mut counts = [0; 3];
+    for o in &owners {
+        counts[*o as usize] += 1;
+    }
+    assert_eq!(counts, [2, 2, 2], "balanced: {owners:?}");
+    assert_eq!(sim.ledger().counts().lost, 0);
+    sim.ledger().audit().unwrap();
 }

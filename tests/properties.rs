@@ -79,8 +79,18 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         .prop_map(|(point, probability, restart_delay_ms)| CrashConfig { point, probability, restart_delay_ms });
     // Short poll intervals put slow consumers out of the group now and then.
     let poll = prop_oneof![Just(300_000u64), 100u64..5_000];
-    let consumers = (1u32..5, commit, crash, 6_000u64..12_000, 0u64..800, poll, any::<bool>()).prop_map(
-        |(count, commit, crash, session_timeout_ms, rebalance_ms, max_poll_interval_ms, static_membership)| {
+    let assignor = prop_oneof![Just(Assignor::Range), Just(Assignor::RoundRobin), Just(Assignor::CooperativeSticky)];
+    let consumers = (1u32..5, commit, crash, 6_000u64..12_000, 0u64..800, poll, any::<bool>(), assignor).prop_map(
+        |(
+            count,
+            commit,
+            crash,
+            session_timeout_ms,
+            rebalance_ms,
+            max_poll_interval_ms,
+            static_membership,
+            assignor,
+        )| {
             ConsumerConfig {
                 count,
                 commit,
@@ -89,6 +99,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 rebalance_ms,
                 max_poll_interval_ms,
                 static_membership,
+                assignor,
             }
         },
     );

@@ -88,6 +88,9 @@ impl Membership for QueueDouble {
     fn paused(&self) -> bool {
         false
     }
+    fn rebalancing(&self) -> bool {
+        false
+    }
     fn is_member(&self, _consumer: ConsumerId) -> bool {
         true
     }
@@ -108,7 +111,9 @@ impl Membership for QueueDouble {
     fn session_expired(&mut self, _consumer: ConsumerId, _session: u32, _ctx: &mut Ctx) -> bool {
         false
     }
-    fn begin_rebalance(&mut self, _ctx: &mut Ctx) {}
+    fn begin_rebalance(&mut self, _ctx: &mut Ctx) -> bool {
+        false
+    }
     fn try_complete(&mut self, _rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
         ctx.after(Default::default(), Event::Group(GroupEvent::RebalanceDone { generation: 0 }));
     }
@@ -123,6 +128,9 @@ impl Membership for QueueDouble {
     }
     fn complete(&mut self, _generation: u32, _ctx: &mut Ctx) -> bool {
         true
+    }
+    fn follow_up(&mut self) -> bool {
+        false
     }
 }
 

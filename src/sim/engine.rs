@@ -112,7 +112,12 @@ impl Simulation {
             ledger: Ledger::new(s.metrics.recent_messages),
             journal: Journal::new(s.metrics.journal),
             producer: Producer::new(s.producer.keys.count, s.seed),
-            log: LogBroker::new(s.topic.partitions, s.consumers.count),
+            log: LogBroker::new(
+                s.topic.partitions,
+                s.consumers.count,
+                s.consumers.assignor,
+                s.consumers.static_membership,
+            ),
             pipeline: Pipeline::new(s.consumers.count, s.seed),
             history: Ring::new(s.metrics.history),
             next_sample: SimTime::ZERO,

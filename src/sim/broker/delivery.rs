@@ -77,6 +77,9 @@ pub enum Joined {
 pub trait Membership {
     /// Whether deliveries are paused while the source reassigns work.
     fn paused(&self) -> bool;
+    /// Whether the source is reassigning work (paused or not: a cooperative rebalance keeps
+    /// members on what they own meanwhile).
+    fn rebalancing(&self) -> bool;
     /// Whether the coordinator counts `consumer` as a member.
     fn is_member(&self, consumer: ConsumerId) -> bool;
     /// `consumer` (new, restarted, or back after it was dropped) joins; `static_member` when it
@@ -91,9 +94,10 @@ pub trait Membership {
     /// A session timer of `consumer`'s incarnation `session` ran out. True if the coordinator
     /// dropped a member (a rebalance may be needed or may now complete).
     fn session_expired(&mut self, consumer: ConsumerId, session: u32, ctx: &mut Ctx) -> bool;
-    /// Membership changed: pause deliveries until every member has rejoined. Joins the rebalance
-    /// in progress, if any.
-    fn begin_rebalance(&mut self, ctx: &mut Ctx);
+    /// Membership changed: reassign work once every member has rejoined (pausing deliveries
+    /// meanwhile, unless cooperative). Joins the rebalance in progress, if any: true when a new
+    /// one started.
+    fn begin_rebalance(&mut self, ctx: &mut Ctx) -> bool;
     /// Schedules the end of the pause once every known member has rejoined (`rejoined`).
     fn try_complete(&mut self, rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx);
     /// The rebalance timeout of `generation` ran out: drops dynamic members that have not
@@ -109,4 +113,6 @@ pub trait Membership {
     /// The pause of `generation` ends: reassigns work among the members. False if that pause is
     /// already over or superseded.
     fn complete(&mut self, generation: u32, ctx: &mut Ctx) -> bool;
+    /// Whether the rebalance that just completed needs a follow-up (members revoked work).
+    fn follow_up(&mut self) -> bool;
 }

@@ -45,6 +45,9 @@ pub struct Consumer {
     pub polled_at: SimTime,
     /// A poll-interval timer is pending.
     pub poll_timer: bool,
+    /// Rejoined the cooperative rebalance in progress (at its first poll after it began); it
+    /// keeps working on what it owns meanwhile.
+    pub rejoined: bool,
 }
 
 impl Consumer {
@@ -61,6 +64,7 @@ impl Consumer {
             evicted: false,
             polled_at: SimTime::ZERO,
             poll_timer: false,
+            rejoined: false,
         }
     }
 

@@ -77,7 +77,7 @@ impl Pipeline {
     fn rejoin(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) -> bool {
         self.consumers[c.index()].status = ConsumerStatus::Rebalancing;
         match src.join(c, ctx.settings.consumers.static_membership, ctx) {
-            Joined::TookOldPlace if !src.paused() => {
+            Joined::TookOldPlace if !src.rebalancing() => {
                 self.consumers[c.index()].status = ConsumerStatus::Idle;
                 true
             }
@@ -211,6 +211,10 @@ impl Pipeline {
             }
             return false;
         }
+        if src.rebalancing() && !self.consumers[c.index()].rejoined {
+            self.consumers[c.index()].rejoined = true; // its next poll rejoins the cooperative rebalance
+            self.check_ready(src, ctx);
+        }
         self.consumers[c.index()].status = ConsumerStatus::Idle;
         true
     }
@@ -229,14 +233,19 @@ impl Pipeline {
         true
     }
 
-    /// Membership changed: every live consumer stops taking work and rejoins once its hands are
-    /// free.
+    /// Membership changed. Under a pausing (eager) rebalance every live consumer stops taking work
+    /// and rejoins once its hands are free; under a cooperative one it keeps working and rejoins
+    /// at its next poll: at once if idle, else after the record in hand.
     fn begin_rebalance(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
-        src.begin_rebalance(ctx);
-        for i in 0..self.consumers.len() {
-            let consumer = &self.consumers[i];
-            if consumer.is_alive() && consumer.in_hand.is_none() && consumer.status != ConsumerStatus::Rebalancing {
-                self.enter_rebalancing(consumer.id, src, ctx);
+        let new = src.begin_rebalance(ctx);
+        let paused = src.paused();
+        for c in 0..self.consumers.len() {
+            let consumer = &mut self.consumers[c];
+            let free = consumer.is_alive() && consumer.in_hand.is_none();
+            if !paused {
+                consumer.rejoined = free || (consumer.rejoined && !new);
+            } else if free && consumer.status != ConsumerStatus::Rebalancing {
+                self.enter_rebalancing(ConsumerId(c as u32), src, ctx);
             }
         }
         self.check_ready(src, ctx);
@@ -244,7 +253,9 @@ impl Pipeline {
 
     /// A consumer has rejoined when it is alive, waiting for the rebalance, and still in the group.
     fn has_rejoined(consumers: &[Consumer], c: ConsumerId) -> bool {
-        consumers.get(c.index()).is_some_and(|k| k.status == ConsumerStatus::Rebalancing && !k.evicted)
+        consumers
+            .get(c.index())
+            .is_some_and(|k| k.is_alive() && !k.evicted && (k.status == ConsumerStatus::Rebalancing || k.rejoined))
     }
 
     /// Tells the source which consumers have rejoined.
@@ -259,9 +270,13 @@ impl Pipeline {
             return;
         }
         for consumer in &mut self.consumers {
+            consumer.rejoined = false;
             if consumer.status == ConsumerStatus::Rebalancing {
                 consumer.status = ConsumerStatus::Idle;
             }
+        }
+        if src.follow_up() {
+            self.begin_rebalance(src, ctx); // members that revoked partitions rejoin at once
         }
         for c in 0..self.consumers.len() {
             let c = ConsumerId(c as u32);

@@ -87,3 +87,18 @@ pub enum RdPartitioner {
     /// partition.
     Murmur2Random,
 }
+
+/// A consumer's `partition.assignment.strategy` (how the group leader assigns partitions; see
+/// `broker/log/assignor/`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assignor {
+    /// `RangeAssignor` (eager): each member a contiguous range of each topic's partitions.
+    #[default]
+    Range,
+    /// `RoundRobinAssignor` (eager): all partitions dealt out to the members in turn.
+    RoundRobin,
+    /// `CooperativeStickyAssignor`: balanced, keeps what members own, and never hands a partition
+    /// to a new owner in the rebalance that revokes it from the old one.
+    CooperativeSticky,
+}

@@ -2,7 +2,7 @@
 //! every field has a default, so a file only states what differs. `validate` names the field and the
 //! allowed range of anything out of bounds, so a bad file or link never reaches the engine.
 
-pub use super::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode, RdPartitioner};
+pub use super::choices::{Assignor, Client, CommitStrategy, CrashPoint, IdempotencyMode, RdPartitioner};
 use super::json_input;
 pub use super::limits;
 use super::settings::{self, Setting};
@@ -216,6 +216,9 @@ pub struct ConsumerConfig {
     /// `group.instance.id` set (static membership, KIP-345): a consumer that restarts within its
     /// session timeout takes its old place back without a rebalance.
     pub static_membership: bool,
+    /// `partition.assignment.strategy`: range (the Java client's first default), round robin, or
+    /// cooperative sticky (incremental rebalancing, KIP-429).
+    pub assignor: Assignor,
 }
 
 impl Default for ConsumerConfig {
@@ -228,6 +231,7 @@ impl Default for ConsumerConfig {
             rebalance_ms: 300,
             max_poll_interval_ms: 300_000,
             static_membership: false,
+            assignor: Assignor::Range,
         }
     }
 }

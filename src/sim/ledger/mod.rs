@@ -165,7 +165,7 @@ impl Ledger {
                 self.counts.in_flight -= 1;
                 *self.counts.slot(o) += 1;
                 if o == Outcome::Lost {
-                    let r = m.loss_reason.expect("a lost message always has a reason");
+                    let r = m.loss_reason.unwrap_or_else(|| panic!("a lost message always has a reason: {msg}"));
                     self.lost_by_reason[r as usize] += 1;
                 }
                 o

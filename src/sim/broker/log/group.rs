@@ -41,6 +41,9 @@ pub struct Member {
     /// (dynamic membership): the coordinator still counts them, and waits for them to rejoin,
     /// until their sessions time out.
     pub stale: Vec<u32>,
+    /// Joined since the last assignment as a new process: it owns nothing in its subscription and
+    /// reads from the committed offsets.
+    pub fresh: bool,
     /// Partitions assigned at the last completed rebalance (cleared when the process dies: a
     /// restarted consumer owns nothing until the next assignment).
     pub assigned: Vec<PartitionId>,
@@ -80,6 +83,8 @@ pub struct ConsumerGroup {
     pub owner: Vec<Option<ConsumerId>>,
     /// Generation whose completion is already scheduled.
     pub completion_scheduled: Option<u32>,
+    /// A cooperative rebalance revoked partitions: a second one follows at once.
+    pub follow_up: bool,
 }
 
 impl ConsumerGroup {
@@ -92,6 +97,7 @@ impl ConsumerGroup {
             position: vec![0; partitions as usize],
             owner: range_assign(partitions, members),
             completion_scheduled: None,
+            follow_up: false,
         }
     }
 

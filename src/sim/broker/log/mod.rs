@@ -17,6 +17,7 @@ pub mod segment;
 pub mod stats;
 
 use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Redelivery};
+use crate::sim::config::choices::Assignor;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{AppendKind, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
@@ -47,14 +48,19 @@ pub struct LogBroker {
     /// The live chain of retention checks; older chains' events are ignored.
     pub(super) retention_token: u32,
     pub(super) retention_started: bool,
+    /// The group's assignor rebalances cooperatively: members keep what they own meanwhile.
+    pub(super) cooperative: bool,
 }
 
 impl LogBroker {
-    /// A topic of `partitions` partitions, consumed by a group of `consumers` members, all
-    /// assigned by the range assignor.
-    pub fn new(partitions: u32, consumers: u32) -> Self {
+    /// A topic of `partitions` partitions, consumed by a group of `consumers` members, assigned
+    /// by `assignor`.
+    pub fn new(partitions: u32, consumers: u32, assignor: Assignor, static_members: bool) -> Self {
         let ids: Vec<ConsumerId> = (0..consumers).map(ConsumerId).collect();
-        let group = ConsumerGroup::new(partitions, &ids);
+        let mut group = ConsumerGroup::new(partitions, &ids);
+        if assignor != Assignor::Range {
+            group.owner = rebalance::assignment(assignor, static_members, partitions, &ids, |_| (Vec::new(), -1)).0;
+        }
         let members = ids
             .iter()
             .map(|&c| Member { in_group: true, assigned: group.assigned_to(c).collect(), ..Member::default() })
@@ -67,6 +73,7 @@ impl LogBroker {
             log_stats: LogStats::default(),
             retention_token: 0,
             retention_started: false,
+            cooperative: assignor.cooperative(),
         }
     }
 

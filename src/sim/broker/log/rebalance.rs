@@ -3,9 +3,11 @@
 //! (see `group.rs` for the protocol). The consumers' side (who is alive, whose hands are full) is
 //! the pipeline's; the two meet through the `Membership` seam.
 
+use super::assignor::{revoked, MemberSubscription};
 use super::group::{range_assign, GroupState, Member};
 use super::LogBroker;
 use crate::sim::broker::delivery::{Joined, Membership};
+use crate::sim::config::choices::Assignor;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, GroupEvent, JournalKind};
 use crate::sim::ids::ConsumerId;
@@ -42,6 +44,19 @@ impl LogBroker {
             .all(|(c, m)| !m.in_group || (m.stale.is_empty() && rejoined(ConsumerId(c as u32))))
     }
 
+    /// The owner of each partition after this rebalance, by the group's assignor.
+    fn assign(&mut self, members: &[ConsumerId], ctx: &Ctx) -> Vec<Option<ConsumerId>> {
+        let n = self.partitions.len() as u32;
+        let c = &ctx.settings.consumers;
+        let (group, member) = (&self.group, &self.members);
+        let (owners, follow_up) = assignment(c.assignor, c.static_membership, n, members, |m| {
+            let owned = if member[m.index()].fresh { Vec::new() } else { group.assigned_to(m).map(|p| p.0).collect() };
+            (owned, group.generation as i32 - 1)
+        });
+        self.group.follow_up = follow_up;
+        owners
+    }
+
     fn schedule_completion(&mut self, ctx: &mut Ctx) {
         let generation = self.group.generation;
         self.group.completion_scheduled = Some(generation);
@@ -52,6 +67,12 @@ impl LogBroker {
 
 impl Membership for LogBroker {
     fn paused(&self) -> bool {
+        // Eager assignors stop everyone for the rebalance; the cooperative protocol keeps members
+        // on what they own while it runs.
+        !self.group.is_stable() && !self.cooperative
+    }
+
+    fn rebalancing(&self) -> bool {
         !self.group.is_stable()
     }
 
@@ -68,6 +89,8 @@ impl Membership for LogBroker {
             member.session += 1;
             if stable {
                 self.resume_static(consumer, ctx);
+            } else {
+                member.fresh = true; // a new process: it owns nothing yet, reads from the commits
             }
             return Joined::TookOldPlace;
         }
@@ -79,6 +102,7 @@ impl Membership for LogBroker {
         }
         member.session += 1;
         member.in_group = true;
+        member.fresh = true;
         Joined::NeedsRebalance
     }
 
@@ -91,7 +115,10 @@ impl Membership for LogBroker {
     fn silent(&mut self, consumer: ConsumerId, died: bool, ctx: &mut Ctx) {
         let member = self.member(consumer);
         if died {
+            // The process is gone with its positions: whoever reads its partitions next starts
+            // from the committed offsets.
             member.assigned.clear();
+            member.fresh = true;
         }
         let session = member.session;
         let timeout = SimDuration::from_ms(ctx.settings.consumers.session_timeout_ms);
@@ -112,9 +139,9 @@ impl Membership for LogBroker {
         true
     }
 
-    fn begin_rebalance(&mut self, ctx: &mut Ctx) {
+    fn begin_rebalance(&mut self, ctx: &mut Ctx) -> bool {
         if !self.group.is_stable() {
-            return; // the rebalance in progress takes the change in
+            return false; // the rebalance in progress takes the change in
         }
         self.group.generation += 1;
         self.group.state = GroupState::PreparingRebalance;
@@ -124,6 +151,7 @@ impl Membership for LogBroker {
         ctx.note(JournalKind::RebalanceStarted { generation });
         let timeout = SimDuration::from_ms(ctx.settings.consumers.max_poll_interval_ms);
         ctx.after(timeout, Event::Group(GroupEvent::RebalanceTimeout { generation }));
+        true
     }
 
     fn try_complete(&mut self, rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
@@ -176,12 +204,18 @@ impl Membership for LogBroker {
         }
         let members: Vec<ConsumerId> =
             self.members.iter().enumerate().filter(|(_, m)| m.in_group).map(|(c, _)| ConsumerId(c as u32)).collect();
-        self.group.owner = range_assign(self.partitions.len() as u32, &members);
-        for p in 0..self.partitions.len() {
-            // Every new owner resumes from the committed offset.
-            self.group.position[p] = self.group.committed[p].max(self.partitions[p].log_start());
+        let owners = self.assign(&members, ctx);
+        for (p, &owner) in owners.iter().enumerate() {
+            // A new owner (or a new process) starts from the committed offset; an owner that
+            // keeps a partition (cooperative) keeps its position.
+            let fresh = owner.is_some_and(|c| self.members[c.index()].fresh);
+            if owner != self.group.owner[p] || fresh || !self.cooperative {
+                self.group.position[p] = self.group.committed[p].max(self.partitions[p].log_start());
+            }
         }
+        self.group.owner = owners;
         self.group.state = GroupState::Stable;
+        self.members.iter_mut().for_each(|m| m.fresh = false);
         for c in 0..self.members.len() {
             let assigned: Vec<_> = self.group.assigned_to(ConsumerId(c as u32)).collect();
             let member = &mut self.members[c];
@@ -191,4 +225,44 @@ impl Membership for LogBroker {
         ctx.note(JournalKind::RebalanceDone { generation });
         true
     }
+
+    fn follow_up(&mut self) -> bool {
+        std::mem::take(&mut self.group.follow_up)
+    }
+}
+
+/// The owner of each partition when `assignor` shares `n` partitions among `members`, each owning
+/// what `owned` says (and since which generation); and whether a follow-up rebalance is needed.
+/// Under the cooperative protocol a partition that changes owner is withheld (owned by nobody)
+/// until the follow-up, after its old owner revoked it.
+pub(super) fn assignment(
+    assignor: Assignor,
+    static_members: bool,
+    n: u32,
+    members: &[ConsumerId],
+    owned: impl Fn(ConsumerId) -> (Vec<u32>, i32),
+) -> (Vec<Option<ConsumerId>>, bool) {
+    if assignor == Assignor::Range {
+        return (range_assign(n, members), false);
+    }
+    let name = |c: ConsumerId| format!("consumer-{:04}", c.0);
+    let subscriptions: Vec<MemberSubscription> = members
+        .iter()
+        .map(|&c| {
+            let (owned, generation) = owned(c);
+            let instance_id = static_members.then(|| format!("instance-{:04}", c.0));
+            MemberSubscription { id: name(c), instance_id, owned, generation: Some(generation) }
+        })
+        .collect();
+    let assignment = assignor.assign(n, &subscriptions);
+    let given = |id: &str| assignment.get(id).map_or(&[][..], Vec::as_slice);
+    let mut owners = vec![None; n as usize];
+    for &c in members {
+        for &p in given(&name(c)) {
+            owners[p as usize] = Some(c);
+        }
+    }
+    // Cooperative: a member that gave something up rejoins at once for the second round.
+    let follow_up = assignor.cooperative() && subscriptions.iter().any(|m| !revoked(&m.owned, given(&m.id)).is_empty());
+    (owners, follow_up)
 }

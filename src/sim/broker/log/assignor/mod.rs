@@ -24,7 +24,6 @@
 mod range;
 mod sticky;
 
-use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,19 +36,7 @@ pub type TopicPartition = (u32, u32);
 /// Partitions by member id.
 pub type Assignment<P> = BTreeMap<String, Vec<P>>;
 
-/// A consumer's `partition.assignment.strategy`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Assignor {
-    /// `RangeAssignor` (eager): each member a contiguous range of each topic's partitions.
-    #[default]
-    Range,
-    /// `RoundRobinAssignor` (eager): all partitions dealt out to the members in turn.
-    RoundRobin,
-    /// `CooperativeStickyAssignor`: balanced, keeps what members own, and never hands a partition
-    /// to a new owner in the rebalance that revokes it from the old one.
-    CooperativeSticky,
-}
+pub use crate::sim::config::choices::Assignor;
 
 /// A member's subscription to the one topic, as the group leader reads it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
