@@ -241,7 +241,7 @@ await step('play: counters and clock move', async () => {
   return `produced ${s.produced} at ${s.sim_time}`;
 });
 
-await step('ledger: produced = in flight + exactly once + duplicated + dead-lettered + lost', async () => {
+await step('ledger: produced = in flight + applied once + duplicated + dead-lettered + lost', async () => {
   const notes = [];
   for (let i = 0; i < 3; i += 1) {
     notes.push(checkLedger(await snapshot()));

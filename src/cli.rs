@@ -287,7 +287,7 @@ fn partition(
     }
     let profile = match (client, partitioner) {
         (CliClient::Java, Some(_)) => {
-            return Err("--partitioner is librdkafka's setting: the Java client always hashes keys with murmur2".into())
+            return Err("--partitioner is librdkafka's setting: the Java client hashes keys with murmur2".into())
         }
         (CliClient::Java, None) => Profile { client: Client::Java, partitioner: RdPartitioner::ConsistentRandom },
         (CliClient::Librdkafka, p) => Profile {

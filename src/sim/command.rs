@@ -26,7 +26,8 @@ pub enum Command {
         #[serde(default)]
         at: Option<CrashPoint>,
     },
-    /// Restart a crashed consumer now; it rejoins the group (a rebalance follows).
+    /// Restart a crashed consumer now; it rejoins the group (a rebalance follows, unless a static
+    /// member takes its old place back).
     RestartConsumer {
         consumer: ConsumerId,
     },

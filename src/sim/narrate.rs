@@ -22,7 +22,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
                 format!("{msg}{} → partition {partition} @ offset {offset}", event_type(sim, msg))
             }
             AppendKind::ProducerDuplicate => format!(
-                "{msg} appended again by a producer resend → partition {partition} @ offset {offset}: the log now holds it twice"
+                "{msg} appended again by a producer resend → partition {partition} @ offset {offset}: a duplicate in the log"
             ),
             AppendKind::Retry(n) => {
                 format!("{msg} re-appended for retry {n} → partition {partition} @ offset {offset}")
@@ -31,7 +31,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         RequestLost { msg } => format!("produce request for {msg} lost on the network"),
         AckLost { msg } => format!("acknowledgement for {msg} lost on the way back to the producer"),
         ProducerRetry { msg, attempt } => format!("producer resends {msg} (attempt {attempt})"),
-        ProducerGaveUp { msg } => format!("producer gave up on {msg} after its last retry"),
+        ProducerGaveUp { msg } => format!("producer gave up on {msg}: no retries left"),
         DuplicateAppendDropped { msg, partition } => {
             format!("broker dropped a resent copy of {msg} on partition {partition} (idempotent producer)")
         }
@@ -40,7 +40,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
             format!("consumer {consumer} received {msg} from partition {partition} @ offset {offset}{again}")
         }
         Committed { consumer, partition, offset } => {
-            format!("consumer {consumer} committed partition {partition} up to offset {offset}")
+            format!("consumer {consumer} committed offset {offset} on partition {partition} (the next to read)")
         }
         EffectApplied { msg, consumer, effects } => {
             if effects >= 2 {
@@ -93,7 +93,7 @@ fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
             format!("{msg} {name} produced ({key}), sent to partition {partition}")
         }
         Settled { msg, outcome } => match outcome {
-            Outcome::ExactlyOnce => format!("{msg} settled: its effect applied exactly once"),
+            Outcome::ExactlyOnce => format!("{msg} settled: its effect applied once"),
             Outcome::Duplicated => format!("{msg} settled: duplicated, its effect applied more than once"),
             Outcome::DeadLettered => format!("{msg} settled: dead-lettered, its effect never applied"),
             Outcome::Lost | Outcome::InFlight => format!("{msg} settled"),
@@ -134,7 +134,7 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             "consumer {consumer} came back with its group.instance.id: same partitions, no rebalance"
         ),
         PollTimeout { consumer, msg } => format!(
-            "consumer {consumer} has held {msg} longer than max.poll.interval.ms: its client leaves the group"
+            "consumer {consumer} has held {msg} longer than max.poll.interval.ms: its client leaves the group (a static one stops heartbeating)"
         ),
         CommitFailed { consumer, msg } => format!(
             "consumer {consumer} finished {msg} but its commit failed (CommitFailedException): the group moved on, so {msg} is read again"

@@ -139,7 +139,7 @@ impl Report {
         let _ = writeln!(out, "produced        {}", self.produced);
         for (label, n) in [
             ("in flight", o.in_flight),
-            ("exactly once", o.exactly_once),
+            ("applied once", o.exactly_once),
             ("duplicated", o.duplicated),
             ("dead-lettered", o.dead_lettered),
             ("lost", o.lost),

@@ -13,7 +13,7 @@ pub fn legend() -> Html {
         <div class="legend" aria-label="Legend">
             <ul class="legend-outcomes">
                 { item(Outcome::InFlight, "in flight") }
-                { item(Outcome::ExactlyOnce, "exactly once") }
+                { item(Outcome::ExactlyOnce, "effect applied once") }
                 { item(Outcome::Duplicated, "duplicated") }
                 { item(Outcome::DeadLettered, "dead-lettered") }
                 { item(Outcome::Lost, "lost") }

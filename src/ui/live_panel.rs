@@ -53,7 +53,7 @@ pub fn live_panel(props: &LiveProps) -> Html {
             <dl class="counters">
                 { counter("count-produced", "Produced", produced, None, "Messages the producer created") }
                 { counter("count-in-flight", "In flight", c.in_flight, Some(Outcome::InFlight), "Not settled yet: on the wire, in a partition, being processed or waiting to retry") }
-                { counter("count-exactly-once", "Exactly once", c.exactly_once, Some(Outcome::ExactlyOnce), "The effect was applied exactly once") }
+                { counter("count-exactly-once", "Applied once", c.exactly_once, Some(Outcome::ExactlyOnce), "The effect was applied once") }
                 { counter("count-duplicated", "Duplicated", c.duplicated, Some(Outcome::Duplicated), "The effect was applied two or more times") }
                 { counter("count-dead-lettered", "Dead-lettered", c.dead_lettered, Some(Outcome::DeadLettered), "Parked in the dead-letter queue, effect not applied") }
                 { counter("count-lost", "Lost", c.lost, Some(Outcome::Lost), "Effect never applied and nothing will deliver it") }
@@ -62,7 +62,7 @@ pub fn live_panel(props: &LiveProps) -> Html {
             if extra > 0 {
                 <p class="callout dup-callout">
                     { glyph_icon(Outcome::Duplicated) }
-                    { format!("{extra} extra charge{} downstream: the customer paid twice.", if extra == 1 { "" } else { "s" }) }
+                    { format!("{extra} extra charge{} downstream: a customer paid more than once.", if extra == 1 { "" } else { "s" }) }
                 </p>
             }
             if any_lost {
@@ -83,7 +83,7 @@ fn equation(produced: u64, c: &OutcomeCounts) -> Html {
     <div class={classes!("equation", (!balanced).then_some("unbalanced"))} data-testid="ledger-equation" data-balanced={balanced.to_string()}
        role="group" aria-label="Ledger equation">
         <p class="eq-words">
-            {"produced = "}<span class="w-flight">{"in flight"}</span>{" + "}<span class="w-once">{"exactly once"}</span>
+            {"produced = "}<span class="w-flight">{"in flight"}</span>{" + "}<span class="w-once">{"applied once"}</span>
             {" + "}<span class="w-dup">{"duplicated"}</span>{" + "}<span class="w-dlq">{"dead-lettered"}</span>{" + "}<span class="w-lost">{"lost"}</span>
         </p>
         <p class="eq-numbers">

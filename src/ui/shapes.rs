@@ -1,5 +1,5 @@
 //! Outcome glyphs. Outcome is encoded by colour *and* shape, so it reads without colour too:
-//! exactly once = filled circle, duplicated = diamond, lost = cross, dead-lettered = square,
+//! applied once = filled circle, duplicated = diamond, lost = cross, dead-lettered = square,
 //! in flight = hollow circle. Each glyph is one `<path>` centred on the origin and placed with a
 //! `transform`, so moving it is a single attribute write.
 

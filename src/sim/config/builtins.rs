@@ -11,17 +11,32 @@ pub const CATALOG: &[(&str, &str)] = &[
         "at-least-once",
         "Commit after processing; a consumer crashes after the effect, before the commit: duplicate charges.",
     ),
-    ("at-most-once", "Commit before processing; a consumer crashes after the commit, before the effect: lost orders."),
+    (
+        "at-most-once",
+        "No producer retries, commit before processing: a crash after the commit, before the effect, loses messages.",
+    ),
     (
         "dedup-check-then-act",
         "A dedup store checked before and marked after the effect: a crash in between still duplicates.",
     ),
-    ("dedup-atomic", "The dedup mark commits together with the effect: crashes no longer duplicate."),
+    (
+        "dedup-atomic",
+        "Effect and dedup mark in one local database transaction: no more duplicates. (A remote payments API can't join one: use its idempotency key.)",
+    ),
     ("natural-idempotency", "The effect is a SET, not an ADD: redeliveries are absorbed, nothing doubles."),
-    ("auto-commit", "Auto-commit on a timer: depending on when the crash lands, messages are duplicated or lost."),
+    (
+        "auto-commit",
+        "librdkafka's auto-commit: a timer commits past the last record handed to the app, processed or not; a crash duplicates or loses.",
+    ),
     ("hot-key", "80% of events share one key: one partition and its consumer fall behind while others idle."),
-    ("producer-retries", "Acknowledgements get lost; the producer resends and the log holds duplicates."),
-    ("idempotent-producer", "Same lost acknowledgements, but the broker drops retried appends by sequence number."),
+    (
+        "producer-retries",
+        "Idempotence off (on by default in Java since Kafka 3.2): acknowledgements get lost, the producer resends, the log holds duplicates.",
+    ),
+    (
+        "idempotent-producer",
+        "Same lost acknowledgements, but the broker drops the producer's own resends by id and sequence number (not an app's resend, nor after a restart).",
+    ),
     (
         "retention",
         "A slow consumer and retention shortened for the demo (5 s, 1 s segments): whole segments are deleted before anyone reads them.",
@@ -49,6 +64,8 @@ pub fn builtin(name: &str) -> Option<Scenario> {
     match name {
         "at-least-once" => crash_now_and_then(&mut s, CrashPoint::AfterEffect),
         "at-most-once" => {
+            // Kafka's at-most-once: a producer that never resends, and a commit before processing.
+            s.producer.retries = 0;
             s.consumers.commit = CommitStrategy::BeforeProcessing;
             crash_now_and_then(&mut s, CrashPoint::AfterCommit);
         }
@@ -81,13 +98,9 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             s.consumers.count = 4;
             s.processing.service.mean_ms = 150.0;
         }
-        "producer-retries" => {
+        "producer-retries" | "idempotent-producer" => {
             s.network.ack_loss = 0.15;
-            s.producer.idempotent = false;
-        }
-        "idempotent-producer" => {
-            s.network.ack_loss = 0.15;
-            s.producer.idempotent = true;
+            s.producer.idempotent = name == "idempotent-producer";
         }
         "retention" => {
             s.producer.rate_per_sec = 4.0;

@@ -12,9 +12,12 @@ pub enum CommitStrategy {
     BeforeProcessing,
     /// Process, then commit: a crash before the commit redelivers it (at-least-once).
     AfterProcessing,
-    /// A background timer commits the offset of the last message handed to the application, as
-    /// librdkafka does with `enable.auto.commit`: it can lose (committed but not yet processed)
-    /// or duplicate (processed but not yet committed), depending on when the crash lands.
+    /// A background timer commits the offset after the last message handed to the application, as
+    /// librdkafka does with `enable.auto.commit` and `enable.auto.offset.store` (both on by
+    /// default): it can lose (committed but not yet processed) or duplicate (processed but not yet
+    /// committed), depending on when the crash lands. The Java client differs: it auto-commits
+    /// inside `poll()` what earlier polls returned (`ConsumerCoordinator.maybeAutoCommitOffsetsAsync`),
+    /// and on rebalance and close.
     Auto { interval_ms: u64 },
 }
 
@@ -40,8 +43,8 @@ impl CrashPoint {
         match self {
             CrashPoint::AfterReceive => "after receiving, before processing",
             CrashPoint::AfterCommit => "after the offset commit",
-            CrashPoint::AfterEffect => "after the effect, before the commit",
-            CrashPoint::AfterDedupMark => "after the dedup mark, before the commit",
+            CrashPoint::AfterEffect => "after the effect",
+            CrashPoint::AfterDedupMark => "after the dedup mark",
         }
     }
 }
@@ -54,7 +57,9 @@ pub enum IdempotencyMode {
     /// Check the store, apply the effect, then mark the id: a crash between effect and mark
     /// lets the redelivery apply the effect twice.
     DedupCheckThenAct,
-    /// The mark and the effect commit together (one transaction): no window for a duplicate.
+    /// The mark and the effect commit together (one local database transaction): no window for a
+    /// duplicate. A remote effect (a payments API) cannot join such a transaction; there the
+    /// provider's idempotency key plays this part.
     DedupAtomic,
     /// The effect is a SET, not an ADD: applying it again changes nothing.
     Natural,

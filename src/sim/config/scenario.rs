@@ -321,11 +321,13 @@ impl RetryPolicy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RetryMode {
-    /// The consumer waits and retries the same record: the partition behind it is blocked
-    /// (head-of-line blocking) and lag grows.
+    /// The consumer waits and retries the same record: every partition it owns waits behind it
+    /// (head-of-line blocking), lag grows, and past `max.poll.interval.ms` the consumer is evicted.
     InPlace,
     /// The record is committed and re-appended to its partition after the delay (a retry topic in
-    /// miniature): the consumer moves on meanwhile.
+    /// miniature): the consumer moves on meanwhile, and per-key order breaks. The pending retry
+    /// survives a crash of the consumer here; a real client holding it in memory would lose it
+    /// (a retry topic must be produced to before the commit).
     Reappend,
 }
 

@@ -19,7 +19,7 @@ impl Outcome {
     pub fn label(self) -> &'static str {
         match self {
             Outcome::InFlight => "in flight",
-            Outcome::ExactlyOnce => "exactly once",
+            Outcome::ExactlyOnce => "effect applied once",
             Outcome::Duplicated => "duplicated",
             Outcome::DeadLettered => "dead-lettered",
             Outcome::Lost => "lost",
@@ -68,12 +68,12 @@ impl fmt::Display for LossReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             LossReason::AcksZeroDropped => "acks=0: request lost on the network, producer never knew",
-            LossReason::ProducerGaveUp => "producer gave up after its last retry",
+            LossReason::ProducerGaveUp => "producer gave up: no retries left",
             LossReason::CommittedBeforeProcessing => "offset committed before processing, then the consumer crashed",
             LossReason::AutoCommittedBeforeProcessing => {
                 "auto-commit committed it while still processing, then the consumer crashed"
             }
-            LossReason::Retention => "deleted by retention before it was consumed",
+            LossReason::Retention => "deleted by retention before anyone processed it",
         })
     }
 }

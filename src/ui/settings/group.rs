@@ -11,6 +11,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct GroupProps {
     pub consumers: Vec<(ConsumerId, ConsumerStatus)>,
+    /// Members the group coordinator counts (a crashed one until its session times out).
+    pub members: usize,
     pub sinks: Sinks,
 }
 
@@ -28,7 +30,7 @@ pub fn group_fields(props: &GroupProps) -> Html {
     let rows: Html = props.consumers.iter().map(|&(id, st)| consumer_row(id, st, &props.sinks)).collect();
     html! {
         <div class="field">
-                <span class="label">{format!("In the group now: {live}")}</span>
+                <span class="label">{format!("In the group now: {}", props.members)}</span>
                 <div class="stepper">
                     <button type="button" class="btn btn-small" id="btn-remove-consumer" aria-label="Remove a consumer" title="The newest consumer leaves the group (a rebalance follows)"
                         onclick={remove} disabled={live <= 1}><span aria-hidden="true">{"− "}</span>{"Remove"}</button>
@@ -57,7 +59,7 @@ fn consumer_row(id: ConsumerId, st: ConsumerStatus, sinks: &Sinks) -> Html {
     let (text, title) = if stopped {
         ("Left", "This consumer left the group")
     } else if crashed {
-        ("Restart", "Restart this consumer now; it rejoins the group and a rebalance follows")
+        ("Restart", "Restart this consumer now; it rejoins the group")
     } else {
         ("Crash", "Crash this consumer now, wherever it is in its pipeline")
     };

@@ -52,6 +52,8 @@ pub struct Settings {
     /// Which run this is (moves on every restart).
     pub run: u64,
     pub consumers: Vec<(ConsumerId, ConsumerStatus)>,
+    /// Members the group coordinator counts.
+    pub members: usize,
 }
 
 /// Statuses that matter to the panel's buttons (busy states fold into "idle").
@@ -69,6 +71,7 @@ impl Settings {
             seed: rt.base.seed,
             run: rt.run,
             consumers: rt.sim.consumers().iter().map(|c| (c.id, coarse(c.status))).collect(),
+            members: rt.sim.consumers().iter().filter(|c| rt.sim.in_group(c.id)).count(),
         }
     }
 }
@@ -141,7 +144,7 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                 <legend>{title}</legend>
                 { for controls }
                 if group == Group::Consumers {
-                    <GroupFields consumers={s.consumers.clone()} sinks={sinks.clone()} />
+                    <GroupFields consumers={s.consumers.clone()} members={s.members} sinks={sinks.clone()} />
                     <CrashAtStep consumers={s.consumers.clone()} sinks={sinks.clone()} />
                 }
             </fieldset>
