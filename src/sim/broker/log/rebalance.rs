@@ -27,13 +27,18 @@ impl LogBroker {
     fn resume_static(&mut self, consumer: ConsumerId, ctx: &mut Ctx) {
         let assigned: Vec<_> = self.group.assigned_to(consumer).collect();
         for p in &assigned {
-            self.group.position[p.index()] =
-                self.group.committed[p.index()].max(self.partitions[p.index()].log_start());
+            self.read_from_committed(p.index());
         }
         let member = self.member(consumer);
         member.assigned = assigned;
         member.cursor = 0;
         ctx.note(JournalKind::StaticRejoined { consumer });
+    }
+
+    /// Partition `p`'s next reader starts at the committed offset (`next_delivery` moves it past
+    /// records retention deleted).
+    fn read_from_committed(&mut self, p: usize) {
+        self.group.position[p] = self.group.committed[p];
     }
 
     /// Whether every member the coordinator knows has rejoined (`hasAllMembersJoined`).
@@ -210,7 +215,7 @@ impl Membership for LogBroker {
             // keeps a partition (cooperative) keeps its position.
             let fresh = owner.is_some_and(|c| self.members[c.index()].fresh);
             if owner != self.group.owner[p] || fresh || !self.cooperative {
-                self.group.position[p] = self.group.committed[p].max(self.partitions[p].log_start());
+                self.read_from_committed(p);
             }
         }
         self.group.owner = owners;
