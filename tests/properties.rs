@@ -25,7 +25,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             (1u64..2_000, 0u64..20_000, 0u64..2_000),
         ),
         prop_oneof![Just(Acks::Zero), Just(Acks::Leader), Just(Acks::All)],
-        (0u32..5, 0u64..300, 20u64..600, any::<bool>()),
+        (0u32..5, 0u64..300, 20u64..600, any::<bool>(), max_in_flight()),
     )
         .prop_map(
             |(
@@ -33,9 +33,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 (keys, hot),
                 (client, partitioner, (record_bytes, batch_size, sticky_linger_ms)),
                 acks,
-                (retries, backoff, timeout, idempotent),
+                (retries, backoff, timeout, idempotent, max_in_flight),
             )| {
-                ProducerConfig {
+                let mut p = ProducerConfig {
                     rate_per_sec: rate,
                     arrivals,
                     keys: KeySpace { count: keys, hot_key_share: hot },
@@ -49,8 +49,13 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     retry_backoff_ms: backoff,
                     request_timeout_ms: timeout,
                     idempotent,
+                    max_in_flight,
                     ..ProducerConfig::default()
+                };
+                if idempotent {
+                    make_idempotent(&mut p);
                 }
+                p
             },
         );
     let network = (0u64..30, 0.0f64..0.3, 0.0f64..0.3).prop_map(|(latency_ms, request_loss, ack_loss)| NetworkConfig {
@@ -148,6 +153,20 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     )
 }
 
+/// Requests in flight: one (strict order), up to five (the idempotent producer's most), or more.
+fn max_in_flight() -> impl Strategy<Value = u32> {
+    prop_oneof![Just(1u32), 1u32..=5, 6u32..40]
+}
+
+/// The settings the idempotent producer needs, as the clients check them (`config/rules.rs`):
+/// acks=all, retries > 0, at most five requests in flight.
+fn make_idempotent(p: &mut ProducerConfig) {
+    p.idempotent = true;
+    p.acks = Acks::All;
+    p.retries = p.retries.max(1);
+    p.max_in_flight = p.max_in_flight.min(5);
+}
+
 fn crash_point() -> impl Strategy<Value = CrashPoint> {
     prop::sample::select(CrashPoint::ALL.to_vec())
 }
@@ -196,6 +215,7 @@ fn live_setting() -> impl Strategy<Value = Command> {
             "msg/s" => 40.0,
             "ms" => 300.0,
             "resends" | "retries" => 5.0,
+            "requests" => 8.0,
             _ => f64::INFINITY,
         };
         let number = |min: f64, max: f64| min + (max.min(min + budget) - min) * u;
@@ -364,9 +384,9 @@ proptest! {
     fn at_most_once_never_duplicates(mut s in scenario(), commands in schedule(20_000), no_dup_producer in 0u8..3) {
         s.consumers.commit = CommitStrategy::BeforeProcessing;
         match no_dup_producer {
-            0 => s.producer.acks = Acks::Zero,
-            1 => s.producer.retries = 0,
-            _ => s.producer.idempotent = true,
+            0 => (s.producer.acks, s.producer.idempotent) = (Acks::Zero, false),
+            1 => (s.producer.retries, s.producer.idempotent) = (0, false),
+            _ => make_idempotent(&mut s.producer),
         }
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
             Command::SetCommitStrategy { .. } | Command::SetProducerIdempotent { .. })
@@ -409,6 +429,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A key's records reach its partition in the order they were produced when the producer is
+    /// idempotent (the broker refuses a record out of sequence and it is resent in order) or keeps
+    /// one request in flight (nothing is sent while a request is unanswered, and a retry holds back
+    /// its partition): no order violation, whatever the network loses.
+    #[test]
+    fn order_holds_with_idempotence_or_one_request_in_flight(mut s in scenario(), idempotent in any::<bool>()) {
+        s.producer.keys.count = s.producer.keys.count.max(1);
+        if idempotent {
+            make_idempotent(&mut s.producer);
+        } else {
+            s.producer.max_in_flight = 1;
+        }
+        let sim = run_audited(&s, &[], 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &[]))))?;
+        prop_assert_eq!(sim.stats().producer.order_violations, 0, "{}", describe(&s, &[]));
+    }
+}
+
 /// The settings `make_at_least_once` fixes: live changes to them leave at-least-once.
 const AT_LEAST_ONCE_SETTINGS: &[&str] = &[
     "consumers.commit",
@@ -423,6 +463,8 @@ const AT_LEAST_ONCE_SETTINGS: &[&str] = &[
 fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
     s.consumers.commit = CommitStrategy::AfterProcessing;
     s.producer.acks = if acks_all { Acks::All } else { Acks::Leader };
+    // The idempotent producer needs acks=all (`config/rules.rs`).
+    s.producer.idempotent &= acks_all;
     // Retrying (almost) forever is what at-least-once asks of a producer: with at most 30% loss,
     // giving up after 1,000 resends has probability below 1e-500.
     s.producer.retries = limits::MAX_RETRIES;

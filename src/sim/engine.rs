@@ -10,7 +10,7 @@
 
 use crate::sim::broker::log::group::ConsumerGroup;
 use crate::sim::broker::log::partition::Partition;
-use crate::sim::broker::log::LogBroker;
+use crate::sim::broker::log::{LogBroker, Sequence};
 use crate::sim::client::consumer::Consumer;
 use crate::sim::client::pipeline::Pipeline;
 use crate::sim::client::producer::{key_name, Producer};
@@ -111,7 +111,7 @@ impl Simulation {
             trace: TraceHash::default(),
             ledger: Ledger::new(s.metrics.recent_messages),
             journal: Journal::new(s.metrics.journal),
-            producer: Producer::new(s.producer.keys.count, s.seed),
+            producer: Producer::new(s.producer.keys.count, s.topic.partitions, s.seed),
             log: LogBroker::new(
                 s.topic.partitions,
                 s.consumers.count,
@@ -355,8 +355,8 @@ impl Simulation {
         let ctx = &mut ctx!(self);
         match event {
             Event::Producer(e) => {
-                let mut broker = |msg: MessageId, ctx: &mut Ctx| {
-                    let (received, owner) = log.receive(msg, ctx.settings.producer.idempotent, ctx);
+                let mut broker = |msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx| {
+                    let (received, owner) = log.receive(msg, seq, ctx);
                     pipeline.wake(owner, log, ctx);
                     received
                 };
@@ -415,6 +415,8 @@ impl Simulation {
             match path {
                 "consumers.commit" | "consumers.commit.interval_ms" => pipeline.start_autocommit_timers(ctx),
                 "producer.rate_per_sec" => self.producer.restart_arrivals(ctx),
+                // Records held back may go now (idempotence off lets a retry pass an earlier record).
+                "producer.max_in_flight" | "producer.acks" | "producer.idempotent" => self.producer.wake_sender(ctx),
                 "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" => log.start(ctx),
                 _ => {}
             }

@@ -26,6 +26,27 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// Why a setting cannot take a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingError {
+    /// Not a value the setting takes (its range, its choices), or a setting that does not apply.
+    Value(String),
+    /// The scenario the value would make is invalid: a rule between settings (the idempotent
+    /// producer's), or a setting the value carries (the auto-commit interval).
+    Scenario(ScenarioError),
+}
+
+impl fmt::Display for SettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SettingError::Value(m) => f.write_str(m),
+            SettingError::Scenario(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SettingError {}
+
 /// Why a command was refused. Nothing is recorded or changed when it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommandError {

@@ -78,6 +78,18 @@ pub enum JournalKind {
         msg: MessageId,
         partition: PartitionId,
     },
+    /// The broker refused the idempotent producer's `msg`: an earlier record of the partition is
+    /// missing, so it would land out of order. The producer resends it after that one.
+    OutOfSequence {
+        msg: MessageId,
+        partition: PartitionId,
+    },
+    /// `msg` was appended for the first time after `after`, a later record of the same key: the
+    /// key's records are out of order in their partition.
+    Reordered {
+        msg: MessageId,
+        after: MessageId,
+    },
     Received {
         msg: MessageId,
         consumer: ConsumerId,
@@ -215,6 +227,8 @@ impl JournalKind {
             | ProducerRetry { msg, .. }
             | ProducerGaveUp { msg }
             | DuplicateAppendDropped { msg, .. }
+            | OutOfSequence { msg, .. }
+            | Reordered { msg, .. }
             | Received { msg, .. }
             | EffectApplied { msg, .. }
             | EffectAbsorbed { msg, .. }
@@ -251,7 +265,9 @@ impl JournalKind {
             | AckLost { .. }
             | ProducerRetry { .. }
             | ProducerGaveUp { .. }
-            | DuplicateAppendDropped { .. } => Category::Producer,
+            | DuplicateAppendDropped { .. }
+            | OutOfSequence { .. }
+            | Reordered { .. } => Category::Producer,
             Received { .. } | Committed { .. } | EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => {
                 Category::Consumer
             }
@@ -284,6 +300,7 @@ impl JournalKind {
                 | JournalKind::CommitFailed { .. }
                 | JournalKind::DeadLettered { .. }
                 | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
+                | JournalKind::Reordered { .. }
         )
     }
 }

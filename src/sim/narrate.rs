@@ -35,6 +35,12 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         DuplicateAppendDropped { msg, partition } => {
             format!("broker dropped a resent copy of {msg} on partition {partition} (idempotent producer)")
         }
+        OutOfSequence { msg, partition } => format!(
+            "broker refused {msg} on partition {partition}: out of sequence, an earlier record is missing (idempotent producer resends it in order)"
+        ),
+        Reordered { msg, after } => {
+            format!("{msg} landed after {after}, a later record of its key: the key is out of order")
+        }
         Received { msg, consumer, partition, offset, delivery } => {
             let again = if delivery > 1 { format!(" — delivery #{delivery}, a redelivery") } else { String::new() };
             format!("consumer {consumer} received {msg} from partition {partition} @ offset {offset}{again}")

@@ -173,6 +173,11 @@ impl Report {
         );
         let _ = writeln!(
             out,
+            "order           {} order violations (per key), {} refused out of sequence (idempotent producer)",
+            s.producer.order_violations, s.producer.out_of_sequence
+        );
+        let _ = writeln!(
+            out,
             "group           {} crashes, {} rebalances, {} dedup skips, {} deleted by retention, DLQ {}",
             s.consumer.crashes,
             s.group.rebalances,

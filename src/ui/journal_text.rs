@@ -140,7 +140,7 @@ fn tone(kind: &JournalKind) -> Tone {
     use JournalKind::*;
     match kind {
         EffectApplied { effects: 2.., .. } => Tone::Duplicate,
-        Appended { append: AppendKind::ProducerDuplicate, .. } => Tone::Duplicate,
+        Appended { append: AppendKind::ProducerDuplicate, .. } | Reordered { .. } => Tone::Duplicate,
         EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => Tone::Good,
         Lost { .. } | RetentionDeleted { .. } | ProducerGaveUp { .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,

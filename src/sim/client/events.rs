@@ -4,19 +4,20 @@
 use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::kernel::trace::pack;
 
-/// The producer's events.
+/// The producer's events. A request is named by its slot in the producer's table of requests
+/// (`slot`), which lives until its last event has happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProducerEvent {
     /// The producer emits its next message.
     Produce { token: u32 },
-    /// Produce request (send attempt `attempt`) reaches the broker.
-    Append { msg: MessageId, attempt: u32, ack_lost: bool },
-    /// The acknowledgement reaches the producer.
-    AckArrive { msg: MessageId },
-    /// The producer stopped waiting for the acknowledgement of attempt `attempt`.
-    AckTimeout { msg: MessageId, attempt: u32 },
-    /// The producer resends after its backoff.
-    Resend { msg: MessageId, attempt: u32 },
+    /// The produce request in `slot` reaches the broker.
+    Append { slot: u32 },
+    /// The broker's response to the request in `slot` reaches the producer.
+    Response { slot: u32 },
+    /// The producer stopped waiting for the response to the request in `slot`.
+    Timeout { slot: u32 },
+    /// A retry's backoff is over: the sender looks for what it may send.
+    Drain,
 }
 
 impl ProducerEvent {
@@ -24,10 +25,10 @@ impl ProducerEvent {
     pub fn words(&self) -> (u64, u64) {
         match *self {
             ProducerEvent::Produce { token } => pack(1, token, 0),
-            ProducerEvent::Append { msg, attempt, ack_lost } => pack(2, msg.0, attempt | (ack_lost as u32) << 31),
-            ProducerEvent::AckArrive { msg } => pack(3, msg.0, 0),
-            ProducerEvent::AckTimeout { msg, attempt } => pack(4, msg.0, attempt),
-            ProducerEvent::Resend { msg, attempt } => pack(5, msg.0, attempt),
+            ProducerEvent::Append { slot } => pack(17, slot, 0),
+            ProducerEvent::Response { slot } => pack(18, slot, 0),
+            ProducerEvent::Timeout { slot } => pack(19, slot, 0),
+            ProducerEvent::Drain => pack(20, 0, 0),
         }
     }
 }

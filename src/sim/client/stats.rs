@@ -11,6 +11,11 @@ pub struct ProducerStats {
     pub duplicate_appends: u64,
     /// Resends the broker recognised (idempotent producer) and did not append.
     pub duplicate_appends_dropped: u64,
+    /// Records the broker refused as out of sequence (idempotent producer): sent again in order.
+    pub out_of_sequence: u64,
+    /// Records appended for the first time after a later record of the same key: per key, one
+    /// for each record that lands out of order.
+    pub order_violations: u64,
 }
 
 /// What the consumers did.

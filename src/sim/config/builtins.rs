@@ -100,6 +100,8 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         }
         "producer-retries" | "idempotent-producer" => {
             s.network.ack_loss = 0.15;
+            // The default producer (acks=all, 5 retries, 5 in flight) meets what idempotence requires
+            // (`rules.rs`).
             s.producer.idempotent = name == "idempotent-producer";
         }
         "retention" => {

@@ -20,3 +20,7 @@ pub const MAX_RECORD_BYTES: u64 = 1 << 20;
 pub const MAX_BATCH_SIZE: u64 = i32::MAX as u64;
 /// librdkafka's range for `sticky.partitioning.linger.ms`.
 pub const MAX_STICKY_LINGER_MS: u64 = 900_000;
+/// `max.in.flight.requests.per.connection` is a Java `int` of at least 1 (librdkafka: 1 to 10^6).
+pub const MAX_IN_FLIGHT: u64 = i32::MAX as u64;
+/// The most requests in flight the idempotent producer keeps order with (both clients refuse more).
+pub const IDEMPOTENT_MAX_IN_FLIGHT: u32 = 5;

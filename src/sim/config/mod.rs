@@ -7,6 +7,6 @@ pub mod choices;
 pub mod json_input;
 pub mod knobs;
 pub mod limits;
-mod rules;
+pub mod rules;
 pub mod scenario;
 pub mod settings;

@@ -2,10 +2,26 @@
 //! but cannot run together (a crash point that can never strike, a consumer that would crash and
 //! come back at the same instant forever), and a fault schedule that must fit the group it acts
 //! on. A scenario is checked when it loads; the live settings after every command.
+//! `Scenario::validate_settings` applies the rules, so a scenario file, a live command and the
+//! page's controls meet the same sentence.
+//!
+//! The idempotent producer, as Kafka's Java client checks it: `ProducerConfig.
+//! postProcessAndValidateIdempotenceConfigs` (in this form since Kafka 3.2: KAFKA-13598, KAFKA-13673; read
+//! at apache/kafka trunk 1eb7644, 4.0.0-SNAPSHOT, with
+//! `KafkaProducerTest.testRetriesAndIdempotenceForIdempotentProducers`,
+//! `testAcksAndIdempotenceForIdempotentProducers` and
+//! `testInflightRequestsAndIdempotenceForIdempotentProducers`). With `enable.idempotence=true` set
+//! explicitly it throws a `ConfigException` when `retries` is 0, when `acks` is not `all` (or
+//! `-1`), or when `max.in.flight.requests.per.connection` is above 5, checked in that order. Left
+//! unset (idempotence is on by default since 3.0), the same conflicts switch idempotence off
+//! silently instead; a scenario's `producer.idempotent` is always explicit, so it is refused.
+//! librdkafka refuses the same three user-set conflicts (`rd_kafka_conf_finalize`:
+//! "`acks` must be set to `all` when `enable.idempotence` is true", and likewise for `retries` >= 1
+//! and `max.in.flight` <= 5).
 
-use super::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
-use super::limits::{MAX_CONSUMERS, MAX_FAULTS, MAX_LONG_MS};
-use super::scenario::{invalid, Scenario, ScenarioError};
+use super::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
+use super::limits::{IDEMPOTENT_MAX_IN_FLIGHT, MAX_CONSUMERS, MAX_FAULTS, MAX_LONG_MS};
+use super::scenario::{invalid, Acks, Scenario, ScenarioError};
 use crate::sim::command::Command;
 use crate::sim::kernel::rng::Probability;
 
@@ -28,6 +44,7 @@ impl Scenario {
 
     /// Settings that are each valid but cannot run together. The error names one of them.
     pub(super) fn check_combinations(&self) -> Result<(), ScenarioError> {
+        check_idempotent_producer(self)?;
         let crash = &self.consumers.crash;
         if crash.probability > 0.0 {
             if let Some(why) = self.crash_never_strikes(crash.point) {
@@ -141,6 +158,31 @@ impl Scenario {
     }
 }
 
+/// The first rule `s` breaks, named by the setting that carries it (`producer.idempotent`).
+pub(super) fn check_idempotent_producer(s: &Scenario) -> Result<(), ScenarioError> {
+    let p = &s.producer;
+    if !p.idempotent {
+        return Ok(());
+    }
+    let (needs, has) = if p.retries == 0 {
+        ("retries > 0", "retries=0".to_string())
+    } else if p.acks != Acks::All {
+        ("acks=all", format!("acks={}", p.acks.name()))
+    } else if p.max_in_flight > IDEMPOTENT_MAX_IN_FLIGHT {
+        ("max_in_flight at most 5", format!("max.in.flight.requests.per.connection={}", p.max_in_flight))
+    } else {
+        return Ok(());
+    };
+    let (client, how) = match p.client {
+        Client::Java => ("Kafka's Java client", ": ConfigException"),
+        Client::Librdkafka => ("librdkafka", ""),
+    };
+    Err(ScenarioError::Invalid {
+        field: "producer.idempotent".into(),
+        message: format!("requires {needs} ({client} refuses enable.idempotence=true with {has}{how})"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +207,64 @@ mod tests {
         s.faults[1].at_ms = 50;
         let e = s.validate().unwrap_err().to_string();
         assert_eq!(e, "faults[1].command.consumer: there is no consumer 3 (the group has 3 at that time)");
+    }
+
+    fn idempotent() -> Scenario {
+        let mut s = Scenario::default();
+        s.producer.idempotent = true;
+        s
+    }
+
+    fn refusal(s: &Scenario) -> String {
+        check_idempotent_producer(s).unwrap_err().to_string()
+    }
+
+    /// KafkaProducerTest's cases, one by one: explicitly idempotent with a conflict throws; the
+    /// same conflict without idempotence is a valid producer.
+    #[test]
+    fn the_java_clients_cases() {
+        check_idempotent_producer(&idempotent()).unwrap();
+        let mut s = idempotent();
+        s.producer.acks = Acks::Leader;
+        assert_eq!(
+            refusal(&s),
+            "producer.idempotent: requires acks=all \
+             (Kafka's Java client refuses enable.idempotence=true with acks=1: ConfigException)"
+        );
+        s.producer.acks = Acks::Zero;
+        assert!(refusal(&s).ends_with("with acks=0: ConfigException)"), "{}", refusal(&s));
+        let mut s = idempotent();
+        s.producer.retries = 0;
+        assert!(refusal(&s).contains("requires retries > 0 (Kafka's Java client refuses"), "{}", refusal(&s));
+        let mut s = idempotent();
+        s.producer.max_in_flight = 6;
+        assert!(refusal(&s).contains("with max.in.flight.requests.per.connection=6:"), "{}", refusal(&s));
+        s.producer.max_in_flight = 5;
+        check_idempotent_producer(&s).unwrap();
+        for mut s in [Scenario::default(), idempotent()] {
+            s.producer.idempotent = false;
+            (s.producer.acks, s.producer.retries, s.producer.max_in_flight) = (Acks::Zero, 0, 6);
+            check_idempotent_producer(&s).unwrap();
+        }
+    }
+
+    /// Retries are checked first, then acks, then the requests in flight, as the Java client does.
+    #[test]
+    fn the_first_broken_rule_is_named() {
+        let mut s = idempotent();
+        (s.producer.acks, s.producer.retries, s.producer.max_in_flight) = (Acks::Leader, 0, 9);
+        assert!(refusal(&s).contains("retries > 0"));
+        s.producer.retries = 1;
+        assert!(refusal(&s).contains("acks=all"));
+        s.producer.acks = Acks::All;
+        assert!(refusal(&s).contains("at most 5"));
+    }
+
+    #[test]
+    fn librdkafka_refuses_the_same() {
+        let mut s = idempotent();
+        s.producer.client = Client::Librdkafka;
+        s.producer.acks = Acks::Leader;
+        assert!(refusal(&s).ends_with("(librdkafka refuses enable.idempotence=true with acks=1)"), "{}", refusal(&s));
     }
 }

@@ -7,7 +7,7 @@ use super::json_input;
 pub use super::limits;
 use super::settings::{self, Setting};
 use crate::sim::command::Command;
-pub use crate::sim::errors::ScenarioError;
+pub use crate::sim::errors::{ScenarioError, SettingError};
 use crate::sim::kernel::time::SimDuration;
 use serde::{Deserialize, Serialize};
 
@@ -79,8 +79,14 @@ pub struct ProducerConfig {
     pub retry_backoff_ms: u64,
     /// How long the producer waits for an acknowledgement before resending (1 ms to 1 day).
     pub request_timeout_ms: u64,
-    /// Producer id + sequence numbers: the broker drops a retried append it already has.
+    /// Producer id + sequence numbers: the broker drops a retried append it already has and
+    /// keeps each partition in the order records were produced. Needs acks=all, retries > 0 and
+    /// `max_in_flight` at most 5 (`rules.rs`).
     pub idempotent: bool,
+    /// `max.in.flight.requests.per.connection`: requests sent and not yet answered (1 to 2^31-1;
+    /// the Java client's default 5). Above 1 without idempotence, a resend can land after a later
+    /// record of its key.
+    pub max_in_flight: u32,
 }
 
 impl Default for ProducerConfig {
@@ -103,6 +109,7 @@ impl Default for ProducerConfig {
             retry_backoff_ms: 100,
             request_timeout_ms: 1_000,
             idempotent: false,
+            max_in_flight: 5,
         }
     }
 }
@@ -131,7 +138,8 @@ impl Default for KeySpace {
     }
 }
 
-/// How many broker acknowledgements the producer waits for.
+/// How many broker acknowledgements the producer waits for: `"0"`, `"1"`, `"all"` or its synonym
+/// `"-1"`, as both clients take it (written back as `"all"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Acks {
     /// Fire and forget: the producer never learns whether the append happened.
@@ -142,8 +150,19 @@ pub enum Acks {
     Leader,
     /// Every in-sync replica has it. With a single broker (this step of the model) it behaves
     /// like `1`; the difference appears with broker failover.
-    #[serde(rename = "all")]
+    #[serde(rename = "all", alias = "-1")]
     All,
+}
+
+impl Acks {
+    /// The value as the clients' `acks` setting writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Acks::Zero => "0",
+            Acks::Leader => "1",
+            Acks::All => "all",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -416,12 +435,13 @@ impl Scenario {
     }
 
     /// This scenario with `setting` changed to `value`, or what is wrong with the value.
-    pub fn with_setting(&self, setting: &Setting, value: &serde_json::Value) -> Result<Scenario, String> {
-        setting.check(value)?;
+    pub fn with_setting(&self, setting: &Setting, value: &serde_json::Value) -> Result<Scenario, SettingError> {
+        setting.check(value).map_err(SettingError::Value)?;
         let mut s = self.clone();
-        s.write_setting(setting.path, value)?;
-        // A value may carry nested settings of its own (the auto-commit interval): check them all.
-        s.validate().map_err(|e| e.to_string())?;
+        s.write_setting(setting.path, value).map_err(SettingError::Value)?;
+        // A value may carry nested settings of its own (the auto-commit interval), and settings
+        // bind each other (`rules.rs`): check them all.
+        s.validate().map_err(SettingError::Scenario)?;
         Ok(s)
     }
 

@@ -29,6 +29,27 @@ pub struct Choice {
     /// The value as JSON text (a string such as `"poisson"`, or an object).
     pub json: &'static str,
     pub label: &'static str,
+    /// Another JSON text taken as the same value (acks `"-1"` for `"all"`), or empty. Values are
+    /// always written as `json`.
+    pub alias: &'static str,
+}
+
+impl Choice {
+    /// Whether `value` is this choice, by its JSON form or its alias.
+    fn is(&self, value: &Value) -> bool {
+        let parse = |text: &str| serde_json::from_str::<Value>(text).ok();
+        parse(self.json).as_ref() == Some(value)
+            || (!self.alias.is_empty() && parse(self.alias).as_ref() == Some(value))
+    }
+
+    /// The JSON form, with its alias if it has one: `"all" (or "-1")`.
+    pub fn shown(&self) -> String {
+        if self.alias.is_empty() {
+            self.json.to_string()
+        } else {
+            format!("{} (or {})", self.json, self.alias)
+        }
+    }
 }
 
 /// Where a setting is shown on the page, grouped like the guide.
@@ -68,7 +89,7 @@ const fn opt(min: u64, max: u64, none: &'static str) -> Kind {
     Kind::Optional { min: min as f64, max: max as f64, none }
 }
 const fn choice(json: &'static str, label: &'static str) -> Choice {
-    Choice { json, label }
+    Choice { json, label, alias: "" }
 }
 
 const MS: &str = "ms";
@@ -87,11 +108,12 @@ pub static SETTINGS: &[Setting] = &[
     Setting { path: "producer.record_bytes", label: "Record size", help: "Bytes each record adds to its batch; the Java client's sticky partitioner counts them.", unit: "bytes", kind: int(1, MAX_RECORD_BYTES), live: true, group: Producer },
     Setting { path: "producer.batch_size", label: "Batch size", help: "Java client's batch.size: records without a key stick to one random partition until this many bytes went to it (0 acts as 1).", unit: "bytes", kind: int(0, MAX_BATCH_SIZE), live: true, group: Producer },
     Setting { path: "producer.sticky_linger_ms", label: "Sticky linger", help: "librdkafka's sticky.partitioning.linger.ms: records without a key stick to one random partition this long; 0 draws one per record.", unit: MS, kind: int(0, MAX_STICKY_LINGER_MS), live: true, group: Producer },
-    Setting { path: "producer.acks", label: "Acks", help: "What the producer waits for: nothing (0), the leader (1) or every in-sync replica (all); with one broker, 1 and all behave alike.", unit: "", kind: Kind::Choice(&[choice("\"0\"", "0 (fire and forget)"), choice("\"1\"", "1 (leader)"), choice("\"all\"", "all (in-sync replicas)")]), live: true, group: Producer },
+    Setting { path: "producer.acks", label: "Acks", help: "What the producer waits for: nothing (0), the leader (1) or every in-sync replica (all, or -1); with one broker, 1 and all behave alike.", unit: "", kind: Kind::Choice(&[choice("\"0\"", "0 (fire and forget)"), choice("\"1\"", "1 (leader)"), Choice { alias: "\"-1\"", ..choice("\"all\"", "all (in-sync replicas)") }]), live: true, group: Producer },
     Setting { path: "producer.retries", label: "Producer retries", help: "Resends after a lost request or acknowledgement (ignored with acks=0).", unit: "resends", kind: int(0, MAX_RETRIES as u64), live: true, group: Producer },
     Setting { path: "producer.retry_backoff_ms", label: "Producer backoff", help: "Wait before each resend.", unit: MS, kind: int(0, MAX_DELAY_MS), live: true, group: Producer },
     Setting { path: "producer.request_timeout_ms", label: "Request timeout", help: "How long the producer waits for an acknowledgement before resending.", unit: MS, kind: int(1, MAX_DELAY_MS), live: true, group: Producer },
-    Setting { path: "producer.idempotent", label: "Idempotent producer", help: "Producer id and sequence numbers: the broker drops this producer's own resends, not an app's resend or a restarted producer's (Java default since Kafka 3.2).", unit: "", kind: Kind::Flag, live: true, group: Producer },
+    Setting { path: "producer.idempotent", label: "Idempotent producer", help: "Producer id and sequence numbers: the broker drops a resend it already has and keeps each partition in order; not an app's resend or a restarted producer's. Java default since Kafka 3.2. Needs acks=all, retries > 0 and at most 5 in flight.", unit: "", kind: Kind::Flag, live: true, group: Producer },
+    Setting { path: "producer.max_in_flight", label: "Max in flight", help: "max.in.flight.requests.per.connection (Java default 5, librdkafka 1000000): requests sent but not yet answered. Above 1 without idempotence, a resend can land after a later record of its key.", unit: "requests", kind: int(1, MAX_IN_FLIGHT), live: true, group: Producer },
     Setting { path: "network.latency_ms", label: "Network latency", help: "One-way delay between producer and broker.", unit: MS, kind: int(0, MAX_DELAY_MS), live: true, group: Network },
     Setting { path: "network.request_loss", label: "Request loss", help: "Probability that a produce request is lost on the way.", unit: "", kind: num(0.0, 0.99), live: true, group: Network },
     Setting { path: "network.ack_loss", label: "Ack loss", help: "Probability that the broker's acknowledgement is lost on the way back.", unit: "", kind: num(0.0, 0.99), live: true, group: Network },
@@ -167,7 +189,7 @@ impl Setting {
             Kind::Flag if value.is_boolean() => Ok(()),
             Kind::Flag => Err(format!("must be true or false (got {value})")),
             Kind::Choice(choices) => {
-                if choices.iter().any(|c| serde_json::from_str::<Value>(c.json).ok().as_ref() == Some(value)) {
+                if choices.iter().any(|c| c.is(value)) {
                     return Ok(());
                 }
                 // A choice given as an object (the commit strategy) may carry its own numbers.
@@ -179,7 +201,7 @@ impl Setting {
                 {
                     return Ok(());
                 }
-                let names: Vec<&str> = choices.iter().map(|c| c.json).collect();
+                let names: Vec<String> = choices.iter().map(Choice::shown).collect();
                 Err(format!("must be one of {} (got {value})", names.join(", ")))
             }
         }
@@ -190,10 +212,9 @@ impl Setting {
         let words = match self.kind {
             Kind::Optional { none, .. } if value.is_null() => none.to_string(),
             Kind::Flag => if value.as_bool() == Some(true) { "on" } else { "off" }.to_string(),
-            Kind::Choice(choices) => choices
-                .iter()
-                .find(|c| serde_json::from_str::<Value>(c.json).ok().as_ref() == Some(value))
-                .map_or_else(|| value.to_string(), |c| c.label.to_string()),
+            Kind::Choice(choices) => {
+                choices.iter().find(|c| c.is(value)).map_or_else(|| value.to_string(), |c| c.label.to_string())
+            }
             _ if self.unit.is_empty() => show(value),
             _ => format!("{} {}", show(value), self.unit),
         };
@@ -219,7 +240,7 @@ pub fn help_lines() -> String {
         let takes = match s.kind {
             Kind::Number { min, max, .. } => format!("{min}..{max} {}", s.unit),
             Kind::Optional { min, max, none } => format!("null ({none}) or {min}..{max} {}", s.unit),
-            Kind::Choice(cs) => cs.iter().map(|c| c.json).collect::<Vec<_>>().join(" | "),
+            Kind::Choice(cs) => cs.iter().map(Choice::shown).collect::<Vec<_>>().join(" | "),
             Kind::Flag => "true | false".into(),
         };
         let live = if s.live { "" } else { " [new run]" };
@@ -272,6 +293,21 @@ mod tests {
         assert!(find("nonsense").is_none());
         assert_eq!(find("topic.retention_ms").unwrap().describe(&Value::Null), "Retention forever");
         assert_eq!(find("producer.acks").unwrap().describe(&Value::from("1")), "Acks 1 (leader)");
+        assert_eq!(find("network.latency_ms").unwrap().describe(&Value::from(5)), "Network latency 5 ms");
+    }
+
+    /// acks takes "-1" as Kafka's clients do: the same value as "all", written "all".
+    #[test]
+    fn acks_minus_one_is_all() {
+        let acks = find("producer.acks").unwrap();
+        acks.check(&Value::from("-1")).unwrap();
+        assert_eq!(acks.describe(&Value::from("-1")), "Acks all (in-sync replicas)");
+        assert!(acks.check(&Value::from("-2")).unwrap_err().contains(r#""all" (or "-1")"#));
+        let mut s = Scenario::default();
+        s.producer.acks = crate::sim::config::scenario::Acks::Leader;
+        let all = s.with_setting(acks, &Value::from("-1")).unwrap();
+        assert_eq!(all.setting(acks), Some(Value::from("all")));
+        assert!(help_lines().contains(r#""0" | "1" | "all" (or "-1")"#));
         assert_eq!(find("network.latency_ms").unwrap().describe(&Value::from(5)), "Network latency 5 ms");
     }
 }

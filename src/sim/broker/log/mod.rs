@@ -14,6 +14,7 @@ pub mod partitioner;
 mod rebalance;
 mod retention;
 pub mod segment;
+pub mod sequence;
 pub mod stats;
 
 use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Redelivery};
@@ -24,6 +25,8 @@ use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use group::{CommitKind, ConsumerGroup, Member};
 use partition::{LogRecord, Partition};
 use segment::RollPolicy;
+pub use sequence::Sequence;
+use sequence::{ProducerState, Verdict};
 use stats::{GroupStats, LogStats};
 
 /// What the broker did with a produce request.
@@ -35,6 +38,8 @@ pub enum Received {
     AppendedAgain,
     /// The idempotent producer's resend of a message the log already has: dropped.
     DroppedDuplicate,
+    /// The idempotent producer's record out of sequence (an earlier one is missing): refused.
+    Refused,
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +55,8 @@ pub struct LogBroker {
     pub(super) retention_started: bool,
     /// The group's assignor rebalances cooperatively: members keep what they own meanwhile.
     pub(super) cooperative: bool,
+    /// The idempotent producer's sequence numbers.
+    producer_state: ProducerState,
 }
 
 impl LogBroker {
@@ -74,22 +81,34 @@ impl LogBroker {
             retention_token: 0,
             retention_started: false,
             cooperative: assignor.cooperative(),
+            producer_state: ProducerState::new(partitions),
         }
     }
 
-    /// A produce request for `msg` reaches the broker: append it to its partition, or drop a
-    /// resend the idempotent producer's sequence number shows is already in the log. Returns what
-    /// happened and the owner of the partition, who may have work now.
-    pub fn receive(&mut self, msg: MessageId, idempotent: bool, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
-        let already = ctx.ledger.mark_appended(msg);
-        let partition = PartitionId(ctx.ledger.live(msg).route);
-        if already && idempotent {
-            ctx.note(JournalKind::DuplicateAppendDropped { msg, partition });
-            return (Received::DroppedDuplicate, None);
+    /// A produce request for `msg` reaches the broker: append it to its partition, or, for the
+    /// idempotent producer (`seq`), drop a resend the log already has and refuse a record out of
+    /// sequence (`sequence.rs`). Returns what happened and the owner of the partition, who may have
+    /// work now.
+    pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
+        let record = ctx.ledger.live(msg);
+        let (partition, appended) = (PartitionId(record.route), record.appended);
+        if let Some(s) = seq {
+            match self.producer_state.check(partition.index(), s, appended) {
+                Verdict::Append => {}
+                Verdict::Duplicate => {
+                    ctx.note(JournalKind::DuplicateAppendDropped { msg, partition });
+                    return (Received::DroppedDuplicate, None);
+                }
+                Verdict::OutOfSequence => {
+                    ctx.note(JournalKind::OutOfSequence { msg, partition });
+                    return (Received::Refused, None);
+                }
+            }
         }
-        let append = if already { AppendKind::ProducerDuplicate } else { AppendKind::First };
+        ctx.ledger.mark_appended(msg);
+        let append = if appended { AppendKind::ProducerDuplicate } else { AppendKind::First };
         self.append(msg, partition, 0, append, ctx);
-        let received = if already { Received::AppendedAgain } else { Received::Appended };
+        let received = if appended { Received::AppendedAgain } else { Received::Appended };
         (received, self.group.owner[partition.index()])
     }
 

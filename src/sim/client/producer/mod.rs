@@ -1,4 +1,5 @@
-//! The producer: arrivals, keys, partition choice, sending, acknowledgements and retries.
+//! The producer: arrivals, keys, partition choice, and the sender (`sender.rs`): requests,
+//! acknowledgements, retries and the order records reach the log in.
 //!
 //! A send can go wrong in two places: the request is lost on the way (nothing appended) or the
 //! acknowledgement is lost on the way back (appended, but the producer cannot know). Either way
@@ -6,26 +7,31 @@
 //! time unless the producer is idempotent, in which case the broker recognises the producer id and
 //! sequence number and acknowledges without appending.
 
+mod accumulator;
+mod sender;
+
 use crate::sim::broker::log::partitioner::sticky::{ByBytes, ByTime};
 use crate::sim::broker::log::partitioner::{Client, Profile};
-use crate::sim::broker::log::Received;
+use crate::sim::broker::log::{Received, Sequence};
 use crate::sim::client::stats::ProducerStats;
 use crate::sim::config::scenario::{Acks, Arrivals};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, ProducerEvent};
 use crate::sim::ids::{MessageId, PartitionId};
 use crate::sim::kernel::rng::{Rng, Stream};
-use crate::sim::kernel::time::SimDuration;
-use crate::sim::ledger::{LossReason, NO_KEY};
+use crate::sim::kernel::time::{SimDuration, SimTime};
+use crate::sim::ledger::NO_KEY;
+use accumulator::Accumulator;
 
-/// Where the producer's requests arrive: the broker, which says what it did with each.
+/// Where the producer's requests arrive: the broker, which says what it did with each record
+/// (the idempotent producer's carry their sequence numbers).
 pub trait Broker {
-    fn receive(&mut self, msg: MessageId, ctx: &mut Ctx) -> Received;
+    fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> Received;
 }
 
-impl<F: FnMut(MessageId, &mut Ctx) -> Received> Broker for F {
-    fn receive(&mut self, msg: MessageId, ctx: &mut Ctx) -> Received {
-        self(msg, ctx)
+impl<F: FnMut(MessageId, Option<Sequence>, &mut Ctx) -> Received> Broker for F {
+    fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> Received {
+        self(msg, seq, ctx)
     }
 }
 
@@ -42,6 +48,14 @@ pub struct Producer {
     token: u32,
     /// Partition of each key index, computed on first use ([`NOT_YET`] = not yet).
     key_partition: Vec<PartitionId>,
+    /// The newest message of each key index appended so far (first appends only).
+    newest_appended: Vec<MessageId>,
+    /// Records waiting to be sent, their sequence numbers, and the requests sent.
+    queues: Accumulator,
+    /// Requests sent and not yet answered or timed out (acks=0 requests never count).
+    in_flight: u32,
+    /// When the pending `Drain` wakes the sender ([`SimTime::NEVER`]: none pending).
+    wake_at: SimTime,
     arrivals: Rng,
     keys: Rng,
     network: Rng,
@@ -49,13 +63,17 @@ pub struct Producer {
 }
 
 impl Producer {
-    pub fn new(keys: u32, seed: u64) -> Self {
+    pub fn new(keys: u32, partitions: u32, seed: u64) -> Self {
         Producer {
             sent: 0,
             by_bytes: ByBytes::default(),
             by_time: ByTime::default(),
             token: 0,
             key_partition: vec![NOT_YET; keys as usize],
+            newest_appended: vec![MessageId(0); keys as usize],
+            queues: Accumulator::new(partitions),
+            in_flight: 0,
+            wake_at: SimTime::NEVER,
             arrivals: Rng::for_stream(seed, Stream::Arrivals),
             keys: Rng::for_stream(seed, Stream::Keys),
             network: Rng::for_stream(seed, Stream::Network),
@@ -70,15 +88,26 @@ impl Producer {
     pub fn on_event(&mut self, event: ProducerEvent, broker: &mut impl Broker, ctx: &mut Ctx) {
         match event {
             ProducerEvent::Produce { token } => self.on_produce(token, broker, ctx),
-            ProducerEvent::Append { msg, ack_lost, .. } => {
-                // The request that was on the wire reaches the broker; the wire's hold ends here.
-                self.broker_receive(msg, ack_lost, broker, ctx);
-                ctx.release(msg, None);
+            ProducerEvent::Append { slot } => self.on_append(slot, broker, ctx),
+            ProducerEvent::Response { slot } | ProducerEvent::Timeout { slot } => {
+                self.queues.request(slot).pending -= 1;
+                self.complete(slot, matches!(event, ProducerEvent::Response { .. }), ctx);
+                self.queues.release_if_done(slot);
+                self.drain(broker, ctx);
             }
-            ProducerEvent::AckArrive { msg } => ctx.release(msg, None),
-            ProducerEvent::AckTimeout { msg, attempt } => self.on_ack_timeout(msg, attempt, broker, ctx),
-            ProducerEvent::Resend { msg, attempt } => self.send(msg, attempt, broker, ctx),
+            ProducerEvent::Drain => {
+                if ctx.now >= self.wake_at {
+                    self.wake_at = SimTime::NEVER;
+                }
+                self.drain(broker, ctx);
+            }
         }
+    }
+
+    /// A setting the sender obeys changed (`max_in_flight`, acks, idempotence): it looks at once
+    /// for what it may send now.
+    pub fn wake_sender(&mut self, ctx: &mut Ctx) {
+        ctx.after(SimDuration::ZERO, Event::Producer(ProducerEvent::Drain));
     }
 
     /// The rate changed: the pending arrival is retired and the next one drawn at the new rate.
@@ -117,7 +146,15 @@ impl Producer {
         let msg = ctx.ledger.create(ctx.now, key, event_type, partition.0, 1);
         ctx.step(msg, JournalKind::Produced { msg, key, partition, event_type });
         self.sent += 1;
-        self.send(msg, 1, broker, ctx);
+        let p = &ctx.settings.producer;
+        if self.queues.is_empty() && (p.acks == Acks::Zero || self.in_flight < p.max_in_flight) {
+            // Nothing waits before it and a request may go: it goes at once, on its own.
+            let slot = self.queues.single(msg, partition, ctx.now);
+            self.send(slot, broker, ctx);
+        } else {
+            self.queues.push(msg, partition, ctx.now);
+        }
+        self.drain(broker, ctx);
         self.schedule_next_arrival(ctx);
     }
 
@@ -153,91 +190,6 @@ impl Producer {
         match p.client {
             Client::Java => self.by_bytes.place(p.record_bytes, p.batch_size, next_partition),
             Client::Librdkafka => self.by_time.place(ctx.now, SimDuration::from_ms(p.sticky_linger_ms), next_partition),
-        }
-    }
-
-    /// Send attempt `attempt` (1-based) of `msg`. The producer's own hold on the message lasts
-    /// until an acknowledgement arrives or it gives up.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn send(&mut self, msg: MessageId, attempt: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
-        let latency = ctx.knobs.latency;
-        if ctx.settings.producer.acks == Acks::Zero {
-            // Fire and forget: the producer lets go at once and never retries.
-            if self.network.chance(ctx.knobs.request_loss_p) {
-                ctx.note(JournalKind::RequestLost { msg });
-                ctx.release(msg, Some(LossReason::AcksZeroDropped));
-            } else {
-                self.deliver_request(msg, attempt, false, broker, ctx);
-                ctx.release(msg, None);
-            }
-            return;
-        }
-        let request_lost = self.network.chance(ctx.knobs.request_loss_p);
-        let ack_lost = !request_lost && self.network.chance(ctx.knobs.ack_loss_p);
-        // An acknowledgement slower than the timeout is as good as lost: the producer resends.
-        let round_trip = latency.times(2);
-        let acked = !request_lost && !ack_lost && round_trip < ctx.knobs.timeout;
-        if request_lost {
-            ctx.note(JournalKind::RequestLost { msg });
-        } else {
-            self.deliver_request(msg, attempt, ack_lost, broker, ctx);
-        }
-        if acked {
-            if latency == SimDuration::ZERO {
-                ctx.release(msg, None);
-            } else {
-                ctx.after(round_trip, Event::Producer(ProducerEvent::AckArrive { msg }));
-            }
-        } else {
-            ctx.after(ctx.knobs.timeout, Event::Producer(ProducerEvent::AckTimeout { msg, attempt }));
-        }
-    }
-
-    /// The request travels to the broker. On a zero-latency network the broker receives it at
-    /// once, while the sender still holds the message; otherwise the request on the wire holds it
-    /// until it arrives.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn deliver_request(
-        &mut self,
-        msg: MessageId,
-        attempt: u32,
-        ack_lost: bool,
-        broker: &mut impl Broker,
-        ctx: &mut Ctx,
-    ) {
-        if ctx.knobs.latency == SimDuration::ZERO {
-            self.broker_receive(msg, ack_lost, broker, ctx);
-        } else {
-            ctx.ledger.hold(msg); // the request on the wire
-            ctx.after(ctx.knobs.latency, Event::Producer(ProducerEvent::Append { msg, attempt, ack_lost }));
-        }
-    }
-
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn broker_receive(&mut self, msg: MessageId, ack_lost: bool, broker: &mut impl Broker, ctx: &mut Ctx) {
-        match broker.receive(msg, ctx) {
-            Received::Appended => {}
-            Received::AppendedAgain => self.stats.duplicate_appends += 1,
-            Received::DroppedDuplicate => self.stats.duplicate_appends_dropped += 1,
-        }
-        if ack_lost {
-            ctx.note(JournalKind::AckLost { msg });
-        }
-    }
-
-    fn on_ack_timeout(&mut self, msg: MessageId, attempt: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
-        if attempt <= ctx.settings.producer.retries {
-            self.stats.producer_retries += 1;
-            ctx.note(JournalKind::ProducerRetry { msg, attempt: attempt + 1 });
-            let backoff = SimDuration::from_ms(ctx.settings.producer.retry_backoff_ms);
-            if backoff == SimDuration::ZERO {
-                self.send(msg, attempt + 1, broker, ctx);
-            } else {
-                ctx.after(backoff, Event::Producer(ProducerEvent::Resend { msg, attempt: attempt + 1 }));
-            }
-        } else {
-            ctx.note(JournalKind::ProducerGaveUp { msg });
-            ctx.release(msg, Some(LossReason::ProducerGaveUp));
         }
     }
 }
