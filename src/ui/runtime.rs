@@ -13,6 +13,7 @@ use crate::sim::command::Command;
 use crate::sim::config::settings::{self, SETTINGS};
 use crate::sim::consumer::ConsumerStatus;
 use crate::sim::journey::JourneyPolicy;
+use crate::sim::kernel::sort;
 use crate::sim::narrate::describe_command;
 use crate::sim::scenario::Scenario;
 use crate::sim::time::SimTime;
@@ -298,7 +299,7 @@ impl FrameStats {
         }
         let sorted = |q: &VecDeque<f64>| {
             let mut v: Vec<f64> = q.iter().copied().collect();
-            v.sort_by(f64::total_cmp);
+            sort::sort_by(&mut v, f64::total_cmp);
             v
         };
         let at = |v: &[f64], q: f64| v[((q * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)];

@@ -24,6 +24,7 @@ use super::limits::{IDEMPOTENT_MAX_IN_FLIGHT, MAX_CONSUMERS, MAX_FAULTS, MAX_LON
 use super::scenario::{invalid, Acks, Scenario, ScenarioError};
 use crate::sim::command::Command;
 use crate::sim::kernel::rng::Probability;
+use crate::sim::kernel::sort;
 
 /// Processing with a mean below this (1 µs, the engine's time step) rounds to no time at all.
 const NO_TIME_MS: f64 = 0.001;
@@ -113,7 +114,7 @@ impl Scenario {
             return Err(invalid("faults", message));
         }
         let mut order: Vec<usize> = (0..self.faults.len()).collect();
-        order.sort_by_key(|&i| self.faults[i].at_ms);
+        sort::sort_by_key(&mut order, |&i| self.faults[i].at_ms);
         let mut live = Scenario { faults: Vec::new(), ..self.clone() };
         let mut consumers = self.consumers.count;
         for i in order {

@@ -4,5 +4,6 @@
 pub mod ring;
 pub mod rng;
 pub mod scheduler;
+pub mod sort;
 pub mod time;
 pub mod trace;

@@ -10,6 +10,7 @@
 //! offset. A membership change during the join phase joins the same rebalance.
 
 use crate::sim::ids::{ConsumerId, PartitionId};
+use crate::sim::kernel::sort;
 
 use super::assignor::range_split;
 
@@ -19,7 +20,7 @@ use super::assignor::range_split;
 pub fn range_assign(partitions: u32, members: &[ConsumerId]) -> Vec<Option<ConsumerId>> {
     let mut owners = vec![None; partitions as usize];
     let mut sorted = members.to_vec();
-    sorted.sort_unstable();
+    sort::sort_by(&mut sorted, Ord::cmp);
     let n = sorted.len() as u32;
     for (i, &m) in (0u32..).zip(&sorted) {
         for p in range_split(partitions, n, i) {

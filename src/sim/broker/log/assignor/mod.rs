@@ -24,6 +24,7 @@
 mod range;
 mod sticky;
 
+use crate::sim::kernel::sort;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +36,22 @@ pub type TopicPartition = (u32, u32);
 
 /// Partitions by member id.
 pub type Assignment<P> = BTreeMap<String, Vec<P>>;
+
+/// A set of what `items` yields. Built by inserting: `collect()` sorts a buffer first, and each
+/// item type sorted that way brings several kilobytes of sort code into the page's bundle.
+pub(super) fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
+/// A map of the `(key, value)` pairs `items` yields (the last value of a repeated key), built by
+/// inserting as [`set_of`] is.
+pub(super) fn map_of<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(items);
+    map
+}
 
 pub use crate::sim::config::choices::Assignor;
 
@@ -93,7 +110,7 @@ impl Assignor {
             })
             .collect();
         let assignment = self.assign_topics(&[partitions], &subscriptions).expect("one topic: equal subscriptions");
-        assignment.into_iter().map(|(id, tps)| (id, tps.into_iter().map(|(_, p)| p).collect())).collect()
+        map_of(assignment.into_iter().map(|(id, tps)| (id, tps.into_iter().map(|(_, p)| p).collect())))
     }
 
     /// Assigns the partitions of several topics (`partitions[t]` partitions in topic `t`).
@@ -135,7 +152,7 @@ pub fn java_hash_order<'a>(keys: impl ExactSizeIterator<Item = &'a str>) -> Vec<
             ((h ^ (h >> 16)) as usize & (capacity - 1), i)
         })
         .collect();
-    order.sort_unstable();
+    sort::sort_by(&mut order, Ord::cmp);
     order.into_iter().map(|(_, i)| i).collect()
 }
 
@@ -154,8 +171,8 @@ pub fn member_order(a: &Subscription, b: &Subscription) -> Ordering {
 /// protocol: owned − assigned, in order (`ConsumerCoordinator.onJoinComplete`). If any member
 /// revokes anything, it rejoins at once, which starts the follow-up rebalance.
 pub fn revoked<P: Ord + Copy>(owned: &[P], assigned: &[P]) -> Vec<P> {
-    let kept: BTreeSet<P> = assigned.iter().copied().collect();
-    let set: BTreeSet<P> = owned.iter().copied().filter(|p| !kept.contains(p)).collect();
+    let kept = set_of(assigned.iter().copied());
+    let set = set_of(owned.iter().copied().filter(|p| !kept.contains(p)));
     set.into_iter().collect()
 }
 

@@ -1,6 +1,7 @@
 //! `RangeAssignor` and `RoundRobinAssignor` (Kafka 4.0, without racks).
 
-use super::{member_order, Assignment, Subscription, TopicPartition};
+use super::{map_of, member_order, Assignment, Subscription, TopicPartition};
+use crate::sim::kernel::sort;
 use std::ops::Range;
 
 /// The partitions `RangeAssignor` gives the `i`-th of `members` sorted members of a topic of
@@ -14,12 +15,12 @@ pub fn range_split(partitions: u32, members: u32, i: u32) -> Range<u32> {
 }
 
 fn empty(members: &[Subscription]) -> Assignment<TopicPartition> {
-    members.iter().map(|m| (m.id.clone(), Vec::new())).collect()
+    map_of(members.iter().map(|m| (m.id.clone(), Vec::new())))
 }
 
 fn sorted(members: &[Subscription]) -> Vec<&Subscription> {
     let mut sorted: Vec<&Subscription> = members.iter().collect();
-    sorted.sort_by(|a, b| member_order(a, b));
+    sort::sort_by(&mut sorted, |a, b| member_order(a, b));
     sorted
 }
 

@@ -2,7 +2,8 @@
 //! `ConstrainedAssignmentBuilder`, without racks; and `CooperativeStickyAssignor` on top of it.
 //! The general-case builder (members subscribing to different topics) is not ported.
 
-use super::{java_cmp, java_hash_order, Assignment, Subscription, TopicPartition};
+use super::{java_cmp, java_hash_order, map_of, set_of, Assignment, Subscription, TopicPartition};
+use crate::sim::kernel::sort;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,8 +34,7 @@ impl Sticky {
 pub fn sticky_assign(partitions: &[u32], members: &[Subscription]) -> Option<Sticky> {
     // The topics the leader assigns: subscribed to, with partitions (`AbstractPartitionAssignor`).
     let count = |t: u32| partitions.get(t as usize).copied().unwrap_or(0);
-    let topics: BTreeSet<u32> =
-        members.iter().flat_map(|m| m.topics.iter().copied()).filter(|&t| count(t) > 0).collect();
+    let topics = set_of(members.iter().flat_map(|m| m.topics.iter().copied()).filter(|&t| count(t) > 0));
     let order = java_hash_order(members.iter().map(|m| m.id.as_str()));
     let claims = claims(members, &order, |(t, p)| topics.contains(&t) && p < count(t));
     if !claims.equal {
@@ -46,12 +46,12 @@ pub fn sticky_assign(partitions: &[u32], members: &[Subscription]) -> Option<Sti
     let total = topics.iter().map(|&t| count(t) as usize).sum();
     let mut builder = Builder::new(members, total, claims.multi);
     builder.assign_owned(&order, claims.owned);
-    let assigned: BTreeSet<TopicPartition> = builder.assignment.iter().flatten().copied().collect();
+    let assigned = set_of(builder.assignment.iter().flatten().copied());
     let unassigned =
         topics.iter().flat_map(|&t| (0..count(t)).map(move |p| (t, p))).filter(|tp| !assigned.contains(tp));
     let by_id = |a: &usize, b: &usize| java_cmp(&members[*a].id, &members[*b].id);
-    builder.under.sort_by(by_id);
-    builder.exact.sort_by(by_id);
+    sort::sort_by(&mut builder.under, by_id);
+    sort::sort_by(&mut builder.exact, by_id);
     builder.round_robin(unassigned);
     Some(builder.finish())
 }
@@ -74,7 +74,7 @@ fn claims(members: &[Subscription], order: &[usize], valid: impl Fn(TopicPartiti
     let mut owner: BTreeMap<TopicPartition, usize> = BTreeMap::new();
     let generation = |i: usize| members[i].generation.unwrap_or(-1);
     for &i in order {
-        let topics: BTreeSet<u32> = members[i].topics.iter().copied().collect();
+        let topics = set_of(members[i].topics.iter().copied());
         if subscribed.is_empty() {
             subscribed = topics;
         } else if subscribed != topics {
@@ -147,7 +147,7 @@ impl<'a> Builder<'a> {
     fn assign_owned(&mut self, order: &[usize], mut owned: Vec<Vec<TopicPartition>>) {
         for &i in order {
             let mut mine = std::mem::take(&mut owned[i]);
-            mine.sort_by_key(|&(t, p)| (p, t));
+            sort::sort_by_key(&mut mine, |&(t, p)| (p, t));
             mine.retain(|tp| !self.multi.contains(tp));
             let keep = if mine.len() < self.min {
                 self.under.push(i);
@@ -210,8 +210,8 @@ impl<'a> Builder<'a> {
     fn finish(self) -> Sticky {
         let id = |i: usize| self.members[i].id.clone();
         Sticky {
-            assignment: self.assignment.iter().enumerate().map(|(i, tps)| (id(i), tps.clone())).collect(),
-            transferring: self.transferring.iter().map(|(&tp, &i)| (tp, id(i))).collect(),
+            assignment: map_of(self.assignment.iter().enumerate().map(|(i, tps)| (id(i), tps.clone()))),
+            transferring: map_of(self.transferring.iter().map(|(&tp, &i)| (tp, id(i)))),
         }
     }
 }
