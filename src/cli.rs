@@ -3,7 +3,8 @@
 use crate::sim::builtins::{builtin, CATALOG};
 use crate::sim::command_log::CommandLog;
 use crate::sim::config::{json_input, settings};
-use crate::sim::event::JournalEntry;
+use crate::sim::event::{JournalEntry, JournalKind};
+use crate::sim::ids::ConsumerId;
 use crate::sim::journey::JourneyPolicy;
 use crate::sim::partitioner::{Client, Profile, RdPartitioner};
 use crate::sim::report::{parse_message_id, JourneyReport, Report};
@@ -195,6 +196,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
             }
             let mut drain = |sim: &mut Simulation| {
                 if let Some(sink) = &mut sink {
+                    sink.assignments.extend(sim.take_tapped_assignments());
                     sink.write(sim.take_tapped());
                 }
             };
@@ -227,6 +229,8 @@ struct JournalSink {
     out: std::io::BufWriter<Box<dyn std::io::Write>>,
     path: String,
     error: Option<std::io::Error>,
+    /// The owner of each partition after each completed rebalance, by generation.
+    assignments: Vec<(u32, Vec<Option<ConsumerId>>)>,
 }
 
 impl JournalSink {
@@ -236,14 +240,25 @@ impl JournalSink {
         } else {
             Box::new(std::fs::File::create(path).map_err(|e| format!("--journal {path}: {e}"))?)
         };
-        Ok(JournalSink { out: std::io::BufWriter::new(out), path: path.to_string(), error: None })
+        Ok(JournalSink {
+            out: std::io::BufWriter::new(out),
+            path: path.to_string(),
+            error: None,
+            assignments: Vec::new(),
+        })
     }
 
     fn write(&mut self, entries: Vec<JournalEntry>) {
         use std::io::Write;
         for entry in entries {
             if self.error.is_none() {
-                let line = journal_line(&entry);
+                let owners = match entry.kind {
+                    JournalKind::RebalanceDone { generation } => {
+                        self.assignments.iter().rev().find(|(g, _)| *g == generation).map(|(_, o)| o.as_slice())
+                    }
+                    _ => None,
+                };
+                let line = journal_line(&entry, owners);
                 self.error = writeln!(self.out, "{line}").err();
             }
         }
@@ -261,8 +276,9 @@ impl JournalSink {
     }
 }
 
-/// One entry as a flat JSON object: `time_us`, `kind` and the entry's own fields.
-fn journal_line(entry: &JournalEntry) -> String {
+/// One entry as a flat JSON object: `time_us`, `kind` and the entry's own fields; a completed
+/// rebalance also carries the new assignment (`owners`: the owner of each partition).
+fn journal_line(entry: &JournalEntry, owners: Option<&[Option<ConsumerId>]>) -> String {
     let mut fields = match serde_json::to_value(entry.kind) {
         Ok(serde_json::Value::Object(fields)) => fields,
         _ => serde_json::Map::new(),
@@ -272,7 +288,35 @@ fn journal_line(entry: &JournalEntry) -> String {
     for (k, v) in fields {
         line += &format!(",{}:{v}", serde_json::Value::from(k));
     }
+    if let Some(owners) = owners {
+        line += &format!(",{}", assignment_fields(owners));
+    }
     line + "}"
+}
+
+/// `"assignment":{"0":[0,2],"1":[1]}` (each member's partitions) and, when some partition has no
+/// owner (withheld by a cooperative rebalance, or no member left), `"unassigned":[3]`.
+fn assignment_fields(owners: &[Option<ConsumerId>]) -> String {
+    let mut by_member: Vec<(ConsumerId, Vec<usize>)> = Vec::new();
+    let mut unassigned = Vec::new();
+    for (p, owner) in owners.iter().enumerate() {
+        match owner {
+            Some(c) => match by_member.iter_mut().find(|(m, _)| m == c) {
+                Some((_, ps)) => ps.push(p),
+                None => by_member.push((*c, vec![p])),
+            },
+            None => unassigned.push(p),
+        }
+    }
+    by_member.sort_by_key(|(c, _)| *c);
+    // By hand: serde_json's map would order the consumers as strings ("10" before "2").
+    let members: Vec<String> =
+        by_member.iter().map(|(c, ps)| format!("\"{}\":{}", c.0, serde_json::json!(ps))).collect();
+    let mut out = format!("\"assignment\":{{{}}}", members.join(","));
+    if !unassigned.is_empty() {
+        out += &format!(",\"unassigned\":{}", serde_json::json!(unassigned));
+    }
+    out
 }
 
 /// One line per key: the key, a tab, its partition or "random".

@@ -262,6 +262,34 @@ fn writes_every_journal_entry_as_json_lines() {
     std::fs::remove_file(path).ok();
 }
 
+/// A completed rebalance's line carries the assignment it settled on: Kafka's range assignor over
+/// the members then in the group, and every record read afterwards comes from its partition's
+/// owner.
+#[test]
+fn a_completed_rebalance_carries_the_new_assignment() {
+    let path = std::env::temp_dir().join(format!("eda-lab-assignment-{}.json", std::process::id()));
+    let scenario = r#"{"topic": {"partitions": 4}, "consumers": {"count": 2},
+        "faults": [{"at_ms": 3000, "command": {"type": "add_consumer"}}]}"#;
+    std::fs::write(&path, scenario).unwrap();
+    let (code, out, err) = eda_lab(&["run", path.to_str().unwrap(), "--until", "30s", "--journal", "-"]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let done: Vec<&serde_json::Value> = lines.iter().filter(|l| l["kind"] == "rebalance_done").collect();
+    assert!(!done.is_empty(), "the added consumer causes a rebalance");
+    let last = done.last().unwrap();
+    assert_eq!(last["assignment"], serde_json::json!({"0": [0, 1], "1": [2], "2": [3]}), "{last}");
+    assert!(last.get("unassigned").is_none(), "{last}");
+    let owner = |p: u64| (0..3u64).find(|c| last["assignment"][c.to_string()].as_array().unwrap().contains(&p.into()));
+    let after = lines.iter().skip_while(|l| *l != *last).filter(|l| l["kind"] == "received");
+    let mut reads = 0;
+    for read in after {
+        assert_eq!(Some(read["consumer"].as_u64().unwrap()), owner(read["partition"].as_u64().unwrap()), "{read}");
+        reads += 1;
+    }
+    assert!(reads > 20, "{reads} reads after the rebalance");
+}
+
 #[test]
 fn a_run_stops_at_its_event_budget_with_a_clear_error() {
     let (code, _, err) = eda_lab(&["run", "at-least-once", "--until", "60s", "--max-events", "100"]);

@@ -226,6 +226,12 @@ impl Simulation {
         self.journal.take_tapped()
     }
 
+    /// The owner of each partition after each rebalance completed since the last call, by
+    /// generation (kept while the journal is tapped).
+    pub fn take_tapped_assignments(&mut self) -> Vec<(u32, Vec<Option<ConsumerId>>)> {
+        self.journal.take_tapped_assignments()
+    }
+
     /// Which messages' journeys to record from now on (none by default).
     pub fn record_journeys(&mut self, policy: JourneyPolicy) {
         self.journal.set_journeys(policy);

@@ -2,7 +2,7 @@
 //! newest entries; message journeys (`journey.rs`) collect the same entries per message.
 
 use crate::sim::event::{JournalEntry, JournalKind};
-use crate::sim::ids::MessageId;
+use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::journey::{Journey, JourneyBook, JourneyPolicy};
 use crate::sim::kernel::ring::Ring;
 use crate::sim::kernel::time::SimTime;
@@ -14,12 +14,21 @@ pub struct Journal {
     journeys: JourneyBook,
     /// Every entry since the last drain, when tapped (the command line's `--journal`).
     tap: Option<Vec<JournalEntry>>,
+    /// When tapped, the owner of each partition after each rebalance since the last drain, by
+    /// generation: the `--journal` line of a completed rebalance carries it, while the entry
+    /// itself stays a few words.
+    tapped_assignments: Vec<(u32, Vec<Option<ConsumerId>>)>,
 }
 
 impl Journal {
     /// A journal keeping the newest `capacity` entries (0 keeps none).
     pub fn new(capacity: usize) -> Self {
-        Journal { entries: Ring::new(capacity), journeys: JourneyBook::default(), tap: None }
+        Journal {
+            entries: Ring::new(capacity),
+            journeys: JourneyBook::default(),
+            tap: None,
+            tapped_assignments: Vec::new(),
+        }
     }
 
     /// Records an entry in the event log and, if it is about a message whose journey is recorded,
@@ -59,6 +68,18 @@ impl Journal {
     /// The entries tapped since the last call.
     pub fn take_tapped(&mut self) -> Vec<JournalEntry> {
         self.tap.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Keeps, when tapped, the owner of each partition that rebalance `generation` settled on.
+    pub fn tap_assignment(&mut self, generation: u32, owners: &[Option<ConsumerId>]) {
+        if self.tap.is_some() {
+            self.tapped_assignments.push((generation, owners.to_vec()));
+        }
+    }
+
+    /// The assignments tapped since the last call, by generation.
+    pub fn take_tapped_assignments(&mut self) -> Vec<(u32, Vec<Option<ConsumerId>>)> {
+        std::mem::take(&mut self.tapped_assignments)
     }
 
     pub fn set_journeys(&mut self, policy: JourneyPolicy) {

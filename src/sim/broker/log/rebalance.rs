@@ -227,6 +227,7 @@ impl Membership for LogBroker {
             member.assigned = assigned;
             member.cursor = 0;
         }
+        ctx.journal.tap_assignment(generation, &self.group.owner);
         ctx.note(JournalKind::RebalanceDone { generation });
         true
     }
