@@ -261,7 +261,21 @@ await step('at-least-once: a crash after the effect duplicates', async () => {
   }, { timeout_ms: 30_000, what: 'count-duplicated > 0' });
   checkLedger(await snapshot());
   await screenshot('duplicates');
-  return `duplicated ${s.duplicated} of ${s.produced} by ${s.sim_time}`;
+  // The Payments API's figures agree with the counters: every charge is on a message applied
+  // once, on one charged more than once, or on one still in flight.
+  await setPlaying(false);
+  const label = await page.getAttribute('g.node.sink:not(.dlq)', 'aria-label');
+  const m = label.match(/: (\d+) charges = (\d+) on messages applied once \+ (\d+) on (\d+) messages charged more than once \((\d+) extra\)(?: \+ (\d+) on messages still in flight)?/);
+  if (!m) throw new Error(`payments label: ${label}`);
+  const [charges, once, dupCharges, dupMsgs, extra, pending] = m.slice(1).map((v) => Number(v ?? 0));
+  const now = await snapshot();
+  if (charges !== once + dupCharges + pending || dupCharges !== dupMsgs + extra || once !== now.exactly_once || dupMsgs !== now.duplicated) {
+    throw new Error(`payments "${label}" disagrees with the counters ${JSON.stringify(now)}`);
+  }
+  const box = (await page.textContent('g.node.sink:not(.dlq)')).replace(/\s+/g, ' ');
+  if (!box.includes(`${extra} extra charge`)) throw new Error(`payments box says "${box}", not ${extra} extra charges`);
+  await setPlaying(true);
+  return `duplicated ${s.duplicated} of ${s.produced} by ${s.sim_time}; ${charges} charges = ${once} + ${dupCharges} + ${pending}`;
 });
 
 let atomicRun = null;
@@ -376,6 +390,23 @@ const kit = () => ({
 });
 
 await settingsSteps(kit());
+
+await step('causes that show: a scheduled crash is on its consumer; a crashed owner keeps its partition, unread', async () => {
+  await load('auto-commit');
+  const consumer = (c) => page.getAttribute(`g.node.consumer[aria-label^="C${c} "]`, 'aria-label');
+  const before = await consumer(0);
+  if (!before.includes('scheduled: crash at 1.3 s')) throw new Error(`consumer 0 before its scheduled crash: "${before}"`);
+  await playTo(2, '1');
+  const after = await consumer(0);
+  if (!/still owns P\d.* until its session times out/.test(after)) throw new Error(`crashed consumer 0: "${after}"`);
+  const parts = await page.$$eval('g.node.partition', (gs) => gs.map((g) => g.getAttribute('aria-label')));
+  const unread = parts.filter((l) => l.includes('owned by consumer 0, which has crashed: unread until its session times out'));
+  if (unread.length < 1 || parts.some((l) => l.includes('read by consumer 0'))) throw new Error(`partitions: ${parts.join(' | ')}`);
+  const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+  if (!log.some((l) => /auto-committed its position|auto-commit timer fired/.test(l))) throw new Error('no auto-commit tick in the event log');
+  await screenshot('causes-auto-commit');
+  return `${after}; ${unread[0]}`;
+});
 
 await step('accessibility: axe finds nothing serious or critical in any built-in scenario, light and dark, at 0 s and playing', async () => {
   const scenarios = await page.$$eval('#scenario-select option', (os) => os.map((o) => o.value));

@@ -18,6 +18,7 @@ const journeyShown = (page) => () =>
       effects: q('[data-testid=journey-effects]'),
       deliveries: q('[data-testid=journey-deliveries]'),
       note: q('[data-testid=journey-note]'),
+      why: q('[data-testid=journey-why-duplicated]'),
       steps: [...panel.querySelectorAll('.journey-steps li')].map((li) => li.textContent.trim()),
       focused: document.activeElement?.id ?? null,
     };
@@ -56,6 +57,10 @@ export async function journeySteps({ page, step, snapshot, select, setPlaying, a
     if (charges.length !== 2 || crashes.length < 1) throw new Error(`${charges.length} charges and ${crashes.length} crashes in: ${shown.steps.join(' | ')}`);
     if (shown.effects !== '2') throw new Error(`the panel counts ${shown.effects} charges`);
     const report = await journeyReport(page, id);
+    // Why it was charged again, beside the outcome, as the engine explains it.
+    if (!report.duplicate_cause || shown.why !== `Charged again because ${report.duplicate_cause}.` || !/crashed before a commit covered it/.test(shown.why)) {
+      throw new Error(`why duplicated: panel "${shown.why}", engine "${report.duplicate_cause}"`);
+    }
     const engine = report.steps.map((s) => s.text);
     if (shown.steps.length !== engine.length || shown.steps.some((t, i) => !t.endsWith(engine[i]))) {
       throw new Error(`the panel's steps differ from the engine's report:\n      ${shown.steps.join('\n      ')}\n      vs\n      ${engine.join('\n      ')}`);

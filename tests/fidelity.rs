@@ -301,3 +301,87 @@ fn a_fault_aimed_at_a_consumer_the_group_does_not_have_is_refused_at_load() {
         .unwrap_err();
     assert_eq!(e.to_string(), "faults[1].command.consumer: there is no consumer 3 (the group has 3 at that time)");
 }
+
+// ----- causes that show -----
+
+/// Auto-commit's timer is visible in the log: each tick either auto-commits the consumer's
+/// position (said so, unlike a commit of one record) or says it had nothing new to commit. A
+/// commit after processing is a commit of one record.
+#[test]
+fn auto_commit_ticks_are_in_the_journal() {
+    let kinds = |commit: CommitStrategy| {
+        let mut s = Scenario::default();
+        s.consumers.commit = commit;
+        s.producer.rate_per_sec = 2.0;
+        s.processing.service.mean_ms = 50.0;
+        let mut sim = Simulation::new(&s).unwrap();
+        sim.tap_journal();
+        run_to(&mut sim, 20_000);
+        sim.take_tapped().into_iter().map(|e| e.kind).collect::<Vec<_>>()
+    };
+    let auto = kinds(CommitStrategy::Auto { interval_ms: 1_000 });
+    let auto_commits = auto.iter().filter(|k| matches!(k, JournalKind::Committed { auto: true, .. })).count();
+    let idle = auto.iter().filter(|k| matches!(k, JournalKind::AutoCommitIdle { .. })).count();
+    assert!(auto_commits > 5, "{auto_commits} auto-commits");
+    assert!(idle > 5, "{idle} idle ticks (3 consumers, 1 s timer, 2 records a second)");
+    assert!(!auto.iter().any(|k| matches!(k, JournalKind::Committed { auto: false, .. })));
+    // Ticks a second apart per consumer: about 20 each over 20 s, committing or not.
+    let ticks = |c: u32| {
+        auto.iter()
+            .filter(|k| match k {
+                JournalKind::AutoCommitIdle { consumer } => consumer.0 == c,
+                JournalKind::Committed { consumer, auto: true, .. } => consumer.0 == c,
+                _ => false,
+            })
+            .count()
+    };
+    assert!((19..=25).contains(&ticks(0)), "{} ticks", ticks(0));
+    let manual = kinds(CommitStrategy::AfterProcessing);
+    assert!(manual.iter().any(|k| matches!(k, JournalKind::Committed { auto: false, .. })));
+    assert!(!manual
+        .iter()
+        .any(|k| matches!(k, JournalKind::Committed { auto: true, .. } | JournalKind::AutoCommitIdle { .. })));
+}
+
+/// A duplicated message's journey says why it was charged again, naming the cause the run shows:
+/// a crash between the charge and the commit, a commit that failed after an eviction by
+/// max.poll.interval.ms, or a producer resend that left two copies in the log.
+#[test]
+fn a_duplicate_says_why_it_was_charged_again() {
+    use eda_lab::sim::journey::JourneyPolicy;
+    use eda_lab::sim::report::JourneyReport;
+    let causes = |s: &Scenario, slow_at_ms: Option<u64>| {
+        let mut sim = Simulation::new(s).unwrap();
+        sim.record_journeys(JourneyPolicy::All);
+        if let Some(ms) = slow_at_ms {
+            run_to(&mut sim, ms);
+            sim.handle(Command::SetServiceMean { mean_ms: 8_000.0 }).unwrap();
+        }
+        run_to(&mut sim, 60_000);
+        let dups = sim.ledger().examples(eda_lab::sim::Outcome::Duplicated).to_vec();
+        assert!(!dups.is_empty(), "{} has duplicates", s.name);
+        dups.into_iter()
+            .map(|m| JourneyReport::of(&sim, m).duplicate_cause.unwrap_or_else(|| panic!("{m}: no cause")))
+            .collect::<Vec<_>>()
+    };
+    for why in causes(&eda_lab::sim::builtins::builtin("at-least-once").unwrap(), None) {
+        assert!(why.starts_with("consumer ") && why.contains("crashed before a commit covered it"), "{why}");
+        assert!(why.contains("had not passed offset"), "{why}");
+    }
+    for why in causes(&eda_lab::sim::builtins::builtin("producer-retries").unwrap(), None) {
+        assert!(why.starts_with("the producer resent it") && why.contains("two copies"), "{why}");
+    }
+    let mut s = Scenario::default();
+    (s.consumers.count, s.topic.partitions, s.consumers.max_poll_interval_ms) = (2, 2, 5_000);
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    let evicted = causes(&s, Some(2_000));
+    assert!(
+        evicted.iter().any(|why| why.contains("max.poll.interval.ms") && why.contains("its commit failed")),
+        "{evicted:?}"
+    );
+    // Charged once: nothing to explain.
+    let mut sim = Simulation::new(&Scenario::default()).unwrap();
+    sim.record_journeys(JourneyPolicy::All);
+    run_to(&mut sim, 5_000);
+    assert_eq!(JourneyReport::of(&sim, eda_lab::sim::MessageId(0)).duplicate_cause, None);
+}

@@ -97,10 +97,18 @@ pub enum JournalKind {
         offset: u64,
         delivery: u32,
     },
+    /// The group's committed offset of `partition` moved to `offset` (the next to read). `auto`:
+    /// an auto-commit of the consumer's position (on its timer, or when partitions are revoked),
+    /// not a commit of one record.
     Committed {
         consumer: ConsumerId,
         partition: PartitionId,
         offset: u64,
+        auto: bool,
+    },
+    /// The consumer's auto-commit timer fired with nothing new to commit.
+    AutoCommitIdle {
+        consumer: ConsumerId,
     },
     EffectApplied {
         msg: MessageId,
@@ -243,6 +251,7 @@ impl JournalKind {
             | Settled { msg, .. } => Some(msg),
             Crashed { msg, .. } => msg,
             Committed { .. }
+            | AutoCommitIdle { .. }
             | Restarted { .. }
             | Joined { .. }
             | Left { .. }
@@ -268,9 +277,12 @@ impl JournalKind {
             | DuplicateAppendDropped { .. }
             | OutOfSequence { .. }
             | Reordered { .. } => Category::Producer,
-            Received { .. } | Committed { .. } | EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => {
-                Category::Consumer
-            }
+            Received { .. }
+            | Committed { .. }
+            | AutoCommitIdle { .. }
+            | EffectApplied { .. }
+            | EffectAbsorbed { .. }
+            | DedupSkipped { .. } => Category::Consumer,
             ProcessingFailed { .. } | DeadLettered { .. } => Category::Errors,
             Crashed { .. }
             | Restarted { .. }

@@ -16,6 +16,7 @@ pub mod ctx;
 pub mod engine;
 pub mod errors;
 pub mod event;
+pub mod explain;
 pub mod ids;
 pub mod journal;
 pub mod journey;

@@ -45,9 +45,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
             let again = if delivery > 1 { format!(" — delivery #{delivery}, a redelivery") } else { String::new() };
             format!("consumer {consumer} received {msg} from partition {partition} @ offset {offset}{again}")
         }
-        Committed { consumer, partition, offset } => {
-            format!("consumer {consumer} committed offset {offset} on partition {partition} (the next to read)")
-        }
+        Committed { .. } | AutoCommitIdle { .. } => commit_words(kind),
         EffectApplied { msg, consumer, effects } => {
             if effects >= 2 {
                 format!("duplicate charge for {msg} ({effects} charges) by consumer {consumer}")
@@ -81,6 +79,21 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         Lost { msg, reason } => format!("{msg} lost: {reason}"),
         Produced { .. } | Settled { .. } => journey_words(kind, sim),
         _ => group_words(kind, sim),
+    }
+}
+
+/// Commits, in plain words: a commit of one record, or auto-commit's, which commits the position.
+fn commit_words(kind: &JournalKind) -> String {
+    use JournalKind::*;
+    match *kind {
+        Committed { consumer, partition, offset, auto: false } => {
+            format!("consumer {consumer} committed offset {offset} on partition {partition} (the next to read)")
+        }
+        Committed { consumer, partition, offset, auto: true } => format!(
+            "consumer {consumer} auto-committed its position: offset {offset} on partition {partition} (the next to read)"
+        ),
+        AutoCommitIdle { consumer } => format!("consumer {consumer}'s auto-commit timer fired: nothing new to commit"),
+        _ => unreachable!("commit_words is only called for commits"),
     }
 }
 

@@ -251,6 +251,8 @@ pub struct JourneyReport {
     pub effects: Option<u32>,
     pub deliveries: Option<u32>,
     pub loss_reason: Option<String>,
+    /// Why it was charged again, when it was and its journey shows the cause.
+    pub duplicate_cause: Option<String>,
     pub steps: Vec<StepReport>,
     /// Steps beyond the journey's bound that were not kept.
     pub dropped_steps: u32,
@@ -261,6 +263,10 @@ pub struct JourneyReport {
 impl JourneyReport {
     pub fn of(sim: &Simulation, msg: MessageId) -> JourneyReport {
         let record = sim.ledger().get(msg);
+        let duplicate_cause = match sim.journey(msg) {
+            JourneyView::Kept(j) => crate::sim::explain::why_duplicated(&j.steps),
+            _ => None,
+        };
         let (steps, dropped, note) = match sim.journey(msg) {
             JourneyView::Kept(j) => {
                 let steps = j
@@ -281,6 +287,7 @@ impl JourneyReport {
             effects: record.map(|m| m.effects).or(told.effects),
             deliveries: record.map(|m| m.deliveries).or(told.deliveries),
             loss_reason: record.and_then(|m| m.loss_reason).or(told.loss_reason).map(|r| r.to_string()),
+            duplicate_cause,
             steps,
             dropped_steps: dropped,
             note,
@@ -302,6 +309,9 @@ impl JourneyReport {
             let _ = write!(out, ", lost: {r}");
         }
         out.push('\n');
+        if let Some(why) = &self.duplicate_cause {
+            let _ = writeln!(out, "  charged again because {why}");
+        }
         for s in &self.steps {
             let _ = writeln!(out, "  {:>12}  {}", SimTime(s.time_us).to_string(), s.text);
         }

@@ -91,7 +91,7 @@ pub fn charts(props: &ChartsProps) -> Html {
     };
     html! {
         <section class="panel charts" aria-labelledby="charts-h">
-            <h2 id="charts-h">{"Over time"}<small>{format!(" last {:.0} s of sim time", span_s)}</small></h2>
+            <h2 id="charts-h">{"Over time"}<small>{format!(" last {:.0} s of sim time, as of the newest sample", span_s)}</small></h2>
             <div class="spark-grid">
                 { for SERIES.iter().map(|s| sparkline(&samples, s)) }
             </div>

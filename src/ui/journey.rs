@@ -52,6 +52,7 @@ struct Shown {
     id: String,
     outcome: Option<Outcome>,
     loss_reason: Option<String>,
+    duplicate_cause: Option<String>,
     effects: Option<u32>,
     deliveries: Option<u32>,
     steps: Vec<(SimTime, String)>,
@@ -65,6 +66,7 @@ impl Shown {
             id: r.message,
             outcome: r.outcome,
             loss_reason: r.loss_reason,
+            duplicate_cause: r.duplicate_cause,
             effects: r.effects,
             deliveries: r.deliveries,
             steps: r.steps.into_iter().map(|s| (SimTime(s.time_us), s.text)).collect(),
@@ -146,6 +148,9 @@ fn journey_body(props: &BodyProps) -> Html {
         // Focusable, so the keyboard can scroll a long journey.
         <div class="journey-body" tabindex="0" role="region" aria-label={format!("What happened to {}", s.id)}>
             { outcome.unwrap_or_default() }
+            if let Some(why) = &s.duplicate_cause {
+                <p class="journey-why" data-testid="journey-why-duplicated">{"Charged again because "}{why.clone()}{"."}</p>
+            }
             { counts }
             if let Some(note) = &s.note {
                 <p class="journey-note" data-testid="journey-note">{format!("Nothing to show: {note}.")}</p>

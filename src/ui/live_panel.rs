@@ -54,7 +54,7 @@ pub fn live_panel(props: &LiveProps) -> Html {
                 { counter("count-produced", "Produced", produced, None, "Messages the producer created") }
                 { counter("count-in-flight", "In flight", c.in_flight, Some(Outcome::InFlight), "Not settled yet: on the wire, in a partition, being processed or waiting to retry") }
                 { counter("count-exactly-once", "Applied once", c.exactly_once, Some(Outcome::ExactlyOnce), "The effect was applied once") }
-                { counter("count-duplicated", "Duplicated", c.duplicated, Some(Outcome::Duplicated), "The effect was applied two or more times") }
+                { counter("count-duplicated", "Duplicated", c.duplicated, Some(Outcome::Duplicated), "Messages whose effect was applied two or more times (each extra charge is counted in the Payments API box)") }
                 { counter("count-dead-lettered", "Dead-lettered", c.dead_lettered, Some(Outcome::DeadLettered), "Parked in the dead-letter queue, effect not applied") }
                 { counter("count-lost", "Lost", c.lost, Some(Outcome::Lost), "Effect never applied and nothing will deliver it") }
             </dl>
@@ -62,7 +62,13 @@ pub fn live_panel(props: &LiveProps) -> Html {
             if extra > 0 {
                 <p class="callout dup-callout">
                     { glyph_icon(Outcome::Duplicated) }
-                    { format!("{extra} extra charge{} downstream: a customer paid more than once.", if extra == 1 { "" } else { "s" }) }
+                    { format!(
+                        "{extra} extra charge{} downstream, on {} message{}: {} more than once.",
+                        if extra == 1 { "" } else { "s" },
+                        c.duplicated,
+                        if c.duplicated == 1 { "" } else { "s" },
+                        if c.duplicated == 1 { "a customer paid" } else { "customers paid" }
+                    ) }
                 </p>
             }
             if any_lost {

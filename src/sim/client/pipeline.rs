@@ -271,12 +271,12 @@ impl Pipeline {
         }
         // A client outside the group cannot commit. A crash after the commit needs a restart,
         // which starts a new timer.
-        if !consumer.evicted
-            && src.is_member(c)
-            && src.ack_delivered(c, ctx)
-            && self.crash_at(c, CrashPoint::AfterCommit, src, ctx)
-        {
-            return;
+        if !consumer.evicted && src.is_member(c) {
+            if !src.ack_delivered(c, ctx) {
+                ctx.note(JournalKind::AutoCommitIdle { consumer: c });
+            } else if self.crash_at(c, CrashPoint::AfterCommit, src, ctx) {
+                return;
+            }
         }
         self.schedule_autocommit(c, interval_ms, ctx);
     }

@@ -17,7 +17,7 @@ use super::runtime::RtHandle;
 use super::shapes::{fmt1, glyph, glyph_keyed};
 use super::state::Speed;
 use crate::sim::consumer::ConsumerStatus;
-use crate::sim::{ConsumerId, MessageId, Outcome, PartitionId, Simulation};
+use crate::sim::{Command, ConsumerId, MessageId, Outcome, PartitionId, Simulation};
 use flow::{hop_outcome, on_edge, outcome_of, rate_text, rates, tokens, Edges, Rates, Token};
 use nodes::{ConsumerBox, PartitionRow};
 use yew::prelude::*;
@@ -267,18 +267,52 @@ fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, 
                 part.tail(CELLS).map(|(offset, rec)| (offset, rec.msg, outcome_of(sim, rec.msg))).collect();
             html! {
                 <PartitionRow index={i} cy={g.parts.center(i)} band={g.parts.band} end={part.log_end()}
-                    committed={group.committed[i]} owner={group.owner[i]} cells={cells} on_message={on_message.clone()} {keyboard} />
+                    committed={group.committed[i]} owner={group.owner[i]} owner_down={owner_down(sim, group.owner[i])}
+                    cells={cells} on_message={on_message.clone()} {keyboard} />
             }
         })
         .collect()
 }
 
+/// Whether a partition's owner has crashed (the coordinator still counts it until its session
+/// times out, but nobody reads the partition meanwhile).
+fn owner_down(sim: &Simulation, owner: Option<ConsumerId>) -> bool {
+    owner.is_some_and(|o| sim.consumers().get(o.index()).is_some_and(|c| c.status == ConsumerStatus::Crashed))
+}
+
+/// The next scheduled crash or restart of `consumer` still to come, in words ("crash at 12.9 s").
+fn next_fault(sim: &Simulation, consumer: ConsumerId) -> Option<String> {
+    let now_ms = sim.now().as_us() / 1_000;
+    sim.scenario()
+        .faults
+        .iter()
+        .filter(|f| f.at_ms > now_ms)
+        .filter_map(|f| match f.command {
+            Command::CrashConsumer { consumer: c, .. } if c == consumer => Some((f.at_ms, "crash")),
+            Command::RestartConsumer { consumer: c } if c == consumer => Some((f.at_ms, "restart")),
+            _ => None,
+        })
+        .min_by_key(|&(at, _)| at)
+        .map(|(at, what)| format!("{what} at {}.{} s", at / 1_000, at % 1_000 / 100))
+}
+
 fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>) -> Html {
+    let group = sim.group();
     sim.consumers()
         .iter()
         .map(|c| {
+            // A crashed member keeps its partitions until its session times out.
+            let held: Vec<PartitionId> = if c.status == ConsumerStatus::Crashed {
+                (0..group.owner.len())
+                    .filter(|&p| group.owner[p] == Some(c.id))
+                    .map(|p| PartitionId(p as u32))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             html! {
-                <ConsumerBox id={c.id} status={c.status} assigned={sim.assigned(c.id).to_vec()}
+                <ConsumerBox id={c.id} status={c.status} assigned={sim.assigned(c.id).to_vec()} held={held}
+                    scheduled={next_fault(sim, c.id)}
                     hand={c.in_hand.map(|h| (h.msg, hop_outcome(sim, h.msg)))} armed={c.armed}
                     cy={g.cons.center(c.id.index())} band={g.cons.band} on_consumer={on_consumer.clone()} />
             }
@@ -288,13 +322,26 @@ fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>)
 
 /// The payments API: charges, and duplicate charges in the outcome's colour and shape.
 fn downstream(sim: &Simulation, g: &Geometry) -> Html {
-    let charges = sim.ledger().effects_total();
-    let extra = sim.ledger().extra_effects();
-    let dup_msgs = sim.ledger().counts().duplicated;
+    let ledger = sim.ledger();
+    let (charges, extra, c) = (ledger.effects_total(), ledger.extra_effects(), ledger.counts());
+    let dup_msgs = c.duplicated;
+    // Every charge is on a message applied once, one charged more than once, or one still in
+    // flight (charged, then its consumer crashed before the message settled).
+    let pending = charges.saturating_sub(c.exactly_once + dup_msgs + extra);
     let down_h = 118.0;
-    let down_label = format!("Downstream payments service: {charges} charges, {extra} of them duplicate charges");
+    let down_label = format!(
+        "Downstream payments service: {charges} charges = {} on messages applied once + {} on {dup_msgs} messages \
+         charged more than once ({extra} extra){}",
+        c.exactly_once,
+        dup_msgs + extra,
+        if pending > 0 {
+            format!(" + {pending} on messages still in flight (charged, then their consumer crashed before the commit)")
+        } else {
+            String::new()
+        }
+    );
     html! {
-        <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={down_label}>
+        <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={down_label.clone()}>
             <rect x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
             // Keyed by the duplicate count: a new duplicate re-creates this outline, which replays
             // its one-off flash (no animation with reduced motion).
@@ -307,10 +354,10 @@ fn downstream(sim: &Simulation, g: &Geometry) -> Html {
             <g class={classes!("dup-line", (extra > 0).then_some("on"))}>
                 { glyph(Outcome::Duplicated, SINK_X + 17.0, g.down_y + 35.0) }
                 <text class="node-sub" x={fmt1(SINK_X + 27.0)} y={fmt1(g.down_y + 39.0)}>
-                    { format!("{} duplicate{}", short_count(extra), if extra == 1 { "" } else { "s" }) }
+                    { format!("{} extra charge{}", short_count(extra), if extra == 1 { "" } else { "s" }) }
                 </text>
             </g>
-            <title>{format!("{dup_msgs} message(s) charged more than once; {extra} extra charge(s) in total")}</title>
+            <title>{down_label}</title>
         </g>
     }
 }

@@ -24,6 +24,10 @@ pub(super) struct ConsumerBoxProps {
     pub(super) id: ConsumerId,
     pub(super) status: ConsumerStatus,
     pub(super) assigned: Vec<PartitionId>,
+    /// Partitions a crashed member still holds until its session times out.
+    pub(super) held: Vec<PartitionId>,
+    /// Its next scheduled crash or restart, in words.
+    pub(super) scheduled: Option<String>,
     /// The record in hand and how to draw it.
     pub(super) hand: Option<(MessageId, Outcome)>,
     pub(super) armed: Option<CrashPoint>,
@@ -65,9 +69,10 @@ pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
     };
     let roomy = ch >= 44.0;
     let armed = props.armed.map(|p| format!("armed: {}", short_point(p)));
-    let second = if let Some(a) = &armed {
+    let held = (!props.held.is_empty()).then(|| format!("holds {} (session)", short_partitions(&props.held)));
+    let second = if let Some(a) = armed.as_ref().or(held.as_ref()) {
         a.clone()
-    } else if let Some(m) = &holding {
+    } else if let Some(m) = holding.as_ref().or(props.scheduled.as_ref()) {
         format!("{} · {m}", short_partitions(&props.assigned))
     } else {
         short_partitions(&props.assigned)
@@ -75,11 +80,16 @@ pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
     let first = format!("C{id} · {status}");
     // The accessible name starts with the words drawn in the box (WCAG 2.5.3, label in name), then
     // says the rest in full.
+    let owns = if props.held.is_empty() {
+        list_partitions(&props.assigned)
+    } else {
+        format!("still owns {} until its session times out, nobody reads them meanwhile", list_partitions(&props.held))
+    };
     let label = format!(
-        "{first}{}: consumer {id}, {}{}; {action}",
+        "{first}{}: consumer {id}, {owns}{}{}; {action}",
         if roomy { format!(", {second}") } else { String::new() },
-        list_partitions(&props.assigned),
-        holding.as_ref().map(|m| format!(", holding {m}")).unwrap_or_default()
+        holding.as_ref().map(|m| format!(", holding {m}")).unwrap_or_default(),
+        props.scheduled.as_ref().map(|s| format!(", scheduled: {s}")).unwrap_or_default()
     );
     // The record in hand sits on the box's input edge, where its token arrived.
     let hand = props.hand.map(|(_, o)| glyph(o, CONS_X, cy));
@@ -110,6 +120,8 @@ pub(super) struct PartitionRowProps {
     pub(super) end: u64,
     pub(super) committed: u64,
     pub(super) owner: Option<ConsumerId>,
+    /// The owner has crashed: it keeps the partition until its session times out, unread.
+    pub(super) owner_down: bool,
     /// The newest records still drawn: (offset, message, outcome).
     pub(super) cells: Vec<(u64, MessageId, Outcome)>,
     /// Show a message's journey (a cell was clicked, or Enter/Space pressed on it).
@@ -132,6 +144,8 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
     let label = format!(
         "Partition {i}: log end offset {end}, committed offset {committed}, lag {lag}{}",
         match props.owner {
+            Some(o) if props.owner_down =>
+                format!(", owned by consumer {o}, which has crashed: unread until its session times out"),
             Some(o) => format!(", read by consumer {o}"),
             None => ", no owner".into(),
         }

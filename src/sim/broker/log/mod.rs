@@ -141,15 +141,16 @@ impl LogBroker {
             return false;
         }
         self.group.note_commit(p, old, kind);
+        let auto = kind == CommitKind::Position;
         let from = old.max(self.partitions[p].log_start());
         for o in from..offset {
             let msg = self.partitions[p].get(o).expect("uncommitted records are in memory").msg;
-            ctx.step(msg, JournalKind::Committed { consumer, partition, offset });
+            ctx.step(msg, JournalKind::Committed { consumer, partition, offset, auto });
             ctx.release(msg, None);
         }
         self.group.committed[p] = offset;
         self.partitions[p].trim_consumed(offset);
-        ctx.note(JournalKind::Committed { consumer, partition, offset });
+        ctx.note(JournalKind::Committed { consumer, partition, offset, auto });
         true
     }
 

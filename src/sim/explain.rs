@@ -1,0 +1,76 @@
+//! Why a message was charged more than once, told from its journey: the step between its first
+//! and second charge that made the second one happen. The journey panel and `eda-lab run
+//! --journey` show it beside the outcome, as they show why a message was lost.
+
+use crate::sim::event::{AppendKind, JournalEntry, JournalKind};
+use crate::sim::ids::{ConsumerId, PartitionId};
+
+/// Where and by whom a record was read.
+#[derive(Clone, Copy)]
+struct Read {
+    consumer: ConsumerId,
+    partition: PartitionId,
+    offset: u64,
+}
+
+/// Why the message of `steps` (its journey, oldest first) was charged again, if it was and the
+/// journey shows the cause.
+pub fn why_duplicated(steps: &[JournalEntry]) -> Option<String> {
+    use JournalKind::*;
+    let again = steps.iter().position(|e| matches!(e.kind, EffectApplied { effects: 2.., .. }))?;
+    let first = steps[..again].iter().rposition(|e| matches!(e.kind, EffectApplied { .. }))?;
+    let reads: Vec<(usize, Read)> = steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e.kind {
+            Received { consumer, partition, offset, .. } => Some((i, Read { consumer, partition, offset })),
+            _ => None,
+        })
+        .collect();
+    let read_before = |at: usize| reads.iter().rev().find(|(i, _)| *i < at).map(|&(_, r)| r);
+    let (first_read, second_read) = (read_before(first)?, read_before(again)?);
+    if second_read.offset != first_read.offset || second_read.partition != first_read.partition {
+        let copies = steps.iter().any(|e| matches!(e.kind, Appended { append: AppendKind::ProducerDuplicate, .. }));
+        if copies {
+            return Some(format!(
+                "the producer resent it after an acknowledgement was lost, with no idempotence to drop the resend: \
+                 the log holds two copies (partition {} offset {} and partition {} offset {}), and each was read \
+                 and charged",
+                first_read.partition, first_read.offset, second_read.partition, second_read.offset
+            ));
+        }
+        return Some(format!(
+            "a second copy of the record (partition {} offset {}) was read and charged again",
+            second_read.partition, second_read.offset
+        ));
+    }
+    let between = &steps[first..again];
+    let rewound = format!(
+        "the group's committed offset of partition {} had not passed offset {}, so {} read offset {} again and \
+         charged again",
+        first_read.partition,
+        first_read.offset,
+        if second_read.consumer == first_read.consumer {
+            format!("consumer {}", second_read.consumer)
+        } else {
+            format!("its next reader, consumer {},", second_read.consumer)
+        },
+        second_read.offset
+    );
+    let cause = between.iter().find_map(|e| match e.kind {
+        Crashed { consumer, .. } if consumer == first_read.consumer => {
+            Some(format!("consumer {consumer} charged the card, then crashed before a commit covered it"))
+        }
+        CommitFailed { consumer, .. } | PollTimeout { consumer, .. } if consumer == first_read.consumer => {
+            Some(format!(
+                "consumer {consumer} held it longer than max.poll.interval.ms, so it was put out of the group and its \
+             commit failed"
+            ))
+        }
+        _ => None,
+    });
+    Some(match cause {
+        Some(c) => format!("{c}; {rewound}"),
+        None => format!("it was delivered again and charged again; {rewound}"),
+    })
+}
