@@ -242,16 +242,28 @@ fn headers(rebalancing: bool) -> Html {
 fn producer(sim: &Simulation, g: &Geometry) -> Html {
     let sc = sim.scenario();
     let produced = sim.ledger().produced();
-    let prod_h = 92.0;
-    let prod_label =
-        format!("Producer: {} messages per second, {} produced so far", sc.producer.rate_per_sec, produced);
+    let p = &sc.producer;
+    let prod_h = 108.0;
+    // Whose client it is matters: each places records and retries by its own rules.
+    let client = match p.client {
+        crate::sim::scenario::Client::Java => "Java client",
+        crate::sim::scenario::Client::Librdkafka => "librdkafka",
+    };
+    let idempotent = if p.idempotent { ", idempotent" } else { "" };
+    let prod_label = format!(
+        "Producer ({client}{idempotent}, acks={}): {} messages per second, {} produced so far",
+        p.acks.name(),
+        p.rate_per_sec,
+        produced
+    );
     html! {
         <g class="node producer" role="img" aria-label={prod_label.clone()}>
             <title>{prod_label}</title>
             <rect x={fmt1(PROD_X)} y={fmt1(g.prod_y - prod_h / 2.0)} width={fmt1(PROD_W)} height={fmt1(prod_h)} rx="10" />
-            <text class="node-title" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y - 22.0)}>{"Producer"}</text>
-            <text class="node-big" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 6.0)}>{short_count(produced)}</text>
-            <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 26.0)}>{format!("{} msg/s", sc.producer.rate_per_sec)}</text>
+            <text class="node-title" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y - 30.0)}>{"Producer"}</text>
+            <text class="node-big" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 2.0)}>{short_count(produced)}</text>
+            <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 22.0)}>{format!("{} msg/s", p.rate_per_sec)}</text>
+            <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 40.0)}>{client}</text>
         </g>
     }
 }
