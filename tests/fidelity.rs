@@ -102,9 +102,11 @@ fn a_command_is_refused_when_the_settings_it_leaves_cannot_run_together() {
 
 // ----- 2. the loss reason follows who committed -----
 
-/// One consumer on one partition, one message, processing that takes 5 s.
+/// One consumer on one partition, one message, processing that takes 5 s; librdkafka's client,
+/// whose auto-commit commits what was handed to the app.
 fn one_slow_message(commit: CommitStrategy) -> Simulation {
     let mut s = Scenario::default();
+    s.producer.client = eda_lab::sim::scenario::Client::Librdkafka;
     (s.topic.partitions, s.consumers.count) = (1, 1);
     s.producer.max_messages = Some(1);
     s.consumers.commit = commit;
@@ -384,4 +386,45 @@ fn a_duplicate_says_why_it_was_charged_again() {
     sim.record_journeys(JourneyPolicy::All);
     run_to(&mut sim, 5_000);
     assert_eq!(JourneyReport::of(&sim, eda_lab::sim::MessageId(0)).duplicate_cause, None);
+}
+
+/// Auto-commit as each client does it. The Java client commits inside poll() what earlier polls
+/// returned: a crash in the middle of processing loses nothing, a crash after the effect
+/// duplicates. librdkafka's timer commits what was handed to the app, processed or not: a crash
+/// in the middle of processing loses the record.
+#[test]
+fn auto_commit_is_each_clients_own() {
+    use eda_lab::sim::scenario::{Client, CrashConfig};
+    let run = |client: Client, point: CrashPoint, seed: u64| {
+        let mut s = Scenario { seed, ..Scenario::default() };
+        s.producer.client = client;
+        s.consumers.commit = CommitStrategy::Auto { interval_ms: 300 };
+        s.processing.service.mean_ms = 400.0;
+        s.consumers.crash = CrashConfig { point, probability: 0.02, restart_delay_ms: Some(500) };
+        (s.consumers.session_timeout_ms, s.consumers.static_membership) = (6_000, true);
+        // Crashes at times of their own too, mostly in the middle of processing.
+        s.faults = (0..40u64)
+            .map(|k| ScheduledCommand {
+                at_ms: 1_300 + k * 2_900,
+                command: Command::CrashConsumer { consumer: ConsumerId((k % 3) as u32), at: None },
+            })
+            .collect();
+        let mut sim = Simulation::new(&s).unwrap();
+        run_to(&mut sim, 120_000);
+        sim.ledger().audit().unwrap();
+        let c = sim.ledger().counts();
+        (c.lost, c.duplicated, c.exactly_once)
+    };
+    let (mut java_dups, mut rd_lost) = (0, 0);
+    for seed in 1..=4 {
+        for point in [CrashPoint::AfterReceive, CrashPoint::AfterEffect] {
+            let (lost, dups, once) = run(Client::Java, point, seed);
+            assert_eq!(lost, 0, "seed {seed}, {point:?}: the Java client's auto-commit lost {lost}");
+            assert!(once > 0, "seed {seed}: messages settle, so it commits");
+            java_dups += dups;
+        }
+        rd_lost += run(Client::Librdkafka, CrashPoint::AfterReceive, seed).0;
+    }
+    assert!(java_dups > 0, "crashes after the effect duplicate under the Java client");
+    assert!(rd_lost > 0, "librdkafka's timer commits records still being processed");
 }

@@ -48,6 +48,9 @@ pub struct Consumer {
     /// Rejoined the cooperative rebalance in progress (at its first poll after it began); it
     /// keeps working on what it owns meanwhile.
     pub rejoined: bool,
+    /// The Java client's auto-commit is due: it commits at the next `poll()`, once the record in
+    /// hand is done.
+    pub commit_due: bool,
 }
 
 impl Consumer {
@@ -65,6 +68,7 @@ impl Consumer {
             polled_at: SimTime::ZERO,
             poll_timer: false,
             rejoined: false,
+            commit_due: false,
         }
     }
 

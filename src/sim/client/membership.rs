@@ -27,6 +27,7 @@ impl Pipeline {
         consumer.leaving = false;
         consumer.evicted = false;
         consumer.poll_timer = false;
+        consumer.commit_due = false;
         let epoch = consumer.epoch;
         let hand = consumer.in_hand.take();
         self.stats.crashes += 1;

@@ -15,7 +15,7 @@
 use crate::sim::broker::delivery::{Delivery, DeliverySource, Membership};
 use crate::sim::client::consumer::{Consumer, ConsumerStatus};
 use crate::sim::client::stats::ConsumerStats;
-use crate::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
+use crate::sim::config::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::scenario::{RetryMode, ServiceDistribution};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{ConsumerEvent, Event, JournalKind};
@@ -249,7 +249,16 @@ impl Pipeline {
         let consumer = &mut self.consumers[c.index()];
         let hand = consumer.in_hand.take().expect("finishing requires a delivery in hand");
         consumer.processed += 1;
+        // The Java client's auto-commit that fell due meanwhile runs at this poll.
+        let due = std::mem::take(&mut consumer.commit_due);
+        let interval = match ctx.settings.consumers.commit {
+            CommitStrategy::Auto { interval_ms } if due => Some(interval_ms),
+            _ => None,
+        };
         if consumer.evicted {
+            if let Some(ms) = interval {
+                self.auto_commit(c, ms, src, ctx); // outside the group: only the next interval starts
+            }
             return self.commit_failed(c, hand, src, ctx);
         }
         let ack_after = ctx.settings.consumers.commit == CommitStrategy::AfterProcessing;
@@ -260,25 +269,47 @@ impl Pipeline {
         if ack_after && self.crash_at(c, CrashPoint::AfterCommit, src, ctx) {
             return false;
         }
+        if let Some(ms) = interval {
+            if self.auto_commit(c, ms, src, ctx) {
+                return false;
+            }
+        }
         self.after_delivery(c, src, ctx)
     }
 
     fn on_autocommit(&mut self, c: ConsumerId, epoch: u32, token: u32, src: &mut impl Source, ctx: &mut Ctx) {
         let CommitStrategy::Auto { interval_ms } = ctx.settings.consumers.commit else { return };
-        let consumer = &self.consumers[c.index()];
+        let consumer = &mut self.consumers[c.index()];
         if token != self.autocommit_token || consumer.epoch != epoch || !consumer.is_alive() {
             return;
         }
+        // The Java client commits inside poll() (`ConsumerCoordinator.maybeAutoCommitOffsetsAsync`):
+        // the records the earlier polls returned, which the app has processed by the time it polls
+        // again. A consumer busy with a record commits when it is done; an idle one sits in poll()
+        // and commits now. librdkafka's timer thread commits whatever was handed to the app
+        // (`enable.auto.offset.store`), processed or not.
+        if ctx.settings.producer.client == Client::Java && consumer.in_hand.is_some() {
+            consumer.commit_due = true;
+            return;
+        }
+        self.auto_commit(c, interval_ms, src, ctx);
+    }
+
+    /// Commits the consumer's position as auto-commit does and starts the next interval. True
+    /// when the consumer crashed right after (a crash after the commit).
+    fn auto_commit(&mut self, c: ConsumerId, interval_ms: u64, src: &mut impl Source, ctx: &mut Ctx) -> bool {
+        let consumer = &self.consumers[c.index()];
         // A client outside the group cannot commit. A crash after the commit needs a restart,
         // which starts a new timer.
         if !consumer.evicted && src.is_member(c) {
             if !src.ack_delivered(c, ctx) {
                 ctx.note(JournalKind::AutoCommitIdle { consumer: c });
             } else if self.crash_at(c, CrashPoint::AfterCommit, src, ctx) {
-                return;
+                return true;
             }
         }
         self.schedule_autocommit(c, interval_ms, ctx);
+        false
     }
 
     /// Starts one auto-commit timer per live consumer when the strategy is auto-commit; the

@@ -81,16 +81,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             s.idempotency.mode = IdempotencyMode::Natural;
             crash_now_and_then(&mut s, CrashPoint::AfterEffect);
         }
-        "auto-commit" => {
-            s.consumers.commit = CommitStrategy::Auto { interval_ms: 1_000 };
-            s.processing.service.mean_ms = 400.0;
-            s.consumers.crash =
-                CrashConfig { point: CrashPoint::AfterEffect, probability: 0.02, restart_delay_ms: Some(1_000) };
-            for (i, at_ms) in [1_300u64, 4_700, 8_200, 12_900, 17_300].into_iter().enumerate() {
-                let consumer = ConsumerId((i % 3) as u32);
-                s.faults.push(ScheduledCommand { at_ms, command: Command::CrashConsumer { consumer, at: None } });
-            }
-        }
+        "auto-commit" => auto_commit_lesson(&mut s),
         "hot-key" => {
             s.producer.rate_per_sec = 8.0;
             s.producer.keys = KeySpace { count: 1_000, hot_key_share: 0.8 };
@@ -124,6 +115,20 @@ pub fn builtin(name: &str) -> Option<Scenario> {
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
     Some(s)
+}
+
+/// librdkafka's auto-commit (the Java client's commits only what was processed), crashes now and
+/// then and at set times, mostly in the middle of processing.
+fn auto_commit_lesson(s: &mut Scenario) {
+    // librdkafka's auto-commit: the Java client's commits only what was processed.
+    (s.producer.client, s.consumers.commit) = (Client::Librdkafka, CommitStrategy::Auto { interval_ms: 1_000 });
+    s.processing.service.mean_ms = 400.0;
+    s.consumers.crash =
+        CrashConfig { point: CrashPoint::AfterEffect, probability: 0.02, restart_delay_ms: Some(1_000) };
+    for (i, at_ms) in [1_300u64, 4_700, 8_200, 12_900, 17_300].into_iter().enumerate() {
+        let consumer = ConsumerId((i % 3) as u32);
+        s.faults.push(ScheduledCommand { at_ms, command: Command::CrashConsumer { consumer, at: None } });
+    }
 }
 
 #[cfg(test)]
