@@ -310,3 +310,36 @@ fn a_scenario_that_would_loop_at_one_instant_is_refused_before_it_runs() {
     assert!(err.contains("consumers.crash.restart_delay_ms: 0 with static membership"), "{err}");
     std::fs::remove_file(path).ok();
 }
+
+#[test]
+fn a_scheduled_partition_change_runs_and_the_report_shows_the_final_count() {
+    let dir = std::env::temp_dir().join(format!("eda-lab-cli-partitions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("grow.json");
+    std::fs::write(
+        &file,
+        r#"{"producer": {"keys": {"count": 50}},
+            "faults": [{"at_ms": 4000, "command": {"type": "add_partitions", "count": 5}}]}"#,
+    )
+    .unwrap();
+    let journal = dir.join("journal.jsonl");
+    let (code, out, err) =
+        eda_lab(&["run", file.to_str().unwrap(), "--until", "20s", "--journal", journal.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("topic           5 partitions"), "{out}");
+    assert!(out.lines().any(|l| l.trim_start().starts_with("4 ")), "partition 4 in the table:\n{out}");
+    let journal = std::fs::read_to_string(&journal).unwrap();
+    let line = journal.lines().find(|l| l.contains(r#""kind":"partitions_added""#)).expect("the change is journaled");
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!((v["from"].as_u64(), v["to"].as_u64(), v["keys"].as_u64()), (Some(3), Some(5), Some(50)));
+    let (_, json, _) = eda_lab(&["run", file.to_str().unwrap(), "--until", "20s", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["topic_partitions"], 5);
+    assert_eq!(v["partitions"].as_array().unwrap().len(), 5);
+    // A change that does not grow the topic is refused with the field named.
+    std::fs::write(&file, r#"{"faults": [{"at_ms": 1, "command": {"type": "add_partitions", "count": 3}}]}"#).unwrap();
+    let (code, _, err) = eda_lab(&["run", file.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("faults[0].command.count: must be more than the 3 partitions"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

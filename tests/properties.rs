@@ -187,6 +187,8 @@ fn command() -> impl Strategy<Value = Command> {
         2 => (0u32..5).prop_map(|c| Command::RestartConsumer { consumer: ConsumerId(c) }),
         1 => Just(Command::AddConsumer),
         1 => Just(Command::RemoveConsumer),
+        // The new total: refused (changing nothing) when it is not above the topic's count.
+        1 => (1u32..12).prop_map(|count| Command::AddPartitions { count }),
         1 => prop_oneof![
             Just(CommitStrategy::BeforeProcessing),
             Just(CommitStrategy::AfterProcessing),
@@ -320,7 +322,13 @@ proptest! {
     #[test]
     fn ledger_balances_after_every_event(s in scenario(), commands in schedule(20_000), until_ms in 1_000u64..25_000) {
         let result = run_audited(&s, &commands, until_ms);
-        prop_assert!(result.is_ok(), "{}\n{}", result.unwrap_err(), describe(&s, &commands));
+        prop_assert!(result.is_ok(), "{}\n{}", result.as_ref().unwrap_err(), describe(&s, &commands));
+        // A partition change grows every per-partition list with the topic.
+        let sim = result.unwrap();
+        let n = sim.scenario().topic.partitions as usize;
+        prop_assert!(n >= s.topic.partitions as usize);
+        let g = sim.group();
+        prop_assert_eq!((sim.partitions().len(), g.owner.len(), g.committed.len(), g.position.len()), (n, n, n, n));
     }
 
     /// A journey never contradicts the ledger: every kept journey shows as many effects and

@@ -35,6 +35,12 @@ pub enum Command {
     AddConsumer,
     /// The newest live consumer leaves the group cleanly once its current message is done.
     RemoveConsumer,
+    /// Grows the topic to `count` partitions (the new total, more than it has): Kafka's
+    /// `kafka-topics.sh --alter --partitions N` (`Admin.createPartitions`). Partitions are never
+    /// removed; records already written stay where they are, keys remap and the group rebalances.
+    AddPartitions {
+        count: u32,
+    },
     SetCommitStrategy {
         commit: CommitStrategy,
     },
@@ -111,7 +117,8 @@ impl Command {
             Command::CrashConsumer { .. }
             | Command::RestartConsumer { .. }
             | Command::AddConsumer
-            | Command::RemoveConsumer => Vec::new(),
+            | Command::RemoveConsumer
+            | Command::AddPartitions { .. } => Vec::new(),
         })
     }
 
@@ -124,6 +131,14 @@ impl Command {
                 return Err(CommandError::Invalid {
                     field: "consumer",
                     message: format!("must be below {} (got {consumer})", limits::MAX_CONSUMERS),
+                });
+            }
+        }
+        if let Command::AddPartitions { count } = *self {
+            if count == 0 || count > limits::MAX_PARTITIONS {
+                return Err(CommandError::Invalid {
+                    field: "count",
+                    message: format!("must be between 1 and {} (got {count})", limits::MAX_PARTITIONS),
                 });
             }
         }

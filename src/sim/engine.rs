@@ -337,6 +337,7 @@ impl Simulation {
             Command::AddConsumer if consumers >= limits::MAX_CONSUMERS as usize => {
                 return Err(CommandError::GroupFull { max: limits::MAX_CONSUMERS });
             }
+            Command::AddPartitions { count } => return self.settings.with_partitions(count).map(Some),
             _ => {}
         }
         let writes = command.writes()?;
@@ -398,6 +399,7 @@ impl Simulation {
     /// Applies a command: the live settings it leaves (checked by `check_applicable`), or an
     /// action on a subsystem.
     fn apply(&mut self, command: Command, settings: Option<Scenario>) {
+        let partitions_before = self.settings.topic.partitions;
         let written: Vec<&'static str> = match settings {
             Some(s) => {
                 self.settings = s;
@@ -414,6 +416,21 @@ impl Simulation {
             Command::RestartConsumer { consumer } => pipeline.restart(consumer, log, ctx),
             Command::AddConsumer => pipeline.add_consumer(log, ctx),
             Command::RemoveConsumer => pipeline.remove_consumer(log, ctx),
+            Command::AddPartitions { count } => {
+                let keys_remapped = self.producer.add_partitions(partitions_before, count, ctx);
+                log.add_partitions(count);
+                let keys = ctx.settings.producer.keys.count;
+                pipeline.watch_key_order(&keys_remapped, keys, ctx);
+                let remapped = keys_remapped.len() as u32;
+                ctx.note(JournalKind::PartitionsAdded {
+                    from: partitions_before,
+                    to: count,
+                    keys_remapped: remapped,
+                    keys,
+                });
+                // The group's leader sees the topic's new metadata and the group rebalances.
+                pipeline.topic_changed(log, ctx);
+            }
             _ => {}
         }
         // Settings some subsystem acts on at once, not only when it next reads them.

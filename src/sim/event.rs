@@ -196,6 +196,21 @@ pub enum JournalKind {
     Command {
         fingerprint: u64,
     },
+    /// The topic grew from `from` to `to` partitions; `keys_remapped` of the producer's `keys`
+    /// keys now hash to another partition than before.
+    PartitionsAdded {
+        from: u32,
+        to: u32,
+        keys_remapped: u32,
+        keys: u32,
+    },
+    /// Consumer `consumer` applied `msg`'s effect after that of `after`, a record of the same key
+    /// produced later, in another partition since a partition change moved the key.
+    KeyOrderBroken {
+        msg: MessageId,
+        after: MessageId,
+        consumer: ConsumerId,
+    },
     /// Journey only: the producer created the message (of event type number `event_type`) and
     /// addressed it to `partition`.
     Produced {
@@ -237,6 +252,7 @@ impl JournalKind {
             | DuplicateAppendDropped { msg, .. }
             | OutOfSequence { msg, .. }
             | Reordered { msg, .. }
+            | KeyOrderBroken { msg, .. }
             | Received { msg, .. }
             | EffectApplied { msg, .. }
             | EffectAbsorbed { msg, .. }
@@ -261,6 +277,7 @@ impl JournalKind {
             | RebalanceDone { .. }
             | RebalanceTimedOut { .. }
             | SegmentsDeleted { .. }
+            | PartitionsAdded { .. }
             | Command { .. } => None,
         }
     }
@@ -282,7 +299,8 @@ impl JournalKind {
             | AutoCommitIdle { .. }
             | EffectApplied { .. }
             | EffectAbsorbed { .. }
-            | DedupSkipped { .. } => Category::Consumer,
+            | DedupSkipped { .. }
+            | KeyOrderBroken { .. } => Category::Consumer,
             ProcessingFailed { .. } | DeadLettered { .. } => Category::Errors,
             Crashed { .. }
             | Restarted { .. }
@@ -295,6 +313,7 @@ impl JournalKind {
             | RebalanceStarted { .. }
             | RebalanceDone { .. }
             | RebalanceTimedOut { .. }
+            | PartitionsAdded { .. }
             | Command { .. } => Category::Group,
             RetentionDeleted { .. } | SegmentsDeleted { .. } | Lost { .. } | Settled { .. } => Category::Outcomes,
             Produced { .. } => Category::Producer,
@@ -313,6 +332,8 @@ impl JournalKind {
                 | JournalKind::DeadLettered { .. }
                 | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
                 | JournalKind::Reordered { .. }
+                | JournalKind::KeyOrderBroken { .. }
+                | JournalKind::PartitionsAdded { .. }
         )
     }
 }

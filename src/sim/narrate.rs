@@ -78,6 +78,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         }
         Lost { msg, reason } => format!("{msg} lost: {reason}"),
         Produced { .. } | Settled { .. } => journey_words(kind, sim),
+        PartitionsAdded { .. } | KeyOrderBroken { .. } => topic_words(kind),
         _ => group_words(kind, sim),
     }
 }
@@ -117,6 +118,23 @@ fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
             Outcome::DeadLettered => format!("{msg} settled: dead-lettered, its effect never applied"),
             Outcome::Lost | Outcome::InFlight => format!("{msg} settled"),
         },
+        _ => format!("{kind:?}"),
+    }
+}
+
+/// A partition change and the order it breaks, in plain words.
+fn topic_words(kind: &JournalKind) -> String {
+    use JournalKind::*;
+    match *kind {
+        PartitionsAdded { from, to, keys_remapped, keys: 0, .. } => format!(
+            "topic grew from {from} to {to} partitions ({keys_remapped} keys): records without a key now spread over all {to}; records already written stay where they are"
+        ),
+        PartitionsAdded { from, to, keys_remapped, keys } => format!(
+            "topic grew from {from} to {to} partitions: {keys_remapped} of {keys} keys now go to another partition; records already written stay where they are, so a moved key's order is not kept across the change"
+        ),
+        KeyOrderBroken { msg, after, consumer } => format!(
+            "consumer {consumer} charged {msg} after {after}, a later record of its key: the partition change split the key over two partitions"
+        ),
         _ => format!("{kind:?}"),
     }
 }
@@ -188,6 +206,7 @@ pub fn describe_command(c: &Command) -> String {
         Command::RestartConsumer { consumer } => format!("restart consumer {consumer}"),
         Command::AddConsumer => "add a consumer to the group".into(),
         Command::RemoveConsumer => "remove the newest consumer from the group".into(),
+        Command::AddPartitions { count } => format!("grow the topic to {count} partitions"),
         Command::SetCommitStrategy { commit } => match commit {
             CommitStrategy::BeforeProcessing => "commit before processing (at-most-once)".into(),
             CommitStrategy::AfterProcessing => "commit after processing (at-least-once)".into(),

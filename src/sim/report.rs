@@ -51,6 +51,8 @@ pub struct Report {
     pub effects_applied: u64,
     pub extra_effects_from_duplicates: u64,
     pub dead_letter_queue: u64,
+    /// The topic's partition count at the end of the run (a partition change may have grown it).
+    pub topic_partitions: u32,
     pub partitions: Vec<PartitionReport>,
     pub stats: Stats,
     pub time_in_system: LatencyReport,
@@ -90,6 +92,7 @@ impl Report {
             effects_applied: ledger.effects_total(),
             extra_effects_from_duplicates: ledger.extra_effects(),
             dead_letter_queue: sim.dlq().len() as u64,
+            topic_partitions: sim.scenario().topic.partitions,
             partitions: sim
                 .partitions()
                 .iter()
@@ -173,8 +176,8 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "order           {} order violations (per key), {} refused out of sequence (idempotent producer)",
-            s.producer.order_violations, s.producer.out_of_sequence
+            "order           {} order violations (per key), {} refused out of sequence (idempotent producer), {} applied after a later record of their key across a partition change",
+            s.producer.order_violations, s.producer.out_of_sequence, s.consumer.key_order_broken
         );
         let _ = writeln!(
             out,
@@ -191,6 +194,7 @@ impl Report {
 
     /// The text report's partition table, time in system and examples.
     fn write_partitions_and_latency(&self, out: &mut String) {
+        let _ = writeln!(out, "topic           {} partitions", self.topic_partitions);
         let _ = writeln!(out, "partitions      partition  log-end  committed  lag  owner");
         for p in &self.partitions {
             let owner = p.owner.map_or("-".to_string(), |c| format!("c{c}"));

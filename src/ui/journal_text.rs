@@ -140,12 +140,14 @@ fn tone(kind: &JournalKind) -> Tone {
     use JournalKind::*;
     match kind {
         EffectApplied { effects: 2.., .. } => Tone::Duplicate,
-        Appended { append: AppendKind::ProducerDuplicate, .. } | Reordered { .. } => Tone::Duplicate,
+        Appended { append: AppendKind::ProducerDuplicate, .. } | Reordered { .. } | KeyOrderBroken { .. } => {
+            Tone::Duplicate
+        }
         EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => Tone::Good,
         Lost { .. } | RetentionDeleted { .. } | ProducerGaveUp { .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,
         Crashed { .. } | SessionExpired { .. } | PollTimeout { .. } | CommitFailed { .. } => Tone::Crash,
-        Command { .. } => Tone::Command,
+        Command { .. } | PartitionsAdded { .. } => Tone::Command,
         _ => Tone::Plain,
     }
 }

@@ -10,7 +10,7 @@ use super::live_panel::LivePanel;
 use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::state::{LogFilter, Speed};
-use super::topology::Topology;
+use super::topology::{AddPartition, Topology};
 use crate::sim::event::Category;
 use crate::sim::{ConsumerId, MessageId};
 use yew::prelude::*;
@@ -39,6 +39,7 @@ pub fn lane(props: &LaneProps) -> Html {
     };
     let (log_version, charts_version) = props.rt.0.borrow_mut().panel_versions(now_ms(), props.playing);
     let rt = &props.rt;
+    let partitions = rt.0.borrow().sim.partitions().len() as u32;
     html! {
         <div class="lane">
             <section class="panel stage" aria-labelledby="stage-h">
@@ -46,6 +47,7 @@ pub fn lane(props: &LaneProps) -> Html {
                     <h2 id="stage-h">{"Topology"}</h2>
                     { run_info(rt) }
                 </div>
+                <AddPartition {partitions} on_run={props.on_run.clone()} />
                 <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} on_message={props.on_message.clone()} playing={props.playing} />
                 <Legend />
             </section>

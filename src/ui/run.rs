@@ -28,7 +28,7 @@ pub enum RunAction {
     /// Restart with the current settings and this seed.
     Reseed(u64),
     /// Restart with the current settings and this one changed: a setting a running simulation
-    /// cannot change (the partition count, the consumers it starts with, the chart interval...).
+    /// cannot change (the partition count it starts with, the consumers it starts with, the chart interval...).
     NewRunWith { setting: &'static str, value: serde_json::Value },
     /// Process events up to the next one worth a log line.
     Step,

@@ -175,6 +175,15 @@ impl Pipeline {
         self.rejoin(id, src, ctx);
     }
 
+    /// The topic the group reads grew. In Kafka the group's leader notices at its next metadata
+    /// refresh (`metadata.max.age.ms`) that the partitions it assigned are no longer all there are
+    /// (`ConsumerCoordinator.rejoinNeededOrPending`: the metadata snapshot differs from the
+    /// assignment's) and rejoins; here the group rebalances at once, under its assignor (the
+    /// cooperative protocol keeps members on what they own meanwhile).
+    pub fn topic_changed(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
+        self.begin_rebalance(src, ctx);
+    }
+
     /// The newest live member leaves cleanly: now if idle, else after its current delivery.
     pub fn remove_consumer(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         let newest = self.consumers.iter().rev().find(|c| c.is_alive() && src.is_member(c.id) && !c.leaving);

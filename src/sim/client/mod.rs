@@ -4,6 +4,7 @@
 pub mod consumer;
 pub mod events;
 mod membership;
+pub mod order;
 pub mod pipeline;
 pub mod producer;
 pub mod stats;

@@ -14,6 +14,7 @@
 
 use crate::sim::broker::delivery::{Delivery, DeliverySource, Membership};
 use crate::sim::client::consumer::{Consumer, ConsumerStatus};
+use crate::sim::client::order::KeyOrder;
 use crate::sim::client::stats::ConsumerStats;
 use crate::sim::config::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::scenario::{RetryMode, ServiceDistribution};
@@ -38,6 +39,8 @@ pub struct Pipeline {
     pub(super) stats: ConsumerStats,
     /// Retires the auto-commit timers of an earlier commit setting.
     pub(super) autocommit_token: u32,
+    /// Per-key order across partition changes (`order.rs`).
+    pub(super) key_order: KeyOrder,
 }
 
 /// The pipeline's consumers are one subscriber of each message (one consumer group).
@@ -58,6 +61,24 @@ impl Pipeline {
             faults: Rng::for_stream(seed, Stream::Faults),
             stats: ConsumerStats::default(),
             autocommit_token: 0,
+            key_order: KeyOrder::default(),
+        }
+    }
+
+    /// The source now routes `keys` (of `key_count`) elsewhere: from now on the pipeline counts the
+    /// records of a moved key applied after a later one (`order.rs`).
+    pub fn watch_key_order(&mut self, keys: &[u32], key_count: u32, ctx: &Ctx) {
+        let next = MessageId(ctx.ledger.produced() as u32);
+        self.key_order.keys_moved(keys, key_count, next);
+    }
+
+    /// `msg`'s effect was just applied for the first time, after a partition change.
+    #[inline(never)]
+    fn check_key_order(&mut self, msg: MessageId, c: ConsumerId, ctx: &mut Ctx) {
+        let key = ctx.ledger.live(msg).key;
+        if let Some(after) = self.key_order.applied(key, msg) {
+            self.stats.key_order_broken += 1;
+            ctx.note(JournalKind::KeyOrderBroken { msg, after, consumer: c });
         }
     }
 
@@ -171,6 +192,9 @@ impl Pipeline {
         } else {
             let effects = ctx.ledger.apply_effect(msg, SUBSCRIBER);
             ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects });
+            if effects == 1 && self.key_order.watching() {
+                self.check_key_order(msg, c, ctx);
+            }
         }
         if mode == IdempotencyMode::DedupAtomic {
             self.mark_processed(msg, ctx); // in the same transaction as the effect

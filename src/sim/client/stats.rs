@@ -32,4 +32,7 @@ pub struct ConsumerStats {
     pub poll_timeouts: u64,
     /// Commits refused because the consumer was no longer in the group (`CommitFailedException`).
     pub commits_failed: u64,
+    /// Records whose effect was applied after that of a later record of their key, a partition
+    /// change having moved the key between the two (`client/order.rs`).
+    pub key_order_broken: u64,
 }

@@ -23,13 +23,37 @@ use super::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
 use super::limits::{IDEMPOTENT_MAX_IN_FLIGHT, MAX_CONSUMERS, MAX_FAULTS, MAX_LONG_MS};
 use super::scenario::{invalid, Acks, Scenario, ScenarioError};
 use crate::sim::command::Command;
+use crate::sim::errors::CommandError;
 use crate::sim::kernel::rng::Probability;
 use crate::sim::kernel::sort;
 
 /// Processing with a mean below this (1 µs, the engine's time step) rounds to no time at all.
 const NO_TIME_MS: f64 = 0.001;
 
+/// Why a topic of `now` partitions cannot grow to `count`: Kafka adds partitions, never removes
+/// them (`kafka-topics.sh --alter` refuses a count that is not above the current one).
+/// (`when` says at what time: "now", or "at that time" for a scheduled command.)
+fn partitions_only_grow(now: u32, count: u32, when: &str) -> Option<String> {
+    (count <= now).then(|| {
+        format!(
+            "must be more than the {now} partitions the topic has {when} (got {count}): Kafka adds partitions to a topic, never removes them"
+        )
+    })
+}
+
 impl Scenario {
+    /// These settings with the topic grown to `count` partitions, as `Command::AddPartitions`
+    /// leaves them; refused (naming the command's field) unless `count` is more than the topic
+    /// has. The upper limit is the command's own check.
+    pub fn with_partitions(&self, count: u32) -> Result<Scenario, CommandError> {
+        if let Some(message) = partitions_only_grow(self.topic.partitions, count, "now") {
+            return Err(CommandError::Invalid { field: "count", message });
+        }
+        let mut s = self.clone();
+        s.topic.partitions = count;
+        Ok(s)
+    }
+
     /// Why a crash at `point` could never strike with these settings, if it could not.
     pub fn crash_never_strikes(&self, point: CrashPoint) -> Option<String> {
         let mode = self.idempotency.mode;
@@ -143,6 +167,12 @@ impl Scenario {
                     return Err(invalid(&field("command"), message));
                 }
                 Command::AddConsumer => consumers += 1,
+                Command::AddPartitions { count } => {
+                    if let Some(message) = partitions_only_grow(live.topic.partitions, count, "at that time") {
+                        return Err(invalid(&field("command.count"), message));
+                    }
+                    live.topic.partitions = count;
+                }
                 _ => {}
             }
             let writes = command.writes().map_err(|e| invalid(&field("command"), e.to_string()))?;

@@ -8,10 +8,14 @@
 //! flow rates instead. Counters elsewhere stay exact either way.
 //!
 //! - `flow.rs`: tokens, flow rates and the static wiring; `nodes.rs`: the consumer and
-//!   partition boxes, which redraw only when what they show changed.
+//!   partition boxes, which redraw only when what they show changed; `grow.rs`: the "Add
+//!   partition" control above the diagram.
 
 mod flow;
+mod grow;
 mod nodes;
+
+pub use grow::AddPartition;
 
 use super::runtime::RtHandle;
 use super::shapes::{fmt1, glyph, glyph_keyed};

@@ -102,6 +102,17 @@ impl ConsumerGroup {
         }
     }
 
+    /// The topic grew to `partitions`: each new one has no committed offset (its first reader
+    /// starts at offset 0, the partition's start: nothing was produced to it before it existed)
+    /// and no owner until the next rebalance assigns it.
+    pub fn grow(&mut self, partitions: u32) {
+        let n = partitions as usize;
+        self.committed.resize(n, 0);
+        self.commit_kinds.resize_with(n, Vec::new);
+        self.position.resize(n, 0);
+        self.owner.resize(n, None);
+    }
+
     pub fn is_stable(&self) -> bool {
         self.state == GroupState::Stable
     }

@@ -112,6 +112,16 @@ impl LogBroker {
         (received, self.group.owner[partition.index()])
     }
 
+    /// The topic grew to `partitions` (`Command::AddPartitions`): empty logs at offset 0 for the
+    /// new ones, with no committed offset, no owner until the next rebalance, and the idempotent
+    /// producer's sequence starting at 0. The existing partitions and their records are untouched.
+    pub fn add_partitions(&mut self, partitions: u32) {
+        let from = self.partitions.len() as u32;
+        self.partitions.extend((from..partitions).map(|p| Partition::new(PartitionId(p))));
+        self.group.grow(partitions);
+        self.producer_state.grow(partitions);
+    }
+
     /// Appends `msg` to `partition`; the record holds the message until the group commits past it.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn append(&mut self, msg: MessageId, partition: PartitionId, retry: u32, append: AppendKind, ctx: &mut Ctx) {

@@ -40,6 +40,11 @@ impl ProducerState {
         ProducerState { next: vec![0; partitions as usize] }
     }
 
+    /// The topic grew to `partitions`: each new one expects sequence number 0.
+    pub fn grow(&mut self, partitions: u32) {
+        self.next.resize(partitions as usize, 0);
+    }
+
     /// The verdict on record `s` of partition `p`; `appended` says whether the log has it already
     /// (the broker's cache of the last five batches' sequences: enough, as at most five requests
     /// are in flight).

@@ -71,6 +71,13 @@ impl Accumulator {
         self.queued == 0
     }
 
+    /// The topic grew to `partitions`: an empty queue and fresh sequence numbers for each new one
+    /// (the idempotent producer numbers every partition from 0).
+    pub fn grow(&mut self, partitions: u32) {
+        self.queues.resize_with(partitions as usize, VecDeque::new);
+        self.sequences.resize_with(partitions as usize, Sequences::default);
+    }
+
     /// A new record, behind everything of its partition.
     pub fn push(&mut self, msg: MessageId, partition: PartitionId, now: SimTime) {
         let rec = Rec { msg, partition, attempt: 1, seq: NO_SEQ, base: 0, due: now, refused: false };

@@ -22,6 +22,7 @@ use crate::sim::kernel::rng::{Rng, Stream};
 use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::NO_KEY;
 use accumulator::Accumulator;
+use std::fmt::Write as _;
 
 /// Where the producer's requests arrive: the broker, which says what it did with each record
 /// (the idempotent producer's carry their sequence numbers).
@@ -102,6 +103,28 @@ impl Producer {
                 self.drain(broker, ctx);
             }
         }
+    }
+
+    /// The topic grew from `from` to `to` partitions. The producer sees the new count at once: a
+    /// simplification, as a Kafka client learns it at its next metadata refresh (at the latest
+    /// after `metadata.max.age.ms`, 5 minutes by default). From now on keyed records go by the
+    /// client's hash over the new count, and keyless ones to a sticky partition drawn over all of
+    /// them at its next switch. Records already queued keep their partition, as batches already
+    /// in a partition's queue do. Returns the indices of the keys whose partition changed.
+    pub fn add_partitions(&mut self, from: u32, to: u32, ctx: &Ctx) -> Vec<u32> {
+        self.queues.grow(to);
+        self.key_partition.fill(NOT_YET);
+        let p = &ctx.settings.producer;
+        let profile = Profile { client: p.client, partitioner: p.partitioner };
+        let mut name = String::new();
+        (0..p.keys.count)
+            .filter(|&key| {
+                name.clear();
+                let _ = write!(name, "user_{key}"); // `key_name`, without a String per key
+                let hash = profile.key_hash(Some(name.as_bytes())).expect("key names are never empty");
+                hash % from != hash % to
+            })
+            .collect()
     }
 
     /// A setting the sender obeys changed (`max_in_flight`, acks, idempotence): it looks at once

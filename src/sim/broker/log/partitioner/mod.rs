@@ -31,18 +31,25 @@ impl Profile {
     /// partitioner: no key (`None`), or librdkafka's `consistent_random` with an empty key.
     pub fn key_partition(self, key: Option<&[u8]>, partitions: u32) -> Option<u32> {
         debug_assert!(partitions > 0);
+        self.key_hash(key).map(|h| h % partitions)
+    }
+
+    /// The number whose remainder by the partition count is the key's partition (so a topic that
+    /// grows moves the key when the two remainders differ), or `None` where the client leaves the
+    /// record to its sticky partitioner: no key (`None`), or librdkafka's `consistent_random` with
+    /// an empty key.
+    pub fn key_hash(self, key: Option<&[u8]>) -> Option<u32> {
         let key = key?;
         match (self.client, self.partitioner) {
-            // `KafkaProducer.partition`: `serializedKey != null` is enough, an empty key is hashed.
-            (Client::Java, _) | (Client::Librdkafka, RdPartitioner::Murmur2Random) => {
-                Some(murmur2_partition(key, partitions))
-            }
+            // `KafkaProducer.partition`: `serializedKey != null` is enough, an empty key is hashed;
+            // `toPositive(murmur2(key)) % numPartitions`.
+            (Client::Java, _) | (Client::Librdkafka, RdPartitioner::Murmur2Random) => Some(to_positive(murmur2(key))),
             // `rd_kafka_msg_partitioner_consistent_random`: `keylen == 0` goes random, which
             // `rd_kafka_msg_partitioner` turns into the sticky partition.
             (Client::Librdkafka, RdPartitioner::ConsistentRandom) if key.is_empty() => None,
             // `rd_kafka_msg_partitioner_consistent`: `rd_crc32(key, keylen) % partition_cnt`, both
             // unsigned.
-            (Client::Librdkafka, RdPartitioner::ConsistentRandom) => Some(crc32(key) % partitions),
+            (Client::Librdkafka, RdPartitioner::ConsistentRandom) => Some(crc32(key)),
         }
     }
 
