@@ -21,6 +21,7 @@ import { serveDir, launch, waitFor, parseSimTimeUs } from './lib.mjs';
 import { audit, describe } from './a11y.mjs';
 import { settingsSteps } from './settings.mjs';
 import { journeySteps } from './journey.mjs';
+import { partitionSteps } from './partitions.mjs';
 import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -390,6 +391,7 @@ const kit = () => ({
 });
 
 await settingsSteps(kit());
+await partitionSteps(kit());
 
 await step('causes that show: a scheduled crash is on its consumer; a crashed owner keeps its partition, unread', async () => {
   await load('auto-commit');
