@@ -126,8 +126,8 @@ fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
 fn topic_words(kind: &JournalKind) -> String {
     use JournalKind::*;
     match *kind {
-        PartitionsAdded { from, to, keys_remapped, keys: 0, .. } => format!(
-            "topic grew from {from} to {to} partitions ({keys_remapped} keys): records without a key now spread over all {to}; records already written stay where they are"
+        PartitionsAdded { from, to, keys: 0, .. } => format!(
+            "topic grew from {from} to {to} partitions: records without a key now spread over all {to}; records already written stay where they are"
         ),
         PartitionsAdded { from, to, keys_remapped, keys } => format!(
             "topic grew from {from} to {to} partitions: {keys_remapped} of {keys} keys now go to another partition; records already written stay where they are, so a moved key's order is not kept across the change"
