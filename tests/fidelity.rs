@@ -147,9 +147,11 @@ fn an_auto_commit_stays_the_reason_after_a_switch_to_commit_before_processing() 
 
 // ----- 3. runs that cannot advance time -----
 
-/// Static members that crash on every record and restart at once.
+/// Static members that crash on every record and restart at once. Reading from the earliest
+/// offset: nothing is ever committed, so under latest the member back in its place would start at
+/// the log end and skip the record instead of reading it again.
 fn crash_loop(point: &str, probability: f64) -> Value {
-    json!({"consumers": {"static_membership": true,
+    json!({"consumers": {"static_membership": true, "auto_offset_reset": "earliest",
         "crash": {"point": point, "probability": probability, "restart_delay_ms": 0}}})
 }
 
@@ -402,6 +404,9 @@ fn auto_commit_is_each_clients_own() {
         s.processing.service.mean_ms = 400.0;
         s.consumers.crash = CrashConfig { point, probability: 0.02, restart_delay_ms: Some(500) };
         (s.consumers.session_timeout_ms, s.consumers.static_membership) = (6_000, true);
+        // A crash before a partition's first commit would, under latest, start its next reader at
+        // the log end (tests/offset_reset.rs): a loss that is not auto-commit's.
+        s.consumers.auto_offset_reset = eda_lab::sim::scenario::AutoOffsetReset::Earliest;
         // Crashes at times of their own too, mostly in the middle of processing.
         s.faults = (0..40u64)
             .map(|k| ScheduledCommand {

@@ -10,7 +10,7 @@ use eda_lab::sim::config::settings::{Kind, Setting, SETTINGS};
 use eda_lab::sim::event::JournalKind;
 use eda_lab::sim::journey::JourneyPolicy;
 use eda_lab::sim::scenario::*;
-use eda_lab::sim::{Command, ConsumerId, JourneyView, MessageId, Outcome, SimTime, Simulation};
+use eda_lab::sim::{Command, ConsumerId, JourneyView, LossReason, MessageId, Outcome, SimTime, Simulation};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -85,7 +85,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     // Short poll intervals put slow consumers out of the group now and then.
     let poll = prop_oneof![Just(300_000u64), 100u64..5_000];
     let assignor = prop_oneof![Just(Assignor::Range), Just(Assignor::RoundRobin), Just(Assignor::CooperativeSticky)];
-    let consumers = (1u32..5, commit, crash, 6_000u64..12_000, 0u64..800, poll, any::<bool>(), assignor).prop_map(
+    let group = (assignor, auto_offset_reset());
+    let consumers = (1u32..5, commit, crash, 6_000u64..12_000, 0u64..800, poll, any::<bool>(), group).prop_map(
         |(
             count,
             commit,
@@ -94,7 +95,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             rebalance_ms,
             max_poll_interval_ms,
             static_membership,
-            assignor,
+            (assignor, auto_offset_reset),
         )| {
             ConsumerConfig {
                 count,
@@ -105,6 +106,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 max_poll_interval_ms,
                 static_membership,
                 assignor,
+                auto_offset_reset,
             }
         },
     );
@@ -165,6 +167,11 @@ fn make_idempotent(p: &mut ProducerConfig) {
     p.acks = Acks::All;
     p.retries = p.retries.max(1);
     p.max_in_flight = p.max_in_flight.min(5);
+}
+
+/// `auto.offset.reset`: mostly the clients' default, latest; none stops consumers, so less often.
+fn auto_offset_reset() -> impl Strategy<Value = AutoOffsetReset> {
+    prop_oneof![2 => Just(AutoOffsetReset::Latest), 2 => Just(AutoOffsetReset::Earliest), 1 => Just(AutoOffsetReset::None)]
 }
 
 fn crash_point() -> impl Strategy<Value = CrashPoint> {
@@ -406,7 +413,8 @@ proptest! {
     }
 
     /// At-least-once: commit after processing, acks >= 1, a producer that keeps retrying, retention
-    /// unlimited. Whatever crashes, nothing is lost, and after healing everything settles.
+    /// unlimited, and a consumer that starts at the earliest offset when its group has no committed
+    /// one. Whatever crashes, nothing is lost, and after healing everything settles.
     #[test]
     fn at_least_once_never_loses(mut s in scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
         make_at_least_once(&mut s, acks_all);
@@ -434,6 +442,38 @@ proptest! {
         let c = sim.ledger().counts();
         prop_assert_eq!((c.duplicated, c.lost, c.in_flight), (0, 0, 0), "{}", describe(&s, &commands));
         prop_assert_eq!(c.exactly_once + c.dead_lettered, sim.ledger().produced());
+    }
+
+    /// At-least-once but with the clients' default, latest: a partition whose group has no
+    /// committed offset (its first owner crashed before committing) starts at the log end when it
+    /// moves, so messages can be lost, but only to that reset; and everything still settles.
+    #[test]
+    fn under_latest_at_least_once_loses_only_to_offset_resets(mut s in scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
+        make_at_least_once(&mut s, acks_all);
+        s.consumers.auto_offset_reset = AutoOffsetReset::Latest;
+        let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
+            && !sets(c, AT_LEAST_ONCE_SETTINGS)).collect();
+        let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
+        let healed = heal_and_drain(&mut sim);
+        prop_assert!(healed.is_ok(), "{}\n{}", healed.unwrap_err(), describe(&s, &commands));
+        let other: Vec<_> = sim.ledger().lost_by_reason().filter(|&(r, n)| n > 0 && r != LossReason::OffsetResetLatest).collect();
+        prop_assert!(other.is_empty(), "lost to {:?}\n{}", other, describe(&s, &commands));
+        prop_assert_eq!(sim.stats().log.reset_skipped >= sim.ledger().counts().lost, true);
+    }
+
+    /// At-least-once with auto.offset.reset=none: a consumer with nowhere to start stops with the
+    /// error instead of skipping anything, so nothing is lost (records wait, in flight).
+    #[test]
+    fn under_none_at_least_once_never_loses(mut s in scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
+        make_at_least_once(&mut s, acks_all);
+        s.consumers.auto_offset_reset = AutoOffsetReset::None;
+        let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
+            && !sets(c, AT_LEAST_ONCE_SETTINGS)).collect();
+        let sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
+        prop_assert_eq!(sim.ledger().counts().lost, 0, "{}", describe(&s, &commands));
+        prop_assert_eq!(sim.stats().group.offset_resets, 0);
+        // A new group has no committed offsets: every consumer given a partition stopped at once.
+        prop_assert!(sim.stats().consumer.failed > 0, "{}", describe(&s, &commands));
     }
 }
 
@@ -466,6 +506,7 @@ const AT_LEAST_ONCE_SETTINGS: &[&str] = &[
     "network.latency_ms",
     "topic.retention_ms",
     "topic.retention_bytes",
+    "consumers.auto_offset_reset",
 ];
 
 fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
@@ -482,6 +523,8 @@ fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
     s.producer.request_timeout_ms = s.producer.request_timeout_ms.max(2 * s.network.latency_ms + 1);
     s.topic.retention_ms = None;
     s.topic.retention_bytes = None;
+    // With latest, a partition that moves before its first commit starts at the log end.
+    s.consumers.auto_offset_reset = AutoOffsetReset::Earliest;
 }
 
 /// Check-then-act dedup leaves a window between the effect and the mark: a crash there duplicates.

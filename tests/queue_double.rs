@@ -4,7 +4,9 @@
 //! and audits after every event. Nothing here touches partitions or offsets.
 #![cfg(not(target_arch = "wasm32"))]
 
-use eda_lab::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Joined, Membership, Redelivery};
+use eda_lab::sim::broker::delivery::{
+    Delivery, DeliverySource, DeliveryTag, FetchError, Joined, Membership, Redelivery,
+};
 use eda_lab::sim::client::pipeline::Pipeline;
 use eda_lab::sim::config::knobs::Knobs;
 use eda_lab::sim::ctx::Ctx;
@@ -42,17 +44,17 @@ impl QueueDouble {
 }
 
 impl DeliverySource for QueueDouble {
-    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Option<Delivery> {
+    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Result<Option<Delivery>, FetchError> {
         if self.unacked_of(consumer) >= self.prefetch {
-            return None;
+            return Ok(None);
         }
-        let (msg, retry) = self.ready.pop_front()?;
+        let Some((msg, retry)) = self.ready.pop_front() else { return Ok(None) };
         let tag = self.next_tag;
         self.next_tag += 1;
         self.unacked.insert(tag, (consumer, msg));
         self.most_unacked = self.most_unacked.max(self.unacked_of(consumer));
         ctx.ledger.note_delivery(msg);
-        Some(Delivery { msg, retry, tag: DeliveryTag { lane: 0, position: tag } })
+        Ok(Some(Delivery { msg, retry, tag: DeliveryTag { lane: 0, position: tag } }))
     }
     fn ack(&mut self, _consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
         if let Some((_, msg)) = self.unacked.remove(&delivery.tag.position) {

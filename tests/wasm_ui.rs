@@ -153,9 +153,10 @@ async fn the_settings_panel_has_one_control_per_described_setting() {
 fn a_run_stuck_at_one_instant_stops_and_says_why_instead_of_spinning() {
     use eda_lab::sim::Scenario;
     use eda_lab::ui::{RunAction, Runtime, Speed};
-    // Valid (not certain to crash), but in practice a loop at one instant.
+    // Valid (not certain to crash), but in practice a loop at one instant. From the earliest
+    // offset: nothing is ever committed, so under latest the member would skip the record instead.
     let s = Scenario::from_json(
-        r#"{"consumers": {"static_membership": true,
+        r#"{"consumers": {"static_membership": true, "auto_offset_reset": "earliest",
             "crash": {"point": "after_receive", "probability": 0.9999999, "restart_delay_ms": 0}}}"#,
     )
     .unwrap();

@@ -133,6 +133,8 @@ impl Simulation {
             ctx.scheduler.schedule(SimTime::from_ms(f.at_ms), Event::Scheduled { index: i as u32 });
         }
         sim.pipeline.start_autocommit_timers(ctx);
+        sim.pipeline.start(&mut sim.log, ctx);
+        sim.journal.started();
         Ok(sim)
     }
 
@@ -216,7 +218,8 @@ impl Simulation {
     }
 
     /// Keeps every journal entry from now on for [`Simulation::take_tapped`] (the command line's
-    /// `--journal`), besides the bounded event log.
+    /// `--journal`), besides the bounded event log; the first tap also gets the entries the start
+    /// made (where each consumer starts reading).
     pub fn tap_journal(&mut self) {
         self.journal.set_tap(true);
     }

@@ -5,7 +5,7 @@
 
 pub use crate::sim::broker::log::events::{GroupEvent, LogEvent};
 pub use crate::sim::client::events::{ConsumerEvent, ProducerEvent};
-use crate::sim::config::choices::CrashPoint;
+use crate::sim::config::choices::{AutoOffsetReset, CrashPoint};
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::trace::pack;
@@ -189,6 +189,35 @@ pub enum JournalKind {
         from: u64,
         to: u64,
     },
+    /// `consumer` had no valid offset to read `partition` from (`cause`) and applied
+    /// `auto.offset.reset` (`policy`, earliest or latest): it reads from offset `to` on. `from` is
+    /// the position that was out of range (0 when there was no committed offset); `skipped`
+    /// records the group had not committed were passed over (latest).
+    OffsetReset {
+        consumer: ConsumerId,
+        partition: PartitionId,
+        cause: ResetCause,
+        policy: AutoOffsetReset,
+        from: u64,
+        to: u64,
+        skipped: u32,
+    },
+    /// Journey only: an offset reset to the log end passed over `msg` (at `offset` of `partition`).
+    SkippedByReset {
+        msg: MessageId,
+        partition: PartitionId,
+        offset: u64,
+    },
+    /// `consumer` had no valid offset to read `partition` from (`cause`; `from` as in
+    /// `OffsetReset`, the log starting at `log_start`) and `auto.offset.reset` is none: it stopped
+    /// with the error.
+    ResetFailed {
+        consumer: ConsumerId,
+        partition: PartitionId,
+        cause: ResetCause,
+        from: u64,
+        log_start: u64,
+    },
     Lost {
         msg: MessageId,
         reason: LossReason,
@@ -226,6 +255,16 @@ pub enum JournalKind {
     },
 }
 
+/// Why a consumer had no valid offset to read a partition from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetCause {
+    /// The group has no committed offset for the partition.
+    NoCommittedOffset,
+    /// The offset to read from is below the log start: retention deleted the records there.
+    OutOfRange,
+}
+
 /// Which copy of a message an append is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -260,6 +299,7 @@ impl JournalKind {
             | ProcessingFailed { msg, .. }
             | DeadLettered { msg, .. }
             | RetentionDeleted { msg, .. }
+            | SkippedByReset { msg, .. }
             | Lost { msg, .. }
             | PollTimeout { msg, .. }
             | CommitFailed { msg, .. }
@@ -278,6 +318,8 @@ impl JournalKind {
             | RebalanceTimedOut { .. }
             | SegmentsDeleted { .. }
             | PartitionsAdded { .. }
+            | OffsetReset { .. }
+            | ResetFailed { .. }
             | Command { .. } => None,
         }
     }
@@ -314,8 +356,12 @@ impl JournalKind {
             | RebalanceDone { .. }
             | RebalanceTimedOut { .. }
             | PartitionsAdded { .. }
+            | OffsetReset { .. }
+            | ResetFailed { .. }
             | Command { .. } => Category::Group,
-            RetentionDeleted { .. } | SegmentsDeleted { .. } | Lost { .. } | Settled { .. } => Category::Outcomes,
+            RetentionDeleted { .. } | SegmentsDeleted { .. } | SkippedByReset { .. } | Lost { .. } | Settled { .. } => {
+                Category::Outcomes
+            }
             Produced { .. } => Category::Producer,
         }
     }
@@ -334,6 +380,8 @@ impl JournalKind {
                 | JournalKind::Reordered { .. }
                 | JournalKind::KeyOrderBroken { .. }
                 | JournalKind::PartitionsAdded { .. }
+                | JournalKind::OffsetReset { skipped: 1.., .. }
+                | JournalKind::ResetFailed { .. }
         )
     }
 }

@@ -18,17 +18,26 @@ pub struct Journal {
     /// generation: the `--journal` line of a completed rebalance carries it, while the entry
     /// itself stays a few words.
     tapped_assignments: Vec<(u32, Vec<Option<ConsumerId>>)>,
+    /// The entries the run's start made (before any event), for a tap opened after it.
+    start: Vec<JournalEntry>,
 }
 
 impl Journal {
     /// A journal keeping the newest `capacity` entries (0 keeps none).
     pub fn new(capacity: usize) -> Self {
+        // Tapped until `started`: a tap opened later still gets the start's entries.
         Journal {
             entries: Ring::new(capacity),
             journeys: JourneyBook::default(),
-            tap: None,
+            tap: Some(Vec::new()),
             tapped_assignments: Vec::new(),
+            start: Vec::new(),
         }
+    }
+
+    /// The run's start is over: its entries wait for a tap.
+    pub fn started(&mut self) {
+        self.start = self.tap.take().unwrap_or_default();
     }
 
     /// Records an entry in the event log and, if it is about a message whose journey is recorded,
@@ -61,8 +70,9 @@ impl Journal {
         }
     }
 
+    /// Keeps every entry from now on, beginning with the start's entries if no tap took them yet.
     pub fn set_tap(&mut self, on: bool) {
-        self.tap = on.then(Vec::new);
+        self.tap = on.then(|| std::mem::take(&mut self.start));
     }
 
     /// The entries tapped since the last call.

@@ -2,8 +2,9 @@
 //! command line say. One wording, shared by the page and the CLI.
 
 use crate::sim::command::Command;
+use crate::sim::config::choices::AutoOffsetReset;
 use crate::sim::engine::Simulation;
-use crate::sim::event::{AppendKind, JournalKind};
+use crate::sim::event::{AppendKind, JournalKind, ResetCause};
 use crate::sim::ids::MessageId;
 use crate::sim::ledger::Outcome;
 
@@ -79,6 +80,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         Lost { msg, reason } => format!("{msg} lost: {reason}"),
         Produced { .. } | Settled { .. } => journey_words(kind, sim),
         PartitionsAdded { .. } | KeyOrderBroken { .. } => topic_words(kind),
+        OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } => reset_words(kind),
         _ => group_words(kind, sim),
     }
 }
@@ -135,6 +137,47 @@ fn topic_words(kind: &JournalKind) -> String {
         KeyOrderBroken { msg, after, consumer } => format!(
             "consumer {consumer} charged {msg} after {after}, a later record of its key: the partition change split the key over two partitions"
         ),
+        _ => format!("{kind:?}"),
+    }
+}
+
+/// Where a consumer without a valid committed offset starts (`auto.offset.reset`), in plain words.
+fn reset_words(kind: &JournalKind) -> String {
+    use JournalKind::*;
+    let why = |consumer, partition, cause, from| {
+        match cause {
+        ResetCause::NoCommittedOffset => format!("consumer {consumer} has no committed offset for partition {partition}"),
+        ResetCause::OutOfRange => format!(
+            "consumer {consumer}'s offset {from} on partition {partition} is out of range (retention deleted the records there)"
+        ),
+    }
+    };
+    match *kind {
+        OffsetReset { consumer, partition, cause, policy, from, to, skipped } => {
+            let start = match policy {
+                AutoOffsetReset::Earliest => format!("starts it at the oldest record kept, offset {to}"),
+                _ => format!("starts it at the log end, offset {to}"),
+            };
+            let policy = if policy == AutoOffsetReset::Earliest { "earliest" } else { "latest" };
+            let mut s = format!("{}: auto.offset.reset={policy} {start}", why(consumer, partition, cause, from));
+            if skipped > 0 {
+                s.push_str(&format!(", skipping {skipped} record(s) the group will never read"));
+            }
+            s
+        }
+        SkippedByReset { msg, partition, offset } => format!(
+            "an offset reset to the log end passed over {msg} (partition {partition}, offset {offset}): the group will never read it"
+        ),
+        ResetFailed { consumer, partition, cause, from, log_start } => {
+            let exception = match cause {
+                ResetCause::NoCommittedOffset => "NoOffsetForPartitionException".to_string(),
+                ResetCause::OutOfRange => format!("OffsetOutOfRangeException; the log starts at {log_start}"),
+            };
+            format!(
+                "{} and auto.offset.reset=none: its poll() throws ({exception}) and it stops; its partitions wait, unread, until its session times out",
+                why(consumer, partition, cause, from)
+            )
+        }
         _ => format!("{kind:?}"),
     }
 }

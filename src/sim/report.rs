@@ -168,6 +168,13 @@ impl Report {
             "effects         {} applied, {} extra from duplicates, {} absorbed by idempotency",
             self.effects_applied, self.extra_effects_from_duplicates, self.stats.consumer.effects_absorbed
         );
+        self.write_counters(&mut out);
+        self.write_partitions_and_latency(&mut out);
+        out
+    }
+
+    /// The text report's retry, order, group and offset counters.
+    fn write_counters(&self, out: &mut String) {
         let s = &self.stats;
         let _ = writeln!(
             out,
@@ -188,8 +195,11 @@ impl Report {
             s.log.retention_deleted,
             self.dead_letter_queue
         );
-        self.write_partitions_and_latency(&mut out);
-        out
+        let _ = writeln!(
+            out,
+            "offsets         {} resets (auto.offset.reset), {} records skipped by a reset to the log end, {} consumers stopped by none",
+            s.group.offset_resets, s.log.reset_skipped, s.consumer.failed
+        );
     }
 
     /// The text report's partition table, time in system and examples.

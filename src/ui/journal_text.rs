@@ -144,9 +144,12 @@ fn tone(kind: &JournalKind) -> Tone {
             Tone::Duplicate
         }
         EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => Tone::Good,
-        Lost { .. } | RetentionDeleted { .. } | ProducerGaveUp { .. } => Tone::Lost,
+        Lost { .. } | RetentionDeleted { .. } | ProducerGaveUp { .. } | SkippedByReset { .. } => Tone::Lost,
+        OffsetReset { skipped: 1.., .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,
-        Crashed { .. } | SessionExpired { .. } | PollTimeout { .. } | CommitFailed { .. } => Tone::Crash,
+        Crashed { .. } | SessionExpired { .. } | PollTimeout { .. } | CommitFailed { .. } | ResetFailed { .. } => {
+            Tone::Crash
+        }
         Command { .. } | PartitionsAdded { .. } => Tone::Command,
         _ => Tone::Plain,
     }

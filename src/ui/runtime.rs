@@ -93,7 +93,7 @@ impl Runtime {
             RunAction::Command(c) => Some(self.command(c)),
             RunAction::ToggleConsumer(id) => {
                 let command = match self.sim.consumers().get(id.index()).map(|c| c.status) {
-                    Some(ConsumerStatus::Crashed) => Command::RestartConsumer { consumer: id },
+                    Some(ConsumerStatus::Crashed | ConsumerStatus::Failed) => Command::RestartConsumer { consumer: id },
                     Some(ConsumerStatus::Stopped) | None => return None,
                     Some(_) => Command::CrashConsumer { consumer: id, at: None },
                 };

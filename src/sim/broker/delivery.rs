@@ -37,8 +37,8 @@ pub struct DeliveryTag {
 pub trait DeliverySource {
     /// The next delivery for `consumer`, or `None` when it has nothing to take now. The source
     /// counts the delivery in the ledger and notes it in the journal; the consumer's hold is the
-    /// pipeline's business.
-    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Option<Delivery>;
+    /// pipeline's business. An error when the consumer cannot read on at all.
+    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Result<Option<Delivery>, FetchError>;
     /// The consumer acknowledges `delivery`: the source will not deliver it again.
     fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx);
     /// Acknowledges everything handed to `consumer` so far (a background auto-commit). True when
@@ -52,6 +52,15 @@ pub trait DeliverySource {
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId>;
 }
 
+/// Why a consumer cannot read on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchError {
+    /// The source has no place to start some of its work from and is told not to pick one (Kafka's
+    /// `auto.offset.reset=none`: the Java client's `poll()` throws). The source journals which
+    /// work; the consumer stops.
+    NoPosition,
+}
+
 /// What becomes of a delivery its consumer lost (it crashed holding it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Redelivery {
@@ -62,6 +71,9 @@ pub enum Redelivery {
     /// Never again: it was acknowledged with everything delivered before it (`ack_delivered`, a
     /// background auto-commit).
     AckedWithDelivered,
+    /// Never again, though not acknowledged: the source skipped past it (an offset reset to the
+    /// log end) and said why when it let go of it.
+    Skipped,
 }
 
 /// How a (re)joining consumer is taken in.

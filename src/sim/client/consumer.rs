@@ -18,6 +18,9 @@ pub enum ConsumerStatus {
     RetryWait,
     /// Crashed; work it owned is stuck until the coordinator notices.
     Crashed,
+    /// Stopped by an error its client raised: it was given a partition without a valid committed
+    /// offset under `auto.offset.reset=none`. Down like a crash, until a restart command.
+    Failed,
     /// Alive and waiting for its source to reassign work (a rebalance).
     Rebalancing,
     /// Left.
@@ -73,6 +76,6 @@ impl Consumer {
     }
 
     pub fn is_alive(&self) -> bool {
-        !matches!(self.status, ConsumerStatus::Crashed | ConsumerStatus::Stopped)
+        !matches!(self.status, ConsumerStatus::Crashed | ConsumerStatus::Failed | ConsumerStatus::Stopped)
     }
 }

@@ -35,7 +35,8 @@ impl Pipeline {
         if let Some(h) = hand {
             // Who acknowledged it, not the commit strategy of the moment, says why it is gone.
             let reason = match src.redelivery(&h) {
-                Redelivery::Again => None,
+                // Skipped: the source gave the reason when it let go of it.
+                Redelivery::Again | Redelivery::Skipped => None,
                 Redelivery::Acked => Some(LossReason::CommittedBeforeProcessing),
                 Redelivery::AckedWithDelivered => Some(LossReason::AutoCommittedBeforeProcessing),
             };
@@ -50,6 +51,27 @@ impl Pipeline {
         self.check_ready(src, ctx);
     }
 
+    /// `c` cannot read on: its source has no place to start work it was given, and
+    /// `auto.offset.reset=none` (the Java client's `poll()` throws `NoOffsetForPartitionException`
+    /// or `OffsetOutOfRangeException`; the source journals which partition). An application that
+    /// lets the exception end its process (the usual poll loop) stops like a crash, holding no
+    /// record: no LeaveGroup, so the coordinator keeps its partitions, unread, until its session
+    /// times out, and nothing is lost. Unlike a crash, nothing restarts it by itself (a supervisor
+    /// would only see it fail again while the policy stays none); a restart command does.
+    pub(super) fn fail(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
+        let consumer = &mut self.consumers[c.index()];
+        debug_assert!(consumer.in_hand.is_none(), "a consumer fetches with free hands");
+        consumer.status = ConsumerStatus::Failed;
+        consumer.epoch += 1;
+        consumer.armed = None;
+        consumer.leaving = false;
+        consumer.evicted = false;
+        consumer.poll_timer = false;
+        self.stats.failed += 1;
+        src.silent(c, true, ctx);
+        self.check_ready(src, ctx);
+    }
+
     /// A session timer of `c`'s incarnation `session` ran out.
     pub fn on_session_timeout(&mut self, c: ConsumerId, session: u32, src: &mut impl Source, ctx: &mut Ctx) {
         if src.session_expired(c, session, ctx) {
@@ -57,10 +79,10 @@ impl Pipeline {
         }
     }
 
-    /// A crashed consumer starts again and rejoins.
+    /// A crashed (or failed) consumer starts again and rejoins.
     pub fn restart(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
         let consumer = &mut self.consumers[c.index()];
-        if consumer.status != ConsumerStatus::Crashed {
+        if !matches!(consumer.status, ConsumerStatus::Crashed | ConsumerStatus::Failed) {
             return;
         }
         consumer.epoch += 1;

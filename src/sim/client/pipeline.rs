@@ -12,7 +12,7 @@
 //! deliveries from any source behind the delivery seam; with the Kafka-like log, acknowledging is
 //! committing the offset.
 
-use crate::sim::broker::delivery::{Delivery, DeliverySource, Membership};
+use crate::sim::broker::delivery::{Delivery, DeliverySource, FetchError, Membership};
 use crate::sim::client::consumer::{Consumer, ConsumerStatus};
 use crate::sim::client::order::KeyOrder;
 use crate::sim::client::stats::ConsumerStats;
@@ -99,6 +99,15 @@ impl Pipeline {
         }
     }
 
+    /// Every consumer's first poll, at the start: it learns where to read the partitions it was
+    /// given (the log is empty yet, so offset 0 whatever `auto.offset.reset` says, unless that is
+    /// none and the new group has no committed offsets: then it stops, as the Java client does).
+    pub fn start(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
+        for c in 0..self.consumers.len() {
+            self.pump(ConsumerId(c as u32), src, ctx);
+        }
+    }
+
     /// The source has new work for `consumer`: it starts on it if it was idle.
     #[inline]
     pub fn wake(&mut self, consumer: Option<ConsumerId>, src: &mut impl Source, ctx: &mut Ctx) {
@@ -115,7 +124,11 @@ impl Pipeline {
             if self.consumers[c.index()].status != ConsumerStatus::Idle || src.paused() {
                 return;
             }
-            let Some(delivery) = src.next_delivery(c, ctx) else { return };
+            let delivery = match src.next_delivery(c, ctx) {
+                Ok(Some(delivery)) => delivery,
+                Ok(None) => return,
+                Err(FetchError::NoPosition) => return self.fail(c, src, ctx),
+            };
             let msg = delivery.msg;
             ctx.ledger.hold(msg); // the consumer's hold while it works on the delivery
             let consumer = &mut self.consumers[c.index()];

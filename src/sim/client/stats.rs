@@ -35,4 +35,6 @@ pub struct ConsumerStats {
     /// Records whose effect was applied after that of a later record of their key, a partition
     /// change having moved the key between the two (`client/order.rs`).
     pub key_order_broken: u64,
+    /// Consumers stopped by an error: no valid committed offset and `auto.offset.reset=none`.
+    pub failed: u64,
 }

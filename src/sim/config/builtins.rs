@@ -39,19 +39,50 @@ pub const CATALOG: &[(&str, &str)] = &[
     ),
     (
         "retention",
-        "A slow consumer and retention shortened for the demo (5 s, 1 s segments): whole segments are deleted before anyone reads them.",
+        "A slow consumer and retention shortened for the demo (5 s, 1 s segments): whole segments are deleted before anyone reads them. Offset reset is earliest here: with latest, the default, the consumer would also jump to the log end.",
+    ),
+    (
+        "offset-reset",
+        "A new group's consumer crashes before its first commit and stays down. Its partition moves when its session times out, with no committed offset: the new owner starts at the log end (auto.offset.reset=latest, both clients' default) and never processes what came before. Try earliest.",
     ),
     ("retries-dlq", "Flaky processing retried in place: head-of-line blocking, lag, and a growing dead-letter queue."),
 ];
 
+/// The group is new, so a crash in its first seconds may come before a partition's first commit:
+/// under latest (both clients' default) the partition's next reader would find no committed
+/// offset and start at the log end, skipping what came before. That is the offset-reset lesson;
+/// the lessons about crashes and commits read from the earliest offset instead, as at-least-once
+/// needs.
+fn reads_from_earliest(s: &mut Scenario) {
+    s.consumers.auto_offset_reset = AutoOffsetReset::Earliest;
+}
+
 /// Random crashes at `point` now and then, and consumer 0 armed to crash there early on, so the
 /// lesson's effect shows in the first seconds of play.
 fn crash_now_and_then(s: &mut Scenario, point: CrashPoint) {
+    reads_from_earliest(s);
     s.consumers.crash = CrashConfig { point, probability: 0.03, restart_delay_ms: Some(1_000) };
     s.faults.push(ScheduledCommand {
         at_ms: 500,
         command: Command::CrashConsumer { consumer: ConsumerId(0), at: Some(point) },
     });
+}
+
+/// A consumer slower than the producer, and retention shortened to show within a minute.
+fn retention(s: &mut Scenario) {
+    s.producer.rate_per_sec = 4.0;
+    s.topic.partitions = 2;
+    // Kafka's defaults (7 days, 1 GiB segments, a check every 5 min) would delete nothing in a
+    // demo: everything is shortened, and whole segments still go at once.
+    s.topic.retention_ms = Some(5_000);
+    s.topic.retention_check_ms = 500;
+    s.topic.segment_ms = 1_000;
+    s.consumers.count = 1;
+    s.processing.service.mean_ms = 400.0;
+    // Once retention deletes past the consumer's offset it is out of range: earliest resumes at the
+    // oldest record kept, so the losses are retention's. Under latest, the clients' default, the
+    // consumer would jump to the log end and skip the rest too.
+    s.consumers.auto_offset_reset = AutoOffsetReset::Earliest;
 }
 
 /// The built-in scenario called `name`.
@@ -95,16 +126,14 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             // (`rules.rs`).
             s.producer.idempotent = name == "idempotent-producer";
         }
-        "retention" => {
-            s.producer.rate_per_sec = 4.0;
-            s.topic.partitions = 2;
-            // Kafka's defaults (7 days, 1 GiB segments, a check every 5 min) would delete nothing
-            // in a demo: everything is shortened, and whole segments still go at once.
-            s.topic.retention_ms = Some(5_000);
-            s.topic.retention_check_ms = 500;
-            s.topic.segment_ms = 1_000;
-            s.consumers.count = 1;
-            s.processing.service.mean_ms = 400.0;
+        "retention" => retention(&mut s),
+        "offset-reset" => {
+            // Consumer 0 crashes on its first record, before anything is committed, and stays
+            // down: after the session timeout its partition goes to another consumer, which has no
+            // committed offset to start from.
+            s.consumers.crash.restart_delay_ms = None;
+            let crash = Command::CrashConsumer { consumer: ConsumerId(0), at: Some(CrashPoint::AfterReceive) };
+            s.faults.push(ScheduledCommand { at_ms: 0, command: crash });
         }
         "retries-dlq" => {
             s.processing.failure_probability = 0.3;
@@ -120,6 +149,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
 /// librdkafka's auto-commit (the Java client's commits only what was processed), crashes now and
 /// then and at set times, mostly in the middle of processing.
 fn auto_commit_lesson(s: &mut Scenario) {
+    reads_from_earliest(s);
     // librdkafka's auto-commit: the Java client's commits only what was processed.
     (s.producer.client, s.consumers.commit) = (Client::Librdkafka, CommitStrategy::Auto { interval_ms: 1_000 });
     s.processing.service.mean_ms = 400.0;

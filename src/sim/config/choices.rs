@@ -107,3 +107,22 @@ pub enum Assignor {
     /// to a new owner in the rebalance that revokes it from the old one.
     CooperativeSticky,
 }
+
+/// A consumer's `auto.offset.reset`: where it starts reading a partition its group has no
+/// committed offset for, or whose offset is out of range (retention deleted the records there).
+/// Both clients default to `latest`: the Java client's `ConsumerConfig` defines
+/// `auto.offset.reset` with `OffsetResetStrategy.LATEST` (Kafka trunk 1eb7644), librdkafka's
+/// CONFIGURATION.md gives `largest` (its name for latest).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoOffsetReset {
+    /// The log start offset: the oldest record still in the log.
+    Earliest,
+    /// The log end offset at that moment: the records before it are never read by the group.
+    #[default]
+    Latest,
+    /// No reset: the Java client's `poll()` throws (`NoOffsetForPartitionException`, or
+    /// `OffsetOutOfRangeException` when out of range). librdkafka has no `none`; its `error`
+    /// reports `ERR__AUTO_OFFSET_RESET` and stops fetching only that partition.
+    None,
+}

@@ -85,7 +85,9 @@ impl Scenario {
     /// A consumer that crashes on every record at a step reached with no time passing, and comes
     /// back at once into its old place (static membership: no rebalance, no session to wait out)
     /// to read the same record again, loops forever at one instant: time could never advance.
-    /// (A dynamic member's restart waits for its old session or the rebalance timeout.)
+    /// (A dynamic member's restart waits for its old session or the rebalance timeout.) Refused
+    /// whatever `auto.offset.reset` says: latest skips the record only while nothing on its
+    /// partition was committed.
     fn crash_loop_at_one_instant(&self) -> Option<String> {
         let c = &self.consumers;
         let always = Probability::from_f64(c.crash.probability) == Probability::ONE;

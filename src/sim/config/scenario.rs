@@ -2,7 +2,9 @@
 //! every field has a default, so a file only states what differs. `validate` names the field and the
 //! allowed range of anything out of bounds, so a bad file or link never reaches the engine.
 
-pub use super::choices::{Assignor, Client, CommitStrategy, CrashPoint, IdempotencyMode, RdPartitioner};
+pub use super::choices::{
+    Assignor, AutoOffsetReset, Client, CommitStrategy, CrashPoint, IdempotencyMode, RdPartitioner,
+};
 use super::json_input;
 pub use super::limits;
 use super::settings::{self, Setting};
@@ -238,6 +240,9 @@ pub struct ConsumerConfig {
     /// `partition.assignment.strategy`: range (the Java client's first default), round robin, or
     /// cooperative sticky (incremental rebalancing, KIP-429).
     pub assignor: Assignor,
+    /// `auto.offset.reset`: where a consumer starts on a partition without a valid committed
+    /// offset. Latest by default, as in both clients.
+    pub auto_offset_reset: AutoOffsetReset,
 }
 
 impl Default for ConsumerConfig {
@@ -251,6 +256,7 @@ impl Default for ConsumerConfig {
             max_poll_interval_ms: 300_000,
             static_membership: false,
             assignor: Assignor::Range,
+            auto_offset_reset: AutoOffsetReset::Latest,
         }
     }
 }

@@ -42,15 +42,19 @@ pub enum LossReason {
     AutoCommittedBeforeProcessing,
     /// The record was deleted by retention before the group consumed it.
     Retention,
+    /// A consumer without a valid committed offset started at the log end
+    /// (`auto.offset.reset=latest`) and skipped the record before anyone processed it.
+    OffsetResetLatest,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 5] = [
+    pub const ALL: [LossReason; 6] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::CommittedBeforeProcessing,
         LossReason::AutoCommittedBeforeProcessing,
         LossReason::Retention,
+        LossReason::OffsetResetLatest,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -60,6 +64,7 @@ impl LossReason {
             LossReason::CommittedBeforeProcessing => "committed_before_processing",
             LossReason::AutoCommittedBeforeProcessing => "auto_committed_before_processing",
             LossReason::Retention => "retention",
+            LossReason::OffsetResetLatest => "offset_reset_latest",
         }
     }
 }
@@ -74,6 +79,9 @@ impl fmt::Display for LossReason {
                 "auto-commit committed it while still processing, then the consumer crashed"
             }
             LossReason::Retention => "deleted by retention before anyone processed it",
+            LossReason::OffsetResetLatest => {
+                "offset reset to latest: a consumer without a valid committed offset started at the log end and skipped it"
+            }
         })
     }
 }

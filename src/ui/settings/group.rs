@@ -46,7 +46,8 @@ pub fn group_fields(props: &GroupProps) -> Html {
 
 /// One consumer with its crash (or restart) button.
 fn consumer_row(id: ConsumerId, st: ConsumerStatus, sinks: &Sinks) -> Html {
-    let crashed = st == ConsumerStatus::Crashed;
+    // A consumer stopped by an error (auto.offset.reset=none) restarts like a crashed one.
+    let crashed = matches!(st, ConsumerStatus::Crashed | ConsumerStatus::Failed);
     let stopped = st == ConsumerStatus::Stopped;
     let sinks = sinks.clone();
     let onclick = Callback::from(move |_: MouseEvent| {

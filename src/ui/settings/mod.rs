@@ -59,7 +59,7 @@ pub struct Settings {
 /// Statuses that matter to the panel's buttons (busy states fold into "idle").
 fn coarse(s: ConsumerStatus) -> ConsumerStatus {
     match s {
-        ConsumerStatus::Crashed | ConsumerStatus::Stopped => s,
+        ConsumerStatus::Crashed | ConsumerStatus::Failed | ConsumerStatus::Stopped => s,
         _ => ConsumerStatus::Idle,
     }
 }

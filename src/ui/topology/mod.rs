@@ -62,6 +62,7 @@ pub fn status_label(s: ConsumerStatus) -> &'static str {
         ConsumerStatus::Processing => "processing",
         ConsumerStatus::RetryWait => "retry-wait",
         ConsumerStatus::Crashed => "crashed",
+        ConsumerStatus::Failed => "failed",
         ConsumerStatus::Rebalancing => "rebalancing",
         ConsumerStatus::Stopped => "stopped",
     }
@@ -72,7 +73,8 @@ fn status_class(s: ConsumerStatus) -> &'static str {
         ConsumerStatus::Idle => "st-idle",
         ConsumerStatus::Processing => "st-processing",
         ConsumerStatus::RetryWait => "st-retry",
-        ConsumerStatus::Crashed => "st-crashed",
+        // Down like a crashed one, until restarted: drawn the same way, named apart.
+        ConsumerStatus::Crashed | ConsumerStatus::Failed => "st-crashed",
         ConsumerStatus::Rebalancing => "st-rebalancing",
         ConsumerStatus::Stopped => "st-stopped",
     }
@@ -290,10 +292,15 @@ fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, 
         .collect()
 }
 
-/// Whether a partition's owner has crashed (the coordinator still counts it until its session
-/// times out, but nobody reads the partition meanwhile).
+/// Whether a partition's owner has crashed, or stopped with an error (the coordinator still counts
+/// it until its session times out, but nobody reads the partition meanwhile).
 fn owner_down(sim: &Simulation, owner: Option<ConsumerId>) -> bool {
-    owner.is_some_and(|o| sim.consumers().get(o.index()).is_some_and(|c| c.status == ConsumerStatus::Crashed))
+    owner.is_some_and(|o| sim.consumers().get(o.index()).is_some_and(|c| is_down(c.status)))
+}
+
+/// Crashed, or stopped by an error (auto.offset.reset=none): down, until restarted.
+fn is_down(status: ConsumerStatus) -> bool {
+    matches!(status, ConsumerStatus::Crashed | ConsumerStatus::Failed)
 }
 
 /// The next scheduled crash or restart of `consumer` still to come, in words ("crash at 12.9 s").
@@ -317,8 +324,8 @@ fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>)
     sim.consumers()
         .iter()
         .map(|c| {
-            // A crashed member keeps its partitions until its session times out.
-            let held: Vec<PartitionId> = if c.status == ConsumerStatus::Crashed {
+            // A crashed (or failed) member keeps its partitions until its session times out.
+            let held: Vec<PartitionId> = if is_down(c.status) {
                 (0..group.owner.len())
                     .filter(|&p| group.owner[p] == Some(c.id))
                     .map(|p| PartitionId(p as u32))

@@ -44,7 +44,7 @@ pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
     let ch = (props.band * 0.74).clamp(16.0, 62.0);
     let y0 = cy - ch / 2.0;
     let status = status_label(props.status);
-    let alive = !matches!(props.status, ConsumerStatus::Crashed | ConsumerStatus::Stopped);
+    let alive = !matches!(props.status, ConsumerStatus::Crashed | ConsumerStatus::Failed | ConsumerStatus::Stopped);
     let stopped = props.status == ConsumerStatus::Stopped;
     let action = if stopped {
         "it has left the group"

@@ -7,7 +7,8 @@
 //! session times out, so the whole group waits for it; or when the rebalance timeout
 //! (`max.poll.interval.ms`) runs out, and dynamic members that have not rejoined are dropped. Then,
 //! after the sync delay, partitions are reassigned and every owner resumes from the committed
-//! offset. A membership change during the join phase joins the same rebalance.
+//! offset (or, without a valid one, where `auto.offset.reset` says: `offset_reset.rs`). A
+//! membership change during the join phase joins the same rebalance.
 
 use crate::sim::ids::{ConsumerId, PartitionId};
 use crate::sim::kernel::sort;
@@ -50,6 +51,9 @@ pub struct Member {
     pub assigned: Vec<PartitionId>,
     /// Round-robin cursor over the assigned partitions.
     pub cursor: u32,
+    /// Some assigned partition may have no position yet: the next fetch gives them one (the Java
+    /// client's `updateFetchPositions`, at the start of `poll()`).
+    pub check_positions: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,14 +76,23 @@ pub enum CommitKind {
 pub struct ConsumerGroup {
     pub generation: u32,
     pub state: GroupState,
-    /// Next offset to read, per partition, as committed by the group.
+    /// Next offset to read, per partition, as committed by the group (0 while it has none).
     pub committed: Vec<u64>,
+    /// Whether the group has committed an offset for the partition (a new group has none).
+    pub has_commit: Vec<bool>,
     /// Per partition, which kind of commit committed the offsets from where on: `(from, kind)`,
     /// a new entry only when the kind changes (when the commit strategy changed), so it stays
     /// short. Says why a record will not be read again.
     pub commit_kinds: Vec<Vec<(u64, CommitKind)>>,
-    /// Next offset the current owner will fetch, per partition.
+    /// Next offset the current owner will fetch, per partition, once `position_known`.
     pub position: Vec<u64>,
+    /// Whether the current owner has a position. A new owner has none: it takes the committed
+    /// offset at its first fetch, or applies `auto.offset.reset` (`offset_reset.rs`).
+    pub position_known: Vec<bool>,
+    /// Offsets below this were passed over by an offset reset to the log end: the log no longer
+    /// holds them for the group, and nobody in it reads them (the committed offset may be lower,
+    /// or absent, as in Kafka).
+    pub skipped_to: Vec<u64>,
     /// Owner of each partition, by partition index.
     pub owner: Vec<Option<ConsumerId>>,
     /// Generation whose completion is already scheduled.
@@ -94,8 +107,11 @@ impl ConsumerGroup {
             generation: 1,
             state: GroupState::Stable,
             committed: vec![0; partitions as usize],
+            has_commit: vec![false; partitions as usize],
             commit_kinds: vec![Vec::new(); partitions as usize],
             position: vec![0; partitions as usize],
+            position_known: vec![false; partitions as usize],
+            skipped_to: vec![0; partitions as usize],
             owner: range_assign(partitions, members),
             completion_scheduled: None,
             follow_up: false,
@@ -108,8 +124,13 @@ impl ConsumerGroup {
     pub fn grow(&mut self, partitions: u32) {
         let n = partitions as usize;
         self.committed.resize(n, 0);
+        // A new partition has no committed offset: its first reader applies auto.offset.reset
+        // (with `latest`, records produced to it before that first fetch are skipped, as in Kafka).
+        self.has_commit.resize(n, false);
         self.commit_kinds.resize_with(n, Vec::new);
         self.position.resize(n, 0);
+        self.position_known.resize(n, false);
+        self.skipped_to.resize(n, 0);
         self.owner.resize(n, None);
     }
 

@@ -9,6 +9,7 @@
 pub mod assignor;
 pub mod events;
 pub mod group;
+mod offset_reset;
 pub mod partition;
 pub mod partitioner;
 mod rebalance;
@@ -17,10 +18,10 @@ pub mod segment;
 pub mod sequence;
 pub mod stats;
 
-use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, Redelivery};
+use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, FetchError, Redelivery};
 use crate::sim::config::choices::Assignor;
 use crate::sim::ctx::Ctx;
-use crate::sim::event::{AppendKind, JournalKind};
+use crate::sim::event::{AppendKind, JournalKind, ResetCause};
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use group::{CommitKind, ConsumerGroup, Member};
 use partition::{LogRecord, Partition};
@@ -70,7 +71,12 @@ impl LogBroker {
         }
         let members = ids
             .iter()
-            .map(|&c| Member { in_group: true, assigned: group.assigned_to(c).collect(), ..Member::default() })
+            .map(|&c| Member {
+                in_group: true,
+                assigned: group.assigned_to(c).collect(),
+                check_positions: true,
+                ..Member::default()
+            })
             .collect();
         LogBroker {
             partitions: (0..partitions).map(|p| Partition::new(PartitionId(p))).collect(),
@@ -151,8 +157,10 @@ impl LogBroker {
             return false;
         }
         self.group.note_commit(p, old, kind);
+        self.group.has_commit[p] = true;
         let auto = kind == CommitKind::Position;
-        let from = old.max(self.partitions[p].log_start());
+        // Below the log start retention let go of the records; below `skipped_to` a reset did.
+        let from = old.max(self.partitions[p].log_start()).max(self.group.skipped_to[p]);
         for o in from..offset {
             let msg = self.partitions[p].get(o).expect("uncommitted records are in memory").msg;
             ctx.step(msg, JournalKind::Committed { consumer, partition, offset, auto });
@@ -187,11 +195,15 @@ impl LogBroker {
 }
 
 impl DeliverySource for LogBroker {
-    /// The next record for `consumer`, round-robin over its partitions; moves its position.
-    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Option<Delivery> {
+    /// The next record for `consumer`, round-robin over its partitions; moves its position. A
+    /// partition it was just given gets its position first (`offset_reset.rs`); one that retention
+    /// moved past is reset. An error when `auto.offset.reset=none` leaves it nowhere to start.
+    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Result<Option<Delivery>, FetchError> {
         let c = consumer.index();
-        let member = &self.members[c];
-        let n = member.assigned.len();
+        if self.members[c].check_positions {
+            self.resolve_positions(consumer, ctx)?;
+        }
+        let n = self.members[c].assigned.len();
         for i in 0..n {
             // Wrap without a division: the cursor is at most n.
             let mut idx = self.members[c].cursor as usize + i;
@@ -199,13 +211,13 @@ impl DeliverySource for LogBroker {
                 idx -= n;
             }
             let p = self.members[c].assigned[idx];
-            let partition = &self.partitions[p.index()];
             // An owner fetches from the committed offset at the latest: a static member busy
             // through a rebalance may commit past the position the rebalance reset.
+            let mut partition = &self.partitions[p.index()];
             let mut offset = self.group.position[p.index()].max(self.group.committed[p.index()]);
             if offset < partition.log_start() {
-                // auto.offset.reset=earliest: the records below were deleted by retention.
-                offset = partition.log_start();
+                offset = self.reset(p, consumer, ResetCause::OutOfRange, offset, ctx)?;
+                partition = &self.partitions[p.index()];
             }
             if offset < partition.log_end() {
                 let record = *partition.get(offset).expect("offsets between log start and end exist");
@@ -214,10 +226,11 @@ impl DeliverySource for LogBroker {
                 let msg = record.msg;
                 let delivery = ctx.ledger.note_delivery(msg);
                 ctx.note(JournalKind::Received { msg, consumer, partition: p, offset, delivery });
-                return Some(Delivery { msg, retry: record.retry, tag: DeliveryTag { lane: p.0, position: offset } });
+                let tag = DeliveryTag { lane: p.0, position: offset };
+                return Ok(Some(Delivery { msg, retry: record.retry, tag }));
             }
         }
-        None
+        Ok(None)
     }
 
     fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
@@ -233,7 +246,8 @@ impl DeliverySource for LogBroker {
         let mut moved = false;
         for i in 0..self.members[c].assigned.len() {
             let p = self.members[c].assigned[i];
-            if self.group.owner[p.index()] == Some(consumer) {
+            // A partition without a position yet has nothing consumed to commit.
+            if self.group.owner[p.index()] == Some(consumer) && self.group.position_known[p.index()] {
                 let position = self.group.position[p.index()];
                 moved |= self.commit(consumer, p, position, CommitKind::Position, ctx);
             }
@@ -241,9 +255,12 @@ impl DeliverySource for LogBroker {
         moved
     }
 
-    /// A record is read again unless the group committed past it; which commit did says why not.
+    /// A record is read again unless the group committed past it (which commit did says why not)
+    /// or an offset reset passed over it.
     fn redelivery(&self, delivery: &Delivery) -> Redelivery {
-        match self.group.committed_by(delivery.tag.lane as usize, delivery.tag.position) {
+        let (p, offset) = (delivery.tag.lane as usize, delivery.tag.position);
+        match self.group.committed_by(p, offset) {
+            None if offset < self.group.skipped_to[p] => Redelivery::Skipped,
             None => Redelivery::Again,
             Some(CommitKind::Record) => Redelivery::Acked,
             Some(CommitKind::Position) => Redelivery::AckedWithDelivered,

@@ -32,13 +32,8 @@ impl LogBroker {
         let member = self.member(consumer);
         member.assigned = assigned;
         member.cursor = 0;
+        member.check_positions = true;
         ctx.note(JournalKind::StaticRejoined { consumer });
-    }
-
-    /// Partition `p`'s next reader starts at the committed offset (`next_delivery` moves it past
-    /// records retention deleted).
-    fn read_from_committed(&mut self, p: usize) {
-        self.group.position[p] = self.group.committed[p];
     }
 
     /// Whether every member the coordinator knows has rejoined (`hasAllMembersJoined`).
@@ -211,8 +206,9 @@ impl Membership for LogBroker {
             self.members.iter().enumerate().filter(|(_, m)| m.in_group).map(|(c, _)| ConsumerId(c as u32)).collect();
         let owners = self.assign(&members, ctx);
         for (p, &owner) in owners.iter().enumerate() {
-            // A new owner (or a new process) starts from the committed offset; an owner that
-            // keeps a partition (cooperative) keeps its position.
+            // A new owner (or a new process) starts from the committed offset, or where
+            // auto.offset.reset says without a valid one; an owner that keeps a partition
+            // (cooperative) keeps its position.
             let fresh = owner.is_some_and(|c| self.members[c.index()].fresh);
             if owner != self.group.owner[p] || fresh || !self.cooperative {
                 self.read_from_committed(p);
@@ -226,6 +222,7 @@ impl Membership for LogBroker {
             let member = &mut self.members[c];
             member.assigned = assigned;
             member.cursor = 0;
+            member.check_positions = true;
         }
         ctx.journal.tap_assignment(generation, &self.group.owner);
         ctx.note(JournalKind::RebalanceDone { generation });

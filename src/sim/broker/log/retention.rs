@@ -38,10 +38,11 @@ impl LogBroker {
         let policy = RetentionPolicy { ms: topic.retention_ms, bytes: topic.retention_bytes };
         for p in 0..self.partitions.len() {
             let partition = PartitionId(p as u32);
-            let committed = self.group.committed[p];
+            // What the group still holds: past its commits and what an offset reset passed over.
+            let held_from = self.group.committed[p].max(self.group.skipped_to[p]);
             let mut deleted = Vec::new();
             let range = self.partitions[p].apply_retention(ctx.now, policy, |offset, rec| {
-                if offset >= committed {
+                if offset >= held_from {
                     deleted.push((offset, rec.msg));
                 }
             });
