@@ -4,7 +4,7 @@
 //! partitions; a key's order is not kept across the change.
 
 use eda_lab::sim::command_log::CommandLog;
-use eda_lab::sim::config::choices::Assignor;
+use eda_lab::sim::config::choices::{Assignor, AutoOffsetReset};
 use eda_lab::sim::event::JournalKind;
 use eda_lab::sim::ids::PartitionId;
 use eda_lab::sim::partitioner::{Client, Profile, RdPartitioner};
@@ -93,6 +93,8 @@ fn the_new_partitions_get_owners_after_the_rebalance_and_are_consumed() {
     for assignor in [Assignor::Range, Assignor::RoundRobin, Assignor::CooperativeSticky] {
         let mut s = topic(JAVA);
         s.consumers.assignor = assignor;
+        // A new partition has no committed offset: with `earliest` its first reader starts at 0.
+        s.consumers.auto_offset_reset = AutoOffsetReset::Earliest;
         let mut sim = Simulation::new(&s).unwrap();
         at(&mut sim, 3_000);
         let rebalances = sim.stats().group.rebalances;
@@ -212,4 +214,22 @@ fn order_per_key_breaks_across_the_change_and_is_counted() {
     assert_eq!(run(&s, false).stats().consumer.key_order_broken, 0);
     s.producer.keys.count = 0;
     assert_eq!(run(&s, true).stats().consumer.key_order_broken, 0);
+}
+
+/// Both clients' default, `auto.offset.reset=latest`: a new partition has no committed offset, so
+/// its first reader starts at the log end, and what the producer wrote to it before that first
+/// fetch is never read (a known surprise of adding partitions in Kafka).
+#[test]
+fn with_latest_the_records_written_to_a_new_partition_before_its_first_fetch_are_lost() {
+    let s = topic(JAVA);
+    assert_eq!(s.consumers.auto_offset_reset, AutoOffsetReset::Latest);
+    let mut sim = Simulation::new(&s).unwrap();
+    at(&mut sim, 3_000);
+    sim.handle(Command::AddPartitions { count: 6 }).unwrap();
+    at(&mut sim, 20_000);
+    sim.ledger().audit().unwrap();
+    let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert_eq!(lost[0].0, eda_lab::sim::LossReason::OffsetResetLatest);
+    assert!(lost[0].1 > 0);
 }
