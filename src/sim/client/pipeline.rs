@@ -99,9 +99,10 @@ impl Pipeline {
         }
     }
 
-    /// Every consumer's first poll, at the start: it learns where to read the partitions it was
-    /// given (the log is empty yet, so offset 0 whatever `auto.offset.reset` says, unless that is
-    /// none and the new group has no committed offsets: then it stops, as the Java client does).
+    /// Every consumer's first poll, at the start: its source settles where the work it was given
+    /// starts (with the Kafka-like log: offset 0, the log being empty; or, under
+    /// `auto.offset.reset=none`, nowhere, for a new group has no committed offsets: the consumer
+    /// stops, as the Java client does).
     pub fn start(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         for c in 0..self.consumers.len() {
             self.pump(ConsumerId(c as u32), src, ctx);

@@ -15,13 +15,16 @@
 //! - `none`: the consumer cannot start. The Java client's `poll()` throws
 //!   `NoOffsetForPartitionException` (`SubscriptionState.resetInitializingPositions`), or
 //!   `OffsetOutOfRangeException` when out of range (`FetchCollector`); the consumer stops
-//!   (`Pipeline::fail`) and nothing it was given is lost or read meanwhile.
+//!   (`Pipeline::fail`) and nothing it was given is lost or read meanwhile. librdkafka has no
+//!   `none`: its `error` reports `ERR__AUTO_OFFSET_RESET` and stops fetching only that partition,
+//!   which is not modelled.
 //!
 //! The simulated consumers fetch as soon as they are free: at the start, when a rebalance
-//! completes, after each record. So a new group at time 0 starts at offset 0 whatever the policy
-//! (the log is still empty), and a partition that gets an owner only later, with nothing committed
-//! (its first owner crashed before committing, say), starts at the log end under `latest`: what
-//! was produced before is skipped. That is Kafka's behaviour too.
+//! completes, after each record. So a new group at time 0 starts at offset 0 under `earliest` and
+//! `latest` (the log is still empty; under `none` it stops at once, having no committed offset),
+//! and a partition that gets an owner only later, with nothing committed (its first owner crashed
+//! before committing, say), starts at the log end under `latest`: what was produced before is
+//! skipped. That is Kafka's behaviour too.
 //!
 //! Simplifications: the committed offset stays what Kafka would keep (absent, or out of range), so
 //! the next owner resets again, as in Kafka; but records a reset to the log end passed over are
