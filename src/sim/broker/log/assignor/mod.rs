@@ -22,13 +22,11 @@
 //! would throw.
 
 mod range;
-mod sorted;
 mod sticky;
 
 use crate::sim::kernel::sort;
-use sorted::{SortedMap, SortedSet};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use range::range_split;
 pub use sticky::{sticky_assign, Sticky};
@@ -39,9 +37,16 @@ pub type TopicPartition = (u32, u32);
 /// Partitions by member id.
 pub type Assignment<P> = BTreeMap<String, Vec<P>>;
 
+/// A set of what `items` yields. Built by inserting: `collect()` sorts a buffer first, and each
+/// item type sorted that way brings several kilobytes of sort code into the page's bundle.
+pub(super) fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
 /// A map of the `(key, value)` pairs `items` yields (the last value of a repeated key), built by
-/// inserting: `collect()` sorts a buffer first, and each key type sorted that way brings kilobytes
-/// of sort code into the page's bundle.
+/// inserting as [`set_of`] is.
 pub(super) fn map_of<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
     let mut map = BTreeMap::new();
     map.extend(items);
@@ -166,9 +171,9 @@ pub fn member_order(a: &Subscription, b: &Subscription) -> Ordering {
 /// protocol: owned − assigned, in order (`ConsumerCoordinator.onJoinComplete`). If any member
 /// revokes anything, it rejoins at once, which starts the follow-up rebalance.
 pub fn revoked<P: Ord + Copy>(owned: &[P], assigned: &[P]) -> Vec<P> {
-    let kept: SortedSet<P> = assigned.iter().copied().collect();
-    let set: SortedSet<P> = owned.iter().copied().filter(|p| !kept.contains(p)).collect();
-    set.into_vec()
+    let kept = set_of(assigned.iter().copied());
+    let set = set_of(owned.iter().copied().filter(|p| !kept.contains(p)));
+    set.into_iter().collect()
 }
 
 /// The cooperative protocol (KIP-429) applied to a `target` assignment, given what each member
@@ -180,15 +185,15 @@ pub fn revoked<P: Ord + Copy>(owned: &[P], assigned: &[P]) -> Vec<P> {
 pub fn cooperative_plan<P: Ord + Copy>(owned: &Assignment<P>, target: &Assignment<P>) -> (Assignment<P>, bool) {
     let none = Vec::new();
     let owned_by = |m: &String| owned.get(m).unwrap_or(&none);
-    let mut added: SortedMap<P, &String> = SortedMap::new();
-    let mut revoked_somewhere = SortedSet::new();
+    let mut added: BTreeMap<P, &String> = BTreeMap::new();
+    let mut revoked_somewhere = BTreeSet::new();
     for (m, assigned) in target {
         let own = owned_by(m);
         added.extend(assigned.iter().filter(|p| !own.contains(p)).map(|&p| (p, m)));
         revoked_somewhere.extend(own.iter().filter(|p| !assigned.contains(p)).copied());
     }
     let mut first = target.clone();
-    for (p, m) in added.into_vec().into_iter().filter(|(p, _)| revoked_somewhere.contains(p)) {
+    for (p, m) in added.into_iter().filter(|(p, _)| revoked_somewhere.contains(p)) {
         first.get_mut(m).expect("a target member").retain(|q| *q != p);
     }
     let again = first.iter().any(|(m, assigned)| !revoked(owned_by(m), assigned).is_empty());

@@ -2,11 +2,10 @@
 //! `ConstrainedAssignmentBuilder`, without racks; and `CooperativeStickyAssignor` on top of it.
 //! The general-case builder (members subscribing to different topics) is not ported.
 
-use super::sorted::{SortedMap, SortedSet};
-use super::{java_cmp, java_hash_order, map_of, Assignment, Subscription, TopicPartition};
+use super::{java_cmp, java_hash_order, map_of, set_of, Assignment, Subscription, TopicPartition};
 use crate::sim::kernel::sort;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the sticky assignor decides.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -35,8 +34,7 @@ impl Sticky {
 pub fn sticky_assign(partitions: &[u32], members: &[Subscription]) -> Option<Sticky> {
     // The topics the leader assigns: subscribed to, with partitions (`AbstractPartitionAssignor`).
     let count = |t: u32| partitions.get(t as usize).copied().unwrap_or(0);
-    let topics: SortedSet<u32> =
-        members.iter().flat_map(|m| m.topics.iter().copied()).filter(|&t| count(t) > 0).collect();
+    let topics = set_of(members.iter().flat_map(|m| m.topics.iter().copied()).filter(|&t| count(t) > 0));
     let order = java_hash_order(members.iter().map(|m| m.id.as_str()));
     let claims = claims(members, &order, |(t, p)| topics.contains(&t) && p < count(t));
     if !claims.equal {
@@ -48,7 +46,7 @@ pub fn sticky_assign(partitions: &[u32], members: &[Subscription]) -> Option<Sti
     let total = topics.iter().map(|&t| count(t) as usize).sum();
     let mut builder = Builder::new(members, total, claims.multi);
     builder.assign_owned(&order, claims.owned);
-    let assigned: SortedSet<TopicPartition> = builder.assignment.iter().flatten().copied().collect();
+    let assigned = set_of(builder.assignment.iter().flatten().copied());
     let unassigned =
         topics.iter().flat_map(|&t| (0..count(t)).map(move |p| (t, p))).filter(|tp| !assigned.contains(tp));
     let by_id = |a: &usize, b: &usize| java_cmp(&members[*a].id, &members[*b].id);
@@ -65,18 +63,18 @@ struct Claims {
     /// Each member's valid claims, by member index.
     owned: Vec<Vec<TopicPartition>>,
     /// Partitions claimed by several members of the same generation: nobody keeps them.
-    multi: SortedSet<TopicPartition>,
+    multi: BTreeSet<TopicPartition>,
 }
 
 /// Visits members in `order`; of two members claiming a partition, the one of the higher
 /// generation keeps it (no generation counts as -1), and if their generations are equal neither.
 fn claims(members: &[Subscription], order: &[usize], valid: impl Fn(TopicPartition) -> bool) -> Claims {
-    let mut claims = Claims { equal: true, owned: vec![Vec::new(); members.len()], multi: SortedSet::new() };
-    let mut subscribed = SortedSet::new();
-    let mut owner: SortedMap<TopicPartition, usize> = SortedMap::new();
+    let mut claims = Claims { equal: true, owned: vec![Vec::new(); members.len()], multi: BTreeSet::new() };
+    let mut subscribed = BTreeSet::new();
+    let mut owner: BTreeMap<TopicPartition, usize> = BTreeMap::new();
     let generation = |i: usize| members[i].generation.unwrap_or(-1);
     for &i in order {
-        let topics: SortedSet<u32> = members[i].topics.iter().copied().collect();
+        let topics = set_of(members[i].topics.iter().copied());
         if subscribed.is_empty() {
             subscribed = topics;
         } else if subscribed != topics {
@@ -120,13 +118,13 @@ struct Builder<'a> {
     /// Members at `min` that may take one more (`unfilledMembersWithExactlyMinQuotaPartitions`).
     exact: Vec<usize>,
     /// Owned partitions their owner does not keep.
-    maybe_revoked: SortedMap<TopicPartition, usize>,
-    multi: SortedSet<TopicPartition>,
-    transferring: SortedMap<TopicPartition, usize>,
+    maybe_revoked: BTreeMap<TopicPartition, usize>,
+    multi: BTreeSet<TopicPartition>,
+    transferring: BTreeMap<TopicPartition, usize>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(members: &'a [Subscription], total: usize, multi: SortedSet<TopicPartition>) -> Self {
+    fn new(members: &'a [Subscription], total: usize, multi: BTreeSet<TopicPartition>) -> Self {
         let n = members.len();
         Builder {
             members,
@@ -137,9 +135,9 @@ impl<'a> Builder<'a> {
             assignment: vec![Vec::new(); n],
             under: Vec::new(),
             exact: Vec::new(),
-            maybe_revoked: SortedMap::new(),
+            maybe_revoked: BTreeMap::new(),
             multi,
-            transferring: SortedMap::new(),
+            transferring: BTreeMap::new(),
         }
     }
 
