@@ -83,10 +83,12 @@ export async function settingsSteps({ page, step, cli, snapshot, select, load, p
 
   await step('live settings: acks=all and the idempotent producer on producer-retries stop the duplicates', async () => {
     await load('producer-retries');
-    if (await page.isChecked('#set-producer-idempotent')) throw new Error('#set-producer-idempotent is ticked in producer-retries');
-    await page.check('#set-producer-idempotent');
+    // producer-retries turns idempotence off explicitly (the Java client's default is on).
+    const shown = await page.inputValue('#set-producer-idempotent');
+    if (shown !== 'false') throw new Error(`#set-producer-idempotent shows ${shown} in producer-retries, not false (off)`);
+    await select('set-producer-idempotent', 'true');
     let c = await lastCommand();
-    if (c?.type !== 'set' || c.setting !== 'producer.idempotent' || c.value !== true) throw new Error(`ticking it recorded ${JSON.stringify(c)}`);
+    if (c?.type !== 'set' || c.setting !== 'producer.idempotent' || c.value !== true) throw new Error(`turning it on recorded ${JSON.stringify(c)}`);
     await select('set-producer-acks', 'all');
     c = await lastCommand();
     if (c?.type !== 'set' || c.setting !== 'producer.acks' || c.value !== 'all') throw new Error(`acks=all recorded ${JSON.stringify(c)}`);

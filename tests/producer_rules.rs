@@ -5,7 +5,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use eda_lab::sim::config::settings;
-use eda_lab::sim::scenario::{Acks, ProducerConfig, ScheduledCommand};
+use eda_lab::sim::event::JournalKind;
+use eda_lab::sim::ledger::LossReason;
+use eda_lab::sim::scenario::{Acks, Client, ProducerConfig, ScheduledCommand};
 use eda_lab::sim::{Command, CommandError, Scenario, SimTime, Simulation};
 use serde_json::{json, Value};
 
@@ -41,7 +43,7 @@ fn a_scenario_breaking_an_idempotence_rule_is_refused() {
     load(json!({"producer": {"idempotent": true, "acks": "all", "retries": 1, "max_in_flight": 5}})).unwrap();
     // Simulation::new refuses it too, with the same sentence.
     let s = Scenario {
-        producer: ProducerConfig { idempotent: true, acks: Acks::Leader, ..ProducerConfig::default() },
+        producer: ProducerConfig { idempotent: Some(true), acks: Acks::Leader, ..ProducerConfig::default() },
         ..Scenario::default()
     };
     assert_eq!(Simulation::new(&s).unwrap_err().to_string(), ACKS_1);
@@ -69,7 +71,7 @@ fn acks_minus_one_reads_as_all() {
 #[test]
 fn live_commands_breaking_a_rule_are_refused_and_change_nothing() {
     let mut s = Scenario::default();
-    s.producer.idempotent = true;
+    s.producer.idempotent = Some(true);
     let mut sim = Simulation::new(&s).unwrap();
     sim.run_until(SimTime::from_secs(2), u64::MAX);
     let before = (sim.trace_hash(), sim.commands().len(), sim.scenario().clone());
@@ -103,7 +105,7 @@ fn live_commands_breaking_a_rule_are_refused_and_change_nothing() {
 #[test]
 fn a_new_run_with_a_setting_checks_the_rules_too() {
     let mut s = Scenario::default();
-    s.producer.idempotent = true;
+    s.producer.idempotent = Some(true);
     let acks = settings::find("producer.acks").unwrap();
     assert_eq!(s.with_setting(acks, &json!("1")).unwrap_err().to_string(), ACKS_1);
     let in_flight = settings::find("producer.max_in_flight").unwrap();
@@ -115,7 +117,7 @@ fn a_new_run_with_a_setting_checks_the_rules_too() {
 #[test]
 fn a_fault_breaking_a_rule_is_refused_at_load() {
     let mut s = Scenario::default();
-    s.producer.idempotent = true;
+    s.producer.idempotent = Some(true);
     let set = |at_ms, setting: &str, value: Value| ScheduledCommand {
         at_ms,
         command: Command::Set { setting: setting.into(), value },
@@ -137,6 +139,9 @@ fn resends_reorder_a_key_unless_one_request_is_in_flight_or_the_producer_is_idem
     s.network.latency_ms = 20;
     s.network.request_loss = 0.1;
     s.network.ack_loss = 0.1;
+    // The Java client's default is idempotent (Kafka 3.0+): the first runs turn it off.
+    let java_default = s.clone();
+    s.producer.idempotent = Some(false);
     let run = |s: &Scenario| {
         let mut sim = Simulation::new(s).unwrap();
         sim.run_until(SimTime::from_secs(30), u64::MAX);
@@ -150,10 +155,15 @@ fn resends_reorder_a_key_unless_one_request_is_in_flight_or_the_producer_is_idem
     one.producer.max_in_flight = 1;
     assert_eq!(run(&one).order_violations, 0);
     let mut idempotent = s.clone();
-    idempotent.producer.idempotent = true;
+    idempotent.producer.idempotent = Some(true);
     let stats = run(&idempotent);
     assert_eq!(stats.order_violations, 0);
     assert!(stats.out_of_sequence > 0, "records behind a lost one were refused: {stats:?}");
+    // Left to the client: the Java client keeps order, librdkafka (idempotence off) does not.
+    assert_eq!(run(&java_default), stats, "the Java client's default is the idempotent producer");
+    let mut librdkafka = java_default.clone();
+    librdkafka.producer.client = Client::Librdkafka;
+    assert!(run(&librdkafka).order_violations > 0);
 }
 
 /// The report says how many records landed out of order, in text and JSON.
@@ -162,6 +172,7 @@ fn the_report_counts_order_violations() {
     let mut s = Scenario::default();
     (s.producer.rate_per_sec, s.producer.keys.count) = (50.0, 5);
     (s.network.latency_ms, s.network.request_loss) = (20, 0.1);
+    s.producer.idempotent = Some(false);
     let mut sim = Simulation::new(&s).unwrap();
     sim.run_until(SimTime::from_secs(30), u64::MAX);
     let report = eda_lab::sim::report::Report::of(&sim);
@@ -170,4 +181,53 @@ fn the_report_counts_order_violations() {
     assert!(report.to_text().contains(&format!("order           {n} order violations (per key)")));
     let json: Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(json["stats"]["order_violations"], json!(n));
+}
+
+/// Retries unbounded (both clients' default), the delivery timeout ends them: nearly every request
+/// lost, each record is given up on once `delivery_timeout_ms` has passed since it was produced,
+/// never earlier, and at most one request timeout later (a record in flight waits for its request's
+/// timeout; one backing off is expired at the deadline itself).
+#[test]
+fn the_delivery_timeout_ends_unbounded_retries() {
+    let mut s = Scenario::default();
+    (s.network.request_loss, s.producer.rate_per_sec) = (0.99, 5.0);
+    (s.producer.request_timeout_ms, s.producer.retry_backoff_ms) = (300, 100);
+    s.producer.delivery_timeout_ms = Some(2_000);
+    assert_eq!(s.producer.retries, i32::MAX as u32, "both clients' default");
+    let mut sim = Simulation::new(&s).unwrap();
+    sim.run_until(SimTime::from_secs(20), u64::MAX);
+    sim.ledger().audit().unwrap();
+    let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert_eq!(lost[0].0, LossReason::DeliveryTimeout);
+    let mut checked = 0;
+    for e in sim.journal().iter() {
+        let JournalKind::DeliveryTimedOut { msg } = e.kind else { continue };
+        let Some(record) = sim.ledger().get(msg) else { continue };
+        let waited = e.time.since(record.produced_at);
+        assert!(waited >= 2_000_000, "{msg} given up after {waited} µs");
+        assert!(waited <= 2_300_000, "{msg} given up after {waited} µs");
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked} give-ups checked");
+    // A deadline further out gives more resends before the same end.
+    let retries = sim.stats().producer.producer_retries;
+    s.producer.delivery_timeout_ms = Some(4_000);
+    let mut longer = Simulation::new(&s).unwrap();
+    longer.run_until(SimTime::from_secs(20), u64::MAX);
+    assert!(longer.stats().producer.producer_retries > retries);
+}
+
+/// With the Java client's defaults (request.timeout.ms 30 s, delivery.timeout.ms 2 min) a record
+/// whose every send fails is given up on after 2 minutes; set explicitly below the request
+/// timeout, the delivery timeout is refused, naming the field.
+#[test]
+fn the_delivery_timeout_defaults_and_limits_are_the_clients() {
+    let mut s = Scenario::default();
+    s.producer.request_timeout_ms = 30_000;
+    assert_eq!(s.producer.delivery_timeout_ms(), 120_000);
+    s.producer.client = Client::Librdkafka;
+    assert_eq!(s.producer.delivery_timeout_ms(), 300_000);
+    let err = load(json!({"producer": {"request_timeout_ms": 30000, "delivery_timeout_ms": 1000}})).unwrap_err();
+    assert!(err.starts_with("producer.delivery_timeout_ms: must be at least the request timeout"), "{err}");
 }

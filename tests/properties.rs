@@ -25,7 +25,14 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             (1u64..2_000, 0u64..20_000, 0u64..2_000),
         ),
         prop_oneof![Just(Acks::Zero), Just(Acks::Leader), Just(Acks::All)],
-        (0u32..5, 0u64..300, 20u64..600, any::<bool>(), max_in_flight()),
+        (
+            0u32..5,
+            0u64..300,
+            20u64..600,
+            prop::option::of(any::<bool>()),
+            max_in_flight(),
+            prop::option::of(0u64..3_000),
+        ),
     )
         .prop_map(
             |(
@@ -33,7 +40,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 (keys, hot),
                 (client, partitioner, (record_bytes, batch_size, sticky_linger_ms)),
                 acks,
-                (retries, backoff, timeout, idempotent, max_in_flight),
+                (retries, backoff, timeout, idempotent, max_in_flight, delivery),
             )| {
                 let mut p = ProducerConfig {
                     rate_per_sec: rate,
@@ -48,11 +55,12 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     retries,
                     retry_backoff_ms: backoff,
                     request_timeout_ms: timeout,
+                    delivery_timeout_ms: delivery.map(|d| timeout + d),
                     idempotent,
                     max_in_flight,
                     ..ProducerConfig::default()
                 };
-                if idempotent {
+                if idempotent == Some(true) {
                     make_idempotent(&mut p);
                 }
                 p
@@ -163,7 +171,7 @@ fn max_in_flight() -> impl Strategy<Value = u32> {
 /// The settings the idempotent producer needs, as the clients check them (`config/rules.rs`):
 /// acks=all, retries > 0, at most five requests in flight.
 fn make_idempotent(p: &mut ProducerConfig) {
-    p.idempotent = true;
+    p.idempotent = Some(true);
     p.acks = Acks::All;
     p.retries = p.retries.max(1);
     p.max_in_flight = p.max_in_flight.min(5);
@@ -399,8 +407,8 @@ proptest! {
     fn at_most_once_never_duplicates(mut s in scenario(), commands in schedule(20_000), no_dup_producer in 0u8..3) {
         s.consumers.commit = CommitStrategy::BeforeProcessing;
         match no_dup_producer {
-            0 => (s.producer.acks, s.producer.idempotent) = (Acks::Zero, false),
-            1 => (s.producer.retries, s.producer.idempotent) = (0, false),
+            0 => (s.producer.acks, s.producer.idempotent) = (Acks::Zero, Some(false)),
+            1 => (s.producer.retries, s.producer.idempotent) = (0, Some(false)),
             _ => make_idempotent(&mut s.producer),
         }
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
@@ -503,6 +511,7 @@ const AT_LEAST_ONCE_SETTINGS: &[&str] = &[
     "producer.acks",
     "producer.retries",
     "producer.request_timeout_ms",
+    "producer.delivery_timeout_ms",
     "network.latency_ms",
     "topic.retention_ms",
     "topic.retention_bytes",
@@ -513,10 +522,14 @@ fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
     s.consumers.commit = CommitStrategy::AfterProcessing;
     s.producer.acks = if acks_all { Acks::All } else { Acks::Leader };
     // The idempotent producer needs acks=all (`config/rules.rs`).
-    s.producer.idempotent &= acks_all;
+    if !acks_all && s.producer.idempotent == Some(true) {
+        s.producer.idempotent = None; // the Java client's default gives way; librdkafka's is off
+    }
     // Retrying (almost) forever is what at-least-once asks of a producer: with at most 30% loss,
     // giving up after 1,000 resends has probability below 1e-500.
     s.producer.retries = limits::MAX_RETRIES;
+    // Nor may the delivery timeout end the retries: a day is longer than any run here.
+    s.producer.delivery_timeout_ms = Some(limits::MAX_DELAY_MS);
     // An acknowledgement slower than the request timeout makes every send look failed: the producer
     // resends a thousand times and floods the log (correctly, but nothing drains). Real producers
     // wait far longer than a round trip (request.timeout.ms defaults to 30 s).

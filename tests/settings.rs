@@ -25,7 +25,10 @@ fn another(kind: Kind, default: &Value) -> Option<Value> {
             let v = if default.as_f64() == Some(min) { (min + max) / 2.0 } else { min };
             Some(if integer { Value::from(v as u64) } else { Value::from(v) })
         }
-        Kind::Optional { min, .. } => Some(if default.is_null() { Value::from(min as u64) } else { Value::Null }),
+        // (Halfway, not the least: the delivery timeout may not be below the request timeout.)
+        Kind::Optional { min, max, .. } => {
+            Some(if default.is_null() { Value::from(((min + max) / 2.0) as u64) } else { Value::Null })
+        }
         Kind::Flag => Some(Value::from(!default.as_bool().unwrap())),
         Kind::Choice(cs) => cs.iter().map(|c| serde_json::from_str(c.json).unwrap()).find(|v: &Value| v != default),
     }

@@ -74,6 +74,10 @@ pub enum JournalKind {
     ProducerGaveUp {
         msg: MessageId,
     },
+    /// The producer's delivery timeout for `msg` passed before it was acknowledged.
+    DeliveryTimedOut {
+        msg: MessageId,
+    },
     DuplicateAppendDropped {
         msg: MessageId,
         partition: PartitionId,
@@ -288,6 +292,7 @@ impl JournalKind {
             | AckLost { msg }
             | ProducerRetry { msg, .. }
             | ProducerGaveUp { msg }
+            | DeliveryTimedOut { msg }
             | DuplicateAppendDropped { msg, .. }
             | OutOfSequence { msg, .. }
             | Reordered { msg, .. }
@@ -333,6 +338,7 @@ impl JournalKind {
             | AckLost { .. }
             | ProducerRetry { .. }
             | ProducerGaveUp { .. }
+            | DeliveryTimedOut { .. }
             | DuplicateAppendDropped { .. }
             | OutOfSequence { .. }
             | Reordered { .. } => Category::Producer,

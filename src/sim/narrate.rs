@@ -33,6 +33,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         AckLost { msg } => format!("acknowledgement for {msg} lost on the way back to the producer"),
         ProducerRetry { msg, attempt } => format!("producer resends {msg} (attempt {attempt})"),
         ProducerGaveUp { msg } => format!("producer gave up on {msg}: no retries left"),
+        DeliveryTimedOut { msg } => format!("producer gave up on {msg}: its delivery timeout passed"),
         DuplicateAppendDropped { msg, partition } => {
             format!("broker dropped a resent copy of {msg} on partition {partition} (idempotent producer)")
         }

@@ -144,7 +144,11 @@ fn tone(kind: &JournalKind) -> Tone {
             Tone::Duplicate
         }
         EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => Tone::Good,
-        Lost { .. } | RetentionDeleted { .. } | ProducerGaveUp { .. } | SkippedByReset { .. } => Tone::Lost,
+        Lost { .. }
+        | RetentionDeleted { .. }
+        | ProducerGaveUp { .. }
+        | DeliveryTimedOut { .. }
+        | SkippedByReset { .. } => Tone::Lost,
         OffsetReset { skipped: 1.., .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,
         Crashed { .. } | SessionExpired { .. } | PollTimeout { .. } | CommitFailed { .. } | ResetFailed { .. } => {

@@ -124,7 +124,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             s.network.ack_loss = 0.15;
             // The default producer (acks=all, 5 retries, 5 in flight) meets what idempotence requires
             // (`rules.rs`).
-            s.producer.idempotent = name == "idempotent-producer";
+            s.producer.idempotent = Some(name == "idempotent-producer");
         }
         "retention" => retention(&mut s),
         "offset-reset" => {

@@ -6,6 +6,12 @@ pub const MAX_KEYS: u32 = 1_000_000;
 pub const MAX_RATE_PER_SEC: f64 = 1_000_000.0;
 pub const MAX_EVENT_TYPES: usize = 16;
 pub const MAX_RETRIES: u32 = 1_000;
+/// The producer's `retries` is a Java `int`; both clients default to its largest value.
+pub const MAX_PRODUCER_RETRIES: u32 = i32::MAX as u32;
+/// The Java client's `delivery.timeout.ms` default.
+pub const JAVA_DELIVERY_TIMEOUT_MS: u64 = 120_000;
+/// librdkafka's `message.timeout.ms` default.
+pub const LIBRDKAFKA_MESSAGE_TIMEOUT_MS: u64 = 300_000;
 pub const MAX_DELAY_MS: u64 = 86_400_000;
 /// The largest time a "kept forever unless" duration (retention, dedup TTL) or a fault's time may
 /// take: four thousand of them still fit in a `u64` of microseconds.

@@ -7,6 +7,7 @@ pub mod choices;
 pub mod json_input;
 pub mod knobs;
 pub mod limits;
+pub mod producer;
 pub mod rules;
 pub mod scenario;
 pub mod settings;

@@ -70,6 +70,7 @@ impl Scenario {
     /// Settings that are each valid but cannot run together. The error names one of them.
     pub(super) fn check_combinations(&self) -> Result<(), ScenarioError> {
         check_idempotent_producer(self)?;
+        check_delivery_timeout(self)?;
         let crash = &self.consumers.crash;
         if crash.probability > 0.0 {
             if let Some(why) = self.crash_never_strikes(crash.point) {
@@ -194,8 +195,8 @@ impl Scenario {
 /// The first rule `s` breaks, named by the setting that carries it (`producer.idempotent`).
 pub(super) fn check_idempotent_producer(s: &Scenario) -> Result<(), ScenarioError> {
     let p = &s.producer;
-    if !p.idempotent {
-        return Ok(());
+    if p.idempotent != Some(true) {
+        return Ok(()); // unset, the Java client switches idempotence off instead (`idempotence`)
     }
     let (needs, has) = if p.retries == 0 {
         ("retries > 0", "retries=0".to_string())
@@ -214,6 +215,30 @@ pub(super) fn check_idempotent_producer(s: &Scenario) -> Result<(), ScenarioErro
         field: "producer.idempotent".into(),
         message: format!("requires {needs} ({client} refuses enable.idempotence=true with {has}{how})"),
     })
+}
+
+/// A delivery timeout set shorter than the request timeout: the Java client refuses it
+/// (`KafkaProducer.configureDeliveryTimeout`: "delivery.timeout.ms should be equal to or larger than
+/// linger.ms + request.timeout.ms"; the sim does not linger). librdkafka would accept it and time the
+/// message out while its request is in flight, which the sim does not model: it gives up on a
+/// record in flight only when its request times out.
+pub(super) fn check_delivery_timeout(s: &Scenario) -> Result<(), ScenarioError> {
+    let p = &s.producer;
+    match p.delivery_timeout_ms {
+        Some(ms) if ms < p.request_timeout_ms => Err(ScenarioError::Invalid {
+            field: "producer.delivery_timeout_ms".into(),
+            message: format!(
+                "must be at least the request timeout ({ms} ms < {} ms): {}",
+                p.request_timeout_ms,
+                match p.client {
+                    Client::Java => "Kafka's Java client refuses it (ConfigException)",
+                    Client::Librdkafka =>
+                        "a record would time out while its request is in flight, which the sim does not model",
+                }
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -244,7 +269,7 @@ mod tests {
 
     fn idempotent() -> Scenario {
         let mut s = Scenario::default();
-        s.producer.idempotent = true;
+        s.producer.idempotent = Some(true);
         s
     }
 
@@ -275,7 +300,7 @@ mod tests {
         s.producer.max_in_flight = 5;
         check_idempotent_producer(&s).unwrap();
         for mut s in [Scenario::default(), idempotent()] {
-            s.producer.idempotent = false;
+            s.producer.idempotent = Some(false);
             (s.producer.acks, s.producer.retries, s.producer.max_in_flight) = (Acks::Zero, 0, 6);
             check_idempotent_producer(&s).unwrap();
         }
@@ -291,6 +316,46 @@ mod tests {
         assert!(refusal(&s).contains("acks=all"));
         s.producer.acks = Acks::All;
         assert!(refusal(&s).contains("at most 5"));
+    }
+
+    /// Unset, the Java client's idempotence gives way to each conflict (KafkaProducerTest's
+    /// `testDefaultIdempotence...` cases); librdkafka's is off.
+    #[test]
+    fn unset_idempotence_is_the_clients_default() {
+        let mut s = Scenario::default();
+        assert_eq!(s.producer.idempotent, None);
+        assert!(s.producer.idempotence(), "on by default in the Java client");
+        let conflicts: [fn(&mut Scenario); 4] = [
+            |s| s.producer.retries = 0,
+            |s| s.producer.acks = Acks::Leader,
+            |s| s.producer.acks = Acks::Zero,
+            |s| s.producer.max_in_flight = 6,
+        ];
+        for conflict in conflicts {
+            let mut c = s.clone();
+            conflict(&mut c);
+            check_idempotent_producer(&c).unwrap();
+            assert!(!c.producer.idempotence(), "silently off");
+        }
+        s.producer.client = Client::Librdkafka;
+        assert!(!s.producer.idempotence());
+    }
+
+    #[test]
+    fn a_delivery_timeout_below_the_request_timeout_is_refused() {
+        let mut s = Scenario::default();
+        s.producer.request_timeout_ms = 30_000;
+        s.producer.delivery_timeout_ms = Some(29_999);
+        let e = check_delivery_timeout(&s).unwrap_err().to_string();
+        assert!(e.starts_with("producer.delivery_timeout_ms: must be at least the request timeout"), "{e}");
+        s.producer.delivery_timeout_ms = Some(30_000);
+        check_delivery_timeout(&s).unwrap();
+        // Unset, the Java client raises its default to the request timeout instead.
+        s.producer.delivery_timeout_ms = None;
+        s.producer.request_timeout_ms = 200_000;
+        assert_eq!(s.producer.delivery_timeout_ms(), 200_000);
+        s.producer.client = Client::Librdkafka;
+        assert_eq!(s.producer.delivery_timeout_ms(), 300_000);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub use super::choices::{
 };
 use super::json_input;
 pub use super::limits;
+pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
 use super::settings::{self, Setting};
 use crate::sim::command::Command;
 pub use crate::sim::errors::{ScenarioError, SettingError};
@@ -47,122 +48,6 @@ impl Default for Scenario {
             idempotency: IdempotencyConfig::default(),
             faults: Vec::new(),
             metrics: MetricsConfig::default(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ProducerConfig {
-    /// Mean messages per second (0 to 1,000,000). 0 stops the producer.
-    pub rate_per_sec: f64,
-    pub arrivals: Arrivals,
-    /// Stop after this many messages (none: produce for as long as the run lasts).
-    pub max_messages: Option<u64>,
-    pub keys: KeySpace,
-    /// Whose client produces: its partitioner places every record.
-    pub client: Client,
-    /// librdkafka's `partitioner` (the Java client ignores it).
-    pub partitioner: RdPartitioner,
-    /// Bytes each record adds to its batch (1 to 1 MiB), which the Java client's sticky
-    /// partitioner counts.
-    pub record_bytes: u64,
-    /// The Java client's `batch.size` (0 to 2^31-1 bytes; 0 acts as 1): a keyless record's sticky
-    /// partition changes once this many bytes went to it.
-    pub batch_size: u64,
-    /// librdkafka's `sticky.partitioning.linger.ms` (0 to 900,000): a keyless message's sticky
-    /// partition changes after this long; 0 draws a partition for every message.
-    pub sticky_linger_ms: u64,
-    /// Event type names, chosen uniformly per message (1 to 16 names).
-    pub event_types: Vec<String>,
-    pub acks: Acks,
-    /// Resends after a request or its acknowledgement is lost (0 to 1,000). Ignored with acks=0.
-    pub retries: u32,
-    pub retry_backoff_ms: u64,
-    /// How long the producer waits for an acknowledgement before resending (1 ms to 1 day).
-    pub request_timeout_ms: u64,
-    /// Producer id + sequence numbers: the broker drops a retried append it already has and
-    /// keeps each partition in the order records were produced. Needs acks=all, retries > 0 and
-    /// `max_in_flight` at most 5 (`rules.rs`).
-    pub idempotent: bool,
-    /// `max.in.flight.requests.per.connection`: requests sent and not yet answered (1 to 2^31-1;
-    /// the Java client's default 5). Above 1 without idempotence, a resend can land after a later
-    /// record of its key.
-    pub max_in_flight: u32,
-}
-
-impl Default for ProducerConfig {
-    fn default() -> Self {
-        ProducerConfig {
-            rate_per_sec: 5.0,
-            arrivals: Arrivals::Poisson,
-            max_messages: None,
-            keys: KeySpace::default(),
-            client: Client::Java,
-            partitioner: RdPartitioner::ConsistentRandom,
-            record_bytes: 200,
-            // The clients' defaults: Java's `batch.size`, and librdkafka's
-            // `sticky.partitioning.linger.ms` (twice `linger.ms`, which is 5 ms).
-            batch_size: 16_384,
-            sticky_linger_ms: 10,
-            event_types: vec!["OrderPlaced".into(), "PaymentProcessed".into(), "OrderShipped".into()],
-            acks: Acks::All,
-            retries: 5,
-            retry_backoff_ms: 100,
-            request_timeout_ms: 1_000,
-            idempotent: false,
-            max_in_flight: 5,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arrivals {
-    /// Exponential gaps between messages (a Poisson process).
-    Poisson,
-    /// Exactly 1/rate between messages.
-    Constant,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct KeySpace {
-    /// Number of distinct keys `user_0 .. user_{n-1}` (0 = messages have no key).
-    pub count: u32,
-    /// Fraction of messages that use the hot key `user_0` (0 to 1); the rest are uniform.
-    pub hot_key_share: f64,
-}
-
-impl Default for KeySpace {
-    fn default() -> Self {
-        KeySpace { count: 100, hot_key_share: 0.0 }
-    }
-}
-
-/// How many broker acknowledgements the producer waits for: `"0"`, `"1"`, `"all"` or its synonym
-/// `"-1"`, as both clients take it (written back as `"all"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Acks {
-    /// Fire and forget: the producer never learns whether the append happened.
-    #[serde(rename = "0")]
-    Zero,
-    /// The partition leader has appended it.
-    #[serde(rename = "1")]
-    Leader,
-    /// Every in-sync replica has it. With a single broker (this step of the model) it behaves
-    /// like `1`; the difference appears with broker failover.
-    #[serde(rename = "all", alias = "-1")]
-    All,
-}
-
-impl Acks {
-    /// The value as the clients' `acks` setting writes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Acks::Zero => "0",
-            Acks::Leader => "1",
-            Acks::All => "all",
         }
     }
 }

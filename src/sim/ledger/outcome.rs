@@ -36,6 +36,9 @@ pub enum LossReason {
     AcksZeroDropped,
     /// Every send attempt (or acknowledgement) was lost and the producer ran out of retries.
     ProducerGaveUp,
+    /// The producer's delivery timeout passed before a send was acknowledged (the Java client's
+    /// `delivery.timeout.ms`, librdkafka's `message.timeout.ms`).
+    DeliveryTimeout,
     /// The offset was committed before processing and the consumer crashed before the effect.
     CommittedBeforeProcessing,
     /// Auto-commit committed the offset of a message still being processed; then the crash.
@@ -48,9 +51,10 @@ pub enum LossReason {
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 6] = [
+    pub const ALL: [LossReason; 7] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
+        LossReason::DeliveryTimeout,
         LossReason::CommittedBeforeProcessing,
         LossReason::AutoCommittedBeforeProcessing,
         LossReason::Retention,
@@ -61,6 +65,7 @@ impl LossReason {
         match self {
             LossReason::AcksZeroDropped => "acks0_dropped",
             LossReason::ProducerGaveUp => "producer_gave_up",
+            LossReason::DeliveryTimeout => "delivery_timeout",
             LossReason::CommittedBeforeProcessing => "committed_before_processing",
             LossReason::AutoCommittedBeforeProcessing => "auto_committed_before_processing",
             LossReason::Retention => "retention",
@@ -74,6 +79,7 @@ impl fmt::Display for LossReason {
         f.write_str(match self {
             LossReason::AcksZeroDropped => "acks=0: request lost on the network, producer never knew",
             LossReason::ProducerGaveUp => "producer gave up: no retries left",
+            LossReason::DeliveryTimeout => "producer gave up: its delivery timeout passed before the broker acknowledged it",
             LossReason::CommittedBeforeProcessing => "offset committed before processing, then the consumer crashed",
             LossReason::AutoCommittedBeforeProcessing => {
                 "auto-commit committed it while still processing, then the consumer crashed"

@@ -255,7 +255,7 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
         crate::sim::scenario::Client::Java => "Java client",
         crate::sim::scenario::Client::Librdkafka => "librdkafka",
     };
-    let idempotent = if p.idempotent { ", idempotent" } else { "" };
+    let idempotent = if p.idempotence() { ", idempotent" } else { "" };
     let prod_label = format!(
         "Producer ({client}{idempotent}, acks={}): {} messages per second, {} produced so far",
         p.acks.name(),

@@ -3,7 +3,7 @@
 //! sequence numbers; and the table of requests sent and not yet done with.
 
 use crate::sim::ids::{MessageId, PartitionId};
-use crate::sim::kernel::time::SimTime;
+use crate::sim::kernel::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
 
 /// The sequence number of a record never sent.
@@ -24,6 +24,8 @@ pub struct Rec {
     pub due: SimTime,
     /// The broker refused it (out of sequence): it is to be sent again.
     pub refused: bool,
+    /// When it was produced: its delivery timeout counts from here.
+    pub created: SimTime,
 }
 
 /// A partition's sequence numbers: the next to give, and which of those given are settled for
@@ -56,6 +58,8 @@ pub struct Accumulator {
     queued: usize,
     requests: Vec<Request>,
     free: Vec<u32>,
+    /// Records whose delivery timeout passed in a queue, for the sender to give up on.
+    expired: Vec<Rec>,
 }
 
 impl Accumulator {
@@ -80,7 +84,7 @@ impl Accumulator {
 
     /// A new record, behind everything of its partition.
     pub fn push(&mut self, msg: MessageId, partition: PartitionId, now: SimTime) {
-        let rec = Rec { msg, partition, attempt: 1, seq: NO_SEQ, base: 0, due: now, refused: false };
+        let rec = Rec { msg, partition, attempt: 1, seq: NO_SEQ, base: 0, due: now, refused: false, created: now };
         self.queues[partition.index()].push_back(rec);
         self.queued += 1;
     }
@@ -100,7 +104,8 @@ impl Accumulator {
         debug_assert!(self.is_empty(), "records are queued: take_ready sends them in order");
         let slot = self.free_slot();
         let seqs = &mut self.sequences[partition.index()];
-        let rec = Rec { msg, partition, attempt: 1, seq: seqs.next, base: seqs.low, due: now, refused: false };
+        let rec =
+            Rec { msg, partition, attempt: 1, seq: seqs.next, base: seqs.low, due: now, refused: false, created: now };
         seqs.next += 1;
         seqs.settled.push_back(false);
         self.requests[slot as usize].recs.push(rec);
@@ -119,19 +124,36 @@ impl Accumulator {
     /// its partition (the Java client skips the partition), and so does, for the idempotent
     /// producer, a retry that is not the partition's lowest unsettled record (the Java client sends
     /// a retried batch only when it is the first in flight: `shouldStopDrainBatchesForPartition`).
-    /// Records get their sequence number here, at their first send. Also returns when the
-    /// earliest held-back retry is due ([`SimTime::NEVER`] if none).
-    pub fn take_ready(&mut self, now: SimTime, idempotent: bool) -> (Option<u32>, SimTime) {
+    /// Records get their sequence number here, at their first send. A record at the front whose
+    /// delivery timeout (`timeout`) has passed is set aside for [`Accumulator::take_expired`]
+    /// instead, whether or not it is due, as the Java client's `RecordAccumulator.expiredBatches`
+    /// does; with `expire_only` (the sender may not send now) nothing else is taken. Also returns
+    /// when the sender should look again: the earliest held-back retry or delivery deadline at a
+    /// front ([`SimTime::NEVER`] if none).
+    pub fn take_ready(
+        &mut self,
+        now: SimTime,
+        idempotent: bool,
+        timeout: SimDuration,
+        expire_only: bool,
+    ) -> (Option<u32>, SimTime) {
         let slot = self.free_slot();
         let recs = &mut self.requests[slot as usize].recs;
         let mut wake = SimTime::NEVER;
+        let expired_before = self.expired.len();
         for (q, seqs) in self.queues.iter_mut().zip(&mut self.sequences) {
             while let Some(head) = q.front() {
-                if head.due > now {
-                    wake = wake.min(head.due);
+                let deadline = head.created + timeout;
+                if now >= deadline {
+                    self.expired.extend(q.pop_front());
+                    continue;
+                }
+                if expire_only || head.due > now {
+                    wake = wake.min(deadline).min(if head.due > now { head.due } else { SimTime::NEVER });
                     break;
                 }
                 if idempotent && head.seq != NO_SEQ && head.seq != seqs.low {
+                    wake = wake.min(deadline);
                     break;
                 }
                 let mut rec = q.pop_front().expect("a head");
@@ -144,12 +166,17 @@ impl Accumulator {
                 recs.push(rec);
             }
         }
-        self.queued -= recs.len();
+        self.queued -= recs.len() + (self.expired.len() - expired_before);
         if recs.is_empty() {
             self.free.push(slot);
             return (None, wake);
         }
         (Some(slot), wake)
+    }
+
+    /// The records whose delivery timeout passed while they waited (found by `take_ready`).
+    pub fn take_expired(&mut self) -> Option<Vec<Rec>> {
+        (!self.expired.is_empty()).then(|| std::mem::take(&mut self.expired))
     }
 
     /// Record `rec` is settled for the producer: acknowledged, given up on, or sent with acks=0.
@@ -183,6 +210,8 @@ impl Accumulator {
 mod tests {
     use super::*;
 
+    const FOREVER: SimDuration = SimDuration::from_ms(86_400_000);
+
     fn msgs(acc: &mut Accumulator, slot: u32) -> Vec<(u32, u32)> {
         acc.request(slot).recs.iter().map(|r| (r.msg.0, r.seq)).collect()
     }
@@ -194,7 +223,7 @@ mod tests {
         for m in 0..3 {
             acc.push(MessageId(m), p, SimTime(0));
         }
-        let (slot, _) = acc.take_ready(SimTime(0), false);
+        let (slot, _) = acc.take_ready(SimTime(0), false, FOREVER, false);
         let slot = slot.unwrap();
         assert_eq!(msgs(&mut acc, slot), vec![(0, 0), (1, 1), (2, 2)]);
         let sent = acc.request(slot).recs.clone();
@@ -205,10 +234,10 @@ mod tests {
         // 2 then 0 come back for a retry, due at 100: they go before 3, in order, and hold it.
         acc.requeue(Rec { attempt: 2, due: SimTime(100), ..sent[2] });
         acc.requeue(Rec { attempt: 2, due: SimTime(100), ..sent[0] });
-        let (slot, wake) = acc.take_ready(SimTime(50), false);
+        let (slot, wake) = acc.take_ready(SimTime(50), false, FOREVER, false);
         assert_eq!(wake, SimTime(100));
         assert_eq!(msgs(&mut acc, slot.unwrap()), vec![(4, 0)], "only the other partition goes");
-        let (slot, _) = acc.take_ready(SimTime(100), false);
+        let (slot, _) = acc.take_ready(SimTime(100), false, FOREVER, false);
         assert_eq!(msgs(&mut acc, slot.unwrap()), vec![(0, 0), (2, 2), (3, 3)]);
         assert!(acc.is_empty());
     }
@@ -219,15 +248,15 @@ mod tests {
         let p = PartitionId(0);
         acc.push(MessageId(0), p, SimTime(0));
         acc.push(MessageId(1), p, SimTime(0));
-        let (a, _) = acc.take_ready(SimTime(0), true);
+        let (a, _) = acc.take_ready(SimTime(0), true, FOREVER, false);
         let sent = acc.request(a.unwrap()).recs.clone();
         // Record 1 was refused and is back; record 0 is still unanswered: 1 must wait.
         acc.requeue(Rec { attempt: 2, ..sent[1] });
-        assert_eq!(acc.take_ready(SimTime(0), true).0, None);
-        assert!(acc.take_ready(SimTime(0), false).0.is_some(), "without idempotence it goes");
+        assert_eq!(acc.take_ready(SimTime(0), true, FOREVER, false).0, None);
+        assert!(acc.take_ready(SimTime(0), false, FOREVER, false).0.is_some(), "without idempotence it goes");
         acc.requeue(Rec { attempt: 2, ..sent[1] });
         acc.settle(&sent[0]);
-        let (b, _) = acc.take_ready(SimTime(0), true);
+        let (b, _) = acc.take_ready(SimTime(0), true, FOREVER, false);
         let b = b.unwrap();
         assert_eq!(acc.request(b).recs[0].base, 1, "record 0 is settled: the base moves past it");
     }

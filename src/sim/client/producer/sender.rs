@@ -30,10 +30,15 @@ impl Producer {
     pub(super) fn drain(&mut self, broker: &mut impl Broker, ctx: &mut Ctx) {
         loop {
             let p = &ctx.settings.producer;
-            if self.queues.is_empty() || (p.acks != Acks::Zero && self.in_flight >= p.max_in_flight) {
+            if self.queues.is_empty() {
                 return;
             }
-            let (slot, wake) = self.queues.take_ready(ctx.now, p.idempotent);
+            let blocked = p.acks != Acks::Zero && self.in_flight >= p.max_in_flight;
+            let timeout = SimDuration::from_ms(p.delivery_timeout_ms());
+            let (slot, wake) = self.queues.take_ready(ctx.now, p.idempotence(), timeout, blocked);
+            if let Some(expired) = self.queues.take_expired() {
+                expired.iter().for_each(|r| self.give_up(r, LossReason::DeliveryTimeout, ctx));
+            }
             if wake < self.wake_at {
                 self.wake_at = wake;
                 ctx.scheduler.schedule(wake, Event::Producer(ProducerEvent::Drain));
@@ -51,7 +56,7 @@ impl Producer {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn send(&mut self, slot: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
         let p = &ctx.settings.producer;
-        let (acks_zero, idempotent) = (p.acks == Acks::Zero, p.idempotent);
+        let (acks_zero, idempotent) = (p.acks == Acks::Zero, p.idempotence());
         let request_lost = self.network.chance(ctx.knobs.request_loss_p);
         let ack_lost = !acks_zero && !request_lost && self.network.chance(ctx.knobs.ack_loss_p);
         let round_trip = ctx.knobs.latency.times(2);
@@ -174,20 +179,36 @@ impl Producer {
         self.queues.request(slot).recs = recs;
     }
 
-    /// A record whose send failed goes back to its queue after the backoff, or is given up on
-    /// after its last retry (counted as the Java client counts a batch's attempts).
+    /// A record whose send failed goes back to its queue after the backoff, or is given up on:
+    /// after its last retry (counted as the Java client counts a batch's attempts), or once its
+    /// delivery timeout has passed (the Java client's `Sender.canRetry`). A retry whose backoff
+    /// outlasts the timeout waits in its queue until the timeout, and is given up on then, as the
+    /// Java client's `RecordAccumulator.expiredBatches` does. (A record in flight is given up on
+    /// when its request times out or is answered; the Java client expires it at the deadline
+    /// itself, at most one request timeout earlier.)
     #[inline(never)]
     fn retry_or_give_up(&mut self, rec: Rec, ctx: &mut Ctx) {
         let p = &ctx.settings.producer;
-        if rec.attempt <= p.retries {
+        let deadline = rec.created + SimDuration::from_ms(p.delivery_timeout_ms());
+        if ctx.now >= deadline {
+            self.give_up(&rec, LossReason::DeliveryTimeout, ctx);
+        } else if rec.attempt > p.retries {
+            self.give_up(&rec, LossReason::ProducerGaveUp, ctx);
+        } else {
             self.stats.producer_retries += 1;
             ctx.note(JournalKind::ProducerRetry { msg: rec.msg, attempt: rec.attempt + 1 });
             let due = ctx.now + SimDuration::from_ms(p.retry_backoff_ms);
             self.queues.requeue(Rec { attempt: rec.attempt + 1, due, ..rec });
-        } else {
-            ctx.note(JournalKind::ProducerGaveUp { msg: rec.msg });
-            ctx.release(rec.msg, Some(LossReason::ProducerGaveUp));
-            self.queues.settle(&rec);
         }
+    }
+
+    /// The producer lets go of `rec` for good.
+    fn give_up(&mut self, rec: &Rec, reason: LossReason, ctx: &mut Ctx) {
+        ctx.note(match reason {
+            LossReason::DeliveryTimeout => JournalKind::DeliveryTimedOut { msg: rec.msg },
+            _ => JournalKind::ProducerGaveUp { msg: rec.msg },
+        });
+        ctx.release(rec.msg, Some(reason));
+        self.queues.settle(rec);
     }
 }
