@@ -93,6 +93,8 @@ enum Cmd {
         #[arg(required = true)]
         keys: Vec<String>,
     },
+    /// Replay a script of calls on one circuit breaker (resilience4j's semantics).
+    Breaker(crate::cli_breaker::BreakerArgs),
     /// Benchmark the engine on the model of bench/simpy_bench.py --model log.
     Bench {
         #[arg(long, default_value_t = 1_000_000)]
@@ -216,6 +218,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
             Ok(if json { report.to_json() + "\n" } else { report.to_text() })
         }
         Cmd::Partition { client, partitioner, partitions, keys } => partition(client, partitioner, partitions, &keys),
+        Cmd::Breaker(args) => crate::cli_breaker::run(&args),
         Cmd::Bench { messages, no_failures, repeats, seed } => bench(messages, !no_failures, repeats.max(1), seed),
     }
 }

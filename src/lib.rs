@@ -1,12 +1,15 @@
 //! EDA Lab: a deterministic simulator of event-driven architecture.
 //!
 //! `sim` is the engine (pure, deterministic, native and wasm32). `ui` is the Yew web app (wasm32
-//! only); `cli` is the native command line.
+//! only); `cli` is the native command line, `cli_breaker` its `breaker` subcommand.
 
 pub mod sim;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli_breaker;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
