@@ -117,7 +117,8 @@ fn load_config(path: Option<&str>) -> Result<CircuitBreakerConfig, String> {
 }
 
 /// Runs `breaker`: the lines to print, or `what: reason` naming the config field or the op
-/// (counted from 1) that is wrong. Every op is read before any runs.
+/// (counted from 1) that is wrong. Every op is read before any runs; a transition the breaker
+/// refuses stops the script after printing the lines before it.
 pub fn run(args: &BreakerArgs) -> Result<String, String> {
     let (json, ops) = (args.json, &args.ops);
     let config = load_config(args.config.as_deref())?;
@@ -138,7 +139,13 @@ pub fn run(args: &BreakerArgs) -> Result<String, String> {
             Op::Failure { duration_us } => breaker.on_error(duration_us, now),
             Op::Ignored => breaker.on_ignored_error(),
             Op::Wait { us } => now = now.plus_us(us),
-            Op::To(state) => breaker.transition_to(state, now).map_err(|e| format!("op {} `{text}`: {e}", i + 1))?,
+            Op::To(state) => {
+                if let Err(e) = breaker.transition_to(state, now) {
+                    // The lines before the refused op still tell what led to it.
+                    print!("{out}");
+                    return Err(format!("op {} `{text}`: {e}", i + 1));
+                }
+            }
             Op::Reset => breaker.reset(now),
         }
         // The state shown is the state at `now`: timers due by then have fired.
