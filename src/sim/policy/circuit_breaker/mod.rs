@@ -29,6 +29,11 @@
 //! recorded all the same. The consecutive openings (resilience4j's `attempts`) count up through
 //! OPEN and HALF_OPEN and start again from CLOSED; a multiplier grows the wait with them.
 //!
+//! `reset` keeps a quirk of resilience4j's: it replaces the state without cancelling its timer
+//! (it skips `preTransitionHook`; resilience4j issue #1039), so a HALF_OPEN maximum wait or an
+//! automatic OPEN → HALF_OPEN still fires later, from whatever state is current then, when that
+//! transition is legal from it.
+//!
 //! Not modelled: the exception and result predicates (the caller says which calls failed, which
 //! to ignore), `transitionOnResult`, events, the lock-free window strategy (same counts), and
 //! the real thread races resilience4j guards against with its atomic flags.
@@ -171,6 +176,9 @@ pub struct CircuitBreaker {
     metrics: StateMetrics,
     /// The latest time seen.
     now: SimTime,
+    /// Timers of states `reset` replaced, still armed: when each fires and the state it moves
+    /// to (see `timers.rs`).
+    orphans: Vec<(SimTime, State)>,
 }
 
 impl CircuitBreaker {
@@ -179,7 +187,7 @@ impl CircuitBreaker {
     pub fn new(config: CircuitBreakerConfig, now: SimTime) -> Result<Self, ConfigError> {
         config.validate()?;
         let metrics = StateMetrics::for_closed(&config, now);
-        let mut breaker = CircuitBreaker { config, phase: Phase::Closed, metrics, now };
+        let mut breaker = CircuitBreaker { config, phase: Phase::Closed, metrics, now, orphans: Vec::new() };
         // resilience4j starts OPEN, HALF_OPEN and FORCED_OPEN at attempt 1; OPEN keeps a
         // CLOSED window, as here.
         match breaker.config.initial_state {

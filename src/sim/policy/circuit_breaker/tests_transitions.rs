@@ -276,3 +276,49 @@ fn open_and_half_open_alternate_on_their_timers() {
     assert_eq!(jumped.cb.retry_after(), stepped.cb.retry_after());
     assert_eq!(stepped.cb.attempts(), 1 + 1_000); // one opening per 3-second cycle
 }
+
+#[test]
+fn timers_fire_at_their_own_instants() {
+    // HALF_OPEN entered by the automatic move at the end of OPEN's wait gives up a maximum wait
+    // after that instant, not after the moment the caller next looked.
+    let config = CircuitBreakerConfig { max_wait_duration_in_half_open_state_ms: 1_000, ..auto_transition_config() };
+    let mut h = Harness::with(config);
+    h.to(State::Open);
+    h.advance_ms(2_500);
+    assert_eq!(h.state(), State::HalfOpen);
+    h.advance_ms(500);
+    assert_eq!(h.state(), State::Open);
+    assert_eq!(h.cb.attempts(), 2);
+}
+
+/// resilience4j's `reset` skips `preTransitionHook` (issue #1039): the replaced HALF_OPEN's
+/// maximum wait still fires and opens the reset breaker (CLOSED → OPEN is legal).
+#[test]
+fn reset_leaves_the_half_open_maximum_wait_armed() {
+    let mut h = Harness::setup();
+    h.to(State::Open);
+    h.to(State::HalfOpen);
+    h.cb.reset(h.now);
+    h.fail(0);
+    assert_eq!(h.state(), State::Closed);
+    h.advance_ms(1_000);
+    assert_eq!(h.state(), State::Open);
+    assert_eq!(h.cb.attempts(), 1);
+    h.assert_metrics(-1.0, 0, 1, 1, 0); // OPEN keeps the CLOSED window it came from
+}
+
+/// The replaced OPEN's automatic move fires too, but CLOSED → HALF_OPEN is illegal (Java
+/// throws on the scheduler thread and nothing changes); from DISABLED it is legal.
+#[test]
+fn reset_leaves_the_automatic_move_armed() {
+    let mut h = Harness::with(auto_transition_config());
+    h.to(State::Open);
+    h.cb.reset(h.now);
+    h.advance_ms(2_000);
+    assert_eq!(h.state(), State::Closed);
+    h.to(State::Open);
+    h.cb.reset(h.now);
+    h.to(State::Disabled);
+    h.advance_ms(2_000);
+    assert_eq!(h.state(), State::HalfOpen);
+}

@@ -5,7 +5,7 @@
 //! it starts (and that state's own timer) dates from then, not from the caller's `now`.
 
 use super::metrics::StateMetrics;
-use super::{AfterHalfOpenWait, CircuitBreaker, Phase};
+use super::{AfterHalfOpenWait, CircuitBreaker, Phase, State};
 use crate::sim::kernel::time::SimTime;
 
 /// A bound on the timers fired one by one in a single catch-up. Whole OPEN ⇄ HALF_OPEN cycles
@@ -15,23 +15,27 @@ const MAX_TIMER_STEPS: u32 = 1_000_000;
 
 impl CircuitBreaker {
     /// Moves the breaker's clock to `now` (an earlier `now` counts as the latest seen) and
-    /// fires, in order, every timer due by then.
+    /// fires, in order of their instants, every timer due by then: the current state's and any
+    /// `reset` left armed (those first at equal instants: they were scheduled earlier, and a
+    /// scheduled executor runs equal delays in the order given).
     pub fn advance(&mut self, now: SimTime) {
         let now = now.max(self.now);
         self.now = now;
-        let automatic = self.config.automatic_transition_from_open_to_half_open_enabled;
         for _ in 0..MAX_TIMER_STEPS {
-            match self.phase {
-                Phase::Open { attempts, retry_after } if automatic && now >= retry_after => {
-                    self.enter_half_open(attempts, retry_after);
+            let live = self.live_timer().filter(|&(at, _)| at <= now);
+            let orphan = (0..self.orphans.len()).min_by_key(|&i| self.orphans[i].0);
+            match (orphan, live) {
+                (Some(i), _) if self.orphans[i].0 <= now && live.is_none_or(|(at, _)| self.orphans[i].0 <= at) => {
+                    let (at, to) = self.orphans.remove(i);
+                    // Java throws IllegalStateTransitionException on the scheduler thread.
+                    if self.state().may_go_to(to) {
+                        self.enter(to, at);
+                    }
                 }
-                Phase::HalfOpen { attempts, gives_up_at: Some(at), .. } if now >= at => {
-                    match self.config.transition_to_state_after_wait_duration {
-                        AfterHalfOpenWait::Open => {
-                            self.open_after(attempts, at);
-                            self.skip_constant_cycles(at, now);
-                        }
-                        AfterHalfOpenWait::Closed => self.enter_closed(at),
+                (_, Some((at, to))) => {
+                    self.enter(to, at);
+                    if to == State::Open {
+                        self.skip_constant_cycles(at, now);
                     }
                 }
                 _ => return,
@@ -39,15 +43,34 @@ impl CircuitBreaker {
         }
     }
 
+    /// The current state's timer: when it fires and where it moves the breaker.
+    pub(super) fn live_timer(&self) -> Option<(SimTime, State)> {
+        match self.phase {
+            Phase::Open { retry_after, .. } if self.config.automatic_transition_from_open_to_half_open_enabled => {
+                Some((retry_after, State::HalfOpen))
+            }
+            Phase::HalfOpen { gives_up_at: Some(at), .. } => {
+                let to = match self.config.transition_to_state_after_wait_duration {
+                    AfterHalfOpenWait::Open => State::Open,
+                    AfterHalfOpenWait::Closed => State::Closed,
+                };
+                Some((at, to))
+            }
+            _ => None,
+        }
+    }
+
     /// Just opened at `at` by HALF_OPEN giving up: with the automatic move on, the breaker now
     /// cycles OPEN (its wait) → HALF_OPEN (its maximum wait) → OPEN until a call comes. While
     /// the wait stays the same, every cycle is alike, so the whole ones before `now` are skipped
     /// at once: the attempts they count are added and OPEN holds the empty window of the last
-    /// HALF_OPEN, as stepping through them would leave it.
+    /// HALF_OPEN, as stepping through them would leave it. Not while a timer `reset` left
+    /// could interrupt the cycles.
     fn skip_constant_cycles(&mut self, at: SimTime, now: SimTime) {
         let Phase::Open { attempts, retry_after } = self.phase else { return };
         if !self.config.automatic_transition_from_open_to_half_open_enabled
             || !self.config.wait_is_constant_from(attempts)
+            || !self.orphans.is_empty()
         {
             return;
         }

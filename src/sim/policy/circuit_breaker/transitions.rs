@@ -16,6 +16,13 @@ impl CircuitBreaker {
         if !from.may_go_to(to) {
             return Err(IllegalStateTransition { from, to });
         }
+        self.enter(to, now);
+        Ok(())
+    }
+
+    /// Enters `to` at `now` as resilience4j's `transitionTo...State` builds it (the check of
+    /// the table done).
+    pub(super) fn enter(&mut self, to: State, now: SimTime) {
         let attempts = self.attempts();
         match to {
             State::Closed => self.enter_closed(now),
@@ -25,7 +32,6 @@ impl CircuitBreaker {
             State::ForcedOpen => self.enter_forced_open(attempts.saturating_add(1), now),
             State::MetricsOnly => self.enter_metrics_only(now),
         }
-        Ok(())
     }
 
     /// `transitionToClosedState`.
@@ -84,10 +90,14 @@ impl CircuitBreaker {
         Ok(())
     }
 
-    /// `reset`: back to a fresh CLOSED from any state (never refused).
+    /// `reset`: back to a fresh CLOSED from any state (never refused). Like resilience4j's, it
+    /// leaves the replaced state's timer armed (see the module's doc).
     pub fn reset(&mut self, now: SimTime) {
         self.advance(now);
         let now = self.now;
+        if let Some(timer) = self.live_timer() {
+            self.orphans.push(timer);
+        }
         self.enter_closed(now);
     }
 }
