@@ -19,7 +19,7 @@ pub enum Outcome {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Aggregation {
     /// Sum of the calls' durations, each truncated to whole milliseconds first (as
-    /// `TimeUnit.toMillis` does call by call).
+    /// `TimeUnit.toMillis` does call by call); wrapping like Java's `long`.
     pub total_duration_ms: u64,
     pub slow_calls: u32,
     pub slow_failed_calls: u32,
@@ -31,7 +31,7 @@ impl Aggregation {
     /// Adds one call of `duration_us` that ended as `outcome`.
     pub fn record(&mut self, duration_us: u64, outcome: Outcome) {
         self.calls += 1;
-        self.total_duration_ms += duration_us / 1_000;
+        self.total_duration_ms = self.total_duration_ms.wrapping_add(duration_us / 1_000);
         match outcome {
             Outcome::SlowSuccess => self.slow_calls += 1,
             Outcome::SlowError => {
@@ -46,7 +46,7 @@ impl Aggregation {
 
     /// Takes away a bucket's counts from this total (the bucket leaves the window).
     pub fn remove(&mut self, bucket: &Aggregation) {
-        self.total_duration_ms -= bucket.total_duration_ms;
+        self.total_duration_ms = self.total_duration_ms.wrapping_sub(bucket.total_duration_ms);
         self.slow_calls -= bucket.slow_calls;
         self.slow_failed_calls -= bucket.slow_failed_calls;
         self.failed_calls -= bucket.failed_calls;

@@ -22,11 +22,14 @@ impl CountWindow {
 
     /// Records one call; returns the window afterwards.
     pub fn record(&mut self, duration_us: u64, outcome: Outcome) -> Snapshot {
+        self.total.record(duration_us, outcome);
         if self.buckets.is_empty() {
-            // resilience4j would divide by zero here; no state that owns such a window records.
+            // Only OPEN entered from DISABLED or FORCED_OPEN records into an empty window (it
+            // keeps theirs). resilience4j counts the call in the total, as above, then divides
+            // by zero moving the head and throws ArithmeticException at the caller; the count
+            // stays, so it stays here too (without the exception).
             return self.snapshot();
         }
-        self.total.record(duration_us, outcome);
         self.move_head_by_one();
         let latest = &mut self.buckets[self.head];
         self.total.remove(latest);

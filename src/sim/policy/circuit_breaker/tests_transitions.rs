@@ -322,3 +322,18 @@ fn reset_leaves_the_automatic_move_armed() {
     h.advance_ms(2_000);
     assert_eq!(h.state(), State::HalfOpen);
 }
+
+/// OPEN entered from FORCED_OPEN keeps its empty window (size 0, minimum min(100, 0) = 0):
+/// resilience4j counts a call reported then in the total before it divides by zero, so the
+/// rates show from the first call.
+#[test]
+fn open_after_forced_open_counts_calls_in_the_empty_window_it_kept() {
+    let mut h = Harness::setup();
+    h.to(State::ForcedOpen);
+    assert!(!h.acquire());
+    h.to(State::Open);
+    h.assert_metrics(-1.0, 0, 0, 0, 1); // FORCED_OPEN's refusal is still counted
+    h.fail(0);
+    h.assert_metrics(100.0, 0, 1, 1, 1);
+    assert_eq!(h.state(), State::Open);
+}
