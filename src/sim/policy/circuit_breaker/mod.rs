@@ -46,17 +46,6 @@ mod time_window;
 mod timers;
 mod transitions;
 
-#[cfg(test)]
-mod tests_config;
-#[cfg(test)]
-mod tests_metrics;
-#[cfg(test)]
-mod tests_state_machine;
-#[cfg(test)]
-mod tests_transitions;
-#[cfg(test)]
-mod tests_windows;
-
 pub use aggregation::Snapshot;
 pub use config::{AfterHalfOpenWait, CircuitBreakerConfig, ConfigError, SlidingWindowType};
 pub use metrics::Verdict;
@@ -380,3 +369,15 @@ impl CircuitBreaker {
         self.metrics = StateMetrics::for_closed(&self.config, now);
     }
 }
+
+// The ported tests, last in the file: tidy reads a file's code up to its first `#[cfg(test)]`.
+#[cfg(test)]
+mod tests_config;
+#[cfg(test)]
+mod tests_metrics;
+#[cfg(test)]
+mod tests_state_machine;
+#[cfg(test)]
+mod tests_transitions;
+#[cfg(test)]
+mod tests_windows;

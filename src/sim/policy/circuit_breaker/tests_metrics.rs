@@ -150,3 +150,31 @@ fn half_open_judges_after_the_smaller_of_the_minimum_and_the_permitted_calls() {
     h.ok(0);
     assert_eq!(h.state(), State::Closed);
 }
+
+// `CircuitBreakerExceptionHandlingTest`: the predicates are the caller's here. An exception the
+// record predicate rejects is recorded as a success (`on_success`), an ignored one releases
+// its permission (`on_ignored_error`).
+
+fn window_of_five() -> Harness {
+    Harness::with(CircuitBreakerConfig { sliding_window_size: 5, ..CircuitBreakerConfig::default() })
+}
+
+#[test]
+fn should_record_runtime_exception_as_failure_and_business_exception_as_success() {
+    let mut h = window_of_five();
+    assert!(h.acquire());
+    h.fail(0); // RuntimeException: recorded as a failure
+    assert!(h.acquire());
+    h.ok(0); // BusinessException: not recorded as a failure, so as a success
+    assert_eq!(counts(&h), (2, 1, 1));
+}
+
+#[test]
+fn should_ignore_number_format_exception() {
+    let mut h = window_of_five();
+    assert!(h.acquire());
+    h.fail(0);
+    assert!(h.acquire());
+    h.ignored(); // NumberFormatException
+    assert_eq!(counts(&h), (1, 1, 0));
+}
