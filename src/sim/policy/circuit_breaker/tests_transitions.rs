@@ -337,3 +337,29 @@ fn open_after_forced_open_counts_calls_in_the_empty_window_it_kept() {
     h.assert_metrics(100.0, 0, 1, 1, 1);
     assert_eq!(h.state(), State::Open);
 }
+
+/// The same as stepping millisecond by millisecond, with a wait that grows to a cap, one that
+/// shrinks, and one that stays.
+#[test]
+fn a_jump_of_time_fires_the_timers_a_walk_would() {
+    for (multiplier, max_ms) in [(Some(2.0), Some(1_000)), (Some(0.5), None), (None, None)] {
+        let config = CircuitBreakerConfig {
+            wait_duration_in_open_state_ms: 100,
+            open_wait_multiplier: multiplier,
+            open_wait_max_ms: max_ms,
+            max_wait_duration_in_half_open_state_ms: 50,
+            ..auto_transition_config()
+        };
+        let mut walked = Harness::with(config.clone());
+        let mut jumped = Harness::with(config);
+        walked.to(State::Open);
+        jumped.to(State::Open);
+        for _ in 0..20_000 {
+            walked.advance_ms(1);
+            walked.state();
+        }
+        jumped.advance_ms(20_000);
+        let at = |h: &mut Harness| (h.state(), h.cb.attempts(), h.cb.retry_after());
+        assert_eq!(at(&mut jumped), at(&mut walked), "multiplier {multiplier:?}, max {max_ms:?}");
+    }
+}
