@@ -15,6 +15,9 @@ pub enum Stream {
     Failures = 4,
     Faults = 5,
     Network = 6,
+    /// Retry backoff jitter (`policy/backoff.rs`): its own stream, so that jittered retries leave
+    /// every other draw where it was.
+    Retries = 7,
 }
 
 /// A value-stable generator: the same seed gives the same sequence on every platform and version.
