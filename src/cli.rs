@@ -108,6 +108,8 @@ enum Cmd {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Print the delay before each retry under a backoff policy, in ms.
+    Backoff(crate::cli_backoff::BackoffArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -220,6 +222,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
         Cmd::Partition { client, partitioner, partitions, keys } => partition(client, partitioner, partitions, &keys),
         Cmd::Breaker(args) => crate::cli_breaker::run(&args),
         Cmd::Bench { messages, no_failures, repeats, seed } => bench(messages, !no_failures, repeats.max(1), seed),
+        Cmd::Backoff(args) => crate::cli_backoff::run(&args),
     }
 }
 

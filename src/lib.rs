@@ -7,6 +7,8 @@ pub mod sim;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli_backoff;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_breaker;
