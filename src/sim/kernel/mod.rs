@@ -1,6 +1,7 @@
-//! The simulation kernel: integer time, the event queue, seeded random streams, the trace hash and
-//! bounded rings. It knows nothing of messages, brokers or clients.
+//! The simulation kernel: integer time, the event queue, seeded random streams, the trace hash,
+//! bounded rings and histograms. It knows nothing of messages, brokers or clients.
 
+pub mod histogram;
 pub mod ring;
 pub mod rng;
 pub mod scheduler;
