@@ -3,13 +3,15 @@
 //! message, or the retry number and the previous delay, and draws from its own seeded stream.
 //!
 //! The jitter modes follow Marc Brooker's "Exponential Backoff And Jitter" (AWS Architecture Blog,
-//! March 2015) and the simulator it was written with, aws-samples/aws-arch-backoff-simulator
+//! March 2015, <https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/>) and the
+//! simulator it was written with, aws-samples/aws-arch-backoff-simulator
 //! (`src/backoff_simulator.py`, read for this module): `ExpoBackoff` sleeps
 //! `expo(n) = min(cap, base * 2^n)`, `ExpoBackoffFullJitter` sleeps `uniform(0, expo(n))`,
 //! `ExpoBackoffEqualJitter` sleeps `expo(n)/2 + uniform(0, expo(n)/2)` and `ExpoBackoffDecorr`
 //! sleeps `min(cap, uniform(base, sleep * 3))`, `sleep` starting at `base` and keeping the last
 //! value. Its client counts `attempt` from 0 and adds one *before* it asks for a backoff, so its
-//! first retry sleeps up to `base * 2^1`: retry n has exponent n.
+//! first retry sleeps up to `base * 2^1`: retry n has exponent n. (Its `random.uniform` is
+//! continuous; here a draw is a whole number of microseconds, both ends included.)
 //!
 //! Here retry n (1-based) has exponent n - 1, so that the first retry waits `base`, as the
 //! exponential schedule without jitter promises (1, 2, 4, ... s from a base of 1 s), and each
@@ -17,6 +19,10 @@
 //! without jitter would wait, equal jitter in its upper half. To reproduce the simulator's numbers
 //! with a multiplier of 2, double the base (`base * 2^n = 2 base * 2^(n-1)`), except under
 //! decorrelated jitter, whose draws do not depend on the retry number at all.
+//!
+//! The fixed policy takes full and equal jitter the same way, around its one delay: uniform in
+//! `[0, base]`, or in `[base - base/2, base]`. Decorrelated jitter would make a fixed delay grow,
+//! so [`Backoff::check`] refuses that pair; immediate retries have nothing to spread and stay at 0.
 //!
 //! All arithmetic is integer microseconds, saturating; the only randomness is one
 //! [`Rng::uniform_us`] draw per jittered delay, so a schedule without jitter draws nothing and
