@@ -3,7 +3,7 @@
 //! rebalance waits for every known member, static members come back without a rebalance, and a
 //! consumer that holds a record past `max.poll.interval.ms` is put out and its commit fails.
 
-use eda_lab::sim::config::choices::{Assignor, CommitStrategy};
+use eda_lab::sim::config::choices::{Assignor, Client, CommitStrategy};
 use eda_lab::sim::event::JournalKind;
 use eda_lab::sim::ids::{ConsumerId, PartitionId};
 use eda_lab::sim::{Command, Scenario, SimTime, Simulation};
@@ -223,4 +223,41 @@ fn an_eager_rebalance_stops_everyone_a_cooperative_one_only_what_moves() {
     assert_eq!(counts, [2, 2, 2], "balanced: {owners:?}");
     assert_eq!(sim.ledger().counts().lost, 0);
     sim.ledger().audit().unwrap();
+}
+
+/// A consumer that closes cleanly under auto-commit commits what it consumed first (the Java
+/// client's `ConsumerCoordinator.close` → `maybeAutoCommitOffsetsSync`; librdkafka commits its
+/// stored offsets when `rd_kafka_consumer_close` unassigns), so whoever takes its partitions over
+/// reads on from there and nothing is processed twice, though the timer (a minute) never fired.
+#[test]
+fn a_clean_close_under_auto_commit_commits_what_it_consumed() {
+    for client in [Client::Java, Client::Librdkafka] {
+        let mut s = group();
+        s.producer.client = client;
+        s.consumers.commit = CommitStrategy::Auto { interval_ms: 60_000 };
+        let mut sim = Simulation::new(&s).unwrap();
+        at(&mut sim, 5_000);
+        sim.handle(Command::RemoveConsumer).unwrap();
+        at(&mut sim, 5_001);
+        let left = times(&sim, |k| matches!(k, JournalKind::Left { consumer: ConsumerId(2) }));
+        assert_eq!(left.len(), 1, "{client:?}: consumer 2 left");
+        let commits: Vec<_> = sim
+            .journal()
+            .iter()
+            .filter_map(|e| match e.kind {
+                JournalKind::Committed { consumer: ConsumerId(2), partition, offset, auto: true } => {
+                    Some((e.time.as_us() / 1_000, partition, offset))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(commits.len(), 1, "{client:?}: one commit on close: {commits:?}");
+        let (when, partition, offset) = commits[0];
+        assert_eq!(when, left[0], "{client:?}: committed as it left");
+        assert!(offset > 20, "{client:?}: it committed what it consumed ({offset})");
+        assert_eq!(sim.group().committed[partition.index()], offset);
+        at(&mut sim, 15_000);
+        // (Without the commit on close, the next owner would start again from offset 0.)
+        assert_eq!(sim.ledger().counts().duplicated, 0, "{client:?}: the next owner read on from the commit");
+    }
 }
