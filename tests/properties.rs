@@ -127,10 +127,25 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         0.0f64..300.0,
     )
         .prop_map(|(distribution, mean_ms)| ServiceTime { distribution, mean_ms });
-    let retry =
-        (0u32..4, 0u64..800, 1u32..4, prop_oneof![Just(RetryMode::InPlace), Just(RetryMode::Reappend)]).prop_map(
-            |(max_retries, backoff_ms, multiplier, mode)| RetryPolicy { max_retries, backoff_ms, multiplier, mode },
-        );
+    let policies = prop_oneof![
+        Just(BackoffPolicy::None),
+        Just(BackoffPolicy::Immediate),
+        Just(BackoffPolicy::Fixed),
+        Just(BackoffPolicy::Exponential)
+    ];
+    let jitters = prop_oneof![Just(Jitter::None), Just(Jitter::Full), Just(Jitter::Equal), Just(Jitter::Decorrelated)];
+    let retry = (
+        (0u32..4, 0u64..800, 1u32..4, 0u64..3_000),
+        (policies, jitters),
+        prop_oneof![Just(RetryMode::InPlace), Just(RetryMode::Reappend)],
+    )
+        .prop_map(|((max_retries, backoff_ms, multiplier, cap), (policy, jitter), mode)| {
+            // Decorrelated jitter grows the wait: the exponential policy's only (`rules.rs`).
+            let jitter =
+                if policy == BackoffPolicy::Fixed && jitter == Jitter::Decorrelated { Jitter::Full } else { jitter };
+            let cap_ms = backoff_ms + cap; // never below the base
+            RetryPolicy { max_retries, policy, backoff_ms, multiplier, cap_ms, jitter, mode }
+        });
     let processing = (service, 0.0f64..0.4, retry).prop_map(|(service, failure_probability, retry)| ProcessingConfig {
         service,
         failure_probability,

@@ -18,20 +18,26 @@ fn run_help_lists_every_setting_with_its_help() {
     }
 }
 
-/// A value of `kind` other than the default, when there is one.
-fn another(kind: Kind, default: &Value) -> Option<Value> {
-    match kind {
-        Kind::Number { min, max, integer } => {
-            let v = if default.as_f64() == Some(min) { (min + max) / 2.0 } else { min };
-            Some(if integer { Value::from(v as u64) } else { Value::from(v) })
+/// A value of `kind` other than the default, when there is one, that `accepts` takes: the least,
+/// else halfway, else the most (a setting may also be bound by another: the backoff cap may not
+/// be below the base, nor the delivery timeout below the request timeout).
+fn another(kind: Kind, default: &Value, accepts: impl Fn(&Value) -> bool) -> Option<Value> {
+    let candidates: Vec<Value> = match kind {
+        Kind::Number { min, max, integer } => [min, (min + max) / 2.0, max]
+            .into_iter()
+            .filter(|v| default.as_f64() != Some(*v))
+            .map(|v| if integer { Value::from(v as u64) } else { Value::from(v) })
+            .collect(),
+        Kind::Optional { min, max, .. } if default.is_null() => {
+            [min, (min + max) / 2.0, max].into_iter().map(|v| Value::from(v as u64)).collect()
         }
-        // (Halfway, not the least: the delivery timeout may not be below the request timeout.)
-        Kind::Optional { min, max, .. } => {
-            Some(if default.is_null() { Value::from(((min + max) / 2.0) as u64) } else { Value::Null })
+        Kind::Optional { .. } => vec![Value::Null],
+        Kind::Flag => vec![Value::from(!default.as_bool().unwrap())],
+        Kind::Choice(cs) => {
+            cs.iter().map(|c| serde_json::from_str(c.json).unwrap()).filter(|v: &Value| v != default).collect()
         }
-        Kind::Flag => Some(Value::from(!default.as_bool().unwrap())),
-        Kind::Choice(cs) => cs.iter().map(|c| serde_json::from_str(c.json).unwrap()).find(|v: &Value| v != default),
-    }
+    };
+    candidates.into_iter().find(|v| accepts(v))
 }
 
 #[test]
@@ -42,7 +48,8 @@ fn every_live_setting_changes_a_running_simulation() {
         let mut sim = Simulation::new(&scenario).unwrap();
         sim.run_until(SimTime::from_secs(2), u64::MAX);
         let before = sim.scenario().setting(s).unwrap();
-        let value = another(s.kind, &before).unwrap_or_else(|| panic!("{} has one value", s.path));
+        let takes = |v: &Value| sim.scenario().with_setting(s, v).is_ok();
+        let value = another(s.kind, &before, takes).unwrap_or_else(|| panic!("{} takes no other value", s.path));
         sim.handle(Command::Set { setting: s.path.into(), value: value.clone() })
             .unwrap_or_else(|e| panic!("{} = {value}: {e}", s.path));
         assert_eq!(sim.scenario().setting(s).unwrap(), value, "{} took the new value", s.path);
@@ -117,7 +124,8 @@ fn every_setting_writes_its_own_field_and_nothing_else() {
     base.consumers.commit = eda_lab::sim::scenario::CommitStrategy::Auto { interval_ms: 1_000 };
     for s in SETTINGS {
         let before = base.setting(s).unwrap();
-        let value = another(s.kind, &before).unwrap();
+        let value = another(s.kind, &before, |v| base.with_setting(s, v).is_ok())
+            .unwrap_or_else(|| panic!("{} takes no other value", s.path));
         let changed = base.with_setting(s, &value).unwrap_or_else(|e| panic!("{} = {value}: {e}", s.path));
         assert_eq!(changed.setting(s).unwrap(), value, "{} took the new value", s.path);
         // (The auto-commit interval lives inside the commit strategy: one contains the other.)

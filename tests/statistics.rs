@@ -34,7 +34,7 @@ fn partitioned_mm1_mean_time_in_system_matches_theory() {
 /// a message is dead-lettered only after four failed attempts, probability 0.05^4.
 #[test]
 fn retry_and_dead_letter_rates_match_the_model() {
-    let messages = 400_000;
+    let messages = 1_000_000;
     let mut sim = Simulation::new(&Scenario::bench(messages, true)).unwrap();
     while sim.step() {}
     let c = sim.ledger().counts();

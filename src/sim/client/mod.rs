@@ -7,4 +7,5 @@ mod membership;
 pub mod order;
 pub mod pipeline;
 pub mod producer;
+pub mod retry;
 pub mod stats;

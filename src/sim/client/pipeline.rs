@@ -15,6 +15,7 @@
 use crate::sim::broker::delivery::{Delivery, DeliverySource, FetchError, Membership};
 use crate::sim::client::consumer::{Consumer, ConsumerStatus};
 use crate::sim::client::order::KeyOrder;
+use crate::sim::client::retry::RetrySchedule;
 use crate::sim::client::stats::ConsumerStats;
 use crate::sim::config::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::scenario::{RetryMode, ServiceDistribution};
@@ -36,6 +37,8 @@ pub struct Pipeline {
     pub(super) service: Rng,
     pub(super) failures: Rng,
     pub(super) faults: Rng,
+    /// The waits before retries (the backoff schedule and its jitter).
+    pub(super) retry: RetrySchedule,
     pub(super) stats: ConsumerStats,
     /// Retires the auto-commit timers of an earlier commit setting.
     pub(super) autocommit_token: u32,
@@ -59,6 +62,7 @@ impl Pipeline {
             service: Rng::for_stream(seed, Stream::Service),
             failures: Rng::for_stream(seed, Stream::Failures),
             faults: Rng::for_stream(seed, Stream::Faults),
+            retry: RetrySchedule::new(seed),
             stats: ConsumerStats::default(),
             autocommit_token: 0,
             key_order: KeyOrder::default(),
@@ -193,6 +197,9 @@ impl Pipeline {
             self.on_attempt_failed(c, hand, src, ctx);
             return;
         }
+        if hand.retry > 0 {
+            self.retry.forget(msg);
+        }
         let mode = ctx.settings.idempotency.mode;
         if mode == IdempotencyMode::Natural && ctx.ledger.has_applied(msg, SUBSCRIBER) {
             // A SET-style effect: running it again leaves the world as it was.
@@ -241,12 +248,11 @@ impl Pipeline {
             msg,
             consumer: c,
             retry: hand.retry + 1,
-            max_retries: policy.max_retries,
+            max_retries: policy.retries(),
         });
-        if hand.retry < policy.max_retries {
+        let retry = hand.retry + 1;
+        if let Some(delay) = self.retry.delay(&policy, msg, retry) {
             self.stats.retries += 1;
-            let retry = hand.retry + 1;
-            let delay = policy.delay(retry);
             match policy.mode {
                 RetryMode::InPlace => {
                     let consumer = &mut self.consumers[c.index()];
@@ -264,6 +270,7 @@ impl Pipeline {
                 }
             }
         } else {
+            self.retry.forget(msg);
             ctx.ledger.mark_dead_lettered(msg);
             self.dlq.push(DeadLetter { msg, at: ctx.now, lane: hand.tag.lane });
             ctx.note(JournalKind::DeadLettered { msg, consumer: c });

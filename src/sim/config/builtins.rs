@@ -137,8 +137,14 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         }
         "retries-dlq" => {
             s.processing.failure_probability = 0.3;
-            s.processing.retry =
-                RetryPolicy { max_retries: 2, backoff_ms: 400, multiplier: 2, mode: RetryMode::InPlace };
+            s.processing.retry = RetryPolicy {
+                max_retries: 2,
+                policy: BackoffPolicy::Exponential,
+                backoff_ms: 400,
+                multiplier: 2,
+                mode: RetryMode::InPlace,
+                ..RetryPolicy::default()
+            };
         }
         _ => return None,
     }

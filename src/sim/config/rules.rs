@@ -21,7 +21,7 @@
 
 use super::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
 use super::limits::{IDEMPOTENT_MAX_IN_FLIGHT, MAX_CONSUMERS, MAX_FAULTS, MAX_LONG_MS};
-use super::scenario::{invalid, Acks, Scenario, ScenarioError};
+use super::scenario::{invalid, Acks, BackoffPolicy, Scenario, ScenarioError};
 use crate::sim::command::Command;
 use crate::sim::errors::CommandError;
 use crate::sim::kernel::rng::Probability;
@@ -71,6 +71,7 @@ impl Scenario {
     pub(super) fn check_combinations(&self) -> Result<(), ScenarioError> {
         check_idempotent_producer(self)?;
         check_delivery_timeout(self)?;
+        check_retry_backoff(self)?;
         let crash = &self.consumers.crash;
         if crash.probability > 0.0 {
             if let Some(why) = self.crash_never_strikes(crash.point) {
@@ -214,6 +215,25 @@ pub(super) fn check_idempotent_producer(s: &Scenario) -> Result<(), ScenarioErro
     Err(ScenarioError::Invalid {
         field: "producer.idempotent".into(),
         message: format!("requires {needs} ({client} refuses enable.idempotence=true with {has}{how})"),
+    })
+}
+
+/// The retry schedule as the backoff module checks it (a cap below the base, decorrelated jitter
+/// on a fixed wait), named by the retry setting at fault. The cap applies to the exponential
+/// policy only, so only there may it not be below the base.
+fn check_retry_backoff(s: &Scenario) -> Result<(), ScenarioError> {
+    let mut backoff = s.processing.retry.backoff();
+    if backoff.policy != BackoffPolicy::Exponential {
+        backoff.cap_us = backoff.cap_us.max(backoff.base_us);
+    }
+    backoff.check().map_err(|e| {
+        let field = match e.field {
+            "base_us" => "backoff_ms",
+            "cap_us" => "cap_ms",
+            "max_attempts" => "max_retries",
+            other => other,
+        };
+        invalid(&format!("processing.retry.{field}"), e.reason)
     })
 }
 

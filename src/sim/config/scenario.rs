@@ -11,7 +11,7 @@ pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
 use super::settings::{self, Setting};
 use crate::sim::command::Command;
 pub use crate::sim::errors::{ScenarioError, SettingError};
-use crate::sim::kernel::time::SimDuration;
+pub use crate::sim::policy::backoff::{Backoff, BackoffPolicy, Jitter};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -201,30 +201,56 @@ pub enum ServiceDistribution {
     Uniform,
 }
 
-/// What happens after a failed processing attempt.
+/// What happens after a failed processing attempt: how many retries, how long to wait before
+/// each (a [`Backoff`] schedule), and where the retry happens (`mode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
     /// Retries after the first attempt before the message is dead-lettered (0 to 1,000).
     pub max_retries: u32,
-    /// Delay before the first retry, in milliseconds.
+    /// How the wait grows: none (no retries), immediate, fixed or exponential.
+    pub policy: BackoffPolicy,
+    /// The base wait (before the first retry, and every retry under `fixed`), in milliseconds.
     pub backoff_ms: u64,
-    /// Each further retry waits `multiplier` times longer (1 = fixed delay, 2 = doubling; 1 to 10).
+    /// Exponential only: each further retry waits `multiplier` times longer (1 to 10).
     pub multiplier: u32,
+    /// Exponential only: no wait is longer than this, in milliseconds.
+    pub cap_ms: u64,
+    /// How each wait is spread at random: none, full, equal or decorrelated.
+    pub jitter: Jitter,
     pub mode: RetryMode,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 3, backoff_ms: 500, multiplier: 1, mode: RetryMode::InPlace }
+        RetryPolicy {
+            max_retries: 3,
+            policy: BackoffPolicy::Exponential,
+            backoff_ms: 500,
+            multiplier: 2,
+            cap_ms: 30_000,
+            jitter: Jitter::None,
+            mode: RetryMode::InPlace,
+        }
     }
 }
 
 impl RetryPolicy {
-    /// The wait before retry number `retry` (1-based), saturating.
-    pub fn delay(&self, retry: u32) -> SimDuration {
-        let factor = (self.multiplier as u64).saturating_pow(retry.saturating_sub(1));
-        SimDuration::from_ms(self.backoff_ms).times(factor)
+    /// The schedule, in the backoff module's terms.
+    pub fn backoff(&self) -> Backoff {
+        Backoff {
+            policy: self.policy,
+            base_us: self.backoff_ms.saturating_mul(1_000),
+            multiplier: self.multiplier,
+            cap_us: self.cap_ms.saturating_mul(1_000),
+            max_attempts: self.max_retries,
+            jitter: self.jitter,
+        }
+    }
+
+    /// Retries allowed after the first attempt (none under the `none` policy).
+    pub fn retries(&self) -> u32 {
+        self.backoff().retries()
     }
 }
 
@@ -410,7 +436,14 @@ impl Scenario {
             processing: ProcessingConfig {
                 service: ServiceTime { distribution: ServiceDistribution::Exponential, mean_ms: 4_000.0 },
                 failure_probability: if failures { 0.05 } else { 0.0 },
-                retry: RetryPolicy { max_retries: 3, backoff_ms: 2_000, multiplier: 2, mode: RetryMode::Reappend },
+                retry: RetryPolicy {
+                    max_retries: 3,
+                    policy: BackoffPolicy::Exponential,
+                    backoff_ms: 2_000,
+                    multiplier: 2,
+                    mode: RetryMode::Reappend,
+                    ..RetryPolicy::default()
+                },
             },
             idempotency: IdempotencyConfig::default(),
             faults: Vec::new(),
@@ -452,7 +485,16 @@ mod tests {
 
     #[test]
     fn backoff_sequence() {
-        let r = RetryPolicy { max_retries: 3, backoff_ms: 2_000, multiplier: 2, mode: RetryMode::Reappend };
-        assert_eq!([r.delay(1), r.delay(2), r.delay(3)].map(SimDuration::as_us), [2_000_000, 4_000_000, 8_000_000]);
+        let r = RetryPolicy {
+            max_retries: 3,
+            policy: BackoffPolicy::Exponential,
+            backoff_ms: 2_000,
+            multiplier: 2,
+            mode: RetryMode::Reappend,
+            ..RetryPolicy::default()
+        };
+        let b = r.backoff();
+        assert_eq!([1, 2, 3, 4].map(|n| b.ceiling_us(n)), [2_000_000, 4_000_000, 8_000_000, 16_000_000]);
+        assert_eq!(r.retries(), 3);
     }
 }
