@@ -110,6 +110,8 @@ enum Cmd {
     },
     /// Print the delay before each retry under a backoff policy, in ms.
     Backoff(crate::cli_backoff::BackoffArgs),
+    /// Run a scenario once per value of one setting (and per seed) and print the reports as CSV.
+    Sweep(crate::cli_sweep::SweepArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -147,7 +149,7 @@ pub fn main() -> i32 {
     }
 }
 
-fn load_scenario(name_or_path: &str) -> Result<Scenario, String> {
+pub(crate) fn load_scenario(name_or_path: &str) -> Result<Scenario, String> {
     if let Some(s) = builtin(name_or_path) {
         return Ok(s);
     }
@@ -223,12 +225,13 @@ fn run(cmd: Cmd) -> Result<String, String> {
         Cmd::Breaker(args) => crate::cli_breaker::run(&args),
         Cmd::Bench { messages, no_failures, repeats, seed } => bench(messages, !no_failures, repeats.max(1), seed),
         Cmd::Backoff(args) => crate::cli_backoff::run(&args),
+        Cmd::Sweep(args) => crate::cli_sweep::run(&args),
     }
 }
 
 /// A budget no sensible run reaches (a billion events is minutes of work) but that stops one
 /// that cannot advance time.
-const DEFAULT_MAX_EVENTS: u64 = 1_000_000_000;
+pub(crate) const DEFAULT_MAX_EVENTS: u64 = 1_000_000_000;
 
 /// Where `--journal` writes: a file or standard output, one JSON object per line.
 struct JournalSink {

@@ -1,7 +1,8 @@
 //! EDA Lab: a deterministic simulator of event-driven architecture.
 //!
 //! `sim` is the engine (pure, deterministic, native and wasm32). `ui` is the Yew web app (wasm32
-//! only); `cli` is the native command line, `cli_breaker` its `breaker` subcommand.
+//! only); `cli` is the native command line, `cli_breaker` its `breaker` subcommand,
+//! `cli_sweep` its `sweep` subcommand.
 
 pub mod sim;
 
@@ -12,6 +13,8 @@ pub mod cli_backoff;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_breaker;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli_sweep;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
