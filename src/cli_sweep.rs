@@ -14,7 +14,6 @@ use crate::sim::time::parse_duration_us;
 use crate::sim::{LossReason, Scenario, SimTime, Simulation};
 use clap::Args;
 use serde_json::Value;
-use std::fmt::Write;
 
 /// Columns, after the help's list of settings.
 const COLUMNS_HELP: &str = "\
@@ -175,20 +174,35 @@ fn run_one(s: &Scenario, until: SimTime, max_events: u64) -> Result<Report, Stri
     Ok(Report::of(&sim))
 }
 
+/// The columns before the loss reasons' and after them.
+const LEADING: [&str; 10] = [
+    "param",
+    "value",
+    "seed",
+    "sim_time_s",
+    "produced",
+    "in_flight",
+    "exactly_once",
+    "duplicated",
+    "dead_lettered",
+    "lost",
+];
+const TRAILING: [&str; 9] = [
+    "dlq_size",
+    "retries",
+    "producer_retries",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "mean_ms",
+    "throughput_per_s",
+    "breaker_openings",
+];
+
 fn header() -> String {
-    let mut cols: Vec<String> =
-        ["param", "value", "seed", "sim_time_s", "produced", "in_flight", "exactly_once", "duplicated"]
-            .into_iter()
-            .chain(["dead_lettered", "lost"])
-            .map(String::from)
-            .collect();
-    cols.extend(LossReason::ALL.iter().map(|r| format!("lost_{}", r.slug())));
-    cols.extend(
-        ["dlq_size", "retries", "producer_retries", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "throughput_per_s"]
-            .into_iter()
-            .chain(["breaker_openings"])
-            .map(String::from),
-    );
+    let reasons = LossReason::ALL.iter().map(|r| format!("lost_{}", r.slug()));
+    let cols: Vec<String> =
+        LEADING.iter().map(|c| c.to_string()).chain(reasons).chain(TRAILING.iter().map(|c| c.to_string())).collect();
     cols.join(",") + "\n"
 }
 
@@ -211,9 +225,7 @@ fn row(param: &str, value: &str, seed: u64, r: &Report) -> String {
     let throughput = (r.sim_time_us > 0).then(|| finished as f64 * 1e6 / r.sim_time_us as f64);
     cells.push(three_decimals(throughput));
     cells.push(String::new()); // breaker_openings: no breaker in the engine yet
-    let mut line = cells.join(",");
-    let _ = writeln!(line);
-    line
+    cells.join(",") + "\n"
 }
 
 /// A field quoted as RFC 4180 says when it holds a comma, a quote or a line break.
