@@ -465,8 +465,10 @@ impl Simulation {
         }
     }
 
-    fn sample_at(&self, time: SimTime) -> Sample {
+    fn sample_at(&mut self, time: SimTime) -> Sample {
+        let [latency_p50_us, latency_p95_us, latency_p99_us] = self.ledger.take_latency_window();
         let c = self.ledger.counts();
+        let consumer = self.pipeline.stats_ref();
         Sample {
             time_us: time.as_us(),
             produced: self.ledger.produced(),
@@ -478,7 +480,18 @@ impl Simulation {
             lag_total: self.lag_total(),
             dlq_size: self.pipeline.dlq().len() as u64,
             effects: self.ledger.effects_total(),
+            failures: consumer.processing_failures,
+            retries: consumer.retries,
+            latency_p50_us,
+            latency_p95_us,
+            latency_p99_us,
         }
+    }
+
+    /// From now on, chart samples carry the time-in-system p50/p95/p99 of their interval (the
+    /// page's live charts); headless runs leave it off, as it costs work on every settlement.
+    pub fn track_latency_percentiles(&mut self) {
+        self.ledger.track_latency_window(true);
     }
 
     // ----- read-only views -----

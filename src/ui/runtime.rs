@@ -238,10 +238,11 @@ impl Runtime {
 }
 
 /// A simulation of `scenario` for the page: it records every message's journey, so any message
-/// the run still keeps can be asked about.
+/// the run still keeps can be asked about, and its chart samples carry live latency percentiles.
 fn new_simulation(scenario: &Scenario) -> Result<Simulation, crate::sim::ScenarioError> {
     let mut sim = Simulation::new(scenario)?;
     sim.record_journeys(JourneyPolicy::All);
+    sim.track_latency_percentiles();
     Ok(sim)
 }
 

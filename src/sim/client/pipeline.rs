@@ -397,6 +397,9 @@ impl Pipeline {
     pub fn dlq(&self) -> &DeadLetterQueue {
         &self.dlq
     }
+    pub fn stats_ref(&self) -> &ConsumerStats {
+        &self.stats
+    }
     pub fn stats(&self) -> ConsumerStats {
         self.stats
     }

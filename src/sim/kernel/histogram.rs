@@ -19,7 +19,7 @@
 const SUB_BITS: u32 = 7;
 const SUB: u64 = 1 << SUB_BITS;
 /// The exact buckets (0..128), then one row of 128 for each power of two from 2^7 to 2^63.
-const BUCKETS: usize = ((64 - SUB_BITS + 1) as u64 * SUB) as usize;
+pub(super) const BUCKETS: usize = ((64 - SUB_BITS + 1) as u64 * SUB) as usize;
 
 /// Counts of values in log-linear buckets, with the count, the smallest and the largest value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +38,7 @@ impl Default for Histogram {
 
 /// The bucket of `v`: `v` itself below 128, else 128 per power of two above 2^7.
 #[inline]
-fn bucket(v: u64) -> usize {
+pub(crate) fn bucket(v: u64) -> usize {
     if v < SUB {
         return v as usize;
     }
@@ -47,7 +47,7 @@ fn bucket(v: u64) -> usize {
 }
 
 /// The lowest value of bucket `b` and its width.
-fn bucket_range(b: usize) -> (u64, u64) {
+pub(super) fn bucket_range(b: usize) -> (u64, u64) {
     let b = b as u64;
     if b < SUB {
         return (b, 1);
@@ -65,7 +65,13 @@ impl Histogram {
     /// Counts one value.
     #[inline]
     pub fn record(&mut self, v: u64) {
-        self.counts[bucket(v)] += 1;
+        self.record_in(bucket(v), v);
+    }
+
+    /// Counts `v`, whose bucket `b` the caller computed (to share it with a window's histogram).
+    #[inline]
+    pub(crate) fn record_in(&mut self, b: usize, v: u64) {
+        self.counts[b] += 1;
         self.count += 1;
         self.min = self.min.min(v);
         self.max = self.max.max(v);

@@ -8,3 +8,4 @@ pub mod scheduler;
 pub mod sort;
 pub mod time;
 pub mod trace;
+pub mod window_histogram;

@@ -280,6 +280,15 @@ impl Ledger {
     pub fn extra_effects(&self) -> u64 {
         self.extra_effects
     }
+    /// Whether chart samples carry the time-in-system percentiles of their interval.
+    pub fn track_latency_window(&mut self, on: bool) {
+        self.latency.track_window(on);
+    }
+    /// Time-in-system p50, p95 and p99 of the messages settled since the last call (zeros if none
+    /// or not tracked).
+    pub fn take_latency_window(&mut self) -> [u64; 3] {
+        self.latency.take_window()
+    }
     pub fn latency(&self) -> &LatencyStats {
         &self.latency
     }

@@ -16,4 +16,14 @@ pub struct Sample {
     pub lag_total: u64,
     pub dlq_size: u64,
     pub effects: u64,
+    /// Processing attempts that failed, and retries scheduled, so far (the page charts their
+    /// growth per interval: the error rate and the retry rate).
+    pub failures: u64,
+    pub retries: u64,
+    /// Time in system (production to settlement) of the messages settled in this sample's
+    /// interval: p50, p95, p99, within 1/256 (0 when none settled, or unless
+    /// `Simulation::track_latency_percentiles` asked for them).
+    pub latency_p50_us: u64,
+    pub latency_p95_us: u64,
+    pub latency_p99_us: u64,
 }
