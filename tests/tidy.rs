@@ -116,10 +116,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ids", &[]),
     // The ledger knows no broker and no client.
     ("ledger/", &["ids", "kernel", "ledger"]),
-    // The typed errors depend on nothing but the ids.
-    ("errors", &["ids"]),
+    // The typed errors depend on nothing but the ids (and the kernel's number formatting).
+    ("errors", &["ids", "kernel::numfmt"]),
     // The settings' description knows its limits, nothing of the scenario type or the engine.
-    ("config/settings", &["config::limits"]),
+    ("config/settings", &["config::limits", "kernel::numfmt"]),
     ("config/limits", &[]),
     ("config/choices", &[]),
     // The pipeline and its consumers reach brokers only through the delivery seam.

@@ -3,6 +3,7 @@
 //! show. This file depends on nothing else in the engine but the id types.
 
 use crate::sim::ids::ConsumerId;
+use crate::sim::kernel::numfmt::Fixed;
 use std::fmt;
 
 /// What is wrong with a scenario: the field's path and the rule it breaks.
@@ -87,9 +88,9 @@ impl fmt::Display for Stuck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the run is stuck at {:.3} s of simulated time: {} events at that one instant, and time does not advance. \
+            "the run is stuck at {} s of simulated time: {} events at that one instant, and time does not advance. \
              Likely cause: {}",
-            self.at_us as f64 / 1e6,
+            Fixed(self.at_us as f64 / 1e6, 3),
             self.events,
             self.cause
         )
@@ -128,9 +129,9 @@ impl fmt::Display for ReplayError {
             ReplayError::Command { index, error } => write!(f, "command {index}: {error}"),
             ReplayError::EventBudget { events, at_us } => write!(
                 f,
-                "the run stopped at its event budget: {events} events by {:.3} s of simulated time \
+                "the run stopped at its event budget: {events} events by {} s of simulated time \
                  (raise it with --max-events, or shorten --until)",
-                *at_us as f64 / 1e6
+                Fixed(*at_us as f64 / 1e6, 3)
             ),
             ReplayError::Stuck(stuck) => stuck.fmt(f),
         }

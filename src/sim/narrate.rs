@@ -6,6 +6,7 @@ use crate::sim::config::choices::AutoOffsetReset;
 use crate::sim::engine::Simulation;
 use crate::sim::event::{AppendKind, JournalKind, ResetCause};
 use crate::sim::ids::MessageId;
+use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::ledger::Outcome;
 
 /// " OrderPlaced" for a message whose record is kept; nothing for one the ledger forgot.
@@ -270,20 +271,24 @@ pub fn describe_command(c: &Command) -> String {
                 _ => m.to_string(),
             }
         }
-        Command::SetProducerRate { rate_per_sec } => format!("producer rate {rate_per_sec} msg/s"),
+        Command::SetProducerRate { rate_per_sec } => format!("producer rate {} msg/s", Plain(*rate_per_sec)),
         Command::SetProducerIdempotent { enabled } => {
             format!("idempotent producer {}", if *enabled { "on" } else { "off" })
         }
         Command::SetNetworkLoss { request_loss, ack_loss } => {
-            format!("network loss: requests {:.0}%, acknowledgements {:.0}%", request_loss * 100.0, ack_loss * 100.0)
+            format!(
+                "network loss: requests {}%, acknowledgements {}%",
+                Fixed(request_loss * 100.0, 0),
+                Fixed(ack_loss * 100.0, 0)
+            )
         }
         Command::SetFailureProbability { probability } => {
-            format!("processing failure rate {:.0}%", probability * 100.0)
+            format!("processing failure rate {}%", Fixed(probability * 100.0, 0))
         }
         Command::SetCrash { point, probability } => {
-            format!("random crashes {:.1}% per message, {}", probability * 100.0, point.describe())
+            format!("random crashes {}% per message, {}", Fixed(probability * 100.0, 1), point.describe())
         }
-        Command::SetServiceMean { mean_ms } => format!("mean processing time {mean_ms} ms"),
+        Command::SetServiceMean { mean_ms } => format!("mean processing time {} ms", Plain(*mean_ms)),
         Command::Set { setting, value } => match crate::sim::config::settings::find(setting) {
             Some(s) => s.describe(value),
             None => format!("{setting} {value}"),

@@ -7,6 +7,7 @@ use crate::sim::config::scenario::ProducerConfig;
 use crate::sim::engine::{JourneyView, Simulation, Stats};
 use crate::sim::event::JournalKind;
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
+use crate::sim::kernel::numfmt::Fixed;
 use crate::sim::kernel::time::SimTime;
 use crate::sim::ledger::{LossReason, Outcome, OutcomeCounts};
 use crate::sim::narrate::describe;
@@ -147,7 +148,7 @@ impl Report {
             ("dead-lettered", o.dead_lettered),
             ("lost", o.lost),
         ] {
-            let _ = writeln!(out, "  {label:<14}{n:>10}  {:>6.2}%", pct(n));
+            let _ = writeln!(out, "  {label:<14}{n:>10}  {:>6}%", Fixed(pct(n), 2));
         }
         let _ = writeln!(
             out,
@@ -215,7 +216,7 @@ impl Report {
             );
         }
         let l = &self.time_in_system;
-        let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}ms"));
+        let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{}ms", Fixed(x, 1)));
         let _ = writeln!(
             out,
             "time in system  mean {}  p50 {}  p95 {}  p99 {}",

@@ -4,6 +4,7 @@
 //! downsampled to at most 120 points.
 
 use super::runtime::RtHandle;
+use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::metrics::sample::Sample;
 use yew::prelude::*;
 
@@ -63,16 +64,16 @@ fn sparkline(samples: &[Sample], series: &Series) -> Html {
         let x = (end - 1) as f64 / denom * CW;
         let y = CH - 3.0 - v / max * (CH - 8.0);
         d.push_str(if first { "M" } else { "L" });
-        d.push_str(&format!("{x:.1} {y:.1}"));
+        d.push_str(&format!("{} {}", Fixed(x, 1), Fixed(y, 1)));
         first = false;
         i = end;
     }
-    let area = if n > 1 { format!("{d}L{CW:.1} {CH:.1}L0 {CH:.1}Z") } else { String::new() };
+    let area = if n > 1 { format!("{d}L{} {}L0 {}Z", Fixed(CW, 1), Fixed(CH, 1), Fixed(CH, 1)) } else { String::new() };
     let label = format!("{}: now {last}, peak {} over the last {} samples", series.title, max as u64, n);
     html! {
         <figure class={classes!("spark", series.class)} title={series.hint}>
             <figcaption><span>{series.title}</span><b>{last}</b></figcaption>
-            <svg viewBox={format!("0 0 {CW} {CH}")} preserveAspectRatio="none" role="img" aria-label={label}>
+            <svg viewBox={format!("0 0 {} {}", Plain(CW), Plain(CH))} preserveAspectRatio="none" role="img" aria-label={label}>
                 <path class="spark-area" d={area} />
                 <path class="spark-line" d={d} />
             </svg>
@@ -91,7 +92,7 @@ pub fn charts(props: &ChartsProps) -> Html {
     };
     html! {
         <section class="panel charts" aria-labelledby="charts-h">
-            <h2 id="charts-h">{"Over time"}<small>{format!(" last {:.0} s of sim time, as of the newest sample", span_s)}</small></h2>
+            <h2 id="charts-h">{"Over time"}<small>{format!(" last {} s of sim time, as of the newest sample", Fixed(span_s, 0))}</small></h2>
             <div class="spark-grid">
                 { for SERIES.iter().map(|s| sparkline(&samples, s)) }
             </div>

@@ -27,6 +27,7 @@ use super::dom::now_ms;
 use super::runtime::{bench, fast_forward, Runtime};
 use crate::sim::command_log::CommandLog;
 use crate::sim::config::settings::SETTINGS;
+use crate::sim::kernel::numfmt::plain;
 use crate::sim::report::{parse_message_id, JourneyReport};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
@@ -107,7 +108,7 @@ pub fn install(rt: Rt) {
         &api,
         "journey",
         Closure::<dyn Fn(JsValue) -> JsValue>::new(move |id: JsValue| {
-            let text = id.as_string().or_else(|| id.as_f64().map(|n| n.to_string())).unwrap_or_default();
+            let text = id.as_string().or_else(|| id.as_f64().map(plain)).unwrap_or_default();
             match parse_message_id(&text) {
                 Ok(msg) => JourneyReport::of(&r.borrow().sim, msg).to_json().into(),
                 Err(e) => serde_json::json!({ "error": e }).to_string().into(),

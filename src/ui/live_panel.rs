@@ -3,6 +3,7 @@
 
 use super::runtime::RtHandle;
 use super::shapes::glyph_icon;
+use crate::sim::kernel::numfmt::Fixed;
 use crate::sim::ledger::OutcomeCounts;
 use crate::sim::{Outcome, Simulation};
 use yew::prelude::*;
@@ -126,7 +127,7 @@ fn lag_list(sim: &Simulation) -> Html {
             html! {
                 <li class="lag-row" aria-label={format!("Partition {p} lag {lag}")}>
                     <span class="lag-name">{format!("P{p}")}</span>
-                    <span class="lag-bar"><span class="lag-fill" style={format!("width:{pct:.1}%")}></span></span>
+                    <span class="lag-bar"><span class="lag-fill" style={format!("width:{}%", Fixed(pct, 1))}></span></span>
                     <span class="lag-num">{lag}</span>
                 </li>
             }

@@ -3,6 +3,7 @@
 //! in flight = hollow circle. Each glyph is one `<path>` centred on the origin and placed with a
 //! `transform`, so moving it is a single attribute write.
 
+use crate::sim::kernel::numfmt::{fixed, Fixed};
 use crate::sim::{MessageId, Outcome};
 use yew::prelude::*;
 
@@ -40,7 +41,7 @@ fn paint_class(o: Outcome) -> &'static str {
 /// One glyph centred at (x, y) inside an SVG: a single `<path>`, cheap to create and to move.
 pub fn glyph(o: Outcome, x: f64, y: f64) -> Html {
     html! {
-        <path d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({x:.1} {y:.1})")} />
+        <path d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({} {})", Fixed(x, 1), Fixed(y, 1))} />
     }
 }
 
@@ -48,7 +49,7 @@ pub fn glyph(o: Outcome, x: f64, y: f64) -> Html {
 /// (`data-msg`) for a click.
 pub fn glyph_keyed(key: u64, o: Outcome, x: f64, y: f64, msg: MessageId) -> Html {
     html! {
-        <path key={key} d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({x:.1} {y:.1})")}
+        <path key={key} d={glyph_path(o)} class={classes!(paint_class(o), outcome_class(o))} transform={format!("translate({} {})", Fixed(x, 1), Fixed(y, 1))}
             data-msg={msg.0.to_string()} />
     }
 }
@@ -64,5 +65,5 @@ pub fn glyph_icon(o: Outcome) -> Html {
 
 /// Coordinates with one decimal: short attribute strings, no visible precision loss.
 pub fn fmt1(v: f64) -> String {
-    format!("{:.1}", v)
+    fixed(v, 1)
 }

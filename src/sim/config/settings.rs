@@ -8,6 +8,7 @@
 //! `Scenario::with_setting` are the typed doors).
 
 use super::limits::*;
+use crate::sim::kernel::numfmt::{plain, Plain};
 use serde_json::Value;
 
 /// What values a setting takes.
@@ -162,9 +163,7 @@ pub fn find(path: &str) -> Option<&'static Setting> {
 /// How a number reads in a message: whole numbers without a decimal point.
 fn show(v: &Value) -> String {
     match v {
-        Value::Number(n) => {
-            n.as_u64().map(|u| u.to_string()).unwrap_or_else(|| n.as_f64().unwrap_or(f64::NAN).to_string())
-        }
+        Value::Number(n) => n.as_u64().map(|u| u.to_string()).unwrap_or_else(|| plain(n.as_f64().unwrap_or(f64::NAN))),
         other => other.to_string(),
     }
 }
@@ -184,7 +183,7 @@ impl Setting {
             {
                 Err(format!("must be a whole number (got {})", show(value)))
             } else {
-                Err(format!("must be between {min} and {max} (got {})", show(value)))
+                Err(format!("must be between {} and {} (got {})", Plain(min), Plain(max), show(value)))
             }
         };
         match self.kind {

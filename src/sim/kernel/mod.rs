@@ -2,6 +2,7 @@
 //! bounded rings and histograms. It knows nothing of messages, brokers or clients.
 
 pub mod histogram;
+pub mod numfmt;
 pub mod ring;
 pub mod rng;
 pub mod scheduler;

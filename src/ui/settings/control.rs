@@ -7,6 +7,7 @@
 
 use super::values::{choice_json, choice_value, parse_number, shown_number, shown_value};
 use crate::sim::config::settings::{Kind, Setting};
+use crate::sim::kernel::numfmt::{plain, Plain};
 use crate::ui::select::{Choice, Select};
 use serde_json::Value;
 use web_sys::HtmlInputElement;
@@ -142,7 +143,7 @@ fn number_input(props: &NumberProps) -> Html {
                 let typed = input.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
                 propose.emit(match parse_number(&typed, false) {
                     Ok(v) => Ok(v),
-                    Err(_) => Err(format!("type a number from {min} to {max} first, then untick “{words}” ({label} stays {words})")),
+                    Err(_) => Err(format!("type a number from {} to {} first, then untick “{words}” ({label} stays {words})", Plain(min), Plain(max))),
                 });
             }
         });
@@ -156,7 +157,7 @@ fn number_input(props: &NumberProps) -> Html {
     });
     html! {
         <div class={classes!("number-row", none.is_some().then_some("has-none"))}>
-            <input ref={node} id={props.id.clone()} data-setting={props.path} type="number" min={min.to_string()} max={max.to_string()}
+            <input ref={node} id={props.id.clone()} data-setting={props.path} type="number" min={plain(min)} max={plain(max)}
                 step={props.step} value={text} placeholder={none.unwrap_or_default()} {onchange} disabled={absent}
                 aria-describedby={props.described.clone()} aria-invalid={props.invalid.to_string()} />
             { toggle.unwrap_or_default() }

@@ -1,6 +1,7 @@
 //! Setting values as the controls show and read them: a choice's picker value, a number's text.
 
 use crate::sim::config::settings::Choice;
+use crate::sim::kernel::numfmt::plain;
 use serde_json::Value;
 
 /// The JSON value of a choice.
@@ -25,7 +26,7 @@ pub fn choice_value(c: &Choice) -> String {
 /// A number as a field shows it (none: empty).
 pub fn shown_number(v: &Value) -> String {
     match v {
-        Value::Number(n) => n.as_u64().map(|u| u.to_string()).unwrap_or_else(|| n.as_f64().unwrap_or(0.0).to_string()),
+        Value::Number(n) => n.as_u64().map(|u| u.to_string()).unwrap_or_else(|| plain(n.as_f64().unwrap_or(0.0))),
         _ => String::new(),
     }
 }

@@ -3,6 +3,7 @@
 
 use super::Geometry;
 use crate::sim::event::{AppendKind, JournalKind};
+use crate::sim::kernel::numfmt::Fixed;
 use crate::sim::{ConsumerId, MessageId, Outcome, PartitionId, Simulation};
 use crate::ui::shapes::fmt1;
 use yew::prelude::*;
@@ -120,9 +121,9 @@ pub(super) fn rates(sim: &Simulation) -> Rates {
 
 pub(super) fn rate_text(r: f64) -> String {
     if r >= 100.0 {
-        format!("{:.0}/s", r)
+        format!("{}/s", Fixed(r, 0))
     } else {
-        format!("{:.1}/s", r)
+        format!("{}/s", Fixed(r, 1))
     }
 }
 

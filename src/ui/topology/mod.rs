@@ -21,6 +21,7 @@ use super::runtime::RtHandle;
 use super::shapes::{fmt1, glyph, glyph_keyed};
 use super::state::Speed;
 use crate::sim::consumer::ConsumerStatus;
+use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::{Command, ConsumerId, MessageId, Outcome, PartitionId, Simulation};
 use flow::{hop_outcome, on_edge, outcome_of, rate_text, rates, tokens, Edges, Rates, Token};
 use nodes::{ConsumerBox, PartitionRow};
@@ -151,9 +152,9 @@ impl Geometry {
 pub fn short_count(n: u64) -> String {
     match n {
         0..=9_999 => n.to_string(),
-        10_000..=99_999 => format!("{:.1}k", n as f64 / 1e3),
-        100_000..=999_999 => format!("{:.0}k", n as f64 / 1e3),
-        _ => format!("{:.2}M", n as f64 / 1e6),
+        10_000..=99_999 => format!("{}k", Fixed(n as f64 / 1e3, 1)),
+        100_000..=999_999 => format!("{}k", Fixed(n as f64 / 1e3, 0)),
+        _ => format!("{}M", Fixed(n as f64 / 1e6, 2)),
     }
 }
 
@@ -211,11 +212,11 @@ pub fn topology(props: &TopologyProps) -> Html {
             rebalancing={rebalancing}
         />
     };
-    let vb = format!("0 0 {} {}", W, fmt1(g.h));
+    let vb = format!("0 0 {} {}", Plain(W), fmt1(g.h));
     // Never drawn narrower than its own units: the smallest text (11 units) stays at least 11 screen
     // pixels. Where the column is narrower (phones) the diagram scrolls sideways inside its region,
     // which is focusable so the keyboard can scroll it too.
-    let min_width = format!("min-width:{W}px");
+    let min_width = format!("min-width:{}px", Plain(W));
     html! {
         <>
         <p class="scroll-hint">{"The diagram is wider than the screen: scroll it sideways to see the consumers and the Payments API."}</p>
@@ -259,7 +260,7 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
     let prod_label = format!(
         "Producer ({client}{idempotent}, acks={}): {} messages per second, {} produced so far",
         p.acks.name(),
-        p.rate_per_sec,
+        Plain(p.rate_per_sec),
         produced
     );
     html! {
@@ -268,7 +269,7 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
             <rect x={fmt1(PROD_X)} y={fmt1(g.prod_y - prod_h / 2.0)} width={fmt1(PROD_W)} height={fmt1(prod_h)} rx="10" />
             <text class="node-title" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y - 30.0)}>{"Producer"}</text>
             <text class="node-big" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 2.0)}>{short_count(produced)}</text>
-            <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 22.0)}>{format!("{} msg/s", p.rate_per_sec)}</text>
+            <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 22.0)}>{format!("{} msg/s", Plain(p.rate_per_sec))}</text>
             <text class="node-sub" x={fmt1(PROD_X + 12.0)} y={fmt1(g.prod_y + 40.0)}>{client}</text>
         </g>
     }

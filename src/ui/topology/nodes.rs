@@ -3,6 +3,7 @@
 
 use super::{list_partitions, short_partitions, status_class, status_label, CELLS, CONS_W, CONS_X, PART_W, PART_X};
 use crate::sim::consumer::ConsumerStatus;
+use crate::sim::kernel::numfmt::Fixed;
 use crate::sim::scenario::CrashPoint;
 use crate::sim::{ConsumerId, MessageId, Outcome, PartitionId};
 use crate::ui::journey::{open_on_click, open_on_key};
@@ -174,7 +175,7 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
                 // appends, every record shifts by several slots per frame, so keying by offset
                 // would create and remove every cell's elements on every frame.
                 html! {
-                    <g key={slot} class={class} transform={format!("translate({x:.1} 0)")} data-msg={msg.0.to_string()}
+                    <g key={slot} class={class} transform={format!("translate({} 0)", Fixed(x, 1))} data-msg={msg.0.to_string()}
                         role={name.as_ref().map(|_| "button")} tabindex={name.as_ref().map(|_| "0")} aria-label={name}>
                         <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
                         { glyph(o, cell_w / 2.0, cy) }
