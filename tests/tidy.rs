@@ -128,6 +128,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["broker::delivery", "client", "config", "ctx", "event", "ids", "kernel", "patterns", "policy"],
     ),
     ("client/membership", &["broker::delivery", "client", "config", "ctx", "event", "ids", "kernel", "ledger"]),
+    ("client/dead_letter", &["broker::delivery", "client", "ctx", "event", "ids", "patterns::dlq"]),
+    ("client/failures", &["ids", "kernel"]),
     ("client/consumer", &["broker::delivery", "config::choices", "ids", "kernel::time"]),
     // Brokers know no client.
     ("broker/", &["broker", "config", "ctx", "event", "ids", "kernel", "ledger"]),
@@ -154,10 +156,10 @@ fn layers_import_only_what_they_may() {
 #[test]
 fn the_pipeline_knows_no_partition_or_offset() {
     let mut found = Vec::new();
-    for src in sim_sources()
-        .iter()
-        .filter(|s| ["client/pipeline", "client/membership", "client/consumer"].contains(&s.name.as_str()))
-    {
+    for src in sim_sources().iter().filter(|s| {
+        ["client/pipeline", "client/membership", "client/consumer", "client/dead_letter", "client/failures"]
+            .contains(&s.name.as_str())
+    }) {
         for (i, line) in src.lines.iter().enumerate() {
             let l = line.to_lowercase();
             if l.contains("partition") || l.contains("offset") {

@@ -6,7 +6,7 @@ use crate::sim::config::choices::{CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::config::limits;
 use crate::sim::config::settings::{self, Setting};
 use crate::sim::errors::CommandError;
-use crate::sim::ids::ConsumerId;
+use crate::sim::ids::{ConsumerId, MessageId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -40,6 +40,15 @@ pub enum Command {
     /// removed; records already written stay where they are, keys remap and the group rebalances.
     AddPartitions {
         count: u32,
+    },
+    /// Publishes dead-lettered message `msg` again (absent or null: every parked message, oldest
+    /// first), as the fix-the-bug-and-replay step does: the same message, id and key, appended
+    /// anew to its key's partition and taken out of the dead-letter queue. Refused, naming `msg`,
+    /// for a message that is not parked. `msg` is written as the page shows ids (`"evt_000012"`)
+    /// and read from that or a bare number.
+    Redrive {
+        #[serde(default, with = "message_text")]
+        msg: Option<MessageId>,
     },
     SetCommitStrategy {
         commit: CommitStrategy,
@@ -118,7 +127,8 @@ impl Command {
             | Command::RestartConsumer { .. }
             | Command::AddConsumer
             | Command::RemoveConsumer
-            | Command::AddPartitions { .. } => Vec::new(),
+            | Command::AddPartitions { .. }
+            | Command::Redrive { .. } => Vec::new(),
         })
     }
 
@@ -160,6 +170,34 @@ impl Command {
     }
 }
 
+/// `Command::Redrive`'s message: written as the page shows ids, read from that or a bare number.
+mod message_text {
+    use crate::sim::ids::MessageId;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(msg: &Option<MessageId>, s: S) -> Result<S::Ok, S::Error> {
+        match msg {
+            Some(m) => s.serialize_str(&m.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MessageId>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Number(u32),
+            Text(String),
+        }
+        match Option::<Written>::deserialize(d)? {
+            None => Ok(None),
+            Some(Written::Number(n)) => Ok(Some(MessageId(n))),
+            Some(Written::Text(t)) => t.parse().map(Some).map_err(D::Error::custom),
+        }
+    }
+}
+
 /// A command as recorded: when it was applied and how many events had been processed before it.
 /// The event count makes replay exact even when a frame budget stopped the engine between two
 /// events that share a timestamp.
@@ -185,6 +223,20 @@ mod tests {
             serde_json::from_str(r#"{"type":"set_commit_strategy","commit":{"mode":"auto","interval_ms":5000}}"#)
                 .unwrap();
         assert_eq!(c, Command::SetCommitStrategy { commit: CommitStrategy::Auto { interval_ms: 5000 } });
+    }
+
+    #[test]
+    fn redrive_names_its_message_as_the_page_does() {
+        let c = Command::Redrive { msg: Some(MessageId(12)) };
+        let j = serde_json::to_string(&c).unwrap();
+        assert_eq!(j, r#"{"type":"redrive","msg":"evt_000012"}"#);
+        assert_eq!(serde_json::from_str::<Command>(&j).unwrap(), c);
+        assert_eq!(serde_json::from_str::<Command>(r#"{"type":"redrive","msg":12}"#).unwrap(), c);
+        let all = Command::Redrive { msg: None };
+        assert_eq!(serde_json::to_string(&all).unwrap(), r#"{"type":"redrive","msg":null}"#);
+        assert_eq!(serde_json::from_str::<Command>(r#"{"type":"redrive"}"#).unwrap(), all);
+        assert!(serde_json::from_str::<Command>(r#"{"type":"redrive","msg":"order-7"}"#).is_err());
+        assert!(all.writes().unwrap().is_empty());
     }
 
     #[test]

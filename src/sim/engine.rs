@@ -33,6 +33,7 @@ use crate::sim::ledger::Ledger;
 use crate::sim::metrics::sample::Sample;
 pub use crate::sim::metrics::stats::Stats;
 use crate::sim::patterns::dlq::DeadLetterQueue;
+use crate::sim::patterns::redrive;
 
 /// What the simulation can say about one message's journey.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -341,6 +342,11 @@ impl Simulation {
                 return Err(CommandError::GroupFull { max: limits::MAX_CONSUMERS });
             }
             Command::AddPartitions { count } => return self.settings.with_partitions(count).map(Some),
+            Command::Redrive { msg: Some(msg) } => {
+                if let Some(message) = redrive::refusal(self.pipeline.dlq(), &self.ledger, msg) {
+                    return Err(CommandError::Invalid { field: "msg", message });
+                }
+            }
             _ => {}
         }
         let writes = command.writes()?;
@@ -434,6 +440,9 @@ impl Simulation {
                 // The group's leader sees the topic's new metadata and the group rebalances.
                 pipeline.topic_changed(log, ctx);
             }
+            Command::Redrive { msg } => {
+                redrive::redrive(msg, pipeline, log, ctx);
+            }
             _ => {}
         }
         // Settings some subsystem acts on at once, not only when it next reads them.
@@ -513,6 +522,13 @@ impl Simulation {
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }
+    /// Checks the ledger (`Ledger::audit`) and that the dead-letter queue agrees with it
+    /// (`patterns::redrive::audit`). Returns the first disagreement. The tests run it after every
+    /// event.
+    pub fn audit(&self) -> Result<(), String> {
+        self.ledger.audit()?;
+        redrive::audit(self.pipeline.dlq(), &self.ledger)
+    }
     pub fn stats(&self) -> Stats {
         Stats {
             producer: self.producer.stats(),
@@ -539,6 +555,8 @@ impl Simulation {
     pub fn consumers(&self) -> &[Consumer] {
         self.pipeline.consumers()
     }
+    /// The dead-letter queue: the parked messages, oldest first, with why, how many attempts
+    /// failed and when.
     pub fn dlq(&self) -> &DeadLetterQueue {
         self.pipeline.dlq()
     }

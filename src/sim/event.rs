@@ -137,6 +137,10 @@ pub enum JournalKind {
         msg: MessageId,
         consumer: ConsumerId,
     },
+    /// A redrive took `msg` out of the dead-letter queue to publish it again.
+    Redriven {
+        msg: MessageId,
+    },
     Crashed {
         consumer: ConsumerId,
         point: Option<CrashPoint>,
@@ -279,6 +283,8 @@ pub enum AppendKind {
     ProducerDuplicate,
     /// A failed record re-appended for retry number `n`.
     Retry(u32),
+    /// A dead-lettered message published again by a redrive.
+    Redrive,
 }
 
 impl JournalKind {
@@ -303,6 +309,7 @@ impl JournalKind {
             | DedupSkipped { msg, .. }
             | ProcessingFailed { msg, .. }
             | DeadLettered { msg, .. }
+            | Redriven { msg }
             | RetentionDeleted { msg, .. }
             | SkippedByReset { msg, .. }
             | Lost { msg, .. }
@@ -349,7 +356,7 @@ impl JournalKind {
             | EffectAbsorbed { .. }
             | DedupSkipped { .. }
             | KeyOrderBroken { .. } => Category::Consumer,
-            ProcessingFailed { .. } | DeadLettered { .. } => Category::Errors,
+            ProcessingFailed { .. } | DeadLettered { .. } | Redriven { .. } => Category::Errors,
             Crashed { .. }
             | Restarted { .. }
             | Joined { .. }

@@ -19,6 +19,13 @@ pub fn why_duplicated(steps: &[JournalEntry]) -> Option<String> {
     use JournalKind::*;
     let again = steps.iter().position(|e| matches!(e.kind, EffectApplied { effects: 2.., .. }))?;
     let first = steps[..again].iter().rposition(|e| matches!(e.kind, EffectApplied { .. }))?;
+    if steps[first..again].iter().any(|e| matches!(e.kind, Redriven { .. })) {
+        return Some(
+            "a redrive published it again from the dead-letter queue after another copy of it had been charged, \
+             and the redriven copy was charged too"
+                .into(),
+        );
+    }
     let reads: Vec<(usize, Read)> = steps
         .iter()
         .enumerate()

@@ -29,6 +29,9 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
             AppendKind::Retry(n) => {
                 format!("{msg} re-appended for retry {n} → partition {partition} @ offset {offset}")
             }
+            AppendKind::Redrive => {
+                format!("{msg} redriven → partition {partition} @ offset {offset}: its retries start over")
+            }
         },
         RequestLost { msg } => format!("produce request for {msg} lost on the network"),
         AckLost { msg } => format!("acknowledgement for {msg} lost on the way back to the producer"),
@@ -62,14 +65,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         DedupSkipped { msg, consumer } => {
             format!("consumer {consumer} skipped {msg}: already in the dedup store")
         }
-        ProcessingFailed { msg, consumer, retry, max_retries } => {
-            if retry < max_retries {
-                format!("consumer {consumer} failed to process {msg} (will retry, {} of {max_retries})", retry + 1)
-            } else {
-                format!("consumer {consumer} failed to process {msg} (no retries left)")
-            }
-        }
-        DeadLettered { msg, consumer } => format!("{msg} parked in the dead-letter queue by consumer {consumer}"),
+        ProcessingFailed { .. } | DeadLettered { .. } | Redriven { .. } => failure_words(kind),
         RetentionDeleted { msg, partition, offset, read: false } => {
             format!("retention deleted {msg} (partition {partition}, offset {offset}) before any consumer read it")
         }
@@ -84,6 +80,23 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         PartitionsAdded { .. } | KeyOrderBroken { .. } => topic_words(kind),
         OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } => reset_words(kind),
         _ => group_words(kind, sim),
+    }
+}
+
+/// Failures, dead letters and redrives, in plain words.
+fn failure_words(kind: &JournalKind) -> String {
+    use JournalKind::*;
+    match *kind {
+        ProcessingFailed { msg, consumer, retry, max_retries } => {
+            if retry < max_retries {
+                format!("consumer {consumer} failed to process {msg} (will retry, {} of {max_retries})", retry + 1)
+            } else {
+                format!("consumer {consumer} failed to process {msg} (no retries left)")
+            }
+        }
+        DeadLettered { msg, consumer } => format!("{msg} parked in the dead-letter queue by consumer {consumer}"),
+        Redriven { msg } => format!("{msg} taken out of the dead-letter queue to be published again (redrive)"),
+        _ => unreachable!("failure_words is only called for failures"),
     }
 }
 
@@ -252,6 +265,8 @@ pub fn describe_command(c: &Command) -> String {
         Command::AddConsumer => "add a consumer to the group".into(),
         Command::RemoveConsumer => "remove the newest consumer from the group".into(),
         Command::AddPartitions { count } => format!("grow the topic to {count} partitions"),
+        Command::Redrive { msg: Some(msg) } => format!("redrive {msg} from the dead-letter queue"),
+        Command::Redrive { msg: None } => "redrive every message in the dead-letter queue".into(),
         Command::SetCommitStrategy { commit } => match commit {
             CommitStrategy::BeforeProcessing => "commit before processing (at-most-once)".into(),
             CommitStrategy::AfterProcessing => "commit after processing (at-least-once)".into(),

@@ -52,6 +52,9 @@ pub struct Report {
     pub effects_applied: u64,
     pub extra_effects_from_duplicates: u64,
     pub dead_letter_queue: u64,
+    /// Messages taken out of the dead-letter queue by redrives (a message redriven twice counts
+    /// twice).
+    pub dead_letters_redriven: u64,
     /// The topic's partition count at the end of the run (a partition change may have grown it).
     pub topic_partitions: u32,
     pub partitions: Vec<PartitionReport>,
@@ -93,6 +96,7 @@ impl Report {
             effects_applied: ledger.effects_total(),
             extra_effects_from_duplicates: ledger.extra_effects(),
             dead_letter_queue: sim.dlq().len() as u64,
+            dead_letters_redriven: sim.dlq().redriven(),
             topic_partitions: sim.scenario().topic.partitions,
             partitions: sim
                 .partitions()
@@ -196,6 +200,9 @@ impl Report {
             s.log.retention_deleted,
             self.dead_letter_queue
         );
+        if self.dead_letters_redriven > 0 {
+            let _ = writeln!(out, "redrive         {} dead letters published again", self.dead_letters_redriven);
+        }
         let _ = writeln!(
             out,
             "offsets         {} resets (auto.offset.reset), {} records skipped by a reset to the log end, {} consumers stopped by none",

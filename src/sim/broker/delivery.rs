@@ -50,6 +50,14 @@ pub trait DeliverySource {
     /// A failed message comes back for retry number `retry` (a retry topic in miniature). Returns
     /// the consumer that should look for work, if any.
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId>;
+    /// A dead-lettered message is published again (a redrive, once the bug is fixed): the source
+    /// takes it back as new work, retries starting over, at `route` (a place in the ledger's
+    /// sense: a partition of the log). Returns the consumer that should look for work, if any.
+    /// By default, a requeue for retry 0 (a source with one place for it).
+    fn redrive(&mut self, msg: MessageId, route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
+        let _ = route;
+        self.requeue(msg, 0, ctx)
+    }
 }
 
 /// Why a consumer cannot read on.

@@ -2,7 +2,9 @@
 //! delivery guarantee is decided.
 
 pub mod consumer;
+mod dead_letter;
 pub mod events;
+pub mod failures;
 mod membership;
 pub mod order;
 pub mod pipeline;

@@ -14,6 +14,7 @@
 
 use crate::sim::broker::delivery::{Delivery, DeliverySource, FetchError, Membership};
 use crate::sim::client::consumer::{Consumer, ConsumerStatus};
+use crate::sim::client::failures::FailureLog;
 use crate::sim::client::order::KeyOrder;
 use crate::sim::client::retry::RetrySchedule;
 use crate::sim::client::stats::ConsumerStats;
@@ -24,7 +25,7 @@ use crate::sim::event::{ConsumerEvent, Event, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::kernel::rng::{Rng, Stream};
 use crate::sim::kernel::time::SimDuration;
-use crate::sim::patterns::dlq::{DeadLetter, DeadLetterQueue};
+use crate::sim::patterns::dlq::{DeadLetterQueue, DeadLetterReason};
 use crate::sim::policy::dedup::DedupStore;
 
 /// The consumers and what they share: the dedup store, the dead-letter queue, their random
@@ -34,6 +35,8 @@ pub struct Pipeline {
     pub(super) consumers: Vec<Consumer>,
     pub(super) dedup: DedupStore,
     pub(super) dlq: DeadLetterQueue,
+    /// The failures of messages failing now, for their dead letters (`dead_letter.rs`).
+    pub(super) failing: FailureLog,
     pub(super) service: Rng,
     pub(super) failures: Rng,
     pub(super) faults: Rng,
@@ -59,6 +62,7 @@ impl Pipeline {
             consumers: (0..consumers).map(|c| Consumer::new(ConsumerId(c))).collect(),
             dedup: DedupStore::default(),
             dlq: DeadLetterQueue::default(),
+            failing: FailureLog::default(),
             service: Rng::for_stream(seed, Stream::Service),
             failures: Rng::for_stream(seed, Stream::Failures),
             faults: Rng::for_stream(seed, Stream::Faults),
@@ -244,6 +248,7 @@ impl Pipeline {
         self.stats.processing_failures += 1;
         let policy = ctx.settings.processing.retry;
         let msg = hand.msg;
+        self.note_failure(msg, ctx);
         ctx.note(JournalKind::ProcessingFailed {
             msg,
             consumer: c,
@@ -271,12 +276,7 @@ impl Pipeline {
             }
         } else {
             self.retry.forget(msg);
-            ctx.ledger.mark_dead_lettered(msg);
-            self.dlq.push(DeadLetter { msg, at: ctx.now, lane: hand.tag.lane });
-            ctx.note(JournalKind::DeadLettered { msg, consumer: c });
-            if self.finish_delivery(c, src, ctx) {
-                self.pump(c, src, ctx);
-            }
+            self.dead_letter(c, hand, DeadLetterReason::RetriesExhausted, src, ctx);
         }
     }
 

@@ -135,7 +135,8 @@ impl Scenario {
 
     /// The fault schedule, in the order the engine applies it (by time, then by position): each
     /// command valid, aimed at a consumer the group has by then (counting those added by earlier
-    /// faults), and leaving settings that run.
+    /// faults), leaving settings that run, and redriving all parked messages or none (which ones
+    /// are parked depends on the run).
     pub(super) fn validate_faults(&self) -> Result<(), ScenarioError> {
         if self.faults.len() > MAX_FAULTS {
             let message = format!("at most {MAX_FAULTS} scheduled commands (got {})", self.faults.len());
@@ -171,6 +172,12 @@ impl Scenario {
                     return Err(invalid(&field("command"), message));
                 }
                 Command::AddConsumer => consumers += 1,
+                Command::Redrive { msg: Some(_) } => {
+                    let message = "a schedule cannot know which messages the dead-letter queue holds at that time; \
+                                   leave msg out to redrive them all"
+                        .to_string();
+                    return Err(invalid(&field("command.msg"), message));
+                }
                 Command::AddPartitions { count } => {
                     if let Some(message) = partitions_only_grow(live.topic.partitions, count, "at that time") {
                         return Err(invalid(&field("command.count"), message));

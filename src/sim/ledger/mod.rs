@@ -11,7 +11,11 @@
 //! A settled message keeps only what it added to the counters, the latency histogram and, when it
 //! went wrong, the bounded examples: its record stays inspectable while it is among the newest
 //! `keep` messages (or among the newest notable ones), then it is forgotten (`store.rs`). Memory is
-//! bounded by what is in flight.
+//! bounded by what is in flight and what sits in a dead-letter queue.
+//!
+//! A message parked in a dead-letter queue keeps its record for as long as it sits there, so a
+//! redrive can publish it again (`redrive`): it is in flight once more, and settles anew. That is
+//! the one way a settled message goes back in flight; a duplicated one stays duplicated.
 //!
 //! **Invariant:** `produced = in_flight + exactly_once + duplicated + dead_lettered + lost`
 //! after every event, and the counters equal a recount of the kept records plus the tallies of the
@@ -76,6 +80,8 @@ pub struct Ledger {
     notable_order: VecDeque<MessageId>,
     /// The lowest ids that ended duplicated, lost and dead-lettered, ascending.
     examples: [Vec<MessageId>; 3],
+    /// Messages parked in a dead-letter queue now (their records are all kept).
+    parked: u64,
 }
 
 impl Default for Ledger {
@@ -99,6 +105,7 @@ impl Ledger {
             notable: BTreeMap::new(),
             notable_order: VecDeque::new(),
             examples: Default::default(),
+            parked: 0,
         }
     }
 
@@ -211,7 +218,8 @@ impl Ledger {
     }
 
     /// Keeps `msg` among the lowest ids of its notable outcome class. Outcomes other than in
-    /// flight never change, so the lists are the lowest ids of each class at any time.
+    /// flight never change but by a redrive, which refreshes the dead-lettered list, so the lists
+    /// are the lowest ids of each class at any time.
     fn note_example(&mut self, outcome: Outcome, msg: MessageId) {
         let list = match outcome {
             Outcome::Duplicated => &mut self.examples[0],
@@ -234,8 +242,47 @@ impl Ledger {
         m.deliveries
     }
 
+    /// `msg` is parked in a dead-letter queue (again, if another copy of it is there already). It
+    /// settles dead-lettered unless its effect is applied after all; either way its record stays
+    /// kept while it is parked.
     pub fn mark_dead_lettered(&mut self, msg: MessageId) {
-        self.store.get_mut(msg).dead_lettered = true;
+        let parked = std::mem::replace(&mut self.store.get_mut(msg).dead_lettered, true);
+        self.parked += u64::from(!parked);
+    }
+
+    /// Parked `msg` leaves its dead-letter queue to be published again (a redrive): it is in
+    /// flight once more, held by the redrive until the caller releases that hold (after the new
+    /// copy is appended). Its route stays where the producer addressed it: a producer still
+    /// resending it goes on sending there. A message that settled (dead-lettered, or applied once by another
+    /// copy) is reopened, so a second effect makes it duplicated, as it should. Its first
+    /// settlement stays in the time-in-system statistics; the next adds to them too.
+    pub fn redrive(&mut self, msg: MessageId) {
+        let m = self.store.get_mut(msg);
+        assert!(m.dead_lettered, "{msg} is not in a dead-letter queue");
+        m.dead_lettered = false;
+        self.parked -= 1;
+        if m.holders == 0 {
+            self.live += 1;
+        }
+        m.holders += 1;
+        let was = m.outcome;
+        if matches!(was, Outcome::DeadLettered | Outcome::ExactlyOnce) {
+            m.outcome = Outcome::InFlight;
+            *self.counts.slot(was) -= 1;
+            self.counts.in_flight += 1;
+        }
+        debug_assert!(was != Outcome::Lost, "a parked message settles dead-lettered, never lost");
+        if was == Outcome::DeadLettered && self.examples[2].contains(&msg) {
+            self.refresh_dead_letter_examples();
+        }
+    }
+
+    /// The lowest dead-lettered ids again, after one left the class. Every dead-lettered record is
+    /// kept (it is parked), so a scan of the store finds them all; redrives are rare.
+    #[cold]
+    fn refresh_dead_letter_examples(&mut self) {
+        let ids = self.store.iter().filter(|(_, m)| m.outcome == Outcome::DeadLettered).map(|(id, _)| id);
+        self.examples[2] = ids.take(EXAMPLES).collect();
     }
 
     /// Marks `msg` appended; returns whether it already was.
@@ -302,7 +349,12 @@ impl Ledger {
             _ => &[],
         }
     }
-    /// How many message records the ledger holds now (in flight, recent and notable).
+    /// How many messages are parked in a dead-letter queue now: those settled dead-lettered, and
+    /// any whose other copy is still in flight or applied it.
+    pub fn parked(&self) -> u64 {
+        self.parked
+    }
+    /// How many message records the ledger holds now (in flight, parked, recent and notable).
     pub fn records_kept(&self) -> usize {
         self.store.len() + self.notable.len()
     }
@@ -311,10 +363,11 @@ impl Ledger {
     /// counters. Returns a description of the first disagreement. Used by tests after every event.
     pub fn audit(&self) -> Result<(), String> {
         let mut t = self.forgotten;
-        let mut live = 0;
+        let (mut live, mut parked) = (0, 0);
         for (i, m) in self.store.iter() {
             t.add(m);
             live += u64::from(m.holders > 0);
+            parked += u64::from(m.dead_lettered);
             let expected = m.ground_truth();
             if m.outcome != expected {
                 return Err(format!("{i}: recorded {:?}, ground truth {expected:?} ({m:?})", m.outcome));
@@ -325,6 +378,10 @@ impl Ledger {
         }
         if live != self.live {
             return Err(format!("{} live messages counted, {live} recounted", self.live));
+        }
+        // Parked records are never forgotten, so the kept ones are all of them.
+        if parked != self.parked {
+            return Err(format!("{} parked messages counted, {parked} recounted", self.parked));
         }
         if t.counts != self.counts {
             return Err(format!("counters {:?} but recount {:?}", self.counts, t.counts));
@@ -431,6 +488,70 @@ mod tests {
         l.mark_dead_lettered(m);
         l.release(m, None, T);
         assert_eq!(l.counts().dead_lettered, 1);
+        l.audit().unwrap();
+    }
+
+    /// Parks `m` (held once) the way the pipeline does, and lets it settle.
+    fn park(l: &mut Ledger, m: MessageId) {
+        l.mark_dead_lettered(m);
+        l.release(m, None, T);
+    }
+
+    #[test]
+    fn a_redriven_message_is_in_flight_again_then_settles_anew() {
+        let mut l = Ledger::new(4);
+        let m = l.create(SimTime::ZERO, 0, 0, 0, 1);
+        park(&mut l, m);
+        assert_eq!((l.counts().dead_lettered, l.parked(), l.examples(Outcome::DeadLettered)), (1, 1, &[m][..]));
+        // Many newer messages settle: a parked record is never forgotten.
+        for _ in 0..50 {
+            let n = l.create(SimTime::ZERO, 0, 0, 0, 1);
+            l.apply_effect(n, 0);
+            l.release(n, None, T);
+        }
+        l.audit().unwrap();
+        l.redrive(m);
+        let r = l.get(m).unwrap();
+        assert_eq!((r.outcome, r.dead_lettered, l.parked()), (Outcome::InFlight, false, 0));
+        assert_eq!((l.counts().in_flight, l.counts().dead_lettered), (1, 0));
+        assert!(l.examples(Outcome::DeadLettered).is_empty(), "it left the class");
+        l.audit().unwrap();
+        l.hold(m); // appended again
+        l.release(m, None, T); // the redrive's hold
+        l.apply_effect(m, 0);
+        assert_eq!(l.release(m, None, T), Some(Outcome::ExactlyOnce));
+        assert_eq!(l.counts().total(), l.produced());
+        l.audit().unwrap();
+    }
+
+    #[test]
+    fn a_redrive_after_another_copy_applied_it_counts_a_duplicate() {
+        let mut l = Ledger::default();
+        let m = l.create(SimTime::ZERO, 0, 0, 0, 1);
+        l.hold(m); // a second copy
+        l.mark_dead_lettered(m);
+        l.release(m, None, T);
+        l.apply_effect(m, 0); // the second copy succeeded
+        assert_eq!(l.release(m, None, T), Some(Outcome::ExactlyOnce));
+        assert_eq!(l.parked(), 1, "still parked");
+        l.redrive(m);
+        assert_eq!(l.counts().exactly_once, 0);
+        l.apply_effect(m, 0);
+        assert_eq!(l.release(m, None, T), Some(Outcome::Duplicated));
+        l.audit().unwrap();
+    }
+
+    #[test]
+    fn redrive_refreshes_the_dead_lettered_examples() {
+        let mut l = Ledger::default();
+        let ids: Vec<MessageId> = (0..EXAMPLES + 2).map(|_| l.create(SimTime::ZERO, 0, 0, 0, 1)).collect();
+        for &m in &ids {
+            park(&mut l, m);
+        }
+        assert_eq!(l.examples(Outcome::DeadLettered), &ids[..EXAMPLES]);
+        l.redrive(ids[1]);
+        let want: Vec<MessageId> = ids.iter().copied().filter(|&m| m != ids[1]).take(EXAMPLES).collect();
+        assert_eq!(l.examples(Outcome::DeadLettered), &want[..]);
         l.audit().unwrap();
     }
 

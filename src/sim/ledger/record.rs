@@ -26,6 +26,8 @@ pub struct MessageRecord {
     pub deliveries: u32,
     pub event_type: u8,
     pub outcome: Outcome,
+    /// Parked in a dead-letter queue now (a redrive takes it out again). The record is kept
+    /// meanwhile, settled or not.
     pub dead_lettered: bool,
     /// The broker has appended it at least once (the idempotent producer checks this).
     pub appended: bool,

@@ -7,7 +7,9 @@
 //! stuck behind a dead consumer) would pin the window open; once the window is mostly settled
 //! records, such a front record moves to `stragglers`, an ordered map, and the window closes behind
 //! it. So the window holds at most `keep + 2 × live + 1` records, and memory is
-//! O(in flight + keep), however long the run.
+//! O(in flight + keep), however long the run, plus the parked records: a message parked in a
+//! dead-letter queue is never forgotten while it sits there (a redrive may publish it again), so
+//! at the front of the window it moves to `stragglers` too, settled or not.
 
 use super::record::MessageRecord;
 use crate::sim::ids::MessageId;
@@ -81,7 +83,7 @@ pub(super) struct RecordStore {
     /// Id of the window's first record.
     base: u32,
     window: Window,
-    /// Records older than the window that are still in flight, by id.
+    /// Records older than the window that are still in flight or parked, by id.
     stragglers: BTreeMap<MessageId, MessageRecord>,
     /// Settled records kept at least until this many newer ids exist.
     keep: usize,
@@ -104,9 +106,9 @@ impl RecordStore {
         self.window.push_back(record);
         while self.window.len() > self.keep {
             let front = self.window.front().expect("the window is not empty");
-            if front.holders == 0 {
+            if front.holders == 0 && !front.dead_lettered {
                 evicted(MessageId(self.base), front);
-            } else if self.window.len() as u64 > self.keep as u64 + 2 * live {
+            } else if front.holders == 0 || self.window.len() as u64 > self.keep as u64 + 2 * live {
                 self.stragglers.insert(MessageId(self.base), *front);
             } else {
                 break;
@@ -143,10 +145,10 @@ impl RecordStore {
         self.stragglers.get_mut(&id).unwrap_or_else(|| panic!("{id} is not in flight"))
     }
 
-    /// A straggler that settled leaves the map (the caller tallies it).
+    /// A straggler that settled leaves the map (the caller tallies it), unless it is parked.
     #[inline]
     pub fn settled(&mut self, id: MessageId) -> Option<MessageRecord> {
-        if id.0 < self.base {
+        if id.0 < self.base && !self.stragglers.get(&id).is_some_and(|m| m.dead_lettered) {
             self.stragglers.remove(&id)
         } else {
             None

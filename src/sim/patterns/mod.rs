@@ -1,3 +1,4 @@
-//! Messaging patterns built on the brokers: the dead-letter queue.
+//! Messaging patterns built on the brokers: the dead-letter queue and its redrive.
 
 pub mod dlq;
+pub mod redrive;

@@ -389,7 +389,7 @@ fn downstream(sim: &Simulation, g: &Geometry) -> Html {
 fn dead_letters(sim: &Simulation, g: &Geometry) -> Html {
     let dlq_n = sim.dlq().len();
     let dlq_h = 92.0;
-    let newest = sim.dlq().recent(1).first().map(|d| d.msg);
+    let newest = sim.dlq().newest().map(|d| d.msg);
     let dlq_label = format!("Dead-letter queue: {}", plural(dlq_n, "message", "messages"));
     html! {
         <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label.clone()}>

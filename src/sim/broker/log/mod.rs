@@ -273,4 +273,11 @@ impl DeliverySource for LogBroker {
         self.append(msg, partition, retry, AppendKind::Retry(retry), ctx);
         self.group.owner[partition.index()]
     }
+
+    /// A redrive appends the message again, as a new record of `route`, its key's partition now.
+    fn redrive(&mut self, msg: MessageId, route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
+        let partition = PartitionId(route);
+        self.append(msg, partition, 0, AppendKind::Redrive, ctx);
+        self.group.owner[partition.index()]
+    }
 }

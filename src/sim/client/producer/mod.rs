@@ -185,7 +185,6 @@ impl Producer {
     /// of the key for keyed messages, the client's sticky partition for keyless ones.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn choose_key_and_partition(&mut self, ctx: &Ctx) -> (u32, PartitionId) {
-        let partitions = ctx.settings.topic.partitions;
         let p = &ctx.settings.producer;
         if p.keys.count == 0 {
             return (NO_KEY, PartitionId(self.sticky_partition(ctx)));
@@ -193,11 +192,7 @@ impl Producer {
         let key = if self.keys.chance(ctx.knobs.hot_key_p) { 0 } else { self.keys.below(p.keys.count) };
         let slot = &mut self.key_partition[key as usize];
         if *slot == NOT_YET {
-            let profile = Profile { client: p.client, partitioner: p.partitioner };
-            // Key names are never empty, so every client's partitioner hashes them.
-            *slot = PartitionId(
-                profile.key_partition(Some(key_name(key).as_bytes()), partitions).expect("keys are never empty"),
-            );
+            *slot = key_partition(key, ctx).expect("keys are never empty");
         }
         (key, *slot)
     }
@@ -215,6 +210,18 @@ impl Producer {
             Client::Librdkafka => self.by_time.place(ctx.now, SimDuration::from_ms(p.sticky_linger_ms), next_partition),
         }
     }
+}
+
+/// The partition the client's partitioner gives a record of key index `key` on the topic as it is
+/// now, or `None` for [`NO_KEY`] (the client's sticky partitioner picks one).
+pub fn key_partition(key: u32, ctx: &Ctx) -> Option<PartitionId> {
+    if key == NO_KEY {
+        return None;
+    }
+    let p = &ctx.settings.producer;
+    let profile = Profile { client: p.client, partitioner: p.partitioner };
+    // Key names are never empty, so every client's partitioner hashes them.
+    profile.key_partition(Some(key_name(key).as_bytes()), ctx.settings.topic.partitions).map(PartitionId)
 }
 
 /// The key name of key index `key`, as the producer writes it.
