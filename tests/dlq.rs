@@ -7,7 +7,7 @@ use eda_lab::sim::dlq::{DeadLetter, DeadLetterReason};
 use eda_lab::sim::event::{AppendKind, JournalKind};
 use eda_lab::sim::ids::{MessageId, PartitionId};
 use eda_lab::sim::partitioner::Profile;
-use eda_lab::sim::report::Report;
+use eda_lab::sim::report::{JourneyReport, Report};
 use eda_lab::sim::scenario::{RetryMode, ScheduledCommand};
 use eda_lab::sim::{Command, CommandError, Outcome, Scenario, SimTime, Simulation};
 
@@ -82,6 +82,14 @@ fn failures_fill_the_queue_with_why_how_often_and_when() {
             assert_eq!(sim.ledger().get(d.msg).map(|m| m.outcome), Some(Outcome::DeadLettered));
         }
         assert!(parked.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+        let journey = JourneyReport::of(&sim, parked[0].msg);
+        assert_eq!(journey.dead_letter.as_ref(), parked.first());
+        let line = format!(
+            "in the dead-letter queue since {}: retries exhausted, {} attempt(s) failed",
+            parked[0].at,
+            max_retries + 1
+        );
+        assert!(journey.to_text().contains(&line), "{}", journey.to_text());
         assert_eq!(sim.dlq().newest(), parked.last());
         assert_eq!(sim.dlq().get(MessageId(u32::MAX)), None);
     }

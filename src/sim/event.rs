@@ -127,6 +127,8 @@ pub enum JournalKind {
         msg: MessageId,
         consumer: ConsumerId,
     },
+    /// An attempt at `msg` failed: failure number `retry` of its retry chain (1 for the first
+    /// attempt's); retry number `retry` follows while `retry` is at most `max_retries`.
     ProcessingFailed {
         msg: MessageId,
         consumer: ConsumerId,

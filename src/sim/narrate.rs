@@ -87,9 +87,11 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
 fn failure_words(kind: &JournalKind) -> String {
     use JournalKind::*;
     match *kind {
+        // `retry` numbers the failure (1 for the first attempt's): retry number `retry` follows
+        // while there are that many.
         ProcessingFailed { msg, consumer, retry, max_retries } => {
-            if retry < max_retries {
-                format!("consumer {consumer} failed to process {msg} (will retry, {} of {max_retries})", retry + 1)
+            if retry <= max_retries {
+                format!("consumer {consumer} failed to process {msg} (will retry, {retry} of {max_retries})")
             } else {
                 format!("consumer {consumer} failed to process {msg} (no retries left)")
             }
@@ -308,5 +310,25 @@ pub fn describe_command(c: &Command) -> String {
             Some(s) => s.describe(value),
             None => format!("{setting} {value}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ids::ConsumerId;
+
+    #[test]
+    fn failures_count_the_retries_that_follow() {
+        let failed = |retry| {
+            let kind =
+                JournalKind::ProcessingFailed { msg: MessageId(7), consumer: ConsumerId(1), retry, max_retries: 2 };
+            failure_words(&kind)
+        };
+        assert_eq!(failed(1), "consumer 1 failed to process evt_000007 (will retry, 1 of 2)");
+        assert_eq!(failed(2), "consumer 1 failed to process evt_000007 (will retry, 2 of 2)");
+        assert_eq!(failed(3), "consumer 1 failed to process evt_000007 (no retries left)");
+        let redriven = failure_words(&JournalKind::Redriven { msg: MessageId(7) });
+        assert_eq!(redriven, "evt_000007 taken out of the dead-letter queue to be published again (redrive)");
     }
 }

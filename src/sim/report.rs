@@ -11,6 +11,7 @@ use crate::sim::kernel::numfmt::Fixed;
 use crate::sim::kernel::time::SimTime;
 use crate::sim::ledger::{LossReason, Outcome, OutcomeCounts};
 use crate::sim::narrate::describe;
+use crate::sim::patterns::dlq::DeadLetter;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -275,6 +276,8 @@ pub struct JourneyReport {
     pub loss_reason: Option<String>,
     /// Why it was charged again, when it was and its journey shows the cause.
     pub duplicate_cause: Option<String>,
+    /// Its entry in the dead-letter queue, while it is parked there: why, attempts, when.
+    pub dead_letter: Option<DeadLetter>,
     pub steps: Vec<StepReport>,
     /// Steps beyond the journey's bound that were not kept.
     pub dropped_steps: u32,
@@ -310,6 +313,7 @@ impl JourneyReport {
             deliveries: record.map(|m| m.deliveries).or(told.deliveries),
             loss_reason: record.and_then(|m| m.loss_reason).or(told.loss_reason).map(|r| r.to_string()),
             duplicate_cause,
+            dead_letter: sim.dlq().get(msg).copied(),
             steps,
             dropped_steps: dropped,
             note,
@@ -333,6 +337,17 @@ impl JourneyReport {
         out.push('\n');
         if let Some(why) = &self.duplicate_cause {
             let _ = writeln!(out, "  charged again because {why}");
+        }
+        if let Some(d) = &self.dead_letter {
+            let _ = writeln!(
+                out,
+                "  in the dead-letter queue since {}: {}, {} attempt(s) failed, the first at {}, the last at {}",
+                d.at,
+                d.reason.describe(),
+                d.attempts,
+                d.first_failed_at,
+                d.last_failed_at
+            );
         }
         for s in &self.steps {
             let _ = writeln!(out, "  {:>12}  {}", SimTime(s.time_us).to_string(), s.text);
