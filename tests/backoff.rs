@@ -2,16 +2,9 @@
 //! is reproducible from the seed, and bad settings name their flag.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::Command;
-
-fn eda_lab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_eda-lab")).args(args).output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/cli.rs"]
+mod cli_common;
+use cli_common::eda_lab;
 
 /// `backoff` with the given flags after the common ones (1 s base, 30 s cap, 8 retries).
 fn backoff(extra: &[&str]) -> (i32, String, String) {

@@ -4,16 +4,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::Value;
-use std::process::Command;
 
-fn eda_lab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_eda-lab")).args(args).output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/cli.rs"]
+mod cli_common;
+use cli_common::eda_lab;
 
 /// Writes `json` to a config file of this test's own (`name`) and returns its path.
 fn config_file(name: &str, json: &str) -> String {

@@ -1,16 +1,9 @@
 //! The command line as a user runs it: output is reproducible, errors name what is wrong.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::Command;
-
-fn eda_lab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_eda-lab")).args(args).output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/cli.rs"]
+mod cli_common;
+use cli_common::eda_lab;
 
 #[test]
 fn lists_the_required_scenarios() {

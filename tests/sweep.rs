@@ -2,16 +2,9 @@
 //! `eda-lab run --json` for that setting and seed, and refused parameters named with no CSV.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::Command;
-
-fn eda_lab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_eda-lab")).args(args).output().expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/cli.rs"]
+mod cli_common;
+use cli_common::eda_lab;
 
 /// One CSV line's fields, unquoting as RFC 4180 says.
 fn fields(line: &str) -> Vec<String> {
