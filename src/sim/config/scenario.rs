@@ -485,14 +485,8 @@ mod tests {
 
     #[test]
     fn backoff_sequence() {
-        let r = RetryPolicy {
-            max_retries: 3,
-            policy: BackoffPolicy::Exponential,
-            backoff_ms: 2_000,
-            multiplier: 2,
-            mode: RetryMode::Reappend,
-            ..RetryPolicy::default()
-        };
+        // The benchmark model's schedule: 2, 4, 8 s, then dead-lettered.
+        let r = Scenario::bench(1, true).processing.retry;
         let b = r.backoff();
         assert_eq!([1, 2, 3, 4].map(|n| b.ceiling_us(n)), [2_000_000, 4_000_000, 8_000_000, 16_000_000]);
         assert_eq!(r.retries(), 3);
