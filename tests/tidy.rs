@@ -125,12 +125,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The pipeline and its consumers reach brokers only through the delivery seam.
     (
         "client/pipeline",
-        &["broker::delivery", "client", "config", "ctx", "event", "ids", "kernel", "patterns", "policy"],
+        &["broker::delivery", "client", "config", "ctx", "downstream", "event", "ids", "kernel", "patterns", "policy"],
     ),
     ("client/membership", &["broker::delivery", "client", "config", "ctx", "event", "ids", "kernel", "ledger"]),
     ("client/dead_letter", &["broker::delivery", "client", "ctx", "event", "ids", "patterns::dlq"]),
     ("client/failures", &["ids", "kernel"]),
-    ("client/consumer", &["broker::delivery", "config::choices", "ids", "kernel::time"]),
+    ("client/consumer", &["broker::delivery", "config::choices", "downstream", "ids", "kernel::time"]),
+    // The downstream service knows no client and no broker.
+    ("downstream/", &["config::downstream", "ids", "kernel"]),
     // Brokers know no client.
     ("broker/", &["broker", "config", "ctx", "event", "ids", "kernel", "ledger"]),
 ];

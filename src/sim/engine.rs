@@ -453,6 +453,7 @@ impl Simulation {
                 // Records held back may go now (idempotence off lets a retry pass an earlier record).
                 "producer.max_in_flight" | "producer.acks" | "producer.idempotent" => self.producer.wake_sender(ctx),
                 "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" => log.start(ctx),
+                breaker if breaker.starts_with("breaker.") => pipeline.configure_breaker(ctx),
                 _ => {}
             }
         }
@@ -494,6 +495,9 @@ impl Simulation {
             latency_p50_us,
             latency_p95_us,
             latency_p99_us,
+            downstream_calls: self.pipeline.downstream().stats().downstream_calls,
+            breaker: self.pipeline.breaker().state(),
+            breaker_openings: self.pipeline.breaker().openings(),
         }
     }
 
@@ -535,6 +539,8 @@ impl Simulation {
             consumer: self.pipeline.stats(),
             group: self.log.group_stats(),
             log: self.log.log_stats(),
+            downstream: self.pipeline.downstream().stats(),
+            breaker_openings: self.pipeline.breaker().openings(),
         }
     }
     pub fn partitions(&self) -> &[Partition] {

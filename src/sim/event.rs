@@ -6,10 +6,12 @@
 pub use crate::sim::broker::log::events::{GroupEvent, LogEvent};
 pub use crate::sim::client::events::{ConsumerEvent, ProducerEvent};
 use crate::sim::config::choices::{AutoOffsetReset, CrashPoint};
+pub use crate::sim::downstream::CallError;
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::trace::pack;
 use crate::sim::ledger::{LossReason, Outcome};
+pub use crate::sim::policy::circuit_breaker::State as BreakerState;
 use serde::Serialize;
 
 /// A pending occurrence in the event queue, routed by the engine to the subsystem that scheduled
@@ -134,6 +136,24 @@ pub enum JournalKind {
         consumer: ConsumerId,
         retry: u32,
         max_retries: u32,
+        /// How the call failed.
+        error: CallError,
+        /// What the consumer does next.
+        then: AfterFailure,
+    },
+    /// The circuit breaker refused `consumer`'s call for `msg`; the consumer pauses, keeping
+    /// the message, until the breaker lets a call through.
+    BreakerPaused {
+        msg: MessageId,
+        consumer: ConsumerId,
+    },
+    /// The circuit breaker went from one state to another (`disabled` stands for none, when the
+    /// breaker is switched on or off); its window's failure rate then, in hundredths of a
+    /// percent (-100 while not computable).
+    BreakerChanged {
+        from: BreakerState,
+        to: BreakerState,
+        failure_rate_bp: i32,
     },
     DeadLettered {
         msg: MessageId,
@@ -265,6 +285,19 @@ pub enum JournalKind {
     },
 }
 
+/// What a consumer does after a failed attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterFailure {
+    /// Retry number `retry` of the policy follows.
+    Retry,
+    /// The message goes to the dead-letter queue: its retries ran out, or the error is one no
+    /// retry can help (a classified poison message).
+    DeadLetter,
+    /// No retries are left and there is no dead-letter queue: it is tried again all the same.
+    TryAgain,
+}
+
 /// Why a consumer had no valid offset to read a partition from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -310,6 +343,7 @@ impl JournalKind {
             | EffectAbsorbed { msg, .. }
             | DedupSkipped { msg, .. }
             | ProcessingFailed { msg, .. }
+            | BreakerPaused { msg, .. }
             | DeadLettered { msg, .. }
             | Redriven { msg }
             | RetentionDeleted { msg, .. }
@@ -334,6 +368,7 @@ impl JournalKind {
             | PartitionsAdded { .. }
             | OffsetReset { .. }
             | ResetFailed { .. }
+            | BreakerChanged { .. }
             | Command { .. } => None,
         }
     }
@@ -358,7 +393,11 @@ impl JournalKind {
             | EffectAbsorbed { .. }
             | DedupSkipped { .. }
             | KeyOrderBroken { .. } => Category::Consumer,
-            ProcessingFailed { .. } | DeadLettered { .. } | Redriven { .. } => Category::Errors,
+            ProcessingFailed { .. }
+            | DeadLettered { .. }
+            | Redriven { .. }
+            | BreakerPaused { .. }
+            | BreakerChanged { .. } => Category::Errors,
             Crashed { .. }
             | Restarted { .. }
             | Joined { .. }
@@ -397,6 +436,7 @@ impl JournalKind {
                 | JournalKind::PartitionsAdded { .. }
                 | JournalKind::OffsetReset { skipped: 1.., .. }
                 | JournalKind::ResetFailed { .. }
+                | JournalKind::BreakerChanged { to: BreakerState::Open, .. }
         )
     }
 }

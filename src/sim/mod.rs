@@ -13,6 +13,7 @@ pub mod command;
 pub mod command_log;
 pub mod config;
 pub mod ctx;
+pub mod downstream;
 pub mod engine;
 pub mod errors;
 pub mod event;

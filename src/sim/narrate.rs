@@ -4,7 +4,7 @@
 use crate::sim::command::Command;
 use crate::sim::config::choices::AutoOffsetReset;
 use crate::sim::engine::Simulation;
-use crate::sim::event::{AppendKind, JournalKind, ResetCause};
+use crate::sim::event::{AfterFailure, AppendKind, BreakerState, JournalKind, ResetCause};
 use crate::sim::ids::MessageId;
 use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::ledger::Outcome;
@@ -65,7 +65,11 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         DedupSkipped { msg, consumer } => {
             format!("consumer {consumer} skipped {msg}: already in the dedup store")
         }
-        ProcessingFailed { .. } | DeadLettered { .. } | Redriven { .. } => failure_words(kind),
+        ProcessingFailed { .. }
+        | DeadLettered { .. }
+        | Redriven { .. }
+        | BreakerPaused { .. }
+        | BreakerChanged { .. } => failure_words(kind),
         RetentionDeleted { msg, partition, offset, read: false } => {
             format!("retention deleted {msg} (partition {partition}, offset {offset}) before any consumer read it")
         }
@@ -89,11 +93,37 @@ fn failure_words(kind: &JournalKind) -> String {
     match *kind {
         // `retry` numbers the failure (1 for the first attempt's): retry number `retry` follows
         // while there are that many.
-        ProcessingFailed { msg, consumer, retry, max_retries } => {
-            if retry <= max_retries {
-                format!("consumer {consumer} failed to process {msg} (will retry, {retry} of {max_retries})")
+        ProcessingFailed { msg, consumer, retry, max_retries, error, then } => {
+            let why = error.describe();
+            match then {
+                AfterFailure::Retry => {
+                    format!("consumer {consumer} failed to process {msg}: {why} (will retry, {retry} of {max_retries})")
+                }
+                AfterFailure::DeadLetter if retry <= max_retries => {
+                    format!("consumer {consumer} failed to process {msg}: {why} (non-retryable: no retry)")
+                }
+                AfterFailure::DeadLetter => {
+                    format!("consumer {consumer} failed to process {msg}: {why} (no retries left)")
+                }
+                AfterFailure::TryAgain => format!(
+                    "consumer {consumer} failed to process {msg}: {why} (attempt {retry}; no retries left and no dead-letter queue: trying again)"
+                ),
+            }
+        }
+        BreakerPaused { msg, consumer } => {
+            format!("circuit breaker refused consumer {consumer}'s call for {msg}: the consumer pauses, keeping it")
+        }
+        BreakerChanged { from, to, failure_rate_bp } => {
+            let state = |s: BreakerState| if s == BreakerState::HalfOpen { "half-open" } else { s.name() };
+            let rate = if failure_rate_bp < 0 {
+                String::new()
             } else {
-                format!("consumer {consumer} failed to process {msg} (no retries left)")
+                format!(" (failure rate {}%)", Plain(failure_rate_bp as f64 / 100.0))
+            };
+            match (from, to) {
+                (BreakerState::Disabled, to) => format!("circuit breaker switched on: {}", state(to)),
+                (_, BreakerState::Disabled) => "circuit breaker switched off".to_string(),
+                (from, to) => format!("circuit breaker {} → {}{rate}", state(from), state(to)),
             }
         }
         DeadLettered { msg, consumer } => format!("{msg} parked in the dead-letter queue by consumer {consumer}"),
@@ -316,18 +346,20 @@ pub fn describe_command(c: &Command) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::event::CallError;
     use crate::sim::ids::ConsumerId;
 
     #[test]
     fn failures_count_the_retries_that_follow() {
         let failed = |retry| {
-            let kind =
-                JournalKind::ProcessingFailed { msg: MessageId(7), consumer: ConsumerId(1), retry, max_retries: 2 };
-            failure_words(&kind)
+            let then = if retry <= 2 { AfterFailure::Retry } else { AfterFailure::DeadLetter };
+            let error = CallError::Transient;
+            let (msg, consumer, max_retries) = (MessageId(7), ConsumerId(1), 2);
+            failure_words(&JournalKind::ProcessingFailed { msg, consumer, retry, max_retries, error, then })
         };
-        assert_eq!(failed(1), "consumer 1 failed to process evt_000007 (will retry, 1 of 2)");
-        assert_eq!(failed(2), "consumer 1 failed to process evt_000007 (will retry, 2 of 2)");
-        assert_eq!(failed(3), "consumer 1 failed to process evt_000007 (no retries left)");
+        assert_eq!(failed(1), "consumer 1 failed to process evt_000007: transient error (will retry, 1 of 2)");
+        assert_eq!(failed(2), "consumer 1 failed to process evt_000007: transient error (will retry, 2 of 2)");
+        assert_eq!(failed(3), "consumer 1 failed to process evt_000007: transient error (no retries left)");
         let redriven = failure_words(&JournalKind::Redriven { msg: MessageId(7) });
         assert_eq!(redriven, "evt_000007 taken out of the dead-letter queue to be published again (redrive)");
     }

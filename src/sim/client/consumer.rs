@@ -2,6 +2,7 @@
 
 use crate::sim::broker::delivery::Delivery;
 use crate::sim::config::choices::CrashPoint;
+use crate::sim::downstream::CallError;
 use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::time::SimTime;
 use serde::Serialize;
@@ -16,6 +17,9 @@ pub enum ConsumerStatus {
     Processing,
     /// Waiting to retry a failed delivery in place (everything behind it waits too).
     RetryWait,
+    /// Paused by the open circuit breaker, keeping its delivery: it polls (so it stays in the
+    /// group) but takes nothing until the breaker lets a call through.
+    BreakerWait,
     /// Crashed; work it owned is stuck until the coordinator notices.
     Crashed,
     /// Stopped by an error its client raised: it was given a partition without a valid committed
@@ -54,6 +58,17 @@ pub struct Consumer {
     /// The Java client's auto-commit is due: it commits at the next `poll()`, once the record in
     /// hand is done.
     pub commit_due: bool,
+    /// The call to the API of the attempt in progress.
+    pub call: Call,
+}
+
+/// The downstream call of the attempt in progress: when it started, the breaker's permission it
+/// holds, and the error the API already decided it ends with.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Call {
+    pub started: SimTime,
+    pub permitted: bool,
+    pub error: Option<CallError>,
 }
 
 impl Consumer {
@@ -72,6 +87,7 @@ impl Consumer {
             poll_timer: false,
             rejoined: false,
             commit_due: false,
+            call: Call::default(),
         }
     }
 

@@ -48,6 +48,9 @@ pub enum ConsumerEvent {
     AutoCommit { consumer: ConsumerId, epoch: u32, token: u32 },
     /// The client's check that the application polls often enough (`max.poll.interval.ms`).
     PollTimeout { consumer: ConsumerId, epoch: u32 },
+    /// The circuit breaker may let calls through again (its wait in OPEN is over, or HALF_OPEN's
+    /// maximum wait): the consumers paused on it ask again. `token` names the breaker instance.
+    BreakerWake { token: u32 },
 }
 
 impl ConsumerEvent {
@@ -60,6 +63,7 @@ impl ConsumerEvent {
             ConsumerEvent::Restart { consumer, epoch } => pack(9, consumer.0, epoch),
             ConsumerEvent::AutoCommit { consumer, epoch, token } => pack(12, consumer.0, epoch ^ (token << 16)),
             ConsumerEvent::PollTimeout { consumer, epoch } => pack(15, consumer.0, epoch),
+            ConsumerEvent::BreakerWake { token } => pack(21, token, 0),
         }
     }
 }

@@ -155,6 +155,12 @@ impl Pipeline {
         if !consumer.is_alive() || consumer.evicted {
             return;
         }
+        if consumer.status == ConsumerStatus::BreakerWait {
+            // Paused on the breaker, the client goes on polling (returning nothing): it stays.
+            consumer.polled_at = ctx.now;
+            self.arm_poll_timer(c, ctx);
+            return;
+        }
         let deadline = consumer.polled_at + SimDuration::from_ms(ctx.settings.consumers.max_poll_interval_ms);
         if ctx.now < deadline {
             self.arm_poll_timer(c, ctx);

@@ -1,6 +1,8 @@
 //! The clients of the broker: the producer, the consumers and the consumer pipeline in which every
 //! delivery guarantee is decided.
 
+pub mod breaker;
+mod call;
 pub mod consumer;
 mod dead_letter;
 pub mod events;

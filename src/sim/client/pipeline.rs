@@ -12,20 +12,21 @@
 //! deliveries from any source behind the delivery seam; with the Kafka-like log, acknowledging is
 //! committing the offset.
 
-use crate::sim::broker::delivery::{Delivery, DeliverySource, FetchError, Membership};
+use crate::sim::broker::delivery::{DeliverySource, FetchError, Membership};
+use crate::sim::client::breaker::BreakerGuard;
 use crate::sim::client::consumer::{Consumer, ConsumerStatus};
 use crate::sim::client::failures::FailureLog;
 use crate::sim::client::order::KeyOrder;
 use crate::sim::client::retry::RetrySchedule;
 use crate::sim::client::stats::ConsumerStats;
 use crate::sim::config::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
-use crate::sim::config::scenario::{RetryMode, ServiceDistribution};
 use crate::sim::ctx::Ctx;
+use crate::sim::downstream::Downstream;
 use crate::sim::event::{ConsumerEvent, Event, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::kernel::rng::{Rng, Stream};
 use crate::sim::kernel::time::SimDuration;
-use crate::sim::patterns::dlq::{DeadLetterQueue, DeadLetterReason};
+use crate::sim::patterns::dlq::DeadLetterQueue;
 use crate::sim::policy::dedup::DedupStore;
 
 /// The consumers and what they share: the dedup store, the dead-letter queue, their random
@@ -42,6 +43,9 @@ pub struct Pipeline {
     pub(super) faults: Rng,
     /// The waits before retries (the backoff schedule and its jitter).
     pub(super) retry: RetrySchedule,
+    /// The payments API the attempts call, and the circuit breaker in front of it (`call.rs`).
+    pub(super) downstream: Downstream,
+    pub(super) breaker: BreakerGuard,
     pub(super) stats: ConsumerStats,
     /// Retires the auto-commit timers of an earlier commit setting.
     pub(super) autocommit_token: u32,
@@ -67,6 +71,8 @@ impl Pipeline {
             failures: Rng::for_stream(seed, Stream::Failures),
             faults: Rng::for_stream(seed, Stream::Faults),
             retry: RetrySchedule::new(seed),
+            downstream: Downstream::new(seed),
+            breaker: BreakerGuard::default(),
             stats: ConsumerStats::default(),
             autocommit_token: 0,
             key_order: KeyOrder::default(),
@@ -104,6 +110,7 @@ impl Pipeline {
                 self.on_autocommit(consumer, epoch, token, src, ctx)
             }
             ConsumerEvent::PollTimeout { consumer, epoch } => self.on_poll_timeout(consumer, epoch, src, ctx),
+            ConsumerEvent::BreakerWake { token } => self.on_breaker_wake(token, ctx),
         }
     }
 
@@ -112,6 +119,7 @@ impl Pipeline {
     /// `auto.offset.reset=none`, nowhere, for a new group has no committed offsets: the consumer
     /// stops, as the Java client does).
     pub fn start(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
+        self.configure_breaker(ctx);
         for c in 0..self.consumers.len() {
             self.pump(ConsumerId(c as u32), src, ctx);
         }
@@ -169,20 +177,6 @@ impl Pipeline {
         }
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn start_attempt(&mut self, c: ConsumerId, ctx: &mut Ctx) {
-        let mean = ctx.knobs.service_mean_us;
-        let duration = match ctx.settings.processing.service.distribution {
-            ServiceDistribution::Exponential => self.service.exponential_us(mean),
-            ServiceDistribution::Constant => (mean + 0.5) as u64,
-            ServiceDistribution::Uniform => self.service.uniform_us(0, (2.0 * mean + 0.5) as u64),
-        };
-        let consumer = &mut self.consumers[c.index()];
-        consumer.status = ConsumerStatus::Processing;
-        let epoch = consumer.epoch;
-        ctx.after(SimDuration::from_us(duration), Event::Consumer(ConsumerEvent::ServiceDone { consumer: c, epoch }));
-    }
-
     fn on_retry_due(&mut self, c: ConsumerId, epoch: u32, ctx: &mut Ctx) {
         let consumer = &self.consumers[c.index()];
         if consumer.epoch == epoch && consumer.status == ConsumerStatus::RetryWait {
@@ -197,8 +191,10 @@ impl Pipeline {
         }
         let hand = consumer.in_hand.expect("a processing consumer holds a delivery");
         let msg = hand.msg;
-        if self.failures.chance(ctx.knobs.fail_p) {
-            self.on_attempt_failed(c, hand, src, ctx);
+        // Drawn for every attempt, whatever else fails it, so the draws stay in step.
+        let transient = self.failures.chance(ctx.knobs.fail_p);
+        if let Some(error) = self.end_call(c, transient, ctx) {
+            self.on_attempt_failed(c, hand, error, src, ctx);
             return;
         }
         if hand.retry > 0 {
@@ -242,42 +238,6 @@ impl Pipeline {
     fn mark_processed(&mut self, msg: MessageId, ctx: &mut Ctx) {
         let ledger = &*ctx.ledger;
         self.dedup.mark(msg, ctx.now, |id| ledger.is_in_flight(id));
-    }
-
-    fn on_attempt_failed(&mut self, c: ConsumerId, hand: Delivery, src: &mut impl Source, ctx: &mut Ctx) {
-        self.stats.processing_failures += 1;
-        let policy = ctx.settings.processing.retry;
-        let msg = hand.msg;
-        self.note_failure(msg, ctx);
-        ctx.note(JournalKind::ProcessingFailed {
-            msg,
-            consumer: c,
-            retry: hand.retry + 1,
-            max_retries: policy.retries(),
-        });
-        let retry = hand.retry + 1;
-        if let Some(delay) = self.retry.delay(&policy, msg, retry) {
-            self.stats.retries += 1;
-            match policy.mode {
-                RetryMode::InPlace => {
-                    let consumer = &mut self.consumers[c.index()];
-                    consumer.in_hand = Some(Delivery { retry, ..hand });
-                    consumer.status = ConsumerStatus::RetryWait;
-                    let epoch = consumer.epoch;
-                    ctx.after(delay, Event::Consumer(ConsumerEvent::RetryDue { consumer: c, epoch }));
-                }
-                RetryMode::Reappend => {
-                    ctx.ledger.hold(msg); // the pending retry
-                    ctx.after(delay, Event::Consumer(ConsumerEvent::Reappend { msg, retry }));
-                    if self.finish_delivery(c, src, ctx) {
-                        self.pump(c, src, ctx);
-                    }
-                }
-            }
-        } else {
-            self.retry.forget(msg);
-            self.dead_letter(c, hand, DeadLetterReason::RetriesExhausted, src, ctx);
-        }
     }
 
     /// A failed message goes back to its source for retry number `retry`.
@@ -396,6 +356,13 @@ impl Pipeline {
     }
     pub fn dlq(&self) -> &DeadLetterQueue {
         &self.dlq
+    }
+    /// The circuit breaker in front of the payments API.
+    pub fn breaker(&self) -> &BreakerGuard {
+        &self.breaker
+    }
+    pub fn downstream(&self) -> &Downstream {
+        &self.downstream
     }
     pub fn stats_ref(&self) -> &ConsumerStats {
         &self.stats

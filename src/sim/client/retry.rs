@@ -46,4 +46,14 @@ impl RetrySchedule {
             self.last_us.remove(&msg);
         }
     }
+
+    /// The wait before trying `msg` again once the schedule's retries are over and there is no
+    /// dead-letter queue: the schedule's last wait, jittered as it would be (the rules keep it
+    /// from being 0).
+    pub fn delay_past_schedule(&mut self, policy: &RetryPolicy, msg: MessageId) -> SimDuration {
+        let last = policy.retries().max(1);
+        let mut stretched = *policy;
+        stretched.max_retries = stretched.max_retries.max(1);
+        self.delay(&stretched, msg, last).unwrap_or(SimDuration::ZERO)
+    }
 }

@@ -37,4 +37,8 @@ pub struct ConsumerStats {
     pub key_order_broken: u64,
     /// Consumers stopped by an error: no valid committed offset and `auto.offset.reset=none`.
     pub failed: u64,
+    /// Times a consumer paused because the circuit breaker refused its call.
+    pub breaker_pauses: u64,
+    /// Attempts failed at once because the circuit breaker refused the call (fail fast).
+    pub calls_not_permitted: u64,
 }

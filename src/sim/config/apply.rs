@@ -55,7 +55,7 @@ impl Scenario {
     /// The value at `path`, or `None` where it does not apply (the auto-commit interval under
     /// another commit strategy) or is no setting.
     pub(super) fn read_setting(&self, path: &str) -> Option<Value> {
-        if let Some(v) = self.read_client_setting(path) {
+        if let Some(v) = self.read_client_setting(path).or_else(|| self.read_downstream_setting(path)) {
             return Some(v);
         }
         let (c, pr) = (&self.consumers, &self.processing);
@@ -85,6 +85,9 @@ impl Scenario {
             "processing.retry.cap_ms" => pr.retry.cap_ms.into(),
             "processing.retry.jitter" => json(pr.retry.jitter),
             "processing.retry.mode" => json(pr.retry.mode),
+            "processing.poison_probability" => pr.poison_probability.into(),
+            "processing.classify_poison" => pr.classify_poison.into(),
+            "processing.dead_letter_queue" => pr.dead_letter_queue.into(),
             "idempotency.mode" => json(self.idempotency.mode),
             "idempotency.dedup_ttl_ms" => opt_json(self.idempotency.dedup_ttl_ms),
             "metrics.sample_interval_ms" => self.metrics.sample_interval_ms.into(),
@@ -130,7 +133,7 @@ impl Scenario {
 
     /// Writes `value` (already checked against the setting's description) at `path`.
     pub(super) fn write_setting(&mut self, path: &str, v: &Value) -> Result<(), String> {
-        if self.write_client_setting(path, v)? {
+        if self.write_client_setting(path, v)? || self.write_downstream_setting(path, v)? {
             return Ok(());
         }
         let (c, pr) = (&mut self.consumers, &mut self.processing);
@@ -160,6 +163,9 @@ impl Scenario {
             "processing.retry.cap_ms" => pr.retry.cap_ms = int(v)?,
             "processing.retry.jitter" => pr.retry.jitter = choice(v)?,
             "processing.retry.mode" => pr.retry.mode = choice(v)?,
+            "processing.poison_probability" => pr.poison_probability = num(v)?,
+            "processing.classify_poison" => pr.classify_poison = flag(v)?,
+            "processing.dead_letter_queue" => pr.dead_letter_queue = flag(v)?,
             "idempotency.mode" => self.idempotency.mode = choice(v)?,
             "idempotency.dedup_ttl_ms" => self.idempotency.dedup_ttl_ms = opt(v)?,
             "metrics.sample_interval_ms" => self.metrics.sample_interval_ms = int(v)?,
@@ -201,6 +207,64 @@ impl Scenario {
             "topic.retention_bytes" => self.topic.retention_bytes = opt(v)?,
             "topic.segment_bytes" => self.topic.segment_bytes = int(v)?,
             "topic.segment_ms" => self.topic.segment_ms = int(v)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The payments API's and the circuit breaker's settings.
+    fn read_downstream_setting(&self, path: &str) -> Option<Value> {
+        let (d, b) = (&self.downstream, &self.breaker.config);
+        Some(match path {
+            "downstream.capacity_per_sec" => opt_json(d.capacity_per_sec),
+            "downstream.outage" => d.outage.into(),
+            "downstream.slow_factor" => d.slow_factor.into(),
+            "breaker.enabled" => self.breaker.enabled.into(),
+            "breaker.when_open" => json(self.breaker.when_open),
+            "breaker.config.failure_rate_threshold" => f64::from(b.failure_rate_threshold).into(),
+            "breaker.config.slow_call_rate_threshold" => f64::from(b.slow_call_rate_threshold).into(),
+            "breaker.config.slow_call_duration_threshold_ms" => b.slow_call_duration_threshold_ms.into(),
+            "breaker.config.sliding_window_type" => json(b.sliding_window_type),
+            "breaker.config.sliding_window_size" => b.sliding_window_size.into(),
+            "breaker.config.minimum_number_of_calls" => b.minimum_number_of_calls.into(),
+            "breaker.config.wait_duration_in_open_state_ms" => b.wait_duration_in_open_state_ms.into(),
+            "breaker.config.permitted_number_of_calls_in_half_open_state" => {
+                b.permitted_number_of_calls_in_half_open_state.into()
+            }
+            "breaker.config.max_wait_duration_in_half_open_state_ms" => {
+                b.max_wait_duration_in_half_open_state_ms.into()
+            }
+            "breaker.config.automatic_transition_from_open_to_half_open_enabled" => {
+                b.automatic_transition_from_open_to_half_open_enabled.into()
+            }
+            _ => return None,
+        })
+    }
+
+    fn write_downstream_setting(&mut self, path: &str, v: &Value) -> Result<bool, String> {
+        let (d, b) = (&mut self.downstream, &mut self.breaker.config);
+        match path {
+            "downstream.capacity_per_sec" => d.capacity_per_sec = opt(v)?,
+            "downstream.outage" => d.outage = flag(v)?,
+            "downstream.slow_factor" => d.slow_factor = int(v)?,
+            "breaker.enabled" => self.breaker.enabled = flag(v)?,
+            "breaker.when_open" => self.breaker.when_open = choice(v)?,
+            "breaker.config.failure_rate_threshold" => b.failure_rate_threshold = num(v)? as f32,
+            "breaker.config.slow_call_rate_threshold" => b.slow_call_rate_threshold = num(v)? as f32,
+            "breaker.config.slow_call_duration_threshold_ms" => b.slow_call_duration_threshold_ms = int(v)?,
+            "breaker.config.sliding_window_type" => b.sliding_window_type = choice(v)?,
+            "breaker.config.sliding_window_size" => b.sliding_window_size = int(v)?,
+            "breaker.config.minimum_number_of_calls" => b.minimum_number_of_calls = int(v)?,
+            "breaker.config.wait_duration_in_open_state_ms" => b.wait_duration_in_open_state_ms = int(v)?,
+            "breaker.config.permitted_number_of_calls_in_half_open_state" => {
+                b.permitted_number_of_calls_in_half_open_state = int(v)?
+            }
+            "breaker.config.max_wait_duration_in_half_open_state_ms" => {
+                b.max_wait_duration_in_half_open_state_ms = int(v)?
+            }
+            "breaker.config.automatic_transition_from_open_to_half_open_enabled" => {
+                b.automatic_transition_from_open_to_half_open_enabled = flag(v)?
+            }
             _ => return Ok(false),
         }
         Ok(true)

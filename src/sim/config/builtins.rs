@@ -46,6 +46,22 @@ pub const CATALOG: &[(&str, &str)] = &[
         "A new group's consumer crashes before its first commit and stays down. Its partition moves when its session times out, with no committed offset: the new owner starts at the log end (auto.offset.reset=latest, both clients' default) and never processes what came before. Try earliest.",
     ),
     ("retries-dlq", "Flaky processing retried in place: head-of-line blocking, lag, and a growing dead-letter queue."),
+    (
+        "retry-storm",
+        "The payments API (24 calls/s) goes down for 5 s. Every failed call is retried on exponential backoff: when the API returns, the backlog and the retries together exceed its capacity, and the refused calls (429) are retried in turn. Compare jitter none and full: here the messages' arrivals already spread the failures, so jitter changes little; it pays when many clients fail at one instant.",
+    ),
+    (
+        "poison-pill",
+        "A few messages the API always refuses (400), no dead-letter queue and nothing classified: each is retried for ever and its partition stalls while the others flow. Turn on the queue, then classify poison.",
+    ),
+    (
+        "circuit-breaker",
+        "The payments API is down from 5 s to 15 s. The circuit breaker opens, the consumers pause (lag grows, nothing is lost), test calls in half-open find it back, and it closes.",
+    ),
+    (
+        "dlq-redrive",
+        "Poison messages are parked in the dead-letter queue at their first 400. At 20 s the fix is deployed, at 22 s the queue is redriven: each parked message goes back in flight and is charged once.",
+    ),
 ];
 
 /// The group is new, so a crash in its first seconds may come before a partition's first commit:
@@ -146,10 +162,69 @@ pub fn builtin(name: &str) -> Option<Scenario> {
                 ..RetryPolicy::default()
             };
         }
+        "retry-storm" | "poison-pill" | "circuit-breaker" | "dlq-redrive" => resilience_lesson(name, &mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
     Some(s)
+}
+
+/// A live setting changed at `at_ms` by the fault schedule.
+fn set_at(s: &mut Scenario, at_ms: u64, setting: &str, value: serde_json::Value) {
+    s.faults.push(ScheduledCommand { at_ms, command: Command::Set { setting: setting.into(), value } });
+}
+
+/// The lessons of the payments API's failures: retries and jitter, poison messages, the circuit
+/// breaker, and the dead-letter queue's redrive.
+fn resilience_lesson(name: &str, s: &mut Scenario) {
+    s.topic.partitions = 3;
+    s.consumers.count = 3;
+    s.producer.rate_per_sec = 8.0;
+    s.processing.service.mean_ms = 100.0;
+    match name {
+        "retry-storm" => {
+            // Re-appended retries let the consumers move on, so failed messages pile up waiting;
+            // when the API returns, its capacity is below what the consumers can call.
+            s.producer.rate_per_sec = 20.0;
+            s.downstream.capacity_per_sec = Some(24);
+            s.processing.retry = RetryPolicy {
+                max_retries: 6,
+                backoff_ms: 1_000,
+                cap_ms: 16_000,
+                mode: RetryMode::Reappend,
+                ..RetryPolicy::default()
+            };
+            set_at(s, 3_000, "downstream.outage", true.into());
+            set_at(s, 8_000, "downstream.outage", false.into());
+        }
+        "poison-pill" => {
+            s.processing.poison_probability = 0.02;
+            s.processing.dead_letter_queue = false;
+            s.processing.retry = RetryPolicy {
+                max_retries: 3,
+                policy: BackoffPolicy::Fixed,
+                backoff_ms: 500,
+                mode: RetryMode::InPlace,
+                ..RetryPolicy::default()
+            };
+        }
+        "circuit-breaker" => {
+            s.breaker.enabled = true;
+            s.breaker.config.sliding_window_size = 20;
+            s.breaker.config.minimum_number_of_calls = 10;
+            s.breaker.config.wait_duration_in_open_state_ms = 3_000;
+            s.breaker.config.permitted_number_of_calls_in_half_open_state = 3;
+            set_at(s, 5_000, "downstream.outage", true.into());
+            set_at(s, 15_000, "downstream.outage", false.into());
+        }
+        _ => {
+            // dlq-redrive
+            s.processing.poison_probability = 0.08;
+            s.processing.classify_poison = true;
+            set_at(s, 20_000, "processing.poison_probability", 0.0.into());
+            s.faults.push(ScheduledCommand { at_ms: 22_000, command: Command::Redrive { msg: None } });
+        }
+    }
 }
 
 /// librdkafka's auto-commit (the Java client's commits only what was processed), crashes now and

@@ -12,6 +12,8 @@ pub struct Knobs {
     pub mean_gap_us: f64,
     pub service_mean_us: f64,
     pub fail_p: Probability,
+    /// The share of poison messages.
+    pub poison_p: Probability,
     pub crash_p: Probability,
     pub request_loss_p: Probability,
     pub ack_loss_p: Probability,
@@ -30,6 +32,7 @@ impl Knobs {
             mean_gap_us: if rate > 0.0 { 1e6 / rate } else { 0.0 },
             service_mean_us: s.processing.service.mean_ms * 1e3,
             fail_p: Probability::from_f64(s.processing.failure_probability),
+            poison_p: Probability::from_f64(s.processing.poison_probability),
             crash_p: Probability::from_f64(s.consumers.crash.probability),
             request_loss_p: Probability::from_f64(s.network.request_loss),
             ack_loss_p: Probability::from_f64(s.network.ack_loss),

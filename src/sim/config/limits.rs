@@ -30,3 +30,8 @@ pub const MAX_STICKY_LINGER_MS: u64 = 900_000;
 pub const MAX_IN_FLIGHT: u64 = i32::MAX as u64;
 /// The most requests in flight the idempotent producer keeps order with (both clients refuse more).
 pub const IDEMPOTENT_MAX_IN_FLIGHT: u32 = 5;
+/// The payments API's capacity, in calls per second.
+pub const MAX_CAPACITY_PER_SEC: u64 = 1_000_000;
+/// The breaker's window (calls or seconds), minimum calls and half-open test calls: the window
+/// keeps one slot per call or second.
+pub const MAX_BREAKER_WINDOW: u32 = 10_000;

@@ -4,6 +4,7 @@
 mod apply;
 pub mod builtins;
 pub mod choices;
+pub mod downstream;
 pub mod json_input;
 pub mod knobs;
 pub mod limits;

@@ -72,6 +72,8 @@ impl Scenario {
         check_idempotent_producer(self)?;
         check_delivery_timeout(self)?;
         check_retry_backoff(self)?;
+        check_endless_retries(self)?;
+        check_breaker(self)?;
         let crash = &self.consumers.crash;
         if crash.probability > 0.0 {
             if let Some(why) = self.crash_never_strikes(crash.point) {
@@ -242,6 +244,35 @@ fn check_retry_backoff(s: &Scenario) -> Result<(), ScenarioError> {
         };
         invalid(&format!("processing.retry.{field}"), e.reason)
     })
+}
+
+/// Without a dead-letter queue a failing message is tried again and again, each time after the
+/// schedule's last wait: a wait of 0 would let a message that fails at once (refused by the API's
+/// rate limit or an open breaker) loop at one instant, so it must be at least 1 ms.
+fn check_endless_retries(s: &Scenario) -> Result<(), ScenarioError> {
+    let p = &s.processing;
+    if p.classify_poison && !p.dead_letter_queue {
+        return Err(invalid(
+            "processing.classify_poison",
+            "needs the dead-letter queue: a message no retry can help must be parked somewhere".into(),
+        ));
+    }
+    let backoff = p.retry.backoff();
+    if p.dead_letter_queue || backoff.ceiling_us(backoff.retries().max(1)) >= 1_000 && backoff.retries() > 0 {
+        return Ok(());
+    }
+    Err(invalid(
+        "processing.dead_letter_queue",
+        "cannot be off with this retry schedule: without a dead-letter queue a failing message is \
+         tried again after the schedule's last wait, so it needs one of at least 1 ms (policy fixed \
+         or exponential, backoff at least 1 ms)"
+            .into(),
+    ))
+}
+
+/// The breaker's settings as resilience4j's builder checks them, named by their path.
+fn check_breaker(s: &Scenario) -> Result<(), ScenarioError> {
+    s.breaker.config.validate().map_err(|e| invalid(&format!("breaker.config.{}", e.field), e.reason.into()))
 }
 
 /// A delivery timeout set shorter than the request timeout: the Java client refuses it

@@ -5,6 +5,7 @@
 pub use super::choices::{
     Assignor, AutoOffsetReset, Client, CommitStrategy, CrashPoint, IdempotencyMode, RdPartitioner,
 };
+pub use super::downstream::{BreakerSettings, DownstreamConfig, WhenOpen};
 use super::json_input;
 pub use super::limits;
 pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
@@ -29,6 +30,10 @@ pub struct Scenario {
     pub consumers: ConsumerConfig,
     pub processing: ProcessingConfig,
     pub idempotency: IdempotencyConfig,
+    /// The payments API the consumers call.
+    pub downstream: DownstreamConfig,
+    /// The circuit breaker around that call.
+    pub breaker: BreakerSettings,
     /// Commands applied at fixed sim times: the scenario's fault schedule.
     pub faults: Vec<ScheduledCommand>,
     pub metrics: MetricsConfig,
@@ -46,6 +51,8 @@ impl Default for Scenario {
             consumers: ConsumerConfig::default(),
             processing: ProcessingConfig::default(),
             idempotency: IdempotencyConfig::default(),
+            downstream: DownstreamConfig::default(),
+            breaker: BreakerSettings::default(),
             faults: Vec::new(),
             metrics: MetricsConfig::default(),
         }
@@ -170,11 +177,27 @@ pub struct ProcessingConfig {
     /// Probability that one processing attempt fails with a transient error (0 to 1).
     pub failure_probability: f64,
     pub retry: RetryPolicy,
+    /// Share of messages the downstream API always refuses (400 Bad Request: an invalid payload),
+    /// drawn per message from the seed (0 to 1): poison messages.
+    pub poison_probability: f64,
+    /// The handler knows a 400 cannot be helped by retrying: a poison message goes straight to
+    /// the dead-letter queue, and the breaker ignores the error. Off: it is retried like any.
+    pub classify_poison: bool,
+    /// Messages that run out of retries are parked in a dead-letter queue. Off: there is none,
+    /// so the consumer tries again and again (in place, its partition stalls for good).
+    pub dead_letter_queue: bool,
 }
 
 impl Default for ProcessingConfig {
     fn default() -> Self {
-        ProcessingConfig { service: ServiceTime::default(), failure_probability: 0.0, retry: RetryPolicy::default() }
+        ProcessingConfig {
+            service: ServiceTime::default(),
+            failure_probability: 0.0,
+            retry: RetryPolicy::default(),
+            poison_probability: 0.0,
+            classify_poison: false,
+            dead_letter_queue: true,
+        }
     }
 }
 
@@ -444,8 +467,11 @@ impl Scenario {
                     mode: RetryMode::Reappend,
                     ..RetryPolicy::default()
                 },
+                ..ProcessingConfig::default()
             },
             idempotency: IdempotencyConfig::default(),
+            downstream: DownstreamConfig::default(),
+            breaker: BreakerSettings::default(),
             faults: Vec::new(),
             // A headless batch run keeps no event log, as SimPy keeps none.
             metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 0, ..MetricsConfig::default() },

@@ -18,6 +18,8 @@ pub enum Stream {
     /// Retry backoff jitter (`policy/backoff.rs`): its own stream, so that jittered retries leave
     /// every other draw where it was.
     Retries = 7,
+    /// Which messages are poison (`hash_below`: a function of the message, not a sequence).
+    Poison = 8,
 }
 
 /// A value-stable generator: the same seed gives the same sequence on every platform and version.
@@ -167,6 +169,18 @@ fn ziggurat() -> &'static Ziggurat {
         let f = x.map(|v| libm::exp(-v));
         Ziggurat { x, f }
     })
+}
+
+/// True with probability `p` for item `n` of `stream`, as a pure function of (seed, stream, n):
+/// the same answer however often and in whatever order it is asked, and, for a fixed item, true
+/// at `p` whenever it is true at a smaller `p`.
+pub fn hash_below(seed: u64, stream: Stream, n: u64, p: Probability) -> bool {
+    let base = splitmix64(seed ^ (stream as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let draw = splitmix64(base ^ splitmix64(n)) >> 32;
+    match p.0 {
+        Probability::ONE_RAW => true,
+        t => draw < t,
+    }
 }
 
 fn splitmix64(mut x: u64) -> u64 {

@@ -148,7 +148,9 @@ impl Ledger {
     pub fn hold(&mut self, msg: MessageId) {
         let m = self.store.get_mut(msg);
         debug_assert!(m.holders > 0 || m.outcome != Outcome::InFlight, "hold on a settled message");
-        m.holders += 1;
+        // u32: under endless retries copies of one message can multiply (each failed commit of a
+        // re-appended record leaves one more), far past what a u16 counts.
+        m.holders = m.holders.checked_add(1).expect("fewer than 2^32 holders of one message");
     }
 
     /// One holder of `msg` went away; `reason` says why, if it went without applying the effect.

@@ -33,7 +33,7 @@ pub struct MessageRecord {
     pub appended: bool,
     pub loss_reason: Option<LossReason>,
     /// Things that can still deliver it: while any exists, the message is in flight.
-    pub(super) holders: u16,
+    pub(super) holders: u32,
 }
 
 impl MessageRecord {

@@ -1,5 +1,6 @@
 //! Chart samples: the counters the page plots, taken at a fixed sim-time interval.
 
+use crate::sim::policy::circuit_breaker::State as BreakerState;
 use serde::Serialize;
 
 /// One point of the chart series, taken at a fixed sim-time interval.
@@ -26,4 +27,11 @@ pub struct Sample {
     pub latency_p50_us: u64,
     pub latency_p95_us: u64,
     pub latency_p99_us: u64,
+    /// Calls made to the payments API so far (the page charts their growth per interval: the
+    /// load, against the API's capacity).
+    pub downstream_calls: u64,
+    /// The circuit breaker's state at the sample (none: no breaker).
+    pub breaker: Option<BreakerState>,
+    /// Times the breaker opened so far.
+    pub breaker_openings: u64,
 }

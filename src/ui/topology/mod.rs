@@ -62,6 +62,7 @@ pub fn status_label(s: ConsumerStatus) -> &'static str {
         ConsumerStatus::Idle => "idle",
         ConsumerStatus::Processing => "processing",
         ConsumerStatus::RetryWait => "retry-wait",
+        ConsumerStatus::BreakerWait => "paused (breaker open)",
         ConsumerStatus::Crashed => "crashed",
         ConsumerStatus::Failed => "failed",
         ConsumerStatus::Rebalancing => "rebalancing",
@@ -73,7 +74,8 @@ fn status_class(s: ConsumerStatus) -> &'static str {
     match s {
         ConsumerStatus::Idle => "st-idle",
         ConsumerStatus::Processing => "st-processing",
-        ConsumerStatus::RetryWait => "st-retry",
+        // Waiting before trying the same message again, for a retry or the breaker.
+        ConsumerStatus::RetryWait | ConsumerStatus::BreakerWait => "st-retry",
         // Down like a crashed one, until restarted: drawn the same way, named apart.
         ConsumerStatus::Crashed | ConsumerStatus::Failed => "st-crashed",
         ConsumerStatus::Rebalancing => "st-rebalancing",

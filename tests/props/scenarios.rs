@@ -1,0 +1,267 @@
+//! The random scenarios of the property tests: every setting drawn within the range the rules
+//! accept, small enough to audit the whole ledger after every event.
+
+use eda_lab::sim::policy::circuit_breaker::{CircuitBreakerConfig, SlidingWindowType};
+use eda_lab::sim::scenario::*;
+use proptest::prelude::*;
+
+/// A random valid scenario: small enough to audit the whole ledger after every event.
+pub fn scenario() -> impl Strategy<Value = Scenario> {
+    let producer = (
+        (0.5f64..30.0, prop_oneof![Just(Arrivals::Poisson), Just(Arrivals::Constant)]),
+        (0u32..40, 0.0f64..1.0),
+        (
+            prop_oneof![Just(Client::Java), Just(Client::Librdkafka)],
+            prop_oneof![Just(RdPartitioner::ConsistentRandom), Just(RdPartitioner::Murmur2Random)],
+            (1u64..2_000, 0u64..20_000, 0u64..2_000),
+        ),
+        prop_oneof![Just(Acks::Zero), Just(Acks::Leader), Just(Acks::All)],
+        (
+            0u32..5,
+            0u64..300,
+            20u64..600,
+            prop::option::of(any::<bool>()),
+            max_in_flight(),
+            prop::option::of(0u64..3_000),
+        ),
+    )
+        .prop_map(
+            |(
+                (rate, arrivals),
+                (keys, hot),
+                (client, partitioner, (record_bytes, batch_size, sticky_linger_ms)),
+                acks,
+                (retries, backoff, timeout, idempotent, max_in_flight, delivery),
+            )| {
+                let mut p = ProducerConfig {
+                    rate_per_sec: rate,
+                    arrivals,
+                    keys: KeySpace { count: keys, hot_key_share: hot },
+                    client,
+                    partitioner,
+                    record_bytes,
+                    batch_size,
+                    sticky_linger_ms,
+                    acks,
+                    retries,
+                    retry_backoff_ms: backoff,
+                    request_timeout_ms: timeout,
+                    delivery_timeout_ms: delivery.map(|d| timeout + d),
+                    idempotent,
+                    max_in_flight,
+                    ..ProducerConfig::default()
+                };
+                if idempotent == Some(true) {
+                    make_idempotent(&mut p);
+                }
+                p
+            },
+        );
+    let network = (0u64..30, 0.0f64..0.3, 0.0f64..0.3).prop_map(|(latency_ms, request_loss, ack_loss)| NetworkConfig {
+        latency_ms,
+        request_loss,
+        ack_loss,
+    });
+    // Small segments so that retention deletes something within a run, by age or by size.
+    let topic = (
+        1u32..6,
+        prop::option::of(500u64..20_000),
+        prop::option::of(500u64..20_000),
+        50u64..2_000,
+        200u64..5_000,
+        100u64..5_000,
+    )
+        .prop_map(|(partitions, retention_ms, retention_bytes, retention_check_ms, segment_bytes, segment_ms)| {
+            TopicConfig { partitions, retention_ms, retention_bytes, retention_check_ms, segment_bytes, segment_ms }
+        });
+    let commit = prop_oneof![
+        Just(CommitStrategy::BeforeProcessing),
+        Just(CommitStrategy::AfterProcessing),
+        (50u64..2_000).prop_map(|interval_ms| CommitStrategy::Auto { interval_ms }),
+    ];
+    let crash = (crash_point(), 0.0f64..0.2, prop::option::of(0u64..3_000))
+        .prop_map(|(point, probability, restart_delay_ms)| CrashConfig { point, probability, restart_delay_ms });
+    // Short poll intervals put slow consumers out of the group now and then.
+    let poll = prop_oneof![Just(300_000u64), 100u64..5_000];
+    let assignor = prop_oneof![Just(Assignor::Range), Just(Assignor::RoundRobin), Just(Assignor::CooperativeSticky)];
+    let group = (assignor, auto_offset_reset());
+    let consumers = (1u32..5, commit, crash, 6_000u64..12_000, 0u64..800, poll, any::<bool>(), group).prop_map(
+        |(
+            count,
+            commit,
+            crash,
+            session_timeout_ms,
+            rebalance_ms,
+            max_poll_interval_ms,
+            static_membership,
+            (assignor, auto_offset_reset),
+        )| {
+            ConsumerConfig {
+                count,
+                commit,
+                crash,
+                session_timeout_ms,
+                rebalance_ms,
+                max_poll_interval_ms,
+                static_membership,
+                assignor,
+                auto_offset_reset,
+            }
+        },
+    );
+    let service = (
+        prop_oneof![
+            Just(ServiceDistribution::Exponential),
+            Just(ServiceDistribution::Constant),
+            Just(ServiceDistribution::Uniform)
+        ],
+        0.0f64..300.0,
+    )
+        .prop_map(|(distribution, mean_ms)| ServiceTime { distribution, mean_ms });
+    let policies = prop_oneof![
+        Just(BackoffPolicy::None),
+        Just(BackoffPolicy::Immediate),
+        Just(BackoffPolicy::Fixed),
+        Just(BackoffPolicy::Exponential)
+    ];
+    let jitters = prop_oneof![Just(Jitter::None), Just(Jitter::Full), Just(Jitter::Equal), Just(Jitter::Decorrelated)];
+    let retry = (
+        (0u32..4, 0u64..800, 1u32..4, 0u64..3_000),
+        (policies, jitters),
+        prop_oneof![Just(RetryMode::InPlace), Just(RetryMode::Reappend)],
+    )
+        .prop_map(|((max_retries, backoff_ms, multiplier, cap), (policy, jitter), mode)| {
+            // Decorrelated jitter grows the wait: the exponential policy's only (`rules.rs`).
+            let jitter =
+                if policy == BackoffPolicy::Fixed && jitter == Jitter::Decorrelated { Jitter::Full } else { jitter };
+            let cap_ms = backoff_ms + cap; // never below the base
+            RetryPolicy { max_retries, policy, backoff_ms, multiplier, cap_ms, jitter, mode }
+        });
+    let poison = (
+        prop_oneof![2 => Just(0.0f64), 1 => 0.0f64..0.2],
+        any::<bool>(),
+        prop_oneof![3 => Just(true), 1 => Just(false)],
+    );
+    let processing = (service, 0.0f64..0.4, retry, poison).prop_map(
+        |(service, failure_probability, mut retry, (poison_probability, classify_poison, dead_letter_queue))| {
+            if !dead_letter_queue {
+                // Without a dead-letter queue the schedule's last wait must not be 0 (`rules.rs`).
+                retry.policy = BackoffPolicy::Fixed;
+                retry.backoff_ms = retry.backoff_ms.max(1);
+                retry.max_retries = retry.max_retries.max(1);
+                if retry.jitter == Jitter::Decorrelated {
+                    retry.jitter = Jitter::None;
+                }
+                // Re-appending for ever multiplies copies whenever a commit fails (a rebalance
+                // re-reads records already re-appended, and each appends again): real, but its
+                // cost grows exponentially, too fast to audit event by event.
+                retry.mode = RetryMode::InPlace;
+            }
+            ProcessingConfig {
+                service,
+                failure_probability,
+                retry,
+                poison_probability,
+                classify_poison: classify_poison && dead_letter_queue,
+                dead_letter_queue,
+            }
+        },
+    );
+    let downstream = (prop::option::of(1u64..40), prop_oneof![4 => Just(false), 1 => Just(true)], 1u32..4)
+        .prop_map(|(capacity_per_sec, outage, slow_factor)| DownstreamConfig { capacity_per_sec, outage, slow_factor });
+    let breaker = (
+        any::<bool>(),
+        prop_oneof![Just(WhenOpen::Pause), Just(WhenOpen::FailFast)],
+        (1u32..10, 1u32..10, 1u64..2_000, 1u32..4, 0u64..1_500),
+        (any::<bool>(), any::<bool>(), 1.0f32..100.0, 1u64..400),
+    )
+        .prop_map(|(enabled, when_open, (window, min_calls, wait_ms, half_open, half_open_max_ms), more)| {
+            let (time_based, automatic, threshold, slow_ms) = more;
+            let config = CircuitBreakerConfig {
+                failure_rate_threshold: threshold,
+                slow_call_duration_threshold_ms: slow_ms,
+                sliding_window_type: if time_based {
+                    SlidingWindowType::TimeBased
+                } else {
+                    SlidingWindowType::CountBased
+                },
+                sliding_window_size: window,
+                minimum_number_of_calls: min_calls,
+                wait_duration_in_open_state_ms: wait_ms,
+                permitted_number_of_calls_in_half_open_state: half_open,
+                max_wait_duration_in_half_open_state_ms: half_open_max_ms,
+                automatic_transition_from_open_to_half_open_enabled: automatic,
+                ..CircuitBreakerConfig::default()
+            };
+            BreakerSettings { enabled, when_open, config }
+        });
+    let processing = (processing, downstream, breaker);
+    let idempotency = (idempotency_mode(), prop::option::of(100u64..10_000))
+        .prop_map(|(mode, dedup_ttl_ms)| IdempotencyConfig { mode, dedup_ttl_ms });
+    // Few recent records kept, so runs forget settled messages and move stragglers: the audit
+    // then checks the tallies of forgotten records too.
+    let recent_messages = prop_oneof![0usize..48, Just(4_096)];
+    (any::<u64>(), producer, network, topic, consumers, processing, idempotency, recent_messages).prop_map(
+        |(
+            seed,
+            producer,
+            network,
+            topic,
+            mut consumers,
+            (processing, downstream, breaker),
+            idempotency,
+            recent_messages,
+        )| {
+            // Without a dedup store there is no mark to crash after: such a crash point is refused.
+            if consumers.crash.point == CrashPoint::AfterDedupMark && !idempotency.mode.has_dedup_store() {
+                consumers.crash.point = CrashPoint::AfterEffect;
+            }
+            Scenario {
+                name: "random".into(),
+                seed,
+                producer,
+                network,
+                topic,
+                consumers,
+                processing,
+                idempotency,
+                downstream,
+                breaker,
+                metrics: MetricsConfig { sample_interval_ms: 500, history: 64, journal: 64, recent_messages },
+                ..Scenario::default()
+            }
+        },
+    )
+}
+
+/// Requests in flight: one (strict order), up to five (the idempotent producer's most), or more.
+pub fn max_in_flight() -> impl Strategy<Value = u32> {
+    prop_oneof![Just(1u32), 1u32..=5, 6u32..40]
+}
+
+/// The settings the idempotent producer needs, as the clients check them (`config/rules.rs`):
+/// acks=all, retries > 0, at most five requests in flight.
+pub fn make_idempotent(p: &mut ProducerConfig) {
+    p.idempotent = Some(true);
+    p.acks = Acks::All;
+    p.retries = p.retries.max(1);
+    p.max_in_flight = p.max_in_flight.min(5);
+}
+
+/// `auto.offset.reset`: mostly the clients' default, latest; none stops consumers, so less often.
+pub fn auto_offset_reset() -> impl Strategy<Value = AutoOffsetReset> {
+    prop_oneof![2 => Just(AutoOffsetReset::Latest), 2 => Just(AutoOffsetReset::Earliest), 1 => Just(AutoOffsetReset::None)]
+}
+
+pub fn crash_point() -> impl Strategy<Value = CrashPoint> {
+    prop::sample::select(CrashPoint::ALL.to_vec())
+}
+
+pub fn idempotency_mode() -> impl Strategy<Value = IdempotencyMode> {
+    prop_oneof![
+        Just(IdempotencyMode::None),
+        Just(IdempotencyMode::DedupCheckThenAct),
+        Just(IdempotencyMode::DedupAtomic),
+        Just(IdempotencyMode::Natural),
+    ]
+}
