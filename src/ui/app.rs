@@ -69,7 +69,7 @@ pub fn app() -> Html {
                 <main class="content">
                     <Intro {scenario} notice={run.notice.clone()} />
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
-                        reduced_motion={state.reduced_motion} log_filter={state.log_filter} {on_run} {on_category} {on_notable} {on_message} />
+                        reduced_motion={state.reduced_motion} log_filter={state.log_filter} {on_run} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
                 </main>
                 if let Some(msg) = state.journey {
                     <JourneyPanel rt={run.handle()} version={run.version()} {msg} on_close={on_journey_close} />

@@ -1,18 +1,21 @@
 //! One lane: one run and its panels — the diagram with the run's clock and trace hash, the outcome
-//! counters and charts beside it, the event log below. The lane reads the run through its handle
-//! and changes it only by sending [`RunAction`]s; a compare view holds one lane per run.
+//! counters and charts beside it, the dead-letter queue and the event log below. The lane reads the
+//! run through its handle and changes it only by sending [`RunAction`]s; a compare view holds one
+//! lane per run.
 
 use super::charts::Charts;
+use super::dlq_panel::DlqPanel;
 use super::dom::now_ms;
 use super::event_log::EventLog;
 use super::legend::Legend;
 use super::live_panel::LivePanel;
 use super::run::RunAction;
 use super::runtime::RtHandle;
-use super::state::{LogFilter, Speed};
+use super::state::{LogFilter, Notice, Speed};
 use super::topology::{AddPartition, Topology};
 use crate::sim::event::Category;
 use crate::sim::{ConsumerId, MessageId};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +32,8 @@ pub struct LaneProps {
     pub on_notable: Callback<bool>,
     /// Show this message's journey.
     pub on_message: Callback<MessageId>,
+    /// What the last action said (the dead-letter queue repeats a redrive's answer).
+    pub notice: Option<Rc<Notice>>,
 }
 
 #[function_component(Lane)]
@@ -37,7 +42,7 @@ pub fn lane(props: &LaneProps) -> Html {
         let on_run = props.on_run.clone();
         use_callback((), move |id: ConsumerId, _| on_run.emit(RunAction::ToggleConsumer(id)))
     };
-    let (log_version, charts_version) = props.rt.0.borrow_mut().panel_versions(now_ms(), props.playing);
+    let keys = props.rt.0.borrow_mut().panel_versions(now_ms(), props.playing);
     let rt = &props.rt;
     let partitions = rt.0.borrow().sim.partitions().len() as u32;
     html! {
@@ -53,9 +58,10 @@ pub fn lane(props: &LaneProps) -> Html {
             </section>
             <div class="lane-side">
                 <LivePanel rt={rt.clone()} version={props.version} />
-                <Charts rt={rt.clone()} sample_key={charts_version} />
+                <Charts rt={rt.clone()} sample_key={keys.charts} />
             </div>
-            <EventLog rt={rt.clone()} version={log_version} filter={props.log_filter} on_category={props.on_category.clone()}
+            <DlqPanel rt={rt.clone()} dlq_key={keys.dlq} on_run={props.on_run.clone()} on_message={props.on_message.clone()} notice={props.notice.clone()} />
+            <EventLog rt={rt.clone()} version={keys.log} filter={props.log_filter} on_category={props.on_category.clone()}
                 on_notable={props.on_notable.clone()} playing={props.playing} on_message={props.on_message.clone()} />
         </div>
     }

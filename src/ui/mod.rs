@@ -24,6 +24,7 @@
 
 mod app;
 mod charts;
+mod dlq_panel;
 mod dom;
 mod event_log;
 mod hooks;
