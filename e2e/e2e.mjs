@@ -24,6 +24,7 @@ import { settingsSteps } from './settings.mjs';
 import { journeySteps } from './journey.mjs';
 import { partitionSteps } from './partitions.mjs';
 import { dlqSteps } from './dlq.mjs';
+import { breakerSteps } from './breaker.mjs';
 import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -395,6 +396,7 @@ const kit = () => ({
 await settingsSteps(kit());
 await partitionSteps(kit());
 await dlqSteps(kit());
+await breakerSteps(kit());
 
 await step('causes that show: a scheduled crash is on its consumer; a crashed owner keeps its partition, unread', async () => {
   await load('auto-commit');

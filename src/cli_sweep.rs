@@ -30,7 +30,7 @@ Columns, one row per value and seed (values first, then seeds S, S+1, ...):
                                time in system of settled messages (empty when none settled)
   throughput_per_s             messages the consumers finished with (applied once, duplicated or
                                dead-lettered) per simulated second
-  breaker_openings             always empty: the engine has no circuit breaker yet
+  breaker_openings             times the circuit breaker opened (0 without one)
 A value is JSON (0.1, true, null, \"auto\", {\"mode\":\"auto\",\"interval_ms\":1000}); one that is
 not JSON, or that the setting refuses as JSON but takes as text (acks: 0,1,all), is a string.
 Commas inside brackets or quotes do not split values. Settings: see `eda-lab run --help`.";
@@ -224,7 +224,7 @@ fn row(param: &str, value: &str, seed: u64, r: &Report) -> String {
     let finished = o.exactly_once + o.duplicated + o.dead_lettered;
     let throughput = (r.sim_time_us > 0).then(|| finished as f64 * 1e6 / r.sim_time_us as f64);
     cells.push(three_decimals(throughput));
-    cells.push(String::new()); // breaker_openings: no breaker in the engine yet
+    cells.push(r.stats.breaker_openings.to_string());
     cells.join(",") + "\n"
 }
 

@@ -81,7 +81,7 @@ fn one_row_per_value_and_seed_under_the_header() {
     );
     for r in &rows {
         assert_eq!(cell(r, "sim_time_s"), "20");
-        assert_eq!(cell(r, "breaker_openings"), "", "no breaker in the engine yet");
+        assert_eq!(cell(r, "breaker_openings"), "0", "no breaker in this scenario");
         let p99 = cell(r, "p99_ms");
         assert_eq!(p99.split('.').nth(1).map(str::len), Some(3), "ms with 3 decimals: {p99}");
         let classes: u64 =

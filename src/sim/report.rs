@@ -187,6 +187,17 @@ impl Report {
             "retries         {} processing retries, {} failures, {} producer resends, {} duplicate appends ({} dropped by idempotence)",
             s.consumer.retries, s.consumer.processing_failures, s.producer.producer_retries, s.producer.duplicate_appends, s.producer.duplicate_appends_dropped
         );
+        let d = &s.downstream;
+        let _ = writeln!(
+            out,
+            "payments API    {} calls: {} refused over capacity (429), {} failed while down (503), {} poison (400)",
+            d.downstream_calls, d.downstream_overloaded, d.downstream_unavailable, d.downstream_invalid
+        );
+        let _ = writeln!(
+            out,
+            "breaker         opened {} times, {} pauses, {} calls refused (fail fast)",
+            s.breaker_openings, s.consumer.breaker_pauses, s.consumer.calls_not_permitted
+        );
         let _ = writeln!(
             out,
             "order           {} order violations (per key), {} refused out of sequence (idempotent producer), {} applied after a later record of their key across a partition change",

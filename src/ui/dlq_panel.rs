@@ -138,7 +138,8 @@ pub fn dlq_panel(props: &DlqProps) -> Html {
 }
 
 const EMPTY: &str = "Empty. A message lands here when its first processing attempt and every retry the policy allows \
-    (Max retries) fail. After the fix, a redrive publishes it again and the ledger follows it to its new outcome.";
+    (Max retries) fail, or at its first failure when it is a poison message the handler classifies as non-retryable. \
+    After the fix, a redrive publishes it again and the ledger follows it to its new outcome.";
 const NOTE: &str =
-    "Messages whose processing attempts all failed, newest first. Redrive publishes one again: after the fix, or it may \
+    "Messages given up on (retries exhausted, or non-retryable), newest first. Redrive publishes one again: after the fix, or it may \
     fail again.";

@@ -3,6 +3,7 @@
 //! run through its handle and changes it only by sending [`RunAction`]s; a compare view holds one
 //! lane per run.
 
+use super::breaker_panel::BreakerPanel;
 use super::charts::Charts;
 use super::dlq_panel::DlqPanel;
 use super::dom::now_ms;
@@ -58,6 +59,7 @@ pub fn lane(props: &LaneProps) -> Html {
             </section>
             <div class="lane-side">
                 <LivePanel rt={rt.clone()} version={props.version} />
+                <BreakerPanel rt={rt.clone()} version={props.version} />
                 <Charts rt={rt.clone()} sample_key={keys.charts} />
             </div>
             <DlqPanel rt={rt.clone()} dlq_key={keys.dlq} on_run={props.on_run.clone()} on_message={props.on_message.clone()} notice={props.notice.clone()} />

@@ -23,6 +23,7 @@
 //! a `RunAction` dispatched to its reducer.
 
 mod app;
+mod breaker_panel;
 mod charts;
 mod dlq_panel;
 mod dom;

@@ -210,10 +210,13 @@ fn resilience_lesson(name: &str, s: &mut Scenario) {
         }
         "circuit-breaker" => {
             s.breaker.enabled = true;
-            s.breaker.config.sliding_window_size = 20;
-            s.breaker.config.minimum_number_of_calls = 10;
+            s.breaker.config.sliding_window_size = 10;
+            s.breaker.config.minimum_number_of_calls = 5;
             s.breaker.config.wait_duration_in_open_state_ms = 3_000;
             s.breaker.config.permitted_number_of_calls_in_half_open_state = 3;
+            // Half-open test calls during the outage fail and use up retries: enough of them that
+            // the pause, not the dead-letter queue, carries the messages through.
+            s.processing.retry.max_retries = 10;
             set_at(s, 5_000, "downstream.outage", true.into());
             set_at(s, 15_000, "downstream.outage", false.into());
         }

@@ -1,0 +1,199 @@
+//! The payments API's failures as the consumers meet them: poison messages (stalling a partition
+//! without a dead-letter queue, parked at once when classified), an outage that opens the circuit
+//! breaker (pausing loses nothing; failing fast feeds the retries and the queue), the API's
+//! capacity, and the rules that refuse combinations that cannot run. The ledger is audited along.
+
+use eda_lab::sim::builtins::builtin;
+use eda_lab::sim::consumer::ConsumerStatus;
+use eda_lab::sim::dlq::DeadLetterReason;
+use eda_lab::sim::downstream::Downstream;
+use eda_lab::sim::event::{AfterFailure, BreakerState, CallError, JournalKind};
+use eda_lab::sim::rng::Probability;
+use eda_lab::sim::scenario::WhenOpen;
+use eda_lab::sim::{Command, MessageId, PartitionId, Scenario, ScenarioError, SimTime, Simulation};
+
+fn run_audited(sim: &mut Simulation, ms: u64) {
+    let mut t = sim.now().as_ms();
+    while t < ms {
+        t = (t + 250).min(ms);
+        sim.run_until(SimTime::from_ms(t), u64::MAX);
+        sim.audit().unwrap_or_else(|e| panic!("at {t} ms: {e}"));
+    }
+}
+
+fn journal(sim: &Simulation) -> Vec<JournalKind> {
+    sim.journal().iter().map(|e| e.kind).collect()
+}
+
+fn with_journal(mut s: Scenario) -> Scenario {
+    s.metrics.journal = 100_000;
+    s
+}
+
+/// The guide's poison pill: without a dead-letter queue, a message that always fails is tried
+/// for ever; retried in place, its partition stalls while the others keep up.
+#[test]
+fn a_poison_message_without_a_dlq_stalls_its_partition_while_the_others_continue() {
+    let mut sim = Simulation::new(&with_journal(builtin("poison-pill").unwrap())).unwrap();
+    run_audited(&mut sim, 30_000);
+    let stuck = sim
+        .consumers()
+        .iter()
+        .find(|c| c.status == ConsumerStatus::RetryWait && c.in_hand.is_some())
+        .expect("a consumer is stuck retrying by 30 s")
+        .clone();
+    let hand = stuck.in_hand.unwrap();
+    let p = PartitionId(hand.tag.lane);
+    let lag_then = sim.lag(p);
+    run_audited(&mut sim, 60_000);
+    let again = sim.consumers().iter().find(|c| c.id == stuck.id).unwrap();
+    assert_eq!(again.in_hand.map(|d| d.msg), Some(hand.msg), "still on the same message");
+    assert!(sim.lag(p) > lag_then + 20, "partition {p} stalls: lag {lag_then} then {}", sim.lag(p));
+    let fails = journal(&sim)
+        .into_iter()
+        .filter(|k| matches!(k, JournalKind::ProcessingFailed { msg, error: CallError::Invalid, then: AfterFailure::TryAgain, .. } if *msg == hand.msg))
+        .count();
+    assert!(fails > 20, "tried again and again ({fails} times past its retries)");
+    // The partitions without a stuck consumer keep up.
+    // (Another poison message may have stalled another partition by now: past its retries.)
+    let stalled: Vec<u32> =
+        sim.consumers().iter().filter_map(|c| c.in_hand.filter(|d| d.retry > 3).map(|d| d.tag.lane)).collect();
+    assert!(stalled.len() < sim.partitions().len(), "some partitions flow");
+    for q in (0..sim.partitions().len() as u32).filter(|q| !stalled.contains(q)) {
+        assert!(sim.lag(PartitionId(q)) < 5, "partition {q} keeps up: lag {}", sim.lag(PartitionId(q)));
+    }
+    assert_eq!(sim.dlq().len(), 0);
+}
+
+/// Classified, a poison message is parked at its first failure (no retry), the breaker ignoring
+/// it; after the fix, the scheduled redrive brings every one to applied once.
+#[test]
+fn classified_poison_is_parked_at_once_and_the_redrive_settles_it() {
+    let mut sim = Simulation::new(&with_journal(builtin("dlq-redrive").unwrap())).unwrap();
+    run_audited(&mut sim, 19_000);
+    assert!(sim.dlq().len() >= 3, "poison parked: {}", sim.dlq().len());
+    for letter in sim.dlq().iter() {
+        assert_eq!(letter.reason, DeadLetterReason::NonRetryable);
+        assert_eq!(letter.attempts, 1, "{} parked at its first failure", letter.msg);
+    }
+    assert_eq!(sim.stats().consumer.retries, 0);
+    let parked: Vec<MessageId> = sim.dlq().iter().map(|d| d.msg).collect();
+    run_audited(&mut sim, 26_000);
+    assert!(sim.dlq().is_empty());
+    let c = sim.ledger().counts();
+    assert_eq!((c.dead_lettered, c.lost, c.duplicated), (0, 0, 0));
+    for msg in parked {
+        assert_eq!(sim.ledger().get(msg).map(|r| r.effects), Some(1), "{msg} charged once after the redrive");
+    }
+}
+
+/// An outage opens the breaker; paused consumers keep their messages (lag grows, nothing parked or
+/// lost); half-open test calls find the API back and it closes.
+#[test]
+fn an_outage_opens_the_breaker_and_pausing_loses_nothing() {
+    let mut sim = Simulation::new(&with_journal(builtin("circuit-breaker").unwrap())).unwrap();
+    run_audited(&mut sim, 4_500);
+    let lag_before = sim.lag_total();
+    run_audited(&mut sim, 8_000);
+    assert_eq!(sim.breaker().state(), Some(BreakerState::Open));
+    assert!(sim.consumers().iter().any(|c| c.status == ConsumerStatus::BreakerWait), "a consumer paused");
+    assert!(sim.lag_total() > lag_before + 5, "lag grows while paused: {lag_before} then {}", sim.lag_total());
+    run_audited(&mut sim, 40_000);
+    assert_eq!(sim.breaker().state(), Some(BreakerState::Closed));
+    let changes: Vec<(BreakerState, BreakerState)> = journal(&sim)
+        .into_iter()
+        .filter_map(|k| if let JournalKind::BreakerChanged { from, to, .. } = k { Some((from, to)) } else { None })
+        .collect();
+    assert_eq!(changes.first(), Some(&(BreakerState::Disabled, BreakerState::Closed)));
+    assert!(changes.contains(&(BreakerState::Closed, BreakerState::Open)));
+    assert_eq!(changes.last(), Some(&(BreakerState::HalfOpen, BreakerState::Closed)));
+    let opened = changes.iter().filter(|(_, to)| *to == BreakerState::Open).count() as u64;
+    assert_eq!(sim.stats().breaker_openings, opened);
+    let c = sim.ledger().counts();
+    assert_eq!((c.dead_lettered, c.lost, c.duplicated), (0, 0, 0));
+    assert!(sim.stats().consumer.breaker_pauses > 0);
+    assert_eq!(sim.stats().consumer.calls_not_permitted, 0, "pausing asks, it does not fail");
+}
+
+/// Failing fast instead, every refused call is a failed attempt: the retries run out during
+/// the outage and the queue fills; after it, a redrive empties it.
+#[test]
+fn failing_fast_feeds_the_retries_and_the_dlq() {
+    let mut s = with_journal(builtin("circuit-breaker").unwrap());
+    s.breaker.when_open = WhenOpen::FailFast;
+    s.processing.retry.max_retries = 2;
+    let mut sim = Simulation::new(&s).unwrap();
+    run_audited(&mut sim, 15_000);
+    assert!(sim.stats().consumer.calls_not_permitted > 0);
+    assert!(sim.dlq().len() > 5, "parked during the outage: {}", sim.dlq().len());
+    let refused = journal(&sim)
+        .into_iter()
+        .filter(|k| matches!(k, JournalKind::ProcessingFailed { error: CallError::NotPermitted, .. }))
+        .count() as u64;
+    assert_eq!(refused, sim.stats().consumer.calls_not_permitted);
+    run_audited(&mut sim, 25_000);
+    sim.handle(Command::Redrive { msg: None }).unwrap();
+    run_audited(&mut sim, 35_000);
+    assert!(sim.dlq().is_empty());
+    assert_eq!(sim.ledger().counts().dead_lettered, 0);
+}
+
+/// The API's capacity is a rate limit: what it admits over a run stays within the rate (plus one
+/// second's burst), the rest refused with 429, and retries make up the difference.
+#[test]
+fn calls_above_capacity_are_refused() {
+    let mut s = Scenario::default();
+    s.producer.rate_per_sec = 30.0;
+    s.topic.partitions = 6;
+    s.consumers.count = 6;
+    s.processing.service.mean_ms = 20.0;
+    s.downstream.capacity_per_sec = Some(10);
+    s.processing.retry.max_retries = 50;
+    let mut sim = Simulation::new(&s).unwrap();
+    run_audited(&mut sim, 60_000);
+    let d = sim.downstream().stats();
+    let admitted = d.downstream_calls - d.downstream_overloaded;
+    assert!(d.downstream_overloaded > 100, "{d:?}");
+    assert!(admitted <= 10 * 60 + 10, "{admitted} admitted in 60 s at 10 calls/s");
+    assert!(admitted >= 10 * 55, "the limit is used: {admitted}");
+}
+
+/// Which messages are poison is a pure function of the seed and the id: a share close to the
+/// setting, the same answer every time, and a smaller share's poison messages among a larger's.
+#[test]
+fn poison_is_a_seeded_subset() {
+    let api = Downstream::new(7);
+    let (small, large) = (Probability::from_f64(0.02), Probability::from_f64(0.1));
+    let n = 200_000u32;
+    let count = |p| (0..n).filter(|&i| api.is_poison(MessageId(i), p)).count() as f64 / n as f64;
+    assert!((count(small) - 0.02).abs() < 0.002, "{}", count(small));
+    assert!((count(large) - 0.1).abs() < 0.004, "{}", count(large));
+    for i in 0..n {
+        let m = MessageId(i);
+        if api.is_poison(m, small) {
+            assert!(api.is_poison(m, large));
+        }
+        assert_eq!(api.is_poison(m, large), api.is_poison(m, large));
+    }
+    assert!(!(0..n).any(|i| api.is_poison(MessageId(i), Probability::ZERO)));
+}
+
+#[test]
+fn combinations_that_cannot_run_are_refused_by_name() {
+    let field = |s: &Scenario| match s.validate() {
+        Err(ScenarioError::Invalid { field, .. }) => field,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let mut s = Scenario::default();
+    s.processing.dead_letter_queue = false;
+    s.processing.classify_poison = true;
+    assert_eq!(field(&s), "processing.classify_poison");
+    s.processing.classify_poison = false;
+    s.processing.retry.policy = eda_lab::sim::scenario::BackoffPolicy::Immediate;
+    assert_eq!(field(&s), "processing.dead_letter_queue", "no wait to try again after");
+    s.processing.retry.policy = eda_lab::sim::scenario::BackoffPolicy::Fixed;
+    s.validate().unwrap();
+    let mut s = Scenario::default();
+    s.breaker.config.failure_rate_threshold = 0.0;
+    assert_eq!(field(&s), "breaker.config.failure_rate_threshold");
+}
