@@ -10,6 +10,7 @@ use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::trace::pack;
 use crate::sim::ledger::{LossReason, Outcome};
+use crate::sim::metrics::alerts::AlertRule;
 use serde::Serialize;
 
 /// A pending occurrence in the event queue, routed by the engine to the subsystem that scheduled
@@ -250,6 +251,22 @@ pub enum JournalKind {
         after: MessageId,
         consumer: ConsumerId,
     },
+    /// Alert rule `rule` fired at a chart sample: `value` crossed `threshold` (each in the rule's
+    /// unit, `metrics::alerts::AlertChange`).
+    AlertFired {
+        rule: AlertRule,
+        value: u64,
+        threshold: u64,
+        /// How long the lag had stayed above its threshold (the lag rule only; else 0).
+        held_us: u64,
+    },
+    /// Alert rule `rule` stopped holding, or was switched off (`off`); `value` is what it
+    /// watches now.
+    AlertCleared {
+        rule: AlertRule,
+        value: u64,
+        off: bool,
+    },
     /// Journey only: the producer created the message (of event type number `event_type`) and
     /// addressed it to `partition`.
     Produced {
@@ -334,6 +351,8 @@ impl JournalKind {
             | PartitionsAdded { .. }
             | OffsetReset { .. }
             | ResetFailed { .. }
+            | AlertFired { .. }
+            | AlertCleared { .. }
             | Command { .. } => None,
         }
     }
@@ -358,7 +377,11 @@ impl JournalKind {
             | EffectAbsorbed { .. }
             | DedupSkipped { .. }
             | KeyOrderBroken { .. } => Category::Consumer,
-            ProcessingFailed { .. } | DeadLettered { .. } | Redriven { .. } => Category::Errors,
+            ProcessingFailed { .. }
+            | DeadLettered { .. }
+            | Redriven { .. }
+            | AlertFired { .. }
+            | AlertCleared { .. } => Category::Errors,
             Crashed { .. }
             | Restarted { .. }
             | Joined { .. }
@@ -397,6 +420,7 @@ impl JournalKind {
                 | JournalKind::PartitionsAdded { .. }
                 | JournalKind::OffsetReset { skipped: 1.., .. }
                 | JournalKind::ResetFailed { .. }
+                | JournalKind::AlertFired { .. }
         )
     }
 }

@@ -195,6 +195,7 @@ impl Pipeline {
         if consumer.epoch != epoch || consumer.status != ConsumerStatus::Processing {
             return;
         }
+        self.stats.attempts += 1;
         let hand = consumer.in_hand.expect("a processing consumer holds a delivery");
         let msg = hand.msg;
         if self.failures.chance(ctx.knobs.fail_p) {

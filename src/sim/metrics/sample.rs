@@ -20,10 +20,15 @@ pub struct Sample {
     /// growth per interval: the error rate and the retry rate).
     pub failures: u64,
     pub retries: u64,
+    /// Processing attempts that ended (failed or not) so far: the error rate of an interval is
+    /// the growth of `failures` over the growth of `attempts`.
+    pub attempts: u64,
     /// Time in system (production to settlement) of the messages settled in this sample's
     /// interval: p50, p95, p99, within 1/256 (0 when none settled, or unless
     /// `Simulation::track_latency_percentiles` asked for them).
     pub latency_p50_us: u64,
     pub latency_p95_us: u64,
     pub latency_p99_us: u64,
+    /// The alert rules firing as of this sample, one bit each (`metrics::alerts::AlertRule::bit`).
+    pub alerts: u8,
 }

@@ -3,6 +3,7 @@
 
 use crate::sim::broker::log::stats::{GroupStats, LogStats};
 use crate::sim::client::stats::{ConsumerStats, ProducerStats};
+use crate::sim::metrics::alerts::AlertStats;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -15,4 +16,6 @@ pub struct Stats {
     pub group: GroupStats,
     #[serde(flatten)]
     pub log: LogStats,
+    #[serde(flatten)]
+    pub alerts: AlertStats,
 }
