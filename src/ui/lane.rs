@@ -1,5 +1,5 @@
 //! One lane: one run and its panels — the diagram with the run's clock and trace hash, the outcome
-//! counters and charts beside it, the event log below. The lane reads the run through its handle
+//! counters and charts beside it, the event log below, and the monitoring panel under them. The lane reads the run through its handle
 //! and changes it only by sending [`RunAction`]s; a compare view holds one lane per run.
 
 use super::charts::Charts;
@@ -7,6 +7,7 @@ use super::dom::now_ms;
 use super::event_log::EventLog;
 use super::legend::Legend;
 use super::live_panel::LivePanel;
+use super::monitoring::Monitoring;
 use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::state::{LogFilter, Speed};
@@ -57,6 +58,7 @@ pub fn lane(props: &LaneProps) -> Html {
             </div>
             <EventLog rt={rt.clone()} version={log_version} filter={props.log_filter} on_category={props.on_category.clone()}
                 on_notable={props.on_notable.clone()} playing={props.playing} on_message={props.on_message.clone()} />
+            <Monitoring rt={rt.clone()} sample_key={charts_version} />
         </div>
     }
 }

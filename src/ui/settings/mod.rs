@@ -32,13 +32,14 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// The groups of settings, in the order the panel shows them, with their headings.
-const GROUPS: [(Group, &str); 7] = [
+const GROUPS: [(Group, &str); 8] = [
     (Group::Producer, "Producer"),
     (Group::Network, "Network"),
     (Group::Topic, "Topic"),
     (Group::Consumers, "Consumers"),
     (Group::Processing, "Processing"),
     (Group::Idempotency, "Idempotency"),
+    (Group::Alerts, "Alerts"),
     (Group::Metrics, "Charts and log"),
 ];
 
