@@ -38,7 +38,8 @@ pub fn lane(props: &LaneProps) -> Html {
         let on_run = props.on_run.clone();
         use_callback((), move |id: ConsumerId, _| on_run.emit(RunAction::ToggleConsumer(id)))
     };
-    let (log_version, charts_version) = props.rt.0.borrow_mut().panel_versions(now_ms(), props.playing);
+    let [log_version, charts_version, monitor_version] =
+        props.rt.0.borrow_mut().panel_versions(now_ms(), props.playing);
     let rt = &props.rt;
     let partitions = rt.0.borrow().sim.partitions().len() as u32;
     html! {
@@ -58,7 +59,7 @@ pub fn lane(props: &LaneProps) -> Html {
             </div>
             <EventLog rt={rt.clone()} version={log_version} filter={props.log_filter} on_category={props.on_category.clone()}
                 on_notable={props.on_notable.clone()} playing={props.playing} on_message={props.on_message.clone()} />
-            <Monitoring rt={rt.clone()} sample_key={charts_version} />
+            <Monitoring rt={rt.clone()} sample_key={monitor_version} />
         </div>
     }
 }

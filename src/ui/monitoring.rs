@@ -1,8 +1,9 @@
 //! The monitoring panel: what the guide says to watch (consumer lag, error rate, DLQ size, p50/p95/
 //! p99 time in system) as charts over the engine's bounded sample history, with the alert rules'
 //! thresholds as dashed lines, a tick at every scheduled fault and command, and a badge per
-//! firing alert. Keyed like the sparklines: it redraws only when a sample is added, and each line
-//! keeps at most 120 points.
+//! firing alert. It redraws only when a sample is added, at most once a second of wall time while
+//! playing and never in the frame the log or the sparklines redraw (`Runtime::panel_versions`),
+//! and each line keeps at most 120 points.
 //!
 //! A chart is a `Chart` in `CHARTS`: a title, a unit, its lines and, if an alert rule watches it,
 //! that rule's threshold. A new series is one more `Line`, a new chart one more `Chart`.
@@ -152,13 +153,9 @@ fn path(s: &[Sample], starts: &[usize], line: &Line, x: impl Fn(usize) -> f64, y
     d
 }
 
-fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
-
 /// Seconds of sim time, as an axis label: `12 s`.
 fn secs(us: u64) -> String {
-    format!("{} s", Plain((us as f64 / 1e5).round() / 10.0))
+    format!("{} s", num1(us as f64 / 1e6))
 }
 
 /// A fault or command tick: when (µs) and what, and whether it was scheduled (a fault).
@@ -187,9 +184,22 @@ fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// `x` as SVG text: one decimal at most.
-fn num1(x: f64) -> Plain {
-    Plain(round1(x))
+/// `x` as SVG text, to a tenth, written with integer formatting (cheaper than the shortest
+/// float text, and a chart writes about 1,500 of them per redraw).
+fn num1(x: f64) -> Tenths {
+    Tenths((x * 10.0).round() as i64)
+}
+
+struct Tenths(i64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (sign, t) = if self.0 < 0 { ("-", -self.0) } else { ("", self.0) };
+        match t % 10 {
+            0 => write!(f, "{sign}{}", t / 10),
+            d => write!(f, "{sign}{}.{d}", t / 10),
+        }
+    }
 }
 
 /// One chart's markup, appended to `out`: markup strings instead of virtual nodes keep the page's

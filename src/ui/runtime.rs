@@ -52,6 +52,7 @@ pub struct Runtime {
     log_shown: ((u64, u64), f64),
     /// The same for the charts: ((run, newest sample time), wall ms).
     charts_shown: ((u64, u64), f64),
+    monitor_shown: ((u64, u64), f64),
 }
 
 impl Runtime {
@@ -74,6 +75,7 @@ impl Runtime {
             budget_hit: false,
             log_shown: ((0, 0), f64::NEG_INFINITY),
             charts_shown: ((0, 0), f64::NEG_INFINITY),
+            monitor_shown: ((0, 0), f64::NEG_INFINITY),
             settings_seen: (Scenario::default(), Rc::default()),
         };
         rt.touch();
@@ -203,20 +205,28 @@ impl Runtime {
         }
     }
 
-    /// Redraw keys of the two panels that need not follow every frame: the event log
-    /// ((run, lines seen)) and the charts ((run, newest sample time)). While playing the log moves
-    /// at most every 200 ms of wall time and the charts every 400 ms, never both in the same frame;
-    /// paused (or after a reset) they follow at once.
-    pub fn panel_versions(&mut self, now_ms: f64, playing: bool) -> ((u64, u64), (u64, u64)) {
+    /// Redraw keys of the panels that need not follow every frame: the event log ((run, lines
+    /// seen)), the charts and the monitoring panel ((run, newest sample time)). While playing the
+    /// log moves at most every 200 ms of wall time, the charts every 400 ms and the monitoring
+    /// panel every 1000 ms, never two of them in the same frame; paused (or after a reset) they
+    /// follow at once.
+    pub fn panel_versions(&mut self, now_ms: f64, playing: bool) -> [(u64, u64); 3] {
         let log_before = self.log_shown.0;
         let log = throttle(&mut self.log_shown, (self.run, self.log.seen()), now_ms, playing, 200.0);
         let newest = self.sim.history().last().map(|s| s.time_us).unwrap_or(0);
-        let charts = if playing && log != log_before && log.0 == log_before.0 {
-            self.charts_shown.0
+        let busy = |before: (u64, u64), now: (u64, u64)| playing && now != before && now.0 == before.0;
+        let charts_before = self.charts_shown.0;
+        let charts = if busy(log_before, log) {
+            charts_before
         } else {
             throttle(&mut self.charts_shown, (self.run, newest), now_ms, playing, 400.0)
         };
-        (log, charts)
+        let monitor = if busy(log_before, log) || busy(charts_before, charts) {
+            self.monitor_shown.0
+        } else {
+            throttle(&mut self.monitor_shown, (self.run, newest), now_ms, playing, 1000.0)
+        };
+        [log, charts, monitor]
     }
 
     /// Records that the run changed.
