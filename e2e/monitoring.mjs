@@ -85,4 +85,16 @@ export async function monitoringSteps({ page, step, load, playTo, lastCommand, s
     const { commands } = await replayOnCli('monitoring');
     return `"${text}"; lines ${charts.map((ch) => `${ch.title} ${ch.points.join('/')}`).join(', ')}; axe: ${all.length} minor; ${commands} command(s) replayed; ${wide}, ${phone}`;
   });
+
+  await step('monitoring: a scheduled fault is a tick on every chart, named in its tooltip', async () => {
+    await load('auto-commit');
+    await playTo(4);
+    const marks = await page.locator('[data-testid=monitoring] figure.mon-chart').evaluateAll((fs) =>
+      fs.map((f) => [...f.querySelectorAll('.mon-mark.fault title')].map((t) => t.textContent)));
+    if (marks.length !== 4 || marks.some((m) => m.length < 1)) throw new Error(`fault ticks per chart: ${JSON.stringify(marks)}`);
+    if (!/^fault at 1\.3 s: crash consumer 0/.test(marks[0][0])) throw new Error(`the tick says "${marks[0][0]}"`);
+    await page.locator('[data-testid=monitoring]').scrollIntoViewIfNeeded();
+    const shot = await viewportShot('monitoring-fault-tick');
+    return `"${marks[0][0]}"; ${shot}`;
+  });
 }

@@ -87,8 +87,8 @@ const CHARTS: &[Chart] = &[
         hint: "Production to settlement, of the messages settled in each chart interval (a gap: none settled)",
         lines: &[
             Line { label: "p50", class: "o-once", dash: "", value: |s, i, _| ms(s[i].latency_p50_us) },
-            Line { label: "p95", class: "o-dlq", dash: "5 3", value: |s, i, _| ms(s[i].latency_p95_us) },
-            Line { label: "p99", class: "o-dup", dash: "1.5 2.5", value: |s, i, _| ms(s[i].latency_p99_us) },
+            Line { label: "p95", class: "o-dlq", dash: "4 4.5", value: |s, i, _| ms(s[i].latency_p95_us) },
+            Line { label: "p99", class: "o-dup", dash: "0.1 3.5", value: |s, i, _| ms(s[i].latency_p99_us) },
         ],
         rule: Some((AlertRule::P99, |c| c.p99_above_ms.map(|v| v as f64))),
     },
@@ -144,6 +144,10 @@ fn path(s: &[Sample], starts: &[usize], line: &Line, x: impl Fn(usize) -> f64, y
             Some(v) => {
                 d.push(if pen_down { 'L' } else { 'M' });
                 d.push_str(&format!("{} {}", num1(x(end - 1)), num1(y(v))));
+                if !pen_down {
+                    // A zero-length segment: a lone point between gaps shows as a dot (round caps).
+                    d.push_str("h0");
+                }
                 pen_down = true;
             }
             None => pen_down = false,
