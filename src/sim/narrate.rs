@@ -265,7 +265,7 @@ pub fn alert_rule_words(rule: AlertRule, cfg: Option<&AlertsConfig>) -> String {
         AlertRule::Lag => format!("lag above {} messages for {} s", or_off(c.lag_above), secs(c.lag_for_ms * 1_000)),
         AlertRule::ErrorRate => format!("error rate above {}% over 5 s", or_off(c.error_rate_above)),
         AlertRule::P99 => format!("p99 above {} ms", or_off(c.p99_above_ms)),
-        AlertRule::DlqGrowing => "DLQ growing in each of the last two 5 s".into(),
+        AlertRule::DlqGrowing => "DLQ grew in each of the last two 5 s spans".into(),
     }
 }
 
