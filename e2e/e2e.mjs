@@ -6,8 +6,9 @@
 // crash a consumer after its effect under at-least-once (duplicates appear), then switch to an atomic
 // dedup store, reset and crash again (no duplicates). Finally the page's run is replayed by the native
 // CLI from the page's own command log: both must print the same trace hash (replay.mjs). The settings
-// steps (settings.mjs), the partition steps (partitions.mjs), the dead-letter queue steps (dlq.mjs)
-// and the message-journey steps (journey.mjs) live in their own files. Any console error, page
+// steps (settings.mjs), the partition steps (partitions.mjs), the dead-letter queue steps (dlq.mjs),
+// the breaker steps (breaker.mjs), the monitoring steps (monitoring.mjs) and the message-journey
+// steps (journey.mjs) live in their own files. Any console error, page
 // error or failed request fails the test. axe-core (injected from node_modules) audits every built-in
 // scenario in the light and the dark theme, at time 0 and after a few seconds of play: any violation of
 // impact serious or critical fails. Screenshots go to e2e/artifacts/. The last line is
@@ -25,6 +26,7 @@ import { journeySteps } from './journey.mjs';
 import { partitionSteps } from './partitions.mjs';
 import { dlqSteps } from './dlq.mjs';
 import { breakerSteps } from './breaker.mjs';
+import { monitoringSteps } from './monitoring.mjs';
 import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -397,6 +399,7 @@ await settingsSteps(kit());
 await partitionSteps(kit());
 await dlqSteps(kit());
 await breakerSteps(kit());
+await monitoringSteps(kit());
 
 await step('causes that show: a scheduled crash is on its consumer; a crashed owner keeps its partition, unread', async () => {
   await load('auto-commit');

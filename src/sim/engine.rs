@@ -8,8 +8,6 @@
 //! (`client/pipeline.rs`, `client/membership.rs`). The engine routes events and commands to them
 //! and keeps what they share: the clock, the scheduler, the ledger, the journal, the settings.
 
-mod sampling;
-
 use crate::sim::broker::log::group::ConsumerGroup;
 use crate::sim::broker::log::partition::Partition;
 use crate::sim::broker::log::{LogBroker, Sequence};
@@ -32,6 +30,7 @@ use crate::sim::kernel::scheduler::Scheduler;
 use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::kernel::trace::TraceHash;
 use crate::sim::ledger::Ledger;
+use crate::sim::metrics::alerts::Alerts;
 use crate::sim::metrics::sample::Sample;
 pub use crate::sim::metrics::stats::Stats;
 use crate::sim::patterns::dlq::DeadLetterQueue;
@@ -82,8 +81,11 @@ pub struct Simulation {
     pipeline: Pipeline,
     history: Ring<Sample>,
     next_sample: SimTime,
+    alerts: Alerts,
     commands: Vec<StampedCommand>,
 }
+
+mod sampling;
 
 /// Builds a [`Ctx`] from the simulation's shared parts, leaving its subsystems free to borrow.
 macro_rules! ctx {
@@ -124,6 +126,7 @@ impl Simulation {
             pipeline: Pipeline::new(s.consumers.count, s.seed),
             history: Ring::new(s.metrics.history),
             next_sample: SimTime::ZERO,
+            alerts: Alerts::default(),
             commands: Vec::new(),
             settings: s,
         };
@@ -495,6 +498,7 @@ impl Simulation {
             log: self.log.log_stats(),
             downstream: self.pipeline.downstream().stats(),
             breaker_openings: self.pipeline.breaker().openings(),
+            alerts: self.alerts.stats(),
         }
     }
     /// The circuit breaker in front of the payments API, and the API.

@@ -11,6 +11,7 @@ use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::kernel::time::SimTime;
 use crate::sim::kernel::trace::pack;
 use crate::sim::ledger::{LossReason, Outcome};
+use crate::sim::metrics::alerts::AlertRule;
 pub use crate::sim::policy::circuit_breaker::State as BreakerState;
 use serde::Serialize;
 
@@ -270,6 +271,22 @@ pub enum JournalKind {
         after: MessageId,
         consumer: ConsumerId,
     },
+    /// Alert rule `rule` fired at a chart sample: `value` crossed `threshold` (each in the rule's
+    /// unit, `metrics::alerts::AlertChange`).
+    AlertFired {
+        rule: AlertRule,
+        value: u64,
+        threshold: u64,
+        /// How long the lag had stayed above its threshold (the lag rule only; else 0).
+        held_us: u64,
+    },
+    /// Alert rule `rule` stopped holding, or was switched off (`off`); `value` is what it
+    /// watches now.
+    AlertCleared {
+        rule: AlertRule,
+        value: u64,
+        off: bool,
+    },
     /// Journey only: the producer created the message (of event type number `event_type`) and
     /// addressed it to `partition`.
     Produced {
@@ -369,6 +386,8 @@ impl JournalKind {
             | OffsetReset { .. }
             | ResetFailed { .. }
             | BreakerChanged { .. }
+            | AlertFired { .. }
+            | AlertCleared { .. }
             | Command { .. } => None,
         }
     }
@@ -397,7 +416,9 @@ impl JournalKind {
             | DeadLettered { .. }
             | Redriven { .. }
             | BreakerPaused { .. }
-            | BreakerChanged { .. } => Category::Errors,
+            | BreakerChanged { .. }
+            | AlertFired { .. }
+            | AlertCleared { .. } => Category::Errors,
             Crashed { .. }
             | Restarted { .. }
             | Joined { .. }
@@ -437,6 +458,7 @@ impl JournalKind {
                 | JournalKind::OffsetReset { skipped: 1.., .. }
                 | JournalKind::ResetFailed { .. }
                 | JournalKind::BreakerChanged { to: BreakerState::Open, .. }
+                | JournalKind::AlertFired { .. }
         )
     }
 }

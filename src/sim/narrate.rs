@@ -2,12 +2,14 @@
 //! command line say. One wording, shared by the page and the CLI.
 
 use crate::sim::command::Command;
+use crate::sim::config::alerts::AlertsConfig;
 use crate::sim::config::choices::AutoOffsetReset;
 use crate::sim::engine::Simulation;
 use crate::sim::event::{AfterFailure, AppendKind, BreakerState, JournalKind, ResetCause};
 use crate::sim::ids::MessageId;
 use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::ledger::Outcome;
+use crate::sim::metrics::alerts::AlertRule;
 
 /// " OrderPlaced" for a message whose record is kept; nothing for one the ledger forgot.
 fn event_type(sim: &Simulation, msg: MessageId) -> String {
@@ -65,11 +67,8 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         DedupSkipped { msg, consumer } => {
             format!("consumer {consumer} skipped {msg}: already in the dedup store")
         }
-        ProcessingFailed { .. }
-        | DeadLettered { .. }
-        | Redriven { .. }
-        | BreakerPaused { .. }
-        | BreakerChanged { .. } => failure_words(kind),
+        ProcessingFailed { .. } | DeadLettered { .. } | Redriven { .. } => failure_words(kind),
+        BreakerPaused { .. } | BreakerChanged { .. } => failure_words(kind),
         RetentionDeleted { msg, partition, offset, read: false } => {
             format!("retention deleted {msg} (partition {partition}, offset {offset}) before any consumer read it")
         }
@@ -83,6 +82,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         Produced { .. } | Settled { .. } => journey_words(kind, sim),
         PartitionsAdded { .. } | KeyOrderBroken { .. } => topic_words(kind),
         OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } => reset_words(kind),
+        AlertFired { .. } | AlertCleared { .. } => alert_words(kind),
         _ => group_words(kind, sim),
     }
 }
@@ -226,6 +226,73 @@ fn reset_words(kind: &JournalKind) -> String {
             )
         }
         _ => format!("{kind:?}"),
+    }
+}
+
+/// A duration in seconds, from microseconds: `5`, `2.5`.
+fn secs(us: u64) -> Plain {
+    Plain(us as f64 / 1e6)
+}
+
+/// An error rate in hundredths of a percent, as a percentage: `12.5%`.
+fn percent(bp: u64) -> String {
+    format!("{}%", Plain(bp as f64 / 100.0))
+}
+
+/// Alerts firing and clearing, in plain words.
+fn alert_words(kind: &JournalKind) -> String {
+    use AlertRule::*;
+    use JournalKind::*;
+    match *kind {
+        AlertFired { rule: Lag, value, threshold, held_us } => format!(
+            "ALERT consumer lag: {value} messages behind, above {threshold} at every chart sample for {} s",
+            secs(held_us)
+        ),
+        AlertFired { rule: ErrorRate, value, threshold, .. } => format!(
+            "ALERT error rate: {} of the processing attempts that ended in the last 5 s failed (above {})",
+            percent(value),
+            percent(threshold)
+        ),
+        AlertFired { rule: P99, value, threshold, .. } => format!(
+            "ALERT p99 time in system: {} ms for the messages settled in the last chart interval (above {} ms)",
+            Fixed(value as f64 / 1e3, 1),
+            Plain(threshold as f64 / 1e3)
+        ),
+        AlertFired { rule: DlqGrowing, value, threshold, .. } => format!(
+            "ALERT DLQ growing: {value} parked messages, up from {threshold}, and larger at the end of each of the last two 5 s spans"
+        ),
+        AlertCleared { rule, value, off } => {
+            let now = match rule {
+                Lag => format!("lag now {value} messages"),
+                ErrorRate => format!("error rate now {}", percent(value)),
+                P99 => format!("p99 now {} ms", Fixed(value as f64 / 1e3, 1)),
+                DlqGrowing => format!("DLQ holds {value}"),
+            };
+            let why = if off { "rule switched off" } else { "back within its threshold" };
+            format!("alert cleared, {}: {why} ({now})", alert_rule_words(rule, None))
+        }
+        _ => format!("{kind:?}"),
+    }
+}
+
+/// What an alert rule watches, with its thresholds when given: `lag above 500 messages for 5 s`;
+/// without them, its name: `consumer lag`. The page's badges and the run report say this.
+pub fn alert_rule_words(rule: AlertRule, cfg: Option<&AlertsConfig>) -> String {
+    let Some(c) = cfg else {
+        return match rule {
+            AlertRule::Lag => "consumer lag",
+            AlertRule::ErrorRate => "error rate",
+            AlertRule::P99 => "p99 time in system",
+            AlertRule::DlqGrowing => "DLQ growing",
+        }
+        .into();
+    };
+    let or_off = |v: Option<u64>| v.map_or("off".to_string(), |v| v.to_string());
+    match rule {
+        AlertRule::Lag => format!("lag above {} messages for {} s", or_off(c.lag_above), secs(c.lag_for_ms * 1_000)),
+        AlertRule::ErrorRate => format!("error rate above {}% over 5 s", or_off(c.error_rate_above)),
+        AlertRule::P99 => format!("p99 above {} ms", or_off(c.p99_above_ms)),
+        AlertRule::DlqGrowing => "DLQ grew in each of the last two 5 s spans".into(),
     }
 }
 

@@ -10,7 +10,8 @@ use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
 use crate::sim::kernel::numfmt::Fixed;
 use crate::sim::kernel::time::SimTime;
 use crate::sim::ledger::{LossReason, Outcome, OutcomeCounts};
-use crate::sim::narrate::describe;
+use crate::sim::metrics::alerts::{enabled, AlertRule};
+use crate::sim::narrate::{alert_rule_words, describe};
 use crate::sim::patterns::dlq::DeadLetter;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -32,6 +33,15 @@ pub struct LatencyReport {
     pub p50_ms: Option<f64>,
     pub p95_ms: Option<f64>,
     pub p99_ms: Option<f64>,
+}
+
+/// An alert rule switched on in the run, and how many times it fired.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlertReport {
+    pub rule: AlertRule,
+    /// The rule with its thresholds in words, e.g. `lag above 500 messages for 5 s`.
+    pub when: String,
+    pub fired: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -60,9 +70,27 @@ pub struct Report {
     pub topic_partitions: u32,
     pub partitions: Vec<PartitionReport>,
     pub stats: Stats,
+    /// The alert rules switched on at the end of the run (`alerts.*`), or that fired, with their
+    /// firings.
+    pub alerts: Vec<AlertReport>,
     pub time_in_system: LatencyReport,
     /// Ids of a few duplicated and lost messages, to look up with the page's journey view.
     pub examples: BTreeMap<String, Vec<String>>,
+}
+
+/// The rules switched on now, or that fired before they were switched off, in rule order.
+fn alert_reports(sim: &Simulation) -> Vec<AlertReport> {
+    let cfg = &sim.scenario().alerts;
+    let stats = sim.alerts().stats();
+    let report = |rule| {
+        let when = if enabled(rule, cfg) {
+            alert_rule_words(rule, Some(cfg))
+        } else {
+            format!("{} (switched off since)", alert_rule_words(rule, None))
+        };
+        AlertReport { rule, when, fired: stats.fired(rule) }
+    };
+    AlertRule::ALL.into_iter().filter(|&r| enabled(r, cfg) || stats.fired(r) > 0).map(report).collect()
 }
 
 impl Report {
@@ -115,6 +143,7 @@ impl Report {
                 })
                 .collect(),
             stats: sim.stats(),
+            alerts: alert_reports(sim),
             time_in_system: LatencyReport {
                 mean_ms: lat.mean_us().map(|v| v / 1e3),
                 p50_ms: ms(lat.quantile_us(0.50)),
@@ -175,6 +204,7 @@ impl Report {
             self.effects_applied, self.extra_effects_from_duplicates, self.stats.consumer.effects_absorbed
         );
         self.write_counters(&mut out);
+        self.write_alerts(&mut out);
         self.write_partitions_and_latency(&mut out);
         out
     }
@@ -220,6 +250,13 @@ impl Report {
             "offsets         {} resets (auto.offset.reset), {} records skipped by a reset to the log end, {} consumers stopped by none",
             s.group.offset_resets, s.log.reset_skipped, s.consumer.failed
         );
+    }
+
+    /// The text report's alert rules, when any is set: how often each fired.
+    fn write_alerts(&self, out: &mut String) {
+        for a in &self.alerts {
+            let _ = writeln!(out, "alert           {}: fired {} time(s)", a.when, a.fired);
+        }
     }
 
     /// The text report's partition table, time in system and examples.

@@ -1,7 +1,7 @@
 //! One lane: one run and its panels — the diagram with the run's clock and trace hash, the outcome
-//! counters and charts beside it, the dead-letter queue and the event log below. The lane reads the
-//! run through its handle and changes it only by sending [`RunAction`]s; a compare view holds one
-//! lane per run.
+//! counters and charts beside it, the dead-letter queue, the event log and the monitoring panel
+//! below. The lane reads the run through its handle and changes it only by sending
+//! [`RunAction`]s; a compare view holds one lane per run.
 
 use super::breaker_panel::BreakerPanel;
 use super::charts::Charts;
@@ -10,6 +10,7 @@ use super::dom::now_ms;
 use super::event_log::EventLog;
 use super::legend::Legend;
 use super::live_panel::LivePanel;
+use super::monitoring::Monitoring;
 use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::state::{LogFilter, Notice, Speed};
@@ -65,6 +66,7 @@ pub fn lane(props: &LaneProps) -> Html {
             <DlqPanel rt={rt.clone()} dlq_key={keys.dlq} on_run={props.on_run.clone()} on_message={props.on_message.clone()} notice={props.notice.clone()} />
             <EventLog rt={rt.clone()} version={keys.log} filter={props.log_filter} on_category={props.on_category.clone()}
                 on_notable={props.on_notable.clone()} playing={props.playing} on_message={props.on_message.clone()} />
+            <Monitoring rt={rt.clone()} sample_key={keys.monitor} />
         </div>
     }
 }

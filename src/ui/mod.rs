@@ -36,6 +36,7 @@ mod lab_hooks;
 mod lane;
 mod legend;
 mod live_panel;
+mod monitoring;
 mod run;
 mod runtime;
 mod select;

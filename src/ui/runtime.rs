@@ -54,6 +54,7 @@ pub struct Runtime {
     charts_shown: ((u64, u64), f64),
     /// The same for the dead-letter queue's table: ((run, `dlq_panel::queue_key`), wall ms).
     dlq_shown: ((u64, u64), f64),
+    monitor_shown: ((u64, u64), f64),
 }
 
 /// Redraw keys of the panels that need not follow every frame: see [`Runtime::panel_versions`].
@@ -61,6 +62,7 @@ pub struct PanelKeys {
     pub log: (u64, u64),
     pub charts: (u64, u64),
     pub dlq: (u64, u64),
+    pub monitor: (u64, u64),
 }
 
 impl Runtime {
@@ -84,6 +86,7 @@ impl Runtime {
             log_shown: ((0, 0), f64::NEG_INFINITY),
             charts_shown: ((0, 0), f64::NEG_INFINITY),
             dlq_shown: ((0, 0), f64::NEG_INFINITY),
+            monitor_shown: ((0, 0), f64::NEG_INFINITY),
             settings_seen: (Scenario::default(), Rc::default()),
         };
         rt.touch();
@@ -214,12 +217,13 @@ impl Runtime {
     }
 
     /// Redraw keys of the panels that need not follow every frame: the event log ((run, lines
-    /// seen)), the charts ((run, newest sample time)) and the dead-letter queue's table ((run, what
-    /// it shows)). While playing the log moves at most every 200 ms of wall time, the charts and
-    /// the table every 400 ms, and no two of them in the same frame; paused (or after a reset) they
-    /// follow at once.
+    /// seen)), the charts ((run, newest sample time)), the dead-letter queue's table ((run, what
+    /// it shows)) and the monitoring panel ((run, newest sample time)). While playing the log
+    /// moves at most every 200 ms of wall time, the charts and the table every 400 ms, the
+    /// monitoring panel every 1000 ms, and no two of them in the same frame; paused (or after a
+    /// reset) they follow at once.
     pub fn panel_versions(&mut self, now_ms: f64, playing: bool) -> PanelKeys {
-        let (log_before, charts_before) = (self.log_shown.0, self.charts_shown.0);
+        let (log_before, charts_before, dlq_before) = (self.log_shown.0, self.charts_shown.0, self.dlq_shown.0);
         let log = throttle(&mut self.log_shown, (self.run, self.log.seen()), now_ms, playing, 200.0);
         // Whether a panel already redraws in this frame (a new run redraws them all at once).
         let busy = |before: (u64, u64), now: (u64, u64)| playing && now != before && now.0 == before.0;
@@ -235,7 +239,12 @@ impl Runtime {
             let key = (self.run, super::dlq_panel::queue_key(self.sim.dlq()));
             throttle(&mut self.dlq_shown, key, now_ms, playing, 400.0)
         };
-        PanelKeys { log, charts, dlq }
+        let monitor = if busy(log_before, log) || busy(charts_before, charts) || busy(dlq_before, dlq) {
+            self.monitor_shown.0
+        } else {
+            throttle(&mut self.monitor_shown, (self.run, newest), now_ms, playing, 1000.0)
+        };
+        PanelKeys { log, charts, dlq, monitor }
     }
 
     /// Records that the run changed.

@@ -189,6 +189,7 @@ impl Pipeline {
         if consumer.epoch != epoch || consumer.status != ConsumerStatus::Processing {
             return;
         }
+        self.stats.attempts += 1;
         let hand = consumer.in_hand.expect("a processing consumer holds a delivery");
         let msg = hand.msg;
         // Drawn for every attempt, whatever else fails it, so the draws stay in step.

@@ -21,6 +21,9 @@ pub struct ProducerStats {
 /// What the consumers did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ConsumerStats {
+    /// Processing attempts that ended, failed or not (one a crash or an eviction cut short is not
+    /// counted): the error rate's denominator.
+    pub attempts: u64,
     pub processing_failures: u64,
     pub retries: u64,
     /// Redeliveries the dedup store caught.

@@ -94,6 +94,11 @@ impl Scenario {
             "metrics.history" => self.metrics.history.into(),
             "metrics.journal" => self.metrics.journal.into(),
             "metrics.recent_messages" => self.metrics.recent_messages.into(),
+            "alerts.lag_above" => opt_json(self.alerts.lag_above),
+            "alerts.lag_for_ms" => self.alerts.lag_for_ms.into(),
+            "alerts.error_rate_above" => opt_json(self.alerts.error_rate_above),
+            "alerts.p99_above_ms" => opt_json(self.alerts.p99_above_ms),
+            "alerts.dlq_growing" => self.alerts.dlq_growing.into(),
             _ => return None,
         })
     }
@@ -172,6 +177,11 @@ impl Scenario {
             "metrics.history" => self.metrics.history = int(v)?,
             "metrics.journal" => self.metrics.journal = int(v)?,
             "metrics.recent_messages" => self.metrics.recent_messages = int(v)?,
+            "alerts.lag_above" => self.alerts.lag_above = opt(v)?,
+            "alerts.lag_for_ms" => self.alerts.lag_for_ms = int(v)?,
+            "alerts.error_rate_above" => self.alerts.error_rate_above = opt(v)?,
+            "alerts.p99_above_ms" => self.alerts.p99_above_ms = opt(v)?,
+            "alerts.dlq_growing" => self.alerts.dlq_growing = flag(v)?,
             other => return Err(format!("`{other}` is not a setting")),
         }
         Ok(())

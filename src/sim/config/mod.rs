@@ -1,6 +1,7 @@
 //! What defines a run: the scenario (immutable once a run starts), its limits, the closed choices
 //! its settings take, and the built-in scenarios.
 
+pub mod alerts;
 mod apply;
 pub mod builtins;
 pub mod choices;

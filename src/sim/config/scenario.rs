@@ -2,6 +2,7 @@
 //! every field has a default, so a file only states what differs. `validate` names the field and the
 //! allowed range of anything out of bounds, so a bad file or link never reaches the engine.
 
+pub use super::alerts::AlertsConfig;
 pub use super::choices::{
     Assignor, AutoOffsetReset, Client, CommitStrategy, CrashPoint, IdempotencyMode, RdPartitioner,
 };
@@ -37,6 +38,8 @@ pub struct Scenario {
     /// Commands applied at fixed sim times: the scenario's fault schedule.
     pub faults: Vec<ScheduledCommand>,
     pub metrics: MetricsConfig,
+    /// Alert rules (`config/alerts.rs`); all off unless a scenario sets them.
+    pub alerts: AlertsConfig,
 }
 
 impl Default for Scenario {
@@ -55,6 +58,7 @@ impl Default for Scenario {
             breaker: BreakerSettings::default(),
             faults: Vec::new(),
             metrics: MetricsConfig::default(),
+            alerts: AlertsConfig::default(),
         }
     }
 }
@@ -353,8 +357,14 @@ impl Scenario {
     pub fn fingerprint(&self) -> u64 {
         // FNV-1a over a canonical text: tiny, and the same on every platform.
         let mut text = String::new();
+        // Alert rules left at their defaults (off) are left out, so every run recorded before the
+        // rules existed keeps its hash; a rule set makes the hash differ like any other setting.
+        let default = Scenario::default();
+        let is_default_alert = |s: &Setting, v: &serde_json::Value| {
+            s.group == settings::Group::Alerts && default.setting(s).as_ref() == Some(v)
+        };
         for setting in settings::SETTINGS {
-            if let Some(v) = self.read_setting(setting.path) {
+            if let Some(v) = self.read_setting(setting.path).filter(|v| !is_default_alert(setting, v)) {
                 text.push_str(setting.path);
                 text.push('=');
                 text.push_str(&v.to_string());
@@ -475,6 +485,7 @@ impl Scenario {
             faults: Vec::new(),
             // A headless batch run keeps no event log, as SimPy keeps none.
             metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 0, ..MetricsConfig::default() },
+            alerts: AlertsConfig::default(),
         }
     }
 }

@@ -65,6 +65,7 @@ pub enum Group {
     Breaker,
     Idempotency,
     Metrics,
+    Alerts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -173,6 +174,11 @@ pub static SETTINGS: &[Setting] = &[
     Setting { path: "metrics.history", label: "Chart history", help: "Samples kept per chart series.", unit: "samples", kind: int(1, MAX_HISTORY as u64), live: false, group: Metrics },
     Setting { path: "metrics.journal", label: "Event log size", help: "Recent events kept for the event log; 0 switches it off.", unit: "events", kind: int(0, MAX_JOURNAL as u64), live: false, group: Metrics },
     Setting { path: "metrics.recent_messages", label: "Recent messages kept", help: "Settled messages whose records and journeys stay inspectable (in-flight ones always are).", unit: "messages", kind: int(0, MAX_RECENT_MESSAGES as u64), live: false, group: Metrics },
+    Setting { path: "alerts.lag_above", label: "Lag alert above", help: "Fires when the group's total lag stays above this many messages for the time set in alerts.lag_for_ms.", unit: "messages", kind: opt(0, MAX_LONG_MS, "off"), live: true, group: Alerts },
+    Setting { path: "alerts.lag_for_ms", label: "Lag alert after", help: "How long the lag must stay above its threshold, at every chart sample, before the alert fires.", unit: MS, kind: int(0, MAX_DELAY_MS), live: true, group: Alerts },
+    Setting { path: "alerts.error_rate_above", label: "Error-rate alert above", help: "Fires when more than this share of the processing attempts that ended in the last 5 s failed.", unit: "%", kind: opt(0, 99, "off"), live: true, group: Alerts },
+    Setting { path: "alerts.p99_above_ms", label: "P99 alert above", help: "Fires when the p99 time in system of the messages settled in one chart interval is above this.", unit: MS, kind: opt(0, MAX_LONG_MS, "off"), live: true, group: Alerts },
+    Setting { path: "alerts.dlq_growing", label: "DLQ-growing alert", help: "Fires when the dead-letter queue grew in each of the last two 5 s spans.", unit: "", kind: Kind::Flag, live: true, group: Alerts },
 ];
 
 /// The setting at `path`, if there is one.

@@ -1,8 +1,12 @@
-//! Chart samples: what the engine records at each boundary of `metrics.sample_interval_ms`, for
-//! the page's charts (and the command line's history), in a ring of fixed size.
+//! Chart samples and the alert rules checked at each: the engine's bounded history of what it
+//! measures, taken at every `metrics.sample_interval_ms` of sim time.
 
 use super::Simulation;
+use crate::sim::config::alerts::WINDOW_MS;
+use crate::sim::event::JournalKind;
+use crate::sim::kernel::ring::Ring;
 use crate::sim::kernel::time::{SimDuration, SimTime};
+use crate::sim::metrics::alerts::Alerts;
 use crate::sim::metrics::sample::Sample;
 
 impl Simulation {
@@ -16,7 +20,8 @@ impl Simulation {
             self.next_sample = self.next_sample + interval.times(skip);
         }
         while self.next_sample < t {
-            let sample = self.sample_at(self.next_sample);
+            let mut sample = self.sample_at(self.next_sample);
+            self.check_alerts(&mut sample);
             self.history.push(sample);
             self.next_sample = self.next_sample + interval;
         }
@@ -39,12 +44,14 @@ impl Simulation {
             effects: self.ledger.effects_total(),
             failures: consumer.processing_failures,
             retries: consumer.retries,
+            attempts: consumer.attempts,
             latency_p50_us,
             latency_p95_us,
             latency_p99_us,
             downstream_calls: self.pipeline.downstream().stats().downstream_calls,
             breaker: self.pipeline.breaker().state(),
             breaker_openings: self.pipeline.breaker().openings(),
+            alerts: 0,
         }
     }
 
@@ -53,4 +60,44 @@ impl Simulation {
     pub fn track_latency_percentiles(&mut self) {
         self.ledger.track_latency_window(true);
     }
+
+    /// Checks the alert rules at `sample`, the newest, marks the ones firing in it and notes in
+    /// the journal each that fires or clears.
+    fn check_alerts(&mut self, sample: &mut Sample) {
+        let rules = self.settings.alerts;
+        if rules.p99_above_ms.is_some() {
+            // The p99 rule reads the interval's percentiles, which only a tracking run keeps.
+            self.ledger.track_latency_window(true);
+        }
+        let time = SimTime::from_us(sample.time_us);
+        let back = |n: u64| window_start(&self.history, sample.time_us.saturating_sub(n * WINDOW_MS * 1_000));
+        let windows = [back(1), back(2)];
+        for change in self.alerts.check(&rules, windows, sample) {
+            let (rule, value) = (change.rule, change.value);
+            let kind = if change.fired {
+                JournalKind::AlertFired { rule, value, threshold: change.threshold, held_us: change.held_us }
+            } else {
+                JournalKind::AlertCleared { rule, value, off: change.off }
+            };
+            self.journal.note(time, kind, &self.ledger);
+        }
+        sample.alerts = self.alerts.firing();
+    }
+
+    /// The alert rules' state: which fire now, and how often each fired.
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
+    }
+}
+
+/// The newest kept sample taken at or before `time_us`, else the oldest kept.
+fn window_start(history: &Ring<Sample>, time_us: u64) -> Option<&Sample> {
+    let mut found = history.iter().next();
+    for s in history.iter() {
+        if s.time_us > time_us {
+            break;
+        }
+        found = Some(s);
+    }
+    found
 }

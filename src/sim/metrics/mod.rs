@@ -1,4 +1,5 @@
-//! What the engine measures beyond the ledger: chart samples.
+//! What the engine measures beyond the ledger: chart samples, and the alert rules checked at each.
 
+pub mod alerts;
 pub mod sample;
 pub mod stats;

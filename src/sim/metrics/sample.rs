@@ -21,6 +21,9 @@ pub struct Sample {
     /// growth per interval: the error rate and the retry rate).
     pub failures: u64,
     pub retries: u64,
+    /// Processing attempts that ended (failed or not) so far: the error rate of an interval is
+    /// the growth of `failures` over the growth of `attempts`.
+    pub attempts: u64,
     /// Time in system (production to settlement) of the messages settled in this sample's
     /// interval: p50, p95, p99, within 1/256 (0 when none settled, or unless
     /// `Simulation::track_latency_percentiles` asked for them).
@@ -34,4 +37,6 @@ pub struct Sample {
     pub breaker: Option<BreakerState>,
     /// Times the breaker opened so far.
     pub breaker_openings: u64,
+    /// The alert rules firing as of this sample, one bit each (`metrics::alerts::AlertRule::bit`).
+    pub alerts: u8,
 }

@@ -4,6 +4,7 @@
 use crate::sim::broker::log::stats::{GroupStats, LogStats};
 use crate::sim::client::stats::{ConsumerStats, ProducerStats};
 use crate::sim::downstream::DownstreamStats;
+use crate::sim::metrics::alerts::AlertStats;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -20,4 +21,5 @@ pub struct Stats {
     pub downstream: DownstreamStats,
     /// Times the circuit breaker opened.
     pub breaker_openings: u64,
+    pub alerts: AlertStats,
 }

@@ -32,7 +32,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// The groups of settings, in the order the panel shows them, with their headings.
-const GROUPS: [(Group, &str); 9] = [
+const GROUPS: [(Group, &str); 10] = [
     (Group::Producer, "Producer"),
     (Group::Network, "Network"),
     (Group::Topic, "Topic"),
@@ -41,6 +41,7 @@ const GROUPS: [(Group, &str); 9] = [
     (Group::Downstream, "Payments API"),
     (Group::Breaker, "Circuit breaker"),
     (Group::Idempotency, "Idempotency"),
+    (Group::Alerts, "Alerts"),
     (Group::Metrics, "Charts and log"),
 ];
 
