@@ -52,7 +52,7 @@ export async function breakerSteps({ page, step, load, playTo, screenshot }) {
 
   await step('breaker: poison messages parked at their first 400; after the fix the redrive empties the queue', async () => {
     await load('dlq-redrive');
-    await playTo(19, '20');
+    await playTo(15, '5');
     const parked = await shown(page);
     if (!(parked.dlq > 0) || parked.deadLettered !== parked.dlq) throw new Error(`before the fix: ${JSON.stringify({ ...parked, log: undefined })}`);
     const parkedShot = await screenshot('dlq-redrive-parked');
@@ -60,6 +60,6 @@ export async function breakerSteps({ page, step, load, playTo, screenshot }) {
     const after = await shown(page);
     if (after.dlq !== 0 || after.deadLettered !== 0 || after.lost !== 0) throw new Error(`after the redrive: ${JSON.stringify({ ...after, log: undefined })}`);
     const afterShot = await screenshot('dlq-redrive-emptied');
-    return `${parked.dlq} parked at 19 s (${parkedShot}); none at 26 s (${afterShot})`;
+    return `${parked.dlq} parked at 15 s (${parkedShot}); none at 26 s (${afterShot})`;
   });
 }

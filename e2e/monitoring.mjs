@@ -43,7 +43,8 @@ export async function monitoringSteps({ page, step, load, playTo, lastCommand, s
       threshold: f.querySelector('.mon-threshold text')?.textContent ?? null,
       marks: f.querySelectorAll('.mon-mark.command').length,
     })));
-    if (charts.length !== 4) throw new Error(`${charts.length} charts, not 4`);
+    const titles = ['Consumer lag', 'Error rate', 'Payments API load', 'DLQ size', 'Time in system'];
+    if (JSON.stringify(charts.map((c) => c.title.split(/ (messages|%|calls|ms)/)[0])) !== JSON.stringify(titles)) throw new Error(`charts ${JSON.stringify(charts.map((c) => c.title))}`);
     for (const ch of charts) {
       if (ch.points.some((n) => n > 120)) throw new Error(`${ch.title}: a line has more than 120 points (${ch.points})`);
       if (ch.ticks.length !== 4 || !ch.ticks[3].endsWith(' s')) throw new Error(`${ch.title}: axis labels ${JSON.stringify(ch.ticks)}`);
@@ -52,7 +53,8 @@ export async function monitoringSteps({ page, step, load, playTo, lastCommand, s
     const lag = charts[0];
     if (lag.points[0] < 20) throw new Error(`the lag line has ${lag.points[0]} points`);
     if (lag.threshold !== 'alert 5') throw new Error(`the lag chart's threshold says ${lag.threshold}`);
-    if (charts[3].points.filter((n) => n > 5).length !== 3) throw new Error(`latency lines: ${charts[3].points}`);
+    if (charts[4].points.filter((n) => n > 5).length !== 3) throw new Error(`latency lines: ${charts[4].points}`);
+    if (!(charts[2].points[0] > 20)) throw new Error(`the API load line has ${charts[2].points[0]} points`);
     // The alert's line among the notable events (the log keeps only its newest lines).
     await page.check('#log-notable');
     const fired = await page.locator('.log-line', { hasText: 'ALERT consumer lag' }).count();
@@ -91,7 +93,7 @@ export async function monitoringSteps({ page, step, load, playTo, lastCommand, s
     await playTo(4);
     const marks = await page.locator('[data-testid=monitoring] figure.mon-chart').evaluateAll((fs) =>
       fs.map((f) => [...f.querySelectorAll('.mon-mark.fault title')].map((t) => t.textContent)));
-    if (marks.length !== 4 || marks.some((m) => m.length < 1)) throw new Error(`fault ticks per chart: ${JSON.stringify(marks)}`);
+    if (marks.length !== 5 || marks.some((m) => m.length < 1)) throw new Error(`fault ticks per chart: ${JSON.stringify(marks)}`);
     if (!/^fault at 1\.3 s: crash consumer 0/.test(marks[0][0])) throw new Error(`the tick says "${marks[0][0]}"`);
     await page.locator('[data-testid=monitoring]').scrollIntoViewIfNeeded();
     const shot = await viewportShot('monitoring-fault-tick');

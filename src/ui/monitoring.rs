@@ -75,6 +75,13 @@ const CHARTS: &[Chart] = &[
         rule: Some((AlertRule::ErrorRate, |c| c.error_rate_above.map(|v| v as f64))),
     },
     Chart {
+        title: "Payments API load",
+        unit: "calls/s, last 5 s",
+        hint: "Calls made to the payments API per second (retries included), to compare with its capacity in the breaker panel",
+        lines: &[Line { label: "calls/s", class: "o-flight", dash: "", value: api_load }],
+        rule: None,
+    },
+    Chart {
         title: "DLQ size",
         unit: "messages",
         hint: "Messages parked in the dead-letter queue",
@@ -99,6 +106,13 @@ const CHARTS: &[Chart] = &[
 fn error_rate(s: &[Sample], i: usize, j: usize) -> Option<f64> {
     let ended = s[i].attempts - s[j].attempts;
     (ended > 0).then(|| (s[i].failures - s[j].failures) as f64 * 100.0 / ended as f64)
+}
+
+/// Calls per second to the payments API over the last `WINDOW_MS` at sample `i` (`j` as for the
+/// error rate).
+fn api_load(s: &[Sample], i: usize, j: usize) -> Option<f64> {
+    let span_us = s[i].time_us - s[j].time_us;
+    (span_us > 0).then(|| (s[i].downstream_calls - s[j].downstream_calls) as f64 * 1e6 / span_us as f64)
 }
 
 /// For each sample, the index of the newest sample at or before `WINDOW_MS` earlier (or 0).

@@ -274,7 +274,7 @@ pub fn help_lines() -> String {
             Kind::Flag => "true | false".into(),
         };
         let live = if s.live { "" } else { " [new run]" };
-        out.push_str(&format!("  {:<34}{}{live}\n  {:<34}{}\n", s.path, takes.trim_end(), "", s.help));
+        out.push_str(&format!("  {:<33} {}{live}\n  {:<34}{}\n", s.path, takes.trim_end(), "", s.help));
     }
     out
 }

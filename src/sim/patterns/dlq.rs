@@ -20,10 +20,9 @@ pub enum DeadLetterReason {
     /// Every attempt failed: the first and every retry the retry policy allows
     /// (`processing.retry`; none under the policy `none`).
     RetriesExhausted,
-    /// The failure says retrying cannot help (a poison message: one that cannot be parsed, or
-    /// fails validation), so it was parked at its first failure, without retries. Nothing in the
-    /// engine classifies failures this way yet; the variant is here for the pipeline to use once
-    /// processing can fail that way.
+    /// The failure says retrying cannot help (a poison message: the payments API answered 400,
+    /// an invalid payload, and the handler classifies that as non-retryable,
+    /// `processing.classify_poison`), so it was parked at its first failure, without retries.
     NonRetryable,
 }
 
