@@ -54,11 +54,13 @@ impl BreakerGuard {
         std::mem::take(&mut self.waiting)
     }
 
+    #[inline]
     pub fn enabled(&self) -> bool {
         self.breaker.is_some()
     }
 
     /// Asks to call the API at `now`: always yes without a breaker.
+    #[inline]
     pub fn acquire(&mut self, ctx: &mut Ctx) -> bool {
         let Some(b) = self.breaker.as_mut() else { return true };
         let permitted = b.try_acquire_permission(ctx.now);

@@ -85,11 +85,13 @@ impl Downstream {
     /// Whether `msg` is a poison message at this share: drawn from the seed and the id alone, so
     /// every copy and every attempt of a message agrees, and the poison messages at a smaller
     /// share are among those at a larger one.
+    #[inline]
     pub fn is_poison(&self, msg: MessageId, share: Probability) -> bool {
         !share.is_zero() && hash_below(self.seed, Stream::Poison, msg.0 as u64, share)
     }
 
     /// A call for `msg` starts at `now`: how the API will answer it.
+    #[inline]
     pub fn start_call(&mut self, now: SimTime, config: &DownstreamConfig, poison: bool) -> CallPlan {
         self.stats.downstream_calls += 1;
         if let Some(rate) = config.capacity_per_sec {
