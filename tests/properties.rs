@@ -120,13 +120,15 @@ fn heal_and_drain(sim: &mut Simulation) -> Result<(), String> {
         Command::SetProducerRate { rate_per_sec: 0.0 },
         Command::SetCrash { point: CrashPoint::AfterReceive, probability: 0.0 },
         Command::SetFailureProbability { probability: 0.0 },
-        // The payload bug is fixed, the API back, fast and big enough; the breaker comes off
-        // (waking any consumer paused on it).
+        // The payload bug is fixed, the API back, fast and big enough.
         Command::Set { setting: "processing.poison_probability".into(), value: 0.0.into() },
         Command::Set { setting: "downstream.outage".into(), value: false.into() },
         Command::Set { setting: "downstream.slow_factor".into(), value: 1.into() },
         Command::Set { setting: "downstream.capacity_per_sec".into(), value: Value::Null },
-        Command::Set { setting: "breaker.enabled".into(), value: false.into() },
+        // The breaker stays on, but no call counts as slow any more (a threshold below the
+        // processing time would keep it open for good): a new breaker, closed, and the consumers
+        // paused on the old one must resume.
+        Command::Set { setting: "breaker.config.slow_call_duration_threshold_ms".into(), value: 3_600_000.into() },
         Command::Redrive { msg: None }, // the bug is fixed: its dead letters go again
         Command::SetNetworkLoss { request_loss: 0.0, ack_loss: 0.0 },
         // Processing slower than the poll interval is a livelock in Kafka too: evicted, rejoin,

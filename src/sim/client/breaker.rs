@@ -80,6 +80,13 @@ impl BreakerGuard {
         self.observe(ctx)
     }
 
+    /// A permission taken for a call that will not end is given back.
+    pub fn release(&mut self) {
+        if let Some(b) = self.breaker.as_mut() {
+            b.release_permission();
+        }
+    }
+
     /// Consumer `c` waits for the breaker.
     pub fn pause(&mut self, c: ConsumerId) {
         if !self.waiting.contains(&c) {

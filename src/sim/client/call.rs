@@ -86,6 +86,14 @@ impl Pipeline {
         error
     }
 
+    /// A call the breaker permitted will never end (its consumer crashed): the permission goes
+    /// back (resilience4j's `releasePermission`), so a half-open breaker is not left waiting for
+    /// a test call that never reports; the paused consumers ask again.
+    pub(super) fn abandon_call(&mut self, ctx: &mut Ctx) {
+        self.breaker.release();
+        self.wake_paused(ctx);
+    }
+
     /// The consumers paused on the breaker ask it again.
     fn wake_paused(&mut self, ctx: &mut Ctx) {
         for c in self.breaker.take_waiting() {

@@ -20,6 +20,7 @@ impl Pipeline {
         if !consumer.is_alive() {
             return;
         }
+        let abandoned_call = consumer.status == ConsumerStatus::Processing && consumer.call.permitted;
         consumer.status = ConsumerStatus::Crashed;
         consumer.epoch += 1;
         consumer.crashes += 1;
@@ -31,6 +32,9 @@ impl Pipeline {
         let epoch = consumer.epoch;
         let hand = consumer.in_hand.take();
         self.stats.crashes += 1;
+        if abandoned_call {
+            self.abandon_call(ctx);
+        }
         ctx.note(JournalKind::Crashed { consumer: c, point, msg: hand.map(|h| h.msg) });
         if let Some(h) = hand {
             // Who acknowledged it, not the commit strategy of the moment, says why it is gone.
