@@ -44,6 +44,13 @@ export async function breakerSteps({ page, step, load, playTo, screenshot }) {
     }
     // Pausing is back-pressure: nothing parked, nothing lost.
     if (closed.deadLettered !== 0 || closed.lost !== 0) throw new Error(`paused consumers lost or parked: ${JSON.stringify(closed)}`);
+    // The monitoring panel draws the breaker's states as a band under each chart.
+    const bands = await page.evaluate(() => ({
+      open: document.querySelectorAll('[data-testid=monitoring] .mon-band.open').length,
+      half: document.querySelectorAll('[data-testid=monitoring] .mon-band.half-open').length,
+      charts: document.querySelectorAll('[data-testid=monitoring] .mon-grid-charts > *').length,
+    }));
+    if (bands.open < bands.charts || bands.half < bands.charts) throw new Error(`breaker bands: ${JSON.stringify(bands)}`);
     const closedShot = await screenshot('breaker-closed');
     const { blocking } = await audit(page);
     if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);

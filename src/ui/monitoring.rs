@@ -10,6 +10,7 @@
 
 use super::runtime::RtHandle;
 use crate::sim::config::alerts::{AlertsConfig, WINDOW_MS};
+use crate::sim::event::BreakerState;
 use crate::sim::kernel::numfmt::Plain;
 use crate::sim::metrics::alerts::{enabled, AlertRule};
 use crate::sim::metrics::sample::Sample;
@@ -59,6 +60,8 @@ fn ms(us: u64) -> Option<f64> {
     (us > 0).then_some(us as f64 / 1e3)
 }
 
+const LOAD: &str = "Payments API load";
+
 const CHARTS: &[Chart] = &[
     Chart {
         title: "Consumer lag",
@@ -75,7 +78,7 @@ const CHARTS: &[Chart] = &[
         rule: Some((AlertRule::ErrorRate, |c| c.error_rate_above.map(|v| v as f64))),
     },
     Chart {
-        title: "Payments API load",
+        title: LOAD,
         unit: "calls/s, last 5 s",
         hint: "Calls made to the payments API per second (retries included), to compare with its capacity in the breaker panel",
         lines: &[Line { label: "calls/s", class: "o-flight", dash: "", value: api_load }],
@@ -171,6 +174,33 @@ fn path(s: &[Sample], starts: &[usize], line: &Line, x: impl Fn(usize) -> f64, y
     d
 }
 
+/// The breaker's state over time, as a band under the plot: solid where it was open, light where
+/// half-open (each sample's state held until the next sample); nothing while closed or off.
+fn breaker_band(svg: &mut String, s: &[Sample], xt: impl Fn(u64) -> f64) {
+    let mut i = 0;
+    while i + 1 < s.len() {
+        let class = match s[i].breaker {
+            Some(BreakerState::Open) | Some(BreakerState::ForcedOpen) => "open",
+            Some(BreakerState::HalfOpen) => "half-open",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = i + 1;
+        while j + 1 < s.len() && s[j].breaker == s[i].breaker {
+            j += 1;
+        }
+        let (x0, x1) = (xt(s[i].time_us), xt(s[j].time_us));
+        svg.push_str(&format!(
+            r#"<rect class="mon-band {class}" x="{}" y="74" width="{}" height="4"><title>breaker {class}</title></rect>"#,
+            num1(x0),
+            num1((x1 - x0).max(1.0))
+        ));
+        i = j;
+    }
+}
+
 /// Seconds of sim time, as an axis label: `12 s`.
 fn secs(us: u64) -> String {
     format!("{} s", num1(us as f64 / 1e6))
@@ -222,15 +252,25 @@ impl std::fmt::Display for Tenths {
 
 /// One chart's markup, appended to `out`: markup strings instead of virtual nodes keep the page's
 /// bundle small (whole `<svg>` elements are handed over, so the browser parses them as SVG).
-fn chart(out: &mut String, c: &Chart, s: &[Sample], starts: &[usize], marks: &[Mark], cfg: &AlertsConfig) {
+fn chart(
+    out: &mut String,
+    c: &Chart,
+    s: &[Sample],
+    starts: &[usize],
+    marks: &[Mark],
+    cfg: &AlertsConfig,
+    capacity: Option<f64>,
+) {
     let (t0, t1) = (s[0].time_us, s[s.len() - 1].time_us);
     let threshold = c.rule.filter(|(r, _)| enabled(*r, cfg)).and_then(|(_, f)| f(cfg));
+    // The load chart shows the API's capacity as its reference line.
+    let capacity = capacity.filter(|_| c.title == LOAD);
     let data_max = c
         .lines
         .iter()
         .flat_map(|l| (0..s.len()).filter_map(move |i| (l.value)(s, i, starts[i])))
         .fold(0.0f64, f64::max);
-    let top = nice_ceil(data_max.max(threshold.unwrap_or(0.0)));
+    let top = nice_ceil(data_max.max(threshold.unwrap_or(0.0)).max(capacity.unwrap_or(0.0)));
     let span = (t1 - t0).max(1) as f64;
     let xt = |t: u64| X0 + (t - t0) as f64 / span * (X1 - X0);
     let x = |i: usize| xt(s[i].time_us);
@@ -283,6 +323,18 @@ fn chart(out: &mut String, c: &Chart, s: &[Sample], starts: &[usize], marks: &[M
             Plain(t)
         ));
     }
+    if let Some(cap) = capacity {
+        let cy = y(cap);
+        svg.push_str(&format!(
+            r#"<g class="mon-threshold mon-capacity"><line x1="44" y1="{}" x2="294" y2="{}"/><text x="{}" y="{}" text-anchor="end">capacity {}</text></g>"#,
+            num1(cy),
+            num1(cy),
+            num1(X1 - 2.0),
+            num1(cy - 2.5),
+            Plain(cap)
+        ));
+    }
+    breaker_band(&mut svg, s, xt);
     for l in c.lines {
         svg.push_str(&format!(
             r#"<path class="mon-line {}" stroke-dasharray="{}" d="{}"/>"#,
@@ -353,10 +405,11 @@ pub fn monitoring(props: &MonitoringProps) -> Html {
         body.push_str(r#"<p class="mon-quiet">The charts start after the first chart interval.</p>"#);
     } else {
         let starts = window_starts(&samples);
+        let capacity = rt.sim.scenario().downstream.capacity_per_sec.map(|c| c as f64);
         let marks = marks(&rt, samples[0].time_us, samples[samples.len() - 1].time_us);
         body.push_str(r#"<div class="mon-grid-charts">"#);
         for c in CHARTS {
-            chart(&mut body, c, &samples, &starts, &marks, &cfg);
+            chart(&mut body, c, &samples, &starts, &marks, &cfg, capacity);
         }
         body.push_str("</div>");
     }
@@ -364,7 +417,7 @@ pub fn monitoring(props: &MonitoringProps) -> Html {
         <section class="panel monitoring" aria-labelledby="mon-h" data-testid="monitoring">
             <h2 id="mon-h">{"Monitoring"}</h2>
             <div class="mon-body">{ Html::from_html_unchecked(body.into()) }</div>
-            <p class="mon-note">{"Dashed line: an alert rule's threshold. Ticks: ▼ a scheduled fault, ■ a command."}</p>
+            <p class="mon-note">{"Dashed line: an alert rule's threshold (on the load chart, the API's capacity). Ticks: ▼ a scheduled fault, ■ a command. Band under a chart: the circuit breaker open (solid) or half-open (light)."}</p>
         </section>
     }
 }
