@@ -9,7 +9,11 @@ use eda_lab::sim::ids::{MessageId, PartitionId};
 use eda_lab::sim::partitioner::Profile;
 use eda_lab::sim::report::{JourneyReport, Report};
 use eda_lab::sim::scenario::{RetryMode, ScheduledCommand};
-use eda_lab::sim::{Command, CommandError, Outcome, Scenario, SimTime, Simulation};
+use eda_lab::sim::{Command, CommandError, Outcome, Scenario, Simulation};
+
+#[path = "common/audited.rs"]
+mod audited;
+use audited::run_audited;
 
 /// Keyed traffic and flaky processing, no crashes: a fifth of the messages or so end parked.
 /// Few settled records are kept, so the ledger must keep the parked ones on purpose.
@@ -24,16 +28,6 @@ fn flaky(mode: RetryMode) -> Scenario {
     s.metrics.recent_messages = 16;
     s.metrics.journal = 100_000;
     s
-}
-
-/// Runs to `ms` in steps of 250 ms, checking the ledger and the queue at every step.
-fn run_audited(sim: &mut Simulation, ms: u64) {
-    let mut t = sim.now().as_ms();
-    while t < ms {
-        t = (t + 250).min(ms);
-        sim.run_until(SimTime::from_ms(t), u64::MAX);
-        sim.audit().unwrap_or_else(|e| panic!("at {t} ms: {e}"));
-    }
 }
 
 fn set(setting: &str, value: f64) -> Command {

@@ -10,16 +10,11 @@ use eda_lab::sim::downstream::Downstream;
 use eda_lab::sim::event::{AfterFailure, BreakerState, CallError, JournalKind};
 use eda_lab::sim::rng::Probability;
 use eda_lab::sim::scenario::WhenOpen;
-use eda_lab::sim::{Command, MessageId, PartitionId, Scenario, ScenarioError, SimTime, Simulation};
+use eda_lab::sim::{Command, MessageId, PartitionId, Scenario, ScenarioError, Simulation};
 
-fn run_audited(sim: &mut Simulation, ms: u64) {
-    let mut t = sim.now().as_ms();
-    while t < ms {
-        t = (t + 250).min(ms);
-        sim.run_until(SimTime::from_ms(t), u64::MAX);
-        sim.audit().unwrap_or_else(|e| panic!("at {t} ms: {e}"));
-    }
-}
+#[path = "common/audited.rs"]
+mod audited;
+use audited::run_audited;
 
 fn journal(sim: &Simulation) -> Vec<JournalKind> {
     sim.journal().iter().map(|e| e.kind).collect()

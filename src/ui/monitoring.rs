@@ -54,13 +54,13 @@ struct Chart {
     lines: &'static [Line],
     /// The rule drawn on this chart, and its threshold in the chart's unit.
     rule: Option<(AlertRule, Threshold)>,
+    /// The payments API's capacity is this chart's reference line (its unit is calls/s).
+    capacity: bool,
 }
 
 fn ms(us: u64) -> Option<f64> {
     (us > 0).then_some(us as f64 / 1e3)
 }
-
-const LOAD: &str = "Payments API load";
 
 const CHARTS: &[Chart] = &[
     Chart {
@@ -69,6 +69,7 @@ const CHARTS: &[Chart] = &[
         hint: "Log end offset minus committed offset, summed over partitions",
         lines: &[Line { label: "lag", class: "o-flight", dash: "", value: |s, i, _| Some(s[i].lag_total as f64) }],
         rule: Some((AlertRule::Lag, |c| c.lag_above.map(|v| v as f64))),
+        capacity: false,
     },
     Chart {
         title: "Error rate",
@@ -76,13 +77,15 @@ const CHARTS: &[Chart] = &[
         hint: "Failed processing attempts among those that ended in the last 5 s of sim time",
         lines: &[Line { label: "error rate", class: "o-dup", dash: "", value: error_rate }],
         rule: Some((AlertRule::ErrorRate, |c| c.error_rate_above.map(|v| v as f64))),
+        capacity: false,
     },
     Chart {
-        title: LOAD,
+        title: "Payments API load",
         unit: "calls/s, last 5 s",
         hint: "Calls made to the payments API per second (retries included), to compare with its capacity in the breaker panel",
         lines: &[Line { label: "calls/s", class: "o-flight", dash: "", value: api_load }],
         rule: None,
+        capacity: true,
     },
     Chart {
         title: "DLQ size",
@@ -90,6 +93,7 @@ const CHARTS: &[Chart] = &[
         hint: "Messages parked in the dead-letter queue",
         lines: &[Line { label: "DLQ", class: "o-dlq", dash: "", value: |s, i, _| Some(s[i].dlq_size as f64) }],
         rule: None,
+        capacity: false,
     },
     Chart {
         title: "Time in system",
@@ -101,6 +105,7 @@ const CHARTS: &[Chart] = &[
             Line { label: "p99", class: "o-dup", dash: "0.1 3.5", value: |s, i, _| ms(s[i].latency_p99_us) },
         ],
         rule: Some((AlertRule::P99, |c| c.p99_above_ms.map(|v| v as f64))),
+        capacity: false,
     },
 ];
 
@@ -263,8 +268,7 @@ fn chart(
 ) {
     let (t0, t1) = (s[0].time_us, s[s.len() - 1].time_us);
     let threshold = c.rule.filter(|(r, _)| enabled(*r, cfg)).and_then(|(_, f)| f(cfg));
-    // The load chart shows the API's capacity as its reference line.
-    let capacity = capacity.filter(|_| c.title == LOAD);
+    let capacity = capacity.filter(|_| c.capacity);
     let data_max = c
         .lines
         .iter()
