@@ -31,6 +31,9 @@ Columns, one row per value and seed (values first, then seeds S, S+1, ...):
   throughput_per_s             messages the consumers finished with (applied once, duplicated or
                                dead-lettered) per simulated second
   breaker_openings             times the circuit breaker opened (0 without one)
+  api_calls, api_429, api_503, api_400
+                               calls to the payments API, and those refused over capacity,
+                               failed while it was down, and refused as poison
 A value is JSON (0.1, true, null, \"auto\", {\"mode\":\"auto\",\"interval_ms\":1000}); one that is
 not JSON, or that the setting refuses as JSON but takes as text (acks: 0,1,all), is a string.
 Commas inside brackets or quotes do not split values. Settings: see `eda-lab run --help`.";
@@ -187,7 +190,7 @@ const LEADING: [&str; 10] = [
     "dead_lettered",
     "lost",
 ];
-const TRAILING: [&str; 9] = [
+const TRAILING: [&str; 13] = [
     "dlq_size",
     "retries",
     "producer_retries",
@@ -197,6 +200,10 @@ const TRAILING: [&str; 9] = [
     "mean_ms",
     "throughput_per_s",
     "breaker_openings",
+    "api_calls",
+    "api_429",
+    "api_503",
+    "api_400",
 ];
 
 fn header() -> String {
@@ -225,6 +232,11 @@ fn row(param: &str, value: &str, seed: u64, r: &Report) -> String {
     let throughput = (r.sim_time_us > 0).then(|| finished as f64 * 1e6 / r.sim_time_us as f64);
     cells.push(three_decimals(throughput));
     cells.push(r.stats.breaker_openings.to_string());
+    let api = &r.stats.downstream;
+    cells.extend(
+        [api.downstream_calls, api.downstream_overloaded, api.downstream_unavailable, api.downstream_invalid]
+            .map(|n| n.to_string()),
+    );
     cells.join(",") + "\n"
 }
 

@@ -57,7 +57,7 @@ fn one_row_per_value_and_seed_under_the_header() {
     assert_eq!(code, 0);
     let header = out.lines().next().unwrap();
     assert!(header.starts_with("param,value,seed,sim_time_s,produced,in_flight,exactly_once,duplicated,dead_lettered,lost,lost_acks0_dropped,"), "{header}");
-    assert!(header.ends_with(",lost_offset_reset_latest,dlq_size,retries,producer_retries,p50_ms,p95_ms,p99_ms,mean_ms,throughput_per_s,breaker_openings"), "{header}");
+    assert!(header.ends_with(",lost_offset_reset_latest,dlq_size,retries,producer_retries,p50_ms,p95_ms,p99_ms,mean_ms,throughput_per_s,breaker_openings,api_calls,api_429,api_503,api_400"), "{header}");
 
     let rows = sweep(&[
         "retries-dlq",
@@ -203,4 +203,18 @@ fn an_exhausted_event_budget_names_the_row() {
         "{err}"
     );
     assert_eq!(out, "", "no CSV");
+}
+
+/// The payments API's columns count what the API saw: the outage of retry-storm fails calls with
+/// 503, its burst refuses some with 429, and every refusal or failure is one of the calls.
+#[test]
+fn api_columns_count_the_calls() {
+    let rows = sweep(&["retry-storm", "--param", "processing.retry.jitter", "--values", "none,full", "--until", "30s"]);
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        let (calls, refused, down, poison) =
+            (num(row, "api_calls"), num(row, "api_429"), num(row, "api_503"), num(row, "api_400"));
+        assert!(down > 0 && refused > 0 && poison == 0, "{row:?}");
+        assert!(refused + down + poison < calls, "{row:?}");
+    }
 }

@@ -47,7 +47,11 @@ fn api_line(sim: &Simulation) -> Html {
     } else {
         html! { <b data-testid="api-state">{"up"}</b> }
     };
-    let capacity = d.capacity_per_sec.map_or_else(|| "unlimited".to_string(), |c| format!("{c} calls/s"));
+    let capacity = match (d.capacity_per_sec, d.burst) {
+        (None, _) => "unlimited".to_string(),
+        (Some(c), None) => format!("{c} calls/s"),
+        (Some(c), Some(b)) => format!("{c} calls/s, bursts of {b}"),
+    };
     html! {
         <p class="panel-note api-line">
             {"API "}{state}{format!(", capacity {capacity}. Calls {}: {} refused over capacity (429), {} failed while down (503), {} poison (400).",

@@ -167,8 +167,18 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
             }
         },
     );
-    let downstream = (prop::option::of(1u64..40), prop_oneof![4 => Just(false), 1 => Just(true)], 1u32..4)
-        .prop_map(|(capacity_per_sec, outage, slow_factor)| DownstreamConfig { capacity_per_sec, outage, slow_factor });
+    let downstream = (
+        prop::option::of(1u64..40),
+        prop::option::of(1u64..8),
+        prop_oneof![4 => Just(false), 1 => Just(true)],
+        1u32..4,
+    )
+        .prop_map(|(capacity_per_sec, burst, outage, slow_factor)| DownstreamConfig {
+            capacity_per_sec,
+            burst,
+            outage,
+            slow_factor,
+        });
     let breaker = (
         any::<bool>(),
         prop_oneof![Just(WhenOpen::Pause), Just(WhenOpen::FailFast)],

@@ -227,6 +227,7 @@ impl Scenario {
         let (d, b) = (&self.downstream, &self.breaker.config);
         Some(match path {
             "downstream.capacity_per_sec" => opt_json(d.capacity_per_sec),
+            "downstream.burst" => opt_json(d.burst),
             "downstream.outage" => d.outage.into(),
             "downstream.slow_factor" => d.slow_factor.into(),
             "breaker.enabled" => self.breaker.enabled.into(),
@@ -255,6 +256,7 @@ impl Scenario {
         let (d, b) = (&mut self.downstream, &mut self.breaker.config);
         match path {
             "downstream.capacity_per_sec" => d.capacity_per_sec = opt(v)?,
+            "downstream.burst" => d.burst = opt(v)?,
             "downstream.outage" => d.outage = flag(v)?,
             "downstream.slow_factor" => d.slow_factor = int(v)?,
             "breaker.enabled" => self.breaker.enabled = flag(v)?,

@@ -48,7 +48,7 @@ pub const CATALOG: &[(&str, &str)] = &[
     ("retries-dlq", "Flaky processing retried in place: head-of-line blocking, lag, and a growing dead-letter queue."),
     (
         "retry-storm",
-        "The payments API (24 calls/s) goes down for 5 s. Every failed call is retried on exponential backoff: when the API returns, the backlog and the retries together exceed its capacity, and the refused calls (429) are retried in turn. Compare jitter none and full: here the messages' arrivals already spread the failures, so jitter changes little; it pays when many clients fail at one instant.",
+        "The payments API (80 calls/s, bursts of 4) is down from 3 s to 13 s. Its 16 consumers retry in place on exponential backoff without jitter: having failed together, they wait 1, 2, 4 and 8 s together, so hardly a call reaches the API in the 5 s after it is back; then they all come at once with a backlog, and calls beyond its capacity are refused (429) and wait again. Set jitter to full and restart: each wait is drawn between 0 and its full length, so some consumers try soon after the API returns, fewer calls are refused and messages wait less.",
     ),
     (
         "poison-pill",
@@ -183,19 +183,22 @@ fn resilience_lesson(name: &str, s: &mut Scenario) {
     s.processing.service.mean_ms = 100.0;
     match name {
         "retry-storm" => {
-            // Re-appended retries let the consumers move on, so failed messages pile up waiting;
-            // when the API returns, its capacity is below what the consumers can call.
-            s.producer.rate_per_sec = 20.0;
-            s.downstream.capacity_per_sec = Some(24);
+            // A herd: every consumer fails within one call's time of the outage's start, and
+            // waits without jitter keep them in step. The API's capacity is above what the
+            // consumers ask in steady state, but its burst is far below the herd.
+            (s.topic.partitions, s.consumers.count) = (16, 16);
+            s.producer.rate_per_sec = 40.0;
+            s.processing.service.mean_ms = 50.0;
+            (s.downstream.capacity_per_sec, s.downstream.burst) = (Some(80), Some(4));
             s.processing.retry = RetryPolicy {
-                max_retries: 6,
+                max_retries: 8,
                 backoff_ms: 1_000,
-                cap_ms: 16_000,
-                mode: RetryMode::Reappend,
+                cap_ms: 30_000,
+                mode: RetryMode::InPlace,
                 ..RetryPolicy::default()
             };
             set_at(s, 3_000, "downstream.outage", true.into());
-            set_at(s, 8_000, "downstream.outage", false.into());
+            set_at(s, 13_000, "downstream.outage", false.into());
         }
         "poison-pill" => {
             s.processing.poison_probability = 0.02;

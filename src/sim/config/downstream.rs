@@ -12,9 +12,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DownstreamConfig {
-    /// Calls per second the API accepts (a rate limiter that lets a second's worth through in a
-    /// burst); a call above it is refused at once with 429 Too Many Requests. None: unlimited.
+    /// Calls per second the API accepts (a token-bucket rate limiter, as API gateways throttle:
+    /// a steady rate and a burst); a call above it is refused at once with 429 Too Many Requests.
+    /// None: unlimited.
     pub capacity_per_sec: Option<u64>,
+    /// Calls the rate limiter accepts at once after a quiet spell (the bucket's size). None: a
+    /// second's worth (`capacity_per_sec`). A small burst is what a herd of clients retrying at
+    /// the same instant runs into.
+    pub burst: Option<u64>,
     /// The API is down: every call started meanwhile fails with 503 Service Unavailable after
     /// its usual time. A fault, switched on and off by the fault schedule or a live command.
     pub outage: bool,
@@ -24,7 +29,7 @@ pub struct DownstreamConfig {
 
 impl Default for DownstreamConfig {
     fn default() -> Self {
-        DownstreamConfig { capacity_per_sec: None, outage: false, slow_factor: 1 }
+        DownstreamConfig { capacity_per_sec: None, burst: None, outage: false, slow_factor: 1 }
     }
 }
 

@@ -95,7 +95,7 @@ impl Downstream {
     pub fn start_call(&mut self, now: SimTime, config: &DownstreamConfig, poison: bool) -> CallPlan {
         self.stats.downstream_calls += 1;
         if let Some(rate) = config.capacity_per_sec {
-            if !self.limit.admit(now, rate) {
+            if !self.limit.admit(now, rate, config.burst.unwrap_or(rate)) {
                 self.stats.downstream_overloaded += 1;
                 return CallPlan { error: Some(CallError::Overloaded), slow_factor: 0 };
             }
