@@ -113,6 +113,10 @@ enum Cmd {
     Backoff(crate::cli_backoff::BackoffArgs),
     /// Run a scenario once per value of one setting (and per seed) and print the reports as CSV.
     Sweep(crate::cli_sweep::SweepArgs),
+    /// Run a queue script on the RabbitMQ-like broker and print what a client observes at each step.
+    Amqp(crate::cli_queue::AmqpArgs),
+    /// Show which bindings of an exchange each routing key (or the headers) matches, as RabbitMQ routes.
+    Route(crate::cli_queue::RouteArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -227,6 +231,8 @@ fn run(cmd: Cmd) -> Result<String, String> {
         Cmd::Bench { messages, no_failures, repeats, seed } => bench(messages, !no_failures, repeats.max(1), seed),
         Cmd::Backoff(args) => crate::cli_backoff::run(&args),
         Cmd::Sweep(args) => crate::cli_sweep::run(&args),
+        Cmd::Amqp(args) => crate::cli_queue::amqp(&args),
+        Cmd::Route(args) => crate::cli_queue::route(&args),
     }
 }
 

@@ -1,5 +1,8 @@
 //! Brokers: where produced messages wait to be delivered. Every broker serves the consumer
-//! pipeline through the delivery seam (`delivery.rs`); the Kafka-like log is the first kind.
+//! pipeline through the delivery seam (`delivery.rs`); the Kafka-like log is the first kind;
+//! the RabbitMQ-like queue broker (`amqp/`, AMQP 0-9-1 as RabbitMQ runs it) the second, not yet
+//! behind the seam.
 
+pub mod amqp;
 pub mod delivery;
 pub mod log;

@@ -1,0 +1,153 @@
+//! The headers exchange's match, as RabbitMQ's `rabbit_exchange_type_headers` does it: a
+//! binding's arguments are compared with the message's headers, both sorted by name, in one
+//! merge pass. `x-match` chooses the rule: `all` (also when absent or not a known value) needs
+//! every argument matched; `any` needs one. Both skip arguments whose name starts with `x-`
+//! unless the rule is `all-with-x` or `any-with-x`. An argument without a value (void, JSON null)
+//! matches the header's presence; otherwise the values must be equal as Erlang's `==` compares
+//! them, so the integer 1 equals the float 1.0 but not the string "1". `all` with no argument
+//! to compare matches every message; `any` with none matches no message.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A header or binding-argument value (an AMQP field value, as far as scripts use them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    /// No value (AMQP void): as a binding argument, "present with any value".
+    #[default]
+    Void,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+impl FieldValue {
+    /// Erlang's `==` on the decoded values: numbers compare by value across integer and float;
+    /// otherwise the kinds must agree.
+    pub fn erlang_eq(&self, other: &FieldValue) -> bool {
+        use FieldValue::*;
+        match (self, other) {
+            (Int(a), Float(b)) | (Float(b), Int(a)) => (*a as f64) == *b,
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// Headers or binding arguments, sorted by name (byte order, as RabbitMQ sorts field tables).
+pub type FieldTable = BTreeMap<String, FieldValue>;
+
+/// The `x-match` rule of a binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XMatch {
+    All,
+    Any,
+    AllWithX,
+    AnyWithX,
+}
+
+impl XMatch {
+    /// The rule a binding's arguments ask for; anything but the four known strings is `all`
+    /// (RabbitMQ's legacy reading: it refuses such bindings when they are made).
+    pub fn of(args: &FieldTable) -> XMatch {
+        match args.get("x-match") {
+            Some(FieldValue::Str(s)) if s == "any" => XMatch::Any,
+            Some(FieldValue::Str(s)) if s == "all-with-x" => XMatch::AllWithX,
+            Some(FieldValue::Str(s)) if s == "any-with-x" => XMatch::AnyWithX,
+            _ => XMatch::All,
+        }
+    }
+
+    fn any(self) -> bool {
+        matches!(self, XMatch::Any | XMatch::AnyWithX)
+    }
+
+    fn with_x(self) -> bool {
+        matches!(self, XMatch::AllWithX | XMatch::AnyWithX)
+    }
+}
+
+/// Whether a binding's `x-match` value is one RabbitMQ accepts (absent is accepted, as `all`).
+pub fn valid_x_match(args: &FieldTable) -> Result<(), String> {
+    match args.get("x-match") {
+        None => Ok(()),
+        Some(FieldValue::Str(s)) if ["all", "any", "all-with-x", "any-with-x"].contains(&s.as_str()) => Ok(()),
+        Some(other) => {
+            Err(format!("x-match is {other:?}: expected \"all\", \"any\", \"all-with-x\" or \"any-with-x\""))
+        }
+    }
+}
+
+/// Whether the message headers `data` match the binding arguments `args`.
+pub fn headers_match(args: &FieldTable, data: &FieldTable) -> bool {
+    let rule = XMatch::of(args);
+    let (mut all, mut any) = (true, false);
+    let mut data = data.iter().peekable();
+    for (name, wanted) in args {
+        if name == "x-match" || (name.starts_with("x-") && !rule.with_x()) {
+            continue;
+        }
+        // Headers sorted before this argument are not asked for.
+        while data.peek().is_some_and(|(d, _)| d.as_str() < name.as_str()) {
+            data.next();
+        }
+        match data.peek() {
+            Some((d, found)) if *d == name => {
+                if matches!(wanted, FieldValue::Void) || wanted.erlang_eq(found) {
+                    any = true;
+                } else {
+                    all = false;
+                }
+                data.next();
+            }
+            _ => all = false,
+        }
+        // RabbitMQ stops as soon as the answer is known.
+        if rule.any() && any {
+            return true;
+        }
+        if !rule.any() && !all {
+            return false;
+        }
+    }
+    if rule.any() {
+        any
+    } else {
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(pairs: &[(&str, FieldValue)]) -> FieldTable {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+    use FieldValue::*;
+
+    #[test]
+    fn all_any_and_the_x_arguments() {
+        let data = table(&[("format", Str("pdf".into())), ("x-tenant", Str("a".into()))]);
+        let all =
+            table(&[("x-match", Str("all".into())), ("format", Str("pdf".into())), ("x-tenant", Str("b".into()))]);
+        assert!(headers_match(&all, &data), "all ignores x- arguments");
+        let all_x = table(&[("x-match", Str("all-with-x".into())), ("x-tenant", Str("b".into()))]);
+        assert!(!headers_match(&all_x, &data));
+        let any_only_x = table(&[("x-match", Str("any".into())), ("x-tenant", Str("a".into()))]);
+        assert!(!headers_match(&any_only_x, &data), "any with nothing to compare matches nothing");
+        let any_x = table(&[("x-match", Str("any-with-x".into())), ("x-tenant", Str("a".into()))]);
+        assert!(headers_match(&any_x, &data));
+        assert!(headers_match(&table(&[]), &table(&[])), "all with nothing to compare matches everything");
+    }
+
+    #[test]
+    fn values_compare_as_erlang_does() {
+        let data = table(&[("n", Int(1)), ("s", Str("1".into()))]);
+        assert!(headers_match(&table(&[("n", Float(1.0))]), &data));
+        assert!(!headers_match(&table(&[("s", Int(1))]), &data));
+        assert!(headers_match(&table(&[("s", Void)]), &data), "void: presence");
+        assert!(!headers_match(&table(&[("t", Void)]), &data));
+    }
+}

@@ -1,0 +1,13 @@
+//! The queue broker (RabbitMQ-like, following RabbitMQ 3.10): exchanges of the four types and
+//! their routing (`exchange.rs`, `topic.rs`, `headers.rs`), queues with TTL, length limits and
+//! delivery limits (`queue.rs`), dead-lettering with `x-death` (`dead_letter.rs`), the broker
+//! that holds them (`broker.rs`), and deterministic scripts that drive it step by step
+//! (`script.rs`), the same scripts a differential test runs on a real RabbitMQ server.
+
+pub mod broker;
+pub mod dead_letter;
+pub mod exchange;
+pub mod headers;
+pub mod queue;
+pub mod script;
+pub mod topic;

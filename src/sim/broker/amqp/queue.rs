@@ -1,0 +1,242 @@
+//! One queue as RabbitMQ 3.10 keeps it: ready messages in order, deliveries awaiting their
+//! acknowledgement, a message TTL (the queue's `x-message-ttl` or the message's own expiration,
+//! whichever is shorter), length limits (`x-max-length`, `x-max-length-bytes`, counting ready
+//! messages only) with their overflow behaviour, and, for quorum queues, a delivery limit.
+//!
+//! Leaf logic only: every operation returns the messages that leave the queue dead (with their
+//! reason); the broker routes them to the dead-letter exchange.
+//!
+//! Expiry happens at the head: a message whose TTL ran out behind one that has not is removed
+//! only when it reaches the head, as RabbitMQ does; nobody is ever given an expired message.
+
+use super::dead_letter::{DeathReason, XDeath};
+use super::headers::FieldTable;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Classic or quorum: they differ in where a requeued message goes and in the delivery limit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueKind {
+    #[default]
+    Classic,
+    Quorum,
+}
+
+/// What a full queue does with one more message (`x-overflow`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Overflow {
+    /// Take it and drop (dead-letter, reason maxlen) the oldest ready messages.
+    #[default]
+    #[serde(rename = "drop-head")]
+    DropHead,
+    /// Refuse it: the publisher's confirm is a nack.
+    #[serde(rename = "reject-publish")]
+    RejectPublish,
+    /// Refuse it and dead-letter it (reason maxlen); the publisher's confirm is a nack.
+    #[serde(rename = "reject-publish-dlx")]
+    RejectPublishDlx,
+}
+
+/// A queue's declaration: its name and arguments.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueConfig {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: QueueKind,
+    pub message_ttl_ms: Option<u64>,
+    pub max_length: Option<u64>,
+    pub max_length_bytes: Option<u64>,
+    pub overflow: Overflow,
+    pub dead_letter_exchange: Option<String>,
+    pub dead_letter_routing_key: Option<String>,
+    /// Quorum queues only: a message returned more times than this is dead-lettered.
+    pub delivery_limit: Option<u64>,
+}
+
+/// A message as a queue holds it (each queue its own copy: dead-lettering changes one copy).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub id: String,
+    /// The exchange it was last published to (a dead-letter exchange after dead-lettering).
+    pub exchange: String,
+    pub routing_keys: Vec<String>,
+    pub headers: FieldTable,
+    /// Its own TTL (the `expiration` property), removed when it is dead-lettered.
+    pub expiration_ms: Option<u64>,
+    pub body_bytes: u64,
+    pub deaths: Vec<XDeath>,
+}
+
+/// A message in the queue, ready or delivered.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Its place in the queue's order: a requeued classic message goes back to it.
+    seq: u64,
+    pub msg: Message,
+    /// When it expires, in µs of sim time.
+    expires_at_us: Option<u64>,
+    pub redelivered: bool,
+    /// Times it was returned to the queue (quorum queues' delivery count).
+    pub delivery_count: u64,
+}
+
+/// What settling a delivery does with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Settle {
+    Ack,
+    /// `basic.nack` or `basic.reject` without requeue: dead-lettered, reason rejected.
+    Discard,
+    /// With requeue: back to the queue, marked redelivered.
+    Requeue,
+}
+
+/// A message leaving the queue dead.
+pub type Dead = (Message, DeathReason);
+
+/// One queue's state.
+#[derive(Clone, Debug)]
+pub struct Queue {
+    pub config: QueueConfig,
+    /// Quorum queues deliver returned messages before the others, in the order returned.
+    returns: VecDeque<Entry>,
+    ready: VecDeque<Entry>,
+    ready_bytes: u64,
+    unacked: BTreeMap<u64, Entry>,
+    next_seq: u64,
+}
+
+impl Queue {
+    pub fn new(config: QueueConfig) -> Self {
+        Queue {
+            config,
+            returns: VecDeque::new(),
+            ready: VecDeque::new(),
+            ready_bytes: 0,
+            unacked: BTreeMap::new(),
+            next_seq: 0,
+        }
+    }
+
+    pub fn ready_len(&self) -> usize {
+        self.returns.len() + self.ready.len()
+    }
+
+    pub fn unacked_len(&self) -> usize {
+        self.unacked.len()
+    }
+
+    fn over_limit(&self, extra_len: u64, extra_bytes: u64) -> bool {
+        let len = self.ready_len() as u64 + extra_len;
+        let bytes = self.ready_bytes + extra_bytes;
+        self.config.max_length.is_some_and(|m| len > m) || self.config.max_length_bytes.is_some_and(|m| bytes > m)
+    }
+
+    /// A message arrives at `now_us`. Returns whether the queue took it (false: the publisher's
+    /// confirm is a nack) and the messages that left dead.
+    pub fn enqueue(&mut self, msg: Message, now_us: u64) -> (bool, Vec<Dead>) {
+        let mut dead = self.expire(now_us);
+        if self.config.overflow != Overflow::DropHead && self.over_limit(1, msg.body_bytes) {
+            if self.config.overflow == Overflow::RejectPublishDlx {
+                dead.push((msg, DeathReason::Maxlen));
+            }
+            return (false, dead);
+        }
+        let ttl = match (self.config.message_ttl_ms, msg.expiration_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let entry = Entry {
+            seq: self.next_seq,
+            expires_at_us: ttl.map(|ms| now_us.saturating_add(ms.saturating_mul(1_000))),
+            msg,
+            redelivered: false,
+            delivery_count: 0,
+        };
+        self.next_seq += 1;
+        self.ready_bytes += entry.msg.body_bytes;
+        self.ready.push_back(entry);
+        self.drop_head(&mut dead);
+        dead.extend(self.expire(now_us));
+        (true, dead)
+    }
+
+    /// Drop-head: the oldest ready messages go while the queue is over a limit.
+    fn drop_head(&mut self, dead: &mut Vec<Dead>) {
+        if self.config.overflow != Overflow::DropHead {
+            return;
+        }
+        while self.over_limit(0, 0) {
+            match self.pop_ready() {
+                Some(e) => dead.push((e.msg, DeathReason::Maxlen)),
+                None => break,
+            }
+        }
+    }
+
+    fn head(&self) -> Option<&Entry> {
+        self.returns.front().or(self.ready.front())
+    }
+
+    fn pop_ready(&mut self) -> Option<Entry> {
+        let e = self.returns.pop_front().or_else(|| self.ready.pop_front())?;
+        self.ready_bytes -= e.msg.body_bytes;
+        Some(e)
+    }
+
+    /// Messages at the head whose TTL ran out by `now_us` leave, dead (reason expired).
+    pub fn expire(&mut self, now_us: u64) -> Vec<Dead> {
+        let mut dead = Vec::new();
+        while self.head().and_then(|e| e.expires_at_us).is_some_and(|t| t <= now_us) {
+            let e = self.pop_ready().expect("a head");
+            dead.push((e.msg, DeathReason::Expired));
+        }
+        dead
+    }
+
+    /// `basic.get`: the head message, delivered under `tag`, now awaiting its settlement.
+    pub fn get(&mut self, tag: u64, now_us: u64) -> (Option<&Entry>, Vec<Dead>) {
+        let dead = self.expire(now_us);
+        match self.pop_ready() {
+            Some(e) => {
+                self.unacked.insert(tag, e);
+                (self.unacked.get(&tag), dead)
+            }
+            None => (None, dead),
+        }
+    }
+
+    /// Settles the delivery `tag`; the messages that leave dead. None: no such delivery.
+    pub fn settle(&mut self, tag: u64, how: Settle, now_us: u64) -> Option<Vec<Dead>> {
+        let mut e = self.unacked.remove(&tag)?;
+        let mut dead = Vec::new();
+        match how {
+            Settle::Ack => {}
+            Settle::Discard => dead.push((e.msg, DeathReason::Rejected)),
+            Settle::Requeue => {
+                e.redelivered = true;
+                e.delivery_count += 1;
+                match self.config.kind {
+                    QueueKind::Quorum if self.config.delivery_limit.is_some_and(|l| e.delivery_count > l) => {
+                        dead.push((e.msg, DeathReason::DeliveryLimit));
+                    }
+                    QueueKind::Quorum => {
+                        self.ready_bytes += e.msg.body_bytes;
+                        self.returns.push_back(e);
+                    }
+                    QueueKind::Classic => {
+                        // Back to its place among the ready messages.
+                        self.ready_bytes += e.msg.body_bytes;
+                        let at = self.ready.partition_point(|r| r.seq < e.seq);
+                        self.ready.insert(at, e);
+                    }
+                }
+                self.drop_head(&mut dead);
+            }
+        }
+        dead.extend(self.expire(now_us));
+        Some(dead)
+    }
+}
