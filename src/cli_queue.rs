@@ -4,7 +4,7 @@
 //! matches, RabbitMQ's way.
 
 use crate::sim::broker::amqp::exchange::{Binding, Destination, ExchangeType};
-use crate::sim::broker::amqp::headers::{valid_x_match, FieldTable, FieldValue};
+use crate::sim::broker::amqp::headers::{parse_table, valid_x_match, FieldTable, FieldValue};
 use crate::sim::broker::amqp::script::{Observation, Script, StepRef};
 use crate::sim::broker::amqp::topic::words;
 use clap::{Args, ValueEnum};
@@ -102,20 +102,6 @@ pub struct RouteArgs {
     keys: Vec<String>,
 }
 
-/// `name=value,...` as a field table.
-fn table(text: &str) -> FieldTable {
-    text.split(',')
-        .filter(|p| !p.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            None => (pair.to_string(), FieldValue::Void),
-            Some((k, v)) => {
-                let value = serde_json::from_str::<FieldValue>(v).unwrap_or_else(|_| FieldValue::Str(v.to_string()));
-                (k.to_string(), value)
-            }
-        })
-        .collect()
-}
-
 /// Which bindings each key matches.
 pub fn route(args: &RouteArgs) -> Result<String, String> {
     let kind = match args.kind {
@@ -137,7 +123,7 @@ pub fn route(args: &RouteArgs) -> Result<String, String> {
         .map(|(i, b)| {
             let (key, arguments) = match kind {
                 ExchangeType::Headers => {
-                    let mut args = table(b);
+                    let mut args = parse_table(b);
                     args.insert("x-match".into(), FieldValue::Str(x_match.into()));
                     valid_x_match(&args)?;
                     (String::new(), args)
@@ -147,7 +133,7 @@ pub fn route(args: &RouteArgs) -> Result<String, String> {
             Ok(Binding { destination: Destination::Queue(i), key, arguments })
         })
         .collect::<Result<_, String>>()?;
-    let headers = table(&args.headers);
+    let headers = parse_table(&args.headers);
     let rows: Vec<(String, Vec<usize>)> = args
         .keys
         .iter()

@@ -122,3 +122,42 @@ proptest! {
         }
     }
 }
+
+/// Keys and patterns over a small alphabet with empty words, stars and hashes.
+fn topic_key(wild: bool) -> impl Strategy<Value = String> {
+    let word = if wild {
+        prop_oneof![Just("a"), Just("b"), Just(""), Just("*"), Just("#")].boxed()
+    } else {
+        prop_oneof![Just("a"), Just("b"), Just("")].boxed()
+    };
+    prop::collection::vec(word, 0..6).prop_map(|w| w.join("."))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The routing explainer's verdict is the exchange's, and on a match the words it says each
+    /// binding word took are the key's words, in order.
+    #[test]
+    fn the_explainer_agrees_with_the_matcher(pattern in topic_key(true), key in topic_key(false)) {
+        use eda_lab::sim::broker::amqp::exchange::ExchangeType;
+        use eda_lab::sim::broker::amqp::explain::explain;
+        use eda_lab::sim::broker::amqp::headers::FieldTable;
+        use eda_lab::sim::broker::amqp::topic::topic_matches;
+        let e = explain(ExchangeType::Topic, &pattern, &FieldTable::new(), &key, &FieldTable::new());
+        prop_assert_eq!(e.matched, topic_matches(&pattern, &key));
+        prop_assert_eq!(e.why.len(), 2);
+        if e.matched && !pattern.is_empty() {
+            let taken: Vec<String> = e.why[1]
+                .trim_end_matches('.')
+                .split(", ")
+                .flat_map(|part| {
+                    let (_, words) = part.split_once(" took ").unwrap();
+                    if words == "no words" { vec![] } else { words.split(' ').map(|w| w.trim_matches('"').to_string()).collect() }
+                })
+                .collect();
+            let expected: Vec<String> = if key.is_empty() { vec![] } else { key.split('.').map(str::to_string).collect() };
+            prop_assert_eq!(taken, expected);
+        }
+    }
+}

@@ -14,6 +14,7 @@ use super::intro::Intro;
 use super::journey::JourneyPanel;
 use super::lab_hooks;
 use super::lane::Lane;
+use super::routing_explainer::RoutingExplainer;
 use super::run::{Run, RunAction};
 use super::runtime::Runtime;
 use super::settings::{Settings, SettingsPanel};
@@ -70,6 +71,7 @@ pub fn app() -> Html {
                     <Intro {scenario} notice={run.notice.clone()} />
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
                         reduced_motion={state.reduced_motion} log_filter={state.log_filter} {on_run} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
+                    <RoutingExplainer />
                 </main>
                 if let Some(msg) = state.journey {
                     <JourneyPanel rt={run.handle()} version={run.version()} {msg} on_close={on_journey_close} />

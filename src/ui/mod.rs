@@ -37,6 +37,7 @@ mod lane;
 mod legend;
 mod live_panel;
 mod monitoring;
+mod routing_explainer;
 mod run;
 mod runtime;
 mod select;

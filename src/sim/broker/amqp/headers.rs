@@ -68,6 +68,24 @@ impl XMatch {
     }
 }
 
+/// `name=value,...` as a field table, as the command line and the page take headers and binding
+/// arguments: a value that reads as JSON (1, 1.5, true, null) is that value, any other is text;
+/// a bare `name` is void (as a binding argument: the header's presence).
+pub fn parse_table(text: &str) -> FieldTable {
+    text.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            None => (pair.to_string(), FieldValue::Void),
+            Some((k, v)) => {
+                let (k, v) = (k.trim(), v.trim());
+                let value = serde_json::from_str::<FieldValue>(v).unwrap_or_else(|_| FieldValue::Str(v.to_string()));
+                (k.to_string(), value)
+            }
+        })
+        .collect()
+}
+
 /// Whether a binding's `x-match` value is one RabbitMQ accepts (absent is accepted, as `all`).
 pub fn valid_x_match(args: &FieldTable) -> Result<(), String> {
     match args.get("x-match") {

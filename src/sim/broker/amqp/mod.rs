@@ -7,6 +7,7 @@
 pub mod broker;
 pub mod dead_letter;
 pub mod exchange;
+pub mod explain;
 pub mod headers;
 pub mod queue;
 pub mod script;
