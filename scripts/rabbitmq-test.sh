@@ -14,6 +14,9 @@ cd "$(dirname "$0")/.."
 # Stop on every exit (failure, Ctrl-C, success): a server left behind would hold the ports and the
 # state folder for the next run.
 trap 'bash scripts/rabbitmq.sh stop || true' EXIT
+# A fresh, empty broker every time: stop first in case one was left running (by hand or by a killed
+# run), since `start` would otherwise reuse it with whatever state it has.
+bash scripts/rabbitmq.sh stop
 bash scripts/rabbitmq.sh start
 
 cli=${CARGO_TARGET_DIR:-target}/release/eda-lab
