@@ -60,9 +60,12 @@ ctl() {
 }
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-# ours PID: alive and run by the rabbitmq user, so a recorded id that the system has since given to an
-# unrelated process is never signalled.
-ours() { alive "${1:-}" && [ "$(ps -o user= -p "$1" 2>/dev/null | tr -d ' ')" = "$RUN_AS" ]; }
+# ours PID: alive and started by this script (its environment, set by `env -i` above, names our state
+# folder), so a recorded id that the system has since given to another process, or a system-wide
+# RabbitMQ, is never signalled.
+ours() {
+  alive "${1:-}" && tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qxF "RABBITMQ_PID_FILE=$DIR/beam.pid"
+}
 pid_of() { [ -s "$DIR/$1" ] && cat "$DIR/$1" || true; }
 
 # kill_wait PID: SIGTERM, then up to 10 s for the process to end, then SIGKILL.
