@@ -64,7 +64,7 @@ alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 # folder), so a recorded id that the system has since given to another process, or a system-wide
 # RabbitMQ, is never signalled.
 ours() {
-  alive "${1:-}" && tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qxF "RABBITMQ_PID_FILE=$DIR/beam.pid"
+  alive "${1:-}" && tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | grep -qxF "RABBITMQ_PID_FILE=$DIR/beam.pid"
 }
 pid_of() { [ -s "$DIR/$1" ] && cat "$DIR/$1" || true; }
 
