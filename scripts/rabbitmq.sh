@@ -21,6 +21,13 @@ EPMD_PORT=${EDALAB_RABBITMQ_EPMD_PORT:-4399}
 RUN_AS=rabbitmq
 RMQ_BIN=/usr/lib/rabbitmq/bin
 
+# The server runs as the rabbitmq user and stop reads /proc of its processes: both need root. Like
+# setup.sh, use sudo when not root.
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "rabbitmq.sh: run as root" >&2; exit 1; }
+  exec sudo -n --preserve-env=EDALAB_RABBITMQ_DIR,EDALAB_RABBITMQ_NODE,EDALAB_RABBITMQ_PORT,EDALAB_RABBITMQ_DIST_PORT,EDALAB_RABBITMQ_EPMD_PORT bash "$0" "$@"
+fi
+
 say() { printf 'rabbitmq.sh: %s\n' "$*"; }
 die() { printf 'rabbitmq.sh: %s\n' "$*" >&2; exit 1; }
 
@@ -63,17 +70,21 @@ alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 # ours PID: alive and started by this script (its environment, set by `env -i` above, names our state
 # folder), so a recorded id that the system has since given to another process, or a system-wide
 # RabbitMQ, is never signalled.
+# The environment is read whole first: `grep -q` closing a pipe early would fail it under pipefail.
 ours() {
-  alive "${1:-}" && tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | grep -qxF "RABBITMQ_PID_FILE=$DIR/beam.pid"
+  local environ
+  alive "${1:-}" || return 1
+  environ=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/environ") || return 1
+  grep -qxF "RABBITMQ_PID_FILE=$DIR/beam.pid" <<<"$environ"
 }
-pid_of() { [ -s "$DIR/$1" ] && cat "$DIR/$1" || true; }
+pid_of() { if [ -s "$DIR/$1" ]; then cat "$DIR/$1"; fi; }
 
 # kill_wait PID: SIGTERM, then up to 10 s for the process to end, then SIGKILL.
 kill_wait() {
-  local pid=$1 i
+  local pid=$1
   ours "$pid" || return 0
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 100); do
+  for _ in $(seq 100); do
     alive "$pid" || return 0
     sleep 0.1
   done
@@ -112,7 +123,6 @@ do_stop() {
 
 case "${1:-}" in
   start)
-    [ "$(id -u)" = 0 ] || die "run as root (the server runs as the '$RUN_AS' user)"
     [ -x "$RMQ_BIN/rabbitmq-server" ] || die "rabbitmq-server is not installed (bash scripts/setup.sh --rabbitmq)"
     if running; then
       say "already running: $NODE, AMQP on 127.0.0.1:$AMQP_PORT"
