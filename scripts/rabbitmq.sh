@@ -56,6 +56,8 @@ RMQ_ENV=(
   RABBITMQ_STREAM_DIR="$DIR/mnesia/$NODE/stream"
   RABBITMQ_LOG_BASE="$DIR/log"
   RABBITMQ_PID_FILE="$DIR/beam.pid"
+  # The node uses the epmd started below and never spawns a daemon of its own we could not stop by id.
+  RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false"
 )
 # setpriv switches to the rabbitmq user and execs (unlike su or runuser, which stay as a parent), so
 # `( exec env -i ... "${AS_RABBITMQ[@]}" CMD ) &` leaves `$!` the id of CMD itself.
@@ -111,8 +113,9 @@ do_stop() {
   server=$(pid_of server.pid)
   beam=$(pid_of beam.pid)
   epmd=$(pid_of epmd.pid)
-  if ours "$beam" || ours "$server"; then
+  if { ours "$beam" || ours "$server"; } && ours "$epmd"; then
     # A clean shutdown first (it returns when the node is down); the signals below are the fallback.
+    # Only with our epmd up: the CLI must find the node there, not start an epmd of its own.
     ctl -q shutdown >/dev/null 2>&1 || true
   fi
   kill_wait "$beam"
@@ -120,6 +123,12 @@ do_stop() {
   kill_wait "$epmd"
   rm -rf "$DIR"
 }
+
+# `stop` removes DIR: never let a mistaken override point it at / or a top-level folder.
+case "$DIR" in
+  /?*/?*) ;;
+  *) die "EDALAB_RABBITMQ_DIR must be an absolute path at least two levels deep (got '$DIR')" ;;
+esac
 
 case "${1:-}" in
   start)
@@ -140,6 +149,9 @@ listeners.tcp.1 = 127.0.0.1:$AMQP_PORT
 loopback_users.guest = true
 log.file.level = info
 log.console = false
+# The default free-disk limit (50 MB) would block publishers on a nearly full CI disk; the test
+# stores a few kilobytes.
+disk_free_limit.absolute = 10MB
 EOF
     echo '[].' >"$DIR/advanced.config"
     # A private Erlang cookie: the CLI below finds it through HOME.
@@ -152,6 +164,10 @@ EOF
     (exec env -i "${RMQ_ENV[@]}" "${AS_RABBITMQ[@]}" epmd -address 127.0.0.1 -port "$EPMD_PORT" \
       >"$DIR/log/epmd.log" 2>&1 </dev/null) &
     echo $! >"$DIR/epmd.pid"
+    for _ in $(seq 50); do
+      env -i "${RMQ_ENV[@]}" epmd -names >/dev/null 2>&1 && break
+      sleep 0.1
+    done
     # setsid: the server gets its own session, so a Ctrl-C or the end of the calling shell does not
     # reach it; `stop` ends it.
     (exec env -i "${RMQ_ENV[@]}" "${AS_RABBITMQ[@]}" setsid "$RMQ_BIN/rabbitmq-server" \
