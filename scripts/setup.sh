@@ -5,6 +5,9 @@
 #   bash scripts/setup.sh            Rust targets and components, trunk, wasm-bindgen-cli, wasm-opt
 #                                    and playwright-core (npm, in e2e/), and every crate (cargo fetch)
 #   bash scripts/setup.sh --browser  the same, plus Chromium and chromedriver from apt when missing
+#   bash scripts/setup.sh --rabbitmq the same, plus rabbitmq-server (apt) and pika (pip, pinned) when
+#                                    missing: the differential test against a real RabbitMQ
+#                                    (scripts/rabbitmq-test.sh); the options combine
 #
 # Every tool comes from crates.io, npm or apt: trunk never downloads its own tools (Trunk.toml sets
 # `offline = true` and pins the versions installed here).
@@ -14,12 +17,15 @@ cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
+PIKA_VERSION=1.3.2
 browser=0
+rabbitmq=0
 for arg in "$@"; do
   case "$arg" in
     --browser) browser=1 ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "setup.sh: unknown argument '$arg' (use --browser)" >&2; exit 2 ;;
+    --rabbitmq) rabbitmq=1 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$arg' (use --browser, --rabbitmq)" >&2; exit 2 ;;
   esac
 done
 
@@ -47,11 +53,31 @@ if [ "$browser" = 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 fi
+if [ "$rabbitmq" = 1 ]; then
+  # The Debian package (RabbitMQ 3.10 with its Erlang); scripts/rabbitmq.sh runs a private instance,
+  # so a system service the package may start is never used. python3 for the test harness.
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  command -v python3 >/dev/null || missing+=(python3)
+  python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "    installing with apt: ${missing[*]}"
   apt_install "${missing[@]}"
 else
-  ok "cc, node $(node --version), npm $(npm --version)$([ "$browser" = 1 ] && echo ', chromium, chromedriver')"
+  ok "cc, node $(node --version), npm $(npm --version)$([ "$browser" = 1 ] && echo ', chromium, chromedriver')$([ "$rabbitmq" = 1 ] && echo ', rabbitmq-server, python3')"
+fi
+
+if [ "$rabbitmq" = 1 ]; then
+  step "pika $PIKA_VERSION (the AMQP client of tests/rabbitmq/differential.py)"
+  if [ "$(python3 -c 'import pika; print(pika.__version__)' 2>/dev/null)" = "$PIKA_VERSION" ]; then
+    ok "pika $PIKA_VERSION"
+  else
+    # --break-system-packages: Debian's own python3 refuses pip installs otherwise (PEP 668); the
+    # option is unknown to older pips, so retry without it.
+    python3 -m pip install --quiet "pika==$PIKA_VERSION" --break-system-packages 2>/dev/null \
+      || python3 -m pip install --quiet "pika==$PIKA_VERSION"
+    ok "pika $(python3 -c 'import pika; print(pika.__version__)')"
+  fi
 fi
 
 step "Rust toolchain: wasm32 target, rustfmt, clippy"

@@ -3,7 +3,8 @@
 #
 #   bash scripts/test.sh
 #
-# 1. setup         scripts/setup.sh --browser (tools, crates, Chromium; quick when all is present)
+# 1. setup         scripts/setup.sh --browser --rabbitmq (tools, crates, Chromium, RabbitMQ and pika;
+#                  quick when all is present)
 # 2. fmt           cargo fmt --check
 # 3. clippy        native, all targets, warnings are errors
 # 4. clippy-wasm   wasm32: the library, the web app and the browser tests (tests/wasm_*.rs)
@@ -11,8 +12,10 @@
 # 6. test-wasm     tests/wasm_*.rs in headless Chromium (wasm-bindgen-test-runner + chromedriver)
 # 7. site          trunk build --release (dist/)
 # 8. cli           cargo build --release (the native CLI the e2e compares the page with)
-# 9. e2e           e2e/e2e.mjs: the built site in headless Chromium (screenshots in e2e/artifacts/)
-# 10. size         scripts/size.sh: raw, gzip and brotli bytes of dist/
+# 9. rabbitmq      scripts/rabbitmq-test.sh: every tests/rabbitmq/scripts/*.json on a private real
+#                  RabbitMQ and on the CLI (`eda-lab amqp`), observations compared
+# 10. e2e          e2e/e2e.mjs: the built site in headless Chromium (screenshots in e2e/artifacts/)
+# 11. size         scripts/size.sh: raw, gzip and brotli bytes of dist/
 #
 # Every step runs even when an earlier one failed, unless it needs that step's output; the last line
 # says which steps failed. The exit status is non-zero when any step failed.
@@ -66,7 +69,7 @@ for f in tests/wasm_*.rs; do
   [ -e "$f" ] && wasm_tests+=(--test "$(basename "$f" .rs)")
 done
 
-run_step setup bash scripts/setup.sh --browser
+run_step setup bash scripts/setup.sh --browser --rabbitmq
 if ! did_pass setup; then
   echo "setup failed: nothing else can run" >&2
   echo "test.sh: FAILED (setup) after $((SECONDS - start_all))s"
@@ -84,6 +87,11 @@ else
 fi
 run_step site trunk build --release
 run_step cli cargo build --release --bin eda-lab
+if did_pass cli; then
+  run_step rabbitmq bash scripts/rabbitmq-test.sh --cli "${CARGO_TARGET_DIR:-target}/release/eda-lab"
+else
+  skip_step rabbitmq "needs the CLI"
+fi
 if did_pass site && did_pass cli; then
   run_step e2e node e2e/e2e.mjs --dist dist --cli target/release/eda-lab
   run_step size bash scripts/size.sh dist
