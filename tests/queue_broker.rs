@@ -1,6 +1,6 @@
 //! The queue broker's queues as RabbitMQ 3.10 runs them: TTL expiry at the head, length limits
 //! that count ready messages only with each overflow behaviour, requeue positions (classic: the
-//! original place; quorum: returned messages first), the quorum delivery limit, dead-lettering
+//! original place; quorum: the tail), the quorum soft limit, the quorum delivery limit, dead-lettering
 //! with x-death, the dead-letter routing key, and automatic cycles dropped.
 
 use eda_lab::sim::broker::amqp::dead_letter::DeathReason;
@@ -99,7 +99,7 @@ fn max_length_counts_ready_messages_and_each_overflow_behaves() {
 }
 
 #[test]
-fn requeued_classic_messages_go_back_to_their_place_quorum_ones_first() {
+fn requeued_classic_messages_go_back_to_their_place_quorum_ones_to_the_tail() {
     let steps = [
         publish("m1"),
         publish("m2"),
@@ -113,6 +113,27 @@ fn requeued_classic_messages_go_back_to_their_place_quorum_ones_first() {
     // m2 requeued goes back ahead of m3; m1 (kept) returns at the end to its place, first.
     assert_eq!(ids(&obs), ["q:m1", "q:m2", "q:m2", "q:m1", "q:m3"]);
     assert_eq!(gets(&obs).iter().map(|g| g.2).collect::<Vec<_>>(), [false, false, true, true, false]);
+    // A 3.10 quorum queue puts both at the tail, in the order they came back.
+    let obs = run(&topology(r#"{"name": "q", "type": "quorum"}"#, &steps));
+    assert_eq!(ids(&obs), ["q:m1", "q:m2", "q:m3", "q:m2", "q:m1"]);
+}
+
+/// A quorum queue with reject-publish takes the publish that goes over the limit, then refuses
+/// every publish until it is back at 80% of the limit; reject-publish-dlx, unsupported by 3.10's
+/// quorum queues, drops the head.
+#[test]
+fn the_quorum_length_limit_is_soft() {
+    let mut steps: Vec<String> = (1..=7).map(|i| publish(&format!("m{i}"))).collect();
+    let get = r#"{"op": "get", "queue": "q", "then": "ack"}"#.to_string();
+    steps.extend([get.clone(), publish("m8"), get, publish("m9")]);
+    let q = r#"{"name": "q", "type": "quorum", "max_length": 5, "overflow": "reject-publish"}"#;
+    let obs = run(&topology(q, &steps.join(",")));
+    // m6 makes 6 (over 5) and is taken; m7 refused; at 5 still refused (m8); at 4 taken (m9).
+    assert_eq!(confirms(&obs), ["ack", "ack", "ack", "ack", "ack", "ack", "nack", "nack", "ack"]);
+    let q = r#"{"name": "q", "type": "quorum", "max_length": 2, "overflow": "reject-publish-dlx", "dead_letter_exchange": "dlx"}"#;
+    let obs = run(&topology(q, &[publish("m1"), publish("m2"), publish("m3")].join(",")));
+    assert_eq!(confirms(&obs), ["ack"; 3]);
+    assert_eq!(ids(&obs), ["q:m2", "q:m3", "dlq:m1"]);
 }
 
 #[test]

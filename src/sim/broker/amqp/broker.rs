@@ -210,13 +210,20 @@ impl QueueBroker {
         Ok(())
     }
 
-    /// Time passes to `now_us`: expired messages leave the heads of the queues.
+    /// Time passes to `now_us`: expired messages leave the heads of the queues, each at its own
+    /// instant, so a message dead-lettered into a queue with a TTL expires there in turn.
     pub fn advance(&mut self, now_us: u64) {
-        self.now_us = self.now_us.max(now_us);
-        for q in 0..self.queues.len() {
+        loop {
+            let next = (0..self.queues.len())
+                .filter_map(|q| self.queues[q].head_expiry_us().map(|t| (t, q)))
+                .filter(|&(t, _)| t <= now_us)
+                .min();
+            let Some((t, q)) = next else { break };
+            self.now_us = self.now_us.max(t);
             let died = self.queues[q].expire(self.now_us);
             self.dead_letter(died.into_iter().map(|(m, r)| (q, m, r)).collect());
         }
+        self.now_us = self.now_us.max(now_us);
     }
 
     pub fn now_us(&self) -> u64 {

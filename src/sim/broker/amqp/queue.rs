@@ -1,7 +1,8 @@
 //! One queue as RabbitMQ 3.10 keeps it: ready messages in order, deliveries awaiting their
 //! acknowledgement, a message TTL (the queue's `x-message-ttl` or the message's own expiration,
 //! whichever is shorter), length limits (`x-max-length`, `x-max-length-bytes`, counting ready
-//! messages only) with their overflow behaviour, and, for quorum queues, a delivery limit.
+//! messages only) with their overflow behaviour, and, for quorum queues, a delivery limit. Each
+//! rule here was checked against a RabbitMQ 3.10 server (`tests/rabbitmq/SERVER_FACTS.md`).
 //!
 //! Leaf logic only: every operation returns the messages that leave the queue dead (with their
 //! reason); the broker routes them to the dead-letter exchange.
@@ -14,7 +15,8 @@ use super::headers::FieldTable;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
-/// Classic or quorum: they differ in where a requeued message goes and in the delivery limit.
+/// Classic or quorum: they differ in where a requeued message goes (classic: back to its place;
+/// quorum: the tail), in the delivery limit, and in how a length limit refuses publishes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueKind {
@@ -100,28 +102,29 @@ pub type Dead = (Message, DeathReason);
 #[derive(Clone, Debug)]
 pub struct Queue {
     pub config: QueueConfig,
-    /// Quorum queues deliver returned messages before the others, in the order returned.
-    returns: VecDeque<Entry>,
     ready: VecDeque<Entry>,
     ready_bytes: u64,
     unacked: BTreeMap<u64, Entry>,
     next_seq: u64,
+    /// A quorum queue with reject-publish refuses publishes from the moment it goes over a limit
+    /// until it is back at 80% of it.
+    rejecting: bool,
 }
 
 impl Queue {
     pub fn new(config: QueueConfig) -> Self {
         Queue {
             config,
-            returns: VecDeque::new(),
             ready: VecDeque::new(),
             ready_bytes: 0,
             unacked: BTreeMap::new(),
             next_seq: 0,
+            rejecting: false,
         }
     }
 
     pub fn ready_len(&self) -> usize {
-        self.returns.len() + self.ready.len()
+        self.ready.len()
     }
 
     pub fn unacked_len(&self) -> usize {
@@ -134,12 +137,41 @@ impl Queue {
         self.config.max_length.is_some_and(|m| len > m) || self.config.max_length_bytes.is_some_and(|m| bytes > m)
     }
 
+    /// The overflow behaviour in force: RabbitMQ 3.10's quorum queues do not support
+    /// reject-publish-dlx and drop the head instead.
+    fn overflow(&self) -> Overflow {
+        match (self.config.kind, self.config.overflow) {
+            (QueueKind::Quorum, Overflow::RejectPublishDlx) => Overflow::DropHead,
+            (_, o) => o,
+        }
+    }
+
+    /// Whether a publish of `bytes` is refused: a classic queue refuses one that would go over a
+    /// limit; a quorum queue takes it (ending over the limit by one) and then refuses every
+    /// publish until it is down to 80% of the limit (rabbit_fifo's soft limit).
+    fn refuses(&mut self, bytes: u64) -> bool {
+        match self.config.kind {
+            QueueKind::Classic => self.over_limit(1, bytes),
+            QueueKind::Quorum => {
+                let low = |limit: Option<u64>, have: u64| limit.is_none_or(|m| have <= m * 8 / 10);
+                if self.rejecting
+                    && low(self.config.max_length, self.ready_len() as u64)
+                    && low(self.config.max_length_bytes, self.ready_bytes)
+                {
+                    self.rejecting = false;
+                }
+                self.rejecting
+            }
+        }
+    }
+
     /// A message arrives at `now_us`. Returns whether the queue took it (false: the publisher's
     /// confirm is a nack) and the messages that left dead.
     pub fn enqueue(&mut self, msg: Message, now_us: u64) -> (bool, Vec<Dead>) {
         let mut dead = self.expire(now_us);
-        if self.config.overflow != Overflow::DropHead && self.over_limit(1, msg.body_bytes) {
-            if self.config.overflow == Overflow::RejectPublishDlx {
+        let overflow = self.overflow();
+        if overflow != Overflow::DropHead && self.refuses(msg.body_bytes) {
+            if overflow == Overflow::RejectPublishDlx {
                 dead.push((msg, DeathReason::Maxlen));
             }
             return (false, dead);
@@ -158,6 +190,9 @@ impl Queue {
         self.next_seq += 1;
         self.ready_bytes += entry.msg.body_bytes;
         self.ready.push_back(entry);
+        if overflow == Overflow::RejectPublish && self.config.kind == QueueKind::Quorum && self.over_limit(0, 0) {
+            self.rejecting = true;
+        }
         self.drop_head(&mut dead);
         dead.extend(self.expire(now_us));
         (true, dead)
@@ -165,7 +200,7 @@ impl Queue {
 
     /// Drop-head: the oldest ready messages go while the queue is over a limit.
     fn drop_head(&mut self, dead: &mut Vec<Dead>) {
-        if self.config.overflow != Overflow::DropHead {
+        if self.overflow() != Overflow::DropHead {
             return;
         }
         while self.over_limit(0, 0) {
@@ -177,11 +212,16 @@ impl Queue {
     }
 
     fn head(&self) -> Option<&Entry> {
-        self.returns.front().or(self.ready.front())
+        self.ready.front()
+    }
+
+    /// When the message at the head expires, if it does.
+    pub fn head_expiry_us(&self) -> Option<u64> {
+        self.head().and_then(|e| e.expires_at_us)
     }
 
     fn pop_ready(&mut self) -> Option<Entry> {
-        let e = self.returns.pop_front().or_else(|| self.ready.pop_front())?;
+        let e = self.ready.pop_front()?;
         self.ready_bytes -= e.msg.body_bytes;
         Some(e)
     }
@@ -223,8 +263,9 @@ impl Queue {
                         dead.push((e.msg, DeathReason::DeliveryLimit));
                     }
                     QueueKind::Quorum => {
+                        // A 3.10 quorum queue returns it to the tail.
                         self.ready_bytes += e.msg.body_bytes;
-                        self.returns.push_back(e);
+                        self.ready.push_back(e);
                     }
                     QueueKind::Classic => {
                         // Back to its place among the ready messages.
