@@ -27,6 +27,7 @@ import { partitionSteps } from './partitions.mjs';
 import { dlqSteps } from './dlq.mjs';
 import { breakerSteps } from './breaker.mjs';
 import { monitoringSteps } from './monitoring.mjs';
+import { routingSteps } from './routing.mjs';
 import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -400,6 +401,7 @@ await partitionSteps(kit());
 await dlqSteps(kit());
 await breakerSteps(kit());
 await monitoringSteps(kit());
+await routingSteps(kit());
 
 await step('causes that show: a scheduled crash is on its consumer; a crashed owner keeps its partition, unread', async () => {
   await load('auto-commit');

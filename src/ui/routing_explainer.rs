@@ -56,16 +56,17 @@ pub fn routing_explainer() -> Html {
     };
     let is_headers = *kind == ExchangeType::Headers;
     let message_headers = parse_table(&headers);
-    let rows = bindings.lines().filter(|l| !l.trim().is_empty() || !is_headers).enumerate().map(|(i, line)| {
+    // Blank lines are skipped: the empty binding key is written "" (two quotes).
+    let rows = bindings.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate().map(|(i, line)| {
         let (key_text, args) = if is_headers {
             let mut args = parse_table(line);
             args.insert("x-match".into(), FieldValue::Str((*x_match).clone()));
             (String::new(), args)
         } else {
-            (line.trim().to_string(), FieldTable::new())
+            (if line == "\"\"" { "" } else { line }.to_string(), FieldTable::new())
         };
         let e = explain(*kind, &key_text, &args, &key, &message_headers);
-        let shown = if is_headers { line.trim().to_string() } else { format!("\"{}\"", line.trim()) };
+        let shown = if is_headers { line.to_string() } else { format!("\"{key_text}\"") };
         html! {
             <tr data-testid="rx-row" class={if e.matched { "rx-match" } else { "rx-miss" }}>
                 <td>{i + 1}</td>
@@ -99,7 +100,7 @@ pub fn routing_explainer() -> Html {
                         <input id="rx-key" type="text" value={(*key).clone()} oninput={text_input(&key)} />
                     </label>
                 }
-                <label class="rx-bindings">{if is_headers { "Bindings, one per line (arguments: name=value, ...; a bare name asks only that the header exists)" } else { "Binding keys, one per line" }}
+                <label class="rx-bindings">{if is_headers { "Bindings, one per line (arguments: name=value, ...; a bare name asks only that the header exists)" } else { "Binding keys, one per line (\"\" for the empty key)" }}
                     <textarea id="rx-bindings" rows="4" value={(*bindings).clone()} oninput={on_bindings} />
                 </label>
             </div>

@@ -24,6 +24,26 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
+    /// A value typed as text: `null`, `true`, `false`, an integer, a number with a fraction or
+    /// exponent (a float, as JSON reads it), or else the text itself. (By hand rather than through
+    /// serde_json: the page's size.)
+    pub fn read(text: &str) -> FieldValue {
+        match text {
+            "null" => FieldValue::Void,
+            "true" => FieldValue::Bool(true),
+            "false" => FieldValue::Bool(false),
+            _ => {
+                let numeric = text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+                    && text.bytes().any(|b| b.is_ascii_digit());
+                match (numeric, text.parse::<i64>(), text.parse::<f64>()) {
+                    (true, Ok(i), _) => FieldValue::Int(i),
+                    (true, _, Ok(f)) if f.is_finite() => FieldValue::Float(f),
+                    _ => FieldValue::Str(text.to_string()),
+                }
+            }
+        }
+    }
+
     /// Erlang's `==` on the decoded values: numbers compare by value across integer and float;
     /// otherwise the kinds must agree.
     pub fn erlang_eq(&self, other: &FieldValue) -> bool {
@@ -77,11 +97,7 @@ pub fn parse_table(text: &str) -> FieldTable {
         .filter(|p| !p.is_empty())
         .map(|pair| match pair.split_once('=') {
             None => (pair.to_string(), FieldValue::Void),
-            Some((k, v)) => {
-                let (k, v) = (k.trim(), v.trim());
-                let value = serde_json::from_str::<FieldValue>(v).unwrap_or_else(|_| FieldValue::Str(v.to_string()));
-                (k.to_string(), value)
-            }
+            Some((k, v)) => (k.trim().to_string(), FieldValue::read(v.trim())),
         })
         .collect()
 }
@@ -158,6 +174,22 @@ mod tests {
         let any_x = table(&[("x-match", Str("any-with-x".into())), ("x-tenant", Str("a".into()))]);
         assert!(headers_match(&any_x, &data));
         assert!(headers_match(&table(&[]), &table(&[])), "all with nothing to compare matches everything");
+    }
+
+    #[test]
+    fn text_reads_as_json_would() {
+        assert_eq!(FieldValue::read("1"), Int(1));
+        assert_eq!(FieldValue::read("-1.5e2"), Float(-150.0));
+        assert_eq!(FieldValue::read("1.0"), Float(1.0));
+        assert_eq!(FieldValue::read("null"), Void);
+        assert_eq!(FieldValue::read("true"), Bool(true));
+        assert_eq!(FieldValue::read("pdf"), Str("pdf".into()));
+        assert_eq!(FieldValue::read("inf"), Str("inf".into()));
+        assert_eq!(FieldValue::read("1-2"), Str("1-2".into()));
+        assert_eq!(
+            parse_table(" a = 1 , b ,c=x"),
+            FieldTable::from([("a".into(), Int(1)), ("b".into(), Void), ("c".into(), Str("x".into()))])
+        );
     }
 
     #[test]
