@@ -8,7 +8,7 @@ use super::charts::Charts;
 use super::dlq_panel::DlqPanel;
 use super::dom::now_ms;
 use super::event_log::EventLog;
-use super::legend::Legend;
+use super::legend::legend;
 use super::live_panel::LivePanel;
 use super::monitoring::Monitoring;
 use super::run::RunAction;
@@ -56,7 +56,7 @@ pub fn lane(props: &LaneProps) -> Html {
                 </div>
                 <AddPartition {partitions} on_run={props.on_run.clone()} />
                 <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} on_message={props.on_message.clone()} playing={props.playing} />
-                <Legend />
+                { legend() }
             </section>
             <div class="lane-side">
                 <LivePanel rt={rt.clone()} version={props.version} />
