@@ -198,7 +198,11 @@ impl Big {
                 self.0.push(carry);
             }
         }
-        self.0.splice(0..0, std::iter::repeat_n(0, limbs));
+        if limbs > 0 {
+            let mut v = vec![0; limbs];
+            v.append(&mut self.0);
+            self.0 = v;
+        }
         self.trim();
     }
 
