@@ -14,7 +14,7 @@ use super::monitoring::Monitoring;
 use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::state::{LogFilter, Notice, Speed};
-use super::topology::{AddPartition, Topology};
+use super::topology::{add_partition, Topology};
 use crate::sim::event::Category;
 use crate::sim::{ConsumerId, MessageId};
 use std::rc::Rc;
@@ -54,7 +54,7 @@ pub fn lane(props: &LaneProps) -> Html {
                     <h2 id="stage-h">{"Topology"}</h2>
                     { run_info(rt) }
                 </div>
-                <AddPartition {partitions} on_run={props.on_run.clone()} />
+                { add_partition(partitions, &props.on_run) }
                 <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} on_message={props.on_message.clone()} playing={props.playing} />
                 { legend() }
             </section>
