@@ -167,7 +167,7 @@ fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
             Outcome::DeadLettered => format!("{msg} settled: dead-lettered, its effect never applied"),
             Outcome::Lost | Outcome::InFlight => format!("{msg} settled"),
         },
-        _ => format!("{kind:?}"),
+        _ => unreachable!("journey_words is only called for Produced and Settled"),
     }
 }
 
@@ -184,7 +184,7 @@ fn topic_words(kind: &JournalKind) -> String {
         KeyOrderBroken { msg, after, consumer } => format!(
             "consumer {consumer} charged {msg} after {after}, a later record of its key: the partition change split the key over two partitions"
         ),
-        _ => format!("{kind:?}"),
+        _ => unreachable!("topic_words is only called for partition changes"),
     }
 }
 
@@ -225,7 +225,7 @@ fn reset_words(kind: &JournalKind) -> String {
                 why(consumer, partition, cause, from)
             )
         }
-        _ => format!("{kind:?}"),
+        _ => unreachable!("reset_words is only called for offset resets"),
     }
 }
 
@@ -271,7 +271,7 @@ fn alert_words(kind: &JournalKind) -> String {
             let why = if off { "rule switched off" } else { "back within its threshold" };
             format!("alert cleared, {}: {why} ({now})", alert_rule_words(rule, None))
         }
-        _ => format!("{kind:?}"),
+        _ => unreachable!("alert_words is only called for alerts"),
     }
 }
 
@@ -334,7 +334,7 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             "consumer {consumer} finished {msg} but its commit failed (CommitFailedException): the group moved on, so {msg} is read again"
         ),
         Command { fingerprint } => describe_command_fingerprint(fingerprint, sim),
-        _ => format!("{kind:?}"),
+        _ => unreachable!("group_words is only called for the group and command entries describe leaves to it"),
     }
 }
 

@@ -10,7 +10,7 @@
 
 use super::dom::{apply_theme, initial_theme, now_ms, prefers_reduced_motion, watch_reduced_motion};
 use super::hooks::{use_animation_loop, use_global_keys};
-use super::intro::Intro;
+use super::intro::intro;
 use super::journey::JourneyPanel;
 use super::lab_hooks;
 use super::lane::Lane;
@@ -68,7 +68,7 @@ pub fn app() -> Html {
             <div class="workspace">
                 <SettingsPanel {settings} on_run={on_run.clone()} open={state.settings_open} {on_close} notice={run.notice.clone()} />
                 <main class="content">
-                    <Intro {scenario} notice={run.notice.clone()} />
+                    { intro(&scenario, run.notice.as_deref()) }
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
                         reduced_motion={state.reduced_motion} log_filter={state.log_filter} {on_run} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
                     <RoutingExplainer />

@@ -5,7 +5,7 @@
 
 use super::runtime::RtHandle;
 use crate::sim::event::BreakerState;
-use crate::sim::kernel::numfmt::Plain;
+use crate::sim::kernel::numfmt::{plain, Plain};
 use crate::sim::Simulation;
 use yew::prelude::*;
 
@@ -117,8 +117,8 @@ fn diagram(current: BreakerState) -> Html {
         let on = s == current;
         html! {
             <g class={classes!("bk-node", on.then_some("bk-on"))} data-node={label}>
-                <rect x={(x - 42.0).to_string()} y={(y - 14.0).to_string()} width="84" height="28" rx="14" />
-                <text x={x.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{label}</text>
+                <rect x={plain(x - 42.0)} y={plain(y - 14.0)} width="84" height="28" rx="14" />
+                <text x={plain(x)} y={plain(y + 4.0)} text-anchor="middle">{label}</text>
             </g>
         }
     };
@@ -126,7 +126,7 @@ fn diagram(current: BreakerState) -> Html {
         html! {
             <g class="bk-edge">
                 <path d={d} marker-end="url(#bk-arrow)" />
-                <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">{label}</text>
+                <text x={plain(lx)} y={plain(ly)} text-anchor="middle">{label}</text>
             </g>
         }
     };

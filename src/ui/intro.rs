@@ -3,20 +3,12 @@
 
 use super::state::Notice;
 use crate::sim::builtins::CATALOG;
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct IntroProps {
-    pub scenario: AttrValue,
-    pub notice: Option<Rc<Notice>>,
-}
-
-#[function_component(Intro)]
-pub fn intro(props: &IntroProps) -> Html {
-    let name = props.scenario.as_str();
+/// A plain function rather than a component: it has no state, and a component costs the web build
+/// about 1 kB of per-type machinery.
+pub fn intro(name: &str, notice: Option<&Notice>) -> Html {
     let description = CATALOG.iter().find(|(n, _)| *n == name).map(|(_, d)| *d).unwrap_or("A custom scenario.");
-    let notice = props.notice.as_deref();
     html! {
         <div class="intro">
             <p class="scenario-desc"><strong>{name}</strong>{": "}{description}</p>

@@ -8,13 +8,13 @@ use super::charts::Charts;
 use super::dlq_panel::DlqPanel;
 use super::dom::now_ms;
 use super::event_log::EventLog;
-use super::legend::Legend;
+use super::legend::legend;
 use super::live_panel::LivePanel;
 use super::monitoring::Monitoring;
 use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::state::{LogFilter, Notice, Speed};
-use super::topology::{AddPartition, Topology};
+use super::topology::{add_partition, Topology};
 use crate::sim::event::Category;
 use crate::sim::{ConsumerId, MessageId};
 use std::rc::Rc;
@@ -54,9 +54,9 @@ pub fn lane(props: &LaneProps) -> Html {
                     <h2 id="stage-h">{"Topology"}</h2>
                     { run_info(rt) }
                 </div>
-                <AddPartition {partitions} on_run={props.on_run.clone()} />
+                { add_partition(partitions, &props.on_run) }
                 <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} on_message={props.on_message.clone()} playing={props.playing} />
-                <Legend />
+                { legend() }
             </section>
             <div class="lane-side">
                 <LivePanel rt={rt.clone()} version={props.version} />

@@ -4,7 +4,8 @@ use super::shapes::glyph_icon;
 use crate::sim::Outcome;
 use yew::prelude::*;
 
-#[function_component(Legend)]
+/// A plain function rather than a component: it has no state and no props, and a component costs the
+/// web build about 1 kB of per-type machinery.
 pub fn legend() -> Html {
     let item = |o: Outcome, text: &'static str| {
         html! { <li class={super::shapes::outcome_class(o)}>{ glyph_icon(o) }<span>{text}</span></li> }

@@ -3,6 +3,7 @@
 
 pub mod histogram;
 pub mod numfmt;
+pub mod numparse;
 pub mod ring;
 pub mod rng;
 pub mod scheduler;

@@ -1,7 +1,7 @@
 //! Numbers as text without `core::fmt`'s float machinery, which costs the web build about 12 kB:
-//! [`fixed`] writes what `format!("{v:.N}")` writes and [`plain`] what `format!("{v}")` writes, byte
-//! for byte (the tests compare them with the standard library's). [`Fixed`] and [`Plain`] wrap them
-//! for format strings, padded like a string (`{:>6}`).
+//! [`fixed`] writes what `format!("{v:.N}")` writes, [`plain`] what `format!("{v}")` writes and
+//! [`debug`] what `format!("{v:?}")` writes, byte for byte (the tests compare them with the standard
+//! library's). [`Fixed`] and [`Plain`] wrap them for format strings, padded like a string (`{:>6}`).
 //!
 //! Exact: `fixed` rounds the double's exact binary value half to even, as the standard library
 //! does, and `plain` takes the shortest digits that read back as the same double from serde_json
@@ -143,6 +143,33 @@ pub fn plain(v: f64) -> String {
     out
 }
 
+/// `format!("{v:?}")`: like [`plain`] with at least one decimal (`1.0`) from 1e-4 up to 1e16 (and
+/// for zero), the same shortest digits with an exponent (`1e16`, `1.5e-7`) beyond.
+pub fn debug(v: f64) -> String {
+    let a = v.abs();
+    if !a.is_finite() || a == 0.0 || (1e-4..1e16).contains(&a) {
+        let mut out = plain(v);
+        if a.is_finite() && !out.contains('.') {
+            out.push_str(".0");
+        }
+        return out;
+    }
+    // `plain` writes the shortest digits followed (a ≥ 1e16) or preceded (a < 1e-4) by zeros.
+    let text = plain(a);
+    let (digits, exp) = match text.strip_prefix("0.") {
+        Some(frac) => {
+            let d = frac.trim_start_matches('0');
+            (d, -((frac.len() - d.len()) as i64) - 1)
+        }
+        None => (text.trim_end_matches('0'), text.len() as i64 - 1),
+    };
+    let sign = if v.is_sign_negative() { "-" } else { "" };
+    match digits.split_at(1) {
+        (first, "") => format!("{sign}{first}e{exp}"),
+        (first, rest) => format!("{sign}{first}.{rest}e{exp}"),
+    }
+}
+
 /// `{:.N}` for format strings: `Fixed(x, 1)` writes what `{x:.1}` writes (padded like a string).
 #[derive(Clone, Copy, Debug)]
 pub struct Fixed(pub f64, pub u32);
@@ -233,6 +260,16 @@ mod tests {
             }
         }
         assert_eq!(format!("[{:>6}]", Fixed(12.345_6, 2)), "[ 12.35]");
+    }
+
+    #[test]
+    fn debug_matches_the_standard_library() {
+        for v in samples() {
+            assert_eq!(debug(v), format!("{v:?}"), "{v:e}");
+        }
+        for v in [1e16, 1e-4, 9.999e-5, 1.5e-7, 1e21, -2.5e300, 5e-324, 0.1, -0.0, 1.0, 12345.678] {
+            assert_eq!(debug(v), format!("{v:?}"), "{v:e}");
+        }
     }
 
     #[test]

@@ -8,34 +8,29 @@ use crate::sim::ConsumerId;
 use crate::ui::topology::status_label;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct GroupProps {
-    pub consumers: Vec<(ConsumerId, ConsumerStatus)>,
-    /// Members the group coordinator counts (a crashed one until its session times out).
-    pub members: usize,
-    pub sinks: Sinks,
-}
-
-#[function_component(GroupFields)]
-pub fn group_fields(props: &GroupProps) -> Html {
-    let live = props.consumers.iter().filter(|(_, st)| *st != ConsumerStatus::Stopped).count();
+/// The members and the add and remove buttons. A plain function rather than a component: it has
+/// no state, it redraws with the settings panel, and a component costs the web build about 1 kB of
+/// per-type machinery. `members` is how many the group coordinator counts (a crashed one until its
+/// session times out).
+pub fn group_fields(consumers: &[(ConsumerId, ConsumerStatus)], members: usize, sinks: &Sinks) -> Html {
+    let live = consumers.iter().filter(|(_, st)| *st != ConsumerStatus::Stopped).count();
     let add = {
-        let sinks = props.sinks.clone();
+        let sinks = sinks.clone();
         Callback::from(move |_: MouseEvent| sinks.send(Command::AddConsumer))
     };
     let remove = {
-        let sinks = props.sinks.clone();
+        let sinks = sinks.clone();
         Callback::from(move |_: MouseEvent| sinks.send(Command::RemoveConsumer))
     };
-    let rows: Html = props.consumers.iter().map(|&(id, st)| consumer_row(id, st, &props.sinks)).collect();
+    let rows: Html = consumers.iter().map(|&(id, st)| consumer_row(id, st, sinks)).collect();
     html! {
         <div class="field">
-                <span class="label">{format!("In the group now: {}", props.members)}</span>
+                <span class="label">{format!("In the group now: {members}")}</span>
                 <div class="stepper">
                     <button type="button" class="btn btn-small" id="btn-remove-consumer" aria-label="Remove a consumer" title="The newest consumer leaves the group (a rebalance follows)"
                         onclick={remove} disabled={live <= 1}><span aria-hidden="true">{"− "}</span>{"Remove"}</button>
                     <button type="button" class="btn btn-small" id="btn-add-consumer" aria-label="Add a consumer" title="A new consumer joins the group (a rebalance follows)"
-                        onclick={add} disabled={props.consumers.len() >= crate::sim::config::limits::MAX_CONSUMERS as usize}><span aria-hidden="true">{"+ "}</span>{"Add"}</button>
+                        onclick={add} disabled={consumers.len() >= crate::sim::config::limits::MAX_CONSUMERS as usize}><span aria-hidden="true">{"+ "}</span>{"Add"}</button>
                 </div>
                 <ul class="consumer-list" aria-label="Consumers">{ rows }</ul>
                 <p class="help">{"Crash or restart one; you can also click it in the diagram."}</p>

@@ -26,7 +26,7 @@ use crate::ui::state::Notice;
 use control::{Proposal, SettingControl};
 use crashes::CrashAtStep;
 use fields::{input_value, Sinks};
-use group::GroupFields;
+use group::group_fields;
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -147,7 +147,7 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                 <legend>{title}</legend>
                 { for controls }
                 if group == Group::Consumers {
-                    <GroupFields consumers={s.consumers.clone()} members={s.members} sinks={sinks.clone()} />
+                    { group_fields(&s.consumers, s.members, &sinks) }
                     <CrashAtStep consumers={s.consumers.clone()} sinks={sinks.clone()} />
                 }
             </fieldset>

@@ -2,6 +2,7 @@
 
 use crate::sim::config::settings::Choice;
 use crate::sim::kernel::numfmt::plain;
+use crate::sim::kernel::numparse::parse_finite;
 use serde_json::Value;
 
 /// The JSON value of a choice.
@@ -39,10 +40,8 @@ pub fn parse_number(text: &str, may_be_none: bool) -> Result<Value, String> {
     if t.is_empty() && may_be_none {
         return Ok(Value::Null);
     }
-    let v: f64 = t.parse().map_err(|_| format!("must be a number (got “{t}”)"))?;
-    if !v.is_finite() {
-        return Err(format!("must be a number (got “{t}”)"));
-    }
+    // `t.parse::<f64>()` without the standard library's parser (12 kB brotli of the web build).
+    let v = parse_finite(t).ok_or_else(|| format!("must be a number (got “{t}”)"))?;
     if v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
         return Ok(Value::from(v as u64));
     }

@@ -15,7 +15,7 @@ mod flow;
 mod grow;
 mod nodes;
 
-pub use grow::AddPartition;
+pub use grow::add_partition;
 
 use super::runtime::RtHandle;
 use super::shapes::{fmt1, glyph, glyph_keyed};
