@@ -7,6 +7,7 @@
 //! them, so the integer 1 equals the float 1.0 but not the string "1". `all` with no argument
 //! to compare matches every message; `any` with none matches no message.
 
+use crate::sim::kernel::numparse::parse_finite;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -26,7 +27,7 @@ pub enum FieldValue {
 impl FieldValue {
     /// A value typed as text: `null`, `true`, `false`, an integer, a number with a fraction or
     /// exponent (a float, as JSON reads it), or else the text itself. (By hand rather than through
-    /// serde_json: the page's size.)
+    /// serde_json or `str::parse::<f64>`: the page's size.)
     pub fn read(text: &str) -> FieldValue {
         match text {
             "null" => FieldValue::Void,
@@ -35,9 +36,9 @@ impl FieldValue {
             _ => {
                 let numeric = text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
                     && text.bytes().any(|b| b.is_ascii_digit());
-                match (numeric, text.parse::<i64>(), text.parse::<f64>()) {
+                match (numeric, text.parse::<i64>(), parse_finite(text)) {
                     (true, Ok(i), _) => FieldValue::Int(i),
-                    (true, _, Ok(f)) if f.is_finite() => FieldValue::Float(f),
+                    (true, _, Some(f)) => FieldValue::Float(f),
                     _ => FieldValue::Str(text.to_string()),
                 }
             }
