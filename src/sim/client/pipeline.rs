@@ -315,6 +315,10 @@ impl Pipeline {
             }
         }
         self.schedule_autocommit(c, interval_ms, ctx);
+        // A queue may have held deliveries back while this consumer's prefetch window was full of
+        // unacknowledged ones; now they are acknowledged, an idle consumer asks again. (A log
+        // has woken an idle owner already: it finds nothing.)
+        self.pump(c, src, ctx);
         false
     }
 

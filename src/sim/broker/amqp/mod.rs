@@ -12,3 +12,4 @@ pub mod headers;
 pub mod queue;
 pub mod script;
 pub mod topic;
+pub mod work_queue;
