@@ -129,6 +129,9 @@ fn heal_and_drain(sim: &mut Simulation) -> Result<(), String> {
         // processing time would keep it open for good): a new breaker, closed, and the consumers
         // paused on the old one must resume.
         Command::Set { setting: "breaker.config.slow_call_duration_threshold_ms".into(), value: 3_600_000.into() },
+        // Nor may half-open give up sooner than a test call takes (resilience4j goes back to open
+        // when maxWaitDurationInHalfOpenState runs out, calls in flight or not): 0 waits for them.
+        Command::Set { setting: "breaker.config.max_wait_duration_in_half_open_state_ms".into(), value: 0.into() },
         Command::Redrive { msg: None }, // the bug is fixed: its dead letters go again
         Command::SetNetworkLoss { request_loss: 0.0, ack_loss: 0.0 },
         // Processing slower than the poll interval is a livelock in Kafka too: evicted, rejoin,
