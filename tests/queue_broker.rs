@@ -113,9 +113,32 @@ fn requeued_classic_messages_go_back_to_their_place_quorum_ones_to_the_tail() {
     // m2 requeued goes back ahead of m3; m1 (kept) returns at the end to its place, first.
     assert_eq!(ids(&obs), ["q:m1", "q:m2", "q:m2", "q:m1", "q:m3"]);
     assert_eq!(gets(&obs).iter().map(|g| g.2).collect::<Vec<_>>(), [false, false, true, true, false]);
-    // A 3.10 quorum queue puts both at the tail, in the order they came back.
+    // A 3.10 quorum queue puts both at the tail, in the order they came back...
     let obs = run(&topology(r#"{"name": "q", "type": "quorum"}"#, &steps));
     assert_eq!(ids(&obs), ["q:m1", "q:m2", "q:m3", "q:m2", "q:m1"]);
+    // ...unless it has a delivery limit: then returned messages come first (m1, kept and
+    // requeued at the end, before m3).
+    let obs = run(&topology(r#"{"name": "q", "type": "quorum", "delivery_limit": 9}"#, &steps));
+    assert_eq!(ids(&obs), ["q:m1", "q:m2", "q:m2", "q:m1", "q:m3"]);
+}
+
+/// SQS's redrive policy as a preset: maxReceiveCount 3 is a quorum queue with delivery limit 2
+/// dead-lettering straight to the named queue; a conflicting argument is refused by name.
+#[test]
+fn the_sqs_redrive_preset() {
+    let json = r#"{"queues": [{"name": "q", "redrive_policy": {"max_receive_count": 3, "dead_letter_queue": "dlq"}},
+                              {"name": "dlq"}],
+      "steps": [{"op": "publish", "id": "m1", "routing_key": "q"},
+                {"op": "get", "queue": "q", "then": "nack_requeue"}, {"op": "get", "queue": "q", "then": "nack_requeue"},
+                {"op": "get", "queue": "q", "then": "nack_requeue"}]}"#;
+    let obs = run(json);
+    assert_eq!(ids(&obs), ["q:m1", "q:m1", "q:m1", "dlq:m1"]);
+    assert_eq!(gets(&obs)[3].3, [("q".to_string(), DeathReason::DeliveryLimit, 1)]);
+    let bad = r#"{"queues": [{"name": "q", "delivery_limit": 1, "redrive_policy": {"max_receive_count": 3, "dead_letter_queue": "d"}}]}"#;
+    let err = Script::from_json(bad).and_then(|s| s.run()).unwrap_err();
+    assert!(err.contains("queues[0].redrive_policy"), "{err}");
+    let zero = r#"{"queues": [{"name": "q", "redrive_policy": {"max_receive_count": 0, "dead_letter_queue": "d"}}]}"#;
+    assert!(Script::from_json(zero).and_then(|s| s.run()).unwrap_err().contains("max_receive_count"));
 }
 
 /// A quorum queue with reject-publish takes the publish that goes over the limit, then refuses

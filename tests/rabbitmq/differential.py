@@ -85,8 +85,23 @@ def x_death_of(properties):
     return result
 
 
+def resolve_redrive(q):
+    """SQS's redrive policy as the engine expands it (queue.rs, RedrivePolicy): a quorum queue with
+    x-delivery-limit max_receive_count - 1, dead-lettering via the default exchange to the DLQ."""
+    policy = q.get("redrive_policy")
+    if policy is None:
+        return q
+    q = dict(q)
+    q["type"] = "quorum"
+    q["delivery_limit"] = policy["max_receive_count"] - 1
+    q["dead_letter_exchange"] = ""
+    q["dead_letter_routing_key"] = policy["dead_letter_queue"]
+    return q
+
+
 def queue_arguments(q):
     args = {}
+    q = resolve_redrive(q)
     qtype = q.get("type") or "classic"
     if qtype not in ("classic", "quorum"):
         raise ScriptError(f"queue {q['name']}: unknown type {qtype!r}")

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Classic or quorum: they differ in where a requeued message goes (classic: back to its place;
-/// quorum: the tail), in the delivery limit, and in how a length limit refuses publishes.
+/// quorum: the tail, or first when the queue has a delivery limit), in the delivery limit, and in how a length limit refuses publishes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueKind {
@@ -55,6 +55,46 @@ pub struct QueueConfig {
     pub dead_letter_routing_key: Option<String>,
     /// Quorum queues only: a message returned more times than this is dead-lettered.
     pub delivery_limit: Option<u64>,
+    /// Amazon SQS's redrive policy as a preset (see [`RedrivePolicy`]).
+    pub redrive_policy: Option<RedrivePolicy>,
+}
+
+/// SQS's redrive policy (`maxReceiveCount` and a dead-letter queue) as RabbitMQ can come closest:
+/// a quorum queue whose `x-delivery-limit` is `max_receive_count - 1` (so a message is delivered
+/// at most `max_receive_count` times) dead-lettering through the default exchange straight to
+/// `dead_letter_queue`. One difference remains: SQS moves the message when it would be received
+/// once more; RabbitMQ moves it at the return that goes over the limit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedrivePolicy {
+    pub max_receive_count: u64,
+    pub dead_letter_queue: String,
+}
+
+impl QueueConfig {
+    /// The declaration with a redrive policy expanded into the arguments it stands for, or what
+    /// conflicts with it.
+    pub fn resolved(&self) -> Result<QueueConfig, String> {
+        let Some(policy) = &self.redrive_policy else { return Ok(self.clone()) };
+        let field = "redrive_policy";
+        if policy.max_receive_count == 0 {
+            return Err(format!("{field}.max_receive_count: at least 1"));
+        }
+        if self.delivery_limit.is_some()
+            || self.dead_letter_exchange.is_some()
+            || self.dead_letter_routing_key.is_some()
+        {
+            return Err(format!("{field}: sets delivery_limit and the dead-letter exchange itself; leave them out"));
+        }
+        Ok(QueueConfig {
+            kind: QueueKind::Quorum,
+            delivery_limit: Some(policy.max_receive_count - 1),
+            dead_letter_exchange: Some(String::new()),
+            dead_letter_routing_key: Some(policy.dead_letter_queue.clone()),
+            redrive_policy: None,
+            ..self.clone()
+        })
+    }
 }
 
 /// A message as a queue holds it (each queue its own copy: dead-lettering changes one copy).
@@ -102,6 +142,9 @@ pub type Dead = (Message, DeathReason);
 #[derive(Clone, Debug)]
 pub struct Queue {
     pub config: QueueConfig,
+    /// A 3.10 quorum queue with a delivery limit delivers returned messages first, in the order
+    /// they came back.
+    returns: VecDeque<Entry>,
     ready: VecDeque<Entry>,
     ready_bytes: u64,
     unacked: BTreeMap<u64, Entry>,
@@ -115,6 +158,7 @@ impl Queue {
     pub fn new(config: QueueConfig) -> Self {
         Queue {
             config,
+            returns: VecDeque::new(),
             ready: VecDeque::new(),
             ready_bytes: 0,
             unacked: BTreeMap::new(),
@@ -124,7 +168,7 @@ impl Queue {
     }
 
     pub fn ready_len(&self) -> usize {
-        self.ready.len()
+        self.returns.len() + self.ready.len()
     }
 
     pub fn unacked_len(&self) -> usize {
@@ -212,7 +256,7 @@ impl Queue {
     }
 
     fn head(&self) -> Option<&Entry> {
-        self.ready.front()
+        self.returns.front().or(self.ready.front())
     }
 
     /// When the message at the head expires, if it does.
@@ -221,7 +265,7 @@ impl Queue {
     }
 
     fn pop_ready(&mut self) -> Option<Entry> {
-        let e = self.ready.pop_front()?;
+        let e = self.returns.pop_front().or_else(|| self.ready.pop_front())?;
         self.ready_bytes -= e.msg.body_bytes;
         Some(e)
     }
@@ -263,9 +307,14 @@ impl Queue {
                         dead.push((e.msg, DeathReason::DeliveryLimit));
                     }
                     QueueKind::Quorum => {
-                        // A 3.10 quorum queue returns it to the tail.
+                        // A 3.10 quorum queue with a delivery limit delivers it again first;
+                        // without one, it goes to the tail (both seen on a RabbitMQ 3.10 server).
                         self.ready_bytes += e.msg.body_bytes;
-                        self.ready.push_back(e);
+                        if self.config.delivery_limit.is_some() {
+                            self.returns.push_back(e);
+                        } else {
+                            self.ready.push_back(e);
+                        }
                     }
                     QueueKind::Classic => {
                         // Back to its place among the ready messages.

@@ -130,7 +130,8 @@ impl Script {
                 .map_err(|e| format!("exchanges[{i}]: {e}"))?;
         }
         for (i, q) in self.queues.iter().enumerate() {
-            broker.declare_queue(q.clone()).map_err(|e| format!("queues[{i}]: {e}"))?;
+            let q = q.resolved().map_err(|e| format!("queues[{i}].{e}"))?;
+            broker.declare_queue(q).map_err(|e| format!("queues[{i}]: {e}"))?;
         }
         for (i, b) in self.bindings.iter().enumerate() {
             let (dest, to_exchange) = match (&b.queue, &b.exchange) {
