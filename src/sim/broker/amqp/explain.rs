@@ -5,7 +5,7 @@
 
 use super::exchange::ExchangeType;
 use super::headers::{headers_match, FieldTable, FieldValue, XMatch};
-use super::topic::{matches_words, words};
+use super::topic::{reach_rows, words};
 
 /// One binding's verdict and the reasons for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,32 +55,15 @@ fn list(words: &[&str]) -> String {
     }
 }
 
-/// Which key positions each prefix of the binding's words can reach (`reach[i][j]`: the first `i`
-/// binding words can take exactly the first `j` key words).
-fn reach_table(pattern: &[&str], key: &[&str]) -> Vec<Vec<bool>> {
-    let mut reach = vec![vec![false; key.len() + 1]; pattern.len() + 1];
-    reach[0][0] = true;
-    for (i, p) in pattern.iter().enumerate() {
-        for j in 0..=key.len() {
-            reach[i + 1][j] = match *p {
-                "#" => reach[i][j] || (j > 0 && reach[i + 1][j - 1]),
-                "*" => j > 0 && reach[i][j - 1],
-                w => j > 0 && reach[i][j - 1] && key[j - 1] == w,
-            };
-        }
-    }
-    reach
-}
-
 fn explain_topic(binding: &str, routing_key: &str) -> Explanation {
     let (pattern, key) = (words(binding), words(routing_key));
-    let reach = reach_table(&pattern, &key);
+    let reach = reach_rows(&pattern, &key);
     let rule = format!(
         "Topic: the key's words are {}; the binding's are {} (\"*\" takes exactly one word, \"#\" zero or more).",
         list(&key),
         list(&pattern)
     );
-    if matches_words(&pattern, &key) {
+    if reach[pattern.len()][key.len()] {
         // Walk back from the end to find what each binding word took.
         let (mut j, mut taken) = (key.len(), Vec::new());
         for i in (0..pattern.len()).rev() {

@@ -23,10 +23,19 @@ pub fn topic_matches(pattern: &str, key: &str) -> bool {
 
 /// Whether the binding words match the key words.
 pub fn matches_words(pattern: &[&str], key: &[&str]) -> bool {
-    // reach[j]: the first i binding words can match the first j key words.
-    let mut reach = vec![false; key.len() + 1];
-    reach[0] = true;
+    *reach_rows(pattern, key).last().and_then(|row| row.last()).expect("a row of at least one cell")
+}
+
+/// The match table row by row: `rows[i][j]` says whether the first `i` binding words can take
+/// exactly the first `j` key words. The matcher reads its last cell; the routing explainer walks it
+/// back to say which words each binding word took, or where they part.
+pub fn reach_rows(pattern: &[&str], key: &[&str]) -> Vec<Vec<bool>> {
+    let mut rows = Vec::with_capacity(pattern.len() + 1);
+    let mut first = vec![false; key.len() + 1];
+    first[0] = true;
+    rows.push(first);
     for p in pattern {
+        let reach = rows.last().expect("the first row");
         let mut next = vec![false; key.len() + 1];
         for j in 0..=key.len() {
             next[j] = match *p {
@@ -36,9 +45,9 @@ pub fn matches_words(pattern: &[&str], key: &[&str]) -> bool {
                 word => j > 0 && reach[j - 1] && key[j - 1] == word,
             };
         }
-        reach = next;
+        rows.push(next);
     }
-    reach[key.len()]
+    rows
 }
 
 #[cfg(test)]
