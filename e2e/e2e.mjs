@@ -7,8 +7,8 @@
 // dedup store, reset and crash again (no duplicates). Finally the page's run is replayed by the native
 // CLI from the page's own command log: both must print the same trace hash (replay.mjs). The settings
 // steps (settings.mjs), the partition steps (partitions.mjs), the dead-letter queue steps (dlq.mjs),
-// the breaker steps (breaker.mjs), the monitoring steps (monitoring.mjs) and the message-journey
-// steps (journey.mjs) live in their own files. Any console error, page
+// the breaker steps (breaker.mjs), the monitoring steps (monitoring.mjs), the queue broker's steps
+// (queue.mjs) and the message-journey steps (journey.mjs) live in their own files. Any console error, page
 // error or failed request fails the test. axe-core (injected from node_modules) audits every built-in
 // scenario in the light and the dark theme, at time 0 and after a few seconds of play: any violation of
 // impact serious or critical fails. Screenshots go to e2e/artifacts/. The last line is
@@ -28,6 +28,7 @@ import { dlqSteps } from './dlq.mjs';
 import { breakerSteps } from './breaker.mjs';
 import { monitoringSteps } from './monitoring.mjs';
 import { routingSteps } from './routing.mjs';
+import { queueSteps } from './queue.mjs';
 import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -402,6 +403,7 @@ await dlqSteps(kit());
 await breakerSteps(kit());
 await monitoringSteps(kit());
 await routingSteps(kit());
+await queueSteps(kit());
 
 await step('causes that show: a scheduled crash is on its consumer; a crashed owner keeps its partition, unread', async () => {
   await load('auto-commit');

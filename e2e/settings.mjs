@@ -10,7 +10,7 @@ function describedSettings(cli) {
   const out = execFileSync(cli, ['run', '--help'], { encoding: 'utf8' }).split('\n');
   const table = new Map();
   for (let i = 0; i < out.length - 1; i += 1) {
-    const m = /^ {2}([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+) +(.*?)( \[new run\])?$/.exec(out[i]);
+    const m = /^ {2}([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*) +(.*?)( \[new run\])?$/.exec(out[i]);
     // A setting's line is followed by its help, indented; other scenario fields (lists, the seed) are not.
     if (!m || !/^ {20,}\S/.test(out[i + 1])) continue;
     const range = /(?:null \(([^)]+)\) or )?(-?[\d.e+]+)\.\.(-?[\d.e+]+)/.exec(m[2]);

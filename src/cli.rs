@@ -11,7 +11,6 @@ use crate::sim::report::{parse_message_id, JourneyReport, Report};
 use crate::sim::time::parse_duration_us;
 use crate::sim::{Scenario, SimTime, Simulation, StampedCommand};
 use clap::{Parser, Subcommand};
-use std::time::Instant;
 
 /// `run --help`'s list of scenario fields: every setting from the settings' one description,
 /// plus the fields that are not settings.
@@ -96,19 +95,8 @@ enum Cmd {
     },
     /// Replay a script of calls on one circuit breaker (resilience4j's semantics).
     Breaker(crate::cli_breaker::BreakerArgs),
-    /// Benchmark the engine on the model of bench/simpy_bench.py --model log.
-    Bench {
-        #[arg(long, default_value_t = 1_000_000)]
-        messages: u64,
-        /// Turn processing failures off (the pure M/M/1 case, mean time in system 40 s).
-        #[arg(long)]
-        no_failures: bool,
-        #[arg(long, default_value_t = 3)]
-        repeats: u32,
-        /// The seed of the run (the model's randomness; SimPy's script takes its own --seed).
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-    },
+    /// Benchmark the engine on a model of bench/simpy_bench.py (--model log or queue).
+    Bench(crate::cli_bench::BenchArgs),
     /// Print the delay before each retry under a backoff policy, in ms.
     Backoff(crate::cli_backoff::BackoffArgs),
     /// Run a scenario once per value of one setting (and per seed) and print the reports as CSV.
@@ -228,7 +216,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
         }
         Cmd::Partition { client, partitioner, partitions, keys } => partition(client, partitioner, partitions, &keys),
         Cmd::Breaker(args) => crate::cli_breaker::run(&args),
-        Cmd::Bench { messages, no_failures, repeats, seed } => bench(messages, !no_failures, repeats.max(1), seed),
+        Cmd::Bench(args) => crate::cli_bench::run(&args),
         Cmd::Backoff(args) => crate::cli_backoff::run(&args),
         Cmd::Sweep(args) => crate::cli_sweep::run(&args),
         Cmd::Amqp(args) => crate::cli_queue::amqp(&args),
@@ -365,58 +353,4 @@ fn partition(
             None => format!("{k}\trandom\n"),
         })
         .collect())
-}
-
-fn bench(messages: u64, failures: bool, repeats: u32, seed: u64) -> Result<String, String> {
-    if messages == 0 {
-        return Err("--messages must be at least 1".into());
-    }
-    let mut scenario = Scenario::bench(messages, failures);
-    scenario.seed = seed;
-    let mut walls = Vec::new();
-    let mut last = None;
-    for _ in 0..repeats {
-        let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
-        let start = Instant::now();
-        while sim.step() {}
-        walls.push(start.elapsed().as_secs_f64());
-        last = Some(sim);
-    }
-    let sim = last.expect("at least one repeat");
-    walls.sort_by(f64::total_cmp);
-    let wall = walls[walls.len() / 2];
-    let ledger = sim.ledger();
-    let c = ledger.counts();
-    let mean_s = ledger.latency().mean_us().unwrap_or(0.0) / 1e6;
-    let mut out = String::new();
-    out.push_str(&format!(
-        "[eda-lab log 4 partitions x M/M/1{}] n={messages} walls_s={:?} median_wall_s={wall:.3}\n",
-        if failures { "+retry+DLQ" } else { "" },
-        walls.iter().map(|w| (w * 1000.0).round() / 1000.0).collect::<Vec<_>>()
-    ));
-    out.push_str(&format!(
-        "events={} events_per_msg={:.2} msgs_per_s={:.0} events_per_s={:.0}\n",
-        sim.events_processed(),
-        sim.events_processed() as f64 / messages as f64,
-        messages as f64 / wall,
-        sim.events_processed() as f64 / wall
-    ));
-    out.push_str(&format!(
-        "mean_time_in_system_s={mean_s:.3} acked={} dead_lettered={} retries={} lost={} in_flight={} sim_time_s={:.0} trace={}\n",
-        c.exactly_once,
-        c.dead_lettered,
-        sim.stats().consumer.retries,
-        c.lost,
-        c.in_flight,
-        sim.now().as_secs_f64(),
-        sim.trace_hash().hex()
-    ));
-    if !failures {
-        out.push_str(&format!(
-            "theory: each partition is M/M/1 with lambda=0.225/s, mu=0.25/s: mean 40 s (measured {mean_s:.2} s, {:+.2}%)\n",
-            (mean_s / 40.0 - 1.0) * 100.0
-        ));
-    }
-    out.push_str(&format!("eda-lab msgs_per_s={:.0}\n", messages as f64 / wall));
-    Ok(out)
 }

@@ -2,7 +2,8 @@
 //!
 //! `sim` is the engine (pure, deterministic, native and wasm32). `ui` is the Yew web app (wasm32
 //! only); `cli` is the native command line, `cli_breaker` its `breaker` subcommand,
-//! `cli_sweep` its `sweep` subcommand, `cli_queue` its `amqp` and `route` subcommands.
+//! `cli_sweep` its `sweep` subcommand, `cli_queue` its `amqp` and `route` subcommands, `cli_bench`
+//! its `bench` subcommand.
 
 pub mod sim;
 
@@ -10,6 +11,8 @@ pub mod sim;
 pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_backoff;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli_bench;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_queue;
 

@@ -336,3 +336,22 @@ fn a_scheduled_partition_change_runs_and_the_report_shows_the_final_count() {
     assert!(err.contains("faults[0].command.count: must be more than the 3 partitions"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `bench` runs either SimPy model and prints the figures the comparison reads; without failures
+/// it names the theory it is checked against (the timing itself is a benchmark, not a test).
+#[test]
+fn bench_runs_both_simpy_models() {
+    let (code, out, err) =
+        eda_lab(&["bench", "--model", "queue", "--no-failures", "--messages", "20000", "--repeats", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[eda-lab queue 1 queue x 4 competing consumers (M/M/4)] n=20000"), "{out}");
+    assert!(out.contains("theory: M/M/4 (Erlang C) with lambda=0.9/s, mu=0.25/s: mean 11.878 s"), "{out}");
+    assert!(out.contains("acked=20000 dead_lettered=0"), "{out}");
+    assert!(out.lines().last().unwrap().starts_with("eda-lab msgs_per_s="), "{out}");
+    let (code, out, _) = eda_lab(&["bench", "--model", "log", "--messages", "20000", "--repeats", "1"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("[eda-lab log 4 partitions x M/M/1+retry+DLQ] n=20000"), "{out}");
+    let (code, _, err) = eda_lab(&["bench", "--model", "stream"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("stream"), "{err}");
+}

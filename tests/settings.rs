@@ -122,6 +122,7 @@ fn retention_switched_on_live_deletes_unread_records() {
 fn every_setting_writes_its_own_field_and_nothing_else() {
     let mut base = Scenario::default();
     base.consumers.commit = eda_lab::sim::scenario::CommitStrategy::Auto { interval_ms: 1_000 };
+    base.topic.partitions = 1; // so that the queue broker (one queue) is another value `broker` takes
     for s in SETTINGS {
         let before = base.setting(s).unwrap();
         let value = another(s.kind, &before, |v| base.with_setting(s, v).is_ok())

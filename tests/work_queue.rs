@@ -91,7 +91,7 @@ fn ack_before_processing_loses_what_a_crash_dropped() {
     let c = ledger.counts();
     assert_eq!((c.in_flight, c.duplicated), (0, 0));
     assert_eq!(c.lost, 1, "auto-ack then crash: nothing will deliver it again");
-    assert_eq!(ledger.lost_by_reason().find(|(r, _)| *r == LossReason::CommittedBeforeProcessing).unwrap().1, 1);
+    assert_eq!(ledger.lost_by_reason().find(|(r, _)| *r == LossReason::AckedBeforeProcessing).unwrap().1, 1);
     assert_eq!(queue.redelivered(), 0);
 }
 

@@ -8,6 +8,8 @@
 //! (`client/pipeline.rs`, `client/membership.rs`). The engine routes events and commands to them
 //! and keeps what they share: the clock, the scheduler, the ledger, the journal, the settings.
 
+use crate::sim::broker::amqp::work_queue::WorkQueue;
+use crate::sim::broker::brokers::Brokers;
 use crate::sim::broker::log::group::ConsumerGroup;
 use crate::sim::broker::log::partition::Partition;
 use crate::sim::broker::log::{LogBroker, Sequence};
@@ -17,6 +19,7 @@ use crate::sim::client::producer::{key_name, Producer};
 use crate::sim::command::{Command, StampedCommand};
 use crate::sim::config::knobs::Knobs;
 use crate::sim::config::limits;
+use crate::sim::config::queue::BrokerKind;
 use crate::sim::config::scenario::{Scenario, ScenarioError};
 use crate::sim::config::settings;
 use crate::sim::ctx::Ctx;
@@ -77,7 +80,7 @@ pub struct Simulation {
     ledger: Ledger,
     journal: Journal,
     producer: Producer,
-    log: LogBroker,
+    broker: Brokers,
     pipeline: Pipeline,
     history: Ring<Sample>,
     next_sample: SimTime,
@@ -117,12 +120,15 @@ impl Simulation {
             ledger: Ledger::new(s.metrics.recent_messages),
             journal: Journal::new(s.metrics.journal),
             producer: Producer::new(s.producer.keys.count, s.topic.partitions, s.seed),
-            log: LogBroker::new(
-                s.topic.partitions,
-                s.consumers.count,
-                s.consumers.assignor,
-                s.consumers.static_membership,
-            ),
+            broker: Brokers {
+                log: LogBroker::new(
+                    s.topic.partitions,
+                    s.consumers.count,
+                    s.consumers.assignor,
+                    s.consumers.static_membership,
+                ),
+                queue: (s.broker == BrokerKind::Queue).then(|| WorkQueue::new(s.consumers.count, s.queue.prefetch)),
+            },
             pipeline: Pipeline::new(s.consumers.count, s.seed),
             history: Ring::new(s.metrics.history),
             next_sample: SimTime::ZERO,
@@ -134,12 +140,14 @@ impl Simulation {
         sim.trace.mix(sim.settings.fingerprint());
         let ctx = &mut ctx!(sim);
         sim.producer.schedule_next_arrival(ctx);
-        sim.log.start(ctx);
+        if sim.broker.queue.is_none() {
+            sim.broker.log.start(ctx);
+        }
         for (i, f) in sim.settings.faults.iter().enumerate() {
             ctx.scheduler.schedule(SimTime::from_ms(f.at_ms), Event::Scheduled { index: i as u32 });
         }
         sim.pipeline.start_autocommit_timers(ctx);
-        sim.pipeline.start(&mut sim.log, ctx);
+        sim.pipeline.start(&mut sim.broker, ctx);
         sim.journal.started();
         Ok(sim)
     }
@@ -372,7 +380,7 @@ impl Simulation {
     /// Routes an event to the subsystem that scheduled it.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn dispatch(&mut self, event: Event) {
-        let (log, pipeline) = (&mut self.log, &mut self.pipeline);
+        let (log, pipeline) = (&mut self.broker, &mut self.pipeline);
         let ctx = &mut ctx!(self);
         match event {
             Event::Producer(e) => {
@@ -393,7 +401,7 @@ impl Simulation {
             Event::Group(crate::sim::event::GroupEvent::RebalanceDone { generation }) => {
                 pipeline.on_rebalance_done(generation, log, ctx)
             }
-            Event::Log(e) => log.on_event(e, ctx),
+            Event::Log(e) => log.log.on_event(e, ctx),
             Event::Scheduled { index } => {
                 // The schedule was checked when the run started; what live commands changed
                 // since may leave a fault nothing to act on, or settings that cannot run: skip it.
@@ -422,7 +430,7 @@ impl Simulation {
             }
             None => Vec::new(),
         };
-        let (log, pipeline) = (&mut self.log, &mut self.pipeline);
+        let (log, pipeline) = (&mut self.broker, &mut self.pipeline);
         let ctx = &mut ctx!(self);
         match command {
             Command::CrashConsumer { consumer, at: None } => pipeline.crash(consumer, None, log, ctx),
@@ -432,7 +440,7 @@ impl Simulation {
             Command::RemoveConsumer => pipeline.remove_consumer(log, ctx),
             Command::AddPartitions { count } => {
                 let keys_remapped = self.producer.add_partitions(partitions_before, count, ctx);
-                log.add_partitions(count);
+                log.log.add_partitions(count);
                 let keys = ctx.settings.producer.keys.count;
                 pipeline.watch_key_order(&keys_remapped, keys, ctx);
                 let remapped = keys_remapped.len() as u32;
@@ -457,7 +465,16 @@ impl Simulation {
                 "producer.rate_per_sec" => self.producer.restart_arrivals(ctx),
                 // Records held back may go now (idempotence off lets a retry pass an earlier record).
                 "producer.max_in_flight" | "producer.acks" | "producer.idempotent" => self.producer.wake_sender(ctx),
-                "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" => log.start(ctx),
+                "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" if log.queue.is_none() => {
+                    log.log.start(ctx)
+                }
+                "queue.prefetch" => {
+                    if let Some(q) = &mut log.queue {
+                        q.set_prefetch(ctx.settings.queue.prefetch);
+                        // A larger window lets every consumer take more now.
+                        pipeline.wake_all(log, ctx);
+                    }
+                }
                 breaker if breaker.starts_with("breaker.") => pipeline.configure_breaker(ctx),
                 _ => {}
             }
@@ -494,8 +511,8 @@ impl Simulation {
         Stats {
             producer: self.producer.stats(),
             consumer: self.pipeline.stats(),
-            group: self.log.group_stats(),
-            log: self.log.log_stats(),
+            group: self.broker.log.group_stats(),
+            log: self.broker.log.log_stats(),
             downstream: self.pipeline.downstream().stats(),
             breaker_openings: self.pipeline.breaker().openings(),
             alerts: self.alerts.stats(),
@@ -509,19 +526,23 @@ impl Simulation {
         self.pipeline.downstream()
     }
     pub fn partitions(&self) -> &[Partition] {
-        self.log.partitions()
+        self.broker.log.partitions()
+    }
+    /// The queue the consumers read from, when the scenario's broker is the queue.
+    pub fn queue(&self) -> Option<&WorkQueue> {
+        self.broker.queue.as_ref()
     }
     pub fn group(&self) -> &ConsumerGroup {
-        self.log.group()
+        self.broker.log.group()
     }
     /// Partitions assigned to consumer `c` at the last completed rebalance.
     pub fn assigned(&self, c: ConsumerId) -> &[PartitionId] {
-        self.log.assigned(c)
+        self.broker.log.assigned(c)
     }
     /// Whether the group coordinator counts consumer `c` as a member.
     pub fn in_group(&self, c: ConsumerId) -> bool {
         use crate::sim::broker::delivery::Membership;
-        self.log.is_member(c)
+        self.broker.log.is_member(c)
     }
     pub fn consumers(&self) -> &[Consumer] {
         self.pipeline.consumers()
@@ -547,9 +568,15 @@ impl Simulation {
     }
     /// Log end offset minus committed offset: how far the group is behind on partition `p`.
     pub fn lag(&self, p: PartitionId) -> u64 {
-        self.log.lag(p)
+        self.broker.log.lag(p)
     }
+    /// Messages the consumers have not finished with: the sum of the partitions' lags, or on the
+    /// queue broker the queue's depth (ready and unacknowledged).
     pub fn lag_total(&self) -> u64 {
+        if let Some(q) = self.queue() {
+            let (ready, unacked) = q.depth();
+            return (ready + unacked) as u64;
+        }
         self.partitions().iter().map(|p| self.lag(p.id())).sum()
     }
     /// The key name of key index `key`, as the producer writes it.

@@ -64,6 +64,36 @@ pub enum JournalKind {
         offset: u64,
         append: AppendKind,
     },
+    /// The queue broker took `msg` (published through the default exchange); `append` says which
+    /// copy, as for the log.
+    Enqueued {
+        msg: MessageId,
+        append: AppendKind,
+    },
+    /// The queue delivered `msg` to `consumer` under delivery tag `tag`; `delivery` counts the
+    /// deliveries of `msg` so far; `redelivered` is AMQP's flag: an earlier delivery of this copy
+    /// went unacknowledged.
+    Delivered {
+        msg: MessageId,
+        consumer: ConsumerId,
+        tag: u64,
+        delivery: u32,
+        redelivered: bool,
+    },
+    /// `consumer` acknowledged delivery `tag` of `msg` (`basic.ack`); `count` above 1 when it
+    /// acknowledged every delivery it held up to `tag` at once (`multiple`).
+    Acked {
+        msg: MessageId,
+        consumer: ConsumerId,
+        tag: u64,
+        count: u32,
+    },
+    /// `consumer`'s connection closed holding `count` unacknowledged deliveries: they went back
+    /// to the queue at their places, marked redelivered.
+    Requeued {
+        consumer: ConsumerId,
+        count: u32,
+    },
     RequestLost {
         msg: MessageId,
     },
@@ -346,6 +376,9 @@ impl JournalKind {
         use JournalKind::*;
         match *self {
             Appended { msg, .. }
+            | Enqueued { msg, .. }
+            | Delivered { msg, .. }
+            | Acked { msg, .. }
             | RequestLost { msg }
             | AckLost { msg }
             | ProducerRetry { msg, .. }
@@ -373,6 +406,7 @@ impl JournalKind {
             Crashed { msg, .. } => msg,
             Committed { .. }
             | AutoCommitIdle { .. }
+            | Requeued { .. }
             | Restarted { .. }
             | Joined { .. }
             | Left { .. }
@@ -397,6 +431,7 @@ impl JournalKind {
         use JournalKind::*;
         match self {
             Appended { .. }
+            | Enqueued { .. }
             | RequestLost { .. }
             | AckLost { .. }
             | ProducerRetry { .. }
@@ -406,6 +441,8 @@ impl JournalKind {
             | OutOfSequence { .. }
             | Reordered { .. } => Category::Producer,
             Received { .. }
+            | Delivered { .. }
+            | Acked { .. }
             | Committed { .. }
             | AutoCommitIdle { .. }
             | EffectApplied { .. }
@@ -420,6 +457,7 @@ impl JournalKind {
             | AlertFired { .. }
             | AlertCleared { .. } => Category::Errors,
             Crashed { .. }
+            | Requeued { .. }
             | Restarted { .. }
             | Joined { .. }
             | Left { .. }
@@ -452,6 +490,7 @@ impl JournalKind {
                 | JournalKind::CommitFailed { .. }
                 | JournalKind::DeadLettered { .. }
                 | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
+                | JournalKind::Enqueued { append: AppendKind::ProducerDuplicate, .. }
                 | JournalKind::Reordered { .. }
                 | JournalKind::KeyOrderBroken { .. }
                 | JournalKind::PartitionsAdded { .. }

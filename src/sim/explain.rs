@@ -26,6 +26,9 @@ pub fn why_duplicated(steps: &[JournalEntry]) -> Option<String> {
                 .into(),
         );
     }
+    if steps.iter().any(|e| matches!(e.kind, Delivered { .. })) {
+        return why_duplicated_in_queue(steps, first, again);
+    }
     let reads: Vec<(usize, Read)> = steps
         .iter()
         .enumerate()
@@ -79,5 +82,36 @@ pub fn why_duplicated(steps: &[JournalEntry]) -> Option<String> {
     Some(match cause {
         Some(c) => format!("{c}; {rewound}"),
         None => format!("it was delivered again and charged again; {rewound}"),
+    })
+}
+
+/// [`why_duplicated`] for a message of the queue broker, told in a queue's words: deliveries,
+/// acknowledgements and the redelivered flag, not offsets.
+fn why_duplicated_in_queue(steps: &[JournalEntry], first: usize, again: usize) -> Option<String> {
+    use JournalKind::*;
+    let delivered_before = |at: usize| {
+        steps[..at].iter().rev().find_map(|e| match e.kind {
+            Delivered { consumer, tag, redelivered, .. } => Some((consumer, tag, redelivered)),
+            _ => None,
+        })
+    };
+    let ((c1, tag1, _), (c2, tag2, redelivered)) = (delivered_before(first)?, delivered_before(again)?);
+    let copies = steps.iter().any(|e| matches!(e.kind, Enqueued { append: AppendKind::ProducerDuplicate, .. }));
+    if copies && !redelivered {
+        return Some(format!(
+            "the publisher resent it after a confirm was lost, and RabbitMQ has no idempotent publisher: the queue \
+             held two copies, and each was delivered (delivery tags {tag1} and {tag2}) and charged"
+        ));
+    }
+    let crashed = steps[first..again].iter().any(|e| matches!(e.kind, Crashed { consumer, .. } if consumer == c1));
+    let taker = if c2 == c1 { format!("consumer {c1}, back again,") } else { format!("consumer {c2}") };
+    Some(if crashed {
+        format!(
+            "consumer {c1} charged the card, then crashed before its acknowledgement: its connection closed, the \
+             queue put the delivery back flagged redelivered, and {taker} took it (delivery tag {tag2}) and charged \
+             again"
+        )
+    } else {
+        format!("the queue delivered it again (delivery tag {tag2}) and {taker} charged again")
     })
 }

@@ -3,7 +3,8 @@
 
 use crate::sim::command::Command;
 use crate::sim::config::alerts::AlertsConfig;
-use crate::sim::config::choices::AutoOffsetReset;
+use crate::sim::config::choices::{AutoOffsetReset, CrashPoint};
+use crate::sim::config::queue::BrokerKind;
 use crate::sim::engine::Simulation;
 use crate::sim::event::{AfterFailure, AppendKind, BreakerState, JournalKind, ResetCause};
 use crate::sim::ids::MessageId;
@@ -83,7 +84,41 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         PartitionsAdded { .. } | KeyOrderBroken { .. } => topic_words(kind),
         OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } => reset_words(kind),
         AlertFired { .. } | AlertCleared { .. } => alert_words(kind),
+        Enqueued { .. } | Delivered { .. } | Acked { .. } | Requeued { .. } => queue_words(kind, sim),
         _ => group_words(kind, sim),
+    }
+}
+
+/// The queue broker's entries, in plain words (RabbitMQ's terms: a delivery tag, `basic.ack`).
+fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
+    use JournalKind::*;
+    match *kind {
+        Enqueued { msg, append } => match append {
+            AppendKind::First => format!("{msg}{} → queue", event_type(sim, msg)),
+            AppendKind::ProducerDuplicate => format!(
+                "{msg} queued again by a producer resend (its confirm was lost): a duplicate in the queue"
+            ),
+            AppendKind::Retry(n) => format!("{msg} published again for retry {n} → tail of the queue"),
+            AppendKind::Redrive => format!("{msg} redriven → tail of the queue: its retries start over"),
+        },
+        Delivered { msg, consumer, tag, delivery, redelivered } => {
+            let again = match (redelivered, delivery > 1) {
+                (true, _) => format!(" — delivery #{delivery}, flagged redelivered"),
+                (false, true) => format!(" — delivery #{delivery}"),
+                _ => String::new(),
+            };
+            format!("queue delivered {msg} to consumer {consumer} (delivery tag {tag}){again}")
+        }
+        Acked { msg, consumer, tag, count: 1 } => {
+            format!("consumer {consumer} acknowledged {msg} (delivery tag {tag}): the queue deletes it")
+        }
+        Acked { consumer, tag, count, .. } => format!(
+            "consumer {consumer} acknowledged {count} deliveries up to tag {tag} at once (multiple): the queue deletes them"
+        ),
+        Requeued { consumer, count } => format!(
+            "consumer {consumer}'s connection closed with {count} unacknowledged deliveries: back in the queue at their places, flagged redelivered"
+        ),
+        _ => unreachable!("queue_words is only called for the queue's entries"),
     }
 }
 
@@ -159,6 +194,9 @@ fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
             };
             let types = &sim.scenario().producer.event_types;
             let name = types.get(event_type as usize).map_or("event", String::as_str);
+            if sim.scenario().broker == BrokerKind::Queue {
+                return format!("{msg} {name} produced ({key}), published to the queue");
+            }
             format!("{msg} {name} produced ({key}), sent to partition {partition}")
         }
         Settled { msg, outcome } => match outcome {
@@ -304,7 +342,8 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             let mut s = format!("consumer {consumer} crashed");
             if let Some(p) = point {
                 s.push(' ');
-                s.push_str(p.describe());
+                let queue = sim.scenario().broker == BrokerKind::Queue;
+                s.push_str(if queue && p == CrashPoint::AfterCommit { "after its acknowledgement" } else { p.describe() });
             }
             if let Some(m) = msg {
                 s.push_str(&format!(" (holding {m})"));
@@ -312,6 +351,9 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             s
         }
         Restarted { consumer } => format!("consumer {consumer} restarted"),
+        Joined { consumer } if sim.scenario().broker == BrokerKind::Queue => {
+            format!("consumer {consumer} subscribed to the queue")
+        }
         Joined { consumer } => format!("consumer {consumer} joined the group"),
         Left { consumer } => format!("consumer {consumer} left the group"),
         SessionExpired { consumer } => {

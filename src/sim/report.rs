@@ -44,6 +44,21 @@ pub struct AlertReport {
     pub fired: u64,
 }
 
+/// The queue broker's state at the end of a run.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct QueueReport {
+    /// `basic.qos` prefetch count at the end of the run.
+    pub prefetch: usize,
+    /// Messages waiting in the queue.
+    pub ready: usize,
+    /// Deliveries awaiting acknowledgement.
+    pub unacked: usize,
+    /// Deliveries returned to the queue by consumers whose connection closed.
+    pub redelivered: u64,
+    /// The most unacknowledged deliveries one consumer held at once.
+    pub most_unacked: usize,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub scenario: String,
@@ -69,6 +84,9 @@ pub struct Report {
     /// The topic's partition count at the end of the run (a partition change may have grown it).
     pub topic_partitions: u32,
     pub partitions: Vec<PartitionReport>,
+    /// The queue, when the run's broker is the queue (then the topic and partitions are unused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueReport>,
     pub stats: Stats,
     /// The alert rules switched on at the end of the run (`alerts.*`), or that fired, with their
     /// firings.
@@ -142,6 +160,11 @@ impl Report {
                     }
                 })
                 .collect(),
+            queue: sim.queue().map(|q| {
+                let (ready, unacked) = q.depth();
+                let (redelivered, most_unacked, prefetch) = (q.redelivered(), q.most_unacked(), q.prefetch());
+                QueueReport { prefetch, ready, unacked, redelivered, most_unacked }
+            }),
             stats: sim.stats(),
             alerts: alert_reports(sim),
             time_in_system: LatencyReport {
@@ -164,8 +187,15 @@ impl Report {
         let o = &self.outcomes;
         let pct = |n: u64| if self.produced == 0 { 0.0 } else { 100.0 * n as f64 / self.produced as f64 };
         let _ = writeln!(out, "scenario        {} (seed {})", self.scenario, self.seed);
-        let _ =
-            writeln!(out, "client          {}, partitioner {}: {}", self.client, self.partitioner, self.partitioning);
+        if self.queue.is_some() {
+            let _ = writeln!(out, "broker          queue (RabbitMQ-like): one queue, competing consumers");
+        } else {
+            let _ = writeln!(
+                out,
+                "client          {}, partitioner {}: {}",
+                self.client, self.partitioner, self.partitioning
+            );
+        }
         let _ = writeln!(
             out,
             "sim time        {}.{:03}s   events {}   trace {}",
@@ -203,10 +233,46 @@ impl Report {
             "effects         {} applied, {} extra from duplicates, {} absorbed by idempotency",
             self.effects_applied, self.extra_effects_from_duplicates, self.stats.consumer.effects_absorbed
         );
-        self.write_counters(&mut out);
+        match self.queue {
+            Some(q) => self.write_queue_counters(q, &mut out),
+            None => self.write_counters(&mut out),
+        }
         self.write_alerts(&mut out);
         self.write_partitions_and_latency(&mut out);
         out
+    }
+
+    /// The text report's counters for a run on the queue broker: no partitions, offsets or
+    /// rebalances, but the queue's depth, redeliveries and prefetch window.
+    fn write_queue_counters(&self, q: QueueReport, out: &mut String) {
+        let s = &self.stats;
+        let _ = writeln!(
+            out,
+            "retries         {} processing retries, {} failures, {} producer resends, {} duplicates queued by resends",
+            s.consumer.retries,
+            s.consumer.processing_failures,
+            s.producer.producer_retries,
+            s.producer.duplicate_appends
+        );
+        let d = &s.downstream;
+        let _ = writeln!(
+            out,
+            "payments API    {} calls: {} refused over capacity (429), {} failed while down (503), {} poison (400)",
+            d.downstream_calls, d.downstream_overloaded, d.downstream_unavailable, d.downstream_invalid
+        );
+        let _ = writeln!(
+            out,
+            "consumers       {} crashes, {} dedup skips, DLQ {}, {} breaker openings",
+            s.consumer.crashes, s.consumer.dedup_skips, self.dead_letter_queue, s.breaker_openings
+        );
+        if self.dead_letters_redriven > 0 {
+            let _ = writeln!(out, "redrive         {} dead letters published again", self.dead_letters_redriven);
+        }
+        let _ = writeln!(
+            out,
+            "queue           {} ready, {} unacknowledged, {} redelivered after a consumer's connection closed; prefetch {} (most held by one consumer: {})",
+            q.ready, q.unacked, q.redelivered, q.prefetch, q.most_unacked
+        );
     }
 
     /// The text report's retry, order, group and offset counters.
@@ -261,9 +327,12 @@ impl Report {
 
     /// The text report's partition table, time in system and examples.
     fn write_partitions_and_latency(&self, out: &mut String) {
-        let _ = writeln!(out, "topic           {} partitions", self.topic_partitions);
-        let _ = writeln!(out, "partitions      partition  log-end  committed  lag  owner");
-        for p in &self.partitions {
+        let partitions: &[PartitionReport] = if self.queue.is_some() { &[] } else { &self.partitions };
+        if self.queue.is_none() {
+            let _ = writeln!(out, "topic           {} partitions", self.topic_partitions);
+            let _ = writeln!(out, "partitions      partition  log-end  committed  lag  owner");
+        }
+        for p in partitions {
             let owner = p.owner.map_or("-".to_string(), |c| format!("c{c}"));
             let _ = writeln!(
                 out,

@@ -41,9 +41,9 @@ const SERIES: [Series; 4] = [
         pick: |s| s.dlq_size,
     },
     Series {
-        title: "Lag (all partitions)",
+        title: "Lag",
         class: "o-flight",
-        hint: "Log end offset minus committed offset, summed",
+        hint: "Log end offset minus committed offset, summed over partitions; on the queue broker, messages ready or unacknowledged",
         pick: |s| s.lag_total,
     },
 ];

@@ -47,6 +47,8 @@ pub fn lane(props: &LaneProps) -> Html {
     let keys = props.rt.0.borrow_mut().panel_versions(now_ms(), props.playing);
     let rt = &props.rt;
     let partitions = rt.0.borrow().sim.partitions().len() as u32;
+    // A queue has no partitions to add.
+    let queue = rt.0.borrow().sim.queue().is_some();
     html! {
         <div class="lane">
             <section class="panel stage" aria-labelledby="stage-h">
@@ -54,7 +56,7 @@ pub fn lane(props: &LaneProps) -> Html {
                     <h2 id="stage-h">{"Topology"}</h2>
                     { run_info(rt) }
                 </div>
-                { add_partition(partitions, &props.on_run) }
+                if !queue { { add_partition(partitions, &props.on_run) } }
                 <Topology rt={rt.clone()} version={props.version} speed={props.speed} reduced_motion={props.reduced_motion} {on_consumer} on_message={props.on_message.clone()} playing={props.playing} />
                 { legend() }
             </section>

@@ -115,6 +115,15 @@ fn equation(produced: u64, c: &OutcomeCounts) -> Html {
 
 /// Lag per partition as bars (the first 16 partitions, then a total).
 fn lag_list(sim: &Simulation) -> Html {
+    if let Some(q) = sim.queue() {
+        let (ready, unacked) = q.depth();
+        return html! {
+            <>
+                <h3>{"Queue depth"}</h3>
+                <p class="help">{format!("{ready} ready, {unacked} delivered and not yet acknowledged; {} returned by consumers that died holding them so far", q.redelivered())}</p>
+            </>
+        };
+    }
     let parts = sim.partitions();
     let max_lag = parts.iter().map(|p| sim.lag(p.id())).max().unwrap_or(0).max(1);
     let lag_rows: Html = parts

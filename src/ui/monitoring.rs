@@ -66,7 +66,7 @@ const CHARTS: &[Chart] = &[
     Chart {
         title: "Consumer lag",
         unit: "messages",
-        hint: "Log end offset minus committed offset, summed over partitions",
+        hint: "Log end offset minus committed offset, summed over partitions; on the queue broker, messages ready or unacknowledged",
         lines: &[Line { label: "lag", class: "o-flight", dash: "", value: |s, i, _| Some(s[i].lag_total as f64) }],
         rule: Some((AlertRule::Lag, |c| c.lag_above.map(|v| v as f64))),
         capacity: false,

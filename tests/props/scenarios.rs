@@ -275,3 +275,17 @@ pub fn idempotency_mode() -> impl Strategy<Value = IdempotencyMode> {
         Just(IdempotencyMode::Natural),
     ]
 }
+
+#[allow(dead_code)] // the queue-broker properties only
+/// A random valid scenario on the queue broker: one queue (the topic's settings unused),
+/// a prefetch window of 1 to 5, and no idempotent producer (RabbitMQ has none).
+pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
+    (scenario(), 1u32..6).prop_map(|(mut s, prefetch)| {
+        s.broker = BrokerKind::Queue;
+        s.queue.prefetch = prefetch;
+        if s.producer.idempotent == Some(true) {
+            s.producer.idempotent = None;
+        }
+        s
+    })
+}

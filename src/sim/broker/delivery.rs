@@ -12,6 +12,7 @@
 
 use crate::sim::ctx::Ctx;
 use crate::sim::ids::{ConsumerId, MessageId};
+use crate::sim::ledger::LossReason;
 
 /// Which copy of which message a consumer holds, and how to settle it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +48,22 @@ pub trait DeliverySource {
     /// Whether `delivery`, lost by a consumer that crashed, will be delivered again, and if not,
     /// which acknowledgement settled it.
     fn redelivery(&self, delivery: &Delivery) -> Redelivery;
+    /// Whether any consumer may take any delivery (competing consumers on one queue): the
+    /// pipeline then wakes whichever consumer is idle, round robin, instead of one the source
+    /// names. A log's partitions each have one owner in the group.
+    fn any_consumer(&self) -> bool {
+        false
+    }
+    /// Why a delivery lost with a crash is lost for good, in this source's words (`None` when
+    /// it comes again, or when the source gave the reason as it let go of it: `Skipped`). By
+    /// default a log's: an offset was committed past it.
+    fn loss_reason(&self, how: Redelivery) -> Option<LossReason> {
+        match how {
+            Redelivery::Again | Redelivery::Skipped => None,
+            Redelivery::Acked => Some(LossReason::CommittedBeforeProcessing),
+            Redelivery::AckedWithDelivered => Some(LossReason::AutoCommittedBeforeProcessing),
+        }
+    }
     /// A failed message comes back for retry number `retry` (a retry topic in miniature). Returns
     /// the consumer that should look for work, if any.
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId>;
@@ -97,6 +114,11 @@ pub enum Joined {
 pub trait Membership {
     /// Whether deliveries are paused while the source reassigns work.
     fn paused(&self) -> bool;
+    /// Whether a consumer's client must come back for more within `max.poll.interval.ms` to stay
+    /// in the group (Kafka's pull model). A queue pushes deliveries and keeps no such timer.
+    fn polls(&self) -> bool {
+        true
+    }
     /// Whether the source is reassigning work (paused or not: a cooperative rebalance keeps
     /// members on what they own meanwhile).
     fn rebalancing(&self) -> bool;

@@ -4,13 +4,12 @@
 
 use super::consumer::{Consumer, ConsumerStatus};
 use super::pipeline::{Pipeline, Source};
-use crate::sim::broker::delivery::{Delivery, Joined, Redelivery};
+use crate::sim::broker::delivery::{Delivery, Joined};
 use crate::sim::config::choices::{CommitStrategy, CrashPoint};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{ConsumerEvent, Event, JournalKind};
 use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::time::SimDuration;
-use crate::sim::ledger::LossReason;
 
 impl Pipeline {
     /// The consumer process dies. The delivery in hand is dropped; whether it comes back depends on
@@ -38,12 +37,7 @@ impl Pipeline {
         ctx.note(JournalKind::Crashed { consumer: c, point, msg: hand.map(|h| h.msg) });
         if let Some(h) = hand {
             // Who acknowledged it, not the commit strategy of the moment, says why it is gone.
-            let reason = match src.redelivery(&h) {
-                // Skipped: the source gave the reason when it let go of it.
-                Redelivery::Again | Redelivery::Skipped => None,
-                Redelivery::Acked => Some(LossReason::CommittedBeforeProcessing),
-                Redelivery::AckedWithDelivered => Some(LossReason::AutoCommittedBeforeProcessing),
-            };
+            let reason = src.loss_reason(src.redelivery(&h));
             ctx.release(h.msg, reason);
         }
         // The process's memory is gone: it owns nothing until the source assigns it work again,
@@ -204,7 +198,10 @@ impl Pipeline {
         if let CommitStrategy::Auto { interval_ms } = ctx.settings.consumers.commit {
             self.schedule_autocommit(id, interval_ms, ctx);
         }
-        self.rejoin(id, src, ctx);
+        // A queue takes a new consumer at once; a log's group rebalances first.
+        if self.rejoin(id, src, ctx) {
+            self.pump(id, src, ctx);
+        }
     }
 
     /// The topic the group reads grew. In Kafka the group's leader notices at its next metadata

@@ -51,6 +51,8 @@ pub struct Pipeline {
     pub(super) autocommit_token: u32,
     /// Per-key order across partition changes (`order.rs`).
     pub(super) key_order: KeyOrder,
+    /// Competing consumers: where the search for an idle one to wake starts (round robin).
+    next_wake: usize,
 }
 
 /// The pipeline's consumers are one subscriber of each message (one consumer group).
@@ -76,6 +78,7 @@ impl Pipeline {
             stats: ConsumerStats::default(),
             autocommit_token: 0,
             key_order: KeyOrder::default(),
+            next_wake: 0,
         }
     }
 
@@ -128,9 +131,41 @@ impl Pipeline {
     /// The source has new work for `consumer`: it starts on it if it was idle.
     #[inline]
     pub fn wake(&mut self, consumer: Option<ConsumerId>, src: &mut impl Source, ctx: &mut Ctx) {
+        if src.any_consumer() {
+            return self.wake_idle(src, ctx);
+        }
         if let Some(c) = consumer {
             if self.consumers[c.index()].status == ConsumerStatus::Idle {
                 self.pump(c, src, ctx);
+            }
+        }
+    }
+
+    /// Every idle consumer looks for work: the source may give more now (a wider prefetch window).
+    pub fn wake_all(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
+        for c in 0..self.consumers.len() {
+            if self.consumers[c].status == ConsumerStatus::Idle {
+                self.pump(ConsumerId(c as u32), src, ctx);
+            }
+        }
+    }
+
+    /// Competing consumers: idle consumers, round robin from the one after the last that took
+    /// work, look for work until one takes some (one whose prefetch window is full takes none).
+    fn wake_idle(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
+        let n = self.consumers.len();
+        for i in 0..n {
+            let mut c = self.next_wake + i;
+            if c >= n {
+                c -= n;
+            }
+            if self.consumers[c].status != ConsumerStatus::Idle {
+                continue;
+            }
+            self.pump(ConsumerId(c as u32), src, ctx);
+            if self.consumers[c].status != ConsumerStatus::Idle {
+                self.next_wake = if c + 1 == n { 0 } else { c + 1 };
+                return;
             }
         }
     }
@@ -151,7 +186,7 @@ impl Pipeline {
             let consumer = &mut self.consumers[c.index()];
             consumer.in_hand = Some(delivery);
             consumer.polled_at = ctx.now;
-            if !consumer.poll_timer {
+            if !consumer.poll_timer && src.polls() {
                 self.arm_poll_timer(c, ctx);
             }
             let consumer = &mut self.consumers[c.index()];

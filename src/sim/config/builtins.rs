@@ -62,6 +62,18 @@ pub const CATALOG: &[(&str, &str)] = &[
         "dlq-redrive",
         "Poison messages are parked in the dead-letter queue at their first 400. At 20 s the fix is deployed, at 22 s the queue is redriven: each parked message goes back in flight and is charged once.",
     ),
+    (
+        "work-queue",
+        "A RabbitMQ-like queue: 3 consumers compete for its messages, each holding at most one unacknowledged delivery (prefetch 1), acknowledging after the charge. One crashes after the charge, before its ack: its connection closes, the delivery goes back to the queue flagged redelivered, and another consumer charges again. Any consumer takes any message, so there is no per-key order. Try dedup_atomic.",
+    ),
+    (
+        "auto-ack-loss",
+        "The same queue, each delivery acknowledged as it arrives, before the charge, as auto-ack does: the queue deletes the message at once. A consumer that crashes before the charge loses the message it held for good (with real auto-ack, also every message the queue had pushed ahead into its buffer): nothing delivers it again. Try acknowledging after processing.",
+    ),
+    (
+        "publisher-confirms",
+        "The same queue, but the network loses 20% of publishes and of the broker's confirms. The publisher waits up to 1 s for each confirm and publishes again when none comes: nothing is lost, but a publish whose confirm was lost is queued twice (RabbitMQ has no idempotent publisher), and both copies are charged. Try dedup_atomic; or stop waiting for confirms (acks 0): no duplicates, and lost publishes are lost.",
+    ),
 ];
 
 /// The group is new, so a crash in its first seconds may come before a partition's first commit:
@@ -163,10 +175,38 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             };
         }
         "retry-storm" | "poison-pill" | "circuit-breaker" | "dlq-redrive" => resilience_lesson(name, &mut s),
+        "work-queue" | "auto-ack-loss" | "publisher-confirms" => queue_lesson(name, &mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
     Some(s)
+}
+
+/// The queue broker's lessons: competing consumers on one queue, acknowledging after the charge
+/// (a crash before the ack redelivers) or on delivery (auto-ack: a crash loses).
+fn queue_lesson(name: &str, s: &mut Scenario) {
+    s.broker = BrokerKind::Queue;
+    s.topic.partitions = 1;
+    s.queue.prefetch = 1;
+    s.consumers.count = 3;
+    s.producer.rate_per_sec = 8.0;
+    match name {
+        "work-queue" => {
+            s.consumers.commit = CommitStrategy::AfterProcessing;
+            crash_now_and_then(s, CrashPoint::AfterEffect);
+        }
+        "auto-ack-loss" => {
+            s.consumers.commit = CommitStrategy::BeforeProcessing;
+            crash_now_and_then(s, CrashPoint::AfterCommit);
+        }
+        _ => {
+            // publisher-confirms: no crashes; the network loses publishes and confirms.
+            s.consumers.commit = CommitStrategy::AfterProcessing;
+            s.network.request_loss = 0.2;
+            s.network.ack_loss = 0.2;
+            s.producer.request_timeout_ms = 1_000;
+        }
+    }
 }
 
 /// A live setting changed at `at_ms` by the fault schedule.

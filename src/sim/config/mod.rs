@@ -10,6 +10,7 @@ pub mod json_input;
 pub mod knobs;
 pub mod limits;
 pub mod producer;
+pub mod queue;
 pub mod rules;
 pub mod scenario;
 pub mod settings;

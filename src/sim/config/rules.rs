@@ -21,6 +21,7 @@
 
 use super::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
 use super::limits::{IDEMPOTENT_MAX_IN_FLIGHT, MAX_CONSUMERS, MAX_FAULTS, MAX_LONG_MS};
+use super::queue::BrokerKind;
 use super::scenario::{invalid, Acks, BackoffPolicy, Scenario, ScenarioError};
 use crate::sim::command::Command;
 use crate::sim::errors::CommandError;
@@ -46,6 +47,10 @@ impl Scenario {
     /// leaves them; refused (naming the command's field) unless `count` is more than the topic
     /// has. The upper limit is the command's own check.
     pub fn with_partitions(&self, count: u32) -> Result<Scenario, CommandError> {
+        if self.broker == BrokerKind::Queue {
+            let message = "the queue broker has one queue and no partitions".into();
+            return Err(CommandError::Invalid { field: "count", message });
+        }
         if let Some(message) = partitions_only_grow(self.topic.partitions, count, "now") {
             return Err(CommandError::Invalid { field: "count", message });
         }
@@ -95,7 +100,9 @@ impl Scenario {
     fn crash_loop_at_one_instant(&self) -> Option<String> {
         let c = &self.consumers;
         let always = Probability::from_f64(c.crash.probability) == Probability::ONE;
-        if !c.static_membership || c.crash.restart_delay_ms != Some(0) || !always {
+        // A queue has no session to wait out: the restarted consumer takes work at once.
+        let comes_back_at_once = c.static_membership || self.broker == BrokerKind::Queue;
+        if !comes_back_at_once || c.crash.restart_delay_ms != Some(0) || !always {
             return None;
         }
         let p = &self.processing;
@@ -110,8 +117,9 @@ impl Scenario {
             CrashPoint::AfterEffect if effect_at_once => "after the effect (processing under 0.001 ms)",
             _ => return None,
         };
+        let with = if c.static_membership { "static membership" } else { "the queue broker" };
         Some(format!(
-            "0 with static membership and crash probability 1 {step} would loop: the consumer crashes, rejoins and \
+            "0 with {with} and crash probability 1 {step} would loop: the consumer crashes, rejoins and \
              crashes on the same record at one instant, forever"
         ))
     }
@@ -205,6 +213,14 @@ impl Scenario {
 /// The first rule `s` breaks, named by the setting that carries it (`producer.idempotent`).
 pub(super) fn check_idempotent_producer(s: &Scenario) -> Result<(), ScenarioError> {
     let p = &s.producer;
+    if p.idempotent == Some(true) && s.broker == BrokerKind::Queue {
+        return Err(ScenarioError::Invalid {
+            field: "producer.idempotent".into(),
+            message: "applies to the log broker only: RabbitMQ has no idempotent publisher, a resent message is \
+                      queued again (leave it unset or off)"
+                .into(),
+        });
+    }
     if p.idempotent != Some(true) {
         return Ok(()); // unset, the Java client switches idempotence off instead (`idempotence`)
     }

@@ -10,6 +10,7 @@ pub use super::downstream::{BreakerSettings, DownstreamConfig, WhenOpen};
 use super::json_input;
 pub use super::limits;
 pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
+pub use super::queue::{BrokerKind, QueueSettings};
 use super::settings::{self, Setting};
 use crate::sim::command::Command;
 pub use crate::sim::errors::{ScenarioError, SettingError};
@@ -27,7 +28,11 @@ pub struct Scenario {
     pub seed: u64,
     pub producer: ProducerConfig,
     pub network: NetworkConfig,
+    /// The broker: the Kafka-like log (default) or the RabbitMQ-like queue.
+    pub broker: BrokerKind,
     pub topic: TopicConfig,
+    /// The queue broker's settings.
+    pub queue: QueueSettings,
     pub consumers: ConsumerConfig,
     pub processing: ProcessingConfig,
     pub idempotency: IdempotencyConfig,
@@ -50,7 +55,9 @@ impl Default for Scenario {
             seed: 1,
             producer: ProducerConfig::default(),
             network: NetworkConfig::default(),
+            broker: BrokerKind::Log,
             topic: TopicConfig::default(),
+            queue: QueueSettings::default(),
             consumers: ConsumerConfig::default(),
             processing: ProcessingConfig::default(),
             idempotency: IdempotencyConfig::default(),
@@ -361,7 +368,8 @@ impl Scenario {
         // rules existed keeps its hash; a rule set makes the hash differ like any other setting.
         let default = Scenario::default();
         let is_default_alert = |s: &Setting, v: &serde_json::Value| {
-            s.group == settings::Group::Alerts && default.setting(s).as_ref() == Some(v)
+            matches!(s.group, settings::Group::Alerts | settings::Group::Queue)
+                && default.setting(s).as_ref() == Some(v)
         };
         for setting in settings::SETTINGS {
             if let Some(v) = self.read_setting(setting.path).filter(|v| !is_default_alert(setting, v)) {
@@ -439,6 +447,12 @@ impl Scenario {
         self.check_combinations()
     }
 
+    /// Whether the producer is idempotent: the client's setting ([`ProducerConfig::idempotence`])
+    /// on the log broker; never on the queue broker (RabbitMQ has no idempotent publisher).
+    pub fn idempotent_producer(&self) -> bool {
+        self.broker == BrokerKind::Log && self.producer.idempotence()
+    }
+
     /// The Kafka-style model of `bench/simpy_bench.py --model log`: Poisson arrivals at 0.9/s,
     /// 4 partitions chosen uniformly at random for each message (librdkafka with
     /// `sticky.partitioning.linger.ms=0`, which draws a partition per keyless message), one
@@ -459,7 +473,9 @@ impl Scenario {
                 ..ProducerConfig::default()
             },
             network: NetworkConfig { latency_ms: 0, request_loss: 0.0, ack_loss: 0.0 },
+            broker: BrokerKind::Log,
             topic: TopicConfig { partitions: 4, ..TopicConfig::default() },
+            queue: QueueSettings::default(),
             consumers: ConsumerConfig {
                 count: 4,
                 commit: CommitStrategy::AfterProcessing,
@@ -487,6 +503,17 @@ impl Scenario {
             metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 0, ..MetricsConfig::default() },
             alerts: AlertsConfig::default(),
         }
+    }
+
+    /// The default model of `bench/simpy_bench.py`: the same arrivals, work, failures and retries
+    /// as [`Scenario::bench`], but one queue shared by 4 competing consumers (M/M/4 without
+    /// failures); a failed message is published again at the tail after 2^attempt s.
+    pub fn bench_queue(messages: u64, failures: bool) -> Scenario {
+        let mut s = Scenario::bench(messages, failures);
+        s.description = "SimPy comparison model: one queue, 4 competing consumers (M/M/4) with retry and DLQ".into();
+        s.broker = BrokerKind::Queue;
+        s.topic.partitions = 1;
+        s
     }
 }
 

@@ -66,6 +66,7 @@ pub enum Group {
     Idempotency,
     Metrics,
     Alerts,
+    Queue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -122,6 +123,8 @@ pub static SETTINGS: &[Setting] = &[
     Setting { path: "network.latency_ms", label: "Network latency", help: "One-way delay between producer and broker.", unit: MS, kind: int(0, MAX_DELAY_MS), live: true, group: Network },
     Setting { path: "network.request_loss", label: "Request loss", help: "Probability that a produce request is lost on the way.", unit: "", kind: num(0.0, 0.99), live: true, group: Network },
     Setting { path: "network.ack_loss", label: "Ack loss", help: "Probability that the broker's acknowledgement is lost on the way back.", unit: "", kind: num(0.0, 0.99), live: true, group: Network },
+    Setting { path: "broker", label: "Broker", help: "Where messages wait: a Kafka-like log (partitions keep every record; a consumer group commits how far it has read) or a RabbitMQ-like queue (competing consumers; an acknowledged message is gone).", unit: "", kind: Kind::Choice(&[choice("\"log\"", "Log (Kafka-like)"), choice("\"queue\"", "Queue (RabbitMQ-like)")]), live: false, group: Queue },
+    Setting { path: "queue.prefetch", label: "Prefetch", help: "Queue broker: unacknowledged deliveries one consumer may hold (basic.qos prefetch count); the queue hands it no more until it acknowledges one.", unit: "messages", kind: int(1, MAX_PREFETCH), live: true, group: Queue },
     Setting { path: "topic.partitions", label: "Partitions", help: "Partitions of the topic at the start; ordering holds only within one. A running topic can gain partitions (Add partition), never lose any: records stay where they are, keys remap, and a moved key's order breaks across the change.", unit: "partitions", kind: int(1, MAX_PARTITIONS as u64), live: false, group: Topic },
     Setting { path: "topic.retention_ms", label: "Retention", help: "Segments whose newest record is older than this are deleted whole, read or not; records nobody processed are lost (retention.ms).", unit: MS, kind: opt(1, MAX_LONG_MS, "forever"), live: true, group: Topic },
     Setting { path: "topic.retention_bytes", label: "Retention size", help: "Oldest segments are deleted while the partition stays at least this big without them (retention.bytes).", unit: "bytes", kind: opt(1, MAX_LONG_MS, "unlimited"), live: true, group: Topic },
@@ -129,7 +132,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting { path: "topic.segment_bytes", label: "Segment size", help: "A segment closes when the next record would not fit; retention deletes whole segments (segment.bytes, 1 GiB by default).", unit: "bytes", kind: int(14, i32::MAX as u64), live: true, group: Topic },
     Setting { path: "topic.segment_ms", label: "Segment age", help: "A segment closes when a record comes this long after its first (segment.ms, 7 days by default).", unit: MS, kind: int(1, MAX_LONG_MS), live: true, group: Topic },
     Setting { path: "consumers.count", label: "Consumers", help: "Consumers in the group at the start; more than partitions leaves some idle.", unit: "consumers", kind: int(1, MAX_CONSUMERS as u64), live: false, group: Consumers },
-    Setting { path: "consumers.commit", label: "Commit", help: "When the offset is committed: before processing (at-most-once), after (at-least-once), or automatically (auto-commit: librdkafka commits on a timer whatever was handed to the app, processed or not; the Java client commits in poll() what it has processed).", unit: "", kind: Kind::Choice(&[choice(r#"{"mode":"before_processing"}"#, "Before processing (at-most-once)"), choice(r#"{"mode":"after_processing"}"#, "After processing (at-least-once)"), choice(r#"{"mode":"auto","interval_ms":5000}"#, "Auto-commit on a timer")]), live: true, group: Consumers },
+    Setting { path: "consumers.commit", label: "Commit", help: "When the offset is committed: before processing (at-most-once), after (at-least-once), or automatically (auto-commit: librdkafka commits on a timer whatever was handed to the app, processed or not; the Java client commits in poll() what it has processed). On the queue broker it is the acknowledgement: before processing acknowledges each delivery as it arrives (as auto-ack does), after is a manual basic.ack, and the timer acknowledges everything delivered so far (basic.ack with multiple).", unit: "", kind: Kind::Choice(&[choice(r#"{"mode":"before_processing"}"#, "Before processing (at-most-once)"), choice(r#"{"mode":"after_processing"}"#, "After processing (at-least-once)"), choice(r#"{"mode":"auto","interval_ms":5000}"#, "Auto-commit on a timer")]), live: true, group: Consumers },
     Setting { path: "consumers.commit.interval_ms", label: "Auto-commit interval", help: "How often auto-commit commits: librdkafka past the last record handed to the app, processed or not; the Java client, at its next poll() once the interval is up, past what the app has processed.", unit: MS, kind: int(1, MAX_DELAY_MS), live: true, group: Consumers },
     Setting { path: "consumers.crash.point", label: "Crash point", help: "The pipeline step after which random crashes strike. Under auto-commit, the commit is the timer's; the dedup mark needs a dedup store.", unit: "", kind: Kind::Choice(&[choice("\"after_receive\"", "After receive"), choice("\"after_commit\"", "After the commit"), choice("\"after_effect\"", "After the effect"), choice("\"after_dedup_mark\"", "After the dedup mark")]), live: true, group: Consumers },
     Setting { path: "consumers.crash.probability", label: "Crash probability", help: "Chance that a consumer crashes each time a message passes the crash point.", unit: "", kind: num(0.0, 1.0), live: true, group: Consumers },
@@ -302,11 +305,12 @@ mod tests {
     fn choices_are_exactly_the_enums_values() {
         for setting in SETTINGS {
             if let Kind::Choice(choices) = setting.kind {
+                // The queue broker has one queue: a base it can run on.
+                let mut base = Scenario::default();
+                base.topic.partitions = 1;
                 for c in choices {
                     let v: Value = serde_json::from_str(c.json).unwrap();
-                    Scenario::default()
-                        .with_setting(setting, &v)
-                        .unwrap_or_else(|e| panic!("{} {}: {e}", setting.path, c.json));
+                    base.with_setting(setting, &v).unwrap_or_else(|e| panic!("{} {}: {e}", setting.path, c.json));
                 }
                 let bogus = Value::String("bogus".into());
                 assert!(Scenario::default().with_setting(setting, &bogus).is_err(), "{}", setting.path);

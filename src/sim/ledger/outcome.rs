@@ -45,13 +45,18 @@ pub enum LossReason {
     AutoCommittedBeforeProcessing,
     /// The record was deleted by retention before the group consumed it.
     Retention,
+    /// The queue counted the delivery acknowledged before processing (auto-ack, or a manual ack
+    /// on receipt) and the consumer crashed before the effect.
+    AckedBeforeProcessing,
+    /// A `basic.ack` with `multiple` acknowledged a delivery still being processed; then the crash.
+    AckedWithEarlierBeforeProcessing,
     /// A consumer without a valid committed offset started at the log end
     /// (`auto.offset.reset=latest`) and skipped the record before anyone processed it.
     OffsetResetLatest,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 7] = [
+    pub const ALL: [LossReason; 9] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -59,6 +64,8 @@ impl LossReason {
         LossReason::AutoCommittedBeforeProcessing,
         LossReason::Retention,
         LossReason::OffsetResetLatest,
+        LossReason::AckedBeforeProcessing,
+        LossReason::AckedWithEarlierBeforeProcessing,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -70,6 +77,8 @@ impl LossReason {
             LossReason::AutoCommittedBeforeProcessing => "auto_committed_before_processing",
             LossReason::Retention => "retention",
             LossReason::OffsetResetLatest => "offset_reset_latest",
+            LossReason::AckedBeforeProcessing => "acked_before_processing",
+            LossReason::AckedWithEarlierBeforeProcessing => "acked_multiple_before_processing",
         }
     }
 }
@@ -85,6 +94,12 @@ impl fmt::Display for LossReason {
                 "auto-commit committed it while still processing, then the consumer crashed"
             }
             LossReason::Retention => "deleted by retention before anyone processed it",
+            LossReason::AckedBeforeProcessing => {
+                "acknowledged to the queue on delivery (auto-ack or an early ack), then the consumer crashed"
+            }
+            LossReason::AckedWithEarlierBeforeProcessing => {
+                "acknowledged with every earlier delivery (basic.ack multiple) while still processing, then the consumer crashed"
+            }
             LossReason::OffsetResetLatest => {
                 "offset reset to latest: a consumer without a valid committed offset started at the log end and skipped it"
             }

@@ -32,9 +32,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// The groups of settings, in the order the panel shows them, with their headings.
-const GROUPS: [(Group, &str); 10] = [
+const GROUPS: [(Group, &str); 11] = [
     (Group::Producer, "Producer"),
     (Group::Network, "Network"),
+    (Group::Queue, "Broker"),
     (Group::Topic, "Topic"),
     (Group::Consumers, "Consumers"),
     (Group::Processing, "Processing"),
@@ -137,6 +138,9 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
         })
     };
     let invalid = input_error.as_ref().map(|(path, _)| *path);
+    // The topic's settings are the log's: a run on the queue broker does not show them.
+    let broker = SETTINGS.iter().position(|d| d.path == "broker").and_then(|i| s.values.get(i).cloned().flatten());
+    let queue = broker.as_ref().and_then(Value::as_str) == Some("queue");
     let group = |(group, title): (Group, &'static str)| {
         let controls = SETTINGS.iter().enumerate().filter(|(_, d)| d.group == group).map(|(i, d)| {
             html! { <SettingControl key={d.path} setting={d} value={s.values.get(i).cloned().flatten()}
@@ -168,7 +172,7 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                 <p class="input-error" id="settings-input-error" role="alert" data-testid="input-error">{message}</p>
             }
             <SeedField seed={s.seed} run={s.run} on_run={props.on_run.clone()} />
-            { for GROUPS.into_iter().map(group) }
+            { for GROUPS.into_iter().filter(|(g, _)| !(queue && *g == Group::Topic)).map(group) }
         </aside>
     }
 }

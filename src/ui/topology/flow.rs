@@ -66,6 +66,14 @@ pub(super) fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize,
             JournalKind::Received { msg, consumer, partition, .. } => {
                 Some((g.part_out(partition), g.cons_in(consumer), hop(msg), msg))
             }
+            // The queue broker: one queue, drawn in the first partition's row.
+            JournalKind::Enqueued { msg, append } => {
+                let o = if append == AppendKind::ProducerDuplicate { Outcome::Duplicated } else { hop(msg) };
+                Some((g.prod_out(), g.part_in(PartitionId(0)), o, msg))
+            }
+            JournalKind::Delivered { msg, consumer, .. } => {
+                Some((g.part_out(PartitionId(0)), g.cons_in(consumer), hop(msg), msg))
+            }
             JournalKind::EffectApplied { msg, consumer, effects } => {
                 let o = if effects >= 2 {
                     Outcome::Duplicated
@@ -104,8 +112,8 @@ pub(super) fn rates(sim: &Simulation) -> Rates {
             break;
         }
         match e.kind {
-            JournalKind::Appended { .. } => r.appended += 1.0,
-            JournalKind::Received { .. } => r.received += 1.0,
+            JournalKind::Appended { .. } | JournalKind::Enqueued { .. } => r.appended += 1.0,
+            JournalKind::Received { .. } | JournalKind::Delivered { .. } => r.received += 1.0,
             JournalKind::EffectApplied { .. } => r.effects += 1.0,
             JournalKind::DeadLettered { .. } => r.dead += 1.0,
             _ => {}
@@ -162,6 +170,8 @@ pub(super) struct EdgesProps {
     /// Per consumer: still a member (not stopped).
     pub live: Vec<bool>,
     pub rebalancing: bool,
+    /// Competing consumers on one queue: every live consumer reads from it.
+    pub shared: bool,
 }
 
 /// The static wiring: producer → partitions → owners → payments service and DLQ.
@@ -181,6 +191,9 @@ pub(super) fn edges(props: &EdgesProps) -> Html {
     for (c, live) in props.live.iter().enumerate() {
         if *live {
             let c = ConsumerId(c as u32);
+            if props.shared {
+                out.push(edge(g.part_out(PartitionId(0)), g.cons_in(c), "edge-consume"));
+            }
             out.push(edge(g.cons_out(c), g.down_in(), "edge-effect"));
             out.push(edge(g.cons_out(c), g.dlq_in(), "edge-dlq"));
         }

@@ -14,6 +14,7 @@
 mod flow;
 mod grow;
 mod nodes;
+mod queue_box;
 
 pub use grow::add_partition;
 
@@ -25,6 +26,7 @@ use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::{Command, ConsumerId, MessageId, Outcome, PartitionId, Simulation};
 use flow::{hop_outcome, on_edge, outcome_of, rate_text, rates, tokens, Edges, Rates, Token};
 use nodes::{ConsumerBox, PartitionRow};
+use queue_box::QueueBox;
 use yew::prelude::*;
 
 pub const MAX_TOKENS: usize = 150;
@@ -212,6 +214,7 @@ pub fn topology(props: &TopologyProps) -> Html {
             owners={group.owner.clone()}
             live={sim.consumers().iter().map(|c| c.status != ConsumerStatus::Stopped).collect::<Vec<_>>()}
             rebalancing={rebalancing}
+            shared={sim.queue().is_some()}
         />
     };
     let vb = format!("0 0 {} {}", Plain(W), fmt1(g.h));
@@ -223,8 +226,8 @@ pub fn topology(props: &TopologyProps) -> Html {
         <>
         <p class="scroll-hint">{"The diagram is wider than the screen: scroll it sideways to see the consumers and the Payments API."}</p>
         <div class="topology-scroll" tabindex="0" role="region" aria-label="Topology diagram">
-        <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label="Topology: producer, partitions, consumers, payments service and dead-letter queue" preserveAspectRatio="xMidYMin meet">
-            { headers(rebalancing) }
+        <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label={if sim.queue().is_some() { "Topology: producer, queue, competing consumers, payments service and dead-letter queue" } else { "Topology: producer, partitions, consumers, payments service and dead-letter queue" }} preserveAspectRatio="xMidYMin meet">
+            { headers(rebalancing, sim.queue().is_some()) }
             { edges }
             { producer(sim, &g) }
             { partitions(sim, &g, &props.on_message, !props.playing) }
@@ -239,11 +242,19 @@ pub fn topology(props: &TopologyProps) -> Html {
     }
 }
 
-fn headers(rebalancing: bool) -> Html {
+fn headers(rebalancing: bool, queue: bool) -> Html {
+    let (middle, right) = if queue {
+        ("Queue “orders” (next out →)", "Competing consumers")
+    } else {
+        (
+            "Topic “orders” · partitions (newest →)",
+            if rebalancing { "Consumer group — rebalancing…" } else { "Consumer group" },
+        )
+    };
     html! {
         <g class="col-heads" aria-hidden="true">
-            <text x={fmt1(PART_X)} y="16">{"Topic “orders” · partitions (newest →)"}</text>
-            <text x={fmt1(CONS_X)} y="16">{ if rebalancing { "Consumer group — rebalancing…" } else { "Consumer group" } }</text>
+            <text x={fmt1(PART_X)} y="16">{middle}</text>
+            <text x={fmt1(CONS_X)} y="16">{right}</text>
         </g>
     }
 }
@@ -253,15 +264,22 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
     let produced = sim.ledger().produced();
     let p = &sc.producer;
     let prod_h = 108.0;
-    // Whose client it is matters: each places records and retries by its own rules.
+    // Whose client it is matters: each places records and retries by its own rules. A queue's
+    // publisher waits for confirms (acks 1 or all) or not (acks 0).
+    let queue = sim.queue().is_some();
     let client = match p.client {
+        _ if queue => "publisher",
         crate::sim::scenario::Client::Java => "Java client",
         crate::sim::scenario::Client::Librdkafka => "librdkafka",
     };
-    let idempotent = if p.idempotence() { ", idempotent" } else { "" };
+    let idempotent = if sc.idempotent_producer() { ", idempotent" } else { "" };
+    let waits = match (queue, p.acks) {
+        (true, crate::sim::scenario::Acks::Zero) => "no publisher confirms".to_string(),
+        (true, _) => "waits for publisher confirms".to_string(),
+        (false, acks) => format!("acks={}", acks.name()),
+    };
     let prod_label = format!(
-        "Producer ({client}{idempotent}, acks={}): {} messages per second, {} produced so far",
-        p.acks.name(),
+        "Producer ({client}{idempotent}, {waits}): {} messages per second, {} produced so far",
         Plain(p.rate_per_sec),
         produced
     );
@@ -279,6 +297,15 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
 
 /// Each partition redraws only when its offsets or visible records change.
 fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, keyboard: bool) -> Html {
+    if let Some(q) = sim.queue() {
+        let (ready, unacked) = q.depth();
+        let head: Vec<(MessageId, bool, Outcome)> =
+            q.head(CELLS).map(|(msg, again)| (msg, again, outcome_of(sim, msg))).collect();
+        return html! {
+            <QueueBox cy={g.parts.center(0)} {ready} {unacked} prefetch={q.prefetch()} {head}
+                on_message={on_message.clone()} {keyboard} />
+        };
+    }
     let group = sim.group();
     sim.partitions()
         .iter()
@@ -338,6 +365,7 @@ fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>)
             };
             html! {
                 <ConsumerBox id={c.id} status={c.status} assigned={sim.assigned(c.id).to_vec()} held={held}
+                    unacked={sim.queue().map(|q| (q.held(c.id), q.prefetch()))}
                     scheduled={next_fault(sim, c.id)}
                     hand={c.in_hand.map(|h| (h.msg, hop_outcome(sim, h.msg)))} armed={c.armed}
                     cy={g.cons.center(c.id.index())} band={g.cons.band} on_consumer={on_consumer.clone()} />

@@ -27,6 +27,8 @@ pub(super) struct ConsumerBoxProps {
     pub(super) assigned: Vec<PartitionId>,
     /// Partitions a crashed member still holds until its session times out.
     pub(super) held: Vec<PartitionId>,
+    /// On the queue broker: the unacknowledged deliveries it holds, and its prefetch window.
+    pub(super) unacked: Option<(u32, usize)>,
     /// Its next scheduled crash or restart, in words.
     pub(super) scheduled: Option<String>,
     /// The record in hand and how to draw it.
@@ -47,7 +49,9 @@ pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
     let status = status_label(props.status);
     let alive = !matches!(props.status, ConsumerStatus::Crashed | ConsumerStatus::Failed | ConsumerStatus::Stopped);
     let stopped = props.status == ConsumerStatus::Stopped;
-    let action = if stopped {
+    let action = if stopped && props.unacked.is_some() {
+        "it has unsubscribed"
+    } else if stopped {
         "it has left the group"
     } else if alive {
         "press to crash it"
@@ -71,17 +75,23 @@ pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
     let roomy = ch >= 44.0;
     let armed = props.armed.map(|p| format!("armed: {}", short_point(p)));
     let held = (!props.held.is_empty()).then(|| format!("holds {} (session)", short_partitions(&props.held)));
+    let place = match props.unacked {
+        Some((held, prefetch)) => format!("unacked {held}/{prefetch}"),
+        None => short_partitions(&props.assigned),
+    };
     let second = if let Some(a) = armed.as_ref().or(held.as_ref()) {
         a.clone()
     } else if let Some(m) = holding.as_ref().or(props.scheduled.as_ref()) {
-        format!("{} · {m}", short_partitions(&props.assigned))
+        format!("{place} · {m}")
     } else {
-        short_partitions(&props.assigned)
+        place
     };
     let first = format!("C{id} · {status}");
     // The accessible name starts with the words drawn in the box (WCAG 2.5.3, label in name), then
     // says the rest in full.
-    let owns = if props.held.is_empty() {
+    let owns = if let Some((held, prefetch)) = props.unacked {
+        format!("competes for the queue, {held} unacknowledged of at most {prefetch}")
+    } else if props.held.is_empty() {
         list_partitions(&props.assigned)
     } else {
         format!("still owns {} until its session times out, nobody reads them meanwhile", list_partitions(&props.held))

@@ -1,6 +1,5 @@
-//! One queue with competing consumers behind the delivery seam: the shape the consumer pipeline
-//! will run on when a scenario uses the queue broker (not wired into the engine yet; the tests
-//! drive the pipeline on it directly). RabbitMQ's rules for a consumer with manual
+//! One queue with competing consumers behind the delivery seam: what the consumer pipeline runs
+//! on when a scenario's broker is the queue (`broker: "queue"`). RabbitMQ's rules for a consumer with manual
 //! acknowledgements: a delivery goes to a consumer that asks while it holds fewer than `prefetch`
 //! unacknowledged deliveries (`basic.qos`); an acknowledgement removes the message for good; when
 //! a consumer's connection dies, its unacknowledged deliveries go back to the queue at their
@@ -11,9 +10,11 @@
 //! only how its latest acknowledgement was made, which is all a crash needs to know.
 
 use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, FetchError, Joined, Membership, Redelivery};
+use crate::sim::broker::log::Received;
 use crate::sim::ctx::Ctx;
-use crate::sim::event::{Event, GroupEvent};
+use crate::sim::event::{AppendKind, Event, GroupEvent, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId};
+use crate::sim::ledger::LossReason;
 use std::collections::{BTreeMap, VecDeque};
 
 /// A message waiting in the queue.
@@ -40,11 +41,11 @@ pub struct WorkQueue {
     unacked: BTreeMap<u64, Unacked>,
     /// Per consumer: the tag of its latest acknowledged delivery and how it was acknowledged.
     last_ack: Vec<Option<(u64, Redelivery)>>,
+    /// Per consumer: how many unacknowledged deliveries it holds.
+    held: Vec<u32>,
     next_tag: u64,
     next_seq: u64,
     prefetch: usize,
-    /// Where the search for an idle consumer to wake starts (round robin).
-    next_wake: usize,
     redelivered: u64,
     most_unacked: usize,
 }
@@ -55,6 +56,7 @@ impl WorkQueue {
     pub fn new(consumers: u32, prefetch: u32) -> Self {
         WorkQueue {
             last_ack: vec![None; consumers as usize],
+            held: vec![0; consumers as usize],
             next_tag: 1,
             prefetch: prefetch.max(1) as usize,
             ..WorkQueue::default()
@@ -62,7 +64,17 @@ impl WorkQueue {
     }
 
     fn unacked_of(&self, consumer: ConsumerId) -> usize {
-        self.unacked.values().filter(|u| u.consumer == consumer).count()
+        self.held[consumer.index()] as usize
+    }
+
+    /// `basic.qos` again: from now on a consumer is handed no more while it holds `prefetch`.
+    pub fn set_prefetch(&mut self, prefetch: u32) {
+        self.prefetch = prefetch.max(1) as usize;
+    }
+
+    /// The deliveries `consumer` holds unacknowledged, oldest first.
+    fn tags_of(&self, consumer: ConsumerId) -> Vec<u64> {
+        self.unacked.iter().filter(|(_, u)| u.consumer == consumer).map(|(t, _)| *t).collect()
     }
 
     fn push(&mut self, msg: MessageId, retry: u32) {
@@ -70,26 +82,39 @@ impl WorkQueue {
         self.next_seq += 1;
     }
 
-    /// A consumer with free hands to wake, round robin; `None` when every one is busy (the next to
-    /// finish will ask).
-    fn idle_consumer(&mut self) -> Option<ConsumerId> {
-        let n = self.last_ack.len();
-        let found = (0..n).map(|i| (self.next_wake + i) % n).find(|&c| self.unacked_of(ConsumerId(c as u32)) == 0)?;
-        self.next_wake = (found + 1) % n;
-        Some(ConsumerId(found as u32))
+    /// The queue takes a published message and holds it until a consumer acknowledges it. Any
+    /// idle consumer may take it (`any_consumer`): the source names none.
+    pub fn publish(&mut self, msg: MessageId, ctx: &mut Ctx) -> Option<ConsumerId> {
+        self.receive(msg, ctx).1
     }
 
-    /// The queue takes a published message and holds it until a consumer acknowledges it. Returns
-    /// a consumer to wake.
-    pub fn publish(&mut self, msg: MessageId, ctx: &mut Ctx) -> Option<ConsumerId> {
+    /// The producer's publish of `msg` through the default exchange: queued, even when it is a
+    /// resend of a message the queue already took (RabbitMQ keeps no publisher sequence: the
+    /// copy is a duplicate). Returns what happened; any idle consumer may take it.
+    pub fn receive(&mut self, msg: MessageId, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
+        let again = ctx.ledger.live(msg).appended;
+        ctx.ledger.mark_appended(msg);
         ctx.ledger.hold(msg);
         self.push(msg, 0);
-        self.idle_consumer()
+        let append = if again { AppendKind::ProducerDuplicate } else { AppendKind::First };
+        ctx.note(JournalKind::Enqueued { msg, append });
+        (if again { Received::AppendedAgain } else { Received::Appended }, None)
     }
 
     /// Messages waiting, and deliveries awaiting acknowledgement.
     pub fn depth(&self) -> (usize, usize) {
         (self.ready.len(), self.unacked.len())
+    }
+
+    /// The first `n` messages waiting, the next to be delivered first: each with whether it was
+    /// delivered before (returned by a consumer that died holding it).
+    pub fn head(&self, n: usize) -> impl Iterator<Item = (MessageId, bool)> + '_ {
+        self.ready.iter().take(n).map(|r| (r.msg, r.redelivered))
+    }
+
+    /// Unacknowledged deliveries `consumer` holds now.
+    pub fn held(&self, consumer: ConsumerId) -> u32 {
+        self.held.get(consumer.index()).copied().unwrap_or(0)
     }
 
     /// Deliveries returned to the queue by consumers that died holding them.
@@ -106,11 +131,12 @@ impl WorkQueue {
         self.prefetch
     }
 
-    fn acked(&mut self, tag: u64, how: Redelivery, ctx: &mut Ctx) {
-        if let Some(u) = self.unacked.remove(&tag) {
-            self.last_ack[u.consumer.index()] = Some((tag, how));
-            ctx.release(u.ready.msg, None);
-        }
+    fn acked(&mut self, tag: u64, how: Redelivery, ctx: &mut Ctx) -> Option<MessageId> {
+        let u = self.unacked.remove(&tag)?;
+        self.last_ack[u.consumer.index()] = Some((tag, how));
+        self.held[u.consumer.index()] -= 1;
+        ctx.release(u.ready.msg, None);
+        Some(u.ready.msg)
     }
 }
 
@@ -123,20 +149,30 @@ impl DeliverySource for WorkQueue {
         let tag = self.next_tag;
         self.next_tag += 1;
         self.unacked.insert(tag, Unacked { consumer, ready });
+        self.held[consumer.index()] += 1;
         self.most_unacked = self.most_unacked.max(self.unacked_of(consumer));
-        ctx.ledger.note_delivery(ready.msg);
+        let (msg, redelivered) = (ready.msg, ready.redelivered);
+        let delivery = ctx.ledger.note_delivery(msg);
+        ctx.note(JournalKind::Delivered { msg, consumer, tag, delivery, redelivered });
         Ok(Some(Delivery { msg: ready.msg, retry: ready.retry, tag: DeliveryTag { lane: 0, position: tag } }))
     }
 
-    fn ack(&mut self, _consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
-        self.acked(delivery.tag.position, Redelivery::Acked, ctx);
+    fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
+        let tag = delivery.tag.position;
+        if let Some(msg) = self.acked(tag, Redelivery::Acked, ctx) {
+            ctx.step(msg, JournalKind::Acked { msg, consumer, tag, count: 1 });
+        }
     }
 
     /// `basic.ack` with `multiple`: everything delivered to `consumer` so far.
     fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> bool {
-        let tags: Vec<u64> = self.unacked.iter().filter(|(_, u)| u.consumer == consumer).map(|(t, _)| *t).collect();
+        let tags = self.tags_of(consumer);
+        let mut last = None;
         for &t in &tags {
-            self.acked(t, Redelivery::AckedWithDelivered, ctx);
+            last = self.acked(t, Redelivery::AckedWithDelivered, ctx).map(|m| (m, t)).or(last);
+        }
+        if let Some((msg, tag)) = last {
+            ctx.note(JournalKind::Acked { msg, consumer, tag, count: tags.len() as u32 });
         }
         !tags.is_empty()
     }
@@ -149,16 +185,41 @@ impl DeliverySource for WorkQueue {
         self.last_ack.iter().flatten().find(|(t, _)| *t == tag).map_or(Redelivery::Again, |(_, how)| *how)
     }
 
+    fn any_consumer(&self) -> bool {
+        true
+    }
+
+    fn loss_reason(&self, how: Redelivery) -> Option<LossReason> {
+        match how {
+            Redelivery::Again | Redelivery::Skipped => None,
+            Redelivery::Acked => Some(LossReason::AckedBeforeProcessing),
+            Redelivery::AckedWithDelivered => Some(LossReason::AckedWithEarlierBeforeProcessing),
+        }
+    }
+
     /// A failed message is published again at the tail (a retry by re-publishing).
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
         ctx.ledger.hold(msg);
         self.push(msg, retry);
-        self.idle_consumer()
+        ctx.note(JournalKind::Enqueued { msg, append: AppendKind::Retry(retry) });
+        None
+    }
+
+    /// A dead letter published again: at the tail, its retries starting over.
+    fn redrive(&mut self, msg: MessageId, _route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
+        ctx.ledger.hold(msg);
+        self.push(msg, 0);
+        ctx.note(JournalKind::Enqueued { msg, append: AppendKind::Redrive });
+        None
     }
 }
 
 impl Membership for WorkQueue {
     fn paused(&self) -> bool {
+        false
+    }
+
+    fn polls(&self) -> bool {
         false
     }
 
@@ -174,6 +235,7 @@ impl Membership for WorkQueue {
     fn join(&mut self, consumer: ConsumerId, _static_member: bool, _ctx: &mut Ctx) -> Joined {
         if consumer.index() >= self.last_ack.len() {
             self.last_ack.resize(consumer.index() + 1, None);
+            self.held.resize(consumer.index() + 1, 0);
         }
         Joined::TookOldPlace
     }
@@ -182,14 +244,18 @@ impl Membership for WorkQueue {
 
     /// A consumer whose connection dies returns its unacknowledged deliveries to the queue, each
     /// at its original place, marked redelivered.
-    fn silent(&mut self, consumer: ConsumerId, _died: bool, _ctx: &mut Ctx) {
-        let tags: Vec<u64> = self.unacked.iter().filter(|(_, u)| u.consumer == consumer).map(|(t, _)| *t).collect();
-        for t in tags {
+    fn silent(&mut self, consumer: ConsumerId, _died: bool, ctx: &mut Ctx) {
+        let tags = self.tags_of(consumer);
+        for &t in &tags {
             let mut ready = self.unacked.remove(&t).expect("listed").ready;
             ready.redelivered = true;
             let at = self.ready.partition_point(|r| r.seq < ready.seq);
             self.ready.insert(at, ready);
             self.redelivered += 1;
+        }
+        self.held[consumer.index()] = 0;
+        if !tags.is_empty() {
+            ctx.note(JournalKind::Requeued { consumer, count: tags.len() as u32 });
         }
     }
 

@@ -35,7 +35,7 @@ impl Producer {
             }
             let blocked = p.acks != Acks::Zero && self.in_flight >= p.max_in_flight;
             let timeout = SimDuration::from_ms(p.delivery_timeout_ms());
-            let (slot, wake) = self.queues.take_ready(ctx.now, p.idempotence(), timeout, blocked);
+            let (slot, wake) = self.queues.take_ready(ctx.now, ctx.settings.idempotent_producer(), timeout, blocked);
             if let Some(expired) = self.queues.take_expired() {
                 expired.iter().for_each(|r| self.give_up(r, LossReason::DeliveryTimeout, ctx));
             }
@@ -56,7 +56,7 @@ impl Producer {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn send(&mut self, slot: u32, broker: &mut impl Broker, ctx: &mut Ctx) {
         let p = &ctx.settings.producer;
-        let (acks_zero, idempotent) = (p.acks == Acks::Zero, p.idempotence());
+        let (acks_zero, idempotent) = (p.acks == Acks::Zero, ctx.settings.idempotent_producer());
         let request_lost = self.network.chance(ctx.knobs.request_loss_p);
         let ack_lost = !acks_zero && !request_lost && self.network.chance(ctx.knobs.ack_loss_p);
         let round_trip = ctx.knobs.latency.times(2);

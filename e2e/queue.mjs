@@ -1,0 +1,58 @@
+// The queue broker's steps of the end-to-end test (e2e.mjs runs them with its helpers): the
+// "work-queue" lesson draws one queue and three competing consumers; a consumer that crashes after
+// the charge, before its ack, returns the delivery to the queue flagged redelivered, another
+// consumer charges again (a duplicate), and the event log says so in RabbitMQ's words; the run
+// replays on the CLI to the same trace hash. "auto-ack-loss" loses instead. axe finds nothing
+// serious on either.
+
+import { audit, describe } from './a11y.mjs';
+
+const diagram = (page) =>
+  page.evaluate(() => ({
+    queue: document.querySelector('g.node.queue')?.getAttribute('aria-label') ?? null,
+    partitions: document.querySelectorAll('g.node.partition:not(.queue)').length,
+    heads: [...document.querySelectorAll('.col-heads text')].map((t) => t.textContent),
+    consumers: [...document.querySelectorAll('g.node.consumer')].map((g) => g.getAttribute('aria-label')),
+    producer: document.querySelector('g.node.producer')?.getAttribute('aria-label') ?? null,
+  }));
+
+export async function queueSteps({ page, step, snapshot, load, playTo, replayOnCli, screenshot }) {
+  await step('queue: competing consumers, a crash before the ack redelivers and duplicates; replays on the CLI', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await load('work-queue');
+    const d = await diagram(page);
+    if (!d.queue || !d.queue.startsWith('Queue orders: 0 ready')) throw new Error(`queue box: ${d.queue}`);
+    if (d.partitions !== 0) throw new Error(`${d.partitions} partition rows drawn on the queue broker`);
+    if (JSON.stringify(d.heads) !== JSON.stringify(['Queue “orders” (next out →)', 'Competing consumers'])) throw new Error(`headings ${JSON.stringify(d.heads)}`);
+    if (d.consumers.length !== 3 || !d.consumers.every((c) => c.includes('competes for the queue, 0 unacknowledged of at most 1'))) {
+      throw new Error(`consumers: ${d.consumers.join(' | ')}`);
+    }
+    if (!d.producer.includes('publisher') || !d.producer.includes('waits for publisher confirms')) throw new Error(`producer: ${d.producer}`);
+    await playTo(12, '5');
+    const s = await snapshot();
+    if (s.duplicated < 1) throw new Error(`no duplicate after 12 s: ${JSON.stringify(s)}`);
+    const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+    const redelivered = log.find((l) => /flagged redelivered/.test(l));
+    const requeued = log.find((l) => /connection closed with \d+ unacknowledged deliver/.test(l));
+    if (!redelivered || !requeued) throw new Error(`the event log does not tell the redelivery:\n      ${log.slice(-12).join('\n      ')}`);
+    if (log.some((l) => /partition|offset/.test(l))) throw new Error(`a queue run speaks of partitions: ${log.find((l) => /partition|offset/.test(l))}`);
+    const shot = await screenshot('queue-work-queue');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    const { report } = await replayOnCli('work-queue');
+    if (!report.queue || report.queue.redelivered < 1) throw new Error(`the CLI's report has no queue with a redelivery: ${JSON.stringify(report.queue)}`);
+    return `${s.duplicated} duplicated; "${requeued.trim()}"; ${shot}`;
+  });
+
+  await step('queue: auto-ack loses what a crash drops', async () => {
+    await load('auto-ack-loss');
+    await playTo(12, '5');
+    const s = await snapshot();
+    if (s.lost < 1 || s.duplicated !== 0) throw new Error(`after 12 s: ${JSON.stringify(s)}`);
+    const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+    const lost = log.find((l) => /lost: acknowledged to the queue on delivery/.test(l));
+    if (!lost) throw new Error(`no loss told in the event log:\n      ${log.slice(-12).join('\n      ')}`);
+    const shot = await screenshot('queue-auto-ack-loss');
+    return `${s.lost} lost; ${shot}`;
+  });
+}

@@ -1,0 +1,128 @@
+//! The brokers a run has, behind one delivery seam: the Kafka-like log always (its views stay
+//! valid on every run), and the RabbitMQ-like work queue when the scenario's broker is the queue,
+//! in which case the producer publishes to the queue and the consumers read from it. One type
+//! with a branch per call keeps one copy of the consumer pipeline in the page's bundle.
+
+use crate::sim::broker::amqp::work_queue::WorkQueue;
+use crate::sim::broker::delivery::{Delivery, DeliverySource, FetchError, Joined, Membership, Redelivery};
+use crate::sim::broker::log::{LogBroker, Received, Sequence};
+use crate::sim::ctx::Ctx;
+use crate::sim::ids::{ConsumerId, MessageId};
+use crate::sim::ledger::LossReason;
+
+#[derive(Clone, Debug)]
+pub struct Brokers {
+    pub log: LogBroker,
+    /// The queue the consumers read from instead of the log, if the scenario's broker is the queue.
+    pub queue: Option<WorkQueue>,
+}
+
+/// Calls `$method` on the queue if there is one, else on the log.
+macro_rules! either {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match &mut $self.queue {
+            Some(q) => q.$method($($arg),*),
+            None => $self.log.$method($($arg),*),
+        }
+    };
+}
+
+/// [`either!`] for `&self` methods.
+macro_rules! either_ref {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match &$self.queue {
+            Some(q) => q.$method($($arg),*),
+            None => $self.log.$method($($arg),*),
+        }
+    };
+}
+
+impl Brokers {
+    /// The producer's request for `msg` reaches the broker: appended to the log (see
+    /// `LogBroker::receive`) or queued. Returns what happened and a consumer that may have work.
+    pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
+        match &mut self.queue {
+            Some(q) => q.receive(msg, ctx),
+            None => self.log.receive(msg, seq, ctx),
+        }
+    }
+}
+
+impl DeliverySource for Brokers {
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Result<Option<Delivery>, FetchError> {
+        either!(self.next_delivery(consumer, ctx))
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
+        either!(self.ack(consumer, delivery, ctx))
+    }
+    fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> bool {
+        either!(self.ack_delivered(consumer, ctx))
+    }
+    fn redelivery(&self, delivery: &Delivery) -> Redelivery {
+        either_ref!(self.redelivery(delivery))
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn any_consumer(&self) -> bool {
+        self.queue.is_some()
+    }
+    fn loss_reason(&self, how: Redelivery) -> Option<LossReason> {
+        either_ref!(self.loss_reason(how))
+    }
+    fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
+        either!(self.requeue(msg, retry, ctx))
+    }
+    fn redrive(&mut self, msg: MessageId, route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
+        either!(self.redrive(msg, route, ctx))
+    }
+}
+
+impl Membership for Brokers {
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn paused(&self) -> bool {
+        either_ref!(self.paused())
+    }
+    fn polls(&self) -> bool {
+        either_ref!(self.polls())
+    }
+    fn rebalancing(&self) -> bool {
+        either_ref!(self.rebalancing())
+    }
+    fn is_member(&self, consumer: ConsumerId) -> bool {
+        either_ref!(self.is_member(consumer))
+    }
+    fn join(&mut self, consumer: ConsumerId, static_member: bool, ctx: &mut Ctx) -> Joined {
+        either!(self.join(consumer, static_member, ctx))
+    }
+    fn leave(&mut self, consumer: ConsumerId) {
+        either!(self.leave(consumer))
+    }
+    fn silent(&mut self, consumer: ConsumerId, died: bool, ctx: &mut Ctx) {
+        either!(self.silent(consumer, died, ctx))
+    }
+    fn session_expired(&mut self, consumer: ConsumerId, session: u32, ctx: &mut Ctx) -> bool {
+        either!(self.session_expired(consumer, session, ctx))
+    }
+    fn begin_rebalance(&mut self, ctx: &mut Ctx) -> bool {
+        either!(self.begin_rebalance(ctx))
+    }
+    fn try_complete(&mut self, rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
+        either!(self.try_complete(rejoined, ctx))
+    }
+    fn rebalance_timed_out(
+        &mut self,
+        generation: u32,
+        rejoined: &dyn Fn(ConsumerId) -> bool,
+        static_members: bool,
+        ctx: &mut Ctx,
+    ) -> Vec<ConsumerId> {
+        either!(self.rebalance_timed_out(generation, rejoined, static_members, ctx))
+    }
+    fn complete(&mut self, generation: u32, ctx: &mut Ctx) -> bool {
+        either!(self.complete(generation, ctx))
+    }
+    fn follow_up(&mut self) -> bool {
+        either!(self.follow_up())
+    }
+}

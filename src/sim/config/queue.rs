@@ -1,0 +1,35 @@
+//! Which broker a scenario runs on, and the queue broker's settings.
+//!
+//! The Kafka-like log is the default. With the RabbitMQ-like queue broker the producer publishes
+//! every message to one queue through the default exchange, and the consumers compete for it:
+//! each delivery goes to one consumer, a consumer holds at most `prefetch` unacknowledged
+//! deliveries (`basic.qos`), and an acknowledged message is gone from the queue. The topic's
+//! settings are the log's: the queue broker leaves them unused (and refuses to add partitions).
+
+use serde::{Deserialize, Serialize};
+
+/// The broker the producer publishes to and the consumers read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BrokerKind {
+    /// A Kafka-like topic: partitions, one consumer group, committed offsets.
+    #[default]
+    Log,
+    /// A RabbitMQ-like queue with competing consumers.
+    Queue,
+}
+
+/// The queue broker's settings (read only when `broker` is `queue`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueSettings {
+    /// `basic.qos` prefetch count: unacknowledged deliveries one consumer may hold (1 to 1000;
+    /// RabbitMQ's 0, no limit, is not offered).
+    pub prefetch: u32,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings { prefetch: 1 }
+    }
+}

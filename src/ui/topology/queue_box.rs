@@ -1,0 +1,69 @@
+//! The queue broker's queue in the diagram's middle column: the messages waiting, the next to be
+//! delivered at the right (next to the consumers), and how many deliveries await acknowledgement.
+
+use super::{CELLS, PART_W, PART_X};
+use crate::sim::kernel::numfmt::Fixed;
+use crate::sim::{MessageId, Outcome};
+use crate::ui::journey::{open_on_click, open_on_key};
+use crate::ui::shapes::{fmt1, glyph};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub(super) struct QueueBoxProps {
+    pub(super) cy: f64,
+    pub(super) ready: usize,
+    pub(super) unacked: usize,
+    pub(super) prefetch: usize,
+    /// The next messages to be delivered, the next first: (message, redelivered, outcome).
+    pub(super) head: Vec<(MessageId, bool, Outcome)>,
+    pub(super) on_message: Callback<MessageId>,
+    /// Cells are buttons in the tab order only while the run is paused (as a partition's).
+    pub(super) keyboard: bool,
+}
+
+#[function_component(QueueBox)]
+pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
+    let cy = props.cy;
+    let ph = 34.0;
+    let y0 = cy - ph / 2.0;
+    let (ready, unacked, prefetch) = (props.ready, props.unacked, props.prefetch);
+    let label = format!(
+        "Queue orders: {ready} ready, {unacked} delivered and not yet acknowledged; each consumer may hold {prefetch} \
+         unacknowledged; an acknowledged message is deleted"
+    );
+    let cell_w = 19.0;
+    let cells_x = PART_X + 30.0;
+    let cells: Html = props
+        .head
+        .iter()
+        .take(CELLS)
+        .enumerate()
+        .map(|(k, &(msg, redelivered, o))| {
+            // The next to be delivered sits in the rightmost slot.
+            let slot = CELLS - 1 - k;
+            let x = cells_x + slot as f64 * cell_w;
+            let class = if redelivered { "cell cell-pending cell-redelivered" } else { "cell cell-pending" };
+            let name = props.keyboard.then(|| {
+                format!("{msg}, {} in the queue{}: show its journey", o.label(), if redelivered { ", redelivered" } else { "" })
+            });
+            html! {
+                <g key={slot} class={class} transform={format!("translate({} 0)", Fixed(x, 1))} data-msg={msg.0.to_string()}
+                    role={name.as_ref().map(|_| "button")} tabindex={name.as_ref().map(|_| "0")} aria-label={name}>
+                    <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
+                    { glyph(o, cell_w / 2.0, cy) }
+                </g>
+            }
+        })
+        .collect();
+    let onclick = open_on_click(&props.on_message);
+    let onkeydown = open_on_key(&props.on_message);
+    html! {
+        <g class={classes!("node", "partition", "queue", (ready > 0).then_some("has-lag"))} role="group" aria-label={label} {onclick} {onkeydown}>
+            <title>{"The queue's next messages, the next to be delivered on the right. A delivery leaves the queue for a consumer; only its acknowledgement deletes it. A dashed cell was delivered before and came back (redelivered)."}</title>
+            <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
+            <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{"Q"}</text>
+            { cells }
+            <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{format!("ready {ready} · unacked {unacked} · prefetch {prefetch}")}</text>
+        </g>
+    }
+}

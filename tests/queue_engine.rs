@@ -1,0 +1,190 @@
+//! The engine on the queue broker (`broker: "queue"`): the producer publishes to one queue,
+//! competing consumers take deliveries within their prefetch window, and the same consumer
+//! pipeline, faults and ledger apply. The guarantees are properties over random scenarios and
+//! live commands, as for the log (`properties.rs`), audited after every event.
+#![cfg(not(target_arch = "wasm32"))]
+
+use eda_lab::sim::event::JournalKind;
+use eda_lab::sim::journey::JourneyPolicy;
+use eda_lab::sim::scenario::*;
+use eda_lab::sim::{Command, ConsumerId, JourneyView, LossReason, SimTime, Simulation};
+use proptest::prelude::*;
+
+#[path = "props/scenarios.rs"]
+mod scenarios;
+use scenarios::*;
+#[path = "props/runs.rs"]
+mod runs;
+use runs::*;
+
+/// The largest prefetch a run's consumers were ever allowed: the scenario's, or one set live
+/// (lowering `basic.qos` takes nothing back from a consumer, as in RabbitMQ).
+fn widest_prefetch(s: &Scenario, commands: &[(u64, Command)]) -> usize {
+    let set = commands.iter().filter_map(|(_, c)| match c {
+        Command::Set { setting, value } if setting == "queue.prefetch" => value.as_u64(),
+        _ => None,
+    });
+    set.chain([u64::from(s.queue.prefetch)]).max().unwrap() as usize
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The ledger balances after every event on the queue broker too, whatever the faults; no
+    /// consumer ever holds more unacknowledged deliveries than its prefetch allows; the same
+    /// inputs replay to the same trace hash.
+    #[test]
+    fn queue_ledger_balances_and_prefetch_bounds_unacked(s in queue_scenario(), commands in schedule(20_000), until_ms in 1_000u64..25_000) {
+        let sim = run_audited(&s, &commands, until_ms).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
+        let queue = sim.queue().expect("a queue-broker run has a queue");
+        prop_assert!(queue.most_unacked() <= widest_prefetch(&s, &commands), "{} unacked\n{}", queue.most_unacked(), describe(&s, &commands));
+        let replayed = Simulation::replay(&s, sim.commands(), sim.now()).unwrap();
+        prop_assert_eq!(replayed.trace_hash(), sim.trace_hash());
+    }
+
+    /// Auto-ack (the queue counts a delivery acknowledged as it hands it over) with a producer that
+    /// cannot publish twice never applies an effect twice, whatever crashes.
+    #[test]
+    fn auto_ack_never_duplicates(mut s in queue_scenario(), commands in schedule(20_000), no_resend in any::<bool>()) {
+        s.consumers.commit = CommitStrategy::BeforeProcessing;
+        if no_resend { s.producer.acks = Acks::Zero } else { s.producer.retries = 0 }
+        let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
+            && !sets(c, &["consumers.commit", "producer.acks", "producer.retries"])).collect();
+        let sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
+        prop_assert_eq!(sim.ledger().counts().duplicated, 0, "{}", describe(&s, &commands));
+    }
+
+    /// Manual acknowledgement after processing, with a publisher that waits for confirms and
+    /// resends: a crashed consumer's unacknowledged deliveries go back to the queue, so nothing is
+    /// lost (no TTL, length limit or broker restart applies here); after healing all settles.
+    #[test]
+    fn manual_ack_never_loses(mut s in queue_scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
+        make_at_least_once(&mut s, acks_all);
+        let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
+            && !sets(c, AT_LEAST_ONCE_SETTINGS)).collect();
+        let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
+        prop_assert_eq!(sim.ledger().counts().lost, 0, "{}", describe(&s, &commands));
+        let healed = heal_and_drain(&mut sim);
+        prop_assert!(healed.is_ok(), "{}\n{}", healed.unwrap_err(), describe(&s, &commands));
+        prop_assert_eq!(sim.ledger().counts().lost, 0, "{}", describe(&s, &commands));
+        prop_assert_eq!(sim.queue().unwrap().depth(), (0, 0));
+    }
+
+    /// Manual ack plus a dedup store marked atomically with the effect: neither duplicates nor
+    /// losses, even with a publisher whose resends queue copies.
+    #[test]
+    fn queue_with_atomic_dedup_is_effectively_exactly_once(mut s in queue_scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
+        make_at_least_once(&mut s, acks_all);
+        s.idempotency = IdempotencyConfig { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: None };
+        let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
+            Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })
+            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, &["idempotency.mode", "idempotency.dedup_ttl_ms"])).collect();
+        let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
+        let healed = heal_and_drain(&mut sim);
+        prop_assert!(healed.is_ok(), "{}\n{}", healed.unwrap_err(), describe(&s, &commands));
+        let c = sim.ledger().counts();
+        prop_assert_eq!((c.duplicated, c.lost, c.in_flight), (0, 0, 0), "{}", describe(&s, &commands));
+    }
+}
+
+/// A small queue run: 3 consumers, manual ack after the effect, consumer 0 crashing after the
+/// effect of its first delivery and coming back after a second.
+fn crash_after_effect() -> Simulation {
+    let mut s = Scenario { broker: BrokerKind::Queue, ..Scenario::default() };
+    s.topic.partitions = 1;
+    s.producer.max_messages = Some(30);
+    s.producer.rate_per_sec = 20.0;
+    s.consumers.count = 3;
+    s.consumers.crash.restart_delay_ms = Some(1_000);
+    let mut sim = Simulation::new(&s).unwrap();
+    sim.record_journeys(JourneyPolicy::All);
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(0), at: Some(CrashPoint::AfterEffect) }).unwrap();
+    sim.run_until(SimTime::from_secs(30), u64::MAX);
+    sim
+}
+
+/// The duplicate charge of a queue: the consumer charged the card and died before its ack; its
+/// connection closed, the delivery went back to the queue flagged redelivered, and another
+/// consumer charged again. The journal says so in the queue's words.
+#[test]
+fn a_crash_before_the_ack_redelivers_flagged() {
+    let sim = crash_after_effect();
+    let c = sim.ledger().counts();
+    assert_eq!((sim.ledger().produced(), c.duplicated, c.lost, c.in_flight), (30, 1, 0, 0), "{c:?}");
+    let queue = sim.queue().unwrap();
+    assert_eq!(queue.redelivered(), 1);
+    assert_eq!(queue.depth(), (0, 0), "every acknowledged message is gone from the queue");
+    let dup = sim.ledger().examples(eda_lab::sim::Outcome::Duplicated)[0];
+    let JourneyView::Kept(j) = sim.journey(dup) else { panic!("journeys are recorded") };
+    let flags: Vec<bool> = j
+        .steps
+        .iter()
+        .filter_map(|e| match e.kind {
+            JournalKind::Delivered { redelivered, .. } => Some(redelivered),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(flags, [false, true], "delivered, then redelivered with the flag: {j:?}");
+    let why = eda_lab::sim::explain::why_duplicated(&j.steps).unwrap();
+    assert!(why.starts_with("consumer 0 charged the card, then crashed before its acknowledgement"), "{why}");
+    assert!(!why.contains("offset") && !why.contains("partition"), "{why}");
+    assert!(sim
+        .journal()
+        .iter()
+        .any(|e| matches!(e.kind, JournalKind::Requeued { consumer: ConsumerId(0), count: 1 })));
+}
+
+/// Auto-ack loses what a crash drops: the queue deleted it on delivery.
+#[test]
+fn auto_ack_loses_what_a_crash_drops() {
+    let mut s = Scenario { broker: BrokerKind::Queue, ..Scenario::default() };
+    s.topic.partitions = 1;
+    s.producer.max_messages = Some(30);
+    s.consumers.commit = CommitStrategy::BeforeProcessing;
+    let mut sim = Simulation::new(&s).unwrap();
+    sim.handle(Command::CrashConsumer { consumer: ConsumerId(0), at: Some(CrashPoint::AfterCommit) }).unwrap();
+    sim.run_until(SimTime::from_secs(60), u64::MAX);
+    let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(lost, [(LossReason::AckedBeforeProcessing, 1)]);
+    assert_eq!(sim.queue().unwrap().redelivered(), 0);
+}
+
+/// The queue broker refuses what only a log has, naming the setting; the topic's settings it
+/// leaves unused.
+#[test]
+fn log_only_settings_are_refused_on_the_queue() {
+    let mut s = Scenario { broker: BrokerKind::Queue, ..Scenario::default() };
+    s.producer.idempotent = Some(true);
+    let e = Simulation::new(&s).unwrap_err().to_string();
+    assert!(e.contains("producer.idempotent") && e.contains("RabbitMQ has no idempotent publisher"), "{e}");
+    s.producer.idempotent = None;
+    let mut sim = Simulation::new(&s).unwrap();
+    assert!(!sim.scenario().idempotent_producer(), "the Java client's default does not apply to a queue");
+    let e = sim.handle(Command::AddPartitions { count: 2 }).unwrap_err().to_string();
+    assert!(e.contains("no partitions"), "{e}");
+}
+
+/// Publisher confirms: a publisher that waits for each confirm and resends when one is lost queues
+/// the message twice (RabbitMQ keeps no publisher sequence), and each copy is charged; the story
+/// says so. Without resends (no confirms awaited) nothing is duplicated, and lost publishes are
+/// lost.
+#[test]
+fn a_lost_confirm_and_a_resend_queue_a_duplicate() {
+    let s = eda_lab::sim::builtins::builtin("publisher-confirms").unwrap();
+    let mut sim = Simulation::new(&s).unwrap();
+    sim.record_journeys(JourneyPolicy::All);
+    sim.run_until(SimTime::from_secs(30), u64::MAX);
+    let c = sim.ledger().counts();
+    assert!(c.duplicated > 0 && c.lost == 0, "{c:?}");
+    assert!(sim.stats().producer.duplicate_appends > 0);
+    let dup = sim.ledger().examples(eda_lab::sim::Outcome::Duplicated)[0];
+    let JourneyView::Kept(j) = sim.journey(dup) else { panic!("journeys are recorded") };
+    let why = eda_lab::sim::explain::why_duplicated(&j.steps).unwrap();
+    assert!(why.starts_with("the publisher resent it after a confirm was lost"), "{why}");
+    let mut fire_and_forget = s.clone();
+    fire_and_forget.producer.acks = Acks::Zero;
+    let mut sim = Simulation::new(&fire_and_forget).unwrap();
+    sim.run_until(SimTime::from_secs(30), u64::MAX);
+    let c = sim.ledger().counts();
+    assert!(c.duplicated == 0 && c.lost > 0, "{c:?}");
+}
