@@ -2,8 +2,9 @@
 // "work-queue" lesson draws one queue and three competing consumers; a consumer that crashes after
 // the charge, before its ack, returns the delivery to the queue flagged redelivered, another
 // consumer charges again (a duplicate), and the event log says so in RabbitMQ's words; the run
-// replays on the CLI to the same trace hash. "auto-ack-loss" loses instead. axe finds nothing
-// serious on either.
+// replays on the CLI to the same trace hash. "queue-dlx" dead-letters what expires, what a full
+// queue drops and what consumers give up on, each with its reason. "auto-ack-loss" loses instead.
+// axe finds nothing serious on any.
 
 import { audit, describe } from './a11y.mjs';
 
@@ -42,6 +43,28 @@ export async function queueSteps({ page, step, snapshot, load, playTo, replayOnC
     const { report } = await replayOnCli('work-queue');
     if (!report.queue || report.queue.redelivered < 1) throw new Error(`the CLI's report has no queue with a redelivery: ${JSON.stringify(report.queue)}`);
     return `${s.duplicated} duplicated; "${requeued.trim()}"; ${shot}`;
+  });
+
+  await step('queue: TTL, max length and rejects feed the dead-letter queue, each with its reason', async () => {
+    await load('queue-dlx');
+    await playTo(20, '5');
+    const s = await snapshot();
+    if (s.dead_lettered < 10 || s.lost !== 0) throw new Error(`after 20 s: ${JSON.stringify(s)}`);
+    const reasons = await page.$$eval('section.dlq tbody tr', (rows) => rows.map((r) => r.children[2]?.textContent ?? ''));
+    const has = (re) => reasons.some((r) => re.test(r));
+    if (!has(/expired in the queue \(x-death reason expired\)/) || !has(/dropped from the head of the full queue \(x-death reason maxlen\)/)) {
+      throw new Error(`dead-letter reasons: ${JSON.stringify(reasons)}`);
+    }
+    const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+    if (!log.some((l) => /expired at the head of the queue \(message TTL\): dead-lettered, x-death reason expired/.test(l))
+      && !log.some((l) => /dropped from the head of the full queue \(x-max-length\): dead-lettered, x-death reason maxlen/.test(l))) {
+      throw new Error(`the event log does not tell the drops:\n      ${log.slice(-12).join('\n      ')}`);
+    }
+    const shot = await screenshot('queue-dlx');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    await replayOnCli('queue-dlx');
+    return `${s.dead_lettered} dead-lettered; ${shot}`;
   });
 
   await step('queue: auto-ack loses what a crash drops', async () => {

@@ -10,12 +10,9 @@
 
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::brokers::Brokers;
-use crate::sim::broker::log::group::ConsumerGroup;
-use crate::sim::broker::log::partition::Partition;
 use crate::sim::broker::log::{LogBroker, Sequence};
-use crate::sim::client::consumer::Consumer;
 use crate::sim::client::pipeline::Pipeline;
-use crate::sim::client::producer::{key_name, Producer};
+use crate::sim::client::producer::Producer;
 use crate::sim::command::{Command, StampedCommand};
 use crate::sim::config::knobs::Knobs;
 use crate::sim::config::limits;
@@ -24,8 +21,8 @@ use crate::sim::config::scenario::{Scenario, ScenarioError};
 use crate::sim::config::settings;
 use crate::sim::ctx::Ctx;
 pub use crate::sim::errors::{CommandError, ReplayError, Stuck};
-use crate::sim::event::{Event, JournalEntry, JournalKind};
-use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
+use crate::sim::event::{DropCause, Event, JournalEntry, JournalKind};
+use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::journal::Journal;
 use crate::sim::journey::{Journey, JourneyPolicy};
 use crate::sim::kernel::ring::Ring;
@@ -36,7 +33,7 @@ use crate::sim::ledger::Ledger;
 use crate::sim::metrics::alerts::Alerts;
 use crate::sim::metrics::sample::Sample;
 pub use crate::sim::metrics::stats::Stats;
-use crate::sim::patterns::dlq::DeadLetterQueue;
+use crate::sim::patterns::dlq::{DeadLetter, DeadLetterReason};
 use crate::sim::patterns::redrive;
 
 /// What the simulation can say about one message's journey.
@@ -89,6 +86,7 @@ pub struct Simulation {
 }
 
 mod sampling;
+mod views;
 
 /// Builds a [`Ctx`] from the simulation's shared parts, leaving its subsystems free to borrow.
 macro_rules! ctx {
@@ -286,7 +284,31 @@ impl Simulation {
         self.trace.mix(a);
         self.trace.mix(b);
         self.dispatch(event);
+        self.park_queue_dead_letters();
         true
+    }
+
+    /// Messages the queue dead-lettered (expired, or dropped from a full queue) go to the
+    /// dead-letter queue the pipeline keeps, in the same step, so the two never disagree.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn park_queue_dead_letters(&mut self) {
+        let Some(q) = self.broker.queue.as_mut().filter(|q| q.has_dead_letters()) else { return };
+        for d in q.take_dead_letters() {
+            let reason = match d.cause {
+                DropCause::Expired => DeadLetterReason::Expired,
+                DropCause::MaxLength => DeadLetterReason::MaxLength,
+            };
+            let at = d.at;
+            self.pipeline.park(DeadLetter {
+                msg: d.msg,
+                at,
+                lane: 0,
+                reason,
+                attempts: 0,
+                first_failed_at: at,
+                last_failed_at: at,
+            });
+        }
     }
 
     /// Processes every event up to and including `until`, or stops after `max_events` events.
@@ -334,6 +356,7 @@ impl Simulation {
         self.trace.mix(fingerprint);
         self.journal.note(self.now, JournalKind::Command { fingerprint }, &self.ledger);
         self.apply(command, settings);
+        self.park_queue_dead_letters();
         Ok(())
     }
 
@@ -402,6 +425,11 @@ impl Simulation {
                 pipeline.on_rebalance_done(generation, log, ctx)
             }
             Event::Log(e) => log.log.on_event(e, ctx),
+            Event::Queue(e) => {
+                if let Some(q) = &mut log.queue {
+                    q.on_event(e, ctx);
+                }
+            }
             Event::Scheduled { index } => {
                 // The schedule was checked when the run started; what live commands changed
                 // since may leave a fault nothing to act on, or settings that cannot run: skip it.
@@ -468,6 +496,11 @@ impl Simulation {
                 "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" if log.queue.is_none() => {
                     log.log.start(ctx)
                 }
+                "queue.message_ttl_ms" | "queue.max_length" => {
+                    if let Some(q) = &mut log.queue {
+                        q.policy_changed(ctx);
+                    }
+                }
                 "queue.prefetch" => {
                     if let Some(q) = &mut log.queue {
                         q.set_prefetch(ctx.settings.queue.prefetch);
@@ -479,108 +512,5 @@ impl Simulation {
                 _ => {}
             }
         }
-    }
-
-    // ----- read-only views -----
-
-    pub fn now(&self) -> SimTime {
-        self.now
-    }
-    /// The settings as they are now (the starting scenario with every live command applied).
-    pub fn scenario(&self) -> &Scenario {
-        &self.settings
-    }
-    pub fn events_processed(&self) -> u64 {
-        self.events_processed
-    }
-    /// The trace hash so far.
-    pub fn trace_hash(&self) -> TraceHash {
-        self.trace
-    }
-    pub fn ledger(&self) -> &Ledger {
-        &self.ledger
-    }
-    /// Checks the ledger (`Ledger::audit`) and that the dead-letter queue agrees with it
-    /// (`patterns::redrive::audit`). Returns the first disagreement. The tests run it after every
-    /// event.
-    pub fn audit(&self) -> Result<(), String> {
-        self.ledger.audit()?;
-        redrive::audit(self.pipeline.dlq(), &self.ledger)
-    }
-    pub fn stats(&self) -> Stats {
-        Stats {
-            producer: self.producer.stats(),
-            consumer: self.pipeline.stats(),
-            group: self.broker.log.group_stats(),
-            log: self.broker.log.log_stats(),
-            downstream: self.pipeline.downstream().stats(),
-            breaker_openings: self.pipeline.breaker().openings(),
-            alerts: self.alerts.stats(),
-        }
-    }
-    /// The circuit breaker in front of the payments API, and the API.
-    pub fn breaker(&self) -> &crate::sim::client::breaker::BreakerGuard {
-        self.pipeline.breaker()
-    }
-    pub fn downstream(&self) -> &crate::sim::downstream::Downstream {
-        self.pipeline.downstream()
-    }
-    pub fn partitions(&self) -> &[Partition] {
-        self.broker.log.partitions()
-    }
-    /// The queue the consumers read from, when the scenario's broker is the queue.
-    pub fn queue(&self) -> Option<&WorkQueue> {
-        self.broker.queue.as_ref()
-    }
-    pub fn group(&self) -> &ConsumerGroup {
-        self.broker.log.group()
-    }
-    /// Partitions assigned to consumer `c` at the last completed rebalance.
-    pub fn assigned(&self, c: ConsumerId) -> &[PartitionId] {
-        self.broker.log.assigned(c)
-    }
-    /// Whether the group coordinator counts consumer `c` as a member.
-    pub fn in_group(&self, c: ConsumerId) -> bool {
-        use crate::sim::broker::delivery::Membership;
-        self.broker.log.is_member(c)
-    }
-    pub fn consumers(&self) -> &[Consumer] {
-        self.pipeline.consumers()
-    }
-    /// The dead-letter queue: the parked messages, oldest first, with why, how many attempts
-    /// failed and when.
-    pub fn dlq(&self) -> &DeadLetterQueue {
-        self.pipeline.dlq()
-    }
-    pub fn history(&self) -> &Ring<Sample> {
-        &self.history
-    }
-    pub fn journal(&self) -> &Ring<JournalEntry> {
-        self.journal.entries()
-    }
-    /// Every accepted command, in order, with its stamp.
-    pub fn commands(&self) -> &[StampedCommand] {
-        &self.commands
-    }
-    /// Time of the next pending event.
-    pub fn next_event_time(&self) -> Option<SimTime> {
-        self.scheduler.peek_time()
-    }
-    /// Log end offset minus committed offset: how far the group is behind on partition `p`.
-    pub fn lag(&self, p: PartitionId) -> u64 {
-        self.broker.log.lag(p)
-    }
-    /// Messages the consumers have not finished with: the sum of the partitions' lags, or on the
-    /// queue broker the queue's depth (ready and unacknowledged).
-    pub fn lag_total(&self) -> u64 {
-        if let Some(q) = self.queue() {
-            let (ready, unacked) = q.depth();
-            return (ready + unacked) as u64;
-        }
-        self.partitions().iter().map(|p| self.lag(p.id())).sum()
-    }
-    /// The key name of key index `key`, as the producer writes it.
-    pub fn key_name(key: u32) -> String {
-        key_name(key)
     }
 }

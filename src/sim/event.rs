@@ -3,6 +3,7 @@
 //! Events are small `Copy` values: the hot loop moves millions of them per second. Journal entries
 //! are structured, never pre-formatted strings; the event log formats only what it shows.
 
+pub use crate::sim::broker::amqp::events::QueueEvent;
 pub use crate::sim::broker::log::events::{GroupEvent, LogEvent};
 pub use crate::sim::client::events::{ConsumerEvent, ProducerEvent};
 use crate::sim::config::choices::{AutoOffsetReset, CrashPoint};
@@ -26,6 +27,7 @@ pub enum Event {
     Consumer(ConsumerEvent),
     Group(GroupEvent),
     Log(LogEvent),
+    Queue(QueueEvent),
     /// Scheduled command number `index` of the scenario's fault schedule.
     Scheduled {
         index: u32,
@@ -42,6 +44,7 @@ impl Event {
             Event::Consumer(e) => e.words(),
             Event::Group(e) => e.words(),
             Event::Log(e) => e.words(),
+            Event::Queue(e) => e.words(),
             Event::Scheduled { index } => pack(14, index, 0),
         }
     }
@@ -87,6 +90,13 @@ pub enum JournalKind {
         consumer: ConsumerId,
         tag: u64,
         count: u32,
+    },
+    /// The queue let go of `msg` (`cause`): dead-lettered through its dead-letter exchange, or
+    /// lost without one.
+    QueueDropped {
+        msg: MessageId,
+        cause: DropCause,
+        dead_lettered: bool,
     },
     /// `consumer`'s connection closed holding `count` unacknowledged deliveries: they went back
     /// to the queue at their places, marked redelivered.
@@ -355,6 +365,16 @@ pub enum ResetCause {
     OutOfRange,
 }
 
+/// Why a queue let go of a message it held (its `x-death` reason when dead-lettered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropCause {
+    /// Its TTL ran out while it waited (`expired`).
+    Expired,
+    /// The queue was over its length limit and it was the oldest (`maxlen`).
+    MaxLength,
+}
+
 /// Which copy of a message an append is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -379,6 +399,7 @@ impl JournalKind {
             | Enqueued { msg, .. }
             | Delivered { msg, .. }
             | Acked { msg, .. }
+            | QueueDropped { msg, .. }
             | RequestLost { msg }
             | AckLost { msg }
             | ProducerRetry { msg, .. }
@@ -472,9 +493,12 @@ impl JournalKind {
             | OffsetReset { .. }
             | ResetFailed { .. }
             | Command { .. } => Category::Group,
-            RetentionDeleted { .. } | SegmentsDeleted { .. } | SkippedByReset { .. } | Lost { .. } | Settled { .. } => {
-                Category::Outcomes
-            }
+            RetentionDeleted { .. }
+            | SegmentsDeleted { .. }
+            | SkippedByReset { .. }
+            | Lost { .. }
+            | Settled { .. }
+            | QueueDropped { .. } => Category::Outcomes,
             Produced { .. } => Category::Producer,
         }
     }
@@ -489,6 +513,7 @@ impl JournalKind {
                 | JournalKind::PollTimeout { .. }
                 | JournalKind::CommitFailed { .. }
                 | JournalKind::DeadLettered { .. }
+                | JournalKind::QueueDropped { .. }
                 | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
                 | JournalKind::Enqueued { append: AppendKind::ProducerDuplicate, .. }
                 | JournalKind::Reordered { .. }

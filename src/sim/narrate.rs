@@ -6,7 +6,7 @@ use crate::sim::config::alerts::AlertsConfig;
 use crate::sim::config::choices::{AutoOffsetReset, CrashPoint};
 use crate::sim::config::queue::BrokerKind;
 use crate::sim::engine::Simulation;
-use crate::sim::event::{AfterFailure, AppendKind, BreakerState, JournalKind, ResetCause};
+use crate::sim::event::{AfterFailure, AppendKind, BreakerState, DropCause, JournalKind, ResetCause};
 use crate::sim::ids::MessageId;
 use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::ledger::Outcome;
@@ -84,7 +84,6 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
         PartitionsAdded { .. } | KeyOrderBroken { .. } => topic_words(kind),
         OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } => reset_words(kind),
         AlertFired { .. } | AlertCleared { .. } => alert_words(kind),
-        Enqueued { .. } | Delivered { .. } | Acked { .. } | Requeued { .. } => queue_words(kind, sim),
         _ => group_words(kind, sim),
     }
 }
@@ -118,6 +117,18 @@ fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
         Requeued { consumer, count } => format!(
             "consumer {consumer}'s connection closed with {count} unacknowledged deliveries: back in the queue at their places, flagged redelivered"
         ),
+        QueueDropped { msg, cause, dead_lettered } => {
+            let what = match cause {
+                DropCause::Expired => "expired at the head of the queue (message TTL)",
+                DropCause::MaxLength => "dropped from the head of the full queue (x-max-length)",
+            };
+            let then = match (dead_lettered, cause) {
+                (true, DropCause::Expired) => "dead-lettered, x-death reason expired",
+                (true, DropCause::MaxLength) => "dead-lettered, x-death reason maxlen",
+                (false, _) => "lost: the queue has no dead-letter exchange",
+            };
+            format!("{msg} {what}: {then}")
+        }
         _ => unreachable!("queue_words is only called for the queue's entries"),
     }
 }
@@ -376,6 +387,9 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             "consumer {consumer} finished {msg} but its commit failed (CommitFailedException): the group moved on, so {msg} is read again"
         ),
         Command { fingerprint } => describe_command_fingerprint(fingerprint, sim),
+        Enqueued { .. } | Delivered { .. } | Acked { .. } | Requeued { .. } | QueueDropped { .. } => {
+            queue_words(kind, sim)
+        }
         _ => unreachable!("group_words is only called for the group and command entries describe leaves to it"),
     }
 }

@@ -57,6 +57,10 @@ pub struct QueueReport {
     pub redelivered: u64,
     /// The most unacknowledged deliveries one consumer held at once.
     pub most_unacked: usize,
+    /// Messages expired at the head (`queue.message_ttl_ms`).
+    pub expired: u64,
+    /// Messages dropped from the head of the full queue (`queue.max_length`).
+    pub dropped: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -163,7 +167,8 @@ impl Report {
             queue: sim.queue().map(|q| {
                 let (ready, unacked) = q.depth();
                 let (redelivered, most_unacked, prefetch) = (q.redelivered(), q.most_unacked(), q.prefetch());
-                QueueReport { prefetch, ready, unacked, redelivered, most_unacked }
+                let (expired, dropped) = q.expired_and_dropped();
+                QueueReport { prefetch, ready, unacked, redelivered, most_unacked, expired, dropped }
             }),
             stats: sim.stats(),
             alerts: alert_reports(sim),
@@ -273,6 +278,13 @@ impl Report {
             "queue           {} ready, {} unacknowledged, {} redelivered after a consumer's connection closed; prefetch {} (most held by one consumer: {})",
             q.ready, q.unacked, q.redelivered, q.prefetch, q.most_unacked
         );
+        if q.expired + q.dropped > 0 {
+            let _ = writeln!(
+                out,
+                "                {} expired at the head (TTL), {} dropped from the head of the full queue (max length)",
+                q.expired, q.dropped
+            );
+        }
     }
 
     /// The text report's retry, order, group and offset counters.

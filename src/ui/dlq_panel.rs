@@ -76,6 +76,8 @@ pub fn dlq_panel(props: &DlqProps) -> Html {
     };
     let rt = props.rt.0.borrow();
     let dlq = rt.sim.dlq();
+    // On the queue broker a dead letter comes from the queue, not a partition.
+    let queue = rt.sim.queue().is_some();
     let n = dlq.len();
     // The notice answers a redrive in the words of `narrate::describe_command`, whoever sent it.
     let answer = props
@@ -86,7 +88,7 @@ pub fn dlq_panel(props: &DlqProps) -> Html {
         let id = d.msg.to_string();
         let raw = d.msg.0.to_string();
         let cells = [
-            format!("P{}", d.lane),
+            if queue { "orders".to_string() } else { format!("P{}", d.lane) },
             d.reason.describe().into(),
             d.attempts.to_string(),
             d.first_failed_at.to_string(),
@@ -123,7 +125,10 @@ pub fn dlq_panel(props: &DlqProps) -> Html {
                     <table class="dlq-table" aria-labelledby="dlq-h" aria-describedby="dlq-note">
                         <thead><tr>
                             <th scope="col">{"Message"}</th>
-                            { for COLUMNS.iter().map(|&(label, class)| html! { <th scope="col" {class}>{label}</th> }) }
+                            { for COLUMNS.iter().map(|&(label, class)| {
+                                let label = if queue && label == "Partition" { "Queue" } else { label };
+                                html! { <th scope="col" {class}>{label}</th> }
+                            }) }
                             <th scope="col"><span class="sr-only">{"Actions"}</span></th>
                         </tr></thead>
                         <tbody>{ for rows }</tbody>
@@ -138,8 +143,9 @@ pub fn dlq_panel(props: &DlqProps) -> Html {
 }
 
 const EMPTY: &str = "Empty. A message lands here when its first processing attempt and every retry the policy allows \
-    (Max retries) fail, or at its first failure when it is a poison message the handler classifies as non-retryable. \
+    (Max retries) fail, or at its first failure when it is a poison message the handler classifies as non-retryable; \
+    on the queue broker, also when the queue's dead-letter exchange takes what expires or is dropped from a full queue. \
     After the fix, a redrive publishes it again and the ledger follows it to its new outcome.";
 const NOTE: &str =
-    "Messages given up on (retries exhausted, or non-retryable), newest first. Redrive publishes one again: after the fix, or it may \
+    "Messages given up on (retries exhausted, or non-retryable; on the queue broker also expired or dropped), newest first. Redrive publishes one again: after the fix, or it may \
     fail again.";

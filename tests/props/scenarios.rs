@@ -278,11 +278,13 @@ pub fn idempotency_mode() -> impl Strategy<Value = IdempotencyMode> {
 
 #[allow(dead_code)] // the queue-broker properties only
 /// A random valid scenario on the queue broker: one queue (the topic's settings unused),
-/// a prefetch window of 1 to 5, and no idempotent producer (RabbitMQ has none).
+/// a prefetch window of 1 to 5, a TTL and a length limit or not, a dead-letter exchange or not,
+/// and no idempotent producer (RabbitMQ has none).
 pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
-    (scenario(), 1u32..6).prop_map(|(mut s, prefetch)| {
+    let limits = (prop::option::of(0u64..3_000), prop::option::of(1u64..30), any::<bool>());
+    (scenario(), 1u32..6, limits).prop_map(|(mut s, prefetch, (message_ttl_ms, max_length, dead_letter_exchange))| {
         s.broker = BrokerKind::Queue;
-        s.queue.prefetch = prefetch;
+        s.queue = QueueSettings { prefetch, message_ttl_ms, max_length, dead_letter_exchange };
         if s.producer.idempotent == Some(true) {
             s.producer.idempotent = None;
         }

@@ -45,6 +45,12 @@ impl Pipeline {
         }
     }
 
+    /// Parks a message the source dead-lettered on its own (a queue's dead-letter exchange took
+    /// it: expired, or dropped from a full queue). The source has marked it in the ledger.
+    pub fn park(&mut self, letter: DeadLetter) {
+        self.dlq.push(letter);
+    }
+
     /// Publishes parked `msg` again (`Command::Redrive`), to `route` (opaque here: where the
     /// source places its key now): it leaves the dead-letter queue, the ledger counts it in flight
     /// again, and its source takes it as new work, its retries starting over. False, changing

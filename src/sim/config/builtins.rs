@@ -71,6 +71,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "The same queue, each delivery acknowledged as it arrives, before the charge, as auto-ack does: the queue deletes the message at once. A consumer that crashes before the charge loses the message it held for good (with real auto-ack, also every message the queue had pushed ahead into its buffer): nothing delivers it again. Try acknowledging after processing.",
     ),
     (
+        "queue-dlx",
+        "A queue fed faster than its 2 consumers take (8 messages/s in, about 5/s out), with a 3 s message TTL, a length limit of 24 (drop-head) and a dead-letter exchange. The oldest waiting message is dropped when the queue is full (x-death reason maxlen), one that waits 3 s expires at the head (expired), and one a consumer gives up on after a retry is parked too: the dead-letter queue says which is which. Turn the dead-letter exchange off: the dropped and the expired are lost instead.",
+    ),
+    (
         "publisher-confirms",
         "The same queue, but the network loses 20% of publishes and of the broker's confirms. The publisher waits up to 1 s for each confirm and publishes again when none comes: nothing is lost, but a publish whose confirm was lost is queued twice (RabbitMQ has no idempotent publisher), and both copies are charged. Try dedup_atomic; or stop waiting for confirms (acks 0): no duplicates, and lost publishes are lost.",
     ),
@@ -175,7 +179,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             };
         }
         "retry-storm" | "poison-pill" | "circuit-breaker" | "dlq-redrive" => resilience_lesson(name, &mut s),
-        "work-queue" | "auto-ack-loss" | "publisher-confirms" => queue_lesson(name, &mut s),
+        "work-queue" | "auto-ack-loss" | "queue-dlx" | "publisher-confirms" => queue_lesson(name, &mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
@@ -198,6 +202,16 @@ fn queue_lesson(name: &str, s: &mut Scenario) {
         "auto-ack-loss" => {
             s.consumers.commit = CommitStrategy::BeforeProcessing;
             crash_now_and_then(s, CrashPoint::AfterCommit);
+        }
+        "queue-dlx" => {
+            s.consumers.count = 2;
+            s.consumers.commit = CommitStrategy::AfterProcessing;
+            s.processing.service.mean_ms = 400.0;
+            s.processing.failure_probability = 0.2;
+            s.processing.retry.max_retries = 1;
+            s.queue.message_ttl_ms = Some(3_000);
+            s.queue.max_length = Some(24);
+            s.queue.dead_letter_exchange = true;
         }
         _ => {
             // publisher-confirms: no crashes; the network loses publishes and confirms.

@@ -19,17 +19,30 @@ pub enum BrokerKind {
     Queue,
 }
 
-/// The queue broker's settings (read only when `broker` is `queue`).
+/// The queue broker's settings (read only when `broker` is `queue`). The TTL, the length limit
+/// and the dead-letter exchange are what a RabbitMQ policy sets (`message-ttl`, `max-length`,
+/// `dead-letter-exchange`), so they may change while the queue runs, as a policy can.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QueueSettings {
     /// `basic.qos` prefetch count: unacknowledged deliveries one consumer may hold (1 to 1000;
     /// RabbitMQ's 0, no limit, is not offered).
     pub prefetch: u32,
+    /// `x-message-ttl`: a message still waiting this long after it was published expires at the
+    /// head of the queue (a delivered one does not; one returned to the queue keeps its publish
+    /// time). None: messages wait for ever.
+    pub message_ttl_ms: Option<u64>,
+    /// `x-max-length`: most messages waiting (ready; unacknowledged deliveries do not count). Over
+    /// it, the oldest is dropped from the head (overflow `drop-head`, RabbitMQ's default).
+    pub max_length: Option<u64>,
+    /// `x-dead-letter-exchange` set, bound to the dead-letter queue: messages the queue expires
+    /// or drops are dead-lettered there (with their `x-death` reason) instead of lost. (Where a
+    /// consumer's own dead letters go is `processing.dead_letter_queue`.)
+    pub dead_letter_exchange: bool,
 }
 
 impl Default for QueueSettings {
     fn default() -> Self {
-        QueueSettings { prefetch: 1 }
+        QueueSettings { prefetch: 1, message_ttl_ms: None, max_length: None, dead_letter_exchange: true }
     }
 }

@@ -50,13 +50,17 @@ pub enum LossReason {
     AckedBeforeProcessing,
     /// A `basic.ack` with `multiple` acknowledged a delivery still being processed; then the crash.
     AckedWithEarlierBeforeProcessing,
+    /// Its TTL ran out in the queue, which had no dead-letter exchange.
+    Expired,
+    /// Dropped from the head of a full queue (`x-max-length`), which had no dead-letter exchange.
+    MaxLength,
     /// A consumer without a valid committed offset started at the log end
     /// (`auto.offset.reset=latest`) and skipped the record before anyone processed it.
     OffsetResetLatest,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 9] = [
+    pub const ALL: [LossReason; 11] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -66,6 +70,8 @@ impl LossReason {
         LossReason::OffsetResetLatest,
         LossReason::AckedBeforeProcessing,
         LossReason::AckedWithEarlierBeforeProcessing,
+        LossReason::Expired,
+        LossReason::MaxLength,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -79,6 +85,8 @@ impl LossReason {
             LossReason::OffsetResetLatest => "offset_reset_latest",
             LossReason::AckedBeforeProcessing => "acked_before_processing",
             LossReason::AckedWithEarlierBeforeProcessing => "acked_multiple_before_processing",
+            LossReason::Expired => "expired",
+            LossReason::MaxLength => "max_length",
         }
     }
 }
@@ -99,6 +107,10 @@ impl fmt::Display for LossReason {
             }
             LossReason::AckedWithEarlierBeforeProcessing => {
                 "acknowledged with every earlier delivery (basic.ack multiple) while still processing, then the consumer crashed"
+            }
+            LossReason::Expired => "expired in the queue (message TTL), which has no dead-letter exchange",
+            LossReason::MaxLength => {
+                "dropped from the head of the full queue (x-max-length), which has no dead-letter exchange"
             }
             LossReason::OffsetResetLatest => {
                 "offset reset to latest: a consumer without a valid committed offset started at the log end and skipped it"

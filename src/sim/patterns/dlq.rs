@@ -24,14 +24,27 @@ pub enum DeadLetterReason {
     /// an invalid payload, and the handler classifies that as non-retryable,
     /// `processing.classify_poison`), so it was parked at its first failure, without retries.
     NonRetryable,
+    /// The queue broker dead-lettered it: its TTL ran out while it waited (`x-death` reason
+    /// `expired`).
+    Expired,
+    /// The queue broker dead-lettered it: the oldest of a queue over its length limit (`x-death`
+    /// reason `maxlen`).
+    MaxLength,
 }
 
 impl DeadLetterReason {
+    /// Whether the queue broker dead-lettered it on its own, with no processing attempt.
+    pub fn by_queue(self) -> bool {
+        matches!(self, DeadLetterReason::Expired | DeadLetterReason::MaxLength)
+    }
+
     /// The reason in plain words.
     pub fn describe(self) -> &'static str {
         match self {
             DeadLetterReason::RetriesExhausted => "retries exhausted",
             DeadLetterReason::NonRetryable => "non-retryable failure (poison message)",
+            DeadLetterReason::Expired => "expired in the queue (x-death reason expired)",
+            DeadLetterReason::MaxLength => "dropped from the head of the full queue (x-death reason maxlen)",
         }
     }
 }

@@ -66,7 +66,9 @@ pub fn audit(dlq: &DeadLetterQueue, ledger: &Ledger) -> Result<(), String> {
         if !m.dead_lettered {
             return Err(format!("{} is in the dead-letter queue but not parked in the ledger", d.msg));
         }
-        if d.attempts == 0 || d.first_failed_at > d.last_failed_at || d.first_failed_at > d.at {
+        // A queue dead-letters a message no consumer failed on (expired, dropped): no attempts.
+        let no_attempts_ok = d.reason.by_queue();
+        if (d.attempts == 0 && !no_attempts_ok) || d.first_failed_at > d.last_failed_at || d.first_failed_at > d.at {
             return Err(format!("{} has impossible failures: {d:?}", d.msg));
         }
         dead_lettered += u64::from(m.outcome == Outcome::DeadLettered);

@@ -74,6 +74,10 @@ pub(super) fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize,
             JournalKind::Delivered { msg, consumer, .. } => {
                 Some((g.part_out(PartitionId(0)), g.cons_in(consumer), hop(msg), msg))
             }
+            // The queue's dead-letter exchange takes what expired or was dropped.
+            JournalKind::QueueDropped { msg, dead_lettered: true, .. } => {
+                Some((g.part_out(PartitionId(0)), g.dlq_in(), Outcome::DeadLettered, msg))
+            }
             JournalKind::EffectApplied { msg, consumer, effects } => {
                 let o = if effects >= 2 {
                     Outcome::Duplicated
@@ -115,7 +119,7 @@ pub(super) fn rates(sim: &Simulation) -> Rates {
             JournalKind::Appended { .. } | JournalKind::Enqueued { .. } => r.appended += 1.0,
             JournalKind::Received { .. } | JournalKind::Delivered { .. } => r.received += 1.0,
             JournalKind::EffectApplied { .. } => r.effects += 1.0,
-            JournalKind::DeadLettered { .. } => r.dead += 1.0,
+            JournalKind::DeadLettered { .. } | JournalKind::QueueDropped { dead_lettered: true, .. } => r.dead += 1.0,
             _ => {}
         }
     }

@@ -9,13 +9,24 @@
 //! Memory is bounded by what is in the queue and in the consumers' hands: each consumer keeps
 //! only how its latest acknowledgement was made, which is all a crash needs to know.
 
+use super::events::QueueEvent;
 use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, FetchError, Joined, Membership, Redelivery};
 use crate::sim::broker::log::Received;
 use crate::sim::ctx::Ctx;
-use crate::sim::event::{AppendKind, Event, GroupEvent, JournalKind};
+use crate::sim::event::{AppendKind, DropCause, Event, GroupEvent, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId};
+use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::LossReason;
 use std::collections::{BTreeMap, VecDeque};
+
+/// A message the queue expired or dropped with a dead-letter exchange set: its entry for the
+/// dead-letter queue, which the engine hands to the pipeline's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueDeadLetter {
+    pub msg: MessageId,
+    pub cause: DropCause,
+    pub at: SimTime,
+}
 
 /// A message waiting in the queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +36,8 @@ struct Ready {
     msg: MessageId,
     retry: u32,
     redelivered: bool,
+    /// When it was published: its TTL counts from then, also after a return to the queue.
+    published_at: SimTime,
 }
 
 /// A delivery awaiting its acknowledgement.
@@ -48,6 +61,13 @@ pub struct WorkQueue {
     prefetch: usize,
     redelivered: u64,
     most_unacked: usize,
+    /// The latest expiry check scheduled, and when it is due.
+    expiry_token: u32,
+    expiry_due: Option<SimTime>,
+    /// Messages expired or dropped for the dead-letter queue, until the engine takes them.
+    dead_letters: Vec<QueueDeadLetter>,
+    expired: u64,
+    dropped: u64,
 }
 
 impl WorkQueue {
@@ -77,9 +97,114 @@ impl WorkQueue {
         self.unacked.iter().filter(|(_, u)| u.consumer == consumer).map(|(t, _)| *t).collect()
     }
 
-    fn push(&mut self, msg: MessageId, retry: u32) {
-        self.ready.push_back(Ready { seq: self.next_seq, msg, retry, redelivered: false });
+    /// Queues `msg` at the tail, published now, then applies the length limit and keeps the
+    /// expiry check armed.
+    fn push(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) {
+        ctx.ledger.hold(msg);
+        let ready = Ready { seq: self.next_seq, msg, retry, redelivered: false, published_at: ctx.now };
+        self.ready.push_back(ready);
         self.next_seq += 1;
+        self.limit_length(ctx);
+        self.arm_expiry(ctx);
+    }
+
+    /// `x-max-length` with overflow drop-head: while more messages wait than the limit, the
+    /// oldest goes (RabbitMQ counts ready messages only).
+    fn limit_length(&mut self, ctx: &mut Ctx) {
+        let Some(max) = ctx.settings.queue.max_length else { return };
+        while self.ready.len() as u64 > max {
+            let head = self.ready.pop_front().expect("over a limit, something waits");
+            self.drop_message(head.msg, DropCause::MaxLength, ctx);
+        }
+    }
+
+    /// Schedules an expiry check for when the head's TTL runs out, unless one is due by then.
+    fn arm_expiry(&mut self, ctx: &mut Ctx) {
+        let (Some(ttl), Some(head)) = (ctx.settings.queue.message_ttl_ms, self.ready.front()) else { return };
+        let due = (head.published_at + SimDuration::from_ms(ttl)).max(ctx.now);
+        if self.expiry_due.is_some_and(|d| d <= due && d >= ctx.now) {
+            return;
+        }
+        self.expiry_token = self.expiry_token.wrapping_add(1);
+        self.expiry_due = Some(due);
+        ctx.scheduler.schedule(due, Event::Queue(QueueEvent::Expire { token: self.expiry_token }));
+    }
+
+    /// An expiry check: messages at the head whose TTL ran out expire, then the next check is
+    /// armed. Only the head expires (RabbitMQ's rule), and with one TTL for the queue the head is
+    /// always the first due.
+    pub fn on_event(&mut self, event: QueueEvent, ctx: &mut Ctx) {
+        let QueueEvent::Expire { token } = event;
+        if token != self.expiry_token {
+            return;
+        }
+        self.expiry_due = None;
+        self.expire_head(true, ctx);
+        self.arm_expiry(ctx);
+    }
+
+    /// Expires the messages at the head whose TTL ran out: by now (`at_deadline`, the expiry
+    /// check), or before now (a fetch: RabbitMQ never delivers an expired message, but one whose
+    /// TTL is 0 still goes to a consumer waiting as it arrives).
+    fn expire_head(&mut self, at_deadline: bool, ctx: &mut Ctx) {
+        let Some(ttl) = ctx.settings.queue.message_ttl_ms.map(SimDuration::from_ms) else { return };
+        let now = ctx.now;
+        let expired = |h: &Ready| {
+            let due = h.published_at + ttl;
+            due < now || (at_deadline && due == now)
+        };
+        while self.ready.front().is_some_and(expired) {
+            let head = self.ready.pop_front().expect("checked");
+            self.drop_message(head.msg, DropCause::Expired, ctx);
+        }
+    }
+
+    /// The queue lets go of `msg` for `cause`: to the dead-letter queue through the dead-letter
+    /// exchange (its `x-death` reason: expired, maxlen), or lost without one.
+    fn drop_message(&mut self, msg: MessageId, cause: DropCause, ctx: &mut Ctx) {
+        let dead_lettered = ctx.settings.queue.dead_letter_exchange;
+        match cause {
+            DropCause::Expired => self.expired += 1,
+            DropCause::MaxLength => self.dropped += 1,
+        }
+        ctx.note(JournalKind::QueueDropped { msg, cause, dead_lettered });
+        if dead_lettered {
+            // A copy of a message already parked (a publisher's resend) joins nothing new: the
+            // message has its entry, which a redrive may take out before the engine parks this.
+            if !ctx.ledger.get(msg).is_some_and(|m| m.dead_lettered) {
+                ctx.ledger.mark_dead_lettered(msg);
+                self.dead_letters.push(QueueDeadLetter { msg, cause, at: ctx.now });
+            }
+            ctx.release(msg, None);
+        } else {
+            let reason = match cause {
+                DropCause::Expired => LossReason::Expired,
+                DropCause::MaxLength => LossReason::MaxLength,
+            };
+            ctx.release(msg, Some(reason));
+        }
+    }
+
+    /// The messages dead-lettered since the last call, for the dead-letter queue.
+    pub fn take_dead_letters(&mut self) -> Vec<QueueDeadLetter> {
+        std::mem::take(&mut self.dead_letters)
+    }
+
+    /// Whether messages wait to be taken by [`WorkQueue::take_dead_letters`].
+    pub fn has_dead_letters(&self) -> bool {
+        !self.dead_letters.is_empty()
+    }
+
+    /// Messages expired at the head, and dropped from the head of a full queue, so far.
+    pub fn expired_and_dropped(&self) -> (u64, u64) {
+        (self.expired, self.dropped)
+    }
+
+    /// A policy changed the TTL or the length limit: apply them now.
+    pub fn policy_changed(&mut self, ctx: &mut Ctx) {
+        self.limit_length(ctx);
+        self.expiry_due = None;
+        self.arm_expiry(ctx);
     }
 
     /// The queue takes a published message and holds it until a consumer acknowledges it. Any
@@ -94,10 +219,9 @@ impl WorkQueue {
     pub fn receive(&mut self, msg: MessageId, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
         let again = ctx.ledger.live(msg).appended;
         ctx.ledger.mark_appended(msg);
-        ctx.ledger.hold(msg);
-        self.push(msg, 0);
         let append = if again { AppendKind::ProducerDuplicate } else { AppendKind::First };
         ctx.note(JournalKind::Enqueued { msg, append });
+        self.push(msg, 0, ctx);
         (if again { Received::AppendedAgain } else { Received::Appended }, None)
     }
 
@@ -145,6 +269,7 @@ impl DeliverySource for WorkQueue {
         if self.unacked_of(consumer) >= self.prefetch {
             return Ok(None);
         }
+        self.expire_head(false, ctx);
         let Some(ready) = self.ready.pop_front() else { return Ok(None) };
         let tag = self.next_tag;
         self.next_tag += 1;
@@ -199,17 +324,15 @@ impl DeliverySource for WorkQueue {
 
     /// A failed message is published again at the tail (a retry by re-publishing).
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
-        ctx.ledger.hold(msg);
-        self.push(msg, retry);
         ctx.note(JournalKind::Enqueued { msg, append: AppendKind::Retry(retry) });
+        self.push(msg, retry, ctx);
         None
     }
 
     /// A dead letter published again: at the tail, its retries starting over.
     fn redrive(&mut self, msg: MessageId, _route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
-        ctx.ledger.hold(msg);
-        self.push(msg, 0);
         ctx.note(JournalKind::Enqueued { msg, append: AppendKind::Redrive });
+        self.push(msg, 0, ctx);
         None
     }
 }
@@ -256,6 +379,10 @@ impl Membership for WorkQueue {
         self.held[consumer.index()] = 0;
         if !tags.is_empty() {
             ctx.note(JournalKind::Requeued { consumer, count: tags.len() as u32 });
+            // Back at their places, they count against the limit, and may be due to expire.
+            self.limit_length(ctx);
+            self.expiry_due = None;
+            self.arm_expiry(ctx);
         }
     }
 
