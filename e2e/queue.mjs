@@ -29,6 +29,10 @@ export async function queueSteps({ page, step, snapshot, load, playTo, replayOnC
       throw new Error(`consumers: ${d.consumers.join(' | ')}`);
     }
     if (!d.producer.includes('publisher') || !d.producer.includes('waits for publisher confirms')) throw new Error(`producer: ${d.producer}`);
+    // The settings panel shows the queue's settings, not the ones only a log reads.
+    const controls = await page.evaluate(() => ['queue-prefetch', 'queue-message-ttl-ms', 'consumers-session-timeout-ms', 'topic-partitions', 'producer-idempotent']
+      .map((id) => Boolean(document.querySelector(`#set-${id}`))));
+    if (JSON.stringify(controls) !== JSON.stringify([true, true, false, false, false])) throw new Error(`settings shown on the queue broker: ${JSON.stringify(controls)}`);
     await playTo(12, '5');
     const s = await snapshot();
     if (s.duplicated < 1) throw new Error(`no duplicate after 12 s: ${JSON.stringify(s)}`);

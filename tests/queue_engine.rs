@@ -259,3 +259,37 @@ fn a_returned_delivery_keeps_its_publish_time() {
     assert_eq!(entry.reason, eda_lab::sim::dlq::DeadLetterReason::Expired);
     assert_eq!(entry.at, SimTime::from_secs(3), "expired as it came back, 3 s after it was published");
 }
+
+/// The settings the page hides on the queue broker (`LOG_ONLY`) change nothing there: any other
+/// value they take leaves a queue run's events and outcomes as they were.
+#[test]
+fn log_only_settings_change_nothing_on_the_queue() {
+    use eda_lab::sim::config::queue::LOG_ONLY;
+    use eda_lab::sim::config::settings::{find, Kind};
+    use serde_json::Value;
+    let base = eda_lab::sim::builtins::builtin("work-queue").unwrap();
+    let run = |s: &Scenario| {
+        let mut sim = Simulation::new(s).unwrap();
+        sim.run_until(SimTime::from_secs(30), u64::MAX);
+        (sim.events_processed(), sim.ledger().counts(), sim.queue().unwrap().redelivered())
+    };
+    let want = run(&base);
+    for path in LOG_ONLY {
+        let setting = find(path).unwrap_or_else(|| panic!("{path} is no setting"));
+        let now = base.setting(setting).unwrap();
+        let candidates: Vec<Value> = match setting.kind {
+            Kind::Number { min, max, integer: true } => vec![Value::from(min as u64), Value::from(max as u64)],
+            Kind::Number { min, max, .. } => vec![Value::from(min), Value::from(max)],
+            Kind::Optional { min, .. } => vec![Value::Null, Value::from(min as u64)],
+            Kind::Choice(choices) => choices.iter().map(|c| serde_json::from_str(c.json).unwrap()).collect(),
+            Kind::Flag => vec![Value::from(true), Value::from(false)],
+        };
+        let mut tried = 0;
+        for v in candidates.into_iter().filter(|v| *v != now) {
+            let Ok(changed) = base.with_setting(setting, &v) else { continue };
+            tried += 1;
+            assert_eq!(run(&changed), want, "{path} = {v} changed a queue run");
+        }
+        assert!(tried > 0, "{path}: no other value to try");
+    }
+}

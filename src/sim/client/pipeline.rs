@@ -328,8 +328,9 @@ impl Pipeline {
         // the records the earlier polls returned, which the app has processed by the time it polls
         // again. A consumer busy with a record commits when it is done; an idle one sits in poll()
         // and commits now. librdkafka's timer thread commits whatever was handed to the app
-        // (`enable.auto.offset.store`), processed or not.
-        if ctx.settings.producer.client == Client::Java && consumer.in_hand.is_some() {
+        // (`enable.auto.offset.store`), processed or not. A queue pushes deliveries, so there is no
+        // poll to wait for: its timer acknowledges everything delivered (basic.ack multiple).
+        if ctx.settings.producer.client == Client::Java && src.polls() && consumer.in_hand.is_some() {
             consumer.commit_due = true;
             return;
         }

@@ -46,3 +46,25 @@ impl Default for QueueSettings {
         QueueSettings { prefetch: 1, message_ttl_ms: None, max_length: None, dead_letter_exchange: true }
     }
 }
+
+/// Settings only the log broker reads: a Kafka client's partitioning and idempotence, the consumer
+/// group's membership and offsets, and the topic. On the queue broker they change nothing, so the
+/// page does not show them there.
+pub const LOG_ONLY: &[&str] = &[
+    "producer.partitioner",
+    "producer.batch_size",
+    "producer.sticky_linger_ms",
+    "producer.idempotent",
+    "topic.partitions",
+    "topic.retention_ms",
+    "topic.retention_bytes",
+    "topic.retention_check_ms",
+    "topic.segment_bytes",
+    "topic.segment_ms",
+    "consumers.session_timeout_ms",
+    "consumers.rebalance_ms",
+    "consumers.max_poll_interval_ms",
+    "consumers.assignor",
+    "consumers.auto_offset_reset",
+    "consumers.static_membership",
+];

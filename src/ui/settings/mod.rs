@@ -17,6 +17,7 @@ mod group;
 mod values;
 
 use crate::sim::command::Command;
+use crate::sim::config::queue::LOG_ONLY;
 use crate::sim::config::settings::{Group, Setting, SETTINGS};
 use crate::sim::consumer::ConsumerStatus;
 use crate::sim::ConsumerId;
@@ -142,7 +143,8 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
     let broker = SETTINGS.iter().position(|d| d.path == "broker").and_then(|i| s.values.get(i).cloned().flatten());
     let queue = broker.as_ref().and_then(Value::as_str) == Some("queue");
     let group = |(group, title): (Group, &'static str)| {
-        let controls = SETTINGS.iter().enumerate().filter(|(_, d)| d.group == group).map(|(i, d)| {
+        let shown = |d: &Setting| d.group == group && !(queue && LOG_ONLY.contains(&d.path));
+        let controls = SETTINGS.iter().enumerate().filter(|(_, d)| shown(d)).map(|(i, d)| {
             html! { <SettingControl key={d.path} setting={d} value={s.values.get(i).cloned().flatten()}
             invalid={invalid == Some(d.path)} on_propose={on_propose.clone()} /> }
         });
