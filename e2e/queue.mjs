@@ -41,6 +41,12 @@ export async function queueSteps({ page, step, snapshot, load, playTo, replayOnC
     const requeued = log.find((l) => /connection closed with \d+ unacknowledged deliver/.test(l));
     if (!redelivered || !requeued) throw new Error(`the event log does not tell the redelivery:\n      ${log.slice(-12).join('\n      ')}`);
     if (log.some((l) => /partition|offset/.test(l))) throw new Error(`a queue run speaks of partitions: ${log.find((l) => /partition|offset/.test(l))}`);
+    // A broker restart (durable queue, persistent messages): the connections close, the
+    // deliveries in hand go back to the queue, nothing is lost; the CLI replays it too.
+    await page.click('#btn-restart-broker');
+    const restarted = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent).find((l) => /the broker restarted: every connection closed, \d+ unacknowledged deliveries went back to the queue, 0 messages were lost/.test(l)));
+    if (!restarted) throw new Error('the event log does not tell the broker restart');
+    if ((await snapshot()).lost !== 0) throw new Error('a restart of a durable queue with persistent messages lost messages');
     const shot = await screenshot('queue-work-queue');
     const { blocking } = await audit(page);
     if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);

@@ -27,7 +27,8 @@ Commands (--commands FILE, as the page exports them; a bare list reads as format
   {{\"v\": 1, \"commands\": [{{\"at_us\": 2000000, \"after_events\": 41,
     \"command\": {{\"type\": \"crash_consumer\", \"consumer\": 1, \"at\": \"after_effect\"}}}}]}}
   Any setting without [new run] changes live: {{\"type\": \"set\", \"setting\": \"topic.retention_ms\", \"value\": 5000}}
-  Redrive dead letters after the fix: {{\"type\": \"redrive\", \"msg\": \"evt_000012\"}} (no msg: all of them)",
+  Redrive dead letters after the fix: {{\"type\": \"redrive\", \"msg\": \"evt_000012\"}} (no msg: all of them)
+  Restart the queue broker's node (broker \"queue\" only): {{\"type\": \"restart_broker\"}}",
         settings::help_lines()
     )
 }

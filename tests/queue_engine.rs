@@ -27,6 +27,18 @@ fn widest_prefetch(s: &Scenario, commands: &[(u64, Command)]) -> usize {
     set.chain([u64::from(s.queue.prefetch)]).max().unwrap() as usize
 }
 
+/// Times of broker restarts (none to three within the first 20 s).
+fn restarts() -> impl Strategy<Value = Vec<u64>> {
+    prop::collection::vec(0u64..20_000, 0..3)
+}
+
+/// `commands` with a broker restart at each of `at`, in time order.
+fn with_restarts(mut commands: Vec<(u64, Command)>, at: &[u64]) -> Vec<(u64, Command)> {
+    commands.extend(at.iter().map(|&t| (t, Command::RestartBroker)));
+    commands.sort_by_key(|(t, _)| *t);
+    commands
+}
+
 /// The queue's TTL and length limit, which let it drop messages (lost, or dead-lettered).
 const QUEUE_LIMITS: &[&str] = &["queue.message_ttl_ms", "queue.max_length", "queue.dead_letter_exchange"];
 
@@ -41,7 +53,10 @@ proptest! {
     /// consumer ever holds more unacknowledged deliveries than its prefetch allows; the same
     /// inputs replay to the same trace hash.
     #[test]
-    fn queue_ledger_balances_and_prefetch_bounds_unacked(s in queue_scenario(), commands in schedule(20_000), until_ms in 1_000u64..25_000) {
+    fn queue_ledger_balances_and_prefetch_bounds_unacked(mut s in queue_scenario(), commands in schedule(20_000), until_ms in 1_000u64..25_000,
+        restarts in restarts(), (durable, persistent) in (any::<bool>(), any::<bool>())) {
+        (s.queue.durable, s.queue.persistent) = (durable, persistent);
+        let commands = with_restarts(commands, &restarts);
         let sim = run_audited(&s, &commands, until_ms).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         let queue = sim.queue().expect("a queue-broker run has a queue");
         prop_assert!(queue.most_unacked() <= widest_prefetch(&s, &commands), "{} unacked\n{}", queue.most_unacked(), describe(&s, &commands));
@@ -65,11 +80,14 @@ proptest! {
     /// resends: a crashed consumer's unacknowledged deliveries go back to the queue, so nothing is
     /// lost (no TTL or length limit applies here); after healing all settles.
     #[test]
-    fn manual_ack_never_loses(mut s in queue_scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
+    fn manual_ack_never_loses(mut s in queue_scenario(), commands in schedule(20_000), acks_all in any::<bool>(), restarts in restarts()) {
         make_at_least_once(&mut s, acks_all);
         no_queue_limits(&mut s);
+        // Broker restarts too: a durable queue keeps persistent messages.
+        (s.queue.durable, s.queue.persistent) = (true, true);
+        let commands = with_restarts(commands, &restarts);
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
-            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, QUEUE_LIMITS)).collect();
+            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, QUEUE_LIMITS) && !sets(c, &["queue.persistent"])).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         prop_assert_eq!(sim.ledger().counts().lost, 0, "{}", describe(&s, &commands));
         let healed = heal_and_drain(&mut sim);
@@ -292,4 +310,47 @@ fn log_only_settings_change_nothing_on_the_queue() {
         }
         assert!(tried > 0, "{path}: no other value to try");
     }
+}
+
+/// A broker restart closes every connection: unacknowledged deliveries go back to the queue
+/// flagged redelivered. A durable queue keeps its persistent messages; transient ones, or every
+/// message of a non-durable queue, are lost with that reason. The log broker has no restart.
+#[test]
+fn a_broker_restart_keeps_only_persistent_messages_of_a_durable_queue() {
+    let mut s = Scenario { broker: BrokerKind::Queue, ..Scenario::default() };
+    s.producer.max_messages = Some(40);
+    s.producer.rate_per_sec = 20.0;
+    s.consumers.count = 2;
+    s.processing.service = ServiceTime { distribution: ServiceDistribution::Constant, mean_ms: 500.0 };
+    let restart_at = |s: &Scenario| {
+        let mut sim = Simulation::new(s).unwrap();
+        sim.run_until(SimTime::from_secs(2), u64::MAX);
+        let (ready, unacked) = sim.queue().unwrap().depth();
+        assert!(ready > 10 && unacked == 2, "a backlog and two deliveries in hand: {ready} ready, {unacked} unacked");
+        sim.handle(Command::RestartBroker).unwrap();
+        let after = sim.queue().unwrap().depth();
+        sim.run_until(SimTime::from_secs(60), u64::MAX);
+        sim.audit().unwrap();
+        (ready, unacked, after, sim)
+    };
+    let (ready, unacked, after, sim) = restart_at(&s);
+    assert_eq!(after.0 + after.1, ready + unacked, "durable and persistent: nothing lost");
+    assert_eq!(sim.queue().unwrap().redelivered(), unacked as u64);
+    let c = sim.ledger().counts();
+    assert_eq!((c.lost, c.in_flight), (0, 0), "{c:?}");
+    assert!(c.duplicated >= 1, "a delivery charged before the restart is charged again: {c:?}");
+    for (durable, persistent, reason) in
+        [(true, false, LossReason::TransientMessage), (false, true, LossReason::QueueNotDurable)]
+    {
+        let mut t = s.clone();
+        (t.queue.durable, t.queue.persistent) = (durable, persistent);
+        let (ready, unacked, after, sim) = restart_at(&t);
+        assert_eq!(after.0 + after.1, 0, "everything in the queue went with the restart");
+        let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+        // The two in hand were charged before their copy was lost: they are not lost.
+        assert_eq!(lost, [(reason, (ready + unacked - 2) as u64)], "durable {durable}, persistent {persistent}");
+    }
+    let mut log = Simulation::new(&Scenario::default()).unwrap();
+    let e = log.handle(Command::RestartBroker).unwrap_err().to_string();
+    assert!(e.contains("queue broker only"), "{e}");
 }

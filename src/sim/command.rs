@@ -50,6 +50,10 @@ pub enum Command {
         #[serde(default, with = "message_text")]
         msg: Option<MessageId>,
     },
+    /// The queue broker's node restarts (the queue broker only): every connection closes, so the
+    /// consumers' unacknowledged deliveries go back to the queue; a non-durable queue loses every
+    /// message, a durable one its transient messages. The consumers reconnect at once.
+    RestartBroker,
     SetCommitStrategy {
         commit: CommitStrategy,
     },
@@ -128,6 +132,7 @@ impl Command {
             | Command::AddConsumer
             | Command::RemoveConsumer
             | Command::AddPartitions { .. }
+            | Command::RestartBroker
             | Command::Redrive { .. } => Vec::new(),
         })
     }

@@ -378,6 +378,10 @@ impl Simulation {
                 return Err(CommandError::GroupFull { max: limits::MAX_CONSUMERS });
             }
             Command::AddPartitions { count } => return self.settings.with_partitions(count).map(Some),
+            Command::RestartBroker if self.broker.queue.is_none() => {
+                let message = crate::sim::config::rules::broker_mismatch(command);
+                return Err(CommandError::Invalid { field: "type", message });
+            }
             Command::Redrive { msg: Some(msg) } => {
                 if let Some(message) = redrive::refusal(self.pipeline.dlq(), &self.ledger, msg) {
                     return Err(CommandError::Invalid { field: "msg", message });
@@ -484,6 +488,13 @@ impl Simulation {
             Command::Redrive { msg } => {
                 redrive::redrive(msg, pipeline, log, ctx);
             }
+            Command::RestartBroker => {
+                if let Some(q) = &mut log.queue {
+                    q.restart(ctx);
+                    // The consumers reconnect and take what went back.
+                    pipeline.wake_all(log, ctx);
+                }
+            }
             _ => {}
         }
         // Settings some subsystem acts on at once, not only when it next reads them.
@@ -496,21 +507,24 @@ impl Simulation {
                 "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" if log.queue.is_none() => {
                     log.log.start(ctx)
                 }
-                "queue.message_ttl_ms" | "queue.max_length" => {
-                    if let Some(q) = &mut log.queue {
-                        q.policy_changed(ctx);
-                    }
-                }
-                "queue.prefetch" => {
-                    if let Some(q) = &mut log.queue {
-                        q.set_prefetch(ctx.settings.queue.prefetch);
-                        // A larger window lets every consumer take more now.
-                        pipeline.wake_all(log, ctx);
-                    }
-                }
+                queue if queue.starts_with("queue.") => queue_setting_changed(queue, log, pipeline, ctx),
                 breaker if breaker.starts_with("breaker.") => pipeline.configure_breaker(ctx),
                 _ => {}
             }
         }
+    }
+}
+
+/// A setting of the queue broker changed: a policy (TTL, length limit) applies at once, and a
+/// wider prefetch window lets every consumer take more now.
+fn queue_setting_changed(path: &str, brokers: &mut Brokers, pipeline: &mut Pipeline, ctx: &mut Ctx) {
+    let Some(q) = &mut brokers.queue else { return };
+    match path {
+        "queue.message_ttl_ms" | "queue.max_length" => q.policy_changed(ctx),
+        "queue.prefetch" => {
+            q.set_prefetch(ctx.settings.queue.prefetch);
+            pipeline.wake_all(brokers, ctx);
+        }
+        _ => {}
     }
 }

@@ -98,6 +98,12 @@ pub enum JournalKind {
         cause: DropCause,
         dead_lettered: bool,
     },
+    /// The queue broker's node restarted: `requeued` unacknowledged deliveries went back to the
+    /// queue, `lost` messages were gone with it (non-durable queue, transient messages).
+    BrokerRestarted {
+        requeued: u32,
+        lost: u32,
+    },
     /// `consumer`'s connection closed holding `count` unacknowledged deliveries: they went back
     /// to the queue at their places, marked redelivered.
     Requeued {
@@ -428,6 +434,7 @@ impl JournalKind {
             Committed { .. }
             | AutoCommitIdle { .. }
             | Requeued { .. }
+            | BrokerRestarted { .. }
             | Restarted { .. }
             | Joined { .. }
             | Left { .. }
@@ -479,6 +486,7 @@ impl JournalKind {
             | AlertCleared { .. } => Category::Errors,
             Crashed { .. }
             | Requeued { .. }
+            | BrokerRestarted { .. }
             | Restarted { .. }
             | Joined { .. }
             | Left { .. }
@@ -514,6 +522,7 @@ impl JournalKind {
                 | JournalKind::CommitFailed { .. }
                 | JournalKind::DeadLettered { .. }
                 | JournalKind::QueueDropped { .. }
+                | JournalKind::BrokerRestarted { lost: 1.., .. }
                 | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
                 | JournalKind::Enqueued { append: AppendKind::ProducerDuplicate, .. }
                 | JournalKind::Reordered { .. }

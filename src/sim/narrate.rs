@@ -129,6 +129,10 @@ fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
             };
             format!("{msg} {what}: {then}")
         }
+        BrokerRestarted { requeued, lost } => format!(
+            "the broker restarted: every connection closed, {requeued} unacknowledged deliveries went back to the queue, \
+             {lost} messages were lost (a non-durable queue loses all, a durable one its transient messages)"
+        ),
         _ => unreachable!("queue_words is only called for the queue's entries"),
     }
 }
@@ -387,7 +391,7 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             "consumer {consumer} finished {msg} but its commit failed (CommitFailedException): the group moved on, so {msg} is read again"
         ),
         Command { fingerprint } => describe_command_fingerprint(fingerprint, sim),
-        Enqueued { .. } | Delivered { .. } | Acked { .. } | Requeued { .. } | QueueDropped { .. } => {
+        Enqueued { .. } | Delivered { .. } | Acked { .. } | Requeued { .. } | QueueDropped { .. } | BrokerRestarted { .. } => {
             queue_words(kind, sim)
         }
         _ => unreachable!("group_words is only called for the group and command entries describe leaves to it"),
@@ -420,6 +424,7 @@ pub fn describe_command(c: &Command) -> String {
         Command::AddConsumer => "add a consumer to the group".into(),
         Command::RemoveConsumer => "remove the newest consumer from the group".into(),
         Command::AddPartitions { count } => format!("grow the topic to {count} partitions"),
+        Command::RestartBroker => "restart the queue broker's node".into(),
         Command::Redrive { msg: Some(msg) } => format!("redrive {msg} from the dead-letter queue"),
         Command::Redrive { msg: None } => "redrive every message in the dead-letter queue".into(),
         Command::SetCommitStrategy { commit } => match commit {

@@ -284,7 +284,8 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
     let limits = (prop::option::of(0u64..3_000), prop::option::of(1u64..30), any::<bool>());
     (scenario(), 1u32..6, limits).prop_map(|(mut s, prefetch, (message_ttl_ms, max_length, dead_letter_exchange))| {
         s.broker = BrokerKind::Queue;
-        s.queue = QueueSettings { prefetch, message_ttl_ms, max_length, dead_letter_exchange };
+        s.queue =
+            QueueSettings { prefetch, message_ttl_ms, max_length, dead_letter_exchange, ..QueueSettings::default() };
         if s.producer.idempotent == Some(true) {
             s.producer.idempotent = None;
         }

@@ -39,11 +39,24 @@ pub struct QueueSettings {
     /// or drops are dead-lettered there (with their `x-death` reason) instead of lost. (Where a
     /// consumer's own dead letters go is `processing.dead_letter_queue`.)
     pub dead_letter_exchange: bool,
+    /// Declared durable: the queue survives a broker restart (a non-durable one is gone with its
+    /// messages, and the app declares it again, empty).
+    pub durable: bool,
+    /// The publisher marks messages persistent (`delivery_mode` 2): written to disk, they survive
+    /// a restart of a durable queue; transient ones are lost.
+    pub persistent: bool,
 }
 
 impl Default for QueueSettings {
     fn default() -> Self {
-        QueueSettings { prefetch: 1, message_ttl_ms: None, max_length: None, dead_letter_exchange: true }
+        QueueSettings {
+            prefetch: 1,
+            message_ttl_ms: None,
+            max_length: None,
+            dead_letter_exchange: true,
+            durable: true,
+            persistent: true,
+        }
     }
 }
 

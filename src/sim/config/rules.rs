@@ -48,7 +48,7 @@ impl Scenario {
     /// has. The upper limit is the command's own check.
     pub fn with_partitions(&self, count: u32) -> Result<Scenario, CommandError> {
         if self.broker == BrokerKind::Queue {
-            let message = "the queue broker has one queue and no partitions".into();
+            let message = broker_mismatch(&Command::AddPartitions { count });
             return Err(CommandError::Invalid { field: "count", message });
         }
         if let Some(message) = partitions_only_grow(self.topic.partitions, count, "now") {
@@ -188,6 +188,11 @@ impl Scenario {
                         .to_string();
                     return Err(invalid(&field("command.msg"), message));
                 }
+                Command::AddPartitions { .. } | Command::RestartBroker
+                    if (live.broker == BrokerKind::Queue) != (*command == Command::RestartBroker) =>
+                {
+                    return Err(invalid(&field("command"), broker_mismatch(command)));
+                }
                 Command::AddPartitions { count } => {
                     if let Some(message) = partitions_only_grow(live.topic.partitions, count, "at that time") {
                         return Err(invalid(&field("command.count"), message));
@@ -207,6 +212,15 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+}
+
+/// Why `command` does not apply to the run's broker: partitions are the log's, a node restart
+/// the queue broker's.
+pub fn broker_mismatch(command: &Command) -> String {
+    match command {
+        Command::RestartBroker => "a broker restart applies to the queue broker only".into(),
+        _ => "the queue broker has one queue and no partitions".into(),
     }
 }
 

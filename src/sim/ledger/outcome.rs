@@ -54,13 +54,17 @@ pub enum LossReason {
     Expired,
     /// Dropped from the head of a full queue (`x-max-length`), which had no dead-letter exchange.
     MaxLength,
+    /// In a non-durable queue when the broker restarted.
+    QueueNotDurable,
+    /// A transient message in the queue when the broker restarted.
+    TransientMessage,
     /// A consumer without a valid committed offset started at the log end
     /// (`auto.offset.reset=latest`) and skipped the record before anyone processed it.
     OffsetResetLatest,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 11] = [
+    pub const ALL: [LossReason; 13] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -72,6 +76,8 @@ impl LossReason {
         LossReason::AckedWithEarlierBeforeProcessing,
         LossReason::Expired,
         LossReason::MaxLength,
+        LossReason::QueueNotDurable,
+        LossReason::TransientMessage,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -87,6 +93,8 @@ impl LossReason {
             LossReason::AckedWithEarlierBeforeProcessing => "acked_multiple_before_processing",
             LossReason::Expired => "expired",
             LossReason::MaxLength => "max_length",
+            LossReason::QueueNotDurable => "queue_not_durable",
+            LossReason::TransientMessage => "transient_message",
         }
     }
 }
@@ -112,6 +120,8 @@ impl fmt::Display for LossReason {
             LossReason::MaxLength => {
                 "dropped from the head of the full queue (x-max-length), which has no dead-letter exchange"
             }
+            LossReason::QueueNotDurable => "in a non-durable queue when the broker restarted",
+            LossReason::TransientMessage => "a transient message (not persistent) when the broker restarted",
             LossReason::OffsetResetLatest => {
                 "offset reset to latest: a consumer without a valid committed offset started at the log end and skipped it"
             }

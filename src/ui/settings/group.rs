@@ -70,3 +70,17 @@ fn consumer_row(id: ConsumerId, st: ConsumerStatus, sinks: &Sinks) -> Html {
         </li>
     }
 }
+
+/// The queue broker's node restart: a fault the learner triggers.
+pub fn broker_fields(sinks: &Sinks) -> Html {
+    let sinks = sinks.clone();
+    let onclick = Callback::from(move |_: MouseEvent| sinks.send(Command::RestartBroker));
+    html! {
+        <div class="field">
+            <button type="button" class="btn btn-small btn-danger" id="btn-restart-broker" aria-describedby="restart-broker-help" {onclick}>
+                {"Restart broker"}
+            </button>
+            <p class="help" id="restart-broker-help">{"Every connection closes: unacknowledged deliveries go back to the queue. A non-durable queue loses every message, a durable one its transient messages."}</p>
+        </div>
+    }
+}

@@ -27,7 +27,7 @@ use crate::ui::state::Notice;
 use control::{Proposal, SettingControl};
 use crashes::CrashAtStep;
 use fields::{input_value, Sinks};
-use group::group_fields;
+use group::{broker_fields, group_fields};
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -152,6 +152,9 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
             <fieldset key={title}>
                 <legend>{title}</legend>
                 { for controls }
+                if group == Group::Queue && queue {
+                    { broker_fields(&sinks) }
+                }
                 if group == Group::Consumers {
                     { group_fields(&s.consumers, s.members, &sinks) }
                     <CrashAtStep consumers={s.consumers.clone()} sinks={sinks.clone()} />

@@ -38,6 +38,8 @@ struct Ready {
     redelivered: bool,
     /// When it was published: its TTL counts from then, also after a return to the queue.
     published_at: SimTime,
+    /// Published persistent (`delivery_mode` 2): a durable queue keeps it through a restart.
+    persistent: bool,
 }
 
 /// A delivery awaiting its acknowledgement.
@@ -101,7 +103,8 @@ impl WorkQueue {
     /// expiry check armed.
     fn push(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) {
         ctx.ledger.hold(msg);
-        let ready = Ready { seq: self.next_seq, msg, retry, redelivered: false, published_at: ctx.now };
+        let persistent = ctx.settings.queue.persistent;
+        let ready = Ready { seq: self.next_seq, msg, retry, redelivered: false, published_at: ctx.now, persistent };
         self.ready.push_back(ready);
         self.next_seq += 1;
         self.limit_length(ctx);
@@ -183,6 +186,38 @@ impl WorkQueue {
             };
             ctx.release(msg, Some(reason));
         }
+    }
+
+    /// The broker's node restarts: every connection closes, so each unacknowledged delivery goes
+    /// back to its place, flagged redelivered; then a non-durable queue loses every message and a
+    /// durable one its transient messages (RabbitMQ 3.10's classic queues). Returns how many went
+    /// back and how many were lost.
+    pub fn restart(&mut self, ctx: &mut Ctx) -> (u32, u32) {
+        let requeued = self.unacked.len() as u32;
+        for (_, u) in std::mem::take(&mut self.unacked) {
+            let ready = Ready { redelivered: true, ..u.ready };
+            let at = self.ready.partition_point(|r| r.seq < ready.seq);
+            self.ready.insert(at, ready);
+            self.redelivered += 1;
+        }
+        self.held.iter_mut().for_each(|h| *h = 0);
+        let durable = ctx.settings.queue.durable;
+        let mut lost = 0;
+        let mut kept = VecDeque::with_capacity(self.ready.len());
+        for r in std::mem::take(&mut self.ready) {
+            if durable && r.persistent {
+                kept.push_back(r);
+                continue;
+            }
+            lost += 1;
+            let reason = if durable { LossReason::TransientMessage } else { LossReason::QueueNotDurable };
+            ctx.release(r.msg, Some(reason));
+        }
+        self.ready = kept;
+        ctx.note(JournalKind::BrokerRestarted { requeued, lost });
+        self.expiry_due = None;
+        self.arm_expiry(ctx);
+        (requeued, lost)
     }
 
     /// The messages dead-lettered since the last call, for the dead-letter queue.
