@@ -259,16 +259,11 @@ impl Report {
             s.producer.producer_retries,
             s.producer.duplicate_appends
         );
-        let d = &s.downstream;
+        self.write_api_and_breaker(out);
         let _ = writeln!(
             out,
-            "payments API    {} calls: {} refused over capacity (429), {} failed while down (503), {} poison (400)",
-            d.downstream_calls, d.downstream_overloaded, d.downstream_unavailable, d.downstream_invalid
-        );
-        let _ = writeln!(
-            out,
-            "consumers       {} crashes, {} dedup skips, DLQ {}, {} breaker openings",
-            s.consumer.crashes, s.consumer.dedup_skips, self.dead_letter_queue, s.breaker_openings
+            "consumers       {} crashes, {} dedup skips, DLQ {}",
+            s.consumer.crashes, s.consumer.dedup_skips, self.dead_letter_queue
         );
         if self.dead_letters_redriven > 0 {
             let _ = writeln!(out, "redrive         {} dead letters published again", self.dead_letters_redriven);
@@ -287,14 +282,9 @@ impl Report {
         }
     }
 
-    /// The text report's retry, order, group and offset counters.
-    fn write_counters(&self, out: &mut String) {
+    /// The text report's payments API and circuit breaker lines, whichever the broker.
+    fn write_api_and_breaker(&self, out: &mut String) {
         let s = &self.stats;
-        let _ = writeln!(
-            out,
-            "retries         {} processing retries, {} failures, {} producer resends, {} duplicate appends ({} dropped by idempotence)",
-            s.consumer.retries, s.consumer.processing_failures, s.producer.producer_retries, s.producer.duplicate_appends, s.producer.duplicate_appends_dropped
-        );
         let d = &s.downstream;
         let _ = writeln!(
             out,
@@ -306,6 +296,17 @@ impl Report {
             "breaker         opened {} times, {} pauses, {} calls refused (fail fast)",
             s.breaker_openings, s.consumer.breaker_pauses, s.consumer.calls_not_permitted
         );
+    }
+
+    /// The text report's retry, order, group and offset counters.
+    fn write_counters(&self, out: &mut String) {
+        let s = &self.stats;
+        let _ = writeln!(
+            out,
+            "retries         {} processing retries, {} failures, {} producer resends, {} duplicate appends ({} dropped by idempotence)",
+            s.consumer.retries, s.consumer.processing_failures, s.producer.producer_retries, s.producer.duplicate_appends, s.producer.duplicate_appends_dropped
+        );
+        self.write_api_and_breaker(out);
         let _ = writeln!(
             out,
             "order           {} order violations (per key), {} refused out of sequence (idempotent producer), {} applied after a later record of their key across a partition change",

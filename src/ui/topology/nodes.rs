@@ -184,13 +184,7 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
                 // in it (done/pending, the outcome glyph) is written. While a busy partition
                 // appends, every record shifts by several slots per frame, so keying by offset
                 // would create and remove every cell's elements on every frame.
-                html! {
-                    <g key={slot} class={class} transform={format!("translate({} 0)", Fixed(x, 1))} data-msg={msg.0.to_string()}
-                        role={name.as_ref().map(|_| "button")} tabindex={name.as_ref().map(|_| "0")} aria-label={name}>
-                        <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
-                        { glyph(o, cell_w / 2.0, cy) }
-                    </g>
-                }
+                Row { cy, y0, h: ph, cell_w }.cell(slot, x, class, msg, name, o)
             })
             .collect()
     } else {
@@ -220,5 +214,35 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
                 <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{format!("end {end} · committed {committed} · lag {lag}")}</text>
             }
         </g>
+    }
+}
+
+/// The geometry of a row of message cells (a partition's records, a queue's next messages).
+pub(super) struct Row {
+    pub(super) cy: f64,
+    pub(super) y0: f64,
+    pub(super) h: f64,
+    pub(super) cell_w: f64,
+}
+
+impl Row {
+    /// One message's cell in slot `slot` at `x`: its outcome glyph, a button with `name` when
+    /// the keyboard may reach it; a click anywhere on the row shows the journey (`data-msg`).
+    pub(super) fn cell(
+        &self,
+        slot: usize,
+        x: f64,
+        class: &'static str,
+        msg: MessageId,
+        name: Option<String>,
+        o: Outcome,
+    ) -> Html {
+        html! {
+            <g key={slot} class={class} transform={format!("translate({} 0)", Fixed(x, 1))} data-msg={msg.0.to_string()}
+                role={name.as_ref().map(|_| "button")} tabindex={name.as_ref().map(|_| "0")} aria-label={name}>
+                <rect x="1" y={fmt1(self.y0 + 4.0)} width={fmt1(self.cell_w - 2.0)} height={fmt1(self.h - 8.0)} rx="3" />
+                { glyph(o, self.cell_w / 2.0, self.cy) }
+            </g>
+        }
     }
 }

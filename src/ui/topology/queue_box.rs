@@ -1,11 +1,11 @@
 //! The queue broker's queue in the diagram's middle column: the messages waiting, the next to be
 //! delivered at the right (next to the consumers), and how many deliveries await acknowledgement.
 
+use super::nodes::Row;
 use super::{CELLS, PART_W, PART_X};
-use crate::sim::kernel::numfmt::Fixed;
 use crate::sim::{MessageId, Outcome};
 use crate::ui::journey::{open_on_click, open_on_key};
-use crate::ui::shapes::{fmt1, glyph};
+use crate::ui::shapes::fmt1;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -44,15 +44,13 @@ pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
             let x = cells_x + slot as f64 * cell_w;
             let class = if redelivered { "cell cell-pending cell-redelivered" } else { "cell cell-pending" };
             let name = props.keyboard.then(|| {
-                format!("{msg}, {} in the queue{}: show its journey", o.label(), if redelivered { ", redelivered" } else { "" })
+                format!(
+                    "{msg}, {} in the queue{}: show its journey",
+                    o.label(),
+                    if redelivered { ", redelivered" } else { "" }
+                )
             });
-            html! {
-                <g key={slot} class={class} transform={format!("translate({} 0)", Fixed(x, 1))} data-msg={msg.0.to_string()}
-                    role={name.as_ref().map(|_| "button")} tabindex={name.as_ref().map(|_| "0")} aria-label={name}>
-                    <rect x="1" y={fmt1(y0 + 4.0)} width={fmt1(cell_w - 2.0)} height={fmt1(ph - 8.0)} rx="3" />
-                    { glyph(o, cell_w / 2.0, cy) }
-                </g>
-            }
+            Row { cy, y0, h: ph, cell_w }.cell(slot, x, class, msg, name, o)
         })
         .collect();
     let onclick = open_on_click(&props.on_message);
