@@ -88,4 +88,44 @@ export async function queueSteps({ page, step, snapshot, load, playTo, replayOnC
     const shot = await screenshot('queue-auto-ack-loss');
     return `${s.lost} lost; ${shot}`;
   });
+
+  await step('pub/sub: a fanout exchange feeds a queue per subscriber; a crash duplicates for one subscriber only', async () => {
+    await load('pubsub-fanout');
+    const d = await diagram(page);
+    const queues = await page.$$eval('g.node.queue', (gs) => gs.map((g) => g.getAttribute('aria-label')));
+    const names = queues.map((q) => q.split(':')[0]);
+    if (JSON.stringify(names) !== JSON.stringify(['Queue email', 'Queue sms', 'Queue push'])) throw new Error(`queues: ${JSON.stringify(queues)}`);
+    if (JSON.stringify(d.heads) !== JSON.stringify(['Fanout → a queue per subscriber', "Subscribers' consumers"])) throw new Error(`headings ${JSON.stringify(d.heads)}`);
+    const leads = d.consumers.map((c) => c.split(' · ')[0]);
+    const want = ['email C0', 'sms C0', 'sms C1', 'push C0', 'push C1', 'push C2'];
+    if (JSON.stringify(leads) !== JSON.stringify(want)) throw new Error(`consumers: ${JSON.stringify(leads)}`);
+    if (!d.consumers[1].includes('of subscriber sms, competes for queue sms')) throw new Error(`consumer label: ${d.consumers[1]}`);
+    const services = await page.$eval('g.node.sink:not(.dlq)', (g) => g.getAttribute('aria-label'));
+    if (!services.startsWith("The subscribers' services: 0 effects")) throw new Error(`services: ${services}`);
+    // The fault schedule crashes sms C0 at 10 s, after its effect and before its ack.
+    await playTo(16, '5');
+    const s = await snapshot();
+    if (s.duplicated < 1) throw new Error(`no duplicate after 16 s: ${JSON.stringify(s)}`);
+    // The duplicate among the notable events (the log keeps only its newest lines).
+    await page.check('#log-notable');
+    const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+    await page.uncheck('#log-notable');
+    const again = log.find((l) => /sms: duplicate: consumer \d applied evt_\d+ again, though this subscriber had already/.test(l));
+    if (!again) throw new Error(`the event log does not tell whose duplicate it was:\n      ${log.slice(-12).join('\n      ')}`);
+    if (log.some((l) => /(email|push): duplicate/.test(l))) throw new Error('another subscriber duplicated');
+    // Push fails 30% of its attempts: what it gives up on is parked, in its own dead-letter queue.
+    const places = await page.$$eval('section.dlq tbody tr', (rows) => rows.map((r) => r.children[1]?.textContent ?? ''));
+    if (!places.length || !places.every((p) => p === 'push')) throw new Error(`dead letters' queues: ${JSON.stringify(places)}`);
+    // A consumer of another subscriber crashes from its box: it is that subscriber's consumer.
+    await page.click('g.node.consumer[aria-label^="push C1"]');
+    const crashed = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent).find((l) => /push: consumer 1 crashed/.test(l)));
+    if (!crashed) throw new Error('clicking push C1 did not crash it');
+    const shot = await screenshot('pubsub-fanout');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    const { report } = await replayOnCli('pubsub-fanout');
+    const subs = (report.subscribers ?? []).map((x) => `${x.name}:${x.crashes}`);
+    if (JSON.stringify(subs) !== JSON.stringify(['email:0', 'sms:1', 'push:1'])) throw new Error(`the CLI's subscribers: ${JSON.stringify(subs)}`);
+    return `${s.duplicated} duplicated, ${places.length} parked by push; "${again.trim()}"; ${shot}`;
+  });
 }

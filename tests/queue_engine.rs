@@ -40,10 +40,25 @@ fn with_restarts(mut commands: Vec<(u64, Command)>, at: &[u64]) -> Vec<(u64, Com
 }
 
 /// The queue's TTL and length limit, which let it drop messages (lost, or dead-lettered).
-const QUEUE_LIMITS: &[&str] = &["queue.message_ttl_ms", "queue.max_length", "queue.dead_letter_exchange"];
+const QUEUE_LIMITS: &[&str] =
+    &["queue.message_ttl_ms", "queue.max_length", "queue.dead_letter_exchange", "queue.delivery_limit"];
 
 fn no_queue_limits(s: &mut Scenario) {
     (s.queue.message_ttl_ms, s.queue.max_length) = (None, None);
+    // A delivery limit lets a quorum queue drop (or dead-letter) what keeps coming back; a
+    // breaker failing fast needs one under requeue, so such a run retries in place instead.
+    s.queue.delivery_limit = None;
+    let at_once =
+        (s.breaker.enabled && s.breaker.when_open == WhenOpen::FailFast) || s.downstream.capacity_per_sec.is_some();
+    if s.processing.retry.mode == RetryMode::Requeue && at_once {
+        s.processing.retry.mode = RetryMode::InPlace;
+    }
+}
+
+/// Healing stops the failures (`heal_and_drain` sets the scenario's failure probability to 0): a
+/// subscriber's own failure probability, set when the run starts, would go on failing.
+fn subscribers_fail_as_the_scenario_does(s: &mut Scenario) {
+    s.subscribers.iter_mut().for_each(|sub| sub.failure_probability = None);
 }
 
 proptest! {
@@ -55,11 +70,13 @@ proptest! {
     #[test]
     fn queue_ledger_balances_and_prefetch_bounds_unacked(mut s in queue_scenario(), commands in schedule(20_000), until_ms in 1_000u64..25_000,
         restarts in restarts(), (durable, persistent) in (any::<bool>(), any::<bool>())) {
-        (s.queue.durable, s.queue.persistent) = (durable, persistent);
+        (s.queue.durable, s.queue.persistent) = (durable || s.queue.quorum(), persistent);
         let commands = with_restarts(commands, &restarts);
         let sim = run_audited(&s, &commands, until_ms).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
-        let queue = sim.queue().expect("a queue-broker run has a queue");
-        prop_assert!(queue.most_unacked() <= widest_prefetch(&s, &commands), "{} unacked\n{}", queue.most_unacked(), describe(&s, &commands));
+        prop_assert_eq!(sim.queues().len(), s.subscriber_count(), "a queue per subscriber");
+        for queue in sim.queues() {
+            prop_assert!(queue.most_unacked() <= widest_prefetch(&s, &commands), "{} unacked\n{}", queue.most_unacked(), describe(&s, &commands));
+        }
         let replayed = Simulation::replay(&s, sim.commands(), sim.now()).unwrap();
         prop_assert_eq!(replayed.trace_hash(), sim.trace_hash());
     }
@@ -69,6 +86,9 @@ proptest! {
     #[test]
     fn auto_ack_never_duplicates(mut s in queue_scenario(), commands in schedule(20_000), no_resend in any::<bool>()) {
         s.consumers.commit = CommitStrategy::BeforeProcessing;
+        if s.processing.retry.mode == RetryMode::Requeue {
+            s.processing.retry.mode = RetryMode::InPlace; // a nack needs an unacknowledged delivery
+        }
         if no_resend { s.producer.acks = Acks::Zero } else { s.producer.retries = 0 }
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
             && !sets(c, &["consumers.commit", "producer.acks", "producer.retries"])).collect();
@@ -83,6 +103,7 @@ proptest! {
     fn manual_ack_never_loses(mut s in queue_scenario(), commands in schedule(20_000), acks_all in any::<bool>(), restarts in restarts()) {
         make_at_least_once(&mut s, acks_all);
         no_queue_limits(&mut s);
+        subscribers_fail_as_the_scenario_does(&mut s);
         // Broker restarts too: a durable queue keeps persistent messages.
         (s.queue.durable, s.queue.persistent) = (true, true);
         let commands = with_restarts(commands, &restarts);
@@ -96,7 +117,9 @@ proptest! {
         // Every message has settled, but a copy of one (a publisher's resend, a redelivery) may
         // still be on its way through: once the copies are done, the queue is empty.
         sim.run_until(SimTime(sim.now().as_us() + 600_000_000), u64::MAX);
-        prop_assert_eq!(sim.queue().unwrap().depth(), (0, 0), "{}", describe(&s, &commands));
+        for queue in sim.queues() {
+            prop_assert_eq!(queue.depth(), (0, 0), "{}", describe(&s, &commands));
+        }
     }
 
     /// Manual ack plus a dedup store marked atomically with the effect: neither duplicates nor
@@ -105,6 +128,7 @@ proptest! {
     fn queue_with_atomic_dedup_is_effectively_exactly_once(mut s in queue_scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
         make_at_least_once(&mut s, acks_all);
         no_queue_limits(&mut s);
+        subscribers_fail_as_the_scenario_does(&mut s);
         s.idempotency = IdempotencyConfig { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: None };
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
             Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })
@@ -353,4 +377,162 @@ fn a_broker_restart_keeps_only_persistent_messages_of_a_durable_queue() {
     let mut log = Simulation::new(&Scenario::default()).unwrap();
     let e = log.handle(Command::RestartBroker).unwrap_err().to_string();
     assert!(e.contains("queue broker only"), "{e}");
+}
+
+/// `x-overflow` reject-publish: a full queue refuses the newest message instead of dropping the
+/// oldest. A publisher waiting for confirms gets a nack and publishes it again (nothing lost); one
+/// that does not wait loses it, with that reason; under reject-publish-dlx the refused message is
+/// dead-lettered (x-death reason maxlen). The queue never holds more than its limit.
+#[test]
+fn a_full_queue_refuses_under_reject_publish() {
+    use eda_lab::sim::dlq::DeadLetterReason;
+    let mut s = Scenario { broker: BrokerKind::Queue, ..Scenario::default() };
+    s.producer.rate_per_sec = 20.0;
+    s.producer.max_messages = Some(200);
+    s.producer.retry_backoff_ms = 200;
+    s.consumers.count = 1;
+    s.processing.service.mean_ms = 100.0;
+    s.queue.max_length = Some(5);
+    s.queue.overflow = Overflow::RejectPublish;
+    let run = |s: &Scenario| {
+        let mut sim = Simulation::new(s).unwrap();
+        while sim.now() < SimTime::from_secs(120) && sim.step() {
+            sim.audit().unwrap_or_else(|e| panic!("at {}: {e}", sim.now()));
+            assert!(sim.queue().unwrap().depth().0 <= 5, "over the limit at {}", sim.now());
+        }
+        sim
+    };
+    let confirmed = run(&s);
+    let rejected = confirmed.stats().producer.publishes_rejected;
+    assert!(rejected > 20, "{rejected} rejected");
+    assert_eq!(confirmed.queue().unwrap().rejected(), rejected);
+    let c = confirmed.ledger().counts();
+    assert_eq!((c.lost, c.dead_lettered, c.exactly_once), (0, 0, 200), "the publisher resends what was nacked: {c:?}");
+    assert!(confirmed
+        .journal()
+        .iter()
+        .any(|e| matches!(e.kind, JournalKind::QueueDropped { dead_lettered: false, .. })));
+
+    let mut unconfirmed = s.clone();
+    unconfirmed.producer.acks = Acks::Zero;
+    let sim = run(&unconfirmed);
+    let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].0, LossReason::RejectedByFullQueue);
+    assert_eq!(lost[0].1, sim.queue().unwrap().rejected(), "each refused publish is lost");
+
+    let mut dlx = unconfirmed.clone();
+    dlx.queue.overflow = Overflow::RejectPublishDlx;
+    let sim = run(&dlx);
+    let refused = sim.queue().unwrap().rejected();
+    assert!(refused > 20);
+    assert!(sim.dlq().iter().all(|d| d.reason == DeadLetterReason::Rejected));
+    assert_eq!((sim.dlq().len() as u64, sim.ledger().counts().lost), (refused, 0));
+}
+
+/// Retry mode requeue (`basic.nack`, `requeue=true`): a failed delivery goes straight back to the
+/// queue, flagged redelivered. On a classic queue a poison message comes back for ever (the
+/// consumer's own retry budget is what parks it); a quorum queue's `x-delivery-limit` parks it
+/// itself once it came back more times than the limit (x-death reason delivery_limit), carrying
+/// the failures its consumers saw. A consumer that dies holding it counts as a return too.
+#[test]
+fn requeue_returns_at_once_and_a_quorum_delivery_limit_ends_a_poison_loop() {
+    use eda_lab::sim::dlq::DeadLetterReason;
+    let mut s = Scenario { broker: BrokerKind::Queue, ..Scenario::default() };
+    s.producer.rate_per_sec = 5.0;
+    s.producer.max_messages = Some(40);
+    s.consumers.count = 2;
+    s.processing.service.mean_ms = 50.0;
+    s.processing.failure_probability = 1.0;
+    s.processing.retry = RetryPolicy { mode: RetryMode::Requeue, max_retries: 1_000, ..RetryPolicy::default() };
+    s.queue.delivery_limit = Some(2);
+    let run = |s: &Scenario, secs: u64| {
+        let mut sim = Simulation::new(s).unwrap();
+        sim.record_journeys(JourneyPolicy::All);
+        while sim.now() < SimTime::from_secs(secs) && sim.step() {
+            sim.audit().unwrap_or_else(|e| panic!("at {}: {e}", sim.now()));
+        }
+        sim
+    };
+    let sim = run(&s, 60);
+    let q = sim.queue().unwrap();
+    assert_eq!(q.over_delivery_limit(), 40, "every message came back 3 times, one more than the limit");
+    assert!(
+        sim.dlq().iter().all(|d| d.reason == DeadLetterReason::DeliveryLimit && d.attempts == 3),
+        "{:?}",
+        sim.dlq().iter().next()
+    );
+    assert_eq!(sim.ledger().counts().dead_lettered, 40);
+    let JourneyView::Kept(j) = sim.journey(eda_lab::sim::MessageId(0)) else { panic!("kept") };
+    let returns: Vec<u32> = j
+        .steps
+        .iter()
+        .filter_map(|e| match e.kind {
+            JournalKind::Returned { returns, .. } => Some(returns),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(returns, [1, 2, 3]);
+    let flags: Vec<bool> = j
+        .steps
+        .iter()
+        .filter_map(|e| match e.kind {
+            JournalKind::Delivered { redelivered, .. } => Some(redelivered),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(flags, [false, true, true]);
+
+    // Without the dead-letter exchange the delivery limit drops them, with that reason.
+    let mut dropped = s.clone();
+    dropped.queue.dead_letter_exchange = false;
+    let sim = run(&dropped, 60);
+    let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(lost, [(LossReason::DeliveryLimit, 40)]);
+
+    // A classic queue (no limit) never gives up on them: the consumer's own budget parks each.
+    let mut classic = s.clone();
+    classic.queue.delivery_limit = None;
+    classic.processing.retry.max_retries = 4;
+    let sim = run(&classic, 60);
+    assert_eq!(sim.queue().unwrap().over_delivery_limit(), 0);
+    assert!(sim.dlq().iter().all(|d| d.reason == DeadLetterReason::RetriesExhausted && d.attempts == 5));
+    assert_eq!(sim.ledger().counts().dead_lettered, 40);
+
+    // Crashes return deliveries too: a consumer that dies on a message, again and again, uses up
+    // a quorum queue's delivery limit with no failure at all.
+    let mut crashing = s.clone();
+    crashing.processing.failure_probability = 0.0;
+    crashing.consumers.crash =
+        CrashConfig { point: CrashPoint::AfterReceive, probability: 1.0, restart_delay_ms: Some(100) };
+    let sim = run(&crashing, 60);
+    assert!(sim.queue().unwrap().over_delivery_limit() > 0);
+    assert!(sim.dlq().iter().all(|d| d.reason == DeadLetterReason::DeliveryLimit));
+}
+
+#[test]
+fn requeue_and_quorum_rules_name_their_field() {
+    let field = |s: &Scenario| match s.validate() {
+        Err(ScenarioError::Invalid { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    let mut log = Scenario::default();
+    log.processing.retry.mode = RetryMode::Requeue;
+    assert_eq!(field(&log), "processing.retry.mode");
+    let mut q = Scenario { broker: BrokerKind::Queue, ..Scenario::default() };
+    q.processing.retry.mode = RetryMode::Requeue;
+    assert!(q.validate().is_ok());
+    q.consumers.commit = CommitStrategy::BeforeProcessing;
+    assert_eq!(field(&q), "processing.retry.mode");
+    q.consumers.commit = CommitStrategy::AfterProcessing;
+    q.breaker.enabled = true;
+    q.breaker.when_open = WhenOpen::FailFast;
+    assert_eq!(field(&q), "processing.retry.mode", "a refused call comes straight back: a loop at one instant");
+    q.queue.delivery_limit = Some(5);
+    assert!(q.validate().is_ok(), "a delivery limit ends the loop");
+    q.queue.durable = false;
+    assert_eq!(field(&q), "queue.durable");
+    q.queue.durable = true;
+    q.queue.overflow = Overflow::RejectPublishDlx;
+    assert_eq!(field(&q), "queue.overflow");
 }

@@ -142,10 +142,17 @@ impl Command {
     /// together is the engine's check (`Scenario::with_writes`).
     pub fn validate(&self) -> Result<(), CommandError> {
         if let Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer } = *self {
-            if consumer.0 >= limits::MAX_CONSUMERS {
+            let subscriber = usize::from(consumer.subscriber());
+            if consumer.index() >= limits::MAX_CONSUMERS as usize || subscriber >= limits::MAX_SUBSCRIBERS {
+                let shift = 1u32 << ConsumerId::SUBSCRIBER_SHIFT;
                 return Err(CommandError::Invalid {
                     field: "consumer",
-                    message: format!("must be below {} (got {consumer})", limits::MAX_CONSUMERS),
+                    message: format!(
+                        "must be a consumer below {} of a subscriber below {} (subscriber k's consumer i is k × {shift} + i; got {})",
+                        limits::MAX_CONSUMERS,
+                        limits::MAX_SUBSCRIBERS,
+                        consumer.0
+                    ),
                 });
             }
         }

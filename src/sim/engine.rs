@@ -8,6 +8,7 @@
 //! (`client/pipeline.rs`, `client/membership.rs`). The engine routes events and commands to them
 //! and keeps what they share: the clock, the scheduler, the ledger, the journal, the settings.
 
+use crate::sim::broker::amqp::events::QueueEvent;
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::brokers::Brokers;
 use crate::sim::broker::log::{LogBroker, Sequence};
@@ -21,7 +22,7 @@ use crate::sim::config::scenario::{Scenario, ScenarioError};
 use crate::sim::config::settings;
 use crate::sim::ctx::Ctx;
 pub use crate::sim::errors::{CommandError, ReplayError, Stuck};
-use crate::sim::event::{DropCause, Event, JournalEntry, JournalKind};
+use crate::sim::event::{Event, GroupEvent, JournalEntry, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::journal::Journal;
 use crate::sim::journey::{Journey, JourneyPolicy};
@@ -33,7 +34,6 @@ use crate::sim::ledger::Ledger;
 use crate::sim::metrics::alerts::Alerts;
 use crate::sim::metrics::sample::Sample;
 pub use crate::sim::metrics::stats::Stats;
-use crate::sim::patterns::dlq::{DeadLetter, DeadLetterReason};
 use crate::sim::patterns::redrive;
 
 /// What the simulation can say about one message's journey.
@@ -78,7 +78,8 @@ pub struct Simulation {
     journal: Journal,
     producer: Producer,
     broker: Brokers,
-    pipeline: Pipeline,
+    /// One consumer pipeline per subscriber (one without publish-subscribe).
+    pipelines: Vec<Pipeline>,
     history: Ring<Sample>,
     next_sample: SimTime,
     alerts: Alerts,
@@ -86,7 +87,9 @@ pub struct Simulation {
 }
 
 mod sampling;
+mod subscribers;
 mod views;
+use subscribers::{park_dead_letters, pipeline_of, subscribers};
 
 /// Builds a [`Ctx`] from the simulation's shared parts, leaving its subsystems free to borrow.
 macro_rules! ctx {
@@ -125,9 +128,12 @@ impl Simulation {
                     s.consumers.assignor,
                     s.consumers.static_membership,
                 ),
-                queue: (s.broker == BrokerKind::Queue).then(|| WorkQueue::new(s.consumers.count, s.queue.prefetch)),
+                queues: subscribers(&s)
+                    .filter(|_| s.broker == BrokerKind::Queue)
+                    .map(|k| WorkQueue::new(s.consumers_of(k), s.queue.prefetch).for_subscriber(k))
+                    .collect(),
             },
-            pipeline: Pipeline::new(s.consumers.count, s.seed),
+            pipelines: subscribers(&s).map(|k| pipeline_of(&s, k)).collect(),
             history: Ring::new(s.metrics.history),
             next_sample: SimTime::ZERO,
             alerts: Alerts::default(),
@@ -138,14 +144,16 @@ impl Simulation {
         sim.trace.mix(sim.settings.fingerprint());
         let ctx = &mut ctx!(sim);
         sim.producer.schedule_next_arrival(ctx);
-        if sim.broker.queue.is_none() {
+        if !sim.broker.is_queue() {
             sim.broker.log.start(ctx);
         }
         for (i, f) in sim.settings.faults.iter().enumerate() {
             ctx.scheduler.schedule(SimTime::from_ms(f.at_ms), Event::Scheduled { index: i as u32 });
         }
-        sim.pipeline.start_autocommit_timers(ctx);
-        sim.pipeline.start(&mut sim.broker, ctx);
+        for p in &mut sim.pipelines {
+            p.start_autocommit_timers(ctx);
+            p.start(&mut sim.broker.of(p.subscriber()), ctx);
+        }
         sim.journal.started();
         Ok(sim)
     }
@@ -292,22 +300,10 @@ impl Simulation {
     /// dead-letter queue the pipeline keeps, in the same step, so the two never disagree.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn park_queue_dead_letters(&mut self) {
-        let Some(q) = self.broker.queue.as_mut().filter(|q| q.has_dead_letters()) else { return };
-        for d in q.take_dead_letters() {
-            let reason = match d.cause {
-                DropCause::Expired => DeadLetterReason::Expired,
-                DropCause::MaxLength => DeadLetterReason::MaxLength,
-            };
-            let at = d.at;
-            self.pipeline.park(DeadLetter {
-                msg: d.msg,
-                at,
-                lane: 0,
-                reason,
-                attempts: 0,
-                first_failed_at: at,
-                last_failed_at: at,
-            });
+        for (q, p) in self.broker.queues.iter_mut().zip(&mut self.pipelines) {
+            if q.has_dead_letters() {
+                park_dead_letters(q, p);
+            }
         }
     }
 
@@ -362,28 +358,30 @@ impl Simulation {
 
     /// Whether `command` applies now; for a change of settings, the live settings after it.
     fn check_applicable(&self, command: &Command) -> Result<Option<Scenario>, CommandError> {
-        let consumers = self.pipeline.consumers().len();
+        let consumers = self.pipelines[0].consumers().len();
         match *command {
-            Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
-                if consumer.index() >= consumers =>
-            {
-                return Err(CommandError::NoSuchConsumer { consumer, consumers });
-            }
-            Command::CrashConsumer { at: Some(point), .. } => {
-                if let Some(message) = self.settings.crash_never_strikes(point) {
-                    return Err(CommandError::Invalid { field: "at", message });
+            Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer } => {
+                let of_subscriber = self.pipelines.get(consumer.subscriber() as usize).map(|p| p.consumers().len());
+                if of_subscriber.is_none_or(|n| consumer.index() >= n) {
+                    return Err(CommandError::NoSuchConsumer { consumer, consumers: of_subscriber.unwrap_or(0) });
+                }
+                if let Command::CrashConsumer { at: Some(point), .. } = *command {
+                    if let Some(message) = self.settings.crash_never_strikes(point) {
+                        return Err(CommandError::Invalid { field: "at", message });
+                    }
                 }
             }
             Command::AddConsumer if consumers >= limits::MAX_CONSUMERS as usize => {
                 return Err(CommandError::GroupFull { max: limits::MAX_CONSUMERS });
             }
             Command::AddPartitions { count } => return self.settings.with_partitions(count).map(Some),
-            Command::RestartBroker if self.broker.queue.is_none() => {
+            Command::RestartBroker if !self.broker.is_queue() => {
                 let message = crate::sim::config::rules::broker_mismatch(command);
                 return Err(CommandError::Invalid { field: "type", message });
             }
             Command::Redrive { msg: Some(msg) } => {
-                if let Some(message) = redrive::refusal(self.pipeline.dlq(), &self.ledger, msg) {
+                let parked = self.pipelines.iter().any(|p| p.dlq().contains(msg));
+                if let Some(message) = redrive::refusal(parked, &self.ledger, msg) {
                     return Err(CommandError::Invalid { field: "msg", message });
                 }
             }
@@ -407,32 +405,39 @@ impl Simulation {
     /// Routes an event to the subsystem that scheduled it.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn dispatch(&mut self, event: Event) {
-        let (log, pipeline) = (&mut self.broker, &mut self.pipeline);
+        let (brokers, pipelines) = (&mut self.broker, &mut self.pipelines);
         let ctx = &mut ctx!(self);
         match event {
             Event::Producer(e) => {
                 let mut broker = |msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx| {
-                    let (received, owner) = log.receive(msg, seq, ctx);
-                    pipeline.wake(owner, log, ctx);
+                    let (received, owner) = brokers.receive(msg, seq, ctx);
+                    for p in pipelines.iter_mut() {
+                        p.wake(owner, &mut brokers.of(p.subscriber()), ctx);
+                    }
                     received
                 };
                 self.producer.on_event(e, &mut broker, ctx);
             }
-            Event::Consumer(e) => pipeline.on_event(e, log, ctx),
-            Event::Group(crate::sim::event::GroupEvent::SessionTimeout { consumer, session }) => {
-                pipeline.on_session_timeout(consumer, session, log, ctx)
+            Event::Consumer(e) => {
+                let k = e.subscriber();
+                pipelines[k as usize].on_event(e, &mut brokers.of(k), ctx)
             }
-            Event::Group(crate::sim::event::GroupEvent::RebalanceTimeout { generation }) => {
-                pipeline.on_rebalance_timeout(generation, log, ctx)
+            Event::Group(GroupEvent::SessionTimeout { consumer, session }) => {
+                let k = consumer.subscriber();
+                pipelines[k as usize].on_session_timeout(consumer, session, &mut brokers.of(k), ctx)
             }
-            Event::Group(crate::sim::event::GroupEvent::RebalanceDone { generation }) => {
-                pipeline.on_rebalance_done(generation, log, ctx)
+            Event::Group(GroupEvent::RebalanceTimeout { generation }) => {
+                pipelines[0].on_rebalance_timeout(generation, &mut brokers.of(0), ctx)
             }
-            Event::Log(e) => log.log.on_event(e, ctx),
+            Event::Group(GroupEvent::RebalanceDone { generation }) => {
+                // A queue's "rebalance" names its subscriber where a log's names its generation.
+                let k = if brokers.is_queue() { generation as u8 } else { 0 };
+                pipelines[k as usize].on_rebalance_done(generation, &mut brokers.of(k), ctx)
+            }
+            Event::Log(e) => brokers.log.on_event(e, ctx),
             Event::Queue(e) => {
-                if let Some(q) = &mut log.queue {
-                    q.on_event(e, ctx);
-                }
+                let QueueEvent::Expire { queue, .. } = e;
+                brokers.queues[queue as usize].on_event(e, ctx);
             }
             Event::Scheduled { index } => {
                 // The schedule was checked when the run started; what live commands changed
@@ -462,19 +467,27 @@ impl Simulation {
             }
             None => Vec::new(),
         };
-        let (log, pipeline) = (&mut self.broker, &mut self.pipeline);
+        let (brokers, pipelines) = (&mut self.broker, &mut self.pipelines);
         let ctx = &mut ctx!(self);
         match command {
-            Command::CrashConsumer { consumer, at: None } => pipeline.crash(consumer, None, log, ctx),
-            Command::CrashConsumer { consumer, at: Some(point) } => pipeline.arm(consumer, point),
-            Command::RestartConsumer { consumer } => pipeline.restart(consumer, log, ctx),
-            Command::AddConsumer => pipeline.add_consumer(log, ctx),
-            Command::RemoveConsumer => pipeline.remove_consumer(log, ctx),
+            Command::CrashConsumer { consumer, at } => {
+                let (k, p) = (consumer.subscriber(), &mut pipelines[consumer.subscriber() as usize]);
+                match at {
+                    None => p.crash(consumer, None, &mut brokers.of(k), ctx),
+                    Some(point) => p.arm(consumer, point),
+                }
+            }
+            Command::RestartConsumer { consumer } => {
+                let k = consumer.subscriber();
+                pipelines[k as usize].restart(consumer, &mut brokers.of(k), ctx)
+            }
+            Command::AddConsumer => pipelines[0].add_consumer(&mut brokers.of(0), ctx),
+            Command::RemoveConsumer => pipelines[0].remove_consumer(&mut brokers.of(0), ctx),
             Command::AddPartitions { count } => {
                 let keys_remapped = self.producer.add_partitions(partitions_before, count, ctx);
-                log.log.add_partitions(count);
+                brokers.log.add_partitions(count);
                 let keys = ctx.settings.producer.keys.count;
-                pipeline.watch_key_order(&keys_remapped, keys, ctx);
+                pipelines[0].watch_key_order(&keys_remapped, keys, ctx);
                 let remapped = keys_remapped.len() as u32;
                 ctx.note(JournalKind::PartitionsAdded {
                     from: partitions_before,
@@ -483,47 +496,70 @@ impl Simulation {
                     keys,
                 });
                 // The group's leader sees the topic's new metadata and the group rebalances.
-                pipeline.topic_changed(log, ctx);
+                pipelines[0].topic_changed(&mut brokers.of(0), ctx);
             }
             Command::Redrive { msg } => {
-                redrive::redrive(msg, pipeline, log, ctx);
+                // Every subscriber's dead-letter queue that holds it (or all of each).
+                for p in pipelines.iter_mut().filter(|p| msg.is_none_or(|m| p.dlq().contains(m))) {
+                    redrive::redrive(msg, p, &mut brokers.of(p.subscriber()), ctx);
+                }
             }
             Command::RestartBroker => {
-                if let Some(q) = &mut log.queue {
+                for q in &mut brokers.queues {
                     q.restart(ctx);
-                    // The consumers reconnect and take what went back.
-                    pipeline.wake_all(log, ctx);
+                }
+                // The consumers reconnect and take what went back.
+                for p in pipelines.iter_mut() {
+                    p.wake_all(&mut brokers.of(p.subscriber()), ctx);
                 }
             }
             _ => {}
         }
-        // Settings some subsystem acts on at once, not only when it next reads them.
         for path in written {
-            match path {
-                "consumers.commit" | "consumers.commit.interval_ms" => pipeline.start_autocommit_timers(ctx),
-                "producer.rate_per_sec" => self.producer.restart_arrivals(ctx),
-                // Records held back may go now (idempotence off lets a retry pass an earlier record).
-                "producer.max_in_flight" | "producer.acks" | "producer.idempotent" => self.producer.wake_sender(ctx),
-                "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" if log.queue.is_none() => {
-                    log.log.start(ctx)
-                }
-                queue if queue.starts_with("queue.") => queue_setting_changed(queue, log, pipeline, ctx),
-                breaker if breaker.starts_with("breaker.") => pipeline.configure_breaker(ctx),
-                _ => {}
-            }
+            setting_changed(path, &mut self.producer, brokers, pipelines, ctx);
         }
+    }
+}
+
+/// A live setting changed: the subsystems that act on it at once, not only when they next read
+/// it, do so now.
+fn setting_changed(
+    path: &str,
+    producer: &mut Producer,
+    brokers: &mut Brokers,
+    pipelines: &mut [Pipeline],
+    ctx: &mut Ctx,
+) {
+    match path {
+        "consumers.commit" | "consumers.commit.interval_ms" => {
+            pipelines.iter_mut().for_each(|p| p.start_autocommit_timers(ctx))
+        }
+        "producer.rate_per_sec" => producer.restart_arrivals(ctx),
+        // Records held back may go now (idempotence off lets a retry pass an earlier record).
+        "producer.max_in_flight" | "producer.acks" | "producer.idempotent" => producer.wake_sender(ctx),
+        "topic.retention_ms" | "topic.retention_bytes" | "topic.retention_check_ms" if !brokers.is_queue() => {
+            brokers.log.start(ctx)
+        }
+        queue if queue.starts_with("queue.") => queue_setting_changed(queue, brokers, pipelines, ctx),
+        breaker if breaker.starts_with("breaker.") => pipelines.iter_mut().for_each(|p| p.configure_breaker(ctx)),
+        _ => {}
     }
 }
 
 /// A setting of the queue broker changed: a policy (TTL, length limit) applies at once, and a
 /// wider prefetch window lets every consumer take more now.
-fn queue_setting_changed(path: &str, brokers: &mut Brokers, pipeline: &mut Pipeline, ctx: &mut Ctx) {
-    let Some(q) = &mut brokers.queue else { return };
+fn queue_setting_changed(path: &str, brokers: &mut Brokers, pipelines: &mut [Pipeline], ctx: &mut Ctx) {
     match path {
-        "queue.message_ttl_ms" | "queue.max_length" => q.policy_changed(ctx),
+        "queue.message_ttl_ms" | "queue.max_length" | "queue.delivery_limit" => {
+            brokers.queues.iter_mut().for_each(|q| q.policy_changed(ctx))
+        }
         "queue.prefetch" => {
-            q.set_prefetch(ctx.settings.queue.prefetch);
-            pipeline.wake_all(brokers, ctx);
+            for q in &mut brokers.queues {
+                q.set_prefetch(ctx.settings.queue.prefetch);
+            }
+            for p in pipelines.iter_mut() {
+                p.wake_all(&mut brokers.of(p.subscriber()), ctx);
+            }
         }
         _ => {}
     }

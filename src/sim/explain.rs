@@ -16,8 +16,19 @@ struct Read {
 /// Why the message of `steps` (its journey, oldest first) was charged again, if it was and the
 /// journey shows the cause.
 pub fn why_duplicated(steps: &[JournalEntry]) -> Option<String> {
+    let again = steps.iter().position(|e| matches!(e.kind, JournalKind::EffectApplied { again: true, .. }))?;
+    // With publish-subscribe, the story of the subscriber that applied it twice: its own steps and
+    // those of no subscriber (the producer's).
+    let whose = steps[again].kind.subscriber();
+    let steps: Vec<JournalEntry> =
+        steps.iter().filter(|e| e.kind.subscriber().is_none_or(|k| Some(k) == whose)).copied().collect();
+    why_one_subscriber_applied_again(&steps)
+}
+
+/// [`why_duplicated`] for the steps of one subscriber (and the producer's).
+fn why_one_subscriber_applied_again(steps: &[JournalEntry]) -> Option<String> {
     use JournalKind::*;
-    let again = steps.iter().position(|e| matches!(e.kind, EffectApplied { effects: 2.., .. }))?;
+    let again = steps.iter().position(|e| matches!(e.kind, EffectApplied { again: true, .. }))?;
     let first = steps[..again].iter().rposition(|e| matches!(e.kind, EffectApplied { .. }))?;
     if steps[first..again].iter().any(|e| matches!(e.kind, Redriven { .. })) {
         return Some(

@@ -15,7 +15,11 @@ macro_rules! id_type {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub u32);
+    };
+}
 
+macro_rules! plain_index {
+    ($name:ident) => {
         impl $name {
             /// The id as an index into a list held in id order.
             #[inline(always)]
@@ -31,14 +35,44 @@ id_type!(
     MessageId
 );
 id_type!(
-    /// A consumer of the group: its index, handed out in order from 0 (a consumer that left keeps
-    /// its id; a new one gets the next).
+    /// A consumer: its index among its subscriber's consumers, handed out in order from 0 (a
+    /// consumer that left keeps its id; a new one gets the next), and in the bits above
+    /// [`ConsumerId::SUBSCRIBER_SHIFT`] which subscriber it consumes for (publish-subscribe: one
+    /// consumer group or queue per subscriber). The first subscriber's consumers are the bare
+    /// numbers 0, 1, 2…, so every command log and report written before subscribers existed reads
+    /// the same.
     ConsumerId
 );
 id_type!(
     /// A partition of the topic, from 0.
     PartitionId
 );
+plain_index!(MessageId);
+plain_index!(PartitionId);
+
+impl ConsumerId {
+    /// Where the subscriber's number starts in the id's bits.
+    pub const SUBSCRIBER_SHIFT: u32 = 16;
+
+    /// Consumer `index` of subscriber `subscriber`.
+    #[inline(always)]
+    pub const fn of(subscriber: u8, index: u32) -> ConsumerId {
+        ConsumerId(((subscriber as u32) << Self::SUBSCRIBER_SHIFT) | index)
+    }
+
+    /// The consumer's index among its subscriber's consumers.
+    #[inline(always)]
+    pub const fn index(self) -> usize {
+        (self.0 & ((1 << Self::SUBSCRIBER_SHIFT) - 1)) as usize
+    }
+
+    /// The subscriber it consumes for (0 for the first, and the only one without
+    /// publish-subscribe).
+    #[inline(always)]
+    pub const fn subscriber(self) -> u8 {
+        (self.0 >> Self::SUBSCRIBER_SHIFT) as u8
+    }
+}
 
 impl fmt::Display for MessageId {
     /// `evt_000123`.
@@ -61,8 +95,10 @@ impl FromStr for MessageId {
 }
 
 impl fmt::Display for ConsumerId {
+    /// Its index among its subscriber's consumers (the page and the journey name the subscriber
+    /// beside it when there are several).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        fmt::Display::fmt(&self.index(), f)
     }
 }
 
@@ -95,5 +131,13 @@ mod tests {
         assert_eq!(serde_json::from_str::<ConsumerId>("4").unwrap(), ConsumerId(4));
         assert_eq!((ConsumerId(12).to_string(), PartitionId(3).to_string()), ("12".into(), "3".into()));
         assert_eq!(format!("c{:>3}", ConsumerId(1)), "c  1", "padding reaches the number");
+    }
+
+    #[test]
+    fn a_consumer_id_carries_its_subscriber_above_its_index() {
+        let c = ConsumerId::of(2, 5);
+        assert_eq!((c.subscriber(), c.index(), c.to_string()), (2, 5, "5".into()));
+        assert_eq!(ConsumerId::of(0, 7), ConsumerId(7), "the first subscriber's ids are the bare numbers");
+        assert_eq!(ConsumerId(7).subscriber(), 0);
     }
 }

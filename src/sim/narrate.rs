@@ -18,8 +18,22 @@ fn event_type(sim: &Simulation, msg: MessageId) -> String {
     sim.ledger().get(msg).and_then(|m| types.get(m.event_type as usize)).map(|t| format!(" {t}")).unwrap_or_default()
 }
 
-/// One journal entry in plain words.
+/// Whether the run has several subscribers (publish-subscribe).
+fn pubsub(sim: &Simulation) -> bool {
+    !sim.scenario().subscribers.is_empty()
+}
+
+/// One journal entry in plain words; with publish-subscribe, led by the name of the subscriber it
+/// is about (`sms: consumer 0 charged…`).
 pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
+    let words = entry_words(kind, sim);
+    match kind.subscriber().and_then(|k| sim.scenario().subscriber_name(k)) {
+        Some(name) => format!("{name}: {words}"),
+        None => words,
+    }
+}
+
+fn entry_words(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
     match *kind {
         Appended { msg, partition, offset, append } => match append {
@@ -55,13 +69,7 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
             format!("consumer {consumer} received {msg} from partition {partition} @ offset {offset}{again}")
         }
         Committed { .. } | AutoCommitIdle { .. } => commit_words(kind),
-        EffectApplied { msg, consumer, effects } => {
-            if effects >= 2 {
-                format!("duplicate charge for {msg} ({effects} charges) by consumer {consumer}")
-            } else {
-                format!("consumer {consumer} charged the card for {msg}")
-            }
-        }
+        EffectApplied { .. } => effect_words(kind, sim),
         EffectAbsorbed { msg, consumer } => {
             format!("consumer {consumer} re-applied {msg}: no change, the effect is idempotent")
         }
@@ -88,11 +96,27 @@ pub fn describe(kind: &JournalKind, sim: &Simulation) -> String {
     }
 }
 
+/// An effect applied, in plain words: a charge of the card, or with publish-subscribe the
+/// subscriber's own effect (an email, a text).
+fn effect_words(kind: &JournalKind, sim: &Simulation) -> String {
+    let JournalKind::EffectApplied { msg, consumer, effects, again } = *kind else {
+        unreachable!("effect_words is only called for EffectApplied")
+    };
+    match (pubsub(sim), again) {
+        (true, true) => {
+            format!("duplicate: consumer {consumer} applied {msg} again, though this subscriber had already")
+        }
+        (true, false) => format!("consumer {consumer} applied this subscriber's effect for {msg}"),
+        (false, true) => format!("duplicate charge for {msg} ({effects} charges) by consumer {consumer}"),
+        (false, false) => format!("consumer {consumer} charged the card for {msg}"),
+    }
+}
+
 /// The queue broker's entries, in plain words (RabbitMQ's terms: a delivery tag, `basic.ack`).
 fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
     match *kind {
-        Enqueued { msg, append } => match append {
+        Enqueued { msg, append, .. } => match append {
             AppendKind::First => format!("{msg}{} → queue", event_type(sim, msg)),
             AppendKind::ProducerDuplicate => format!(
                 "{msg} queued again by a producer resend (its confirm was lost): a duplicate in the queue"
@@ -101,7 +125,9 @@ fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
             AppendKind::Redrive => format!("{msg} redriven → tail of the queue: its retries start over"),
         },
         Delivered { msg, consumer, tag, delivery, redelivered } => {
-            let again = match (redelivered, delivery > 1) {
+            // With publish-subscribe the ledger's count adds up every queue's deliveries.
+            let again = match (redelivered, delivery > 1 && !pubsub(sim)) {
+                (true, _) if pubsub(sim) => " — flagged redelivered".to_string(),
                 (true, _) => format!(" — delivery #{delivery}, flagged redelivered"),
                 (false, true) => format!(" — delivery #{delivery}"),
                 _ => String::new(),
@@ -114,22 +140,38 @@ fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
         Acked { consumer, tag, count, .. } => format!(
             "consumer {consumer} acknowledged {count} deliveries up to tag {tag} at once (multiple): the queue deletes them"
         ),
+        Requeued { consumer, count } if sim.scenario().queue.quorum() => format!(
+            "consumer {consumer}'s connection closed with {count} unacknowledged deliveries: back in the quorum queue, to be delivered first, flagged redelivered (each return counts toward the delivery limit)"
+        ),
         Requeued { consumer, count } => format!(
             "consumer {consumer}'s connection closed with {count} unacknowledged deliveries: back in the queue at their places, flagged redelivered"
         ),
-        QueueDropped { msg, cause, dead_lettered } => {
+        Returned { msg, consumer, tag, returns } => {
+            let (place, count) = match sim.scenario().queue.delivery_limit {
+                Some(limit) => ("to be delivered first", format!("; returned {returns} time(s) of at most {limit}")),
+                None => ("at its place", String::new()),
+            };
+            format!(
+                "consumer {consumer} rejected {msg} with requeue (basic.nack, delivery tag {tag}): back in the queue {place}, flagged redelivered{count}"
+            )
+        }
+        QueueDropped { msg, cause, dead_lettered, .. } => {
             let what = match cause {
                 DropCause::Expired => "expired at the head of the queue (message TTL)",
                 DropCause::MaxLength => "dropped from the head of the full queue (x-max-length)",
+                DropCause::Rejected => "refused by the full queue as it arrived (x-overflow reject-publish)",
+                DropCause::DeliveryLimit => "returned to the quorum queue more times than its delivery limit",
             };
             let then = match (dead_lettered, cause) {
                 (true, DropCause::Expired) => "dead-lettered, x-death reason expired",
-                (true, DropCause::MaxLength) => "dead-lettered, x-death reason maxlen",
+                (true, DropCause::MaxLength | DropCause::Rejected) => "dead-lettered, x-death reason maxlen",
+                (true, DropCause::DeliveryLimit) => "dead-lettered, x-death reason delivery_limit",
+                (false, DropCause::Rejected) => "not queued (a publisher waiting for confirms gets a nack)",
                 (false, _) => "lost: the queue has no dead-letter exchange",
             };
             format!("{msg} {what}: {then}")
         }
-        BrokerRestarted { requeued, lost } => format!(
+        BrokerRestarted { requeued, lost, .. } => format!(
             "the broker restarted: every connection closed, {requeued} unacknowledged deliveries went back to the queue, \
              {lost} messages were lost (a non-durable queue loses all, a durable one its transient messages)"
         ),
@@ -154,6 +196,9 @@ fn failure_words(kind: &JournalKind) -> String {
                 }
                 AfterFailure::DeadLetter => {
                     format!("consumer {consumer} failed to process {msg}: {why} (no retries left)")
+                }
+                AfterFailure::Requeue => {
+                    format!("consumer {consumer} failed to process {msg}: {why} (attempt {retry}; rejected with requeue)")
                 }
                 AfterFailure::TryAgain => format!(
                     "consumer {consumer} failed to process {msg}: {why} (attempt {retry}; no retries left and no dead-letter queue: trying again)"
@@ -209,11 +254,25 @@ fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
             };
             let types = &sim.scenario().producer.event_types;
             let name = types.get(event_type as usize).map_or("event", String::as_str);
+            if pubsub(sim) {
+                let n = sim.scenario().subscribers.len();
+                return format!(
+                    "{msg} {name} produced ({key}), published to the fanout exchange: a copy for each of {n} queues"
+                );
+            }
             if sim.scenario().broker == BrokerKind::Queue {
                 return format!("{msg} {name} produced ({key}), published to the queue");
             }
             format!("{msg} {name} produced ({key}), sent to partition {partition}")
         }
+        Settled { msg, outcome } if pubsub(sim) => match outcome {
+            Outcome::ExactlyOnce => format!("{msg} settled: every subscriber applied it once"),
+            Outcome::Duplicated => format!("{msg} settled: duplicated, a subscriber applied it more than once"),
+            Outcome::DeadLettered => {
+                format!("{msg} settled: dead-lettered by a subscriber that never applied it (the others may have)")
+            }
+            Outcome::Lost | Outcome::InFlight => format!("{msg} settled"),
+        },
         Settled { msg, outcome } => match outcome {
             Outcome::ExactlyOnce => format!("{msg} settled: its effect applied once"),
             Outcome::Duplicated => format!("{msg} settled: duplicated, its effect applied more than once"),
@@ -391,9 +450,13 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             "consumer {consumer} finished {msg} but its commit failed (CommitFailedException): the group moved on, so {msg} is read again"
         ),
         Command { fingerprint } => describe_command_fingerprint(fingerprint, sim),
-        Enqueued { .. } | Delivered { .. } | Acked { .. } | Requeued { .. } | QueueDropped { .. } | BrokerRestarted { .. } => {
-            queue_words(kind, sim)
-        }
+        Enqueued { .. }
+        | Delivered { .. }
+        | Acked { .. }
+        | Requeued { .. }
+        | Returned { .. }
+        | QueueDropped { .. }
+        | BrokerRestarted { .. } => queue_words(kind, sim),
         _ => unreachable!("group_words is only called for the group and command entries describe leaves to it"),
     }
 }

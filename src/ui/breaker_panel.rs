@@ -29,7 +29,13 @@ pub fn breaker_panel(props: &BreakerProps) -> Html {
     let sim = &rt.sim;
     html! {
         <section class="panel breaker" aria-labelledby="breaker-h">
-            <h2 id="breaker-h">{"Payments API and breaker"}</h2>
+            <h2 id="breaker-h">{ match sim.scenario().subscriber_name(0) {
+                Some(name) => format!("{name}'s service and breaker"),
+                None => "Payments API and breaker".to_string(),
+            } }</h2>
+            if let Some(name) = sim.scenario().subscriber_name(0) {
+                <p class="panel-note">{format!("Each subscriber calls a service of its own, behind a breaker of its own, with the same settings; shown here: {name}'s.")}</p>
+            }
             { api_line(sim) }
             { breaker_view(sim) }
         </section>

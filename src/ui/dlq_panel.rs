@@ -13,8 +13,8 @@ use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::state::Notice;
 use crate::sim::command::Command;
-use crate::sim::patterns::dlq::DeadLetterQueue;
-use crate::sim::MessageId;
+use crate::sim::patterns::dlq::{DeadLetter, DeadLetterQueue};
+use crate::sim::{MessageId, Simulation};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -24,13 +24,29 @@ pub const ROWS: usize = 20;
 /// A digest of what the table shows: the queue's length, the redrives so far, and each shown
 /// entry's id, attempts and last failure (a second copy of a parked message that fails too adds
 /// to its entry without changing the length). O([`ROWS`]).
-pub fn queue_key(dlq: &DeadLetterQueue) -> u64 {
+pub fn queue_key(sim: &Simulation) -> u64 {
     let mix = |h: u64, v: u64| (h ^ v).wrapping_mul(0x0000_0100_0000_01b3);
-    let start = mix(mix(0xcbf2_9ce4_8422_2325, dlq.len() as u64), dlq.redriven());
-    dlq.iter()
-        .rev()
-        .take(ROWS)
-        .fold(start, |h, d| mix(mix(mix(h, u64::from(d.msg.0)), u64::from(d.attempts)), d.last_failed_at.as_us()))
+    // With publish-subscribe, every subscriber's queue in turn.
+    sim.pipelines().iter().map(|p| p.dlq()).fold(0xcbf2_9ce4_8422_2325, |h, dlq: &DeadLetterQueue| {
+        let start = mix(mix(h, dlq.len() as u64), dlq.redriven());
+        dlq.iter()
+            .rev()
+            .take(ROWS)
+            .fold(start, |h, d| mix(mix(mix(h, u64::from(d.msg.0)), u64::from(d.attempts)), d.last_failed_at.as_us()))
+    })
+}
+
+/// The newest [`ROWS`] entries of every subscriber's dead-letter queue together, newest first,
+/// each with its subscriber.
+fn newest_entries(sim: &Simulation) -> Vec<(u8, DeadLetter)> {
+    let mut all: Vec<(u8, DeadLetter)> = sim
+        .pipelines()
+        .iter()
+        .flat_map(|p| p.dlq().iter().rev().take(ROWS).map(move |d| (p.subscriber(), *d)))
+        .collect();
+    all.sort_by(|a, b| b.1.at.cmp(&a.1.at).then(a.0.cmp(&b.0)));
+    all.truncate(ROWS);
+    all
 }
 
 #[derive(Properties, PartialEq)]
@@ -75,27 +91,33 @@ pub fn dlq_panel(props: &DlqProps) -> Html {
         })
     };
     let rt = props.rt.0.borrow();
-    let dlq = rt.sim.dlq();
-    // On the queue broker a dead letter comes from the queue, not a partition.
+    // On the queue broker a dead letter comes from the queue (with publish-subscribe, one of the
+    // subscribers' queues), not a partition.
     let queue = rt.sim.queue().is_some();
-    let n = dlq.len();
+    let sc = rt.sim.scenario();
+    let n: usize = rt.sim.pipelines().iter().map(|p| p.dlq().len()).sum();
     // The notice answers a redrive in the words of `narrate::describe_command`, whoever sent it.
     let answer = props
         .notice
         .as_deref()
         .filter(|a| a.text.starts_with("Applied: redrive ") || a.text.starts_with("Not applied (redrive "));
-    let rows = dlq.iter().rev().take(ROWS).map(|d| {
+    let rows = newest_entries(&rt.sim).into_iter().map(|(k, d)| {
         let id = d.msg.to_string();
         let raw = d.msg.0.to_string();
+        let place = match sc.subscriber_name(k) {
+            Some(name) => name.to_string(),
+            None if queue => "orders".to_string(),
+            None => format!("P{}", d.lane),
+        };
         let cells = [
-            if queue { "orders".to_string() } else { format!("P{}", d.lane) },
+            place,
             d.reason.describe().into(),
             d.attempts.to_string(),
             d.first_failed_at.to_string(),
             d.last_failed_at.to_string(),
         ];
         html! {
-            <tr key={d.msg.0}>
+            <tr key={(u64::from(k) << 32) | u64::from(d.msg.0)}>
                 <th scope="row">{id.clone()}</th>
                 { for cells.into_iter().zip(COLUMNS).map(|(text, (_, class))| html! { <td {class}>{text}</td> }) }
                 <td class="dlq-acts">

@@ -13,7 +13,7 @@ pub fn intro(name: &str, notice: Option<&Notice>) -> Html {
         <div class="intro">
             <p class="scenario-desc"><strong>{name}</strong>{": "}{description}</p>
             <p class="hint">
-                {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{") and watch the Payments API box; "}
+                {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{if name == "pubsub-fanout" { ") and watch the subscribers' queues; " } else { ") and watch the Payments API box; " }}
                 <kbd>{"→"}</kbd>{" steps one event. Click a consumer to crash it, change the settings, and watch the outcome counters."}
             </p>
             <p class={classes!("notice", notice.map(|n| if n.error { "notice-error" } else { "notice-ok" }))} role="status" aria-live="polite">

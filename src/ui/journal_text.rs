@@ -139,7 +139,7 @@ impl LogBuffer {
 fn tone(kind: &JournalKind) -> Tone {
     use JournalKind::*;
     match kind {
-        EffectApplied { effects: 2.., .. } => Tone::Duplicate,
+        EffectApplied { again: true, .. } => Tone::Duplicate,
         Appended { append: AppendKind::ProducerDuplicate, .. } | Reordered { .. } | KeyOrderBroken { .. } => {
             Tone::Duplicate
         }

@@ -53,6 +53,7 @@ struct Shown {
     outcome: Option<Outcome>,
     loss_reason: Option<String>,
     duplicate_cause: Option<String>,
+    duplicate_lead: &'static str,
     effects: Option<u32>,
     deliveries: Option<u32>,
     steps: Vec<(SimTime, String)>,
@@ -67,6 +68,7 @@ impl Shown {
             outcome: r.outcome,
             loss_reason: r.loss_reason,
             duplicate_cause: r.duplicate_cause,
+            duplicate_lead: r.duplicate_lead,
             effects: r.effects,
             deliveries: r.deliveries,
             steps: r.steps.into_iter().map(|s| (SimTime(s.time_us), s.text)).collect(),
@@ -149,7 +151,7 @@ fn journey_body(props: &BodyProps) -> Html {
         <div class="journey-body" tabindex="0" role="region" aria-label={format!("What happened to {}", s.id)}>
             { outcome.unwrap_or_default() }
             if let Some(why) = &s.duplicate_cause {
-                <p class="journey-why" data-testid="journey-why-duplicated">{"Charged again because "}{why.clone()}{"."}</p>
+                <p class="journey-why" data-testid="journey-why-duplicated">{capitalized(s.duplicate_lead)}{" because "}{why.clone()}{"."}</p>
             }
             { counts }
             if let Some(note) = &s.note {
@@ -241,4 +243,10 @@ pub fn journey_finder(props: &FinderProps) -> Html {
             <p class="help" id="journey-search-help">{"Type an id (evt_000123 or 123), or click a message in the diagram or the log."}</p>
         </form>
     }
+}
+
+/// `text` with its first letter upper-case ("Charged again").
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -46,6 +46,7 @@ pub fn live_panel(props: &LiveProps) -> Html {
     let any_lost = c.lost > 0;
 
     let extra = ledger.extra_effects();
+    let pubsub = !sim.scenario().subscribers.is_empty();
 
     html! {
         <section class="panel live" aria-labelledby="live-h">
@@ -54,8 +55,8 @@ pub fn live_panel(props: &LiveProps) -> Html {
             <dl class="counters">
                 { counter("count-produced", "Produced", produced, None, "Messages the producer created") }
                 { counter("count-in-flight", "In flight", c.in_flight, Some(Outcome::InFlight), "Not settled yet: on the wire, in a partition, being processed or waiting to retry") }
-                { counter("count-exactly-once", "Applied once", c.exactly_once, Some(Outcome::ExactlyOnce), "The effect was applied once") }
-                { counter("count-duplicated", "Duplicated", c.duplicated, Some(Outcome::Duplicated), "Messages whose effect was applied two or more times (each extra charge is counted in the Payments API box)") }
+                { counter("count-exactly-once", "Applied once", c.exactly_once, Some(Outcome::ExactlyOnce), if pubsub { "Every subscriber applied it once" } else { "The effect was applied once" }) }
+                { counter("count-duplicated", "Duplicated", c.duplicated, Some(Outcome::Duplicated), if pubsub { "Messages a subscriber applied two or more times (each repeat is counted in the services box)" } else { "Messages whose effect was applied two or more times (each extra charge is counted in the Payments API box)" }) }
                 { counter("count-dead-lettered", "Dead-lettered", c.dead_lettered, Some(Outcome::DeadLettered), "Parked in the dead-letter queue, effect not applied") }
                 { counter("count-lost", "Lost", c.lost, Some(Outcome::Lost), "Effect never applied and nothing will deliver it") }
             </dl>
@@ -63,13 +64,19 @@ pub fn live_panel(props: &LiveProps) -> Html {
             if extra > 0 {
                 <p class="callout dup-callout">
                     { glyph_icon(Outcome::Duplicated) }
-                    { format!(
+                    { if pubsub { format!(
+                        "{extra} repeated effect{}, on {} message{}: a subscriber acted on {} more than once (an email or a text sent twice).",
+                        if extra == 1 { "" } else { "s" },
+                        c.duplicated,
+                        if c.duplicated == 1 { "" } else { "s" },
+                        if c.duplicated == 1 { "it" } else { "each" }
+                    ) } else { format!(
                         "{extra} extra charge{} downstream, on {} message{}: {} more than once.",
                         if extra == 1 { "" } else { "s" },
                         c.duplicated,
                         if c.duplicated == 1 { "" } else { "s" },
                         if c.duplicated == 1 { "a customer paid" } else { "customers paid" }
-                    ) }
+                    ) } }
                 </p>
             }
             if any_lost {
@@ -115,12 +122,23 @@ fn equation(produced: u64, c: &OutcomeCounts) -> Html {
 
 /// Lag per partition as bars (the first 16 partitions, then a total).
 fn lag_list(sim: &Simulation) -> Html {
-    if let Some(q) = sim.queue() {
-        let (ready, unacked) = q.depth();
+    if sim.queue().is_some() {
+        // One line per queue: with publish-subscribe, each subscriber's.
+        let lines: Html = sim
+            .queues()
+            .iter()
+            .map(|q| {
+                let (ready, unacked) = q.depth();
+                let name = sim.scenario().subscriber_name(q.index()).map(|n| format!("{n}: ")).unwrap_or_default();
+                html! {
+                    <p class="help">{format!("{name}{ready} ready, {unacked} delivered and not yet acknowledged; {} returned by consumers that died holding them so far", q.redelivered())}</p>
+                }
+            })
+            .collect();
         return html! {
             <>
                 <h3>{"Queue depth"}</h3>
-                <p class="help">{format!("{ready} ready, {unacked} delivered and not yet acknowledged; {} returned by consumers that died holding them so far", q.redelivered())}</p>
+                { lines }
             </>
         };
     }

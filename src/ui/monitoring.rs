@@ -412,8 +412,21 @@ pub fn monitoring(props: &MonitoringProps) -> Html {
         let capacity = rt.sim.scenario().downstream.capacity_per_sec.map(|c| c as f64);
         let marks = marks(&rt, samples[0].time_us, samples[samples.len() - 1].time_us);
         body.push_str(r#"<div class="mon-grid-charts">"#);
+        // With publish-subscribe each subscriber calls a service of its own: the load chart adds
+        // their calls up, and no one capacity line applies to the sum.
+        let pubsub = !rt.sim.scenario().subscribers.is_empty();
         for c in CHARTS {
-            chart(&mut body, c, &samples, &starts, &marks, &cfg, capacity);
+            if pubsub && c.capacity {
+                let theirs = Chart {
+                    title: "Their services' load",
+                    hint:
+                        "Calls the subscribers made to their own services per second, all together (retries included)",
+                    ..*c
+                };
+                chart(&mut body, &theirs, &samples, &starts, &marks, &cfg, None);
+            } else {
+                chart(&mut body, c, &samples, &starts, &marks, &cfg, capacity);
+            }
         }
         body.push_str("</div>");
     }

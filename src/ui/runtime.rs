@@ -105,7 +105,7 @@ impl Runtime {
         match action {
             RunAction::Command(c) => Some(self.command(c)),
             RunAction::ToggleConsumer(id) => {
-                let command = match self.sim.consumers().get(id.index()).map(|c| c.status) {
+                let command = match self.sim.consumer(id).map(|c| c.status) {
                     Some(ConsumerStatus::Crashed | ConsumerStatus::Failed) => Command::RestartConsumer { consumer: id },
                     Some(ConsumerStatus::Stopped) | None => return None,
                     Some(_) => Command::CrashConsumer { consumer: id, at: None },
@@ -178,7 +178,13 @@ impl Runtime {
     fn command(&mut self, command: Command) -> Notice {
         let said = describe_command(&command);
         match self.sim.handle(command) {
-            Ok(()) => Notice { text: format!("Applied: {said}."), error: false },
+            Ok(()) => {
+                // What the command set off at this very instant (a queue takes a crashed
+                // consumer's leave at once) happens now, as in a replay up to this instant: the
+                // paused page and `eda-lab run --until <now>` stand at the same state.
+                self.sim.run_until(self.sim.now(), EVENT_BUDGET_PER_FRAME);
+                Notice { text: format!("Applied: {said}."), error: false }
+            }
             Err(e) => Notice { text: format!("Not applied ({said}): {e}."), error: true },
         }
     }
@@ -236,7 +242,7 @@ impl Runtime {
         let dlq = if busy(log_before, log) || busy(charts_before, charts) {
             self.dlq_shown.0
         } else {
-            let key = (self.run, super::dlq_panel::queue_key(self.sim.dlq()));
+            let key = (self.run, super::dlq_panel::queue_key(&self.sim));
             throttle(&mut self.dlq_shown, key, now_ms, playing, 400.0)
         };
         let monitor = if busy(log_before, log) || busy(charts_before, charts) || busy(dlq_before, dlq) {

@@ -276,19 +276,88 @@ pub fn idempotency_mode() -> impl Strategy<Value = IdempotencyMode> {
     ]
 }
 
+/// Publish-subscribe's subscribers: none (one queue), or one to three, each with its own
+/// consumers, pace and reliability where it sets them.
 #[allow(dead_code)] // the queue-broker properties only
-/// A random valid scenario on the queue broker: one queue (the topic's settings unused),
-/// a prefetch window of 1 to 5, a TTL and a length limit or not, a dead-letter exchange or not,
-/// and no idempotent producer (RabbitMQ has none).
+pub fn subscribers() -> impl Strategy<Value = Vec<Subscriber>> {
+    let one = (prop::option::of(1u32..4), prop::option::of(1.0f64..300.0), prop::option::of(0.0f64..0.5));
+    prop_oneof![
+        1 => Just(Vec::new()),
+        1 => prop::collection::vec(one, 1..4).prop_map(|subs| {
+            subs.into_iter()
+                .enumerate()
+                .map(|(i, (consumers, mean_ms, failure_probability))| Subscriber {
+                    name: format!("s{i}"),
+                    consumers,
+                    mean_ms,
+                    failure_probability,
+                })
+                .collect()
+        }),
+    ]
+}
+
+#[allow(dead_code)] // the queue-broker properties only
+/// A random valid scenario on the queue broker: one queue (the topic's settings unused) or one
+/// per subscriber, a prefetch window of 1 to 5, a TTL and a length limit or not, a dead-letter
+/// exchange or not, any overflow, a classic or a quorum queue (a delivery limit), failures retried
+/// by requeueing or not, and no idempotent producer (RabbitMQ has none).
 pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
-    let limits = (prop::option::of(0u64..3_000), prop::option::of(1u64..30), any::<bool>());
-    (scenario(), 1u32..6, limits).prop_map(|(mut s, prefetch, (message_ttl_ms, max_length, dead_letter_exchange))| {
-        s.broker = BrokerKind::Queue;
-        s.queue =
-            QueueSettings { prefetch, message_ttl_ms, max_length, dead_letter_exchange, ..QueueSettings::default() };
-        if s.producer.idempotent == Some(true) {
-            s.producer.idempotent = None;
+    let overflow =
+        prop_oneof![Just(Overflow::DropHead), Just(Overflow::RejectPublish), Just(Overflow::RejectPublishDlx)];
+    let limits = (prop::option::of(0u64..3_000), prop::option::of(1u64..30), any::<bool>(), overflow);
+    let requeue = (any::<bool>(), prop::option::of(0u64..4));
+    (scenario(), 1u32..6, limits, subscribers(), requeue).prop_map(
+        |(mut s, prefetch, (message_ttl_ms, max_length, dead_letter_exchange, overflow), subs, (requeue, limit))| {
+            s.broker = BrokerKind::Queue;
+            s.subscribers = subs;
+            s.queue = QueueSettings {
+                prefetch,
+                message_ttl_ms,
+                max_length,
+                overflow,
+                dead_letter_exchange,
+                ..QueueSettings::default()
+            };
+            if s.producer.idempotent == Some(true) {
+                s.producer.idempotent = None;
+            }
+            if requeue {
+                use_requeue(&mut s, limit);
+            } else if limit.is_some() {
+                make_quorum(&mut s, limit);
+            }
+            s
+        },
+    )
+}
+
+/// A quorum queue with delivery limit `limit`: durable, and without reject-publish-dlx (which
+/// RabbitMQ 3.10's quorum queues do not offer).
+#[allow(dead_code)] // the queue-broker properties only
+pub fn make_quorum(s: &mut Scenario, limit: Option<u64>) {
+    s.queue.delivery_limit = limit;
+    if limit.is_some() {
+        s.queue.durable = true;
+        if s.queue.overflow == Overflow::RejectPublishDlx {
+            s.queue.overflow = Overflow::RejectPublish;
         }
-        s
-    })
+    }
+}
+
+/// Failures retried by requeueing (`basic.nack`): acknowledged after processing, and with a
+/// delivery limit wherever a failure could take no time (a breaker failing fast, a handler with
+/// no processing time), which the rules require.
+#[allow(dead_code)] // the queue-broker properties only
+pub fn use_requeue(s: &mut Scenario, limit: Option<u64>) {
+    s.processing.retry.mode = RetryMode::Requeue;
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    // A poison message requeued to a classic queue comes back for ever, as fast as the handler
+    // fails it: a handler of at least 20 ms keeps such a hot loop small enough to audit.
+    s.processing.service.mean_ms = s.processing.service.mean_ms.max(20.0);
+    s.subscribers.iter_mut().for_each(|sub| sub.mean_ms = sub.mean_ms.map(|m| m.max(20.0)));
+    let at_once = (s.breaker.enabled && s.breaker.when_open == WhenOpen::FailFast)
+        || s.downstream.capacity_per_sec.is_some()
+        || s.processing.service.mean_ms < 0.001;
+    make_quorum(s, if at_once { Some(limit.unwrap_or(3)) } else { limit });
 }

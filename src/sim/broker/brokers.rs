@@ -1,7 +1,8 @@
 //! The brokers a run has, behind one delivery seam: the Kafka-like log always (its views stay
-//! valid on every run), and the RabbitMQ-like work queue when the scenario's broker is the queue,
-//! in which case the producer publishes to the queue and the consumers read from it. One type
-//! with a branch per call keeps one copy of the consumer pipeline in the page's bundle.
+//! valid on every run), and the RabbitMQ-like work queues when the scenario's broker is the queue
+//! (one, or one per subscriber with publish-subscribe), in which case the producer publishes to
+//! the queues and each subscriber's consumers read from theirs. One type with a branch per call
+//! keeps one copy of the consumer pipeline in the page's bundle.
 
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::delivery::{Delivery, DeliverySource, FetchError, Joined, Membership, Redelivery};
@@ -13,16 +14,24 @@ use crate::sim::ledger::LossReason;
 #[derive(Clone, Debug)]
 pub struct Brokers {
     pub log: LogBroker,
-    /// The queue the consumers read from instead of the log, if the scenario's broker is the queue.
-    pub queue: Option<WorkQueue>,
+    /// The queues the consumers read from instead of the log, if the scenario's broker is the
+    /// queue: one, or one per subscriber behind a fanout exchange (publish-subscribe).
+    pub queues: Vec<WorkQueue>,
 }
 
-/// Calls `$method` on the queue if there is one, else on the log.
+/// One subscriber's view of the brokers: its queue, or (the only subscriber on a log) the log. The
+/// pipeline of subscriber `k` consumes through it.
+pub struct Subscribed<'a> {
+    brokers: &'a mut Brokers,
+    k: usize,
+}
+
+/// Calls `$method` on the subscriber's queue if there is one, else on the log.
 macro_rules! either {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &mut $self.queue {
+        match $self.brokers.queues.get_mut($self.k) {
             Some(q) => q.$method($($arg),*),
-            None => $self.log.$method($($arg),*),
+            None => $self.brokers.log.$method($($arg),*),
         }
     };
 }
@@ -30,25 +39,52 @@ macro_rules! either {
 /// [`either!`] for `&self` methods.
 macro_rules! either_ref {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.queue {
+        match $self.brokers.queues.get($self.k) {
             Some(q) => q.$method($($arg),*),
-            None => $self.log.$method($($arg),*),
+            None => $self.brokers.log.$method($($arg),*),
         }
     };
 }
 
 impl Brokers {
+    /// Whether the consumers read from queues (the scenario's broker is the queue).
+    #[inline]
+    pub fn is_queue(&self) -> bool {
+        !self.queues.is_empty()
+    }
+
+    /// Subscriber `k`'s view, for its pipeline.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn of(&mut self, k: u8) -> Subscribed<'_> {
+        Subscribed { brokers: self, k: k as usize }
+    }
+
     /// The producer's request for `msg` reaches the broker: appended to the log (see
-    /// `LogBroker::receive`) or queued. Returns what happened and a consumer that may have work.
+    /// `LogBroker::receive`) or published to the queues, one copy each (the fanout exchange
+    /// routes to every bound queue; the default exchange to the one queue). Returns what happened
+    /// and a consumer of the log that may have work (on queues, any idle consumer may).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
-        match &mut self.queue {
-            Some(q) => q.receive(msg, ctx),
-            None => self.log.receive(msg, seq, ctx),
+        if self.queues.is_empty() {
+            return self.log.receive(msg, seq, ctx);
         }
+        let again = ctx.ledger.mark_appended(msg);
+        // One queue refusing its copy (full, reject-publish) makes the publisher's confirm a
+        // nack, though the others took theirs.
+        let mut rejected = false;
+        for q in &mut self.queues {
+            rejected |= !q.take_copy(msg, again, ctx);
+        }
+        let received = match (rejected, again) {
+            (true, _) => Received::Rejected,
+            (false, true) => Received::AppendedAgain,
+            (false, false) => Received::Appended,
+        };
+        (received, None)
     }
 }
 
-impl DeliverySource for Brokers {
+impl DeliverySource for Subscribed<'_> {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Result<Option<Delivery>, FetchError> {
         either!(self.next_delivery(consumer, ctx))
@@ -65,7 +101,7 @@ impl DeliverySource for Brokers {
     }
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn any_consumer(&self) -> bool {
-        self.queue.is_some()
+        self.brokers.is_queue()
     }
     fn loss_reason(&self, how: Redelivery) -> Option<LossReason> {
         either_ref!(self.loss_reason(how))
@@ -76,9 +112,12 @@ impl DeliverySource for Brokers {
     fn redrive(&mut self, msg: MessageId, route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
         either!(self.redrive(msg, route, ctx))
     }
+    fn nack_requeue(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
+        either!(self.nack_requeue(consumer, delivery, ctx))
+    }
 }
 
-impl Membership for Brokers {
+impl Membership for Subscribed<'_> {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn paused(&self) -> bool {
         either_ref!(self.paused())

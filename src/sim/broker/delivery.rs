@@ -67,6 +67,13 @@ pub trait DeliverySource {
     /// A failed message comes back for retry number `retry` (a retry topic in miniature). Returns
     /// the consumer that should look for work, if any.
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId>;
+    /// The consumer rejects `delivery` with requeue (`basic.nack`, `requeue=true`, retry mode
+    /// `requeue`): the source takes it back at once, to deliver it again. A queue's; the rules
+    /// refuse the mode on a log (which would re-read a record only by seeking back), so a log
+    /// is never asked.
+    fn nack_requeue(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
+        let _ = (consumer, delivery, ctx);
+    }
     /// A dead-lettered message is published again (a redrive, once the bug is fixed): the source
     /// takes it back as new work, retries starting over, at `route` (a place in the ledger's
     /// sense: a partition of the log). Returns the consumer that should look for work, if any.

@@ -40,9 +40,16 @@ pub struct BreakerGuard {
     token: u32,
     /// The instant a wake-up is scheduled for, so one is not scheduled twice.
     wake_at: Option<SimTime>,
+    /// The subscriber whose pipeline it guards (its wake-ups go there).
+    pub(super) subscriber: u8,
 }
 
 impl BreakerGuard {
+    /// The guard of subscriber `k`'s pipeline, with no breaker until `configure`.
+    pub fn for_subscriber(k: u8) -> Self {
+        BreakerGuard { subscriber: k, ..BreakerGuard::default() }
+    }
+
     /// Builds the breaker the settings describe (none when disabled), replacing any earlier one,
     /// and returns the consumers that were paused on the old one, to ask again.
     pub fn configure(&mut self, settings: &BreakerSettings, ctx: &mut Ctx) -> Vec<ConsumerId> {
@@ -149,7 +156,7 @@ impl BreakerGuard {
                 let token = self.token;
                 ctx.after(
                     SimDuration::from_us(at.since(ctx.now)),
-                    Event::Consumer(ConsumerEvent::BreakerWake { token }),
+                    Event::Consumer(ConsumerEvent::BreakerWake { token, subscriber: self.subscriber }),
                 );
             }
         }

@@ -43,7 +43,7 @@ impl Pipeline {
     /// The call itself: how the API will answer and how long it takes.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn start_call(&mut self, c: ConsumerId, ctx: &mut Ctx) -> (Call, u64) {
-        let mean = ctx.knobs.service_mean_us;
+        let mean = self.own_service_mean_us.unwrap_or(ctx.knobs.service_mean_us);
         let drawn = match ctx.settings.processing.service.distribution {
             ServiceDistribution::Exponential => self.service.exponential_us(mean),
             ServiceDistribution::Constant => (mean + 0.5) as u64,
@@ -139,6 +139,8 @@ impl Pipeline {
             None if non_retryable || ctx.settings.processing.dead_letter_queue => (None, AfterFailure::DeadLetter),
             None => (Some(self.retry.delay_past_schedule(&policy, msg)), AfterFailure::TryAgain),
         };
+        // Requeueing has no backoff: the queue takes the message back at once.
+        let then = if delay.is_some() && policy.mode == RetryMode::Requeue { AfterFailure::Requeue } else { then };
         ctx.note(JournalKind::ProcessingFailed { msg, consumer: c, retry, max_retries: policy.retries(), error, then });
         let Some(delay) = delay else {
             self.retry.forget(msg);
@@ -155,9 +157,21 @@ impl Pipeline {
                 let epoch = consumer.epoch;
                 ctx.after(delay, Event::Consumer(ConsumerEvent::RetryDue { consumer: c, epoch }));
             }
+            RetryMode::Requeue => {
+                // basic.nack with requeue: the queue takes it back, and this consumer or another
+                // takes it again (the rules keep the delivery unacknowledged until here).
+                let consumer = &mut self.consumers[c.index()];
+                consumer.in_hand = None;
+                src.nack_requeue(c, &hand, ctx);
+                ctx.release(msg, None); // the consumer's hold
+                if self.after_delivery(c, src, ctx) {
+                    self.pump(c, src, ctx);
+                }
+                self.wake(None, src, ctx);
+            }
             RetryMode::Reappend => {
                 ctx.ledger.hold(msg); // the pending retry
-                ctx.after(delay, Event::Consumer(ConsumerEvent::Reappend { msg, retry }));
+                ctx.after(delay, Event::Consumer(ConsumerEvent::Reappend { msg, retry, subscriber: self.subscriber }));
                 if self.finish_delivery(c, src, ctx) {
                     self.pump(c, src, ctx);
                 }

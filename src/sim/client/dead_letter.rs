@@ -29,7 +29,7 @@ impl Pipeline {
     ) {
         let msg = hand.msg;
         let failures = self.failing.take(msg).expect("a message is dead-lettered after its failure is noted");
-        ctx.ledger.mark_dead_lettered(msg);
+        ctx.ledger.mark_dead_lettered(msg, self.subscriber);
         self.dlq.push(DeadLetter {
             msg,
             at: ctx.now,
@@ -47,7 +47,11 @@ impl Pipeline {
 
     /// Parks a message the source dead-lettered on its own (a queue's dead-letter exchange took
     /// it: expired, or dropped from a full queue). The source has marked it in the ledger.
-    pub fn park(&mut self, letter: DeadLetter) {
+    pub fn park(&mut self, mut letter: DeadLetter) {
+        // A message its consumers failed on (and requeued) carries those failures with it.
+        if let Some(f) = self.failing.take(letter.msg) {
+            (letter.attempts, letter.first_failed_at, letter.last_failed_at) = (f.attempts, f.first_at, f.last_at);
+        }
         self.dlq.push(letter);
     }
 
@@ -59,7 +63,7 @@ impl Pipeline {
         if self.dlq.take(msg).is_none() {
             return false;
         }
-        ctx.ledger.redrive(msg); // the redrive's hold, until the new copy is appended
+        ctx.ledger.redrive(msg, self.subscriber); // the redrive's hold, until the new copy is appended
         ctx.note(JournalKind::Redriven { msg });
         let wake = src.redrive(msg, route, ctx);
         ctx.release(msg, None);

@@ -41,7 +41,7 @@ pub enum ConsumerEvent {
     /// An in-place retry's wait is over.
     RetryDue { consumer: ConsumerId, epoch: u32 },
     /// A failed record is re-appended to its partition (retry mode `reappend`).
-    Reappend { msg: MessageId, retry: u32 },
+    Reappend { msg: MessageId, retry: u32, subscriber: u8 },
     /// A crashed consumer comes back.
     Restart { consumer: ConsumerId, epoch: u32 },
     /// The background auto-commit timer of a consumer fires.
@@ -50,7 +50,7 @@ pub enum ConsumerEvent {
     PollTimeout { consumer: ConsumerId, epoch: u32 },
     /// The circuit breaker may let calls through again (its wait in OPEN is over, or HALF_OPEN's
     /// maximum wait): the consumers paused on it ask again. `token` names the breaker instance.
-    BreakerWake { token: u32 },
+    BreakerWake { token: u32, subscriber: u8 },
 }
 
 impl ConsumerEvent {
@@ -59,11 +59,24 @@ impl ConsumerEvent {
         match *self {
             ConsumerEvent::ServiceDone { consumer, epoch } => pack(6, consumer.0, epoch),
             ConsumerEvent::RetryDue { consumer, epoch } => pack(7, consumer.0, epoch),
-            ConsumerEvent::Reappend { msg, retry } => pack(8, msg.0, retry),
+            ConsumerEvent::Reappend { msg, retry, subscriber } => pack(8, msg.0, retry ^ (u32::from(subscriber) << 24)),
             ConsumerEvent::Restart { consumer, epoch } => pack(9, consumer.0, epoch),
             ConsumerEvent::AutoCommit { consumer, epoch, token } => pack(12, consumer.0, epoch ^ (token << 16)),
             ConsumerEvent::PollTimeout { consumer, epoch } => pack(15, consumer.0, epoch),
-            ConsumerEvent::BreakerWake { token } => pack(21, token, 0),
+            ConsumerEvent::BreakerWake { token, subscriber } => pack(21, token, u32::from(subscriber)),
+        }
+    }
+
+    /// The subscriber whose pipeline scheduled it.
+    #[inline]
+    pub fn subscriber(&self) -> u8 {
+        match *self {
+            ConsumerEvent::ServiceDone { consumer, .. }
+            | ConsumerEvent::RetryDue { consumer, .. }
+            | ConsumerEvent::Restart { consumer, .. }
+            | ConsumerEvent::AutoCommit { consumer, .. }
+            | ConsumerEvent::PollTimeout { consumer, .. } => consumer.subscriber(),
+            ConsumerEvent::Reappend { subscriber, .. } | ConsumerEvent::BreakerWake { subscriber, .. } => subscriber,
         }
     }
 }

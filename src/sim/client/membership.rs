@@ -190,7 +190,7 @@ impl Pipeline {
 
     /// A new consumer joins.
     pub fn add_consumer(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
-        let id = ConsumerId(self.consumers.len() as u32);
+        let id = ConsumerId::of(self.subscriber, self.consumers.len() as u32);
         let mut consumer = Consumer::new(id);
         consumer.status = ConsumerStatus::Rebalancing;
         self.consumers.push(consumer);
@@ -284,7 +284,7 @@ impl Pipeline {
             if !paused {
                 consumer.rejoined = free || (consumer.rejoined && !new);
             } else if free && consumer.status != ConsumerStatus::Rebalancing {
-                self.enter_rebalancing(ConsumerId(c as u32), src, ctx);
+                self.enter_rebalancing(self.consumers[c].id, src, ctx);
             }
         }
         self.check_ready(src, ctx);
@@ -318,7 +318,7 @@ impl Pipeline {
             self.begin_rebalance(src, ctx); // members that revoked partitions rejoin at once
         }
         for c in 0..self.consumers.len() {
-            let c = ConsumerId(c as u32);
+            let c = self.consumers[c].id;
             if src.is_member(c) {
                 self.pump(c, src, ctx);
             }

@@ -24,7 +24,7 @@ use crate::sim::ctx::Ctx;
 use crate::sim::downstream::Downstream;
 use crate::sim::event::{ConsumerEvent, Event, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId};
-use crate::sim::kernel::rng::{Rng, Stream};
+use crate::sim::kernel::rng::{Probability, Rng, Stream};
 use crate::sim::kernel::time::SimDuration;
 use crate::sim::patterns::dlq::DeadLetterQueue;
 use crate::sim::policy::dedup::DedupStore;
@@ -53,10 +53,16 @@ pub struct Pipeline {
     pub(super) key_order: KeyOrder,
     /// Competing consumers: where the search for an idle one to wake starts (round robin).
     next_wake: usize,
+    /// Which subscriber of each message these consumers are (publish-subscribe: one pipeline per
+    /// subscriber, each with its own consumers, dedup store, dead-letter queue and breaker).
+    pub(super) subscriber: u8,
+    /// The subscriber's own handler: mean attempt time (µs) and failure probability, where it
+    /// sets them instead of the scenario (`Subscriber`).
+    pub(super) own_service_mean_us: Option<f64>,
+    pub(super) own_fail_p: Option<Probability>,
+    /// Effects this subscriber applied, and how many of them repeated one it had applied before.
+    effects: (u64, u64),
 }
-
-/// The pipeline's consumers are one subscriber of each message (one consumer group).
-const SUBSCRIBER: u8 = 0;
 
 /// A source the pipeline can consume from: deliveries plus membership.
 pub trait Source: DeliverySource + Membership {}
@@ -64,8 +70,15 @@ impl<T: DeliverySource + Membership> Source for T {}
 
 impl Pipeline {
     pub fn new(consumers: u32, seed: u64) -> Self {
+        Pipeline::for_subscriber(0, consumers, seed)
+    }
+
+    /// The pipeline of subscriber `k`: its consumers' ids name it, and its random streams are its
+    /// own (the first subscriber's are the run's, so a run without publish-subscribe is the same).
+    pub fn for_subscriber(k: u8, consumers: u32, seed: u64) -> Self {
+        let seed = if k == 0 { seed } else { seed ^ (u64::from(k)).wrapping_mul(0x9E37_79B9_7F4A_7C15) };
         Pipeline {
-            consumers: (0..consumers).map(|c| Consumer::new(ConsumerId(c))).collect(),
+            consumers: (0..consumers).map(|c| Consumer::new(ConsumerId::of(k, c))).collect(),
             dedup: DedupStore::default(),
             dlq: DeadLetterQueue::default(),
             failing: FailureLog::default(),
@@ -74,12 +87,34 @@ impl Pipeline {
             faults: Rng::for_stream(seed, Stream::Faults),
             retry: RetrySchedule::new(seed),
             downstream: Downstream::new(seed),
-            breaker: BreakerGuard::default(),
+            breaker: BreakerGuard::for_subscriber(k),
             stats: ConsumerStats::default(),
             autocommit_token: 0,
             key_order: KeyOrder::default(),
             next_wake: 0,
+            subscriber: k,
+            own_service_mean_us: None,
+            own_fail_p: None,
+            effects: (0, 0),
         }
+    }
+
+    /// The subscriber's handler works at its own pace and reliability (unset: the scenario's).
+    pub fn with_handler(mut self, mean_ms: Option<f64>, failure_probability: Option<f64>) -> Self {
+        self.own_service_mean_us = mean_ms.map(|ms| ms * 1_000.0);
+        self.own_fail_p = failure_probability.map(Probability::from_f64);
+        self
+    }
+
+    /// Effects this subscriber's consumers applied, and how many repeated an effect they had
+    /// applied before (its duplicates).
+    pub fn effects(&self) -> (u64, u64) {
+        self.effects
+    }
+
+    /// Which subscriber this pipeline consumes for.
+    pub fn subscriber(&self) -> u8 {
+        self.subscriber
     }
 
     /// The source now routes `keys` (of `key_count`) elsewhere: from now on the pipeline counts the
@@ -103,7 +138,7 @@ impl Pipeline {
         match event {
             ConsumerEvent::ServiceDone { consumer, epoch } => self.on_service_done(consumer, epoch, src, ctx),
             ConsumerEvent::RetryDue { consumer, epoch } => self.on_retry_due(consumer, epoch, ctx),
-            ConsumerEvent::Reappend { msg, retry } => self.on_reappend(msg, retry, src, ctx),
+            ConsumerEvent::Reappend { msg, retry, .. } => self.on_reappend(msg, retry, src, ctx),
             ConsumerEvent::Restart { consumer, epoch } => {
                 if self.consumers[consumer.index()].epoch == epoch {
                     self.restart(consumer, src, ctx);
@@ -113,7 +148,7 @@ impl Pipeline {
                 self.on_autocommit(consumer, epoch, token, src, ctx)
             }
             ConsumerEvent::PollTimeout { consumer, epoch } => self.on_poll_timeout(consumer, epoch, src, ctx),
-            ConsumerEvent::BreakerWake { token } => self.on_breaker_wake(token, ctx),
+            ConsumerEvent::BreakerWake { token, .. } => self.on_breaker_wake(token, ctx),
         }
     }
 
@@ -124,7 +159,7 @@ impl Pipeline {
     pub fn start(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         self.configure_breaker(ctx);
         for c in 0..self.consumers.len() {
-            self.pump(ConsumerId(c as u32), src, ctx);
+            self.pump(self.consumers[c].id, src, ctx);
         }
     }
 
@@ -145,7 +180,7 @@ impl Pipeline {
     pub fn wake_all(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         for c in 0..self.consumers.len() {
             if self.consumers[c].status == ConsumerStatus::Idle {
-                self.pump(ConsumerId(c as u32), src, ctx);
+                self.pump(self.consumers[c].id, src, ctx);
             }
         }
     }
@@ -162,7 +197,7 @@ impl Pipeline {
             if self.consumers[c].status != ConsumerStatus::Idle {
                 continue;
             }
-            self.pump(ConsumerId(c as u32), src, ctx);
+            self.pump(self.consumers[c].id, src, ctx);
             if self.consumers[c].status != ConsumerStatus::Idle {
                 self.next_wake = if c + 1 == n { 0 } else { c + 1 };
                 return;
@@ -228,7 +263,7 @@ impl Pipeline {
         let hand = consumer.in_hand.expect("a processing consumer holds a delivery");
         let msg = hand.msg;
         // Drawn for every attempt, whatever else fails it, so the draws stay in step.
-        let transient = self.failures.chance(ctx.knobs.fail_p);
+        let transient = self.failures.chance(self.own_fail_p.unwrap_or(ctx.knobs.fail_p));
         if let Some(error) = self.end_call(c, transient, ctx) {
             self.on_attempt_failed(c, hand, error, src, ctx);
             return;
@@ -237,7 +272,7 @@ impl Pipeline {
             self.retry.forget(msg);
         }
         let mode = ctx.settings.idempotency.mode;
-        if mode == IdempotencyMode::Natural && ctx.ledger.has_applied(msg, SUBSCRIBER) {
+        if mode == IdempotencyMode::Natural && ctx.ledger.has_applied(msg, self.subscriber) {
             // A SET-style effect: running it again leaves the world as it was.
             self.stats.effects_absorbed += 1;
             ctx.note(JournalKind::EffectAbsorbed { msg, consumer: c });
@@ -247,8 +282,11 @@ impl Pipeline {
             self.stats.dedup_skips += 1;
             ctx.note(JournalKind::DedupSkipped { msg, consumer: c });
         } else {
-            let effects = ctx.ledger.apply_effect(msg, SUBSCRIBER);
-            ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects });
+            let again = ctx.ledger.has_applied(msg, self.subscriber);
+            self.effects.0 += 1;
+            self.effects.1 += u64::from(again);
+            let effects = ctx.ledger.apply_effect(msg, self.subscriber);
+            ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects, again });
             if effects == 1 && self.key_order.watching() {
                 self.check_key_order(msg, c, ctx);
             }

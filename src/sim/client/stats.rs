@@ -16,6 +16,9 @@ pub struct ProducerStats {
     /// Records appended for the first time after a later record of the same key: per key, one
     /// for each record that lands out of order.
     pub order_violations: u64,
+    /// Publishes a full queue refused (`x-overflow` reject-publish): a nack to a publisher that
+    /// waits for confirms.
+    pub publishes_rejected: u64,
 }
 
 /// What the consumers did.
@@ -44,4 +47,22 @@ pub struct ConsumerStats {
     pub breaker_pauses: u64,
     /// Attempts failed at once because the circuit breaker refused the call (fail fast).
     pub calls_not_permitted: u64,
+}
+
+impl std::ops::AddAssign for ConsumerStats {
+    /// Counts of several subscribers' consumers together.
+    fn add_assign(&mut self, o: ConsumerStats) {
+        self.attempts += o.attempts;
+        self.processing_failures += o.processing_failures;
+        self.retries += o.retries;
+        self.dedup_skips += o.dedup_skips;
+        self.effects_absorbed += o.effects_absorbed;
+        self.crashes += o.crashes;
+        self.poll_timeouts += o.poll_timeouts;
+        self.commits_failed += o.commits_failed;
+        self.key_order_broken += o.key_order_broken;
+        self.failed += o.failed;
+        self.breaker_pauses += o.breaker_pauses;
+        self.calls_not_permitted += o.calls_not_permitted;
+    }
 }

@@ -75,6 +75,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "A queue fed faster than its 2 consumers take (8 messages/s in, about 5/s out), with a 3 s message TTL, a length limit of 24 (drop-head) and a dead-letter exchange. The oldest waiting message is dropped when the queue is full (x-death reason maxlen), one that waits 3 s expires at the head (expired), and one a consumer gives up on after a retry is parked too: the dead-letter queue says which is which. Turn the dead-letter exchange off: the dropped and the expired are lost instead.",
     ),
     (
+        "pubsub-fanout",
+        "Publish-subscribe on the queue broker: each OrderPlaced goes through a fanout exchange to three queues, email, sms and push, and each subscriber's consumers take their own copy at their own pace. Email is quick; SMS is slower, so its queue runs longer; push fails 30% of its attempts, retries twice, then parks the message in its own dead-letter queue. At 10 s an SMS consumer crashes after sending a text, before its ack: that customer gets two texts, and email and push never notice. A message counts exactly once only when every subscriber handled it once. Try dedup_atomic: each subscriber keeps its own dedup store.",
+    ),
+    (
         "publisher-confirms",
         "The same queue, but the network loses 20% of publishes and of the broker's confirms. The publisher waits up to 1 s for each confirm and publishes again when none comes: nothing is lost, but a publish whose confirm was lost is queued twice (RabbitMQ has no idempotent publisher), and both copies are charged. Try dedup_atomic; or stop waiting for confirms (acks 0): no duplicates, and lost publishes are lost.",
     ),
@@ -180,6 +184,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         }
         "retry-storm" | "poison-pill" | "circuit-breaker" | "dlq-redrive" => resilience_lesson(name, &mut s),
         "work-queue" | "auto-ack-loss" | "queue-dlx" | "publisher-confirms" => queue_lesson(name, &mut s),
+        "pubsub-fanout" => pubsub_lesson(&mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
@@ -221,6 +226,27 @@ fn queue_lesson(name: &str, s: &mut Scenario) {
             s.producer.request_timeout_ms = 1_000;
         }
     }
+}
+
+/// Publish-subscribe: one fanout exchange, three subscribers each with a queue and consumers of
+/// its own speed and reliability, and one crash of an SMS consumer between its text and its ack.
+fn pubsub_lesson(s: &mut Scenario) {
+    s.broker = BrokerKind::Queue;
+    s.topic.partitions = 1;
+    s.producer.rate_per_sec = 5.0;
+    s.producer.event_types = vec!["OrderPlaced".into()];
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    s.processing.retry.max_retries = 2;
+    let sub = |name: &str, consumers, mean_ms, failure_probability| Subscriber {
+        name: name.into(),
+        consumers: Some(consumers),
+        mean_ms: Some(mean_ms),
+        failure_probability: Some(failure_probability),
+    };
+    s.subscribers = vec![sub("email", 1, 100.0, 0.0), sub("sms", 2, 300.0, 0.0), sub("push", 3, 100.0, 0.3)];
+    let sms_consumer = ConsumerId::of(1, 0);
+    let command = Command::CrashConsumer { consumer: sms_consumer, at: Some(CrashPoint::AfterEffect) };
+    s.faults.push(ScheduledCommand { at_ms: 10_000, command });
 }
 
 /// A live setting changed at `at_ms` by the fault schedule.

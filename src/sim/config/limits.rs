@@ -4,6 +4,9 @@ pub const MAX_PARTITIONS: u32 = 64;
 /// Most unacknowledged deliveries a queue consumer may hold (`queue.prefetch`).
 pub const MAX_PREFETCH: u64 = 1_000;
 pub const MAX_CONSUMERS: u32 = 32;
+/// Most subscribers of one run (publish-subscribe; the ledger keeps which subscribers' dead-letter
+/// queues hold a message in a byte).
+pub const MAX_SUBSCRIBERS: usize = 8;
 pub const MAX_KEYS: u32 = 1_000_000;
 pub const MAX_RATE_PER_SEC: f64 = 1_000_000.0;
 pub const MAX_EVENT_TYPES: usize = 16;

@@ -14,3 +14,4 @@ pub mod queue;
 pub mod rules;
 pub mod scenario;
 pub mod settings;
+pub mod subscribers;

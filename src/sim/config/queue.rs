@@ -32,9 +32,14 @@ pub struct QueueSettings {
     /// head of the queue (a delivered one does not; one returned to the queue keeps its publish
     /// time). None: messages wait for ever.
     pub message_ttl_ms: Option<u64>,
-    /// `x-max-length`: most messages waiting (ready; unacknowledged deliveries do not count). Over
-    /// it, the oldest is dropped from the head (overflow `drop-head`, RabbitMQ's default).
+    /// `x-max-length`: most messages waiting (ready; unacknowledged deliveries do not count).
     pub max_length: Option<u64>,
+    /// `x-overflow`: what a full queue does with one more message.
+    pub overflow: Overflow,
+    /// `x-delivery-limit`, which makes the queue a quorum queue (RabbitMQ 3.10): a message
+    /// returned more than this many times is dead-lettered (reason `delivery_limit`). None: a
+    /// classic queue.
+    pub delivery_limit: Option<u64>,
     /// `x-dead-letter-exchange` set, bound to the dead-letter queue: messages the queue expires
     /// or drops are dead-lettered there (with their `x-death` reason) instead of lost. (Where a
     /// consumer's own dead letters go is `processing.dead_letter_queue`.)
@@ -47,17 +52,42 @@ pub struct QueueSettings {
     pub persistent: bool,
 }
 
+impl QueueSettings {
+    /// A quorum queue (the delivery limit is theirs): always durable, every message stored.
+    pub fn quorum(&self) -> bool {
+        self.delivery_limit.is_some()
+    }
+}
+
 impl Default for QueueSettings {
     fn default() -> Self {
         QueueSettings {
             prefetch: 1,
             message_ttl_ms: None,
             max_length: None,
+            overflow: Overflow::DropHead,
+            delivery_limit: None,
             dead_letter_exchange: true,
             durable: true,
             persistent: true,
         }
     }
+}
+
+/// What a queue at its length limit does with one more message (`x-overflow`, RabbitMQ 3.10's
+/// classic queues).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overflow {
+    /// The oldest waiting message is dropped (dead-lettered with `x-death` reason `maxlen`, or
+    /// lost): RabbitMQ's default.
+    #[default]
+    DropHead,
+    /// The new message is refused: a publisher waiting for confirms gets a `basic.nack` and may
+    /// publish it again; one that does not wait never learns, and the message is lost.
+    RejectPublish,
+    /// As `reject_publish`, and the refused message is dead-lettered (reason `maxlen`).
+    RejectPublishDlx,
 }
 
 /// Settings only the log broker reads: a Kafka client's partitioning and idempotence, the consumer

@@ -20,11 +20,13 @@
 //! and `max.in.flight` <= 5).
 
 use super::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
+use super::downstream::WhenOpen;
 use super::limits::{IDEMPOTENT_MAX_IN_FLIGHT, MAX_CONSUMERS, MAX_FAULTS, MAX_LONG_MS};
-use super::queue::BrokerKind;
-use super::scenario::{invalid, Acks, BackoffPolicy, Scenario, ScenarioError};
+use super::queue::{BrokerKind, Overflow};
+use super::scenario::{invalid, Acks, BackoffPolicy, RetryMode, Scenario, ScenarioError};
 use crate::sim::command::Command;
 use crate::sim::errors::CommandError;
+use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::rng::Probability;
 use crate::sim::kernel::sort;
 
@@ -79,6 +81,7 @@ impl Scenario {
         check_retry_backoff(self)?;
         check_endless_retries(self)?;
         check_breaker(self)?;
+        check_queue(self)?;
         let crash = &self.consumers.crash;
         if crash.probability > 0.0 {
             if let Some(why) = self.crash_never_strikes(crash.point) {
@@ -147,6 +150,19 @@ impl Scenario {
     /// command valid, aimed at a consumer the group has by then (counting those added by earlier
     /// faults), leaving settings that run, and redriving all parked messages or none (which ones
     /// are parked depends on the run).
+    /// Why `consumer` names no consumer at some time of the run, when the first subscriber has
+    /// `first` consumers then (each other subscriber keeps the number it starts with).
+    fn no_such_consumer(&self, consumer: ConsumerId, first: u32) -> Option<String> {
+        let k = consumer.subscriber();
+        if usize::from(k) >= self.subscriber_count() {
+            return Some(format!("there is no subscriber {k} (the run has {})", self.subscriber_count()));
+        }
+        let n = if k == 0 { first } else { self.consumers_of(k) };
+        let whose = self.subscriber_name(k).map_or("the group".to_string(), |name| format!("subscriber {name}"));
+        (consumer.index() >= n as usize)
+            .then(|| format!("there is no consumer {consumer} ({whose} has {n} at that time)"))
+    }
+
     pub(super) fn validate_faults(&self) -> Result<(), ScenarioError> {
         if self.faults.len() > MAX_FAULTS {
             let message = format!("at most {MAX_FAULTS} scheduled commands (got {})", self.faults.len());
@@ -167,9 +183,9 @@ impl Scenario {
             command.validate().map_err(|e| invalid(&field("command"), e.to_string()))?;
             match *command {
                 Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
-                    if consumer.0 >= consumers =>
+                    if self.no_such_consumer(consumer, consumers).is_some() =>
                 {
-                    let message = format!("there is no consumer {consumer} (the group has {consumers} at that time)");
+                    let message = self.no_such_consumer(consumer, consumers).unwrap_or_default();
                     return Err(invalid(&field("command.consumer"), message));
                 }
                 Command::CrashConsumer { at: Some(point), .. } => {
@@ -300,6 +316,50 @@ fn check_endless_retries(s: &Scenario) -> Result<(), ScenarioError> {
     ))
 }
 
+/// The queue broker's combinations: requeueing is a queue's (`basic.nack`); a quorum queue
+/// (`queue.delivery_limit`) is always durable and, in RabbitMQ 3.10, has no reject-publish-dlx;
+/// and a nack that comes straight back to a failure that takes no time (a breaker failing fast, a
+/// handler with no processing time) would loop at one instant unless a delivery limit ends it.
+fn check_queue(s: &Scenario) -> Result<(), ScenarioError> {
+    let (q, requeue) = (&s.queue, s.processing.retry.mode == RetryMode::Requeue);
+    if requeue && s.broker != BrokerKind::Queue {
+        let message = "requeue is the queue broker's (basic.nack with requeue): a log re-reads a record only by \
+                       seeking back to it; use in_place or reappend"
+            .into();
+        return Err(invalid("processing.retry.mode", message));
+    }
+    if q.quorum() && !q.durable {
+        let message =
+            "must be on with queue.delivery_limit set: that makes it a quorum queue, which is always durable".into();
+        return Err(invalid("queue.durable", message));
+    }
+    if q.quorum() && q.overflow == Overflow::RejectPublishDlx {
+        let message =
+            "reject_publish_dlx is not offered by RabbitMQ 3.10's quorum queues (queue.delivery_limit is set): \
+                       use drop_head or reject_publish"
+                .into();
+        return Err(invalid("queue.overflow", message));
+    }
+    if requeue && s.consumers.commit != CommitStrategy::AfterProcessing {
+        let message = "requeue needs the delivery unacknowledged when processing fails (consumers.commit \
+                       after_processing): an early or automatic ack leaves nothing to reject"
+            .into();
+        return Err(invalid("processing.retry.mode", message));
+    }
+    let fails_at_once = (s.breaker.enabled && s.breaker.when_open == WhenOpen::FailFast)
+        || s.downstream.capacity_per_sec.is_some()
+        || s.processing.service.mean_ms < NO_TIME_MS;
+    if requeue && q.delivery_limit.is_none() && fails_at_once {
+        let message = "requeue with no delivery limit loops with no time passing here: a call refused at once (by \
+                       the breaker failing fast, or by the API over its capacity, 429), or a handler that takes no time, \
+                       fails, and the nacked message comes straight back; set queue.delivery_limit, or give the handler \
+                       time, the breaker pause and the API no capacity limit"
+            .into();
+        return Err(invalid("processing.retry.mode", message));
+    }
+    Ok(())
+}
+
 /// The breaker's settings as resilience4j's builder checks them, named by their path.
 fn check_breaker(s: &Scenario) -> Result<(), ScenarioError> {
     s.breaker.config.validate().map_err(|e| invalid(&format!("breaker.config.{}", e.field), e.reason.into()))
@@ -332,7 +392,6 @@ pub(super) fn check_delivery_timeout(s: &Scenario) -> Result<(), ScenarioError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::ids::ConsumerId;
 
     #[test]
     fn a_fault_must_aim_at_a_consumer_the_group_has() {

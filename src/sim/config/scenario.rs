@@ -10,8 +10,9 @@ pub use super::downstream::{BreakerSettings, DownstreamConfig, WhenOpen};
 use super::json_input;
 pub use super::limits;
 pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
-pub use super::queue::{BrokerKind, QueueSettings};
+pub use super::queue::{BrokerKind, Overflow, QueueSettings};
 use super::settings::{self, Setting};
+pub use super::subscribers::Subscriber;
 use crate::sim::command::Command;
 pub use crate::sim::errors::{ScenarioError, SettingError};
 pub use crate::sim::policy::backoff::{Backoff, BackoffPolicy, Jitter};
@@ -33,6 +34,9 @@ pub struct Scenario {
     pub topic: TopicConfig,
     /// The queue broker's settings.
     pub queue: QueueSettings,
+    /// Publish-subscribe on the queue broker: one queue and its consumers per subscriber behind a
+    /// fanout exchange (`subscribers.rs`). Empty: one subscriber, the scenario's consumers.
+    pub subscribers: Vec<Subscriber>,
     pub consumers: ConsumerConfig,
     pub processing: ProcessingConfig,
     pub idempotency: IdempotencyConfig,
@@ -58,6 +62,7 @@ impl Default for Scenario {
             broker: BrokerKind::Log,
             topic: TopicConfig::default(),
             queue: QueueSettings::default(),
+            subscribers: Vec::new(),
             consumers: ConsumerConfig::default(),
             processing: ProcessingConfig::default(),
             idempotency: IdempotencyConfig::default(),
@@ -299,6 +304,11 @@ pub enum RetryMode {
     /// survives a crash of the consumer here; a real client holding it in memory would lose it
     /// (a retry topic must be produced to before the commit).
     Reappend,
+    /// The queue broker only: the consumer rejects the failed delivery with requeue
+    /// (`basic.nack`, `requeue=true`) and moves on; the queue takes it back at once, with no
+    /// backoff (RabbitMQ has none), flagged redelivered: at its place (a classic queue) or first
+    /// (a quorum queue, `queue.delivery_limit`, which counts the return).
+    Requeue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -383,6 +393,10 @@ impl Scenario {
         for f in &self.faults {
             text.push_str(&format!(";{}:{}", f.at_ms, f.command.fingerprint()));
         }
+        // Left out when there are none, so every earlier run keeps its hash.
+        for s in &self.subscribers {
+            text.push_str(&format!(";sub:{}", serde_json::to_string(s).expect("subscribers always serialize")));
+        }
         text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
     }
 
@@ -444,6 +458,7 @@ impl Scenario {
         if let Some(bad) = p.event_types.iter().find(|t| t.is_empty() || t.len() > 64) {
             return Err(invalid("producer.event_types", format!("names must be 1 to 64 characters (got {bad:?})")));
         }
+        self.check_subscribers()?;
         self.check_combinations()
     }
 
@@ -476,6 +491,7 @@ impl Scenario {
             broker: BrokerKind::Log,
             topic: TopicConfig { partitions: 4, ..TopicConfig::default() },
             queue: QueueSettings::default(),
+            subscribers: Vec::new(),
             consumers: ConsumerConfig {
                 count: 4,
                 commit: CommitStrategy::AfterProcessing,

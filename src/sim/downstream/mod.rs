@@ -69,6 +69,16 @@ pub struct DownstreamStats {
     pub downstream_invalid: u64,
 }
 
+impl std::ops::AddAssign for DownstreamStats {
+    /// Calls of several subscribers' APIs together.
+    fn add_assign(&mut self, o: DownstreamStats) {
+        self.downstream_calls += o.downstream_calls;
+        self.downstream_overloaded += o.downstream_overloaded;
+        self.downstream_unavailable += o.downstream_unavailable;
+        self.downstream_invalid += o.downstream_invalid;
+    }
+}
+
 /// The payments API.
 #[derive(Clone, Debug)]
 pub struct Downstream {

@@ -30,7 +30,7 @@ impl Simulation {
     fn sample_at(&mut self, time: SimTime) -> Sample {
         let [latency_p50_us, latency_p95_us, latency_p99_us] = self.ledger.take_latency_window();
         let c = self.ledger.counts();
-        let consumer = self.pipeline.stats_ref();
+        let consumer = self.consumer_stats();
         Sample {
             time_us: time.as_us(),
             produced: self.ledger.produced(),
@@ -40,7 +40,7 @@ impl Simulation {
             dead_lettered: c.dead_lettered,
             lost: c.lost,
             lag_total: self.lag_total(),
-            dlq_size: self.pipeline.dlq().len() as u64,
+            dlq_size: self.pipelines.iter().map(|p| p.dlq().len() as u64).sum(),
             effects: self.ledger.effects_total(),
             failures: consumer.processing_failures,
             retries: consumer.retries,
@@ -48,9 +48,9 @@ impl Simulation {
             latency_p50_us,
             latency_p95_us,
             latency_p99_us,
-            downstream_calls: self.pipeline.downstream().stats().downstream_calls,
-            breaker: self.pipeline.breaker().state(),
-            breaker_openings: self.pipeline.breaker().openings(),
+            downstream_calls: self.pipelines.iter().map(|p| p.downstream().stats().downstream_calls).sum(),
+            breaker: self.pipelines[0].breaker().state(),
+            breaker_openings: self.breaker_openings(),
             alerts: 0,
         }
     }

@@ -6,9 +6,12 @@ use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::log::group::ConsumerGroup;
 use crate::sim::broker::log::partition::Partition;
 use crate::sim::client::consumer::Consumer;
+use crate::sim::client::pipeline::Pipeline;
 use crate::sim::client::producer::key_name;
+use crate::sim::client::stats::ConsumerStats;
 use crate::sim::command::StampedCommand;
 use crate::sim::config::scenario::Scenario;
+use crate::sim::downstream::DownstreamStats;
 use crate::sim::event::JournalEntry;
 use crate::sim::ids::{ConsumerId, PartitionId};
 use crate::sim::kernel::ring::Ring;
@@ -42,32 +45,56 @@ impl Simulation {
     /// event.
     pub fn audit(&self) -> Result<(), String> {
         self.ledger.audit()?;
-        redrive::audit(self.pipeline.dlq(), &self.ledger)
+        redrive::audit(self.pipelines.iter().map(|p| p.dlq()), &self.ledger)
+    }
+    /// The consumers' counters, every subscriber's together.
+    pub fn consumer_stats(&self) -> ConsumerStats {
+        let mut total = ConsumerStats::default();
+        self.pipelines.iter().for_each(|p| total += p.stats());
+        total
+    }
+    /// Times a circuit breaker opened, every subscriber's together.
+    pub fn breaker_openings(&self) -> u64 {
+        self.pipelines.iter().map(|p| p.breaker().openings()).sum()
     }
     pub fn stats(&self) -> Stats {
         Stats {
             producer: self.producer.stats(),
-            consumer: self.pipeline.stats(),
+            consumer: self.consumer_stats(),
             group: self.broker.log.group_stats(),
             log: self.broker.log.log_stats(),
-            downstream: self.pipeline.downstream().stats(),
-            breaker_openings: self.pipeline.breaker().openings(),
+            downstream: {
+                let mut total = DownstreamStats::default();
+                self.pipelines.iter().for_each(|p| total += p.downstream().stats());
+                total
+            },
+            breaker_openings: self.breaker_openings(),
             alerts: self.alerts.stats(),
         }
     }
-    /// The circuit breaker in front of the payments API, and the API.
+    /// The circuit breaker in front of the payments API, and the API (the first subscriber's,
+    /// with publish-subscribe: see [`Simulation::pipelines`]).
     pub fn breaker(&self) -> &crate::sim::client::breaker::BreakerGuard {
-        self.pipeline.breaker()
+        self.pipelines[0].breaker()
     }
     pub fn downstream(&self) -> &crate::sim::downstream::Downstream {
-        self.pipeline.downstream()
+        self.pipelines[0].downstream()
+    }
+    /// Each subscriber's consumers, dead-letter queue, breaker and API (one without
+    /// publish-subscribe), in subscriber order.
+    pub fn pipelines(&self) -> &[Pipeline] {
+        &self.pipelines
+    }
+    /// The queues the consumers read from, one per subscriber, when the broker is the queue.
+    pub fn queues(&self) -> &[WorkQueue] {
+        &self.broker.queues
     }
     pub fn partitions(&self) -> &[Partition] {
         self.broker.log.partitions()
     }
-    /// The queue the consumers read from, when the scenario's broker is the queue.
+    /// The queue the (first subscriber's) consumers read from, when the broker is the queue.
     pub fn queue(&self) -> Option<&WorkQueue> {
-        self.broker.queue.as_ref()
+        self.broker.queues.first()
     }
     pub fn group(&self) -> &ConsumerGroup {
         self.broker.log.group()
@@ -81,13 +108,22 @@ impl Simulation {
         use crate::sim::broker::delivery::Membership;
         self.broker.log.is_member(c)
     }
-    pub fn consumers(&self) -> &[Consumer] {
-        self.pipeline.consumers()
+    /// Consumer `id`, whichever subscriber it consumes for (`None` if there is no such consumer).
+    pub fn consumer(&self, id: ConsumerId) -> Option<&Consumer> {
+        self.pipelines.get(id.subscriber() as usize)?.consumers().get(id.index())
     }
-    /// The dead-letter queue: the parked messages, oldest first, with why, how many attempts
-    /// failed and when.
+    /// Every subscriber's consumers, subscriber by subscriber.
+    pub fn all_consumers(&self) -> impl Iterator<Item = &Consumer> {
+        self.pipelines.iter().flat_map(|p| p.consumers())
+    }
+    /// The (first subscriber's) consumers.
+    pub fn consumers(&self) -> &[Consumer] {
+        self.pipelines[0].consumers()
+    }
+    /// The (first subscriber's) dead-letter queue: the parked messages, oldest first, with why,
+    /// how many attempts failed and when.
     pub fn dlq(&self) -> &DeadLetterQueue {
-        self.pipeline.dlq()
+        self.pipelines[0].dlq()
     }
     pub fn history(&self) -> &Ring<Sample> {
         &self.history
@@ -108,11 +144,10 @@ impl Simulation {
         self.broker.log.lag(p)
     }
     /// Messages the consumers have not finished with: the sum of the partitions' lags, or on the
-    /// queue broker the queue's depth (ready and unacknowledged).
+    /// queue broker the queues' depths (ready and unacknowledged).
     pub fn lag_total(&self) -> u64 {
-        if let Some(q) = self.queue() {
-            let (ready, unacked) = q.depth();
-            return (ready + unacked) as u64;
+        if self.broker.is_queue() {
+            return self.broker.queues.iter().map(|q| q.depth()).map(|(r, u)| (r + u) as u64).sum();
         }
         self.partitions().iter().map(|p| self.lag(p.id())).sum()
     }

@@ -127,6 +127,7 @@ impl Ledger {
             event_type,
             outcome: Outcome::InFlight,
             dead_lettered: false,
+            parked_in: 0,
             appended: false,
             loss_reason: None,
             holders: 1,
@@ -244,12 +245,16 @@ impl Ledger {
         m.deliveries
     }
 
-    /// `msg` is parked in a dead-letter queue (again, if another copy of it is there already). It
-    /// settles dead-lettered unless its effect is applied after all; either way its record stays
-    /// kept while it is parked.
-    pub fn mark_dead_lettered(&mut self, msg: MessageId) {
-        let parked = std::mem::replace(&mut self.store.get_mut(msg).dead_lettered, true);
-        self.parked += u64::from(!parked);
+    /// `msg` is parked in subscriber `dlq`'s dead-letter queue (again, if another copy of it is
+    /// there already: that changes nothing). It settles dead-lettered unless every subscriber
+    /// applies its effect after all; either way its record stays kept while it is parked.
+    /// [`Ledger::parked`] counts one per dead-letter queue holding it.
+    pub fn mark_dead_lettered(&mut self, msg: MessageId, dlq: u8) {
+        let m = self.store.get_mut(msg);
+        let bit = 1u8 << dlq;
+        self.parked += u64::from(m.parked_in & bit == 0);
+        m.parked_in |= bit;
+        m.dead_lettered = true;
     }
 
     /// Parked `msg` leaves its dead-letter queue to be published again (a redrive): it is in
@@ -258,10 +263,12 @@ impl Ledger {
     /// resending it goes on sending there. A message that settled (dead-lettered, or applied once by another
     /// copy) is reopened, so a second effect makes it duplicated, as it should. Its first
     /// settlement stays in the time-in-system statistics; the next adds to them too.
-    pub fn redrive(&mut self, msg: MessageId) {
+    pub fn redrive(&mut self, msg: MessageId, dlq: u8) {
         let m = self.store.get_mut(msg);
-        assert!(m.dead_lettered, "{msg} is not in a dead-letter queue");
-        m.dead_lettered = false;
+        let bit = 1u8 << dlq;
+        assert!(m.parked_in & bit != 0, "{msg} is not in dead-letter queue {dlq}");
+        m.parked_in &= !bit;
+        m.dead_lettered = m.parked_in != 0;
         self.parked -= 1;
         if m.holders == 0 {
             self.live += 1;
@@ -369,7 +376,10 @@ impl Ledger {
         for (i, m) in self.store.iter() {
             t.add(m);
             live += u64::from(m.holders > 0);
-            parked += u64::from(m.dead_lettered);
+            parked += u64::from(m.parked_in.count_ones());
+            if m.dead_lettered != (m.parked_in != 0) {
+                return Err(format!("{i}: dead_lettered {} but parked in {:#b}", m.dead_lettered, m.parked_in));
+            }
             let expected = m.ground_truth();
             if m.outcome != expected {
                 return Err(format!("{i}: recorded {:?}, ground truth {expected:?} ({m:?})", m.outcome));
@@ -487,7 +497,7 @@ mod tests {
     fn dead_letter_beats_lost() {
         let mut l = Ledger::default();
         let m = l.create(SimTime::ZERO, 0, 0, 0, 1);
-        l.mark_dead_lettered(m);
+        l.mark_dead_lettered(m, 0);
         l.release(m, None, T);
         assert_eq!(l.counts().dead_lettered, 1);
         l.audit().unwrap();
@@ -495,7 +505,7 @@ mod tests {
 
     /// Parks `m` (held once) the way the pipeline does, and lets it settle.
     fn park(l: &mut Ledger, m: MessageId) {
-        l.mark_dead_lettered(m);
+        l.mark_dead_lettered(m, 0);
         l.release(m, None, T);
     }
 
@@ -512,7 +522,7 @@ mod tests {
             l.release(n, None, T);
         }
         l.audit().unwrap();
-        l.redrive(m);
+        l.redrive(m, 0);
         let r = l.get(m).unwrap();
         assert_eq!((r.outcome, r.dead_lettered, l.parked()), (Outcome::InFlight, false, 0));
         assert_eq!((l.counts().in_flight, l.counts().dead_lettered), (1, 0));
@@ -531,12 +541,12 @@ mod tests {
         let mut l = Ledger::default();
         let m = l.create(SimTime::ZERO, 0, 0, 0, 1);
         l.hold(m); // a second copy
-        l.mark_dead_lettered(m);
+        l.mark_dead_lettered(m, 0);
         l.release(m, None, T);
         l.apply_effect(m, 0); // the second copy succeeded
         assert_eq!(l.release(m, None, T), Some(Outcome::ExactlyOnce));
         assert_eq!(l.parked(), 1, "still parked");
-        l.redrive(m);
+        l.redrive(m, 0);
         assert_eq!(l.counts().exactly_once, 0);
         l.apply_effect(m, 0);
         assert_eq!(l.release(m, None, T), Some(Outcome::Duplicated));
@@ -551,7 +561,7 @@ mod tests {
             park(&mut l, m);
         }
         assert_eq!(l.examples(Outcome::DeadLettered), &ids[..EXAMPLES]);
-        l.redrive(ids[1]);
+        l.redrive(ids[1], 0);
         let want: Vec<MessageId> = ids.iter().copied().filter(|&m| m != ids[1]).take(EXAMPLES).collect();
         assert_eq!(l.examples(Outcome::DeadLettered), &want[..]);
         l.audit().unwrap();

@@ -61,10 +61,15 @@ pub enum LossReason {
     /// A consumer without a valid committed offset started at the log end
     /// (`auto.offset.reset=latest`) and skipped the record before anyone processed it.
     OffsetResetLatest,
+    /// A full queue refused it (`x-overflow` reject-publish) and the publisher, not waiting for
+    /// confirms, never published it again.
+    RejectedByFullQueue,
+    /// Returned to a quorum queue more times than its delivery limit, with no dead-letter exchange.
+    DeliveryLimit,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 13] = [
+    pub const ALL: [LossReason; 15] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -78,6 +83,8 @@ impl LossReason {
         LossReason::MaxLength,
         LossReason::QueueNotDurable,
         LossReason::TransientMessage,
+        LossReason::RejectedByFullQueue,
+        LossReason::DeliveryLimit,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -95,6 +102,8 @@ impl LossReason {
             LossReason::MaxLength => "max_length",
             LossReason::QueueNotDurable => "queue_not_durable",
             LossReason::TransientMessage => "transient_message",
+            LossReason::RejectedByFullQueue => "rejected_by_full_queue",
+            LossReason::DeliveryLimit => "delivery_limit",
         }
     }
 }
@@ -124,6 +133,12 @@ impl fmt::Display for LossReason {
             LossReason::TransientMessage => "a transient message (not persistent) when the broker restarted",
             LossReason::OffsetResetLatest => {
                 "offset reset to latest: a consumer without a valid committed offset started at the log end and skipped it"
+            }
+            LossReason::RejectedByFullQueue => {
+                "refused by the full queue (x-overflow reject-publish), and the publisher, not waiting for confirms, never knew"
+            }
+            LossReason::DeliveryLimit => {
+                "returned to the quorum queue more times than its delivery limit, which has no dead-letter exchange"
             }
         })
     }

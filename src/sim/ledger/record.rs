@@ -29,6 +29,10 @@ pub struct MessageRecord {
     /// Parked in a dead-letter queue now (a redrive takes it out again). The record is kept
     /// meanwhile, settled or not.
     pub dead_lettered: bool,
+    /// Which subscribers' dead-letter queues hold it (bit `k` for subscriber `k`): with
+    /// publish-subscribe, each subscriber parks its own copy. `dead_lettered` is "any".
+    #[serde(skip)]
+    pub parked_in: u8,
     /// The broker has appended it at least once (the idempotent producer checks this).
     pub appended: bool,
     pub loss_reason: Option<LossReason>,
@@ -37,6 +41,11 @@ pub struct MessageRecord {
 }
 
 impl MessageRecord {
+    /// Whether subscriber `k`'s dead-letter queue holds it.
+    pub fn parked_by(&self, k: u8) -> bool {
+        self.parked_in & (1 << k) != 0
+    }
+
     /// The outcome the record's facts imply (what `outcome` must equal).
     pub(super) fn ground_truth(&self) -> Outcome {
         if self.effects > self.applied.count_ones() {

@@ -30,12 +30,24 @@ pub enum DeadLetterReason {
     /// The queue broker dead-lettered it: the oldest of a queue over its length limit (`x-death`
     /// reason `maxlen`).
     MaxLength,
+    /// The queue broker dead-lettered it: a full queue refused it as it arrived (`x-overflow`
+    /// reject-publish-dlx; `x-death` reason `maxlen`).
+    Rejected,
+    /// The queue broker dead-lettered it: it came back to the quorum queue more times than
+    /// `x-delivery-limit` allows (`x-death` reason `delivery_limit`).
+    DeliveryLimit,
 }
 
 impl DeadLetterReason {
     /// Whether the queue broker dead-lettered it on its own, with no processing attempt.
     pub fn by_queue(self) -> bool {
-        matches!(self, DeadLetterReason::Expired | DeadLetterReason::MaxLength)
+        matches!(
+            self,
+            DeadLetterReason::Expired
+                | DeadLetterReason::MaxLength
+                | DeadLetterReason::Rejected
+                | DeadLetterReason::DeliveryLimit
+        )
     }
 
     /// The reason in plain words.
@@ -45,6 +57,10 @@ impl DeadLetterReason {
             DeadLetterReason::NonRetryable => "non-retryable failure (poison message)",
             DeadLetterReason::Expired => "expired in the queue (x-death reason expired)",
             DeadLetterReason::MaxLength => "dropped from the head of the full queue (x-death reason maxlen)",
+            DeadLetterReason::Rejected => "refused by the full queue as it arrived (x-death reason maxlen)",
+            DeadLetterReason::DeliveryLimit => {
+                "returned to the quorum queue more times than its delivery limit (x-death reason delivery_limit)"
+            }
         }
     }
 }

@@ -17,8 +17,9 @@ use crate::sim::ledger::{Ledger, Outcome};
 use crate::sim::patterns::dlq::DeadLetterQueue;
 
 /// Why `msg` cannot be redriven now, in words that name the message; `None` when it can.
-pub fn refusal(dlq: &DeadLetterQueue, ledger: &Ledger, msg: MessageId) -> Option<String> {
-    if dlq.contains(msg) {
+/// (`parked`: some dead-letter queue holds it.)
+pub fn refusal(parked: bool, ledger: &Ledger, msg: MessageId) -> Option<String> {
+    if parked {
         return None;
     }
     let produced = ledger.produced();
@@ -32,8 +33,9 @@ pub fn refusal(dlq: &DeadLetterQueue, ledger: &Ledger, msg: MessageId) -> Option
     })
 }
 
-/// Redrives `msg`, or every parked message oldest first (`None`), each to its key's partition.
-/// Returns how many were redriven. The engine checked `msg` with [`refusal`].
+/// Redrives `msg`, or every message parked in `pipeline`'s dead-letter queue oldest first
+/// (`None`), each to its key's partition (or its subscriber's queue). Returns how many were
+/// redriven. The engine checked `msg` with [`refusal`] and that this queue holds it.
 pub fn redrive(msg: Option<MessageId>, pipeline: &mut Pipeline, src: &mut impl Source, ctx: &mut Ctx) -> usize {
     let msgs: Vec<MessageId> = match msg {
         Some(m) => vec![m],
@@ -48,30 +50,30 @@ pub fn redrive(msg: Option<MessageId>, pipeline: &mut Pipeline, src: &mut impl S
     msgs.len()
 }
 
-/// What the dead-letter queue and the ledger agree on at every instant: the queue holds exactly
-/// the messages the ledger counts as parked, one entry each; every dead-lettered message is among
-/// them (a parked message may also still be in flight, or applied by another copy); and each
-/// entry's failures make sense. Returns the first disagreement.
-pub fn audit(dlq: &DeadLetterQueue, ledger: &Ledger) -> Result<(), String> {
-    if dlq.len() as u64 != ledger.parked() {
-        return Err(format!(
-            "{} messages in the dead-letter queue, {} parked in the ledger",
-            dlq.len(),
-            ledger.parked()
-        ));
+/// What the dead-letter queues (one per subscriber, in subscriber order) and the ledger agree on
+/// at every instant: the queues hold exactly the copies the ledger counts as parked, one entry
+/// per message in each; every dead-lettered message is among them (a parked message may also
+/// still be in flight, or applied by another copy); and each entry's failures make sense.
+/// Returns the first disagreement.
+pub fn audit<'a>(dlqs: impl Iterator<Item = &'a DeadLetterQueue> + Clone, ledger: &Ledger) -> Result<(), String> {
+    let entries: u64 = dlqs.clone().map(|d| d.len() as u64).sum();
+    if entries != ledger.parked() {
+        return Err(format!("{entries} entries in the dead-letter queues, {} parked in the ledger", ledger.parked()));
     }
     let mut dead_lettered = 0;
-    for d in dlq.iter() {
+    for (k, d) in dlqs.enumerate().flat_map(|(k, q)| q.iter().map(move |d| (k as u8, d))) {
         let m = ledger.get(d.msg).ok_or_else(|| format!("{} is in the dead-letter queue but not kept", d.msg))?;
-        if !m.dead_lettered {
-            return Err(format!("{} is in the dead-letter queue but not parked in the ledger", d.msg));
+        if !m.parked_by(k) {
+            return Err(format!("{} is in dead-letter queue {k} but not parked there in the ledger", d.msg));
         }
         // A queue dead-letters a message no consumer failed on (expired, dropped): no attempts.
         let no_attempts_ok = d.reason.by_queue();
         if (d.attempts == 0 && !no_attempts_ok) || d.first_failed_at > d.last_failed_at || d.first_failed_at > d.at {
             return Err(format!("{} has impossible failures: {d:?}", d.msg));
         }
-        dead_lettered += u64::from(m.outcome == Outcome::DeadLettered);
+        // Counted once, in the first queue that holds it.
+        let first = m.parked_in.trailing_zeros() == u32::from(k);
+        dead_lettered += u64::from(first && m.outcome == Outcome::DeadLettered);
     }
     if dead_lettered != ledger.counts().dead_lettered {
         return Err(format!(

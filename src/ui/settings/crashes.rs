@@ -11,6 +11,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct CrashAtProps {
     pub consumers: Vec<(ConsumerId, ConsumerStatus)>,
+    /// The subscribers' names, with publish-subscribe.
+    pub subscribers: Vec<String>,
     pub sinks: Sinks,
 }
 
@@ -32,7 +34,11 @@ pub fn crash_at_step(props: &CrashAtProps) -> Html {
         let crash_at = crash_at.clone();
         Callback::from(move |v: String| crash_at.set(v))
     };
-    let target = (*crash_target).min(ConsumerId(props.consumers.len().saturating_sub(1) as u32));
+    // The chosen consumer, or the first one when it is gone (a new run with fewer consumers).
+    let target = match props.consumers.iter().find(|(id, _)| *id == *crash_target) {
+        Some(&(id, _)) => id,
+        None => props.consumers.first().map_or(ConsumerId(0), |&(id, _)| id),
+    };
     let on_crash = {
         let sinks = props.sinks.clone();
         let at = (*crash_at).clone();
@@ -41,8 +47,12 @@ pub fn crash_at_step(props: &CrashAtProps) -> Html {
             sinks.send(Command::CrashConsumer { consumer: target, at: point });
         })
     };
-    let targets: Vec<Choice> =
-        props.consumers.iter().map(|&(id, _)| Choice::new(id.to_string(), format!("C{id}"))).collect();
+    // Options carry the raw id (a subscriber's consumers are numbered above the first's).
+    let targets: Vec<Choice> = props
+        .consumers
+        .iter()
+        .map(|&(id, _)| Choice::new(id.0.to_string(), super::group::consumer_name(id, &props.subscribers)))
+        .collect();
     let steps = [
         ("now", "now"),
         ("after_receive", "after receive"),
@@ -54,7 +64,7 @@ pub fn crash_at_step(props: &CrashAtProps) -> Html {
         <div class="field">
             <span class="label">{"Crash a consumer at a step"}</span>
             <div class="crash-grid">
-                <Select id="crash-consumer" aria_label="Consumer to crash" title="Which consumer" onchange={on_target} value={target.to_string()} choices={targets} />
+                <Select id="crash-consumer" aria_label="Consumer to crash" title="Which consumer" onchange={on_target} value={target.0.to_string()} choices={targets} />
                 <Select id="crash-at" aria_label="When to crash" title="Now, or armed: the next time one of its messages passes this step"
                     onchange={on_at} value={(*crash_at).clone()} choices={choices(&steps)} />
                 <button id="btn-crash" type="button" class="btn btn-danger" aria-describedby="crash-help"

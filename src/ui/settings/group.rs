@@ -12,7 +12,15 @@ use yew::prelude::*;
 /// no state, it redraws with the settings panel, and a component costs the web build about 1 kB of
 /// per-type machinery. `members` is how many the group coordinator counts (a crashed one until its
 /// session times out).
-pub fn group_fields(consumers: &[(ConsumerId, ConsumerStatus)], members: usize, sinks: &Sinks) -> Html {
+pub fn group_fields(
+    consumers: &[(ConsumerId, ConsumerStatus)],
+    members: usize,
+    subscribers: &[String],
+    sinks: &Sinks,
+) -> Html {
+    if !subscribers.is_empty() {
+        return subscriber_fields(consumers, subscribers, sinks);
+    }
     let live = consumers.iter().filter(|(_, st)| *st != ConsumerStatus::Stopped).count();
     let add = {
         let sinks = sinks.clone();
@@ -22,7 +30,7 @@ pub fn group_fields(consumers: &[(ConsumerId, ConsumerStatus)], members: usize, 
         let sinks = sinks.clone();
         Callback::from(move |_: MouseEvent| sinks.send(Command::RemoveConsumer))
     };
-    let rows: Html = consumers.iter().map(|&(id, st)| consumer_row(id, st, sinks)).collect();
+    let rows: Html = consumers.iter().map(|&(id, st)| consumer_row(id, st, subscribers, sinks)).collect();
     html! {
         <div class="field">
                 <span class="label">{format!("In the group now: {members}")}</span>
@@ -39,8 +47,29 @@ pub fn group_fields(consumers: &[(ConsumerId, ConsumerStatus)], members: usize, 
     }
 }
 
+/// With publish-subscribe: every subscriber's consumers, each with its crash (or restart) button.
+/// Each subscriber keeps the consumers it starts with (`subscribers[i].consumers`).
+fn subscriber_fields(consumers: &[(ConsumerId, ConsumerStatus)], subscribers: &[String], sinks: &Sinks) -> Html {
+    let rows: Html = consumers.iter().map(|&(id, st)| consumer_row(id, st, subscribers, sinks)).collect();
+    html! {
+        <div class="field">
+            <span class="label">{format!("Consumers of {} subscribers", subscribers.len())}</span>
+            <ul class="consumer-list" aria-label="Consumers">{ rows }</ul>
+            <p class="help">{"Each subscriber has its own queue and keeps the consumers it starts with (the scenario's subscribers). Crash or restart one; you can also click it in the diagram."}</p>
+        </div>
+    }
+}
+
+/// A consumer's name: `C0`, or with publish-subscribe its subscriber's name first (`sms C0`).
+pub fn consumer_name(id: ConsumerId, subscribers: &[String]) -> String {
+    match subscribers.get(id.subscriber() as usize) {
+        Some(name) => format!("{name} C{id}"),
+        None => format!("C{id}"),
+    }
+}
+
 /// One consumer with its crash (or restart) button.
-fn consumer_row(id: ConsumerId, st: ConsumerStatus, sinks: &Sinks) -> Html {
+fn consumer_row(id: ConsumerId, st: ConsumerStatus, subscribers: &[String], sinks: &Sinks) -> Html {
     // A consumer stopped by an error (auto.offset.reset=none) restarts like a crashed one.
     let crashed = matches!(st, ConsumerStatus::Crashed | ConsumerStatus::Failed);
     let stopped = st == ConsumerStatus::Stopped;
@@ -61,10 +90,10 @@ fn consumer_row(id: ConsumerId, st: ConsumerStatus, sinks: &Sinks) -> Html {
     };
     html! {
         <li class={classes!("consumer-row", crashed.then_some("is-crashed"), stopped.then_some("is-stopped"))}>
-            <span class="cname">{format!("C{id}")}</span>
+            <span class="cname">{consumer_name(id, subscribers)}</span>
             <span class="cstate">{ if crashed || stopped { status_label(st) } else { "running" } }</span>
             <button type="button" class={classes!("btn", "btn-small", if crashed { "btn-good" } else { "btn-danger" })}
-                id={format!("btn-consumer-{id}")} disabled={stopped} title={title} aria-label={format!("{text} consumer {id}")} {onclick}>
+                id={format!("btn-consumer-{}", id.0)} disabled={stopped} title={title} aria-label={format!("{text} consumer {}", consumer_name(id, subscribers))} {onclick}>
                 {text}
             </button>
         </li>

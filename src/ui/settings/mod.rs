@@ -57,6 +57,8 @@ pub struct Settings {
     /// Which run this is (moves on every restart).
     pub run: u64,
     pub consumers: Vec<(ConsumerId, ConsumerStatus)>,
+    /// The subscribers' names, with publish-subscribe (each consumer is named by its own).
+    pub subscribers: Vec<String>,
     /// Members the group coordinator counts.
     pub members: usize,
 }
@@ -75,7 +77,8 @@ impl Settings {
             values: rt.setting_values(),
             seed: rt.base.seed,
             run: rt.run,
-            consumers: rt.sim.consumers().iter().map(|c| (c.id, coarse(c.status))).collect(),
+            consumers: rt.sim.all_consumers().map(|c| (c.id, coarse(c.status))).collect(),
+            subscribers: rt.sim.scenario().subscribers.iter().map(|s| s.name.clone()).collect(),
             members: rt.sim.consumers().iter().filter(|c| rt.sim.in_group(c.id)).count(),
         }
     }
@@ -156,8 +159,8 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                     { broker_fields(&sinks) }
                 }
                 if group == Group::Consumers {
-                    { group_fields(&s.consumers, s.members, &sinks) }
-                    <CrashAtStep consumers={s.consumers.clone()} sinks={sinks.clone()} />
+                    { group_fields(&s.consumers, s.members, &s.subscribers, &sinks) }
+                    <CrashAtStep consumers={s.consumers.clone()} subscribers={s.subscribers.clone()} sinks={sinks.clone()} />
                 }
             </fieldset>
         }

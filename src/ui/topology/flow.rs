@@ -66,20 +66,21 @@ pub(super) fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize,
             JournalKind::Received { msg, consumer, partition, .. } => {
                 Some((g.part_out(partition), g.cons_in(consumer), hop(msg), msg))
             }
-            // The queue broker: one queue, drawn in the first partition's row.
-            JournalKind::Enqueued { msg, append } => {
+            // The queue broker: each queue drawn in a row of its own (one per subscriber).
+            JournalKind::Enqueued { msg, append, queue } => {
                 let o = if append == AppendKind::ProducerDuplicate { Outcome::Duplicated } else { hop(msg) };
-                Some((g.prod_out(), g.part_in(PartitionId(0)), o, msg))
+                Some((g.prod_out(), g.part_in(PartitionId(u32::from(queue))), o, msg))
             }
             JournalKind::Delivered { msg, consumer, .. } => {
-                Some((g.part_out(PartitionId(0)), g.cons_in(consumer), hop(msg), msg))
+                let queue = PartitionId(u32::from(consumer.subscriber()));
+                Some((g.part_out(queue), g.cons_in(consumer), hop(msg), msg))
             }
             // The queue's dead-letter exchange takes what expired or was dropped.
-            JournalKind::QueueDropped { msg, dead_lettered: true, .. } => {
-                Some((g.part_out(PartitionId(0)), g.dlq_in(), Outcome::DeadLettered, msg))
+            JournalKind::QueueDropped { msg, queue, dead_lettered: true, .. } => {
+                Some((g.part_out(PartitionId(u32::from(queue))), g.dlq_in(), Outcome::DeadLettered, msg))
             }
-            JournalKind::EffectApplied { msg, consumer, effects } => {
-                let o = if effects >= 2 {
+            JournalKind::EffectApplied { msg, consumer, again, .. } => {
+                let o = if again {
                     Outcome::Duplicated
                 } else {
                     match outcome_of(sim, msg) {
@@ -171,8 +172,11 @@ pub(super) struct EdgesProps {
     pub np: usize,
     /// Owner of each partition.
     pub owners: Vec<Option<ConsumerId>>,
-    /// Per consumer: still a member (not stopped).
-    pub live: Vec<bool>,
+    /// Each subscriber's consumers (one subscriber without publish-subscribe).
+    pub counts: Vec<usize>,
+    /// Per consumer, subscriber by subscriber: its id and whether it is still a member (not
+    /// stopped).
+    pub live: Vec<(ConsumerId, bool)>,
     pub rebalancing: bool,
     /// Competing consumers on one queue: every live consumer reads from it.
     pub shared: bool,
@@ -181,22 +185,22 @@ pub(super) struct EdgesProps {
 /// The static wiring: producer → partitions → owners → payments service and DLQ.
 #[function_component(Edges)]
 pub(super) fn edges(props: &EdgesProps) -> Html {
-    let g = Geometry::new(props.np, props.live.len());
+    let g = Geometry::new(props.np, &props.counts);
     let mut out: Vec<Html> = Vec::new();
     for p in (0..props.np as u32).map(PartitionId) {
         out.push(edge(g.prod_out(), g.part_in(p), "edge-produce"));
         if let Some(owner) = props.owners.get(p.index()).copied().flatten() {
-            if owner.index() < props.live.len() {
+            if owner.index() < props.counts.first().copied().unwrap_or(0) {
                 let class = if props.rebalancing { "edge-consume edge-paused" } else { "edge-consume" };
                 out.push(edge(g.part_out(p), g.cons_in(owner), class));
             }
         }
     }
-    for (c, live) in props.live.iter().enumerate() {
-        if *live {
-            let c = ConsumerId(c as u32);
+    for &(c, live) in &props.live {
+        if live {
+            // Competing consumers read their subscriber's queue.
             if props.shared {
-                out.push(edge(g.part_out(PartitionId(0)), g.cons_in(c), "edge-consume"));
+                out.push(edge(g.part_out(PartitionId(u32::from(c.subscriber()))), g.cons_in(c), "edge-consume"));
             }
             out.push(edge(g.cons_out(c), g.down_in(), "edge-effect"));
             out.push(edge(g.cons_out(c), g.dlq_in(), "edge-dlq"));

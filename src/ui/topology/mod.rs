@@ -109,24 +109,47 @@ struct Geometry {
     prod_y: f64,
     parts: Rows,
     cons: Rows,
+    /// The first consumer row of each subscriber (publish-subscribe stacks their consumers).
+    first_row: Vec<usize>,
     down_y: f64,
     dlq_y: f64,
 }
 
+/// What the diagram's middle column draws: the partitions, or the queues (one per subscriber).
+fn middle_rows(sim: &Simulation) -> usize {
+    if sim.queue().is_some() {
+        sim.queues().len()
+    } else {
+        sim.partitions().len()
+    }
+}
+
+/// How many consumers each subscriber has now (one subscriber without publish-subscribe).
+fn consumer_counts(sim: &Simulation) -> Vec<usize> {
+    sim.pipelines().iter().map(|p| p.consumers().len()).collect()
+}
+
 impl Geometry {
     fn of(sim: &Simulation) -> Geometry {
-        Geometry::new(sim.partitions().len(), sim.consumers().len())
+        Geometry::new(middle_rows(sim), &consumer_counts(sim))
     }
-    fn new(np: usize, nc: usize) -> Geometry {
+    fn new(np: usize, counts: &[usize]) -> Geometry {
+        let nc: usize = counts.iter().sum();
         let h = height_for(np.max(nc));
+        let first_row = counts.iter().scan(0, |row, n| Some(std::mem::replace(row, *row + n))).collect();
         Geometry {
             h,
             prod_y: h / 2.0,
             parts: Rows::new(np, h),
             cons: Rows::new(nc, h),
+            first_row,
             down_y: TOP + (h - TOP) * 0.27,
             dlq_y: TOP + (h - TOP) * 0.76,
         }
+    }
+    /// The row of consumer `c` in the consumers' column.
+    fn cons_row(&self, c: ConsumerId) -> usize {
+        self.first_row.get(c.subscriber() as usize).copied().unwrap_or(0) + c.index()
     }
     fn part_in(&self, p: PartitionId) -> (f64, f64) {
         (PART_X, self.parts.center(p.index()))
@@ -135,10 +158,10 @@ impl Geometry {
         (PART_X + PART_W, self.parts.center(p.index()))
     }
     fn cons_in(&self, c: ConsumerId) -> (f64, f64) {
-        (CONS_X, self.cons.center(c.index()))
+        (CONS_X, self.cons.center(self.cons_row(c)))
     }
     fn cons_out(&self, c: ConsumerId) -> (f64, f64) {
-        (CONS_X + CONS_W, self.cons.center(c.index()))
+        (CONS_X + CONS_W, self.cons.center(self.cons_row(c)))
     }
     fn prod_out(&self) -> (f64, f64) {
         (PROD_X + PROD_W, self.prod_y)
@@ -210,12 +233,21 @@ pub fn topology(props: &TopologyProps) -> Html {
     // Edges are redrawn only when ownership or membership changes.
     let edges = html! {
         <Edges
-            np={sim.partitions().len()}
+            np={middle_rows(sim)}
             owners={group.owner.clone()}
-            live={sim.consumers().iter().map(|c| c.status != ConsumerStatus::Stopped).collect::<Vec<_>>()}
+            counts={consumer_counts(sim)}
+            live={sim.all_consumers().map(|c| (c.id, c.status != ConsumerStatus::Stopped)).collect::<Vec<_>>()}
             rebalancing={rebalancing}
             shared={sim.queue().is_some()}
         />
+    };
+    let pubsub = !sim.scenario().subscribers.is_empty();
+    let aria = if pubsub {
+        "Topology: publisher, fanout exchange to one queue per subscriber, each subscriber's consumers, their services and dead-letter queues"
+    } else if sim.queue().is_some() {
+        "Topology: producer, queue, competing consumers, payments service and dead-letter queue"
+    } else {
+        "Topology: producer, partitions, consumers, payments service and dead-letter queue"
     };
     let vb = format!("0 0 {} {}", Plain(W), fmt1(g.h));
     // Never drawn narrower than its own units: the smallest text (11 units) stays at least 11 screen
@@ -226,8 +258,8 @@ pub fn topology(props: &TopologyProps) -> Html {
         <>
         <p class="scroll-hint">{"The diagram is wider than the screen: scroll it sideways to see the consumers and the Payments API."}</p>
         <div class="topology-scroll" tabindex="0" role="region" aria-label="Topology diagram">
-        <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label={if sim.queue().is_some() { "Topology: producer, queue, competing consumers, payments service and dead-letter queue" } else { "Topology: producer, partitions, consumers, payments service and dead-letter queue" }} preserveAspectRatio="xMidYMin meet">
-            { headers(rebalancing, sim.queue().is_some()) }
+        <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label={aria} preserveAspectRatio="xMidYMin meet">
+            { headers(rebalancing, sim.queue().is_some(), pubsub) }
             { edges }
             { producer(sim, &g) }
             { partitions(sim, &g, &props.on_message, !props.playing) }
@@ -242,8 +274,10 @@ pub fn topology(props: &TopologyProps) -> Html {
     }
 }
 
-fn headers(rebalancing: bool, queue: bool) -> Html {
-    let (middle, right) = if queue {
+fn headers(rebalancing: bool, queue: bool, pubsub: bool) -> Html {
+    let (middle, right) = if pubsub {
+        ("Fanout → a queue per subscriber", "Subscribers' consumers")
+    } else if queue {
         ("Queue “orders” (next out →)", "Competing consumers")
     } else {
         (
@@ -297,14 +331,21 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
 
 /// Each partition redraws only when its offsets or visible records change.
 fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, keyboard: bool) -> Html {
-    if let Some(q) = sim.queue() {
-        let (ready, unacked) = q.depth();
-        let head: Vec<(MessageId, bool, Outcome)> =
-            q.head(CELLS).map(|(msg, again)| (msg, again, outcome_of(sim, msg))).collect();
-        return html! {
-            <QueueBox cy={g.parts.center(0)} {ready} {unacked} prefetch={q.prefetch()} {head}
-                on_message={on_message.clone()} {keyboard} />
-        };
+    if sim.queue().is_some() {
+        return sim
+            .queues()
+            .iter()
+            .map(|q| {
+                let (ready, unacked) = q.depth();
+                let head: Vec<(MessageId, bool, Outcome)> =
+                    q.head(CELLS).map(|(msg, again)| (msg, again, outcome_of(sim, msg))).collect();
+                let name: Option<AttrValue> = sim.scenario().subscriber_name(q.index()).map(|n| n.to_string().into());
+                html! {
+                    <QueueBox cy={g.parts.center(q.index() as usize)} {name} {ready} {unacked} prefetch={q.prefetch()} {head}
+                        on_message={on_message.clone()} {keyboard} />
+                }
+            })
+            .collect();
     }
     let group = sim.group();
     sim.partitions()
@@ -351,9 +392,11 @@ fn next_fault(sim: &Simulation, consumer: ConsumerId) -> Option<String> {
 
 fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>) -> Html {
     let group = sim.group();
-    sim.consumers()
-        .iter()
+    let sc = sim.scenario();
+    sim.all_consumers()
         .map(|c| {
+            let queue = sim.queues().get(c.id.subscriber() as usize);
+            let subscriber: Option<AttrValue> = sc.subscriber_name(c.id.subscriber()).map(|n| n.to_string().into());
             // A crashed (or failed) member keeps its partitions until its session times out.
             let held: Vec<PartitionId> = if is_down(c.status) {
                 (0..group.owner.len())
@@ -364,11 +407,11 @@ fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>)
                 Vec::new()
             };
             html! {
-                <ConsumerBox id={c.id} status={c.status} assigned={sim.assigned(c.id).to_vec()} held={held}
-                    unacked={sim.queue().map(|q| (q.held(c.id), q.prefetch()))}
+                <ConsumerBox id={c.id} {subscriber} status={c.status} assigned={sim.assigned(c.id).to_vec()} held={held}
+                    unacked={queue.map(|q| (q.held(c.id), q.prefetch()))}
                     scheduled={next_fault(sim, c.id)}
                     hand={c.in_hand.map(|h| (h.msg, hop_outcome(sim, h.msg)))} armed={c.armed}
-                    cy={g.cons.center(c.id.index())} band={g.cons.band} on_consumer={on_consumer.clone()} />
+                    cy={g.cons.center(g.cons_row(c.id))} band={g.cons.band} on_consumer={on_consumer.clone()} />
             }
         })
         .collect()
@@ -383,6 +426,11 @@ fn downstream(sim: &Simulation, g: &Geometry) -> Html {
     // flight (charged, then its consumer crashed before the message settled).
     let pending = charges.saturating_sub(c.exactly_once + dup_msgs + extra);
     let down_h = 118.0;
+    // With publish-subscribe each subscriber calls a service of its own (email, SMS, push): the
+    // box counts their effects together.
+    if !sim.scenario().subscribers.is_empty() {
+        return subscriber_services(g, charges, extra, c.exactly_once);
+    }
     let down_label = format!(
         "Downstream payments service: {charges} charges = {} on messages applied once + {} on {dup_msgs} messages \
          charged more than once ({extra} extra){}",
@@ -416,10 +464,38 @@ fn downstream(sim: &Simulation, g: &Geometry) -> Html {
     }
 }
 
+/// The subscribers' own services (publish-subscribe): effects applied, and effects a subscriber
+/// applied again.
+fn subscriber_services(g: &Geometry, effects: u64, extra: u64, once: u64) -> Html {
+    let down_h = 118.0;
+    let label = format!(
+        "The subscribers' services: {effects} effects applied, {extra} of them repeating one the same subscriber          had applied; {once} messages applied once by every subscriber"
+    );
+    html! {
+        <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={label.clone()}>
+            <rect x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
+            if extra > 0 {
+                <rect key={extra} class="dup-flash" x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
+            }
+            <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 36.0)}>{"Their services"}</text>
+            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 6.0)}>{short_count(effects)}</text>
+            <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y + 12.0)}>{"effects"}</text>
+            <g class={classes!("dup-line", (extra > 0).then_some("on"))}>
+                { glyph(Outcome::Duplicated, SINK_X + 17.0, g.down_y + 35.0) }
+                <text class="node-sub" x={fmt1(SINK_X + 27.0)} y={fmt1(g.down_y + 39.0)}>
+                    { format!("{} repeated", short_count(extra)) }
+                </text>
+            </g>
+            <title>{label}</title>
+        </g>
+    }
+}
+
 fn dead_letters(sim: &Simulation, g: &Geometry) -> Html {
-    let dlq_n = sim.dlq().len();
+    // Every subscriber's dead-letter queue together (one without publish-subscribe).
+    let dlq_n: usize = sim.pipelines().iter().map(|p| p.dlq().len()).sum();
     let dlq_h = 92.0;
-    let newest = sim.dlq().newest().map(|d| d.msg);
+    let newest = sim.pipelines().iter().filter_map(|p| p.dlq().newest()).max_by_key(|d| d.at).map(|d| d.msg);
     let dlq_label = format!("Dead-letter queue: {}", plural(dlq_n, "message", "messages"));
     html! {
         <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label.clone()}>

@@ -23,6 +23,8 @@ fn short_point(p: CrashPoint) -> &'static str {
 #[derive(Properties, PartialEq)]
 pub(super) struct ConsumerBoxProps {
     pub(super) id: ConsumerId,
+    /// The subscriber it consumes for, with publish-subscribe.
+    pub(super) subscriber: Option<AttrValue>,
     pub(super) status: ConsumerStatus,
     pub(super) assigned: Vec<PartitionId>,
     /// Partitions a crashed member still holds until its session times out.
@@ -86,18 +88,25 @@ pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
     } else {
         place
     };
-    let first = format!("C{id} · {status}");
+    // With publish-subscribe, the subscriber's name leads ("sms C0").
+    let who = match &props.subscriber {
+        Some(name) => format!("{name} C{id}"),
+        None => format!("C{id}"),
+    };
+    let first = format!("{who} · {status}");
+    let whose = props.subscriber.as_ref().map(|n| format!(" of subscriber {n}")).unwrap_or_default();
+    let queue = props.subscriber.as_ref().map_or("the queue".to_string(), |n| format!("queue {n}"));
     // The accessible name starts with the words drawn in the box (WCAG 2.5.3, label in name), then
     // says the rest in full.
     let owns = if let Some((held, prefetch)) = props.unacked {
-        format!("competes for the queue, {held} unacknowledged of at most {prefetch}")
+        format!("competes for {queue}, {held} unacknowledged of at most {prefetch}")
     } else if props.held.is_empty() {
         list_partitions(&props.assigned)
     } else {
         format!("still owns {} until its session times out, nobody reads them meanwhile", list_partitions(&props.held))
     };
     let label = format!(
-        "{first}{}: consumer {id}, {owns}{}{}; {action}",
+        "{first}{}: consumer {id}{whose}, {owns}{}{}; {action}",
         if roomy { format!(", {second}") } else { String::new() },
         holding.as_ref().map(|m| format!(", holding {m}")).unwrap_or_default(),
         props.scheduled.as_ref().map(|s| format!(", scheduled: {s}")).unwrap_or_default()
@@ -108,7 +117,7 @@ pub(super) fn consumer_box(props: &ConsumerBoxProps) -> Html {
         <g class={classes!("node", "consumer", status_class(props.status), armed.is_some().then_some("armed"))}
            role="button" tabindex={if stopped { "-1" } else { "0" }} aria-label={label}
            aria-disabled={stopped.to_string()} {onclick} {onkeydown}>
-            <title>{format!("Consumer {id} — {status}. Click to {}.", if alive { "crash it now" } else if stopped { "do nothing (it left)" } else { "restart it" })}</title>
+            <title>{format!("Consumer {id}{whose} — {status}. Click to {}.", if alive { "crash it now" } else if stopped { "do nothing (it left)" } else { "restart it" })}</title>
             <rect x={fmt1(CONS_X)} y={fmt1(y0)} width={fmt1(CONS_W)} height={fmt1(ch)} rx="9" />
             <circle class="st-dot" cx={fmt1(CONS_X + 13.0)} cy={fmt1(if roomy { y0 + 16.0 } else { cy })} r="4.5" />
             // One text element, so the two lines read as one phrase ("C0 · idle P0, P1").

@@ -11,6 +11,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub(super) struct QueueBoxProps {
     pub(super) cy: f64,
+    /// The subscriber whose queue it is, with publish-subscribe (else the one queue, "orders").
+    pub(super) name: Option<AttrValue>,
     pub(super) ready: usize,
     pub(super) unacked: usize,
     pub(super) prefetch: usize,
@@ -27,8 +29,9 @@ pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
     let ph = 34.0;
     let y0 = cy - ph / 2.0;
     let (ready, unacked, prefetch) = (props.ready, props.unacked, props.prefetch);
+    let name = props.name.as_deref().unwrap_or("orders");
     let label = format!(
-        "Queue orders: {ready} ready, {unacked} delivered and not yet acknowledged; each consumer may hold {prefetch} \
+        "Queue {name}: {ready} ready, {unacked} delivered and not yet acknowledged; each consumer may hold {prefetch} \
          unacknowledged; an acknowledged message is deleted"
     );
     let cell_w = 19.0;
@@ -61,7 +64,10 @@ pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
             <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
             <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{"Q"}</text>
             { cells }
-            <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{format!("ready {ready} · unacked {unacked} · prefetch {prefetch}")}</text>
+            <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{match &props.name {
+                Some(n) => format!("{n} · ready {ready} · unacked {unacked} · prefetch {prefetch}"),
+                None => format!("ready {ready} · unacked {unacked} · prefetch {prefetch}"),
+            }}</text>
         </g>
     }
 }

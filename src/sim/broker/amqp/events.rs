@@ -2,18 +2,18 @@
 
 use crate::sim::kernel::trace::pack;
 
-/// The queue's own events.
+/// The queues' own events, each naming its queue (with publish-subscribe, subscriber `queue`'s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueueEvent {
     /// The head of the queue may have expired (`queue.message_ttl_ms`); stale unless `token` is
     /// the queue's latest.
-    Expire { token: u32 },
+    Expire { queue: u8, token: u32 },
 }
 
 impl QueueEvent {
     pub fn words(&self) -> (u64, u64) {
         match *self {
-            QueueEvent::Expire { token } => pack(22, token, 0),
+            QueueEvent::Expire { queue, token } => pack(22, token, u32::from(queue)),
         }
     }
 }

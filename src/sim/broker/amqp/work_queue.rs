@@ -12,6 +12,7 @@
 use super::events::QueueEvent;
 use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, FetchError, Joined, Membership, Redelivery};
 use crate::sim::broker::log::Received;
+use crate::sim::config::queue::Overflow;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{AppendKind, DropCause, Event, GroupEvent, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId};
@@ -40,6 +41,8 @@ struct Ready {
     published_at: SimTime,
     /// Published persistent (`delivery_mode` 2): a durable queue keeps it through a restart.
     persistent: bool,
+    /// Times it came back to a quorum queue (its `x-delivery-count`).
+    returns: u32,
 }
 
 /// A delivery awaiting its acknowledgement.
@@ -70,6 +73,12 @@ pub struct WorkQueue {
     dead_letters: Vec<QueueDeadLetter>,
     expired: u64,
     dropped: u64,
+    rejected: u64,
+    over_delivery_limit: u64,
+    /// A quorum queue's returned messages, at the front of `ready`: delivered first.
+    returned_first: usize,
+    /// Which subscriber's queue it is (publish-subscribe: one queue per subscriber; 0 otherwise).
+    index: u8,
 }
 
 impl WorkQueue {
@@ -83,6 +92,16 @@ impl WorkQueue {
             prefetch: prefetch.max(1) as usize,
             ..WorkQueue::default()
         }
+    }
+
+    /// The queue of subscriber `k` (bound to the fanout exchange with publish-subscribe).
+    pub fn for_subscriber(self, k: u8) -> Self {
+        WorkQueue { index: k, ..self }
+    }
+
+    /// Which subscriber's queue it is.
+    pub fn index(&self) -> u8 {
+        self.index
     }
 
     fn unacked_of(&self, consumer: ConsumerId) -> usize {
@@ -104,7 +123,8 @@ impl WorkQueue {
     fn push(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) {
         ctx.ledger.hold(msg);
         let persistent = ctx.settings.queue.persistent;
-        let ready = Ready { seq: self.next_seq, msg, retry, redelivered: false, published_at: ctx.now, persistent };
+        let ready =
+            Ready { seq: self.next_seq, msg, retry, redelivered: false, published_at: ctx.now, persistent, returns: 0 };
         self.ready.push_back(ready);
         self.next_seq += 1;
         self.limit_length(ctx);
@@ -116,7 +136,7 @@ impl WorkQueue {
     fn limit_length(&mut self, ctx: &mut Ctx) {
         let Some(max) = ctx.settings.queue.max_length else { return };
         while self.ready.len() as u64 > max {
-            let head = self.ready.pop_front().expect("over a limit, something waits");
+            let head = self.pop_head().expect("over a limit, something waits");
             self.drop_message(head.msg, DropCause::MaxLength, ctx);
         }
     }
@@ -130,14 +150,15 @@ impl WorkQueue {
         }
         self.expiry_token = self.expiry_token.wrapping_add(1);
         self.expiry_due = Some(due);
-        ctx.scheduler.schedule(due, Event::Queue(QueueEvent::Expire { token: self.expiry_token }));
+        let (queue, token) = (self.index, self.expiry_token);
+        ctx.scheduler.schedule(due, Event::Queue(QueueEvent::Expire { queue, token }));
     }
 
     /// An expiry check: messages at the head whose TTL ran out expire, then the next check is
     /// armed. Only the head expires (RabbitMQ's rule), and with one TTL for the queue the head is
     /// always the first due.
     pub fn on_event(&mut self, event: QueueEvent, ctx: &mut Ctx) {
-        let QueueEvent::Expire { token } = event;
+        let QueueEvent::Expire { token, .. } = event;
         if token != self.expiry_token {
             return;
         }
@@ -157,7 +178,7 @@ impl WorkQueue {
             due < now || (at_deadline && due == now)
         };
         while self.ready.front().is_some_and(expired) {
-            let head = self.ready.pop_front().expect("checked");
+            let head = self.pop_head().expect("checked");
             self.drop_message(head.msg, DropCause::Expired, ctx);
         }
     }
@@ -168,14 +189,15 @@ impl WorkQueue {
         let dead_lettered = ctx.settings.queue.dead_letter_exchange;
         match cause {
             DropCause::Expired => self.expired += 1,
-            DropCause::MaxLength => self.dropped += 1,
+            DropCause::MaxLength | DropCause::Rejected => self.dropped += 1,
+            DropCause::DeliveryLimit => self.over_delivery_limit += 1,
         }
-        ctx.note(JournalKind::QueueDropped { msg, cause, dead_lettered });
+        ctx.note(JournalKind::QueueDropped { msg, queue: self.index, cause, dead_lettered });
         if dead_lettered {
-            // A copy of a message already parked (a publisher's resend) joins nothing new: the
-            // message has its entry, which a redrive may take out before the engine parks this.
-            if !ctx.ledger.get(msg).is_some_and(|m| m.dead_lettered) {
-                ctx.ledger.mark_dead_lettered(msg);
+            // A copy of a message already parked here (a publisher's resend) joins nothing new:
+            // the message has its entry, which a redrive may take out before the engine parks this.
+            if !ctx.ledger.get(msg).is_some_and(|m| m.parked_by(self.index)) {
+                ctx.ledger.mark_dead_lettered(msg, self.index);
                 self.dead_letters.push(QueueDeadLetter { msg, cause, at: ctx.now });
             }
             ctx.release(msg, None);
@@ -183,29 +205,68 @@ impl WorkQueue {
             let reason = match cause {
                 DropCause::Expired => LossReason::Expired,
                 DropCause::MaxLength => LossReason::MaxLength,
+                DropCause::Rejected => LossReason::RejectedByFullQueue,
+                DropCause::DeliveryLimit => LossReason::DeliveryLimit,
             };
             ctx.release(msg, Some(reason));
         }
     }
 
+    /// Takes the message at the head (a quorum queue's returned messages come first).
+    fn pop_head(&mut self) -> Option<Ready> {
+        let r = self.ready.pop_front()?;
+        self.returned_first = self.returned_first.saturating_sub(1);
+        Some(r)
+    }
+
+    /// A delivery comes back to the queue, flagged redelivered. A classic queue puts it at its
+    /// place; a quorum queue (`queue.delivery_limit`) counts the return, lets it go past its limit
+    /// (dead-lettered with reason `delivery_limit`, or dropped), and otherwise delivers it first,
+    /// after the returns before it (RabbitMQ 3.10, seen on a server: `amqp/queue.rs`). False when
+    /// it went past the limit.
+    fn put_back(&mut self, mut r: Ready, ctx: &mut Ctx) -> bool {
+        r.redelivered = true;
+        self.redelivered += 1;
+        let Some(limit) = ctx.settings.queue.delivery_limit else {
+            let at = self.ready.partition_point(|q| q.seq < r.seq);
+            self.ready.insert(at, r);
+            return true;
+        };
+        r.returns += 1;
+        if u64::from(r.returns) > limit {
+            self.drop_message(r.msg, DropCause::DeliveryLimit, ctx);
+            return false;
+        }
+        self.ready.insert(self.returned_first, r);
+        self.returned_first += 1;
+        true
+    }
+
+    /// Back at their places, returned messages count against the length limit and may be due to
+    /// expire.
+    fn after_returns(&mut self, ctx: &mut Ctx) {
+        self.limit_length(ctx);
+        self.expiry_due = None;
+        self.arm_expiry(ctx);
+    }
+
     /// The broker's node restarts: every connection closes, so each unacknowledged delivery goes
-    /// back to its place, flagged redelivered; then a non-durable queue loses every message and a
-    /// durable one its transient messages (RabbitMQ 3.10's classic queues). Returns how many went
-    /// back and how many were lost.
+    /// back (`put_back`); then a non-durable queue loses every message and a durable one its
+    /// transient messages (RabbitMQ 3.10's classic queues; a quorum queue stores every message).
+    /// Returns how many went back and how many were lost.
     pub fn restart(&mut self, ctx: &mut Ctx) -> (u32, u32) {
         let requeued = self.unacked.len() as u32;
         for (_, u) in std::mem::take(&mut self.unacked) {
-            let ready = Ready { redelivered: true, ..u.ready };
-            let at = self.ready.partition_point(|r| r.seq < ready.seq);
-            self.ready.insert(at, ready);
-            self.redelivered += 1;
+            self.put_back(u.ready, ctx);
         }
         self.held.iter_mut().for_each(|h| *h = 0);
-        let durable = ctx.settings.queue.durable;
+        let (durable, quorum) = (ctx.settings.queue.durable, ctx.settings.queue.quorum());
         let mut lost = 0;
         let mut kept = VecDeque::with_capacity(self.ready.len());
-        for r in std::mem::take(&mut self.ready) {
-            if durable && r.persistent {
+        let returned = std::mem::take(&mut self.returned_first);
+        for (i, r) in std::mem::take(&mut self.ready).into_iter().enumerate() {
+            if durable && (r.persistent || quorum) {
+                self.returned_first += usize::from(i < returned);
                 kept.push_back(r);
                 continue;
             }
@@ -214,9 +275,8 @@ impl WorkQueue {
             ctx.release(r.msg, Some(reason));
         }
         self.ready = kept;
-        ctx.note(JournalKind::BrokerRestarted { requeued, lost });
-        self.expiry_due = None;
-        self.arm_expiry(ctx);
+        ctx.note(JournalKind::BrokerRestarted { queue: self.index, requeued, lost });
+        self.after_returns(ctx);
         (requeued, lost)
     }
 
@@ -235,8 +295,13 @@ impl WorkQueue {
         (self.expired, self.dropped)
     }
 
-    /// A policy changed the TTL or the length limit: apply them now.
+    /// A policy changed the TTL, the length limit or the delivery limit: apply them now. (A
+    /// queue that is no longer a quorum one keeps no returns first: back in publish order.)
     pub fn policy_changed(&mut self, ctx: &mut Ctx) {
+        if !ctx.settings.queue.quorum() && self.returned_first > 0 {
+            self.returned_first = 0;
+            self.ready.make_contiguous().sort_by_key(|r| r.seq);
+        }
         self.limit_length(ctx);
         self.expiry_due = None;
         self.arm_expiry(ctx);
@@ -252,12 +317,65 @@ impl WorkQueue {
     /// resend of a message the queue already took (RabbitMQ keeps no publisher sequence: the
     /// copy is a duplicate). Returns what happened; any idle consumer may take it.
     pub fn receive(&mut self, msg: MessageId, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
-        let again = ctx.ledger.live(msg).appended;
-        ctx.ledger.mark_appended(msg);
+        let again = ctx.ledger.mark_appended(msg);
+        let received = match self.take_copy(msg, again, ctx) {
+            false => Received::Rejected,
+            true if again => Received::AppendedAgain,
+            true => Received::Appended,
+        };
+        (received, None)
+    }
+
+    /// Queues this queue's copy of a publish of `msg` (`again`: the broker took it before, so
+    /// the copy is the publisher's duplicate). The fanout exchange hands each bound queue one.
+    /// False when the queue refused it: full, under `x-overflow` reject-publish.
+    pub fn take_copy(&mut self, msg: MessageId, again: bool, ctx: &mut Ctx) -> bool {
+        if self.refuses(ctx) {
+            self.reject(msg, ctx);
+            return false;
+        }
         let append = if again { AppendKind::ProducerDuplicate } else { AppendKind::First };
-        ctx.note(JournalKind::Enqueued { msg, append });
+        ctx.note(JournalKind::Enqueued { msg, queue: self.index, append });
         self.push(msg, 0, ctx);
-        (if again { Received::AppendedAgain } else { Received::Appended }, None)
+        true
+    }
+
+    /// Whether a message arriving now is refused: the queue is at its length limit under
+    /// reject-publish (RabbitMQ 3.10's classic queue counts ready messages, expired ones gone
+    /// first, and refuses while it holds `x-max-length` of them).
+    fn refuses(&mut self, ctx: &mut Ctx) -> bool {
+        let q = &ctx.settings.queue;
+        let Some(max) = q.max_length.filter(|_| q.overflow != Overflow::DropHead) else { return false };
+        self.expire_head(false, ctx);
+        self.ready.len() as u64 >= max
+    }
+
+    /// A full queue refuses `msg`: dead-lettered (reason `maxlen`) under reject-publish-dlx with a
+    /// dead-letter exchange, else not queued at all. The publisher's confirm is a nack (the
+    /// producer's business); should nothing else ever deliver the message, it is lost for this.
+    fn reject(&mut self, msg: MessageId, ctx: &mut Ctx) {
+        self.rejected += 1;
+        let q = &ctx.settings.queue;
+        let dead_lettered = q.overflow == Overflow::RejectPublishDlx && q.dead_letter_exchange;
+        ctx.note(JournalKind::QueueDropped { msg, queue: self.index, cause: DropCause::Rejected, dead_lettered });
+        if !dead_lettered {
+            // The reason, on a hold that ends at once: the publisher still holds the message.
+            ctx.ledger.hold(msg);
+            ctx.release(msg, Some(LossReason::RejectedByFullQueue));
+        } else if !ctx.ledger.get(msg).is_some_and(|m| m.parked_by(self.index)) {
+            ctx.ledger.mark_dead_lettered(msg, self.index);
+            self.dead_letters.push(QueueDeadLetter { msg, cause: DropCause::Rejected, at: ctx.now });
+        }
+    }
+
+    /// Messages that came back more times than the delivery limit allows, so far.
+    pub fn over_delivery_limit(&self) -> u64 {
+        self.over_delivery_limit
+    }
+
+    /// Publishes the full queue refused (`x-overflow` reject-publish), so far.
+    pub fn rejected(&self) -> u64 {
+        self.rejected
     }
 
     /// Messages waiting, and deliveries awaiting acknowledgement.
@@ -305,7 +423,7 @@ impl DeliverySource for WorkQueue {
             return Ok(None);
         }
         self.expire_head(false, ctx);
-        let Some(ready) = self.ready.pop_front() else { return Ok(None) };
+        let Some(ready) = self.pop_head() else { return Ok(None) };
         let tag = self.next_tag;
         self.next_tag += 1;
         self.unacked.insert(tag, Unacked { consumer, ready });
@@ -314,7 +432,11 @@ impl DeliverySource for WorkQueue {
         let (msg, redelivered) = (ready.msg, ready.redelivered);
         let delivery = ctx.ledger.note_delivery(msg);
         ctx.note(JournalKind::Delivered { msg, consumer, tag, delivery, redelivered });
-        Ok(Some(Delivery { msg: ready.msg, retry: ready.retry, tag: DeliveryTag { lane: 0, position: tag } }))
+        Ok(Some(Delivery {
+            msg: ready.msg,
+            retry: ready.retry,
+            tag: DeliveryTag { lane: u32::from(self.index), position: tag },
+        }))
     }
 
     fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
@@ -359,14 +481,28 @@ impl DeliverySource for WorkQueue {
 
     /// A failed message is published again at the tail (a retry by re-publishing).
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
-        ctx.note(JournalKind::Enqueued { msg, append: AppendKind::Retry(retry) });
+        ctx.note(JournalKind::Enqueued { msg, queue: self.index, append: AppendKind::Retry(retry) });
         self.push(msg, retry, ctx);
         None
     }
 
+    /// `basic.nack` with requeue: the delivery goes back (`put_back`) to be delivered again, its
+    /// retry count one higher.
+    fn nack_requeue(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
+        let tag = delivery.tag.position;
+        let Some(u) = self.unacked.remove(&tag) else { return };
+        self.held[consumer.index()] -= 1;
+        let (msg, quorum) = (u.ready.msg, ctx.settings.queue.quorum());
+        let returns = u.ready.returns + u32::from(quorum);
+        ctx.step(msg, JournalKind::Returned { msg, consumer, tag, returns });
+        if self.put_back(Ready { retry: delivery.retry + 1, ..u.ready }, ctx) {
+            self.after_returns(ctx);
+        }
+    }
+
     /// A dead letter published again: at the tail, its retries starting over.
     fn redrive(&mut self, msg: MessageId, _route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
-        ctx.note(JournalKind::Enqueued { msg, append: AppendKind::Redrive });
+        ctx.note(JournalKind::Enqueued { msg, queue: self.index, append: AppendKind::Redrive });
         self.push(msg, 0, ctx);
         None
     }
@@ -404,21 +540,16 @@ impl Membership for WorkQueue {
     /// at its original place, marked redelivered.
     fn silent(&mut self, consumer: ConsumerId, _died: bool, ctx: &mut Ctx) {
         let tags = self.tags_of(consumer);
-        for &t in &tags {
-            let mut ready = self.unacked.remove(&t).expect("listed").ready;
-            ready.redelivered = true;
-            let at = self.ready.partition_point(|r| r.seq < ready.seq);
-            self.ready.insert(at, ready);
-            self.redelivered += 1;
-        }
         self.held[consumer.index()] = 0;
-        if !tags.is_empty() {
-            ctx.note(JournalKind::Requeued { consumer, count: tags.len() as u32 });
-            // Back at their places, they count against the limit, and may be due to expire.
-            self.limit_length(ctx);
-            self.expiry_due = None;
-            self.arm_expiry(ctx);
+        if tags.is_empty() {
+            return;
         }
+        ctx.note(JournalKind::Requeued { consumer, count: tags.len() as u32 });
+        for &t in &tags {
+            let ready = self.unacked.remove(&t).expect("listed").ready;
+            self.put_back(ready, ctx);
+        }
+        self.after_returns(ctx);
     }
 
     fn session_expired(&mut self, _consumer: ConsumerId, _session: u32, _ctx: &mut Ctx) -> bool {
@@ -429,9 +560,11 @@ impl Membership for WorkQueue {
         false
     }
 
-    /// Nothing to wait for: the "rebalance" completes at once.
+    /// Nothing to wait for: the "rebalance" completes at once. A queue has no generations: the
+    /// event names the queue's subscriber instead, whose consumers it is for.
     fn try_complete(&mut self, _rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
-        ctx.after(Default::default(), Event::Group(GroupEvent::RebalanceDone { generation: 0 }));
+        let generation = u32::from(self.index);
+        ctx.after(Default::default(), Event::Group(GroupEvent::RebalanceDone { generation }));
     }
 
     fn rebalance_timed_out(

@@ -41,6 +41,10 @@ pub enum Received {
     DroppedDuplicate,
     /// The idempotent producer's record out of sequence (an earlier one is missing): refused.
     Refused,
+    /// The queue broker's full queue refused it (`x-overflow` reject-publish): a publisher that
+    /// waits for confirms gets a `basic.nack` and may publish it again. With a fanout, the other
+    /// queues took their copies.
+    Rejected,
 }
 
 #[derive(Clone, Debug)]

@@ -130,8 +130,11 @@ impl Producer {
                 Received::AppendedAgain => self.stats.duplicate_appends += 1,
                 Received::DroppedDuplicate => self.stats.duplicate_appends_dropped += 1,
                 Received::Refused => self.stats.out_of_sequence += 1,
+                Received::Rejected => self.stats.publishes_rejected += 1,
             }
-            r.refused = received == Received::Refused;
+            // A nack reaches only a publisher that waits for confirms: it publishes again.
+            let nacked = received == Received::Rejected && ctx.settings.producer.acks != Acks::Zero;
+            r.refused = received == Received::Refused || nacked;
             if ack_lost {
                 ctx.note(JournalKind::AckLost { msg: r.msg });
             }

@@ -44,7 +44,10 @@ pub struct AlertReport {
     pub fired: u64,
 }
 
-/// The queue broker's state at the end of a run.
+mod subscribers;
+pub use subscribers::SubscriberReport;
+
+/// The queue broker's state at the end of a run (with publish-subscribe, every queue's together).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct QueueReport {
     /// `basic.qos` prefetch count at the end of the run.
@@ -59,8 +62,11 @@ pub struct QueueReport {
     pub most_unacked: usize,
     /// Messages expired at the head (`queue.message_ttl_ms`).
     pub expired: u64,
-    /// Messages dropped from the head of the full queue (`queue.max_length`).
+    /// Messages dropped from the head of the full queue (`queue.max_length`), or refused by it
+    /// and dead-lettered (`queue.overflow` reject-publish-dlx).
     pub dropped: u64,
+    /// Publishes the full queue refused (`queue.overflow` reject-publish).
+    pub rejected: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -91,6 +97,9 @@ pub struct Report {
     /// The queue, when the run's broker is the queue (then the topic and partitions are unused).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<QueueReport>,
+    /// Each subscriber, with publish-subscribe (`subscribers` in the scenario).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subscribers: Vec<SubscriberReport>,
     pub stats: Stats,
     /// The alert rules switched on at the end of the run (`alerts.*`), or that fired, with their
     /// firings.
@@ -146,8 +155,8 @@ impl Report {
                 .collect(),
             effects_applied: ledger.effects_total(),
             extra_effects_from_duplicates: ledger.extra_effects(),
-            dead_letter_queue: sim.dlq().len() as u64,
-            dead_letters_redriven: sim.dlq().redriven(),
+            dead_letter_queue: sim.pipelines().iter().map(|p| p.dlq().len() as u64).sum(),
+            dead_letters_redriven: sim.pipelines().iter().map(|p| p.dlq().redriven()).sum(),
             topic_partitions: sim.scenario().topic.partitions,
             partitions: sim
                 .partitions()
@@ -164,12 +173,8 @@ impl Report {
                     }
                 })
                 .collect(),
-            queue: sim.queue().map(|q| {
-                let (ready, unacked) = q.depth();
-                let (redelivered, most_unacked, prefetch) = (q.redelivered(), q.most_unacked(), q.prefetch());
-                let (expired, dropped) = q.expired_and_dropped();
-                QueueReport { prefetch, ready, unacked, redelivered, most_unacked, expired, dropped }
-            }),
+            queue: QueueReport::total(sim.queues()),
+            subscribers: subscribers::subscriber_reports(sim),
             stats: sim.stats(),
             alerts: alert_reports(sim),
             time_in_system: LatencyReport {
@@ -192,7 +197,15 @@ impl Report {
         let o = &self.outcomes;
         let pct = |n: u64| if self.produced == 0 { 0.0 } else { 100.0 * n as f64 / self.produced as f64 };
         let _ = writeln!(out, "scenario        {} (seed {})", self.scenario, self.seed);
-        if self.queue.is_some() {
+        if !self.subscribers.is_empty() {
+            let names: Vec<&str> = self.subscribers.iter().map(|s| s.name.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "broker          queue (RabbitMQ-like): a fanout exchange to {} queues ({}), competing consumers on each",
+                names.len(),
+                names.join(", ")
+            );
+        } else if self.queue.is_some() {
             let _ = writeln!(out, "broker          queue (RabbitMQ-like): one queue, competing consumers");
         } else {
             let _ = writeln!(
@@ -273,11 +286,12 @@ impl Report {
             "queue           {} ready, {} unacknowledged, {} redelivered after a consumer's connection closed; prefetch {} (most held by one consumer: {})",
             q.ready, q.unacked, q.redelivered, q.prefetch, q.most_unacked
         );
-        if q.expired + q.dropped > 0 {
+        subscribers::write_subscribers(&self.subscribers, out);
+        if q.expired + q.dropped + q.rejected > 0 {
             let _ = writeln!(
                 out,
-                "                {} expired at the head (TTL), {} dropped from the head of the full queue (max length)",
-                q.expired, q.dropped
+                "                {} expired at the head (TTL), {} dropped from the full queue (max length), {} publishes refused by it (reject-publish)",
+                q.expired, q.dropped, q.rejected
             );
         }
     }
@@ -286,9 +300,11 @@ impl Report {
     fn write_api_and_breaker(&self, out: &mut String) {
         let s = &self.stats;
         let d = &s.downstream;
+        // With publish-subscribe each subscriber calls an API of its own (email, SMS…).
+        let api = if self.subscribers.is_empty() { "payments API   " } else { "their APIs     " };
         let _ = writeln!(
             out,
-            "payments API    {} calls: {} refused over capacity (429), {} failed while down (503), {} poison (400)",
+            "{api} {} calls: {} refused over capacity (429), {} failed while down (503), {} poison (400)",
             d.downstream_calls, d.downstream_overloaded, d.downstream_unavailable, d.downstream_invalid
         );
         let _ = writeln!(
@@ -406,6 +422,10 @@ pub struct JourneyReport {
     pub loss_reason: Option<String>,
     /// Why it was charged again, when it was and its journey shows the cause.
     pub duplicate_cause: Option<String>,
+    /// What the cause explains: "charged again", or with publish-subscribe "applied again by a
+    /// subscriber".
+    #[serde(skip)]
+    pub duplicate_lead: &'static str,
     /// Its entry in the dead-letter queue, while it is parked there: why, attempts, when.
     pub dead_letter: Option<DeadLetter>,
     pub steps: Vec<StepReport>,
@@ -421,6 +441,15 @@ impl JourneyReport {
         let duplicate_cause = match sim.journey(msg) {
             JourneyView::Kept(j) => crate::sim::explain::why_duplicated(&j.steps),
             _ => None,
+        };
+        // With publish-subscribe the effect is each subscriber's own, not a card's charge.
+        let duplicate_cause = match sim.scenario().subscribers.is_empty() {
+            true => duplicate_cause,
+            false => duplicate_cause.map(|c| {
+                c.replace("charged the card", "applied its effect")
+                    .replace("charged again", "applied it again")
+                    .replace("and charged", "and applied")
+            }),
         };
         let (steps, dropped, note) = match sim.journey(msg) {
             JourneyView::Kept(j) => {
@@ -443,6 +472,11 @@ impl JourneyReport {
             deliveries: record.map(|m| m.deliveries).or(told.deliveries),
             loss_reason: record.and_then(|m| m.loss_reason).or(told.loss_reason).map(|r| r.to_string()),
             duplicate_cause,
+            duplicate_lead: if sim.scenario().subscribers.is_empty() {
+                "charged again"
+            } else {
+                "applied again by a subscriber"
+            },
             dead_letter: sim.dlq().get(msg).copied(),
             steps,
             dropped_steps: dropped,
@@ -466,7 +500,7 @@ impl JourneyReport {
         }
         out.push('\n');
         if let Some(why) = &self.duplicate_cause {
-            let _ = writeln!(out, "  charged again because {why}");
+            let _ = writeln!(out, "  {} because {why}", self.duplicate_lead);
         }
         if let Some(d) = &self.dead_letter {
             let _ = writeln!(

@@ -50,6 +50,12 @@ impl Event {
     }
 }
 
+/// Whether a queue is the first subscriber's (the only one without publish-subscribe): the journal
+/// leaves its number out, so its lines read as before.
+fn is_first(queue: &u8) -> bool {
+    *queue == 0
+}
+
 /// One line of the event log, kept in a bounded ring for the page.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct JournalEntry {
@@ -71,6 +77,9 @@ pub enum JournalKind {
     /// copy, as for the log.
     Enqueued {
         msg: MessageId,
+        /// Which subscriber's queue (publish-subscribe); left out for the first.
+        #[serde(skip_serializing_if = "is_first")]
+        queue: u8,
         append: AppendKind,
     },
     /// The queue delivered `msg` to `consumer` under delivery tag `tag`; `delivery` counts the
@@ -95,12 +104,16 @@ pub enum JournalKind {
     /// lost without one.
     QueueDropped {
         msg: MessageId,
+        #[serde(skip_serializing_if = "is_first")]
+        queue: u8,
         cause: DropCause,
         dead_lettered: bool,
     },
     /// The queue broker's node restarted: `requeued` unacknowledged deliveries went back to the
     /// queue, `lost` messages were gone with it (non-durable queue, transient messages).
     BrokerRestarted {
+        #[serde(skip_serializing_if = "is_first")]
+        queue: u8,
         requeued: u32,
         lost: u32,
     },
@@ -109,6 +122,15 @@ pub enum JournalKind {
     Requeued {
         consumer: ConsumerId,
         count: u32,
+    },
+    /// `consumer` rejected delivery `tag` of `msg` with requeue (`basic.nack`, `requeue=true`):
+    /// back in the queue, flagged redelivered; `returns` counts its returns so far (a quorum
+    /// queue's `x-delivery-count`).
+    Returned {
+        msg: MessageId,
+        consumer: ConsumerId,
+        tag: u64,
+        returns: u32,
     },
     RequestLost {
         msg: MessageId,
@@ -163,10 +185,14 @@ pub enum JournalKind {
     AutoCommitIdle {
         consumer: ConsumerId,
     },
+    /// `effects` counts the message's effects so far, every subscriber's; `again` when this
+    /// consumer's subscriber had applied it before (a duplicate).
     EffectApplied {
         msg: MessageId,
         consumer: ConsumerId,
         effects: u32,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        again: bool,
     },
     EffectAbsorbed {
         msg: MessageId,
@@ -359,6 +385,8 @@ pub enum AfterFailure {
     DeadLetter,
     /// No retries are left and there is no dead-letter queue: it is tried again all the same.
     TryAgain,
+    /// Rejected with requeue (`basic.nack`): the queue delivers it again at once.
+    Requeue,
 }
 
 /// Why a consumer had no valid offset to read a partition from.
@@ -379,6 +407,12 @@ pub enum DropCause {
     Expired,
     /// The queue was over its length limit and it was the oldest (`maxlen`).
     MaxLength,
+    /// The queue was at its length limit and refused it as it arrived (`x-overflow`
+    /// reject-publish; dead-lettered as `maxlen` under reject-publish-dlx).
+    Rejected,
+    /// It came back to a quorum queue more times than `x-delivery-limit` allows
+    /// (`delivery_limit`).
+    DeliveryLimit,
 }
 
 /// Which copy of a message an append is.
@@ -395,153 +429,5 @@ pub enum AppendKind {
     Redrive,
 }
 
-impl JournalKind {
-    /// The message this entry is about, if it is about one.
-    #[inline]
-    pub fn msg(&self) -> Option<MessageId> {
-        use JournalKind::*;
-        match *self {
-            Appended { msg, .. }
-            | Enqueued { msg, .. }
-            | Delivered { msg, .. }
-            | Acked { msg, .. }
-            | QueueDropped { msg, .. }
-            | RequestLost { msg }
-            | AckLost { msg }
-            | ProducerRetry { msg, .. }
-            | ProducerGaveUp { msg }
-            | DeliveryTimedOut { msg }
-            | DuplicateAppendDropped { msg, .. }
-            | OutOfSequence { msg, .. }
-            | Reordered { msg, .. }
-            | KeyOrderBroken { msg, .. }
-            | Received { msg, .. }
-            | EffectApplied { msg, .. }
-            | EffectAbsorbed { msg, .. }
-            | DedupSkipped { msg, .. }
-            | ProcessingFailed { msg, .. }
-            | BreakerPaused { msg, .. }
-            | DeadLettered { msg, .. }
-            | Redriven { msg }
-            | RetentionDeleted { msg, .. }
-            | SkippedByReset { msg, .. }
-            | Lost { msg, .. }
-            | PollTimeout { msg, .. }
-            | CommitFailed { msg, .. }
-            | Produced { msg, .. }
-            | Settled { msg, .. } => Some(msg),
-            Crashed { msg, .. } => msg,
-            Committed { .. }
-            | AutoCommitIdle { .. }
-            | Requeued { .. }
-            | BrokerRestarted { .. }
-            | Restarted { .. }
-            | Joined { .. }
-            | Left { .. }
-            | SessionExpired { .. }
-            | StaticRejoined { .. }
-            | RebalanceStarted { .. }
-            | RebalanceDone { .. }
-            | RebalanceTimedOut { .. }
-            | SegmentsDeleted { .. }
-            | PartitionsAdded { .. }
-            | OffsetReset { .. }
-            | ResetFailed { .. }
-            | BreakerChanged { .. }
-            | AlertFired { .. }
-            | AlertCleared { .. }
-            | Command { .. } => None,
-        }
-    }
-
-    /// A coarse category for filtering the event log.
-    pub fn category(&self) -> Category {
-        use JournalKind::*;
-        match self {
-            Appended { .. }
-            | Enqueued { .. }
-            | RequestLost { .. }
-            | AckLost { .. }
-            | ProducerRetry { .. }
-            | ProducerGaveUp { .. }
-            | DeliveryTimedOut { .. }
-            | DuplicateAppendDropped { .. }
-            | OutOfSequence { .. }
-            | Reordered { .. } => Category::Producer,
-            Received { .. }
-            | Delivered { .. }
-            | Acked { .. }
-            | Committed { .. }
-            | AutoCommitIdle { .. }
-            | EffectApplied { .. }
-            | EffectAbsorbed { .. }
-            | DedupSkipped { .. }
-            | KeyOrderBroken { .. } => Category::Consumer,
-            ProcessingFailed { .. }
-            | DeadLettered { .. }
-            | Redriven { .. }
-            | BreakerPaused { .. }
-            | BreakerChanged { .. }
-            | AlertFired { .. }
-            | AlertCleared { .. } => Category::Errors,
-            Crashed { .. }
-            | Requeued { .. }
-            | BrokerRestarted { .. }
-            | Restarted { .. }
-            | Joined { .. }
-            | Left { .. }
-            | SessionExpired { .. }
-            | StaticRejoined { .. }
-            | PollTimeout { .. }
-            | CommitFailed { .. }
-            | RebalanceStarted { .. }
-            | RebalanceDone { .. }
-            | RebalanceTimedOut { .. }
-            | PartitionsAdded { .. }
-            | OffsetReset { .. }
-            | ResetFailed { .. }
-            | Command { .. } => Category::Group,
-            RetentionDeleted { .. }
-            | SegmentsDeleted { .. }
-            | SkippedByReset { .. }
-            | Lost { .. }
-            | Settled { .. }
-            | QueueDropped { .. } => Category::Outcomes,
-            Produced { .. } => Category::Producer,
-        }
-    }
-
-    /// True for entries a learner should notice: duplicates, losses, crashes, dead letters.
-    pub fn is_notable(&self) -> bool {
-        matches!(
-            self,
-            JournalKind::EffectApplied { effects: 2.., .. }
-                | JournalKind::Lost { .. }
-                | JournalKind::Crashed { .. }
-                | JournalKind::PollTimeout { .. }
-                | JournalKind::CommitFailed { .. }
-                | JournalKind::DeadLettered { .. }
-                | JournalKind::QueueDropped { .. }
-                | JournalKind::BrokerRestarted { lost: 1.., .. }
-                | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
-                | JournalKind::Enqueued { append: AppendKind::ProducerDuplicate, .. }
-                | JournalKind::Reordered { .. }
-                | JournalKind::KeyOrderBroken { .. }
-                | JournalKind::PartitionsAdded { .. }
-                | JournalKind::OffsetReset { skipped: 1.., .. }
-                | JournalKind::ResetFailed { .. }
-                | JournalKind::BreakerChanged { to: BreakerState::Open, .. }
-                | JournalKind::AlertFired { .. }
-        )
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    Producer,
-    Consumer,
-    Errors,
-    Group,
-    Outcomes,
-}
+mod queries;
+pub use queries::Category;

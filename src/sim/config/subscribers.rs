@@ -1,0 +1,101 @@
+//! Publish-subscribe: several subscribers of every message, each with its own consumers.
+//!
+//! On the queue broker the producer publishes to a fanout exchange bound to one queue per
+//! subscriber (RabbitMQ's publish-subscribe: `exchange_declare(type=fanout)`, one
+//! `queue_bind` per subscriber's queue). Every queue gets its own copy of each message, and each
+//! subscriber's consumers compete for their queue only. A subscriber is a service of its own
+//! (email, SMS, push): its own consumers, dedup store, dead-letter queue, retries, circuit breaker
+//! and downstream API, all with the scenario's settings, except for how fast and how reliably its
+//! handler works, which a subscriber may set for itself. The ledger expects one effect per
+//! subscriber: a message took effect exactly once when every subscriber applied it once.
+//!
+//! Without subscribers (the default) a run has one, which reads the scenario's settings.
+
+use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_SUBSCRIBERS};
+use super::queue::BrokerKind;
+use super::scenario::{Scenario, ScenarioError};
+use serde::{Deserialize, Serialize};
+
+/// One subscriber: a queue bound to the fanout exchange, and the consumers that read it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Subscriber {
+    /// Its name, which is also its queue's: 1 to 24 of `a-z`, `0-9`, `-`, `_`.
+    pub name: String,
+    /// Its consumers (1 to 32); unset: `consumers.count`.
+    pub consumers: Option<u32>,
+    /// Mean processing time per attempt in milliseconds (1 ms to 1 day); unset:
+    /// `processing.service.mean_ms`.
+    pub mean_ms: Option<f64>,
+    /// Probability that one attempt fails (0 to 1); unset: `processing.failure_probability`.
+    pub failure_probability: Option<f64>,
+}
+
+impl Default for Subscriber {
+    fn default() -> Self {
+        Subscriber { name: "subscriber".into(), consumers: None, mean_ms: None, failure_probability: None }
+    }
+}
+
+impl Scenario {
+    /// How many subscribers each message has (1 without publish-subscribe).
+    pub fn subscriber_count(&self) -> usize {
+        self.subscribers.len().max(1)
+    }
+
+    /// The name of subscriber `k` (`None` without publish-subscribe).
+    pub fn subscriber_name(&self, k: u8) -> Option<&str> {
+        self.subscribers.get(k as usize).map(|s| s.name.as_str())
+    }
+
+    /// How many consumers subscriber `k` starts with.
+    pub fn consumers_of(&self, k: u8) -> u32 {
+        self.subscribers.get(k as usize).and_then(|s| s.consumers).unwrap_or(self.consumers.count)
+    }
+
+    /// The subscribers' own fields in range, their names distinct, and the queue broker under
+    /// them. The error names the field (`subscribers[1].name`).
+    pub(super) fn check_subscribers(&self) -> Result<(), ScenarioError> {
+        let subs = &self.subscribers;
+        if subs.is_empty() {
+            return Ok(());
+        }
+        let invalid = |field: String, message: String| Err(ScenarioError::Invalid { field, message });
+        if self.broker != BrokerKind::Queue {
+            let message = "publish-subscribe runs on the queue broker (a fanout exchange, one queue per subscriber); \
+                           set broker to queue"
+                .to_string();
+            return invalid("subscribers".into(), message);
+        }
+        if subs.len() > MAX_SUBSCRIBERS {
+            return invalid(
+                "subscribers".into(),
+                format!("at most {MAX_SUBSCRIBERS} subscribers (got {})", subs.len()),
+            );
+        }
+        for (i, s) in subs.iter().enumerate() {
+            let field = |f: &str| format!("subscribers[{i}].{f}");
+            let good = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+            if s.name.is_empty() || s.name.len() > 24 || !s.name.chars().all(good) {
+                let message = format!("must be 1 to 24 of a-z, 0-9, - and _ (got {:?})", s.name);
+                return invalid(field("name"), message);
+            }
+            if subs[..i].iter().any(|o| o.name == s.name) {
+                return invalid(
+                    field("name"),
+                    format!("{:?} names two subscribers: each needs a queue of its own", s.name),
+                );
+            }
+            if let Some(c) = s.consumers.filter(|c| !(1..=MAX_CONSUMERS).contains(c)) {
+                return invalid(field("consumers"), format!("must be between 1 and {MAX_CONSUMERS} (got {c})"));
+            }
+            if let Some(m) = s.mean_ms.filter(|m| !(1.0..=MAX_DELAY_MS as f64).contains(m)) {
+                return invalid(field("mean_ms"), format!("must be between 1 and {MAX_DELAY_MS} (got {m})"));
+            }
+            if let Some(p) = s.failure_probability.filter(|p| !(0.0..=1.0).contains(p)) {
+                return invalid(field("failure_probability"), format!("must be between 0 and 1 (got {p})"));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,44 @@
+//! The run's subscribers as the engine builds and serves them: one pipeline each, and what each
+//! one's queue dead-letters parked in that subscriber's dead-letter queue.
+
+use crate::sim::broker::amqp::work_queue::WorkQueue;
+use crate::sim::client::pipeline::Pipeline;
+use crate::sim::config::scenario::Scenario;
+use crate::sim::event::DropCause;
+use crate::sim::patterns::dlq::{DeadLetter, DeadLetterReason};
+
+/// The subscribers of a run: 0, 1… (one without publish-subscribe).
+pub(super) fn subscribers(s: &Scenario) -> impl Iterator<Item = u8> {
+    0..s.subscriber_count() as u8
+}
+
+/// Subscriber `k`'s pipeline: its consumers, and its handler's own pace and reliability.
+pub(super) fn pipeline_of(s: &Scenario, k: u8) -> Pipeline {
+    let own = s.subscribers.get(k as usize);
+    Pipeline::for_subscriber(k, s.consumers_of(k), s.seed)
+        .with_handler(own.and_then(|o| o.mean_ms), own.and_then(|o| o.failure_probability))
+}
+
+/// Parks what queue `q` dead-lettered (expired, or dropped from a full queue) in its subscriber's
+/// dead-letter queue.
+pub(super) fn park_dead_letters(q: &mut WorkQueue, pipeline: &mut Pipeline) {
+    let lane = u32::from(q.index());
+    for d in q.take_dead_letters() {
+        let reason = match d.cause {
+            DropCause::Expired => DeadLetterReason::Expired,
+            DropCause::MaxLength => DeadLetterReason::MaxLength,
+            DropCause::Rejected => DeadLetterReason::Rejected,
+            DropCause::DeliveryLimit => DeadLetterReason::DeliveryLimit,
+        };
+        let at = d.at;
+        pipeline.park(DeadLetter {
+            msg: d.msg,
+            at,
+            lane,
+            reason,
+            attempts: 0,
+            first_failed_at: at,
+            last_failed_at: at,
+        });
+    }
+}

@@ -1,0 +1,190 @@
+//! What a journal entry is about (its message, its subscriber), how the event log groups it, and
+//! whether a learner should notice it.
+
+use super::*;
+
+impl JournalKind {
+    /// The subscriber this entry is about, if it is about one: the consumer's, or the queue's.
+    pub fn subscriber(&self) -> Option<u8> {
+        use JournalKind::*;
+        match *self {
+            Enqueued { queue, .. } | QueueDropped { queue, .. } | BrokerRestarted { queue, .. } => Some(queue),
+            Delivered { consumer, .. }
+            | Acked { consumer, .. }
+            | Requeued { consumer, .. }
+            | Returned { consumer, .. }
+            | Received { consumer, .. }
+            | Committed { consumer, .. }
+            | AutoCommitIdle { consumer, .. }
+            | EffectApplied { consumer, .. }
+            | EffectAbsorbed { consumer, .. }
+            | DedupSkipped { consumer, .. }
+            | ProcessingFailed { consumer, .. }
+            | BreakerPaused { consumer, .. }
+            | DeadLettered { consumer, .. }
+            | Crashed { consumer, .. }
+            | Restarted { consumer, .. }
+            | Joined { consumer, .. }
+            | Left { consumer, .. }
+            | SessionExpired { consumer, .. }
+            | StaticRejoined { consumer, .. }
+            | PollTimeout { consumer, .. }
+            | CommitFailed { consumer, .. }
+            | OffsetReset { consumer, .. }
+            | ResetFailed { consumer, .. }
+            | KeyOrderBroken { consumer, .. } => Some(consumer.subscriber()),
+            _ => None,
+        }
+    }
+
+    /// The message this entry is about, if it is about one.
+    #[inline]
+    pub fn msg(&self) -> Option<MessageId> {
+        use JournalKind::*;
+        match *self {
+            Appended { msg, .. }
+            | Enqueued { msg, .. }
+            | Delivered { msg, .. }
+            | Acked { msg, .. }
+            | Returned { msg, .. }
+            | QueueDropped { msg, .. }
+            | RequestLost { msg }
+            | AckLost { msg }
+            | ProducerRetry { msg, .. }
+            | ProducerGaveUp { msg }
+            | DeliveryTimedOut { msg }
+            | DuplicateAppendDropped { msg, .. }
+            | OutOfSequence { msg, .. }
+            | Reordered { msg, .. }
+            | KeyOrderBroken { msg, .. }
+            | Received { msg, .. }
+            | EffectApplied { msg, .. }
+            | EffectAbsorbed { msg, .. }
+            | DedupSkipped { msg, .. }
+            | ProcessingFailed { msg, .. }
+            | BreakerPaused { msg, .. }
+            | DeadLettered { msg, .. }
+            | Redriven { msg }
+            | RetentionDeleted { msg, .. }
+            | SkippedByReset { msg, .. }
+            | Lost { msg, .. }
+            | PollTimeout { msg, .. }
+            | CommitFailed { msg, .. }
+            | Produced { msg, .. }
+            | Settled { msg, .. } => Some(msg),
+            Crashed { msg, .. } => msg,
+            Committed { .. }
+            | AutoCommitIdle { .. }
+            | Requeued { .. }
+            | BrokerRestarted { .. }
+            | Restarted { .. }
+            | Joined { .. }
+            | Left { .. }
+            | SessionExpired { .. }
+            | StaticRejoined { .. }
+            | RebalanceStarted { .. }
+            | RebalanceDone { .. }
+            | RebalanceTimedOut { .. }
+            | SegmentsDeleted { .. }
+            | PartitionsAdded { .. }
+            | OffsetReset { .. }
+            | ResetFailed { .. }
+            | BreakerChanged { .. }
+            | AlertFired { .. }
+            | AlertCleared { .. }
+            | Command { .. } => None,
+        }
+    }
+
+    /// A coarse category for filtering the event log.
+    pub fn category(&self) -> Category {
+        use JournalKind::*;
+        match self {
+            Appended { .. }
+            | Enqueued { .. }
+            | RequestLost { .. }
+            | AckLost { .. }
+            | ProducerRetry { .. }
+            | ProducerGaveUp { .. }
+            | DeliveryTimedOut { .. }
+            | DuplicateAppendDropped { .. }
+            | OutOfSequence { .. }
+            | Reordered { .. } => Category::Producer,
+            Received { .. }
+            | Delivered { .. }
+            | Acked { .. }
+            | Committed { .. }
+            | AutoCommitIdle { .. }
+            | EffectApplied { .. }
+            | EffectAbsorbed { .. }
+            | DedupSkipped { .. }
+            | KeyOrderBroken { .. } => Category::Consumer,
+            ProcessingFailed { .. }
+            | DeadLettered { .. }
+            | Redriven { .. }
+            | BreakerPaused { .. }
+            | BreakerChanged { .. }
+            | AlertFired { .. }
+            | AlertCleared { .. }
+            | Returned { .. } => Category::Errors,
+            Crashed { .. }
+            | Requeued { .. }
+            | BrokerRestarted { .. }
+            | Restarted { .. }
+            | Joined { .. }
+            | Left { .. }
+            | SessionExpired { .. }
+            | StaticRejoined { .. }
+            | PollTimeout { .. }
+            | CommitFailed { .. }
+            | RebalanceStarted { .. }
+            | RebalanceDone { .. }
+            | RebalanceTimedOut { .. }
+            | PartitionsAdded { .. }
+            | OffsetReset { .. }
+            | ResetFailed { .. }
+            | Command { .. } => Category::Group,
+            RetentionDeleted { .. }
+            | SegmentsDeleted { .. }
+            | SkippedByReset { .. }
+            | Lost { .. }
+            | Settled { .. }
+            | QueueDropped { .. } => Category::Outcomes,
+            Produced { .. } => Category::Producer,
+        }
+    }
+
+    /// True for entries a learner should notice: duplicates, losses, crashes, dead letters.
+    pub fn is_notable(&self) -> bool {
+        matches!(
+            self,
+            JournalKind::EffectApplied { again: true, .. }
+                | JournalKind::Lost { .. }
+                | JournalKind::Crashed { .. }
+                | JournalKind::PollTimeout { .. }
+                | JournalKind::CommitFailed { .. }
+                | JournalKind::DeadLettered { .. }
+                | JournalKind::QueueDropped { .. }
+                | JournalKind::BrokerRestarted { lost: 1.., .. }
+                | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
+                | JournalKind::Enqueued { append: AppendKind::ProducerDuplicate, .. }
+                | JournalKind::Reordered { .. }
+                | JournalKind::KeyOrderBroken { .. }
+                | JournalKind::PartitionsAdded { .. }
+                | JournalKind::OffsetReset { skipped: 1.., .. }
+                | JournalKind::ResetFailed { .. }
+                | JournalKind::BreakerChanged { to: BreakerState::Open, .. }
+                | JournalKind::AlertFired { .. }
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Producer,
+    Consumer,
+    Errors,
+    Group,
+    Outcomes,
+}
