@@ -13,32 +13,62 @@ struct Read {
     offset: u64,
 }
 
+/// How the story names the effect: the card's charge, or with publish-subscribe each
+/// subscriber's own (an email, a text). Publish-subscribe runs on the queue broker, so only the
+/// queue's and the redrive's stories need the second wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EffectWords {
+    Charge,
+    SubscribersOwn,
+}
+
+impl EffectWords {
+    fn did(self) -> &'static str {
+        match self {
+            EffectWords::Charge => "charged the card",
+            EffectWords::SubscribersOwn => "applied its effect",
+        }
+    }
+    /// "charged", "applied": what was done to a copy.
+    fn done(self) -> &'static str {
+        match self {
+            EffectWords::Charge => "charged",
+            EffectWords::SubscribersOwn => "applied",
+        }
+    }
+}
+
 /// Why the message of `steps` (its journey, oldest first) was charged again, if it was and the
 /// journey shows the cause.
 pub fn why_duplicated(steps: &[JournalEntry]) -> Option<String> {
+    why_applied_again(steps, EffectWords::Charge)
+}
+
+/// [`why_duplicated`], naming the effect in `words`.
+pub fn why_applied_again(steps: &[JournalEntry], words: EffectWords) -> Option<String> {
     let again = steps.iter().position(|e| matches!(e.kind, JournalKind::EffectApplied { again: true, .. }))?;
     // With publish-subscribe, the story of the subscriber that applied it twice: its own steps and
     // those of no subscriber (the producer's).
     let whose = steps[again].kind.subscriber();
     let steps: Vec<JournalEntry> =
         steps.iter().filter(|e| e.kind.subscriber().is_none_or(|k| Some(k) == whose)).copied().collect();
-    why_one_subscriber_applied_again(&steps)
+    why_one_subscriber_applied_again(&steps, words)
 }
 
 /// [`why_duplicated`] for the steps of one subscriber (and the producer's).
-fn why_one_subscriber_applied_again(steps: &[JournalEntry]) -> Option<String> {
+fn why_one_subscriber_applied_again(steps: &[JournalEntry], words: EffectWords) -> Option<String> {
     use JournalKind::*;
     let again = steps.iter().position(|e| matches!(e.kind, EffectApplied { again: true, .. }))?;
     let first = steps[..again].iter().rposition(|e| matches!(e.kind, EffectApplied { .. }))?;
     if steps[first..again].iter().any(|e| matches!(e.kind, Redriven { .. })) {
-        return Some(
-            "a redrive published it again from the dead-letter queue after another copy of it had been charged, \
-             and the redriven copy was charged too"
-                .into(),
-        );
+        let done = words.done();
+        return Some(format!(
+            "a redrive published it again from the dead-letter queue after another copy of it had been {done}, \
+             and the redriven copy was {done} too"
+        ));
     }
     if steps.iter().any(|e| matches!(e.kind, Delivered { .. })) {
-        return why_duplicated_in_queue(steps, first, again);
+        return why_duplicated_in_queue(steps, first, again, words);
     }
     let reads: Vec<(usize, Read)> = steps
         .iter()
@@ -98,7 +128,8 @@ fn why_one_subscriber_applied_again(steps: &[JournalEntry]) -> Option<String> {
 
 /// [`why_duplicated`] for a message of the queue broker, told in a queue's words: deliveries,
 /// acknowledgements and the redelivered flag, not offsets.
-fn why_duplicated_in_queue(steps: &[JournalEntry], first: usize, again: usize) -> Option<String> {
+fn why_duplicated_in_queue(steps: &[JournalEntry], first: usize, again: usize, words: EffectWords) -> Option<String> {
+    let (did, done) = (words.did(), words.done());
     use JournalKind::*;
     let delivered_before = |at: usize| {
         steps[..at].iter().rev().find_map(|e| match e.kind {
@@ -111,18 +142,17 @@ fn why_duplicated_in_queue(steps: &[JournalEntry], first: usize, again: usize) -
     if copies && !redelivered {
         return Some(format!(
             "the publisher resent it after a confirm was lost, and RabbitMQ has no idempotent publisher: the queue \
-             held two copies, and each was delivered (delivery tags {tag1} and {tag2}) and charged"
+             held two copies, and each was delivered (delivery tags {tag1} and {tag2}) and {done}"
         ));
     }
     let crashed = steps[first..again].iter().any(|e| matches!(e.kind, Crashed { consumer, .. } if consumer == c1));
     let taker = if c2 == c1 { format!("consumer {c1}, back again,") } else { format!("consumer {c2}") };
     Some(if crashed {
         format!(
-            "consumer {c1} charged the card, then crashed before its acknowledgement: its connection closed, the \
-             queue put the delivery back flagged redelivered, and {taker} took it (delivery tag {tag2}) and charged \
-             again"
+            "consumer {c1} {did}, then crashed before its acknowledgement: its connection closed, the queue put \
+             the delivery back flagged redelivered, and {taker} took it (delivery tag {tag2}) and {done} it again"
         )
     } else {
-        format!("the queue delivered it again (delivery tag {tag2}) and {taker} charged again")
+        format!("the queue delivered it again (delivery tag {tag2}) and {taker} {done} it again")
     })
 }

@@ -282,10 +282,9 @@ impl Pipeline {
             self.stats.dedup_skips += 1;
             ctx.note(JournalKind::DedupSkipped { msg, consumer: c });
         } else {
-            let again = ctx.ledger.has_applied(msg, self.subscriber);
+            let (effects, again) = ctx.ledger.apply_effect(msg, self.subscriber);
             self.effects.0 += 1;
             self.effects.1 += u64::from(again);
-            let effects = ctx.ledger.apply_effect(msg, self.subscriber);
             ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects, again });
             if effects == 1 && self.key_order.watching() {
                 self.check_key_order(msg, c, ctx);

@@ -196,9 +196,10 @@ impl Ledger {
     }
 
     /// Subscriber `subscriber` applies the business effect of `msg`. Returns the message's effect
-    /// count. A subscriber applying it a second time makes it duplicated.
+    /// count, and whether this subscriber had applied it before: a second time makes it
+    /// duplicated.
     #[inline]
-    pub fn apply_effect(&mut self, msg: MessageId, subscriber: u8) -> u32 {
+    pub fn apply_effect(&mut self, msg: MessageId, subscriber: u8) -> (u32, bool) {
         let m = self.store.get_mut(msg);
         debug_assert!(m.holders > 0, "effect on a settled message");
         debug_assert!(subscriber < m.expected, "subscriber {subscriber} of {}", m.expected);
@@ -217,7 +218,7 @@ impl Ledger {
                 self.note_example(Outcome::Duplicated, msg);
             }
         }
-        effects
+        (effects, again)
     }
 
     /// Keeps `msg` among the lowest ids of its notable outcome class. Outcomes other than in

@@ -44,6 +44,7 @@ pub struct AlertReport {
     pub fired: u64,
 }
 
+use crate::sim::explain::EffectWords;
 mod subscribers;
 pub use subscribers::SubscriberReport;
 
@@ -439,17 +440,12 @@ impl JourneyReport {
     pub fn of(sim: &Simulation, msg: MessageId) -> JourneyReport {
         let record = sim.ledger().get(msg);
         let duplicate_cause = match sim.journey(msg) {
-            JourneyView::Kept(j) => crate::sim::explain::why_duplicated(&j.steps),
+            // With publish-subscribe the effect is each subscriber's own, not a card's charge.
+            JourneyView::Kept(j) => crate::sim::explain::why_applied_again(
+                &j.steps,
+                if sim.scenario().subscribers.is_empty() { EffectWords::Charge } else { EffectWords::SubscribersOwn },
+            ),
             _ => None,
-        };
-        // With publish-subscribe the effect is each subscriber's own, not a card's charge.
-        let duplicate_cause = match sim.scenario().subscribers.is_empty() {
-            true => duplicate_cause,
-            false => duplicate_cause.map(|c| {
-                c.replace("charged the card", "applied its effect")
-                    .replace("charged again", "applied it again")
-                    .replace("and charged", "and applied")
-            }),
         };
         let (steps, dropped, note) = match sim.journey(msg) {
             JourneyView::Kept(j) => {
