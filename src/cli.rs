@@ -235,7 +235,7 @@ struct JournalSink {
     path: String,
     error: Option<std::io::Error>,
     /// The owner of each partition after each completed rebalance, by generation.
-    assignments: Vec<(u32, Vec<Option<ConsumerId>>)>,
+    assignments: Vec<(u8, u32, Vec<Option<ConsumerId>>)>,
 }
 
 impl JournalSink {
@@ -258,9 +258,12 @@ impl JournalSink {
         for entry in entries {
             if self.error.is_none() {
                 let owners = match entry.kind {
-                    JournalKind::RebalanceDone { generation } => {
-                        self.assignments.iter().rev().find(|(g, _)| *g == generation).map(|(_, o)| o.as_slice())
-                    }
+                    JournalKind::RebalanceDone { group, generation } => self
+                        .assignments
+                        .iter()
+                        .rev()
+                        .find(|(k, g, _)| (*k, *g) == (group, generation))
+                        .map(|(_, _, o)| o.as_slice()),
                     _ => None,
                 };
                 let line = journal_line(&entry, owners);

@@ -59,7 +59,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32, prefetch: u32) -> (Led
         now = t;
         match event {
             Event::Consumer(e) => pipeline.on_event(e, &mut queue, ctx!()),
-            Event::Group(GroupEvent::RebalanceDone { generation }) => {
+            Event::Group(GroupEvent::RebalanceDone { generation, .. }) => {
                 pipeline.on_rebalance_done(generation, &mut queue, ctx!())
             }
             other => panic!("the work queue schedules no {other:?}"),

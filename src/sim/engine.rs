@@ -16,10 +16,10 @@ use crate::sim::client::pipeline::Pipeline;
 use crate::sim::client::producer::Producer;
 use crate::sim::command::{Command, StampedCommand};
 use crate::sim::config::knobs::Knobs;
-use crate::sim::config::limits;
 use crate::sim::config::queue::BrokerKind;
 use crate::sim::config::scenario::{Scenario, ScenarioError};
 use crate::sim::config::settings;
+use crate::sim::config::{limits, rules};
 use crate::sim::ctx::Ctx;
 pub use crate::sim::errors::{CommandError, ReplayError, Stuck};
 use crate::sim::event::{Event, GroupEvent, JournalEntry, JournalKind};
@@ -124,7 +124,7 @@ impl Simulation {
             broker: Brokers {
                 log: LogBroker::new(
                     s.topic.partitions,
-                    s.consumers.count,
+                    &subscribers(&s).map(|k| s.consumers_of(k)).collect::<Vec<_>>(),
                     s.consumers.assignor,
                     s.consumers.static_membership,
                 ),
@@ -251,7 +251,7 @@ impl Simulation {
 
     /// The owner of each partition after each rebalance completed since the last call, by
     /// generation (kept while the journal is tapped).
-    pub fn take_tapped_assignments(&mut self) -> Vec<(u32, Vec<Option<ConsumerId>>)> {
+    pub fn take_tapped_assignments(&mut self) -> Vec<(u8, u32, Vec<Option<ConsumerId>>)> {
         self.journal.take_tapped_assignments()
     }
 
@@ -376,7 +376,11 @@ impl Simulation {
             }
             Command::AddPartitions { count } => return self.settings.with_partitions(count).map(Some),
             Command::RestartBroker if !self.broker.is_queue() => {
-                let message = crate::sim::config::rules::broker_mismatch(command);
+                let message = rules::broker_mismatch(command);
+                return Err(CommandError::Invalid { field: "type", message });
+            }
+            Command::Redrive { .. } if rules::shared_log_redrive(&self.settings).is_some() => {
+                let message = rules::shared_log_redrive(&self.settings).unwrap_or_default();
                 return Err(CommandError::Invalid { field: "type", message });
             }
             Command::Redrive { msg: Some(msg) } => {
@@ -410,9 +414,10 @@ impl Simulation {
         match event {
             Event::Producer(e) => {
                 let mut broker = |msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx| {
-                    let (received, owner) = brokers.receive(msg, seq, ctx);
+                    let (received, partition) = brokers.receive(msg, seq, ctx);
                     for p in pipelines.iter_mut() {
-                        p.wake(owner, &mut brokers.of(p.subscriber()), ctx);
+                        let k = p.subscriber();
+                        p.wake(brokers.woken(k, partition), &mut brokers.of(k), ctx);
                     }
                     received
                 };
@@ -426,13 +431,11 @@ impl Simulation {
                 let k = consumer.subscriber();
                 pipelines[k as usize].on_session_timeout(consumer, session, &mut brokers.of(k), ctx)
             }
-            Event::Group(GroupEvent::RebalanceTimeout { generation }) => {
-                pipelines[0].on_rebalance_timeout(generation, &mut brokers.of(0), ctx)
+            Event::Group(GroupEvent::RebalanceTimeout { generation, group }) => {
+                pipelines[group as usize].on_rebalance_timeout(generation, &mut brokers.of(group), ctx)
             }
-            Event::Group(GroupEvent::RebalanceDone { generation }) => {
-                // A queue's "rebalance" names its subscriber where a log's names its generation.
-                let k = if brokers.is_queue() { generation as u8 } else { 0 };
-                pipelines[k as usize].on_rebalance_done(generation, &mut brokers.of(k), ctx)
+            Event::Group(GroupEvent::RebalanceDone { generation, group }) => {
+                pipelines[group as usize].on_rebalance_done(generation, &mut brokers.of(group), ctx)
             }
             Event::Log(e) => brokers.log.on_event(e, ctx),
             Event::Queue(e) => {
@@ -495,8 +498,10 @@ impl Simulation {
                     keys_remapped: remapped,
                     keys,
                 });
-                // The group's leader sees the topic's new metadata and the group rebalances.
-                pipelines[0].topic_changed(&mut brokers.of(0), ctx);
+                // Each group's leader sees the topic's new metadata and the group rebalances.
+                for p in pipelines.iter_mut() {
+                    p.topic_changed(&mut brokers.of(p.subscriber()), ctx);
+                }
             }
             Command::Redrive { msg } => {
                 // Every subscriber's dead-letter queue that holds it (or all of each).

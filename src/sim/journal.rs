@@ -17,7 +17,7 @@ pub struct Journal {
     /// When tapped, the owner of each partition after each rebalance since the last drain, by
     /// generation: the `--journal` line of a completed rebalance carries it, while the entry
     /// itself stays a few words.
-    tapped_assignments: Vec<(u32, Vec<Option<ConsumerId>>)>,
+    tapped_assignments: Vec<(u8, u32, Vec<Option<ConsumerId>>)>,
     /// The entries the run's start made (before any event), for a tap opened after it.
     start: Vec<JournalEntry>,
 }
@@ -81,14 +81,14 @@ impl Journal {
     }
 
     /// Keeps, when tapped, the owner of each partition that rebalance `generation` settled on.
-    pub fn tap_assignment(&mut self, generation: u32, owners: &[Option<ConsumerId>]) {
+    pub fn tap_assignment(&mut self, group: u8, generation: u32, owners: &[Option<ConsumerId>]) {
         if self.tap.is_some() {
-            self.tapped_assignments.push((generation, owners.to_vec()));
+            self.tapped_assignments.push((group, generation, owners.to_vec()));
         }
     }
 
-    /// The assignments tapped since the last call, by generation.
-    pub fn take_tapped_assignments(&mut self) -> Vec<(u32, Vec<Option<ConsumerId>>)> {
+    /// The assignments tapped since the last call, by group and generation.
+    pub fn take_tapped_assignments(&mut self) -> Vec<(u8, u32, Vec<Option<ConsumerId>>)> {
         std::mem::take(&mut self.tapped_assignments)
     }
 

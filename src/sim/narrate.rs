@@ -65,7 +65,12 @@ fn entry_words(kind: &JournalKind, sim: &Simulation) -> String {
             format!("{msg} landed after {after}, a later record of its key: the key is out of order")
         }
         Received { msg, consumer, partition, offset, delivery } => {
-            let again = if delivery > 1 { format!(" — delivery #{delivery}, a redelivery") } else { String::new() };
+            // With several groups the count is over every group: not this one's redelivery.
+            let again = if delivery > 1 && !pubsub(sim) {
+                format!(" — delivery #{delivery}, a redelivery")
+            } else {
+                String::new()
+            };
             format!("consumer {consumer} received {msg} from partition {partition} @ offset {offset}{again}")
         }
         Committed { .. } | AutoCommitIdle { .. } => commit_words(kind),
@@ -81,6 +86,9 @@ fn entry_words(kind: &JournalKind, sim: &Simulation) -> String {
         RetentionDeleted { msg, partition, offset, read: false } => {
             format!("retention deleted {msg} (partition {partition}, offset {offset}) before any consumer read it")
         }
+        RetentionDeleted { msg, partition, offset, read: true } if pubsub(sim) => format!(
+            "retention deleted {msg} (partition {partition}, offset {offset}) before every group had committed past it"
+        ),
         RetentionDeleted { msg, partition, offset, read: true } => format!(
             "retention deleted {msg} (partition {partition}, offset {offset}) after it was read, before the group committed past it"
         ),
@@ -433,11 +441,11 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
         SessionExpired { consumer } => {
             format!("session of consumer {consumer} timed out: the coordinator declares it dead")
         }
-        RebalanceStarted { generation } => {
+        RebalanceStarted { generation, .. } => {
             format!("rebalance started (generation {generation}): consumers stop fetching")
         }
-        RebalanceDone { generation } => format!("rebalance done: partitions reassigned (generation {generation})"),
-        RebalanceTimedOut { generation, dropped } => format!(
+        RebalanceDone { generation, .. } => format!("rebalance done: partitions reassigned (generation {generation})"),
+        RebalanceTimedOut { generation, dropped, .. } => format!(
             "rebalance {generation} timed out (max.poll.interval.ms): {dropped} member(s) that had not rejoined dropped"
         ),
         StaticRejoined { consumer } => format!(

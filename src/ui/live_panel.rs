@@ -143,6 +143,9 @@ fn lag_list(sim: &Simulation) -> Html {
         };
     }
     let parts = sim.partitions();
+    if !sim.scenario().subscribers.is_empty() {
+        return group_lags(sim);
+    }
     let max_lag = parts.iter().map(|p| sim.lag(p.id())).max().unwrap_or(0).max(1);
     let lag_rows: Html = parts
         .iter()
@@ -168,6 +171,36 @@ fn lag_list(sim: &Simulation) -> Html {
             if more > 0 {
                 <p class="help">{format!("… and {more} more partitions (total lag {})", sim.lag_total())}</p>
             }
+        </>
+    }
+}
+
+/// Lag per consumer group as bars (publish-subscribe on the log): each group reads every record
+/// at its own pace.
+fn group_lags(sim: &Simulation) -> Html {
+    let lags: Vec<(String, u64)> = (0u8..)
+        .zip(&sim.scenario().subscribers)
+        .map(|(k, s)| (s.name.clone(), sim.partitions().iter().map(|p| sim.lag_of(k, p.id())).sum()))
+        .collect();
+    let max_lag = lags.iter().map(|l| l.1).max().unwrap_or(0).max(1);
+    let rows: Html = lags
+        .iter()
+        .map(|(name, lag)| {
+            let pct = (*lag as f64 / max_lag as f64 * 100.0).clamp(0.0, 100.0);
+            html! {
+                <li class="lag-row" aria-label={format!("Group {name} lag {lag}")}>
+                    <span class="lag-name">{name.clone()}</span>
+                    <span class="lag-bar"><span class="lag-fill" style={format!("width:{}%", Fixed(pct, 1))}></span></span>
+                    <span class="lag-num">{*lag}</span>
+                </li>
+            }
+        })
+        .collect();
+    html! {
+        <>
+            <h3>{"Lag per consumer group"}</h3>
+            <ul class="lag-list by-group">{ rows }</ul>
+            <p class="help">{"Records of the topic each group has not committed past, over every partition."}</p>
         </>
     }
 }

@@ -126,7 +126,6 @@ pub fn heal_and_drain(sim: &mut Simulation) -> Result<(), String> {
         // Nor may half-open give up sooner than a test call takes (resilience4j goes back to open
         // when maxWaitDurationInHalfOpenState runs out, calls in flight or not): 0 waits for them.
         Command::Set { setting: "breaker.config.max_wait_duration_in_half_open_state_ms".into(), value: 0.into() },
-        Command::Redrive { msg: None }, // the bug is fixed: its dead letters go again
         Command::SetNetworkLoss { request_loss: 0.0, ack_loss: 0.0 },
         // Processing slower than the poll interval is a livelock in Kafka too: evicted, rejoin,
         // read again, evicted again.
@@ -134,7 +133,18 @@ pub fn heal_and_drain(sim: &mut Simulation) -> Result<(), String> {
     ] {
         sim.handle(c).map_err(|e| e.to_string())?;
     }
-    let parked = |sim: &Simulation| sim.pipelines().iter().map(|p| p.dlq().len()).sum::<usize>();
+    // The bug is fixed: its dead letters go again. Not on a topic several consumer groups read (a
+    // redrive would reach them all, and is refused): there the dead letters stay parked.
+    let shared_log = sim.scenario().shared_log();
+    let parked = move |sim: &Simulation| {
+        if shared_log {
+            return 0;
+        }
+        sim.pipelines().iter().map(|p| p.dlq().len()).sum::<usize>()
+    };
+    if parked(sim) > 0 {
+        sim.handle(Command::Redrive { msg: None }).map_err(|e| e.to_string())?;
+    }
     for _ in 0..400 {
         if sim.ledger().counts().in_flight == 0 && parked(sim) == 0 {
             return Ok(());

@@ -211,37 +211,46 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
     // Few recent records kept, so runs forget settled messages and move stragglers: the audit
     // then checks the tallies of forgotten records too.
     let recent_messages = prop_oneof![0usize..48, Just(4_096)];
-    (any::<u64>(), producer, network, topic, consumers, processing, idempotency, recent_messages).prop_map(
-        |(
-            seed,
-            producer,
-            network,
-            topic,
-            mut consumers,
-            (processing, downstream, breaker),
-            idempotency,
-            recent_messages,
-        )| {
-            // Without a dedup store there is no mark to crash after: such a crash point is refused.
-            if consumers.crash.point == CrashPoint::AfterDedupMark && !idempotency.mode.has_dedup_store() {
-                consumers.crash.point = CrashPoint::AfterEffect;
-            }
-            Scenario {
-                name: "random".into(),
+    (any::<u64>(), producer, network, topic, consumers, processing, idempotency, recent_messages, subscribers())
+        .prop_map(
+            |(
                 seed,
                 producer,
                 network,
                 topic,
-                consumers,
-                processing,
+                mut consumers,
+                (processing, downstream, breaker),
                 idempotency,
-                downstream,
-                breaker,
-                metrics: MetricsConfig { sample_interval_ms: 500, history: 64, journal: 64, recent_messages },
-                ..Scenario::default()
-            }
-        },
-    )
+                recent_messages,
+                subscribers,
+            )| {
+                let mut processing = processing;
+                // Several consumer groups on the topic: a retry by re-appending is refused (it would
+                // reach every group).
+                if subscribers.len() > 1 {
+                    processing.retry.mode = RetryMode::InPlace;
+                }
+                // Without a dedup store there is no mark to crash after: such a crash point is refused.
+                if consumers.crash.point == CrashPoint::AfterDedupMark && !idempotency.mode.has_dedup_store() {
+                    consumers.crash.point = CrashPoint::AfterEffect;
+                }
+                Scenario {
+                    name: "random".into(),
+                    seed,
+                    producer,
+                    network,
+                    topic,
+                    consumers,
+                    processing,
+                    idempotency,
+                    downstream,
+                    breaker,
+                    metrics: MetricsConfig { sample_interval_ms: 500, history: 64, journal: 64, recent_messages },
+                    subscribers,
+                    ..Scenario::default()
+                }
+            },
+        )
 }
 
 /// Requests in flight: one (strict order), up to five (the idempotent producer's most), or more.
@@ -276,9 +285,8 @@ pub fn idempotency_mode() -> impl Strategy<Value = IdempotencyMode> {
     ]
 }
 
-/// Publish-subscribe's subscribers: none (one queue), or one to three, each with its own
-/// consumers, pace and reliability where it sets them.
-#[allow(dead_code)] // the queue-broker properties only
+/// Publish-subscribe's subscribers: none (one queue or consumer group), or one to three, each with
+/// its own consumers, pace and reliability where it sets them.
 pub fn subscribers() -> impl Strategy<Value = Vec<Subscriber>> {
     let one = (prop::option::of(1u32..4), prop::option::of(1.0f64..300.0), prop::option::of(0.0f64..0.5));
     prop_oneof![

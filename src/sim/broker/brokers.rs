@@ -5,9 +5,12 @@
 //! keeps one copy of the consumer pipeline in the page's bundle.
 
 use crate::sim::broker::amqp::work_queue::WorkQueue;
-use crate::sim::broker::delivery::{Delivery, DeliverySource, FetchError, Joined, Membership, Redelivery};
+use crate::sim::broker::delivery::{
+    committed_past, Delivery, DeliverySource, FetchError, Joined, Membership, Redelivery,
+};
 use crate::sim::broker::log::{LogBroker, Received, Sequence};
 use crate::sim::ctx::Ctx;
+use crate::sim::ids::PartitionId;
 use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::ledger::LossReason;
 
@@ -26,22 +29,23 @@ pub struct Subscribed<'a> {
     k: usize,
 }
 
-/// Calls `$method` on the subscriber's queue if there is one, else on the log.
+/// Calls `$method` on the subscriber's queue if there is one, else on its group's reader of the
+/// log.
 macro_rules! either {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
         match $self.brokers.queues.get_mut($self.k) {
             Some(q) => q.$method($($arg),*),
-            None => $self.brokers.log.$method($($arg),*),
+            None => $self.brokers.log.reader($self.k as u8).$method($($arg),*),
         }
     };
 }
 
-/// [`either!`] for `&self` methods.
+/// [`either!`] for `&self` methods: on the log, the subscriber's group answers.
 macro_rules! either_ref {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
         match $self.brokers.queues.get($self.k) {
             Some(q) => q.$method($($arg),*),
-            None => $self.brokers.log.$method($($arg),*),
+            None => $self.brokers.log.groups()[$self.k].$method($($arg),*),
         }
     };
 }
@@ -62,9 +66,10 @@ impl Brokers {
     /// The producer's request for `msg` reaches the broker: appended to the log (see
     /// `LogBroker::receive`) or published to the queues, one copy each (the fanout exchange
     /// routes to every bound queue; the default exchange to the one queue). Returns what happened
-    /// and a consumer of the log that may have work (on queues, any idle consumer may).
+    /// and the partition of the log it was appended to, whose owners may have work (on queues,
+    /// any idle consumer may: [`Brokers::woken`]).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
+    pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<PartitionId>) {
         if self.queues.is_empty() {
             return self.log.receive(msg, seq, ctx);
         }
@@ -82,6 +87,16 @@ impl Brokers {
         };
         (received, None)
     }
+
+    /// The consumer of subscriber `k` that may have work after a message was appended to
+    /// `partition` of the log: its group's owner of it (on queues, none in particular).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn woken(&self, k: u8, partition: Option<PartitionId>) -> Option<ConsumerId> {
+        if self.is_queue() {
+            return None;
+        }
+        partition.and_then(|p| self.log.owner(k, p))
+    }
 }
 
 impl DeliverySource for Subscribed<'_> {
@@ -97,14 +112,20 @@ impl DeliverySource for Subscribed<'_> {
         either!(self.ack_delivered(consumer, ctx))
     }
     fn redelivery(&self, delivery: &Delivery) -> Redelivery {
-        either_ref!(self.redelivery(delivery))
+        match self.brokers.queues.get(self.k) {
+            Some(q) => q.redelivery(delivery),
+            None => self.brokers.log.groups()[self.k].redelivery(delivery.tag.lane as usize, delivery.tag.position),
+        }
     }
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn any_consumer(&self) -> bool {
         self.brokers.is_queue()
     }
     fn loss_reason(&self, how: Redelivery) -> Option<LossReason> {
-        either_ref!(self.loss_reason(how))
+        match self.brokers.queues.get(self.k) {
+            Some(q) => q.loss_reason(how),
+            None => committed_past(how),
+        }
     }
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
         either!(self.requeue(msg, retry, ctx))
@@ -123,10 +144,13 @@ impl Membership for Subscribed<'_> {
         either_ref!(self.paused())
     }
     fn polls(&self) -> bool {
-        either_ref!(self.polls())
+        self.brokers.queues.get(self.k).is_none_or(|q| q.polls())
     }
     fn rebalancing(&self) -> bool {
-        either_ref!(self.rebalancing())
+        match self.brokers.queues.get(self.k) {
+            Some(q) => q.rebalancing(),
+            None => !self.brokers.log.groups()[self.k].is_stable(),
+        }
     }
     fn is_member(&self, consumer: ConsumerId) -> bool {
         either_ref!(self.is_member(consumer))

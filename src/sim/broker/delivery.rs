@@ -58,11 +58,7 @@ pub trait DeliverySource {
     /// it comes again, or when the source gave the reason as it let go of it: `Skipped`). By
     /// default a log's: an offset was committed past it.
     fn loss_reason(&self, how: Redelivery) -> Option<LossReason> {
-        match how {
-            Redelivery::Again | Redelivery::Skipped => None,
-            Redelivery::Acked => Some(LossReason::CommittedBeforeProcessing),
-            Redelivery::AckedWithDelivered => Some(LossReason::AutoCommittedBeforeProcessing),
-        }
+        committed_past(how)
     }
     /// A failed message comes back for retry number `retry` (a retry topic in miniature). Returns
     /// the consumer that should look for work, if any.
@@ -81,6 +77,15 @@ pub trait DeliverySource {
     fn redrive(&mut self, msg: MessageId, route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
         let _ = route;
         self.requeue(msg, 0, ctx)
+    }
+}
+
+/// A log's reason a delivery lost with a crash is lost for good: an offset was committed past it.
+pub fn committed_past(how: Redelivery) -> Option<LossReason> {
+    match how {
+        Redelivery::Again | Redelivery::Skipped => None,
+        Redelivery::Acked => Some(LossReason::CommittedBeforeProcessing),
+        Redelivery::AckedWithDelivered => Some(LossReason::AutoCommittedBeforeProcessing),
     }
 }
 

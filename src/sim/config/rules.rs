@@ -82,6 +82,7 @@ impl Scenario {
         check_endless_retries(self)?;
         check_breaker(self)?;
         check_queue(self)?;
+        check_shared_log(self)?;
         let crash = &self.consumers.crash;
         if crash.probability > 0.0 {
             if let Some(why) = self.crash_never_strikes(crash.point) {
@@ -198,6 +199,10 @@ impl Scenario {
                     return Err(invalid(&field("command"), message));
                 }
                 Command::AddConsumer => consumers += 1,
+                Command::Redrive { .. } if shared_log_redrive(&live).is_some() => {
+                    let message = shared_log_redrive(&live).unwrap_or_default();
+                    return Err(invalid(&field("command"), message));
+                }
                 Command::Redrive { msg: Some(_) } => {
                     let message = "a schedule cannot know which messages the dead-letter queue holds at that time; \
                                    leave msg out to redrive them all"
@@ -358,6 +363,29 @@ fn check_queue(s: &Scenario) -> Result<(), ScenarioError> {
         return Err(invalid("processing.retry.mode", message));
     }
     Ok(())
+}
+
+/// Several consumer groups on one topic: a retry that appends the failed record to the topic again
+/// would reach every group, which would process it a second time.
+fn check_shared_log(s: &Scenario) -> Result<(), ScenarioError> {
+    if s.shared_log() && s.processing.retry.mode == RetryMode::Reappend {
+        let message = "reappend with several consumer groups on the topic: the retry copy would reach every group, \
+                       and the others would process the message again (real setups give each group a retry topic \
+                       of its own, which is not modelled); use in_place"
+            .into();
+        return Err(invalid("processing.retry.mode", message));
+    }
+    Ok(())
+}
+
+/// Why a redrive cannot run on a topic several consumer groups read: it appends the message again,
+/// so every group would read it again.
+pub fn shared_log_redrive(s: &Scenario) -> Option<String> {
+    s.shared_log().then(|| {
+        "several consumer groups read the topic: a redrive appends the message again, and every group would read \
+         it again (real setups redrive to a topic of the group's own, which is not modelled)"
+            .into()
+    })
 }
 
 /// The breaker's settings as resilience4j's builder checks them, named by their path.

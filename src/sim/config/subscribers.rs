@@ -9,6 +9,12 @@
 //! handler works, which a subscriber may set for itself. The ledger expects one effect per
 //! subscriber: a message took effect exactly once when every subscriber applied it once.
 //!
+//! On the log broker each subscriber is a consumer group of its own on the one topic (Kafka's
+//! publish-subscribe: one `group.id` per service). Every group reads every record at its own pace
+//! and commits its own offsets; the log keeps a record until retention deletes it, whoever has read
+//! it. A message is appended once, so a retry or a redrive that appends it again would reach every
+//! group: those are refused with several groups (`rules.rs`).
+//!
 //! Without subscribers (the default) a run has one, which reads the scenario's settings.
 
 use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_SUBSCRIBERS};
@@ -16,11 +22,13 @@ use super::queue::BrokerKind;
 use super::scenario::{Scenario, ScenarioError};
 use serde::{Deserialize, Serialize};
 
-/// One subscriber: a queue bound to the fanout exchange, and the consumers that read it.
+/// One subscriber: a queue bound to the fanout exchange and the consumers that read it, or a
+/// consumer group of the log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Subscriber {
-    /// Its name, which is also its queue's: 1 to 24 of `a-z`, `0-9`, `-`, `_`.
+    /// Its name, which is also its queue's (or its group's `group.id`): 1 to 24 of `a-z`, `0-9`,
+    /// `-`, `_`.
     pub name: String,
     /// Its consumers (1 to 32); unset: `consumers.count`.
     pub consumers: Option<u32>,
@@ -38,6 +46,11 @@ impl Default for Subscriber {
 }
 
 impl Scenario {
+    /// Several consumer groups read the log: a message appended again would reach them all.
+    pub fn shared_log(&self) -> bool {
+        self.broker == BrokerKind::Log && self.subscribers.len() > 1
+    }
+
     /// How many subscribers each message has (1 without publish-subscribe).
     pub fn subscriber_count(&self) -> usize {
         self.subscribers.len().max(1)
@@ -53,20 +66,14 @@ impl Scenario {
         self.subscribers.get(k as usize).and_then(|s| s.consumers).unwrap_or(self.consumers.count)
     }
 
-    /// The subscribers' own fields in range, their names distinct, and the queue broker under
-    /// them. The error names the field (`subscribers[1].name`).
+    /// The subscribers' own fields in range and their names distinct. The error names the field
+    /// (`subscribers[1].name`).
     pub(super) fn check_subscribers(&self) -> Result<(), ScenarioError> {
         let subs = &self.subscribers;
         if subs.is_empty() {
             return Ok(());
         }
         let invalid = |field: String, message: String| Err(ScenarioError::Invalid { field, message });
-        if self.broker != BrokerKind::Queue {
-            let message = "publish-subscribe runs on the queue broker (a fanout exchange, one queue per subscriber); \
-                           set broker to queue"
-                .to_string();
-            return invalid("subscribers".into(), message);
-        }
         if subs.len() > MAX_SUBSCRIBERS {
             return invalid(
                 "subscribers".into(),
@@ -83,7 +90,7 @@ impl Scenario {
             if subs[..i].iter().any(|o| o.name == s.name) {
                 return invalid(
                     field("name"),
-                    format!("{:?} names two subscribers: each needs a queue of its own", s.name),
+                    format!("{:?} names two subscribers: each needs a queue (or group) of its own", s.name),
                 );
             }
             if let Some(c) = s.consumers.filter(|c| !(1..=MAX_CONSUMERS).contains(c)) {

@@ -96,8 +96,13 @@ impl Simulation {
     pub fn queue(&self) -> Option<&WorkQueue> {
         self.broker.queues.first()
     }
+    /// The (first subscriber's) consumer group.
     pub fn group(&self) -> &ConsumerGroup {
         self.broker.log.group()
+    }
+    /// Every consumer group reading the log, by subscriber (one without publish-subscribe).
+    pub fn groups(&self) -> &[ConsumerGroup] {
+        self.broker.log.groups()
     }
     /// Partitions assigned to consumer `c` at the last completed rebalance.
     pub fn assigned(&self, c: ConsumerId) -> &[PartitionId] {
@@ -105,7 +110,6 @@ impl Simulation {
     }
     /// Whether the group coordinator counts consumer `c` as a member.
     pub fn in_group(&self, c: ConsumerId) -> bool {
-        use crate::sim::broker::delivery::Membership;
         self.broker.log.is_member(c)
     }
     /// Consumer `id`, whichever subscriber it consumes for (`None` if there is no such consumer).
@@ -139,9 +143,14 @@ impl Simulation {
     pub fn next_event_time(&self) -> Option<SimTime> {
         self.scheduler.peek_time()
     }
-    /// Log end offset minus committed offset: how far the group is behind on partition `p`.
+    /// Log end offset minus committed offset: how far the (first subscriber's) group is behind on
+    /// partition `p`.
     pub fn lag(&self, p: PartitionId) -> u64 {
-        self.broker.log.lag(p)
+        self.broker.log.lag(0, p)
+    }
+    /// How far subscriber `k`'s group is behind on partition `p`.
+    pub fn lag_of(&self, k: u8, p: PartitionId) -> u64 {
+        self.broker.log.lag(k, p)
     }
     /// Messages the consumers have not finished with: the sum of the partitions' lags, or on the
     /// queue broker the queues' depths (ready and unacknowledged).
@@ -149,7 +158,8 @@ impl Simulation {
         if self.broker.is_queue() {
             return self.broker.queues.iter().map(|q| q.depth()).map(|(r, u)| (r + u) as u64).sum();
         }
-        self.partitions().iter().map(|p| self.lag(p.id())).sum()
+        let groups = 0..self.groups().len() as u8;
+        groups.flat_map(|k| self.partitions().iter().map(move |p| self.lag_of(k, p.id()))).sum()
     }
     /// The key name of key index `key`, as the producer writes it.
     pub fn key_name(key: u32) -> String {

@@ -269,13 +269,20 @@ pub enum JournalKind {
     },
     /// The join phase ran out of time (`max.poll.interval.ms`): `dropped` members had not rejoined.
     RebalanceTimedOut {
+        /// Which subscriber's group (publish-subscribe on the log); left out for the first.
+        #[serde(default, skip_serializing_if = "is_first")]
+        group: u8,
         generation: u32,
         dropped: u32,
     },
     RebalanceStarted {
+        #[serde(default, skip_serializing_if = "is_first")]
+        group: u8,
         generation: u32,
     },
     RebalanceDone {
+        #[serde(default, skip_serializing_if = "is_first")]
+        group: u8,
         generation: u32,
     },
     /// Retention deleted a record the group had not committed past; `read` if a consumer had

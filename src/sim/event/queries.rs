@@ -9,6 +9,9 @@ impl JournalKind {
         use JournalKind::*;
         match *self {
             Enqueued { queue, .. } | QueueDropped { queue, .. } | BrokerRestarted { queue, .. } => Some(queue),
+            RebalanceStarted { group, .. } | RebalanceDone { group, .. } | RebalanceTimedOut { group, .. } => {
+                Some(group)
+            }
             Delivered { consumer, .. }
             | Acked { consumer, .. }
             | Requeued { consumer, .. }

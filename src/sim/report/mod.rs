@@ -198,23 +198,7 @@ impl Report {
         let o = &self.outcomes;
         let pct = |n: u64| if self.produced == 0 { 0.0 } else { 100.0 * n as f64 / self.produced as f64 };
         let _ = writeln!(out, "scenario        {} (seed {})", self.scenario, self.seed);
-        if !self.subscribers.is_empty() {
-            let names: Vec<&str> = self.subscribers.iter().map(|s| s.name.as_str()).collect();
-            let _ = writeln!(
-                out,
-                "broker          queue (RabbitMQ-like): a fanout exchange to {} queues ({}), competing consumers on each",
-                names.len(),
-                names.join(", ")
-            );
-        } else if self.queue.is_some() {
-            let _ = writeln!(out, "broker          queue (RabbitMQ-like): one queue, competing consumers");
-        } else {
-            let _ = writeln!(
-                out,
-                "client          {}, partitioner {}: {}",
-                self.client, self.partitioner, self.partitioning
-            );
-        }
+        self.write_broker(&mut out);
         let _ = writeln!(
             out,
             "sim time        {}.{:03}s   events {}   trace {}",
@@ -259,6 +243,35 @@ impl Report {
         self.write_alerts(&mut out);
         self.write_partitions_and_latency(&mut out);
         out
+    }
+
+    /// The text report's broker line: which broker, its subscribers, and the producer's client.
+    fn write_broker(&self, out: &mut String) {
+        let names: Vec<&str> = self.subscribers.iter().map(|s| s.name.as_str()).collect();
+        if !self.subscribers.is_empty() && self.queue.is_none() {
+            let _ = writeln!(
+                out,
+                "broker          log (Kafka-like): one topic read by {} consumer groups ({}), each reading every record at its own pace",
+                names.len(),
+                names.join(", ")
+            );
+        }
+        if !self.subscribers.is_empty() && self.queue.is_some() {
+            let _ = writeln!(
+                out,
+                "broker          queue (RabbitMQ-like): a fanout exchange to {} queues ({}), competing consumers on each",
+                names.len(),
+                names.join(", ")
+            );
+        } else if self.queue.is_some() {
+            let _ = writeln!(out, "broker          queue (RabbitMQ-like): one queue, competing consumers");
+        } else {
+            let _ = writeln!(
+                out,
+                "client          {}, partitioner {}: {}",
+                self.client, self.partitioner, self.partitioning
+            );
+        }
     }
 
     /// The text report's counters for a run on the queue broker: no partitions, offsets or
@@ -341,6 +354,7 @@ impl Report {
         if self.dead_letters_redriven > 0 {
             let _ = writeln!(out, "redrive         {} dead letters published again", self.dead_letters_redriven);
         }
+        subscribers::write_subscribers(&self.subscribers, out);
         let _ = writeln!(
             out,
             "offsets         {} resets (auto.offset.reset), {} records skipped by a reset to the log end, {} consumers stopped by none",
@@ -358,17 +372,27 @@ impl Report {
     /// The text report's partition table, time in system and examples.
     fn write_partitions_and_latency(&self, out: &mut String) {
         let partitions: &[PartitionReport] = if self.queue.is_some() { &[] } else { &self.partitions };
+        // With several groups each row also names its group.
+        let group = |k: usize| self.subscribers.get(k).map_or("", |s| s.name.as_str());
         if self.queue.is_none() {
             let _ = writeln!(out, "topic           {} partitions", self.topic_partitions);
-            let _ = writeln!(out, "partitions      partition  log-end  committed  lag  owner");
+            let header = if self.subscribers.is_empty() { "" } else { "  group" };
+            let _ = writeln!(out, "partitions      partition  log-end  committed  lag  owner{header}");
         }
         for p in partitions {
             let owner = p.owner.map_or("-".to_string(), |c| format!("c{c}"));
-            let _ = writeln!(
-                out,
-                "                {:>9} {:>8} {:>10} {:>4}  {owner}",
-                p.partition, p.log_end_offset, p.committed_offset, p.lag
+            let line = format!(
+                "                {:>9} {:>8} {:>10} {:>4}  {owner:<5} {}",
+                p.partition,
+                p.log_end_offset,
+                p.committed_offset,
+                p.lag,
+                group(0)
             );
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        if self.queue.is_none() {
+            subscribers::write_group_partitions(&self.subscribers, out);
         }
         let l = &self.time_in_system;
         let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{}ms", Fixed(x, 1)));

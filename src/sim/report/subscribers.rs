@@ -1,11 +1,32 @@
-//! The report's publish-subscribe part: each subscriber's queue, consumers, effects and dead
-//! letters, so a run with a fanout says which subscriber a duplicate or a dead letter belongs to.
+//! The report's publish-subscribe part: each subscriber's queue (or consumer group), consumers,
+//! effects and dead letters, so a run with several subscribers says which one a duplicate or a
+//! dead letter belongs to.
 
 use super::QueueReport;
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::engine::Simulation;
+use crate::sim::ids::{ConsumerId, PartitionId};
 use serde::Serialize;
 use std::fmt::Write;
+
+/// One consumer group of the log at the end of a run (publish-subscribe on the log broker).
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupReport {
+    /// Records of the topic it has not committed past, over every partition.
+    pub lag: u64,
+    pub rebalances: u64,
+    pub offset_resets: u64,
+    pub partitions: Vec<GroupPartitionReport>,
+}
+
+/// Where one group stands on one partition.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupPartitionReport {
+    pub partition: PartitionId,
+    pub committed_offset: u64,
+    pub lag: u64,
+    pub owner: Option<ConsumerId>,
+}
 
 /// One subscriber at the end of a run.
 #[derive(Clone, Debug, Serialize)]
@@ -21,7 +42,36 @@ pub struct SubscriberReport {
     pub dedup_skips: u64,
     /// Messages in its own dead-letter queue.
     pub dead_letter_queue: u64,
-    pub queue: QueueReport,
+    /// Its queue, on the queue broker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueReport>,
+    /// Its consumer group, on the log broker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupReport>,
+}
+
+/// Group `k` of the log, as it stands.
+fn group_report(sim: &Simulation, k: u8) -> GroupReport {
+    let group = &sim.groups()[k as usize];
+    let partitions: Vec<GroupPartitionReport> = sim
+        .partitions()
+        .iter()
+        .map(|part| {
+            let p = part.id();
+            GroupPartitionReport {
+                partition: p,
+                committed_offset: group.committed[p.index()],
+                lag: sim.lag_of(k, p),
+                owner: group.owner[p.index()],
+            }
+        })
+        .collect();
+    GroupReport {
+        lag: partitions.iter().map(|p| p.lag).sum(),
+        rebalances: group.stats.rebalances,
+        offset_resets: group.stats.offset_resets,
+        partitions,
+    }
 }
 
 impl QueueReport {
@@ -56,8 +106,8 @@ pub fn subscriber_reports(sim: &Simulation) -> Vec<SubscriberReport> {
     names
         .iter()
         .zip(sim.pipelines())
-        .zip(sim.queues())
-        .map(|((s, p), q)| {
+        .map(|(s, p)| {
+            let k = p.subscriber();
             let stats = p.stats();
             let (effects_applied, extra_effects_from_duplicates) = p.effects();
             SubscriberReport {
@@ -69,7 +119,8 @@ pub fn subscriber_reports(sim: &Simulation) -> Vec<SubscriberReport> {
                 crashes: stats.crashes,
                 dedup_skips: stats.dedup_skips,
                 dead_letter_queue: p.dlq().len() as u64,
-                queue: QueueReport::of(q),
+                queue: sim.queues().get(k as usize).map(QueueReport::of),
+                group: sim.queues().is_empty().then(|| group_report(sim, k)),
             }
         })
         .collect()
@@ -78,10 +129,18 @@ pub fn subscriber_reports(sim: &Simulation) -> Vec<SubscriberReport> {
 /// One line per subscriber in the text report.
 pub fn write_subscribers(subs: &[SubscriberReport], out: &mut String) {
     for s in subs {
-        let q = &s.queue;
+        let where_ = match (&s.queue, &s.group) {
+            (Some(q), _) => {
+                format!("queue {} ready, {} unacknowledged, {} redelivered", q.ready, q.unacked, q.redelivered)
+            }
+            (None, Some(g)) => {
+                format!("group lag {}, {} rebalances, {} offset resets", g.lag, g.rebalances, g.offset_resets)
+            }
+            (None, None) => String::new(),
+        };
         let _ = writeln!(
             out,
-            "subscriber      {}: {} consumers, {} effects ({} repeated), {} failures, {} crashes, DLQ {}; queue {} ready, {} unacknowledged, {} redelivered",
+            "subscriber      {}: {} consumers, {} effects ({} repeated), {} failures, {} crashes, DLQ {}; {where_}",
             s.name,
             s.consumers,
             s.effects_applied,
@@ -89,9 +148,20 @@ pub fn write_subscribers(subs: &[SubscriberReport], out: &mut String) {
             s.processing_failures,
             s.crashes,
             s.dead_letter_queue,
-            q.ready,
-            q.unacked,
-            q.redelivered
         );
+    }
+}
+
+/// The partition table's rows of the groups after the first (publish-subscribe on the log).
+pub fn write_group_partitions(subs: &[SubscriberReport], out: &mut String) {
+    for s in subs.iter().skip(1) {
+        for p in s.group.iter().flat_map(|g| &g.partitions) {
+            let owner = p.owner.map_or("-".to_string(), |c| format!("c{c}"));
+            let _ = writeln!(
+                out,
+                "                {:>9} {:>8} {:>10} {:>4}  {owner:<5} {}",
+                p.partition, "", p.committed_offset, p.lag, s.name
+            );
+        }
     }
 }

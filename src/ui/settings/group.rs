@@ -55,7 +55,7 @@ fn subscriber_fields(consumers: &[(ConsumerId, ConsumerStatus)], subscribers: &[
         <div class="field">
             <span class="label">{format!("Consumers of {} subscribers", subscribers.len())}</span>
             <ul class="consumer-list" aria-label="Consumers">{ rows }</ul>
-            <p class="help">{"Each subscriber has its own queue and keeps the consumers it starts with (the scenario's subscribers). Crash or restart one; you can also click it in the diagram."}</p>
+            <p class="help">{"Each subscriber has its own queue (on the log: its own consumer group) and keeps the consumers it starts with (the scenario's subscribers). Crash or restart one; you can also click it in the diagram."}</p>
         </div>
     }
 }

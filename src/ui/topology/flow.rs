@@ -170,14 +170,16 @@ pub(super) fn on_edge(from: (f64, f64), to: (f64, f64), t: f64) -> (f64, f64) {
 #[derive(Properties, PartialEq)]
 pub(super) struct EdgesProps {
     pub np: usize,
-    /// Owner of each partition.
-    pub owners: Vec<Option<ConsumerId>>,
+    /// Owner of each partition, in each consumer group (one without publish-subscribe; none on
+    /// the queue broker).
+    pub owners: Vec<Vec<Option<ConsumerId>>>,
     /// Each subscriber's consumers (one subscriber without publish-subscribe).
     pub counts: Vec<usize>,
     /// Per consumer, subscriber by subscriber: its id and whether it is still a member (not
     /// stopped).
     pub live: Vec<(ConsumerId, bool)>,
-    pub rebalancing: bool,
+    /// Each group is rebalancing (its edges drawn paused).
+    pub rebalancing: Vec<bool>,
     /// Competing consumers on one queue: every live consumer reads from it.
     pub shared: bool,
 }
@@ -189,10 +191,14 @@ pub(super) fn edges(props: &EdgesProps) -> Html {
     let mut out: Vec<Html> = Vec::new();
     for p in (0..props.np as u32).map(PartitionId) {
         out.push(edge(g.prod_out(), g.part_in(p), "edge-produce"));
-        if let Some(owner) = props.owners.get(p.index()).copied().flatten() {
-            if owner.index() < props.counts.first().copied().unwrap_or(0) {
-                let class = if props.rebalancing { "edge-consume edge-paused" } else { "edge-consume" };
-                out.push(edge(g.part_out(p), g.cons_in(owner), class));
+    }
+    for (k, owners) in props.owners.iter().enumerate() {
+        let class = if props.rebalancing.get(k) == Some(&true) { "edge-consume edge-paused" } else { "edge-consume" };
+        for (p, owner) in owners.iter().enumerate().take(props.np) {
+            if let Some(owner) = *owner {
+                if owner.index() < props.counts.get(k).copied().unwrap_or(0) {
+                    out.push(edge(g.part_out(PartitionId(p as u32)), g.cons_in(owner), class));
+                }
             }
         }
     }

@@ -215,8 +215,8 @@ pub fn topology(props: &TopologyProps) -> Html {
     let rt = props.rt.0.borrow();
     let sim = &rt.sim;
     let g = Geometry::of(sim);
-    let group = sim.group();
-    let rebalancing = !group.is_stable();
+    let queue = sim.queue().is_some();
+    let rebalancing = sim.groups().iter().any(|g| !g.is_stable());
 
     // Tokens only while they can be followed by eye: not with reduced motion, not at 20x and
     // beyond, and not when the window holds far more hops than can be drawn (then the edges carry
@@ -234,17 +234,19 @@ pub fn topology(props: &TopologyProps) -> Html {
     let edges = html! {
         <Edges
             np={middle_rows(sim)}
-            owners={group.owner.clone()}
+            owners={if queue { Vec::new() } else { sim.groups().iter().map(|g| g.owner.clone()).collect::<Vec<_>>() }}
             counts={consumer_counts(sim)}
             live={sim.all_consumers().map(|c| (c.id, c.status != ConsumerStatus::Stopped)).collect::<Vec<_>>()}
-            rebalancing={rebalancing}
-            shared={sim.queue().is_some()}
+            rebalancing={sim.groups().iter().map(|g| !g.is_stable()).collect::<Vec<_>>()}
+            shared={queue}
         />
     };
     let pubsub = !sim.scenario().subscribers.is_empty();
-    let aria = if pubsub {
+    let aria = if pubsub && queue {
         "Topology: publisher, fanout exchange to one queue per subscriber, each subscriber's consumers, their services and dead-letter queues"
-    } else if sim.queue().is_some() {
+    } else if pubsub {
+        "Topology: producer, partitions, one consumer group per subscriber, their services and dead-letter queues"
+    } else if queue {
         "Topology: producer, queue, competing consumers, payments service and dead-letter queue"
     } else {
         "Topology: producer, partitions, consumers, payments service and dead-letter queue"
@@ -259,7 +261,7 @@ pub fn topology(props: &TopologyProps) -> Html {
         <p class="scroll-hint">{"The diagram is wider than the screen: scroll it sideways to see the consumers and the Payments API."}</p>
         <div class="topology-scroll" tabindex="0" role="region" aria-label="Topology diagram">
         <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label={aria} preserveAspectRatio="xMidYMin meet">
-            { headers(rebalancing, sim.queue().is_some(), pubsub) }
+            { headers(rebalancing, queue, pubsub) }
             { edges }
             { producer(sim, &g) }
             { partitions(sim, &g, &props.on_message, !props.playing) }
@@ -275,8 +277,13 @@ pub fn topology(props: &TopologyProps) -> Html {
 }
 
 fn headers(rebalancing: bool, queue: bool, pubsub: bool) -> Html {
-    let (middle, right) = if pubsub {
+    let (middle, right) = if pubsub && queue {
         ("Fanout → a queue per subscriber", "Subscribers' consumers")
+    } else if pubsub {
+        (
+            "Topic “orders” · partitions (newest →)",
+            if rebalancing { "A group per subscriber — rebalancing…" } else { "A consumer group per subscriber" },
+        )
     } else if queue {
         ("Queue “orders” (next out →)", "Competing consumers")
     } else {
@@ -348,15 +355,24 @@ fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, 
             .collect();
     }
     let group = sim.group();
+    let sc = sim.scenario();
     sim.partitions()
         .iter()
         .enumerate()
         .map(|(i, part)| {
             let cells: Vec<(u64, MessageId, Outcome)> =
                 part.tail(CELLS).map(|(offset, rec)| (offset, rec.msg, outcome_of(sim, rec.msg))).collect();
+            // Several groups: each one's commit; the cells are done once every group is past them.
+            let groups: Vec<(AttrValue, u64, Option<ConsumerId>)> = sc
+                .subscribers
+                .iter()
+                .zip(sim.groups())
+                .map(|(s, gr)| (AttrValue::from(s.name.clone()), gr.committed[i], gr.owner[i]))
+                .collect();
+            let committed = groups.iter().map(|g| g.1).min().unwrap_or(group.committed[i]);
             html! {
                 <PartitionRow index={i} cy={g.parts.center(i)} band={g.parts.band} end={part.log_end()}
-                    committed={group.committed[i]} owner={group.owner[i]} owner_down={owner_down(sim, group.owner[i])}
+                    {committed} owner={group.owner[i]} owner_down={owner_down(sim, group.owner[i])} {groups}
                     cells={cells} on_message={on_message.clone()} {keyboard} />
             }
         })
@@ -391,10 +407,10 @@ fn next_fault(sim: &Simulation, consumer: ConsumerId) -> Option<String> {
 }
 
 fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>) -> Html {
-    let group = sim.group();
     let sc = sim.scenario();
     sim.all_consumers()
         .map(|c| {
+            let group = &sim.groups()[c.id.subscriber() as usize];
             let queue = sim.queues().get(c.id.subscriber() as usize);
             let subscriber: Option<AttrValue> = sc.subscriber_name(c.id.subscriber()).map(|n| n.to_string().into());
             // A crashed (or failed) member keeps its partitions until its session times out.

@@ -142,6 +142,10 @@ pub(super) struct PartitionRowProps {
     pub(super) owner: Option<ConsumerId>,
     /// The owner has crashed: it keeps the partition until its session times out, unread.
     pub(super) owner_down: bool,
+    /// With several consumer groups (publish-subscribe), each one's name, committed offset and
+    /// owner of the partition; `committed` is then the lowest of them (records every group has
+    /// committed past are drawn done).
+    pub(super) groups: Vec<(AttrValue, u64, Option<ConsumerId>)>,
     /// The newest records still drawn: (offset, message, outcome).
     pub(super) cells: Vec<(u64, MessageId, Outcome)>,
     /// Show a message's journey (a cell was clicked, or Enter/Space pressed on it).
@@ -161,15 +165,33 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
     let y0 = cy - ph / 2.0;
     let (end, committed) = (props.end, props.committed);
     let lag = end.saturating_sub(committed);
-    let label = format!(
-        "Partition {i}: log end offset {end}, committed offset {committed}, lag {lag}{}",
-        match props.owner {
-            Some(o) if props.owner_down =>
-                format!(", owned by consumer {o}, which has crashed: unread until its session times out"),
-            Some(o) => format!(", read by consumer {o}"),
-            None => ", no owner".into(),
-        }
-    );
+    let label = if props.groups.is_empty() {
+        format!(
+            "Partition {i}: log end offset {end}, committed offset {committed}, lag {lag}{}",
+            match props.owner {
+                Some(o) if props.owner_down =>
+                    format!(", owned by consumer {o}, which has crashed: unread until its session times out"),
+                Some(o) => format!(", read by consumer {o}"),
+                None => ", no owner".into(),
+            }
+        )
+    } else {
+        let each: Vec<String> = props
+            .groups
+            .iter()
+            .map(|(name, c, owner)| {
+                let who = owner.map_or("no owner".to_string(), |o| format!("read by {name} C{o}"));
+                format!("group {name} committed {c}, lag {}, {who}", end.saturating_sub(*c))
+            })
+            .collect();
+        format!("Partition {i}: log end offset {end}; {}", each.join("; "))
+    };
+    let info = if props.groups.is_empty() {
+        format!("end {end} · committed {committed} · lag {lag}")
+    } else {
+        let lags: Vec<String> = props.groups.iter().map(|g| end.saturating_sub(g.1).to_string()).collect();
+        format!("end {end} · lags {}", lags.join(" / "))
+    };
     let cell_w = 19.0;
     let cells_x = PART_X + 30.0;
     let cells: Html = if ph >= 18.0 {
@@ -220,7 +242,7 @@ pub(super) fn partition_row(props: &PartitionRowProps) -> Html {
             if compact {
                 <text class="part-info part-info-inline" x={fmt1(PART_X + PART_W + 6.0)} y={fmt1(cy - 3.0)}>{format!("lag {lag}")}</text>
             } else {
-                <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{format!("end {end} · committed {committed} · lag {lag}")}</text>
+                <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{info}</text>
             }
         </g>
     }

@@ -560,11 +560,11 @@ impl Membership for WorkQueue {
         false
     }
 
-    /// Nothing to wait for: the "rebalance" completes at once. A queue has no generations: the
-    /// event names the queue's subscriber instead, whose consumers it is for.
+    /// Nothing to wait for: the "rebalance" completes at once. A queue has no generations; the
+    /// event names the queue's subscriber, whose consumers it is for.
     fn try_complete(&mut self, _rejoined: &dyn Fn(ConsumerId) -> bool, ctx: &mut Ctx) {
-        let generation = u32::from(self.index);
-        ctx.after(Default::default(), Event::Group(GroupEvent::RebalanceDone { generation }));
+        let group = self.index;
+        ctx.after(Default::default(), Event::Group(GroupEvent::RebalanceDone { generation: 0, group }));
     }
 
     fn rebalance_timed_out(

@@ -8,10 +8,11 @@ use crate::sim::kernel::trace::pack;
 pub enum GroupEvent {
     /// The session of `consumer`'s incarnation `session` ran out without a heartbeat.
     SessionTimeout { consumer: ConsumerId, session: u32 },
-    /// A rebalance of generation `generation` completes.
-    RebalanceDone { generation: u32 },
-    /// The rebalance timeout (`max.poll.interval.ms`) of generation `generation` ran out.
-    RebalanceTimeout { generation: u32 },
+    /// A rebalance of generation `generation` of group `group` (its subscriber) completes.
+    RebalanceDone { generation: u32, group: u8 },
+    /// The rebalance timeout (`max.poll.interval.ms`) of generation `generation` of group `group`
+    /// ran out.
+    RebalanceTimeout { generation: u32, group: u8 },
 }
 
 impl GroupEvent {
@@ -19,8 +20,8 @@ impl GroupEvent {
     pub fn words(&self) -> (u64, u64) {
         match *self {
             GroupEvent::SessionTimeout { consumer, session } => pack(10, consumer.0, session),
-            GroupEvent::RebalanceDone { generation } => pack(11, generation, 0),
-            GroupEvent::RebalanceTimeout { generation } => pack(16, generation, 0),
+            GroupEvent::RebalanceDone { generation, group } => pack(11, generation, u32::from(group)),
+            GroupEvent::RebalanceTimeout { generation, group } => pack(16, generation, u32::from(group)),
         }
     }
 }

@@ -13,6 +13,9 @@
 use crate::sim::ids::{ConsumerId, PartitionId};
 use crate::sim::kernel::sort;
 
+use super::stats::GroupStats;
+use crate::sim::broker::delivery::Redelivery;
+
 use super::assignor::range_split;
 
 /// Kafka's `RangeAssignor` for one topic (`assignor::range_split`): members sorted by id,
@@ -72,8 +75,19 @@ pub enum CommitKind {
     Position,
 }
 
+/// One consumer group reading the topic: its members, its committed offsets and its rebalances.
+/// Groups are independent (Kafka's `group.id`): each reads every record at its own pace, and what
+/// one commits says nothing to another.
 #[derive(Clone, Debug)]
 pub struct ConsumerGroup {
+    /// Which subscriber the group is: 0, or its place in the scenario's `subscribers`. Its members'
+    /// ids carry it (`ConsumerId::of`).
+    pub subscriber: u8,
+    /// The coordinator's view of each member, by consumer index.
+    pub members: Vec<Member>,
+    pub stats: GroupStats,
+    /// The group's assignor rebalances cooperatively: members keep what they own meanwhile.
+    pub cooperative: bool,
     pub generation: u32,
     pub state: GroupState,
     /// Next offset to read, per partition, as committed by the group (0 while it has none).
@@ -102,20 +116,46 @@ pub struct ConsumerGroup {
 }
 
 impl ConsumerGroup {
-    pub fn new(partitions: u32, members: &[ConsumerId]) -> Self {
-        ConsumerGroup {
+    /// Group `subscriber` of `members` members, owning the partitions as `owner` says.
+    pub fn new(subscriber: u8, members: u32, owner: Vec<Option<ConsumerId>>, cooperative: bool) -> Self {
+        let partitions = owner.len();
+        let mut group = ConsumerGroup {
+            subscriber,
+            members: Vec::new(),
+            stats: GroupStats::default(),
+            cooperative,
             generation: 1,
             state: GroupState::Stable,
-            committed: vec![0; partitions as usize],
-            has_commit: vec![false; partitions as usize],
-            commit_kinds: vec![Vec::new(); partitions as usize],
-            position: vec![0; partitions as usize],
-            position_known: vec![false; partitions as usize],
-            skipped_to: vec![0; partitions as usize],
-            owner: range_assign(partitions, members),
+            committed: vec![0; partitions],
+            has_commit: vec![false; partitions],
+            commit_kinds: vec![Vec::new(); partitions],
+            position: vec![0; partitions],
+            position_known: vec![false; partitions],
+            skipped_to: vec![0; partitions],
+            owner,
             completion_scheduled: None,
             follow_up: false,
-        }
+        };
+        group.members = (0..members)
+            .map(|c| Member {
+                in_group: true,
+                assigned: group.assigned_to(ConsumerId::of(subscriber, c)).collect(),
+                check_positions: true,
+                ..Member::default()
+            })
+            .collect();
+        group
+    }
+
+    /// The id of member `c` (by index) of this group.
+    pub fn member_id(&self, c: usize) -> ConsumerId {
+        ConsumerId::of(self.subscriber, c as u32)
+    }
+
+    /// Where the group still holds partition `p`'s records from: past its commits and what an
+    /// offset reset passed over.
+    pub fn held_from(&self, p: usize) -> u64 {
+        self.committed[p].max(self.skipped_to[p])
     }
 
     /// The topic grew to `partitions`: each new one has no committed offset (its first reader
@@ -136,6 +176,28 @@ impl ConsumerGroup {
 
     pub fn is_stable(&self) -> bool {
         self.state == GroupState::Stable
+    }
+
+    /// Whether the members stop fetching: eager assignors stop everyone for a rebalance; the
+    /// cooperative protocol keeps members on what they own while it runs.
+    pub fn paused(&self) -> bool {
+        !self.is_stable() && !self.cooperative
+    }
+
+    /// Whether `consumer` is a member (a crashed one stays one until its session times out).
+    pub fn is_member(&self, consumer: ConsumerId) -> bool {
+        self.members.get(consumer.index()).is_some_and(|m| m.in_group)
+    }
+
+    /// Whether the group reads the record at `offset` of partition `p` again: not once it
+    /// committed past it (which commit did says why not) or an offset reset passed over it.
+    pub fn redelivery(&self, p: usize, offset: u64) -> Redelivery {
+        match self.committed_by(p, offset) {
+            None if offset < self.skipped_to[p] => Redelivery::Skipped,
+            None => Redelivery::Again,
+            Some(CommitKind::Record) => Redelivery::Acked,
+            Some(CommitKind::Position) => Redelivery::AckedWithDelivered,
+        }
     }
 
     /// Records that a commit of `kind` moved partition `p`'s committed offset from `old` on.

@@ -23,7 +23,7 @@ use crate::sim::config::choices::Assignor;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{AppendKind, JournalKind, ResetCause};
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
-use group::{CommitKind, ConsumerGroup, Member};
+use group::{CommitKind, ConsumerGroup};
 use partition::{LogRecord, Partition};
 use segment::RollPolicy;
 pub use sequence::Sequence;
@@ -50,56 +50,72 @@ pub enum Received {
 #[derive(Clone, Debug)]
 pub struct LogBroker {
     pub(super) partitions: Vec<Partition>,
-    pub(super) group: ConsumerGroup,
-    /// The coordinator's view of each consumer, by consumer id.
-    pub(super) members: Vec<Member>,
-    pub(super) group_stats: GroupStats,
+    /// The consumer groups reading the topic: one, or one per subscriber (publish-subscribe), by
+    /// subscriber.
+    pub(super) groups: Vec<ConsumerGroup>,
     pub(super) log_stats: LogStats,
     /// The live chain of retention checks; older chains' events are ignored.
     pub(super) retention_token: u32,
     pub(super) retention_started: bool,
-    /// The group's assignor rebalances cooperatively: members keep what they own meanwhile.
-    pub(super) cooperative: bool,
     /// The idempotent producer's sequence numbers.
     producer_state: ProducerState,
 }
 
+/// One consumer group reading the topic: what the delivery seam serves that group's pipeline. It
+/// borrows the topic's partitions and the group's own state for one call; the other groups are
+/// out of its reach.
+pub struct TopicReader<'a> {
+    pub(super) partitions: &'a mut [Partition],
+    pub(super) group: &'a mut ConsumerGroup,
+    pub(super) log_stats: &'a mut LogStats,
+    /// How many groups read the topic. With several, a partition keeps what the slowest of them
+    /// still holds, so this group's commits do not trim it (`LogBroker::trim`).
+    pub(super) groups: u32,
+}
+
 impl LogBroker {
-    /// A topic of `partitions` partitions, consumed by a group of `consumers` members, assigned
-    /// by `assignor`.
-    pub fn new(partitions: u32, consumers: u32, assignor: Assignor, static_members: bool) -> Self {
-        let ids: Vec<ConsumerId> = (0..consumers).map(ConsumerId).collect();
-        let mut group = ConsumerGroup::new(partitions, &ids);
-        if assignor != Assignor::Range {
-            group.owner = rebalance::assignment(assignor, static_members, partitions, &ids, |_| (Vec::new(), -1)).0;
-        }
-        let members = ids
-            .iter()
-            .map(|&c| Member {
-                in_group: true,
-                assigned: group.assigned_to(c).collect(),
-                check_positions: true,
-                ..Member::default()
+    /// A topic of `partitions` partitions, read by one consumer group per entry of `consumers`
+    /// (that many members each), assigned by `assignor`.
+    pub fn new(partitions: u32, consumers: &[u32], assignor: Assignor, static_members: bool) -> Self {
+        let groups = (0u8..)
+            .zip(consumers)
+            .map(|(k, &n)| {
+                let ids: Vec<ConsumerId> = (0..n).map(|i| ConsumerId::of(k, i)).collect();
+                let owner = match assignor {
+                    Assignor::Range => group::range_assign(partitions, &ids),
+                    _ => rebalance::assignment(assignor, static_members, partitions, &ids, |_| (Vec::new(), -1)).0,
+                };
+                ConsumerGroup::new(k, n, owner, assignor.cooperative())
             })
             .collect();
         LogBroker {
             partitions: (0..partitions).map(|p| Partition::new(PartitionId(p))).collect(),
-            group,
-            members,
-            group_stats: GroupStats::default(),
+            groups,
             log_stats: LogStats::default(),
             retention_token: 0,
             retention_started: false,
-            cooperative: assignor.cooperative(),
             producer_state: ProducerState::new(partitions),
+        }
+    }
+
+    /// Group `k`'s reader of the topic, for its pipeline.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn reader(&mut self, k: u8) -> TopicReader<'_> {
+        let groups = self.groups.len() as u32;
+        TopicReader {
+            partitions: &mut self.partitions,
+            group: &mut self.groups[k as usize],
+            log_stats: &mut self.log_stats,
+            groups,
         }
     }
 
     /// A produce request for `msg` reaches the broker: append it to its partition, or, for the
     /// idempotent producer (`seq`), drop a resend the log already has and refuse a record out of
-    /// sequence (`sequence.rs`). Returns what happened and the owner of the partition, who may have
-    /// work now.
-    pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<ConsumerId>) {
+    /// sequence (`sequence.rs`). Returns what happened and the partition it was appended to, whose
+    /// owner in each group may have work now.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<PartitionId>) {
         let record = ctx.ledger.live(msg);
         let (partition, appended) = (PartitionId(record.route), record.appended);
         if let Some(s) = seq {
@@ -117,9 +133,25 @@ impl LogBroker {
         }
         ctx.ledger.mark_appended(msg);
         let append = if appended { AppendKind::ProducerDuplicate } else { AppendKind::First };
-        self.append(msg, partition, 0, append, ctx);
+        if self.groups.len() > 1 {
+            self.trim(partition.index());
+        }
+        self.reader(0).append(msg, partition, 0, append, ctx);
         let received = if appended { Received::AppendedAgain } else { Received::Appended };
-        (received, self.group.owner[partition.index()])
+        (received, Some(partition))
+    }
+
+    /// The owner of `partition` in group `k`.
+    #[inline]
+    pub fn owner(&self, k: u8, partition: PartitionId) -> Option<ConsumerId> {
+        self.groups[k as usize].owner[partition.index()]
+    }
+
+    /// With several groups, partition `p` lets go of what every group has committed past (or an
+    /// offset reset passed over): its memory stays bounded by what the slowest group holds.
+    fn trim(&mut self, p: usize) {
+        let floor = self.groups.iter().map(|g| g.held_from(p)).min().unwrap_or(0);
+        self.partitions[p].trim_consumed(floor);
     }
 
     /// The topic grew to `partitions` (`Command::AddPartitions`): empty logs at offset 0 for the
@@ -128,18 +160,62 @@ impl LogBroker {
     pub fn add_partitions(&mut self, partitions: u32) {
         let from = self.partitions.len() as u32;
         self.partitions.extend((from..partitions).map(|p| Partition::new(PartitionId(p))));
-        self.group.grow(partitions);
+        self.groups.iter_mut().for_each(|g| g.grow(partitions));
         self.producer_state.grow(partitions);
     }
 
-    /// Appends `msg` to `partition`; the record holds the message until the group commits past it.
+    /// Group 0's state (the only group without publish-subscribe).
+    pub fn group(&self) -> &ConsumerGroup {
+        &self.groups[0]
+    }
+    /// Every group reading the topic, by subscriber.
+    pub fn groups(&self) -> &[ConsumerGroup] {
+        &self.groups
+    }
+    pub fn partitions(&self) -> &[Partition] {
+        &self.partitions
+    }
+    /// Partitions assigned to `consumer` at its group's last completed rebalance (none while
+    /// crashed).
+    pub fn assigned(&self, consumer: ConsumerId) -> &[PartitionId] {
+        let group = self.groups.get(consumer.subscriber() as usize);
+        group.and_then(|g| g.members.get(consumer.index())).map_or(&[], |m| &m.assigned)
+    }
+    /// What the groups' coordinator did, over every group.
+    pub fn group_stats(&self) -> GroupStats {
+        self.groups.iter().fold(GroupStats::default(), |a, g| GroupStats {
+            rebalances: a.rebalances + g.stats.rebalances,
+            offset_resets: a.offset_resets + g.stats.offset_resets,
+        })
+    }
+    pub fn log_stats(&self) -> LogStats {
+        self.log_stats
+    }
+    /// Log end offset minus group `k`'s committed offset: how far it is behind on partition `p`.
+    pub fn lag(&self, k: u8, p: PartitionId) -> u64 {
+        self.partitions[p.index()].log_end().saturating_sub(self.groups[k as usize].committed[p.index()])
+    }
+    /// Whether `consumer` is a member of its group.
+    pub fn is_member(&self, consumer: ConsumerId) -> bool {
+        let group = self.groups.get(consumer.subscriber() as usize);
+        group.and_then(|g| g.members.get(consumer.index())).is_some_and(|m| m.in_group)
+    }
+}
+
+impl TopicReader<'_> {
+    /// Appends `msg` to `partition`; the record holds the message until the group commits past it
+    /// (every group, on a shared log).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn append(&mut self, msg: MessageId, partition: PartitionId, retry: u32, append: AppendKind, ctx: &mut Ctx) {
         let topic = &ctx.settings.topic;
         let roll = RollPolicy { segment_bytes: topic.segment_bytes, segment_ms: topic.segment_ms };
         let record = LogRecord { msg, retry, appended_at: ctx.now };
         let offset = self.partitions[partition.index()].append(record, ctx.settings.producer.record_bytes, roll);
-        ctx.ledger.hold(msg);
+        // Every group holds a record of a shared log until it commits past it. (Retries and
+        // redrives, which re-append for one group, are refused with several: `rules.rs`.)
+        for _ in 0..self.groups {
+            ctx.ledger.hold(msg);
+        }
         ctx.note(JournalKind::Appended { msg, partition, offset, append });
     }
 
@@ -171,50 +247,31 @@ impl LogBroker {
             ctx.release(msg, None);
         }
         self.group.committed[p] = offset;
-        self.partitions[p].trim_consumed(offset);
+        if self.groups == 1 {
+            self.partitions[p].trim_consumed(offset);
+        }
         ctx.note(JournalKind::Committed { consumer, partition, offset, auto });
         true
     }
-
-    pub fn partitions(&self) -> &[Partition] {
-        &self.partitions
-    }
-    pub fn group(&self) -> &ConsumerGroup {
-        &self.group
-    }
-    /// Partitions assigned to `consumer` at the last completed rebalance (none while crashed).
-    pub fn assigned(&self, consumer: ConsumerId) -> &[PartitionId] {
-        self.members.get(consumer.index()).map_or(&[], |m| &m.assigned)
-    }
-    pub fn group_stats(&self) -> GroupStats {
-        self.group_stats
-    }
-    pub fn log_stats(&self) -> LogStats {
-        self.log_stats
-    }
-    /// Log end offset minus committed offset: how far the group is behind on partition `p`.
-    pub fn lag(&self, p: PartitionId) -> u64 {
-        self.partitions[p.index()].log_end().saturating_sub(self.group.committed[p.index()])
-    }
 }
 
-impl DeliverySource for LogBroker {
+impl DeliverySource for TopicReader<'_> {
     /// The next record for `consumer`, round-robin over its partitions; moves its position. A
     /// partition it was just given gets its position first (`offset_reset.rs`); one that retention
     /// moved past is reset. An error when `auto.offset.reset=none` leaves it nowhere to start.
     fn next_delivery(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Result<Option<Delivery>, FetchError> {
         let c = consumer.index();
-        if self.members[c].check_positions {
+        if self.group.members[c].check_positions {
             self.resolve_positions(consumer, ctx)?;
         }
-        let n = self.members[c].assigned.len();
+        let n = self.group.members[c].assigned.len();
         for i in 0..n {
             // Wrap without a division: the cursor is at most n.
-            let mut idx = self.members[c].cursor as usize + i;
+            let mut idx = self.group.members[c].cursor as usize + i;
             while idx >= n {
                 idx -= n;
             }
-            let p = self.members[c].assigned[idx];
+            let p = self.group.members[c].assigned[idx];
             // An owner fetches from the committed offset at the latest: a static member busy
             // through a rebalance may commit past the position the rebalance reset.
             let mut partition = &self.partitions[p.index()];
@@ -226,7 +283,7 @@ impl DeliverySource for LogBroker {
             if offset < partition.log_end() {
                 let record = *partition.get(offset).expect("offsets between log start and end exist");
                 self.group.position[p.index()] = offset + 1;
-                self.members[c].cursor = (idx + 1) as u32;
+                self.group.members[c].cursor = (idx + 1) as u32;
                 let msg = record.msg;
                 let delivery = ctx.ledger.note_delivery(msg);
                 ctx.note(JournalKind::Received { msg, consumer, partition: p, offset, delivery });
@@ -248,8 +305,8 @@ impl DeliverySource for LogBroker {
     fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> bool {
         let c = consumer.index();
         let mut moved = false;
-        for i in 0..self.members[c].assigned.len() {
-            let p = self.members[c].assigned[i];
+        for i in 0..self.group.members[c].assigned.len() {
+            let p = self.group.members[c].assigned[i];
             // A partition without a position yet has nothing consumed to commit.
             if self.group.owner[p.index()] == Some(consumer) && self.group.position_known[p.index()] {
                 let position = self.group.position[p.index()];
@@ -262,13 +319,7 @@ impl DeliverySource for LogBroker {
     /// A record is read again unless the group committed past it (which commit did says why not)
     /// or an offset reset passed over it.
     fn redelivery(&self, delivery: &Delivery) -> Redelivery {
-        let (p, offset) = (delivery.tag.lane as usize, delivery.tag.position);
-        match self.group.committed_by(p, offset) {
-            None if offset < self.group.skipped_to[p] => Redelivery::Skipped,
-            None => Redelivery::Again,
-            Some(CommitKind::Record) => Redelivery::Acked,
-            Some(CommitKind::Position) => Redelivery::AckedWithDelivered,
-        }
+        self.group.redelivery(delivery.tag.lane as usize, delivery.tag.position)
     }
 
     /// The failed record comes back to the end of its partition.

@@ -31,7 +31,7 @@
 //! settled for good, so should the policy become `earliest` before anyone commits, the next reset
 //! starts after them where Kafka would read them again.
 
-use super::LogBroker;
+use super::TopicReader;
 use crate::sim::broker::delivery::FetchError;
 use crate::sim::config::choices::AutoOffsetReset;
 use crate::sim::ctx::Ctx;
@@ -39,7 +39,7 @@ use crate::sim::event::{JournalKind, ResetCause};
 use crate::sim::ids::{ConsumerId, PartitionId};
 use crate::sim::ledger::LossReason;
 
-impl LogBroker {
+impl TopicReader<'_> {
     /// Partition `p`'s next reader starts from the committed offset, at its first fetch. Until
     /// then it has no position, and nothing of `p` to commit.
     pub(super) fn read_from_committed(&mut self, p: usize) {
@@ -54,10 +54,10 @@ impl LogBroker {
     #[inline(never)]
     pub(super) fn resolve_positions(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> Result<(), FetchError> {
         let c = consumer.index();
-        self.members[c].check_positions = false;
+        self.group.members[c].check_positions = false;
         let mut result = Ok(());
-        for k in 0..self.members[c].assigned.len() {
-            let p = self.members[c].assigned[k];
+        for k in 0..self.group.members[c].assigned.len() {
+            let p = self.group.members[c].assigned[k];
             let i = p.index();
             if self.group.position_known[i] {
                 continue;
@@ -112,7 +112,7 @@ impl LogBroker {
         // What the log still holds for the group below `to`: the records passed over.
         let held_from = self.group.committed[i].max(self.group.skipped_to[i]).max(log_start);
         let skipped = to.saturating_sub(held_from);
-        self.group_stats.offset_resets += 1;
+        self.group.stats.offset_resets += 1;
         self.log_stats.reset_skipped += skipped;
         let skipped = u32::try_from(skipped).unwrap_or(u32::MAX);
         ctx.note(JournalKind::OffsetReset { consumer, partition: p, cause, policy, from, to, skipped });
@@ -134,6 +134,8 @@ impl LogBroker {
             ctx.release(msg, Some(LossReason::OffsetResetLatest));
         }
         self.group.skipped_to[i] = to;
-        self.partitions[i].trim_consumed(to);
+        if self.groups == 1 {
+            self.partitions[i].trim_consumed(to);
+        }
     }
 }

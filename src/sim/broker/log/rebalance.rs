@@ -5,7 +5,7 @@
 
 use super::assignor::{revoked, MemberSubscription};
 use super::group::{range_assign, GroupState, Member};
-use super::LogBroker;
+use super::TopicReader;
 use crate::sim::broker::delivery::{Joined, Membership};
 use crate::sim::config::choices::Assignor;
 use crate::sim::ctx::Ctx;
@@ -13,13 +13,13 @@ use crate::sim::event::{Event, GroupEvent, JournalKind};
 use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::time::SimDuration;
 
-impl LogBroker {
+impl TopicReader<'_> {
     fn member(&mut self, consumer: ConsumerId) -> &mut Member {
         let c = consumer.index();
-        if self.members.len() <= c {
-            self.members.resize_with(c + 1, Member::default);
+        if self.group.members.len() <= c {
+            self.group.members.resize_with(c + 1, Member::default);
         }
-        &mut self.members[c]
+        &mut self.group.members[c]
     }
 
     /// A static member came back: it owns what it owned, fetched from the committed offsets (the
@@ -38,17 +38,16 @@ impl LogBroker {
 
     /// Whether every member the coordinator knows has rejoined (`hasAllMembersJoined`).
     fn all_rejoined(&self, rejoined: &dyn Fn(ConsumerId) -> bool) -> bool {
-        self.members
-            .iter()
-            .enumerate()
-            .all(|(c, m)| !m.in_group || (m.stale.is_empty() && rejoined(ConsumerId(c as u32))))
+        self.group.members.iter().enumerate().all(|(c, m)| {
+            !m.in_group || (m.stale.is_empty() && rejoined(ConsumerId::of(self.group.subscriber, c as u32)))
+        })
     }
 
     /// The owner of each partition after this rebalance, by the group's assignor.
     fn assign(&mut self, members: &[ConsumerId], ctx: &Ctx) -> Vec<Option<ConsumerId>> {
         let n = self.partitions.len() as u32;
         let c = &ctx.settings.consumers;
-        let (group, member) = (&self.group, &self.members);
+        let (group, member) = (&self.group, &self.group.members);
         let (owners, follow_up) = assignment(c.assignor, c.static_membership, n, members, |m| {
             let owned = if member[m.index()].fresh { Vec::new() } else { group.assigned_to(m).map(|p| p.0).collect() };
             (owned, group.generation as i32 - 1)
@@ -61,15 +60,14 @@ impl LogBroker {
         let generation = self.group.generation;
         self.group.completion_scheduled = Some(generation);
         let delay = SimDuration::from_ms(ctx.settings.consumers.rebalance_ms);
-        ctx.after(delay, Event::Group(GroupEvent::RebalanceDone { generation }));
+        let group = self.group.subscriber;
+        ctx.after(delay, Event::Group(GroupEvent::RebalanceDone { generation, group }));
     }
 }
 
-impl Membership for LogBroker {
+impl Membership for TopicReader<'_> {
     fn paused(&self) -> bool {
-        // Eager assignors stop everyone for the rebalance; the cooperative protocol keeps members
-        // on what they own while it runs.
-        !self.group.is_stable() && !self.cooperative
+        self.group.paused()
     }
 
     fn rebalancing(&self) -> bool {
@@ -77,7 +75,7 @@ impl Membership for LogBroker {
     }
 
     fn is_member(&self, consumer: ConsumerId) -> bool {
-        self.members.get(consumer.index()).is_some_and(|m| m.in_group)
+        self.group.is_member(consumer)
     }
 
     fn join(&mut self, consumer: ConsumerId, static_member: bool, ctx: &mut Ctx) -> Joined {
@@ -146,11 +144,12 @@ impl Membership for LogBroker {
         self.group.generation += 1;
         self.group.state = GroupState::PreparingRebalance;
         self.group.completion_scheduled = None;
-        self.group_stats.rebalances += 1;
+        self.group.stats.rebalances += 1;
         let generation = self.group.generation;
-        ctx.note(JournalKind::RebalanceStarted { generation });
+        ctx.note(JournalKind::RebalanceStarted { group: self.group.subscriber, generation });
         let timeout = SimDuration::from_ms(ctx.settings.consumers.max_poll_interval_ms);
-        ctx.after(timeout, Event::Group(GroupEvent::RebalanceTimeout { generation }));
+        let group = self.group.subscriber;
+        ctx.after(timeout, Event::Group(GroupEvent::RebalanceTimeout { generation, group }));
         true
     }
 
@@ -181,8 +180,9 @@ impl Membership for LogBroker {
         // but with the old generation: their next commit fails too.
         let mut late = Vec::new();
         let mut dropped = 0;
-        for (c, m) in self.members.iter_mut().enumerate() {
-            let id = ConsumerId(c as u32);
+        let k = self.group.subscriber;
+        for (c, m) in self.group.members.iter_mut().enumerate() {
+            let id = ConsumerId::of(k, c as u32);
             m.stale.clear();
             if m.in_group && !rejoined(id) {
                 late.push(id);
@@ -193,7 +193,7 @@ impl Membership for LogBroker {
                 }
             }
         }
-        ctx.note(JournalKind::RebalanceTimedOut { generation, dropped });
+        ctx.note(JournalKind::RebalanceTimedOut { group: self.group.subscriber, generation, dropped });
         self.schedule_completion(ctx);
         late
     }
@@ -202,30 +202,37 @@ impl Membership for LogBroker {
         if generation != self.group.generation || self.group.is_stable() {
             return false;
         }
-        let members: Vec<ConsumerId> =
-            self.members.iter().enumerate().filter(|(_, m)| m.in_group).map(|(c, _)| ConsumerId(c as u32)).collect();
+        let members: Vec<ConsumerId> = self
+            .group
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.in_group)
+            .map(|(c, _)| self.group.member_id(c))
+            .collect();
         let owners = self.assign(&members, ctx);
         for (p, &owner) in owners.iter().enumerate() {
             // A new owner (or a new process) starts from the committed offset, or where
             // auto.offset.reset says without a valid one; an owner that keeps a partition
             // (cooperative) keeps its position.
-            let fresh = owner.is_some_and(|c| self.members[c.index()].fresh);
-            if owner != self.group.owner[p] || fresh || !self.cooperative {
+            let fresh = owner.is_some_and(|c| self.group.members[c.index()].fresh);
+            if owner != self.group.owner[p] || fresh || !self.group.cooperative {
                 self.read_from_committed(p);
             }
         }
         self.group.owner = owners;
         self.group.state = GroupState::Stable;
-        self.members.iter_mut().for_each(|m| m.fresh = false);
-        for c in 0..self.members.len() {
-            let assigned: Vec<_> = self.group.assigned_to(ConsumerId(c as u32)).collect();
-            let member = &mut self.members[c];
+        self.group.members.iter_mut().for_each(|m| m.fresh = false);
+        for c in 0..self.group.members.len() {
+            let assigned: Vec<_> = self.group.assigned_to(self.group.member_id(c)).collect();
+            let member = &mut self.group.members[c];
             member.assigned = assigned;
             member.cursor = 0;
             member.check_positions = true;
         }
-        ctx.journal.tap_assignment(generation, &self.group.owner);
-        ctx.note(JournalKind::RebalanceDone { generation });
+        let group = self.group.subscriber;
+        ctx.journal.tap_assignment(group, generation, &self.group.owner);
+        ctx.note(JournalKind::RebalanceDone { group, generation });
         true
     }
 
@@ -248,12 +255,13 @@ pub(super) fn assignment(
     if assignor == Assignor::Range {
         return (range_assign(n, members), false);
     }
-    let name = |c: ConsumerId| format!("consumer-{:04}", c.0);
+    // Named by index: every group assigns as the first one would.
+    let name = |c: ConsumerId| format!("consumer-{:04}", c.index());
     let subscriptions: Vec<MemberSubscription> = members
         .iter()
         .map(|&c| {
             let (owned, generation) = owned(c);
-            let instance_id = static_members.then(|| format!("instance-{:04}", c.0));
+            let instance_id = static_members.then(|| format!("instance-{:04}", c.index()));
             MemberSubscription { id: name(c), instance_id, owned, generation: Some(generation) }
         })
         .collect();

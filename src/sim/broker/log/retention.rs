@@ -1,6 +1,7 @@
 //! Retention: every `log.retention.check.interval.ms` the broker deletes whole segments that
-//! retention allows (`segment.rs`), read or not. A deleted record the group had not committed past
-//! stops being held by the log; if nobody processed it, it is lost with the reason "retention".
+//! retention allows (`segment.rs`), read or not. A deleted record a group had not committed past
+//! stops being held by the log for it; if that group never processed it, it is lost with the
+//! reason "retention".
 
 use super::segment::RetentionPolicy;
 use super::LogBroker;
@@ -38,22 +39,25 @@ impl LogBroker {
         let policy = RetentionPolicy { ms: topic.retention_ms, bytes: topic.retention_bytes };
         for p in 0..self.partitions.len() {
             let partition = PartitionId(p as u32);
-            // What the group still holds: past its commits and what an offset reset passed over.
-            let held_from = self.group.committed[p].max(self.group.skipped_to[p]);
+            // What each group still holds: past its commits and what an offset reset passed over.
+            let groups = &self.groups;
             let mut deleted = Vec::new();
             let range = self.partitions[p].apply_retention(ctx.now, policy, |offset, rec| {
-                if offset >= held_from {
-                    deleted.push((offset, rec.msg));
+                let holders = groups.iter().filter(|g| offset >= g.held_from(p)).count();
+                if holders > 0 {
+                    deleted.push((offset, rec.msg, holders));
                 }
             });
             let Some((from, to)) = range else { continue };
             ctx.note(JournalKind::SegmentsDeleted { partition, from, to });
-            for (offset, msg) in deleted {
+            for (offset, msg, holders) in deleted {
                 let read = ctx.ledger.get(msg).is_some_and(|m| m.deliveries > 0);
                 self.log_stats.retention_deleted += 1;
                 ctx.note(JournalKind::RetentionDeleted { msg, partition, offset, read });
-                // The reason counts only if the message ends lost: nobody processed it.
-                ctx.release(msg, Some(LossReason::Retention));
+                // The reason counts only if the message ends lost: a group never processed it.
+                for _ in 0..holders {
+                    ctx.release(msg, Some(LossReason::Retention));
+                }
             }
         }
         let every = SimDuration::from_ms(ctx.settings.topic.retention_check_ms);
