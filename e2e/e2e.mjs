@@ -8,7 +8,7 @@
 // CLI from the page's own command log: both must print the same trace hash (replay.mjs). The settings
 // steps (settings.mjs), the partition steps (partitions.mjs), the dead-letter queue steps (dlq.mjs),
 // the breaker steps (breaker.mjs), the monitoring steps (monitoring.mjs), the queue broker's steps
-// (queue.mjs) and the message-journey steps (journey.mjs) live in their own files. Any console error, page
+// (queue.mjs), publish-subscribe on the log (groups.mjs) and the message-journey steps (journey.mjs) live in their own files. Any console error, page
 // error or failed request fails the test. axe-core (injected from node_modules) audits every built-in
 // scenario in the light and the dark theme, at time 0 and after a few seconds of play: any violation of
 // impact serious or critical fails. Screenshots go to e2e/artifacts/. The last line is
@@ -29,6 +29,7 @@ import { breakerSteps } from './breaker.mjs';
 import { monitoringSteps } from './monitoring.mjs';
 import { routingSteps } from './routing.mjs';
 import { queueSteps } from './queue.mjs';
+import { groupSteps } from './groups.mjs';
 import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -404,6 +405,7 @@ await breakerSteps(kit());
 await monitoringSteps(kit());
 await routingSteps(kit());
 await queueSteps(kit());
+await groupSteps(kit());
 
 await step('causes that show: a scheduled crash is on its consumer; a crashed owner keeps its partition, unread', async () => {
   await load('auto-commit');

@@ -171,7 +171,6 @@ fn bad_subscribers_name_the_field() {
         other => panic!("{other:?}"),
     };
     let mut s = fanout();
-    let mut s = fanout();
     s.subscribers[1].name = "email".into();
     assert_eq!(field(&s).0, "subscribers[1].name");
     s.subscribers[1].name = "SMS!".into();

@@ -166,3 +166,91 @@ fn appending_again_for_one_group_is_refused() {
     s.subscribers.truncate(1);
     assert!(Simulation::new(&s).unwrap().handle(Command::Redrive { msg: None }).is_ok());
 }
+
+/// The log keeps what it delivered: a group that starts at 20 s with earliest replays the topic
+/// from its first record and catches up; with latest it starts at the log end, and every message
+/// produced before is lost to it (by the offset reset).
+#[test]
+fn a_group_started_later_replays_the_log_or_skips_it() {
+    let mut s = eda_lab::sim::builtins::builtin("stream-replay").unwrap();
+    s.metrics.journal = 100_000;
+    assert_eq!(s.subscribers[1].starts_at_ms, Some(20_000));
+    let sim = run(&s, 40);
+    let analytics: Vec<_> = sim
+        .journal()
+        .iter()
+        .filter(|e| matches!(e.kind, JournalKind::Received { consumer, .. } if consumer.subscriber() == 1))
+        .map(|e| e.time)
+        .collect();
+    assert!(analytics.iter().all(|&t| t >= SimTime::from_secs(20)), "nothing read before it started");
+    let produced = sim.ledger().produced();
+    assert_eq!(sim.pipelines()[1].effects(), (produced, 0), "analytics replayed everything");
+    assert_eq!(sim.ledger().counts().lost, 0);
+    let started = sim.journal().iter().filter(|e| matches!(e.kind, JournalKind::SubscriberStarted { subscriber: 1 }));
+    assert_eq!(started.count(), 1);
+
+    let mut latest = s.clone();
+    latest.consumers.auto_offset_reset = AutoOffsetReset::Latest;
+    let sim = run(&latest, 40);
+    let c = sim.ledger().counts();
+    let before: u64 = sim.partitions().iter().map(|p| p.log_end()).sum::<u64>() - sim.pipelines()[1].effects().0;
+    assert!(c.lost > 50, "the first 20 s are never read by analytics: {c:?}");
+    assert_eq!(c.lost, before, "lost: exactly what analytics never read");
+    let lost = Report::of(&sim).lost_by_reason;
+    assert_eq!(lost.get("offset_reset_latest"), Some(&c.lost), "{lost:?}");
+    assert_eq!(sim.pipelines()[0].effects().0, sim.ledger().produced(), "billing read everything");
+}
+
+/// A later start is the log's (a queue bound later would get only later messages, which the
+/// ledger does not model), never the first subscriber's; and nothing acts on a subscriber's
+/// consumers before they start.
+#[test]
+fn a_later_start_is_checked() {
+    let field = |s: &Scenario| match s.validate() {
+        Err(ScenarioError::Invalid { field, message }) => (field, message),
+        other => panic!("{other:?}"),
+    };
+    let mut s = groups();
+    s.subscribers[0].starts_at_ms = Some(5_000);
+    assert_eq!(field(&s).0, "subscribers[0].starts_at_ms");
+    s.subscribers[0].starts_at_ms = None;
+    s.subscribers[2].starts_at_ms = Some(5_000);
+    s.broker = BrokerKind::Queue;
+    let (f, message) = field(&s);
+    assert_eq!(f, "subscribers[2].starts_at_ms");
+    assert!(message.contains("log broker only"), "{message}");
+    s.broker = BrokerKind::Log;
+    let crash = Command::CrashConsumer { consumer: ConsumerId::of(2, 0), at: None };
+    s.faults.push(ScheduledCommand { at_ms: 4_000, command: crash.clone() });
+    let (f, message) = field(&s);
+    assert_eq!(f, "faults[0].command.consumer");
+    assert!(message.contains("starts at 5000 ms"), "{message}");
+    s.faults[0].at_ms = 6_000;
+    let mut sim = Simulation::new(&s).unwrap();
+    match sim.handle(crash.clone()) {
+        Err(CommandError::Invalid { field, .. }) => assert_eq!(field, "consumer"),
+        other => panic!("{other:?}"),
+    }
+    sim.run_until(SimTime::from_secs(7), u64::MAX);
+    sim.audit().unwrap();
+    assert_eq!(sim.pipelines()[2].stats().crashes, 1, "the scheduled crash came after the start");
+    assert!(sim.handle(Command::RestartConsumer { consumer: ConsumerId::of(2, 0) }).is_ok());
+}
+
+/// A partition added before a group starts: the group learns of it when it starts.
+#[test]
+fn a_group_started_later_reads_partitions_added_before() {
+    let mut s = groups();
+    s.metrics.journal = 100_000;
+    s.producer.max_messages = None;
+    s.subscribers[2].starts_at_ms = Some(5_000);
+    s.faults.push(ScheduledCommand { at_ms: 2_000, command: Command::AddPartitions { count: 6 } });
+    let sim = run(&s, 30);
+    let g = &sim.groups()[2];
+    assert!(g.owner.iter().all(Option::is_some), "{:?}", g.owner);
+    let read_new = sim.journal().iter().any(|e| {
+        matches!(e.kind, JournalKind::Received { consumer, partition, .. } if consumer.subscriber() == 2 && partition.0 >= 4)
+    });
+    assert!(read_new, "analytics read the partitions added before it started");
+    assert!(sim.lag_of(2, PartitionId(5)) < 10);
+}

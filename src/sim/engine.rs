@@ -22,7 +22,7 @@ use crate::sim::config::settings;
 use crate::sim::config::{limits, rules};
 use crate::sim::ctx::Ctx;
 pub use crate::sim::errors::{CommandError, ReplayError, Stuck};
-use crate::sim::event::{Event, GroupEvent, JournalEntry, JournalKind};
+use crate::sim::event::{ConsumerEvent, Event, GroupEvent, JournalEntry, JournalKind};
 use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::journal::Journal;
 use crate::sim::journey::{Journey, JourneyPolicy};
@@ -89,7 +89,7 @@ pub struct Simulation {
 mod sampling;
 mod subscribers;
 mod views;
-use subscribers::{park_dead_letters, pipeline_of, subscribers};
+use subscribers::{park_dead_letters, pipeline_of, start_later, subscribers};
 
 /// Builds a [`Ctx`] from the simulation's shared parts, leaving its subsystems free to borrow.
 macro_rules! ctx {
@@ -152,7 +152,13 @@ impl Simulation {
         }
         for p in &mut sim.pipelines {
             p.start_autocommit_timers(ctx);
-            p.start(&mut sim.broker.of(p.subscriber()), ctx);
+            let k = p.subscriber();
+            match sim.settings.starts_at_ms(k) {
+                None => p.start(&mut sim.broker.of(k), ctx),
+                Some(t) => {
+                    ctx.scheduler.schedule(SimTime::from_ms(t), Event::Consumer(ConsumerEvent::Start { subscriber: k }))
+                }
+            }
         }
         sim.journal.started();
         Ok(sim)
@@ -365,6 +371,12 @@ impl Simulation {
                 if of_subscriber.is_none_or(|n| consumer.index() >= n) {
                     return Err(CommandError::NoSuchConsumer { consumer, consumers: of_subscriber.unwrap_or(0) });
                 }
+                let k = consumer.subscriber();
+                if let Some(t) = self.settings.starts_at_ms(k).filter(|_| !self.pipelines[k as usize].started()) {
+                    let name = self.settings.subscriber_name(k).unwrap_or_default();
+                    let message = format!("subscriber {name} starts at {t} ms: its consumers are not running yet");
+                    return Err(CommandError::Invalid { field: "consumer", message });
+                }
                 if let Command::CrashConsumer { at: Some(point), .. } = *command {
                     if let Some(message) = self.settings.crash_never_strikes(point) {
                         return Err(CommandError::Invalid { field: "at", message });
@@ -422,6 +434,11 @@ impl Simulation {
                     received
                 };
                 self.producer.on_event(e, &mut broker, ctx);
+            }
+            Event::Consumer(e @ ConsumerEvent::Start { subscriber: k }) => {
+                // The group may have missed a partition change while it did not exist.
+                let grew = brokers.log.groups()[k as usize].owner.iter().any(Option::is_none);
+                start_later(&mut pipelines[k as usize], e, &mut brokers.of(k), grew, ctx)
             }
             Event::Consumer(e) => {
                 let k = e.subscriber();
@@ -498,8 +515,9 @@ impl Simulation {
                     keys_remapped: remapped,
                     keys,
                 });
-                // Each group's leader sees the topic's new metadata and the group rebalances.
-                for p in pipelines.iter_mut() {
+                // Each group's leader sees the topic's new metadata and the group rebalances (a
+                // group yet to start learns of it when it starts).
+                for p in pipelines.iter_mut().filter(|p| p.started()) {
                     p.topic_changed(&mut brokers.of(p.subscriber()), ctx);
                 }
             }

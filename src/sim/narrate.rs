@@ -433,6 +433,15 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             s
         }
         Restarted { consumer } => format!("consumer {consumer} restarted"),
+        SubscriberStarted { .. } if sim.scenario().broker == BrokerKind::Queue => "the subscriber starts".into(),
+        SubscriberStarted { .. } => format!(
+            "the subscriber starts: a new consumer group, with no committed offsets, so each partition starts where auto.offset.reset says ({})",
+            match sim.scenario().consumers.auto_offset_reset {
+                AutoOffsetReset::Earliest => "earliest: the oldest record kept",
+                AutoOffsetReset::Latest => "latest: the log end, what came before is never read",
+                AutoOffsetReset::None => "none: it cannot start",
+            }
+        ),
         Joined { consumer } if sim.scenario().broker == BrokerKind::Queue => {
             format!("consumer {consumer} subscribed to the queue")
         }

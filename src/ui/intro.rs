@@ -13,7 +13,11 @@ pub fn intro(name: &str, notice: Option<&Notice>) -> Html {
         <div class="intro">
             <p class="scenario-desc"><strong>{name}</strong>{": "}{description}</p>
             <p class="hint">
-                {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{if name == "pubsub-fanout" { ") and watch the subscribers' queues; " } else { ") and watch the Payments API box; " }}
+                {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{match name {
+                    "pubsub-fanout" => ") and watch the subscribers' queues; ",
+                    "consumer-groups" | "stream-replay" => ") and watch each consumer group's lag; ",
+                    _ => ") and watch the Payments API box; ",
+                }}
                 <kbd>{"→"}</kbd>{" steps one event. Click a consumer to crash it, change the settings, and watch the outcome counters."}
             </p>
             <p class={classes!("notice", notice.map(|n| if n.error { "notice-error" } else { "notice-ok" }))} role="status" aria-live="polite">

@@ -288,17 +288,25 @@ pub fn idempotency_mode() -> impl Strategy<Value = IdempotencyMode> {
 /// Publish-subscribe's subscribers: none (one queue or consumer group), or one to three, each with
 /// its own consumers, pace and reliability where it sets them.
 pub fn subscribers() -> impl Strategy<Value = Vec<Subscriber>> {
-    let one = (prop::option::of(1u32..4), prop::option::of(1.0f64..300.0), prop::option::of(0.0f64..0.5));
+    let one = (
+        prop::option::of(1u32..4),
+        prop::option::of(1.0f64..300.0),
+        prop::option::of(0.0f64..0.5),
+        prop::option::of(0u64..10_000),
+    );
     prop_oneof![
         1 => Just(Vec::new()),
         1 => prop::collection::vec(one, 1..4).prop_map(|subs| {
             subs.into_iter()
                 .enumerate()
-                .map(|(i, (consumers, mean_ms, failure_probability))| Subscriber {
+                .map(|(i, (consumers, mean_ms, failure_probability, starts_at_ms))| Subscriber {
                     name: format!("s{i}"),
                     consumers,
                     mean_ms,
                     failure_probability,
+                    // A later start: the log's, and not the first subscriber's (`queue_scenario`
+                    // clears it).
+                    starts_at_ms: starts_at_ms.filter(|_| i > 0),
                 })
                 .collect()
         }),
@@ -319,6 +327,7 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
         |(mut s, prefetch, (message_ttl_ms, max_length, dead_letter_exchange, overflow), subs, (requeue, limit))| {
             s.broker = BrokerKind::Queue;
             s.subscribers = subs;
+            s.subscribers.iter_mut().for_each(|sub| sub.starts_at_ms = None);
             s.queue = QueueSettings {
                 prefetch,
                 message_ttl_ms,

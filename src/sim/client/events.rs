@@ -51,6 +51,8 @@ pub enum ConsumerEvent {
     /// The circuit breaker may let calls through again (its wait in OPEN is over, or HALF_OPEN's
     /// maximum wait): the consumers paused on it ask again. `token` names the breaker instance.
     BreakerWake { token: u32, subscriber: u8 },
+    /// A subscriber that starts later starts (`subscribers[i].starts_at_ms`).
+    Start { subscriber: u8 },
 }
 
 impl ConsumerEvent {
@@ -64,6 +66,7 @@ impl ConsumerEvent {
             ConsumerEvent::AutoCommit { consumer, epoch, token } => pack(12, consumer.0, epoch ^ (token << 16)),
             ConsumerEvent::PollTimeout { consumer, epoch } => pack(15, consumer.0, epoch),
             ConsumerEvent::BreakerWake { token, subscriber } => pack(21, token, u32::from(subscriber)),
+            ConsumerEvent::Start { subscriber } => pack(22, u32::from(subscriber), 0),
         }
     }
 
@@ -76,7 +79,9 @@ impl ConsumerEvent {
             | ConsumerEvent::Restart { consumer, .. }
             | ConsumerEvent::AutoCommit { consumer, .. }
             | ConsumerEvent::PollTimeout { consumer, .. } => consumer.subscriber(),
-            ConsumerEvent::Reappend { subscriber, .. } | ConsumerEvent::BreakerWake { subscriber, .. } => subscriber,
+            ConsumerEvent::Reappend { subscriber, .. }
+            | ConsumerEvent::BreakerWake { subscriber, .. }
+            | ConsumerEvent::Start { subscriber } => subscriber,
         }
     }
 }

@@ -62,6 +62,9 @@ pub struct Pipeline {
     pub(super) own_fail_p: Option<Probability>,
     /// Effects this subscriber applied, and how many of them repeated one it had applied before.
     effects: (u64, u64),
+    /// The subscriber's consumers are running. One that starts later
+    /// (`subscribers[i].starts_at_ms`) takes no work until then.
+    started: bool,
 }
 
 /// A source the pipeline can consume from: deliveries plus membership.
@@ -96,6 +99,7 @@ impl Pipeline {
             own_service_mean_us: None,
             own_fail_p: None,
             effects: (0, 0),
+            started: true,
         }
     }
 
@@ -149,7 +153,24 @@ impl Pipeline {
             }
             ConsumerEvent::PollTimeout { consumer, epoch } => self.on_poll_timeout(consumer, epoch, src, ctx),
             ConsumerEvent::BreakerWake { token, .. } => self.on_breaker_wake(token, ctx),
+            ConsumerEvent::Start { subscriber } => {
+                self.started = true;
+                ctx.note(JournalKind::SubscriberStarted { subscriber });
+                self.start(src, ctx);
+            }
         }
+    }
+
+    /// A subscriber that starts later: no work until its `Start` event.
+    pub fn starting_later(mut self) -> Self {
+        self.started = false;
+        self
+    }
+
+    /// Whether the subscriber's consumers are running (see [`Pipeline::starting_later`]).
+    #[inline]
+    pub fn started(&self) -> bool {
+        self.started
     }
 
     /// Every consumer's first poll, at the start: its source settles where the work it was given
@@ -166,6 +187,9 @@ impl Pipeline {
     /// The source has new work for `consumer`: it starts on it if it was idle.
     #[inline]
     pub fn wake(&mut self, consumer: Option<ConsumerId>, src: &mut impl Source, ctx: &mut Ctx) {
+        if !self.started {
+            return;
+        }
         if src.any_consumer() {
             return self.wake_idle(src, ctx);
         }
@@ -178,6 +202,9 @@ impl Pipeline {
 
     /// Every idle consumer looks for work: the source may give more now (a wider prefetch window).
     pub fn wake_all(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
+        if !self.started {
+            return;
+        }
         for c in 0..self.consumers.len() {
             if self.consumers[c].status == ConsumerStatus::Idle {
                 self.pump(self.consumers[c].id, src, ctx);

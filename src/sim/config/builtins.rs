@@ -79,6 +79,14 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Publish-subscribe on the queue broker: each OrderPlaced goes through a fanout exchange to three queues, email, sms and push, and each subscriber's consumers take their own copy at their own pace. Email is quick; SMS is slower, so its queue runs longer; push fails 30% of its attempts, retries twice, then parks the message in its own dead-letter queue. At 10 s an SMS consumer crashes after sending a text, before its ack: that customer gets two texts, and email and push never notice. A message counts exactly once only when every subscriber handled it once. Try dedup_atomic: each subscriber keeps its own dedup store.",
     ),
     (
+        "consumer-groups",
+        "Publish-subscribe on the log: one topic of 4 partitions read by three consumer groups, billing (2 consumers), shipping (1, slower) and analytics (1). Each group reads every record at its own pace and commits its own offsets: shipping lags while billing keeps up, and reading a record deletes nothing. At 10 s the shipping consumer crashes after booking a shipment, before its commit: when it is back, shipping reads that record again and ships the order twice; billing and analytics never notice. Try dedup_atomic: each group keeps its own dedup store.",
+    ),
+    (
+        "stream-replay",
+        "The log keeps what it delivered. Billing reads OrderPlaced from the start; at 20 s a new analytics service starts a consumer group of its own which, having no committed offsets and auto.offset.reset=earliest, replays the topic from its first record and catches up while billing stays current. A queue cannot do this: a message is gone once acknowledged, and a queue bound at 20 s gets only what is published after. Try latest: analytics starts at the log end and never reads the first 20 s (each of those messages counts as lost).",
+    ),
+    (
         "publisher-confirms",
         "The same queue, but the network loses 20% of publishes and of the broker's confirms. The publisher waits up to 1 s for each confirm and publishes again when none comes: nothing is lost, but a publish whose confirm was lost is queued twice (RabbitMQ has no idempotent publisher), and both copies are charged. Try dedup_atomic; or stop waiting for confirms (acks 0): no duplicates, and lost publishes are lost.",
     ),
@@ -185,6 +193,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "retry-storm" | "poison-pill" | "circuit-breaker" | "dlq-redrive" => resilience_lesson(name, &mut s),
         "work-queue" | "auto-ack-loss" | "queue-dlx" | "publisher-confirms" => queue_lesson(name, &mut s),
         "pubsub-fanout" => pubsub_lesson(&mut s),
+        "consumer-groups" | "stream-replay" => log_groups_lesson(name, &mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
@@ -237,16 +246,47 @@ fn pubsub_lesson(s: &mut Scenario) {
     s.producer.event_types = vec!["OrderPlaced".into()];
     s.consumers.commit = CommitStrategy::AfterProcessing;
     s.processing.retry.max_retries = 2;
-    let sub = |name: &str, consumers, mean_ms, failure_probability| Subscriber {
+    s.subscribers =
+        vec![subscriber("email", 1, 100.0, 0.0), subscriber("sms", 2, 300.0, 0.0), subscriber("push", 3, 100.0, 0.3)];
+    let sms_consumer = ConsumerId::of(1, 0);
+    let command = Command::CrashConsumer { consumer: sms_consumer, at: Some(CrashPoint::AfterEffect) };
+    s.faults.push(ScheduledCommand { at_ms: 10_000, command });
+}
+
+/// A subscriber with its own consumers, pace and reliability.
+fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64) -> Subscriber {
+    Subscriber {
         name: name.into(),
         consumers: Some(consumers),
         mean_ms: Some(mean_ms),
         failure_probability: Some(failure_probability),
-    };
-    s.subscribers = vec![sub("email", 1, 100.0, 0.0), sub("sms", 2, 300.0, 0.0), sub("push", 3, 100.0, 0.3)];
-    let sms_consumer = ConsumerId::of(1, 0);
-    let command = Command::CrashConsumer { consumer: sms_consumer, at: Some(CrashPoint::AfterEffect) };
-    s.faults.push(ScheduledCommand { at_ms: 10_000, command });
+        starts_at_ms: None,
+    }
+}
+
+/// Publish-subscribe on the log: a consumer group per subscriber on one topic. `consumer-groups`:
+/// three groups at their own pace, one crash in one of them; `stream-replay`: a group that starts
+/// at 20 s and replays the topic from its first record.
+fn log_groups_lesson(name: &str, s: &mut Scenario) {
+    reads_from_earliest(s);
+    s.producer.rate_per_sec = 5.0;
+    s.producer.event_types = vec!["OrderPlaced".into()];
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    if name == "consumer-groups" {
+        s.topic.partitions = 4;
+        s.subscribers = vec![
+            subscriber("billing", 2, 60.0, 0.0),
+            subscriber("shipping", 1, 150.0, 0.0),
+            subscriber("analytics", 1, 40.0, 0.0),
+        ];
+        let shipping = ConsumerId::of(1, 0);
+        let command = Command::CrashConsumer { consumer: shipping, at: Some(CrashPoint::AfterEffect) };
+        s.faults.push(ScheduledCommand { at_ms: 10_000, command });
+    } else {
+        s.topic.partitions = 3;
+        let analytics = Subscriber { starts_at_ms: Some(20_000), ..subscriber("analytics", 1, 30.0, 0.0) };
+        s.subscribers = vec![subscriber("billing", 2, 60.0, 0.0), analytics];
+    }
 }
 
 /// A live setting changed at `at_ms` by the fault schedule.

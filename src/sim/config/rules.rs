@@ -151,12 +151,17 @@ impl Scenario {
     /// command valid, aimed at a consumer the group has by then (counting those added by earlier
     /// faults), leaving settings that run, and redriving all parked messages or none (which ones
     /// are parked depends on the run).
-    /// Why `consumer` names no consumer at some time of the run, when the first subscriber has
-    /// `first` consumers then (each other subscriber keeps the number it starts with).
-    fn no_such_consumer(&self, consumer: ConsumerId, first: u32) -> Option<String> {
+    /// Why `consumer` names no consumer at `at_ms` into the run, when the first subscriber has
+    /// `first` consumers then (each other subscriber keeps the number it starts with, from when
+    /// it starts).
+    fn no_such_consumer(&self, consumer: ConsumerId, first: u32, at_ms: u64) -> Option<String> {
         let k = consumer.subscriber();
         if usize::from(k) >= self.subscriber_count() {
             return Some(format!("there is no subscriber {k} (the run has {})", self.subscriber_count()));
+        }
+        if let Some(t) = self.starts_at_ms(k).filter(|&t| t > at_ms) {
+            let name = self.subscriber_name(k).unwrap_or_default();
+            return Some(format!("subscriber {name} starts at {t} ms: its consumers are not running yet"));
         }
         let n = if k == 0 { first } else { self.consumers_of(k) };
         let whose = self.subscriber_name(k).map_or("the group".to_string(), |name| format!("subscriber {name}"));
@@ -184,9 +189,9 @@ impl Scenario {
             command.validate().map_err(|e| invalid(&field("command"), e.to_string()))?;
             match *command {
                 Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
-                    if self.no_such_consumer(consumer, consumers).is_some() =>
+                    if self.no_such_consumer(consumer, consumers, f.at_ms).is_some() =>
                 {
-                    let message = self.no_such_consumer(consumer, consumers).unwrap_or_default();
+                    let message = self.no_such_consumer(consumer, consumers, f.at_ms).unwrap_or_default();
                     return Err(invalid(&field("command.consumer"), message));
                 }
                 Command::CrashConsumer { at: Some(point), .. } => {

@@ -17,7 +17,7 @@
 //!
 //! Without subscribers (the default) a run has one, which reads the scenario's settings.
 
-use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_SUBSCRIBERS};
+use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_LONG_MS, MAX_SUBSCRIBERS};
 use super::queue::BrokerKind;
 use super::scenario::{Scenario, ScenarioError};
 use serde::{Deserialize, Serialize};
@@ -37,11 +37,23 @@ pub struct Subscriber {
     pub mean_ms: Option<f64>,
     /// Probability that one attempt fails (0 to 1); unset: `processing.failure_probability`.
     pub failure_probability: Option<f64>,
+    /// When its consumers start, in milliseconds from the start of the run (log broker only):
+    /// until then the group does not exist, and the topic keeps what is produced meanwhile, for
+    /// it to read as `consumers.auto_offset_reset` says. Unset: at the start (and left out of the
+    /// JSON, so scenarios written before it read and hash as they did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at_ms: Option<u64>,
 }
 
 impl Default for Subscriber {
     fn default() -> Self {
-        Subscriber { name: "subscriber".into(), consumers: None, mean_ms: None, failure_probability: None }
+        Subscriber {
+            name: "subscriber".into(),
+            consumers: None,
+            mean_ms: None,
+            failure_probability: None,
+            starts_at_ms: None,
+        }
     }
 }
 
@@ -59,6 +71,30 @@ impl Scenario {
     /// The name of subscriber `k` (`None` without publish-subscribe).
     pub fn subscriber_name(&self, k: u8) -> Option<&str> {
         self.subscribers.get(k as usize).map(|s| s.name.as_str())
+    }
+
+    /// When subscriber `k`'s consumers start, if later than the run (`starts_at_ms`).
+    pub fn starts_at_ms(&self, k: u8) -> Option<u64> {
+        self.subscribers.get(k as usize).and_then(|s| s.starts_at_ms).filter(|&t| t > 0)
+    }
+
+    /// Why subscriber `k` cannot start at `t` ms.
+    fn late_start_refusal(&self, k: usize, t: u64) -> Option<String> {
+        if k == 0 && t > 0 {
+            return Some(
+                "the first subscriber starts with the run (its consumers are the ones the group controls act on); \
+                 let a later one start after it"
+                    .into(),
+            );
+        }
+        if self.broker == BrokerKind::Queue {
+            return Some(
+                "applies to the log broker only: a queue bound later gets only what is published after, which the \
+                 ledger (one effect expected per subscriber for every message) does not model"
+                    .into(),
+            );
+        }
+        (t > MAX_LONG_MS).then(|| format!("must be at most {MAX_LONG_MS} (got {t})"))
     }
 
     /// How many consumers subscriber `k` starts with.
@@ -101,6 +137,9 @@ impl Scenario {
             }
             if let Some(p) = s.failure_probability.filter(|p| !(0.0..=1.0).contains(p)) {
                 return invalid(field("failure_probability"), format!("must be between 0 and 1 (got {p})"));
+            }
+            if let Some(message) = s.starts_at_ms.and_then(|t| self.late_start_refusal(i, t)) {
+                return invalid(field("starts_at_ms"), message);
             }
         }
         Ok(())

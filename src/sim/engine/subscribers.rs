@@ -1,9 +1,13 @@
-//! The run's subscribers as the engine builds and serves them: one pipeline each, and what each
-//! one's queue dead-letters parked in that subscriber's dead-letter queue.
+//! The run's subscribers as the engine builds and serves them: one pipeline each, started with
+//! the run or later, and what each one's queue dead-letters parked in that subscriber's
+//! dead-letter queue.
 
 use crate::sim::broker::amqp::work_queue::WorkQueue;
+use crate::sim::broker::brokers::Subscribed;
 use crate::sim::client::pipeline::Pipeline;
 use crate::sim::config::scenario::Scenario;
+use crate::sim::ctx::Ctx;
+use crate::sim::event::ConsumerEvent;
 use crate::sim::event::DropCause;
 use crate::sim::patterns::dlq::{DeadLetter, DeadLetterReason};
 
@@ -15,8 +19,13 @@ pub(super) fn subscribers(s: &Scenario) -> impl Iterator<Item = u8> {
 /// Subscriber `k`'s pipeline: its consumers, and its handler's own pace and reliability.
 pub(super) fn pipeline_of(s: &Scenario, k: u8) -> Pipeline {
     let own = s.subscribers.get(k as usize);
-    Pipeline::for_subscriber(k, s.consumers_of(k), s.seed)
-        .with_handler(own.and_then(|o| o.mean_ms), own.and_then(|o| o.failure_probability))
+    let pipeline = Pipeline::for_subscriber(k, s.consumers_of(k), s.seed)
+        .with_handler(own.and_then(|o| o.mean_ms), own.and_then(|o| o.failure_probability));
+    if s.starts_at_ms(k).is_some() {
+        pipeline.starting_later()
+    } else {
+        pipeline
+    }
 }
 
 /// Parks what queue `q` dead-lettered (expired, or dropped from a full queue) in its subscriber's
@@ -40,5 +49,14 @@ pub(super) fn park_dead_letters(q: &mut WorkQueue, pipeline: &mut Pipeline) {
             first_failed_at: at,
             last_failed_at: at,
         });
+    }
+}
+
+/// Subscriber `k` starts later (`subscribers[i].starts_at_ms`): its pipeline waits for the `Start`
+/// event, and then, if the topic grew meanwhile, its new group learns of the new partitions.
+pub(super) fn start_later(p: &mut Pipeline, e: ConsumerEvent, src: &mut Subscribed, grew: bool, ctx: &mut Ctx) {
+    p.on_event(e, src, ctx);
+    if grew {
+        p.topic_changed(src, ctx);
     }
 }

@@ -241,6 +241,11 @@ pub enum JournalKind {
         point: Option<CrashPoint>,
         msg: Option<MessageId>,
     },
+    /// A subscriber that starts later (`subscribers[i].starts_at_ms`) starts: its consumers poll
+    /// for the first time. On the log its group is new: it has no committed offsets.
+    SubscriberStarted {
+        subscriber: u8,
+    },
     Restarted {
         consumer: ConsumerId,
     },

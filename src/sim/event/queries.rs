@@ -12,6 +12,7 @@ impl JournalKind {
             RebalanceStarted { group, .. } | RebalanceDone { group, .. } | RebalanceTimedOut { group, .. } => {
                 Some(group)
             }
+            SubscriberStarted { subscriber } => Some(subscriber),
             Delivered { consumer, .. }
             | Acked { consumer, .. }
             | Requeued { consumer, .. }
@@ -81,6 +82,7 @@ impl JournalKind {
             | Requeued { .. }
             | BrokerRestarted { .. }
             | Restarted { .. }
+            | SubscriberStarted { .. }
             | Joined { .. }
             | Left { .. }
             | SessionExpired { .. }
@@ -134,6 +136,7 @@ impl JournalKind {
             | Requeued { .. }
             | BrokerRestarted { .. }
             | Restarted { .. }
+            | SubscriberStarted { .. }
             | Joined { .. }
             | Left { .. }
             | SessionExpired { .. }

@@ -390,8 +390,13 @@ fn is_down(status: ConsumerStatus) -> bool {
     matches!(status, ConsumerStatus::Crashed | ConsumerStatus::Failed)
 }
 
-/// The next scheduled crash or restart of `consumer` still to come, in words ("crash at 12.9 s").
+/// The next scheduled crash or restart of `consumer` still to come, in words ("crash at 12.9 s"),
+/// or its subscriber's start, if it starts later.
 fn next_fault(sim: &Simulation, consumer: ConsumerId) -> Option<String> {
+    let k = consumer.subscriber();
+    if let Some(at) = sim.scenario().starts_at_ms(k).filter(|_| !sim.pipelines()[k as usize].started()) {
+        return Some(format!("starts at {}.{} s", at / 1_000, at % 1_000 / 100));
+    }
     let now_ms = sim.now().as_us() / 1_000;
     sim.scenario()
         .faults

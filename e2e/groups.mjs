@@ -1,0 +1,73 @@
+// Publish-subscribe on the log broker (e2e.mjs runs these steps with its helpers): the
+// "consumer-groups" lesson draws one topic read by three consumer groups, each group's consumers
+// named by it; a shipping consumer that crashes after its effect, before its commit, makes shipping
+// (and only shipping) apply a message twice; the lag panel shows each group; the run replays on the
+// CLI. "stream-replay" starts a group at 20 s that reads the topic from its first record. axe finds
+// nothing serious on either.
+
+import { audit, describe } from './a11y.mjs';
+
+const diagram = (page) =>
+  page.evaluate(() => ({
+    heads: [...document.querySelectorAll('.col-heads text')].map((t) => t.textContent),
+    consumers: [...document.querySelectorAll('g.node.consumer')].map((g) => g.getAttribute('aria-label')),
+    partitions: [...document.querySelectorAll('g.node.partition')].map((g) => g.getAttribute('aria-label')),
+    lags: [...document.querySelectorAll('.lag-list.by-group .lag-row')].map((r) => r.getAttribute('aria-label')),
+  }));
+
+export async function groupSteps({ page, step, snapshot, load, playTo, replayOnCli, screenshot }) {
+  await step('consumer groups: three groups read one topic at their own pace; a crash duplicates in one group only', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await load('consumer-groups');
+    const d = await diagram(page);
+    if (JSON.stringify(d.heads) !== JSON.stringify(['Topic “orders” · partitions (newest →)', 'A consumer group per subscriber'])) {
+      throw new Error(`headings ${JSON.stringify(d.heads)}`);
+    }
+    const leads = d.consumers.map((c) => c.split(' · ')[0]);
+    const want = ['billing C0', 'billing C1', 'shipping C0', 'analytics C0'];
+    if (JSON.stringify(leads) !== JSON.stringify(want)) throw new Error(`consumers: ${JSON.stringify(leads)}`);
+    if (d.partitions.length !== 4 || !d.partitions[0].includes('group billing committed 0') || !d.partitions[0].includes('group analytics committed 0')) {
+      throw new Error(`partition label: ${d.partitions[0]}`);
+    }
+    // The fault schedule crashes shipping C0 at 10 s, after its effect and before its commit.
+    await playTo(16, '5');
+    const s = await snapshot();
+    if (s.duplicated < 1 || s.balanced !== 'true') throw new Error(`after 16 s: ${JSON.stringify(s)}`);
+    await page.check('#log-notable');
+    const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+    await page.uncheck('#log-notable');
+    const again = log.find((l) => /shipping: duplicate: consumer 0 applied evt_\d+ again, though this subscriber had already/.test(l));
+    if (!again) throw new Error(`the event log does not tell whose duplicate it was:\n      ${log.slice(-12).join('\n      ')}`);
+    if (log.some((l) => /(billing|analytics): duplicate/.test(l))) throw new Error('another group duplicated');
+    const lags = (await diagram(page)).lags;
+    if (lags.length !== 3 || !lags[1].startsWith('Group shipping lag')) throw new Error(`lag per group: ${JSON.stringify(lags)}`);
+    const shot = await screenshot('consumer-groups');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    const { report } = await replayOnCli('consumer-groups');
+    const subs = (report.subscribers ?? []).map((x) => `${x.name}:${x.crashes}:${x.extra_effects_from_duplicates}:${x.group ? 'group' : 'queue'}`);
+    const wantSubs = ['billing:0:0:group', 'shipping:1:1:group', 'analytics:0:0:group'];
+    if (JSON.stringify(subs) !== JSON.stringify(wantSubs)) throw new Error(`the CLI's subscribers: ${JSON.stringify(subs)}`);
+    return `${s.duplicated} duplicated; "${again.trim()}"; ${lags.join(', ')}; ${shot}`;
+  });
+
+  await step('stream replay: a group started at 20 s reads the topic from its first record', async () => {
+    await load('stream-replay');
+    const before = (await diagram(page)).consumers.find((c) => c.startsWith('analytics C0'));
+    if (!before || !before.includes('scheduled: starts at 20.0 s')) throw new Error(`analytics before its start: ${before}`);
+    await playTo(21, '5');
+    const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+    const started = log.find((l) => /analytics: the subscriber starts: a new consumer group, with no committed offsets, so each partition starts where auto\.offset\.reset says \(earliest/.test(l));
+    if (!started) throw new Error(`the event log does not tell the start:\n      ${log.slice(-12).join('\n      ')}`);
+    const replayed = log.find((l) => /analytics: consumer 0 received evt_\d+ from partition \d @ offset 0/.test(l));
+    if (!replayed) throw new Error(`analytics did not read from offset 0:\n      ${log.slice(-12).join('\n      ')}`);
+    await playTo(30, '5');
+    const s = await snapshot();
+    if (s.lost !== 0 || s.balanced !== 'true') throw new Error(`after 30 s: ${JSON.stringify(s)}`);
+    const shot = await screenshot('stream-replay');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    await replayOnCli('stream-replay');
+    return `"${started.trim().slice(0, 90)}…"; ${s.exactly_once} applied once by both; ${shot}`;
+  });
+}
