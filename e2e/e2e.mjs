@@ -104,6 +104,8 @@ async function screenshot(name) {
 
 /** Runs one named step; a failure is recorded (with a screenshot) and the walk goes on. */
 async function step(name, fn) {
+  // E2E_ONLY=regex runs only the matching steps (a quick loop while working on some; CI runs all).
+  if (process.env.E2E_ONLY && !new RegExp(process.env.E2E_ONLY).test(name)) return;
   const t0 = Date.now();
   const before = problems.length;
   try {

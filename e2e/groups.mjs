@@ -29,10 +29,11 @@ export async function groupSteps({ page, step, snapshot, load, playTo, replayOnC
     if (d.partitions.length !== 4 || !d.partitions[0].includes('group billing committed 0') || !d.partitions[0].includes('group analytics committed 0')) {
       throw new Error(`partition label: ${d.partitions[0]}`);
     }
-    // The fault schedule crashes shipping C0 at 10 s, after its effect and before its commit.
-    await playTo(16, '5');
+    // The fault schedule crashes shipping C0 at 10 s, after its effect and before its commit; the
+    // group rebalances when the old member's session (6 s) has timed out.
+    await playTo(20, '5');
     const s = await snapshot();
-    if (s.duplicated < 1 || s.balanced !== 'true') throw new Error(`after 16 s: ${JSON.stringify(s)}`);
+    if (s.duplicated < 1 || s.balanced !== 'true') throw new Error(`after 20 s: ${JSON.stringify(s)}`);
     await page.check('#log-notable');
     const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
     await page.uncheck('#log-notable');
@@ -55,7 +56,9 @@ export async function groupSteps({ page, step, snapshot, load, playTo, replayOnC
     await load('stream-replay');
     const before = (await diagram(page)).consumers.find((c) => c.startsWith('analytics C0'));
     if (!before || !before.includes('scheduled: starts at 20.0 s')) throw new Error(`analytics before its start: ${before}`);
-    await playTo(21, '5');
+    // Just past the start, slowly: the replay's first reads are still in the event log.
+    await playTo(19.9, '5');
+    await playTo(20.1, '1');
     const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
     const started = log.find((l) => /analytics: the subscriber starts: a new consumer group, with no committed offsets, so each partition starts where auto\.offset\.reset says \(earliest/.test(l));
     if (!started) throw new Error(`the event log does not tell the start:\n      ${log.slice(-12).join('\n      ')}`);

@@ -80,7 +80,7 @@ pub const CATALOG: &[(&str, &str)] = &[
     ),
     (
         "consumer-groups",
-        "Publish-subscribe on the log: one topic of 4 partitions read by three consumer groups, billing (2 consumers), shipping (1, slower) and analytics (1). Each group reads every record at its own pace and commits its own offsets: shipping lags while billing keeps up, and reading a record deletes nothing. At 10 s the shipping consumer crashes after booking a shipment, before its commit: when it is back, shipping reads that record again and ships the order twice; billing and analytics never notice. Try dedup_atomic: each group keeps its own dedup store.",
+        "Publish-subscribe on the log: one topic of 4 partitions read by three consumer groups, billing (2 consumers), shipping (1, slower) and analytics (1). Each group reads every record at its own pace and commits its own offsets: shipping lags while billing keeps up, and reading a record deletes nothing. At 10 s the shipping consumer crashes after booking a shipment, before its commit: it restarts under a new member id, the group waits for the old one's session to time out, and then shipping reads that record again and ships the order twice; billing and analytics never notice. Try dedup_atomic: each group keeps its own dedup store.",
     ),
     (
         "stream-replay",

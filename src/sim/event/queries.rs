@@ -177,6 +177,7 @@ impl JournalKind {
                 | JournalKind::Reordered { .. }
                 | JournalKind::KeyOrderBroken { .. }
                 | JournalKind::PartitionsAdded { .. }
+                | JournalKind::SubscriberStarted { .. }
                 | JournalKind::OffsetReset { skipped: 1.., .. }
                 | JournalKind::ResetFailed { .. }
                 | JournalKind::BreakerChanged { to: BreakerState::Open, .. }
