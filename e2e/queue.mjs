@@ -128,4 +128,30 @@ export async function queueSteps({ page, step, snapshot, load, playTo, replayOnC
     if (JSON.stringify(subs) !== JSON.stringify(['email:0', 'sms:1', 'push:1'])) throw new Error(`the CLI's subscribers: ${JSON.stringify(subs)}`);
     return `${s.duplicated} duplicated, ${places.length} parked by push; "${again.trim()}"; ${shot}`;
   });
+
+  await step('topic routing: each queue gets what its pattern matches; a message no binding matches is lost as unroutable', async () => {
+    await load('topic-routing');
+    const d = await diagram(page);
+    if (d.heads[0] !== 'Topic exchange → queues by pattern') throw new Error(`headings ${JSON.stringify(d.heads)}`);
+    const queues = await page.$$eval('g.node.queue', (gs) => gs.map((g) => g.getAttribute('aria-label').split(':')[0]));
+    const want = ['Queue email, bound with order.*', 'Queue shipping, bound with order.placed', 'Queue refunds, bound with payment.#'];
+    if (JSON.stringify(queues) !== JSON.stringify(want)) throw new Error(`queues: ${JSON.stringify(queues)}`);
+    await playTo(10, '5');
+    const s = await snapshot();
+    if (s.lost < 1 || s.duplicated !== 0 || s.balanced !== 'true') throw new Error(`after 10 s: ${JSON.stringify(s)}`);
+    await page.check('#log-notable');
+    const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+    await page.uncheck('#log-notable');
+    const dropped = log.find((l) => /evt_\d+ customer\.updated is unroutable: no queue's binding matches its routing key, so the topic exchange drops it/.test(l));
+    if (!dropped) throw new Error(`the event log does not tell the unroutable message:\n      ${log.slice(-12).join('\n      ')}`);
+    if (log.some((l) => /(order|payment)\.\w+ is unroutable/.test(l))) throw new Error('a routable event type was dropped');
+    const reasons = await page.$$eval('.reasons li', (ls) => ls.map((l) => l.textContent));
+    if (!reasons.some((r) => /unroutable/.test(r))) throw new Error(`loss reasons: ${JSON.stringify(reasons)}`);
+    const shot = await screenshot('topic-routing');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    const { report } = await replayOnCli('topic-routing');
+    if (report.exchange !== 'topic' || !(report.lost_by_reason?.unroutable > 0)) throw new Error(`the CLI's report: exchange ${report.exchange}, lost ${JSON.stringify(report.lost_by_reason)}`);
+    return `${s.lost} lost as unroutable; "${dropped.trim().slice(0, 80)}…"; ${shot}`;
+  });
 }

@@ -206,3 +206,80 @@ fn a_command_for_a_consumer_no_subscriber_has_is_refused() {
     assert!(sim.handle(Command::CrashConsumer { consumer: ConsumerId::of(2, 2), at: None }).is_ok());
     assert!(sim.commands().len() == 1, "refused commands are not recorded");
 }
+
+/// A topic exchange routes by the routing key (the event type): each queue gets what its pattern
+/// matches, a message expects one effect per queue it reached, and one no binding matches is lost
+/// as unroutable.
+#[test]
+fn a_topic_exchange_routes_by_pattern_and_drops_the_unroutable() {
+    let mut s = builtin("topic-routing").unwrap();
+    s.producer.max_messages = Some(80);
+    s.metrics.recent_messages = 1_000;
+    let sim = run(&s, 120);
+    let types = &s.producer.event_types;
+    let of_type = |t: &str| {
+        (0..80u32)
+            .filter(|&i| types[sim.ledger().get(eda_lab::sim::MessageId(i)).unwrap().event_type as usize] == t)
+            .count() as u64
+    };
+    let (placed, cancelled, refunded, updated) =
+        (of_type("order.placed"), of_type("order.cancelled"), of_type("payment.refunded"), of_type("customer.updated"));
+    assert!(placed > 0 && cancelled > 0 && refunded > 0 && updated > 0);
+    let effects: Vec<u64> = sim.pipelines().iter().map(|p| p.effects().0).collect();
+    assert_eq!(
+        effects,
+        [placed + cancelled, placed, refunded],
+        "email order.*, shipping order.placed, refunds payment.#"
+    );
+    let c = sim.ledger().counts();
+    assert_eq!((c.lost, c.exactly_once, c.in_flight), (updated, 80 - updated, 0), "{c:?}");
+    let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(lost, [(eda_lab::sim::LossReason::Unroutable, updated)]);
+    // A placed order reached two queues and expects two effects.
+    let placed_msg = (0..80u32)
+        .map(eda_lab::sim::MessageId)
+        .find(|&m| types[sim.ledger().get(m).unwrap().event_type as usize] == "order.placed");
+    let m = sim.ledger().get(placed_msg.unwrap()).unwrap();
+    assert_eq!((m.expected, m.effects, m.applied), (2, 2, 0b011));
+    let report = Report::of(&sim).to_text();
+    assert!(
+        report.contains("a topic exchange to 3 queues (email order.*, shipping order.placed, refunds payment.#)"),
+        "{report}"
+    );
+}
+
+/// A direct exchange takes a queue only when its binding key equals the routing key.
+#[test]
+fn a_direct_exchange_matches_the_key_exactly() {
+    let mut s = builtin("topic-routing").unwrap();
+    s.producer.max_messages = Some(60);
+    s.queue.exchange = ExchangeKind::Direct;
+    s.subscribers[0].binding_key = Some("order.*".into()); // a pattern means nothing to direct
+    let sim = run(&s, 120);
+    let effects: Vec<u64> = sim.pipelines().iter().map(|p| p.effects().0).collect();
+    assert_eq!(effects[0], 0, "no routing key is literally order.*");
+    assert!(effects[1] > 0 && effects[2] == 0, "{effects:?}: payment.# is no key either");
+    assert_eq!(sim.ledger().counts().exactly_once, effects[1]);
+}
+
+#[test]
+fn bindings_name_their_field() {
+    let field = |s: &Scenario| match s.validate() {
+        Err(ScenarioError::Invalid { field, message }) => (field, message),
+        other => panic!("{other:?}"),
+    };
+    let mut s = builtin("topic-routing").unwrap();
+    s.subscribers[1].binding_key = None;
+    let (f, m) = field(&s);
+    assert_eq!(f, "subscribers[1].binding_key");
+    assert!(m.contains("topic exchange"), "{m}");
+    let mut s = builtin("pubsub-fanout").unwrap();
+    s.subscribers[0].binding_key = Some("order.*".into());
+    let (f, m) = field(&s);
+    assert_eq!(f, "subscribers[0].binding_key");
+    assert!(m.contains("a fanout ignores keys"), "{m}");
+    s.subscribers[0].binding_key = Some("x".repeat(256));
+    s.queue.exchange = ExchangeKind::Topic;
+    s.subscribers.iter_mut().skip(1).for_each(|sub| sub.binding_key = Some("#".into()));
+    assert!(field(&s).1.contains("at most 255 bytes"));
+}

@@ -4,7 +4,7 @@
 use crate::sim::command::Command;
 use crate::sim::config::alerts::AlertsConfig;
 use crate::sim::config::choices::{AutoOffsetReset, CrashPoint};
-use crate::sim::config::queue::BrokerKind;
+use crate::sim::config::queue::{BrokerKind, ExchangeKind};
 use crate::sim::engine::Simulation;
 use crate::sim::event::{AfterFailure, AppendKind, BreakerState, DropCause, JournalKind, ResetCause};
 use crate::sim::ids::MessageId;
@@ -121,9 +121,23 @@ fn effect_words(kind: &JournalKind, sim: &Simulation) -> String {
 }
 
 /// The queue broker's entries, in plain words (RabbitMQ's terms: a delivery tag, `basic.ack`).
+/// A message no binding matched, in plain words.
+fn unroutable_words(msg: MessageId, sim: &Simulation) -> String {
+    let exchange = match sim.scenario().queue.exchange {
+        ExchangeKind::Topic => "topic",
+        ExchangeKind::Direct => "direct",
+        ExchangeKind::Fanout => "fanout",
+    };
+    format!(
+        "{msg}{} is unroutable: no queue's binding matches its routing key, so the {exchange} exchange drops it (RabbitMQ still confirms it to the publisher)",
+        event_type(sim, msg)
+    )
+}
+
 fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
     match *kind {
+        Unroutable { msg } => unroutable_words(msg, sim),
         Enqueued { msg, append, .. } => match append {
             AppendKind::First => format!("{msg}{} → queue", event_type(sim, msg)),
             AppendKind::ProducerDuplicate => format!(
@@ -473,6 +487,7 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
         | Requeued { .. }
         | Returned { .. }
         | QueueDropped { .. }
+        | Unroutable { .. }
         | BrokerRestarted { .. } => queue_words(kind, sim),
         _ => unreachable!("group_words is only called for the group and command entries describe leaves to it"),
     }

@@ -307,6 +307,7 @@ pub fn subscribers() -> impl Strategy<Value = Vec<Subscriber>> {
                     // A later start: the log's, and not the first subscriber's (`queue_scenario`
                     // clears it).
                     starts_at_ms: starts_at_ms.filter(|_| i > 0),
+                    binding_key: None,
                 })
                 .collect()
         }),
@@ -323,8 +324,17 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
         prop_oneof![Just(Overflow::DropHead), Just(Overflow::RejectPublish), Just(Overflow::RejectPublishDlx)];
     let limits = (prop::option::of(0u64..3_000), prop::option::of(1u64..30), any::<bool>(), overflow);
     let requeue = (any::<bool>(), prop::option::of(0u64..4));
-    (scenario(), 1u32..6, limits, subscribers(), requeue).prop_map(
-        |(mut s, prefetch, (message_ttl_ms, max_length, dead_letter_exchange, overflow), subs, (requeue, limit))| {
+    let routing =
+        (prop_oneof![Just(ExchangeKind::Fanout), Just(ExchangeKind::Direct), Just(ExchangeKind::Topic)], any::<u64>());
+    (scenario(), 1u32..6, limits, subscribers(), requeue, routing).prop_map(
+        |(
+            mut s,
+            prefetch,
+            (message_ttl_ms, max_length, dead_letter_exchange, overflow),
+            subs,
+            (requeue, limit),
+            (exchange, pick),
+        )| {
             s.broker = BrokerKind::Queue;
             s.subscribers = subs;
             s.subscribers.iter_mut().for_each(|sub| sub.starts_at_ms = None);
@@ -336,6 +346,7 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
                 dead_letter_exchange,
                 ..QueueSettings::default()
             };
+            route_by(&mut s, exchange, pick);
             if s.producer.idempotent == Some(true) {
                 s.producer.idempotent = None;
             }
@@ -347,6 +358,27 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
             s
         },
     )
+}
+
+/// A direct or topic exchange in front of the subscribers' queues (with publish-subscribe), each
+/// bound with a key or pattern `pick` chooses, over dotted event types; some messages may match
+/// no binding (unroutable).
+#[allow(dead_code)] // the queue-broker properties only
+pub fn route_by(s: &mut Scenario, exchange: ExchangeKind, pick: u64) {
+    if s.subscribers.is_empty() || exchange == ExchangeKind::Fanout {
+        return;
+    }
+    s.queue.exchange = exchange;
+    let types = ["order.placed", "order.cancelled", "payment.refunded", "customer.updated"];
+    s.producer.event_types = types.map(String::from).to_vec();
+    let patterns: &[&str] = match exchange {
+        ExchangeKind::Topic => &["order.*", "#", "*.placed", "order.#", "payment.*", "#.updated", "*", "order"],
+        _ => &["order.placed", "order.cancelled", "payment.refunded", "nothing"],
+    };
+    for (i, sub) in s.subscribers.iter_mut().enumerate() {
+        let n = (pick >> (8 * i)) as usize % patterns.len();
+        sub.binding_key = Some(patterns[n].to_string());
+    }
 }
 
 /// A quorum queue with delivery limit `limit`: durable, and without reject-publish-dlx (which

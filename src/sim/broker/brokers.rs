@@ -4,12 +4,15 @@
 //! the queues and each subscriber's consumers read from theirs. One type with a branch per call
 //! keeps one copy of the consumer pipeline in the page's bundle.
 
+use crate::sim::broker::amqp::topic::topic_matches;
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::delivery::{
     committed_past, Delivery, DeliverySource, FetchError, Joined, Membership, Redelivery,
 };
 use crate::sim::broker::log::{LogBroker, Received, Sequence};
+use crate::sim::config::queue::ExchangeKind;
 use crate::sim::ctx::Ctx;
+use crate::sim::event::JournalKind;
 use crate::sim::ids::PartitionId;
 use crate::sim::ids::{ConsumerId, MessageId};
 use crate::sim::ledger::LossReason;
@@ -74,11 +77,20 @@ impl Brokers {
             return self.log.receive(msg, seq, ctx);
         }
         let again = ctx.ledger.mark_appended(msg);
+        let bound = bound_queues(msg, self.queues.len(), ctx);
+        if !again && ctx.settings.queue.exchange != ExchangeKind::Fanout {
+            ctx.ledger.route_to(msg, bound.count_ones() as u8);
+        }
+        if bound == 0 {
+            unroutable(msg, ctx);
+        }
         // One queue refusing its copy (full, reject-publish) makes the publisher's confirm a
         // nack, though the others took theirs.
         let mut rejected = false;
-        for q in &mut self.queues {
-            rejected |= !q.take_copy(msg, again, ctx);
+        for (k, q) in self.queues.iter_mut().enumerate() {
+            if bound & (1 << k) != 0 {
+                rejected |= !q.take_copy(msg, again, ctx);
+            }
         }
         let received = match (rejected, again) {
             (true, _) => Received::Rejected,
@@ -97,6 +109,38 @@ impl Brokers {
         }
         partition.and_then(|p| self.log.owner(k, p))
     }
+}
+
+/// Which subscribers' queues the exchange routes `msg` to (bit `k` for subscriber `k`): every one
+/// behind a fanout; behind a direct or topic exchange, those whose binding key matches the
+/// message's routing key, its event type (RabbitMQ's rules: `amqp/topic.rs`).
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn bound_queues(msg: MessageId, queues: usize, ctx: &Ctx) -> u64 {
+    let all = (1u64 << queues) - 1;
+    let s = ctx.settings;
+    if s.queue.exchange == ExchangeKind::Fanout {
+        return all;
+    }
+    let event_type = ctx.ledger.live(msg).event_type as usize;
+    let key = s.producer.event_types.get(event_type).map_or("", String::as_str);
+    (0..queues as u8)
+        .filter(|&k| match (s.queue.exchange, s.binding_key(k)) {
+            (ExchangeKind::Direct, Some(b)) => b == key,
+            (ExchangeKind::Topic, Some(b)) => topic_matches(b, key),
+            _ => true,
+        })
+        .fold(0, |mask, k| mask | 1 << k)
+}
+
+/// No queue's binding matched `msg`: RabbitMQ drops it, and still confirms it to the publisher
+/// (`mandatory` would return it; the simulated publisher does not set it). Lost, unless a
+/// publisher's resend reached a queue before.
+#[cold]
+fn unroutable(msg: MessageId, ctx: &mut Ctx) {
+    ctx.note(JournalKind::Unroutable { msg });
+    // The reason, on a hold that ends at once: the publisher still holds the message.
+    ctx.ledger.hold(msg);
+    ctx.release(msg, Some(LossReason::Unroutable));
 }
 
 impl DeliverySource for Subscribed<'_> {

@@ -79,6 +79,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Publish-subscribe on the queue broker: each OrderPlaced goes through a fanout exchange to three queues, email, sms and push, and each subscriber's consumers take their own copy at their own pace. Email is quick; SMS is slower, so its queue runs longer; push fails 30% of its attempts, retries twice, then parks the message in its own dead-letter queue. At 10 s an SMS consumer crashes after sending a text, before its ack: that customer gets two texts, and email and push never notice. A message counts exactly once only when every subscriber handled it once. Try dedup_atomic: each subscriber keeps its own dedup store.",
     ),
     (
+        "topic-routing",
+        "A topic exchange routes each message by its routing key, here its event type. Email's queue is bound to order.* (order.placed and order.cancelled), shipping's to order.placed only, refunds' to payment.#. Each subscriber gets only what its binding matches, and a message counts exactly once when every queue it reached applied it once. customer.updated matches no binding: the exchange drops it (RabbitMQ still confirms it to the publisher), so those messages are lost as unroutable. Real setups catch them with an alternate exchange or a queue bound to #.",
+    ),
+    (
         "consumer-groups",
         "Publish-subscribe on the log: one topic of 4 partitions read by three consumer groups, billing (2 consumers), shipping (1, slower) and analytics (1). Each group reads every record at its own pace and commits its own offsets: shipping lags while billing keeps up, and reading a record deletes nothing. At 10 s the shipping consumer crashes after booking a shipment, before its commit: it restarts under a new member id, the group waits for the old one's session to time out, and then shipping reads that record again and ships the order twice; billing and analytics never notice. Try dedup_atomic: each group keeps its own dedup store.",
     ),
@@ -194,6 +198,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "work-queue" | "auto-ack-loss" | "queue-dlx" | "publisher-confirms" => queue_lesson(name, &mut s),
         "pubsub-fanout" => pubsub_lesson(&mut s),
         "consumer-groups" | "stream-replay" => log_groups_lesson(name, &mut s),
+        "topic-routing" => topic_lesson(&mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
@@ -253,6 +258,27 @@ fn pubsub_lesson(s: &mut Scenario) {
     s.faults.push(ScheduledCommand { at_ms: 10_000, command });
 }
 
+/// Routing by topic: three queues bound with patterns to a topic exchange, and one event type
+/// that matches none of them.
+fn topic_lesson(s: &mut Scenario) {
+    s.broker = BrokerKind::Queue;
+    s.topic.partitions = 1;
+    s.producer.rate_per_sec = 6.0;
+    s.producer.event_types =
+        ["order.placed", "order.cancelled", "payment.refunded", "customer.updated"].map(String::from).to_vec();
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    s.queue.exchange = ExchangeKind::Topic;
+    let bound = |name: &str, key: &str, mean_ms| Subscriber {
+        binding_key: Some(key.into()),
+        ..subscriber(name, 1, mean_ms, 0.0)
+    };
+    s.subscribers = vec![
+        bound("email", "order.*", 100.0),
+        bound("shipping", "order.placed", 200.0),
+        bound("refunds", "payment.#", 100.0),
+    ];
+}
+
 /// A subscriber with its own consumers, pace and reliability.
 fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64) -> Subscriber {
     Subscriber {
@@ -261,6 +287,7 @@ fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64
         mean_ms: Some(mean_ms),
         failure_probability: Some(failure_probability),
         starts_at_ms: None,
+        binding_key: None,
     }
 }
 

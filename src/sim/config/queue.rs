@@ -50,6 +50,25 @@ pub struct QueueSettings {
     /// The publisher marks messages persistent (`delivery_mode` 2): written to disk, they survive
     /// a restart of a durable queue; transient ones are lost.
     pub persistent: bool,
+    /// The exchange the publisher publishes to, with publish-subscribe: each subscriber's queue
+    /// is bound to it (with the subscriber's `binding_key` for direct and topic).
+    pub exchange: ExchangeKind,
+}
+
+/// The type of the exchange in front of the subscribers' queues (RabbitMQ's routing, as
+/// `broker/amqp` implements and the differential test checks it). A message's routing key is its
+/// event type (`producer.event_types`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeKind {
+    /// Every bound queue gets a copy; binding keys are ignored.
+    #[default]
+    Fanout,
+    /// A queue gets a copy when its binding key equals the routing key.
+    Direct,
+    /// A queue gets a copy when its binding pattern matches the routing key: words separated by
+    /// dots, `*` exactly one word, `#` zero or more.
+    Topic,
 }
 
 impl QueueSettings {
@@ -70,6 +89,7 @@ impl Default for QueueSettings {
             dead_letter_exchange: true,
             durable: true,
             persistent: true,
+            exchange: ExchangeKind::Fanout,
         }
     }
 }

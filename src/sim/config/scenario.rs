@@ -10,7 +10,7 @@ pub use super::downstream::{BreakerSettings, DownstreamConfig, WhenOpen};
 use super::json_input;
 pub use super::limits;
 pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
-pub use super::queue::{BrokerKind, Overflow, QueueSettings};
+pub use super::queue::{BrokerKind, ExchangeKind, Overflow, QueueSettings};
 use super::settings::{self, Setting};
 pub use super::subscribers::Subscriber;
 use crate::sim::command::Command;

@@ -18,7 +18,7 @@
 //! Without subscribers (the default) a run has one, which reads the scenario's settings.
 
 use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_LONG_MS, MAX_SUBSCRIBERS};
-use super::queue::BrokerKind;
+use super::queue::{BrokerKind, ExchangeKind};
 use super::scenario::{Scenario, ScenarioError};
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +43,10 @@ pub struct Subscriber {
     /// JSON, so scenarios written before it read and hash as they did).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_at_ms: Option<u64>,
+    /// Its queue's binding key (`queue.exchange` direct) or pattern (topic), matched against each
+    /// message's routing key, its event type. Unset with a fanout exchange, which ignores keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binding_key: Option<String>,
 }
 
 impl Default for Subscriber {
@@ -53,6 +57,7 @@ impl Default for Subscriber {
             mean_ms: None,
             failure_probability: None,
             starts_at_ms: None,
+            binding_key: None,
         }
     }
 }
@@ -95,6 +100,29 @@ impl Scenario {
             );
         }
         (t > MAX_LONG_MS).then(|| format!("must be at most {MAX_LONG_MS} (got {t})"))
+    }
+
+    /// Why a subscriber's binding key cannot be `key` under the scenario's exchange.
+    fn binding_refusal(&self, key: Option<&str>) -> Option<String> {
+        let routes = self.broker == BrokerKind::Queue && self.queue.exchange != ExchangeKind::Fanout;
+        match key {
+            None if routes => Some(format!(
+                "is needed with a {} exchange: the routing keys (event types) it takes, as a key or a pattern",
+                if self.queue.exchange == ExchangeKind::Topic { "topic" } else { "direct" }
+            )),
+            Some(_) if !routes => Some(
+                "applies to a direct or topic exchange on the queue broker (queue.exchange); a fanout ignores keys"
+                    .into(),
+            ),
+            // AMQP's shortstr: at most 255 bytes.
+            Some(k) if k.len() > 255 => Some(format!("must be at most 255 bytes (got {})", k.len())),
+            _ => None,
+        }
+    }
+
+    /// Subscriber `k`'s binding key, if it has one.
+    pub fn binding_key(&self, k: u8) -> Option<&str> {
+        self.subscribers.get(k as usize).and_then(|s| s.binding_key.as_deref())
     }
 
     /// How many consumers subscriber `k` starts with.
@@ -140,6 +168,9 @@ impl Scenario {
             }
             if let Some(message) = s.starts_at_ms.and_then(|t| self.late_start_refusal(i, t)) {
                 return invalid(field("starts_at_ms"), message);
+            }
+            if let Some(message) = self.binding_refusal(s.binding_key.as_deref()) {
+                return invalid(field("binding_key"), message);
             }
         }
         Ok(())

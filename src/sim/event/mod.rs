@@ -241,6 +241,10 @@ pub enum JournalKind {
         point: Option<CrashPoint>,
         msg: Option<MessageId>,
     },
+    /// No queue's binding matched `msg`'s routing key (its event type): the exchange dropped it.
+    Unroutable {
+        msg: MessageId,
+    },
     /// A subscriber that starts later (`subscribers[i].starts_at_ms`) starts: its consumers poll
     /// for the first time. On the log its group is new: it has no committed offsets.
     SubscriberStarted {

@@ -52,6 +52,7 @@ impl JournalKind {
             | Acked { msg, .. }
             | Returned { msg, .. }
             | QueueDropped { msg, .. }
+            | Unroutable { msg }
             | RequestLost { msg }
             | AckLost { msg }
             | ProducerRetry { msg, .. }
@@ -155,7 +156,8 @@ impl JournalKind {
             | SkippedByReset { .. }
             | Lost { .. }
             | Settled { .. }
-            | QueueDropped { .. } => Category::Outcomes,
+            | QueueDropped { .. }
+            | Unroutable { .. } => Category::Outcomes,
             Produced { .. } => Category::Producer,
         }
     }
@@ -171,6 +173,7 @@ impl JournalKind {
                 | JournalKind::CommitFailed { .. }
                 | JournalKind::DeadLettered { .. }
                 | JournalKind::QueueDropped { .. }
+                | JournalKind::Unroutable { .. }
                 | JournalKind::BrokerRestarted { lost: 1.., .. }
                 | JournalKind::Appended { append: AppendKind::ProducerDuplicate, .. }
                 | JournalKind::Enqueued { append: AppendKind::ProducerDuplicate, .. }

@@ -66,10 +66,13 @@ pub enum LossReason {
     RejectedByFullQueue,
     /// Returned to a quorum queue more times than its delivery limit, with no dead-letter exchange.
     DeliveryLimit,
+    /// No queue's binding matched its routing key: the exchange dropped it (and RabbitMQ still
+    /// confirms it to the publisher).
+    Unroutable,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 15] = [
+    pub const ALL: [LossReason; 16] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -85,6 +88,7 @@ impl LossReason {
         LossReason::TransientMessage,
         LossReason::RejectedByFullQueue,
         LossReason::DeliveryLimit,
+        LossReason::Unroutable,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -104,6 +108,7 @@ impl LossReason {
             LossReason::TransientMessage => "transient_message",
             LossReason::RejectedByFullQueue => "rejected_by_full_queue",
             LossReason::DeliveryLimit => "delivery_limit",
+            LossReason::Unroutable => "unroutable",
         }
     }
 }
@@ -136,6 +141,9 @@ impl fmt::Display for LossReason {
             }
             LossReason::RejectedByFullQueue => {
                 "refused by the full queue (x-overflow reject-publish), and the publisher, not waiting for confirms, never knew"
+            }
+            LossReason::Unroutable => {
+                "unroutable: no queue's binding matched its routing key, so the exchange dropped it (the publisher's confirm still came)"
             }
             LossReason::DeliveryLimit => {
                 "returned to the quorum queue more times than its delivery limit, which has no dead-letter exchange"

@@ -16,7 +16,8 @@ pub struct MessageRecord {
     /// Where the producer addressed it, as its broker names places (a partition of the log). The
     /// ledger never reads it.
     pub route: u32,
-    /// Effects the message should have: one per subscriber (consumer group, queue, projection).
+    /// Effects the message should have: one per subscriber (consumer group, queue, projection)
+    /// it reaches; 0 for one no queue's binding matched (unroutable).
     pub expected: u8,
     /// Business effects applied ("cards charged"), by all subscribers together.
     pub effects: u32,
@@ -60,7 +61,7 @@ impl MessageRecord {
     /// The outcome of a message that settles without a duplicate: every subscriber applied it
     /// once, or it sits in a dead-letter queue, or it is lost.
     pub(super) fn settled_outcome(&self) -> Outcome {
-        if self.effects == u32::from(self.expected) {
+        if self.effects == u32::from(self.expected) && self.expected > 0 {
             Outcome::ExactlyOnce
         } else if self.dead_lettered {
             Outcome::DeadLettered

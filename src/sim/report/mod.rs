@@ -3,7 +3,7 @@
 //! wall clock, so the same run always prints the same bytes.
 
 use crate::sim::broker::log::partitioner::{Client, Profile, RdPartitioner};
-use crate::sim::config::scenario::ProducerConfig;
+use crate::sim::config::scenario::{ExchangeKind, ProducerConfig};
 use crate::sim::engine::{JourneyView, Simulation, Stats};
 use crate::sim::event::JournalKind;
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
@@ -101,6 +101,10 @@ pub struct Report {
     /// Each subscriber, with publish-subscribe (`subscribers` in the scenario).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subscribers: Vec<SubscriberReport>,
+    /// The exchange in front of the subscribers' queues (`fanout`, `direct`, `topic`), with
+    /// publish-subscribe on the queue broker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<&'static str>,
     pub stats: Stats,
     /// The alert rules switched on at the end of the run (`alerts.*`), or that fired, with their
     /// firings.
@@ -176,6 +180,13 @@ impl Report {
                 .collect(),
             queue: QueueReport::total(sim.queues()),
             subscribers: subscribers::subscriber_reports(sim),
+            exchange: (sim.queue().is_some() && !sim.scenario().subscribers.is_empty()).then(|| {
+                match sim.scenario().queue.exchange {
+                    ExchangeKind::Fanout => "fanout",
+                    ExchangeKind::Direct => "direct",
+                    ExchangeKind::Topic => "topic",
+                }
+            }),
             stats: sim.stats(),
             alerts: alert_reports(sim),
             time_in_system: LatencyReport {
@@ -257,11 +268,18 @@ impl Report {
             );
         }
         if !self.subscribers.is_empty() && self.queue.is_some() {
+            // Each queue with its binding, where the exchange routes by key.
+            let bound: Vec<String> = self
+                .subscribers
+                .iter()
+                .map(|s| s.binding_key.as_ref().map_or(s.name.clone(), |b| format!("{} {b}", s.name)))
+                .collect();
             let _ = writeln!(
                 out,
-                "broker          queue (RabbitMQ-like): a fanout exchange to {} queues ({}), competing consumers on each",
+                "broker          queue (RabbitMQ-like): a {} exchange to {} queues ({}), competing consumers on each",
+                self.exchange.unwrap_or("fanout"),
                 names.len(),
-                names.join(", ")
+                bound.join(", ")
             );
         } else if self.queue.is_some() {
             let _ = writeln!(out, "broker          queue (RabbitMQ-like): one queue, competing consumers");

@@ -32,6 +32,9 @@ pub struct GroupPartitionReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct SubscriberReport {
     pub name: String,
+    /// Its queue's binding key or pattern (a direct or topic exchange).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binding_key: Option<String>,
     /// Its consumers now (alive or not).
     pub consumers: usize,
     /// Effects its consumers applied, and how many of them repeated one applied before.
@@ -112,6 +115,7 @@ pub fn subscriber_reports(sim: &Simulation) -> Vec<SubscriberReport> {
             let (effects_applied, extra_effects_from_duplicates) = p.effects();
             SubscriberReport {
                 name: s.name.clone(),
+                binding_key: s.binding_key.clone().filter(|_| !sim.queues().is_empty()),
                 consumers: p.consumers().len(),
                 effects_applied,
                 extra_effects_from_duplicates,

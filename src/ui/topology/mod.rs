@@ -23,6 +23,7 @@ use super::shapes::{fmt1, glyph, glyph_keyed};
 use super::state::Speed;
 use crate::sim::consumer::ConsumerStatus;
 use crate::sim::kernel::numfmt::{Fixed, Plain};
+use crate::sim::scenario::ExchangeKind;
 use crate::sim::{Command, ConsumerId, MessageId, Outcome, PartitionId, Simulation};
 use flow::{hop_outcome, on_edge, outcome_of, rate_text, rates, tokens, Edges, Rates, Token};
 use nodes::{ConsumerBox, PartitionRow};
@@ -243,7 +244,7 @@ pub fn topology(props: &TopologyProps) -> Html {
     };
     let pubsub = !sim.scenario().subscribers.is_empty();
     let aria = if pubsub && queue {
-        "Topology: publisher, fanout exchange to one queue per subscriber, each subscriber's consumers, their services and dead-letter queues"
+        "Topology: publisher, an exchange to one queue per subscriber, each subscriber's consumers, their services and dead-letter queues"
     } else if pubsub {
         "Topology: producer, partitions, one consumer group per subscriber, their services and dead-letter queues"
     } else if queue {
@@ -261,7 +262,7 @@ pub fn topology(props: &TopologyProps) -> Html {
         <p class="scroll-hint">{"The diagram is wider than the screen: scroll it sideways to see the consumers and the Payments API."}</p>
         <div class="topology-scroll" tabindex="0" role="region" aria-label="Topology diagram">
         <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label={aria} preserveAspectRatio="xMidYMin meet">
-            { headers(rebalancing, queue, pubsub) }
+            { headers(rebalancing, queue, pubsub, sim.scenario().queue.exchange) }
             { edges }
             { producer(sim, &g) }
             { partitions(sim, &g, &props.on_message, !props.playing) }
@@ -276,9 +277,14 @@ pub fn topology(props: &TopologyProps) -> Html {
     }
 }
 
-fn headers(rebalancing: bool, queue: bool, pubsub: bool) -> Html {
+fn headers(rebalancing: bool, queue: bool, pubsub: bool, exchange: ExchangeKind) -> Html {
     let (middle, right) = if pubsub && queue {
-        ("Fanout → a queue per subscriber", "Subscribers' consumers")
+        let middle = match exchange {
+            ExchangeKind::Fanout => "Fanout → a queue per subscriber",
+            ExchangeKind::Direct => "Direct exchange → queues by key",
+            ExchangeKind::Topic => "Topic exchange → queues by pattern",
+        };
+        (middle, "Subscribers' consumers")
     } else if pubsub {
         (
             "Topic “orders” · partitions (newest →)",
@@ -347,8 +353,9 @@ fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, 
                 let head: Vec<(MessageId, bool, Outcome)> =
                     q.head(CELLS).map(|(msg, again)| (msg, again, outcome_of(sim, msg))).collect();
                 let name: Option<AttrValue> = sim.scenario().subscriber_name(q.index()).map(|n| n.to_string().into());
+                let binding: Option<AttrValue> = sim.scenario().binding_key(q.index()).map(|b| b.to_string().into());
                 html! {
-                    <QueueBox cy={g.parts.center(q.index() as usize)} {name} {ready} {unacked} prefetch={q.prefetch()} {head}
+                    <QueueBox cy={g.parts.center(q.index() as usize)} {name} {binding} {ready} {unacked} prefetch={q.prefetch()} {head}
                         on_message={on_message.clone()} {keyboard} />
                 }
             })

@@ -13,6 +13,8 @@ pub(super) struct QueueBoxProps {
     pub(super) cy: f64,
     /// The subscriber whose queue it is, with publish-subscribe (else the one queue, "orders").
     pub(super) name: Option<AttrValue>,
+    /// Its binding key or pattern, behind a direct or topic exchange.
+    pub(super) binding: Option<AttrValue>,
     pub(super) ready: usize,
     pub(super) unacked: usize,
     pub(super) prefetch: usize,
@@ -30,9 +32,10 @@ pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
     let y0 = cy - ph / 2.0;
     let (ready, unacked, prefetch) = (props.ready, props.unacked, props.prefetch);
     let name = props.name.as_deref().unwrap_or("orders");
+    let bound = props.binding.as_ref().map(|b| format!(", bound with {b}")).unwrap_or_default();
     let label = format!(
-        "Queue {name}: {ready} ready, {unacked} delivered and not yet acknowledged; each consumer may hold {prefetch} \
-         unacknowledged; an acknowledged message is deleted"
+        "Queue {name}{bound}: {ready} ready, {unacked} delivered and not yet acknowledged; each consumer may hold \
+         {prefetch} unacknowledged; an acknowledged message is deleted"
     );
     let cell_w = 19.0;
     let cells_x = PART_X + 30.0;
@@ -62,6 +65,9 @@ pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
         <g class={classes!("node", "partition", "queue", (ready > 0).then_some("has-lag"))} role="group" aria-label={label} {onclick} {onkeydown}>
             <title>{"The queue's next messages, the next to be delivered on the right. A delivery leaves the queue for a consumer; only its acknowledgement deletes it. A dashed cell was delivered before and came back (redelivered)."}</title>
             <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
+            if let Some(b) = &props.binding {
+                <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 - 5.0)}>{format!("binding {b}")}</text>
+            }
             <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{"Q"}</text>
             { cells }
             <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 + ph + 13.0)}>{match &props.name {
