@@ -283,3 +283,33 @@ fn bindings_name_their_field() {
     s.subscribers.iter_mut().skip(1).for_each(|sub| sub.binding_key = Some("#".into()));
     assert!(field(&s).1.contains("at most 255 bytes"));
 }
+
+/// An alternate exchange catches what no binding matches: the queue bound to it gets exactly the
+/// messages that would have been unroutable, and nothing is lost.
+#[test]
+fn an_alternate_exchange_takes_what_no_binding_matches() {
+    let mut s = builtin("topic-routing").unwrap();
+    s.producer.max_messages = Some(80);
+    s.metrics.recent_messages = 1_000;
+    s.metrics.journal = 100_000;
+    s.subscribers.push(Subscriber { name: "unrouted".into(), alternate: true, ..sub("unrouted", 1) });
+    let sim = run(&s, 120);
+    let types = &s.producer.event_types;
+    let updated = (0..80u32)
+        .filter(|&i| {
+            types[sim.ledger().get(eda_lab::sim::MessageId(i)).unwrap().event_type as usize] == "customer.updated"
+        })
+        .count() as u64;
+    assert!(updated > 0);
+    assert_eq!(sim.pipelines()[3].effects().0, updated, "the alternate queue got the customer.updated messages only");
+    let c = sim.ledger().counts();
+    assert_eq!((c.lost, c.exactly_once), (0, 80), "{c:?}");
+    let told = sim.journal().iter().filter(|e| matches!(e.kind, JournalKind::ToAlternate { .. })).count() as u64;
+    assert_eq!(told, updated);
+    // Only where an exchange routes by key.
+    let mut fanout = builtin("pubsub-fanout").unwrap();
+    fanout.subscribers[0].alternate = true;
+    assert!(
+        matches!(fanout.validate(), Err(ScenarioError::Invalid { field, .. }) if field == "subscribers[0].alternate")
+    );
+}

@@ -138,6 +138,10 @@ fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
     match *kind {
         Unroutable { msg } => unroutable_words(msg, sim),
+        ToAlternate { msg } => format!(
+            "{msg}{} matches no binding: the exchange's alternate exchange routes it to the queues bound to that",
+            event_type(sim, msg)
+        ),
         Enqueued { msg, append, .. } => match append {
             AppendKind::First => format!("{msg}{} → queue", event_type(sim, msg)),
             AppendKind::ProducerDuplicate => format!(
@@ -488,6 +492,7 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
         | Returned { .. }
         | QueueDropped { .. }
         | Unroutable { .. }
+        | ToAlternate { .. }
         | BrokerRestarted { .. } => queue_words(kind, sim),
         _ => unreachable!("group_words is only called for the group and command entries describe leaves to it"),
     }

@@ -308,6 +308,7 @@ pub fn subscribers() -> impl Strategy<Value = Vec<Subscriber>> {
                     // clears it).
                     starts_at_ms: starts_at_ms.filter(|_| i > 0),
                     binding_key: None,
+                    alternate: false,
                 })
                 .collect()
         }),
@@ -362,7 +363,7 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
 
 /// A direct or topic exchange in front of the subscribers' queues (with publish-subscribe), each
 /// bound with a key or pattern `pick` chooses, over dotted event types; some messages may match
-/// no binding (unroutable).
+/// no binding (unroutable), unless a queue bound to the alternate exchange takes them.
 #[allow(dead_code)] // the queue-broker properties only
 pub fn route_by(s: &mut Scenario, exchange: ExchangeKind, pick: u64) {
     if s.subscribers.is_empty() || exchange == ExchangeKind::Fanout {
@@ -378,6 +379,14 @@ pub fn route_by(s: &mut Scenario, exchange: ExchangeKind, pick: u64) {
     for (i, sub) in s.subscribers.iter_mut().enumerate() {
         let n = (pick >> (8 * i)) as usize % patterns.len();
         sub.binding_key = Some(patterns[n].to_string());
+    }
+    // Now and then the last queue is bound to the alternate exchange (and maybe to nothing else).
+    if pick >> 62 != 0 {
+        let last = s.subscribers.last_mut().expect("subscribers");
+        last.alternate = true;
+        if pick >> 62 == 3 {
+            last.binding_key = None;
+        }
     }
 }
 

@@ -113,23 +113,35 @@ impl Brokers {
 
 /// Which subscribers' queues the exchange routes `msg` to (bit `k` for subscriber `k`): every one
 /// behind a fanout; behind a direct or topic exchange, those whose binding key matches the
-/// message's routing key, its event type (RabbitMQ's rules: `amqp/topic.rs`).
+/// message's routing key, its event type (RabbitMQ's rules: `amqp/topic.rs`), or if none does,
+/// those bound to its alternate exchange.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-fn bound_queues(msg: MessageId, queues: usize, ctx: &Ctx) -> u64 {
+fn bound_queues(msg: MessageId, queues: usize, ctx: &mut Ctx) -> u64 {
     let all = (1u64 << queues) - 1;
     let s = ctx.settings;
-    if s.queue.exchange == ExchangeKind::Fanout {
+    if s.queue.exchange == ExchangeKind::Fanout || s.subscribers.is_empty() {
         return all;
     }
     let event_type = ctx.ledger.live(msg).event_type as usize;
     let key = s.producer.event_types.get(event_type).map_or("", String::as_str);
-    (0..queues as u8)
+    let matched = (0..queues as u8)
         .filter(|&k| match (s.queue.exchange, s.binding_key(k)) {
             (ExchangeKind::Direct, Some(b)) => b == key,
             (ExchangeKind::Topic, Some(b)) => topic_matches(b, key),
-            _ => true,
+            // A queue bound only to the alternate exchange.
+            (_, None) => false,
+            (ExchangeKind::Fanout, Some(_)) => true,
         })
-        .fold(0, |mask, k| mask | 1 << k)
+        .fold(0, |mask, k| mask | 1 << k);
+    if matched != 0 {
+        return matched;
+    }
+    // No binding matched: the alternate exchange (a fanout) takes it, if one is set.
+    let alternates = (0..queues as u8).filter(|&k| s.alternate(k)).fold(0, |mask, k| mask | 1 << k);
+    if alternates != 0 {
+        ctx.note(JournalKind::ToAlternate { msg });
+    }
+    alternates
 }
 
 /// No queue's binding matched `msg`: RabbitMQ drops it, and still confirms it to the publisher

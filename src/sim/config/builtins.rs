@@ -288,6 +288,7 @@ fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64
         failure_probability: Some(failure_probability),
         starts_at_ms: None,
         binding_key: None,
+        alternate: false,
     }
 }
 

@@ -47,6 +47,11 @@ pub struct Subscriber {
     /// message's routing key, its event type. Unset with a fanout exchange, which ignores keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub binding_key: Option<String>,
+    /// Its queue is bound to the exchange's alternate exchange (`alternate-exchange`, a fanout):
+    /// it gets every message no binding of the direct or topic exchange matched, which would be
+    /// unroutable otherwise. Such a subscriber needs no binding key of its own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub alternate: bool,
 }
 
 impl Default for Subscriber {
@@ -58,6 +63,7 @@ impl Default for Subscriber {
             failure_probability: None,
             starts_at_ms: None,
             binding_key: None,
+            alternate: false,
         }
     }
 }
@@ -102,11 +108,17 @@ impl Scenario {
         (t > MAX_LONG_MS).then(|| format!("must be at most {MAX_LONG_MS} (got {t})"))
     }
 
-    /// Why a subscriber's binding key cannot be `key` under the scenario's exchange.
-    fn binding_refusal(&self, key: Option<&str>) -> Option<String> {
-        let routes = self.broker == BrokerKind::Queue && self.queue.exchange != ExchangeKind::Fanout;
+    /// Whether the subscribers' queues sit behind an exchange that routes by key.
+    fn routes_by_key(&self) -> bool {
+        self.broker == BrokerKind::Queue && self.queue.exchange != ExchangeKind::Fanout
+    }
+
+    /// Why a subscriber's binding key cannot be `key` under the scenario's exchange (`alternate`:
+    /// its queue is bound to the alternate exchange, so it needs none).
+    fn binding_refusal(&self, key: Option<&str>, alternate: bool) -> Option<String> {
+        let routes = self.routes_by_key();
         match key {
-            None if routes => Some(format!(
+            None if routes && !alternate => Some(format!(
                 "is needed with a {} exchange: the routing keys (event types) it takes, as a key or a pattern",
                 if self.queue.exchange == ExchangeKind::Topic { "topic" } else { "direct" }
             )),
@@ -118,6 +130,11 @@ impl Scenario {
             Some(k) if k.len() > 255 => Some(format!("must be at most 255 bytes (got {})", k.len())),
             _ => None,
         }
+    }
+
+    /// Whether subscriber `k`'s queue is bound to the alternate exchange.
+    pub fn alternate(&self, k: u8) -> bool {
+        self.subscribers.get(k as usize).is_some_and(|s| s.alternate)
     }
 
     /// Subscriber `k`'s binding key, if it has one.
@@ -169,8 +186,14 @@ impl Scenario {
             if let Some(message) = s.starts_at_ms.and_then(|t| self.late_start_refusal(i, t)) {
                 return invalid(field("starts_at_ms"), message);
             }
-            if let Some(message) = self.binding_refusal(s.binding_key.as_deref()) {
+            if let Some(message) = self.binding_refusal(s.binding_key.as_deref(), s.alternate) {
                 return invalid(field("binding_key"), message);
+            }
+            if s.alternate && !self.routes_by_key() {
+                let message = "applies to a direct or topic exchange on the queue broker (queue.exchange): a fanout \
+                               leaves no message unroutable"
+                    .to_string();
+                return invalid(field("alternate"), message);
             }
         }
         Ok(())

@@ -241,6 +241,11 @@ pub enum JournalKind {
         point: Option<CrashPoint>,
         msg: Option<MessageId>,
     },
+    /// No queue's binding matched `msg`'s routing key: the exchange's alternate exchange took it,
+    /// to the queues bound to that (`subscribers[i].alternate`).
+    ToAlternate {
+        msg: MessageId,
+    },
     /// No queue's binding matched `msg`'s routing key (its event type): the exchange dropped it.
     Unroutable {
         msg: MessageId,

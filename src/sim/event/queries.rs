@@ -53,6 +53,7 @@ impl JournalKind {
             | Returned { msg, .. }
             | QueueDropped { msg, .. }
             | Unroutable { msg }
+            | ToAlternate { msg }
             | RequestLost { msg }
             | AckLost { msg }
             | ProducerRetry { msg, .. }
@@ -158,6 +159,7 @@ impl JournalKind {
             | Settled { .. }
             | QueueDropped { .. }
             | Unroutable { .. } => Category::Outcomes,
+            ToAlternate { .. } => Category::Producer,
             Produced { .. } => Category::Producer,
         }
     }
