@@ -313,3 +313,20 @@ fn an_alternate_exchange_takes_what_no_binding_matches() {
         matches!(fanout.validate(), Err(ScenarioError::Invalid { field, .. }) if field == "subscribers[0].alternate")
     );
 }
+
+/// Published with mandatory, an unroutable message comes back to the publisher (basic.return): it
+/// is still lost, but for a reason the publisher knows.
+#[test]
+fn a_mandatory_publish_is_returned_when_unroutable() {
+    let mut s = builtin("topic-routing").unwrap();
+    s.producer.max_messages = Some(40);
+    s.queue.mandatory = true;
+    let sim = run(&s, 60);
+    let c = sim.ledger().counts();
+    let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    assert!(c.lost > 0);
+    assert_eq!(lost, [(eda_lab::sim::LossReason::ReturnedUnroutable, c.lost)]);
+    let told = sim.journal().iter().find(|e| matches!(e.kind, JournalKind::Unroutable { returned: true, .. })).unwrap();
+    let text = eda_lab::sim::narrate::describe(&told.kind, &sim);
+    assert!(text.contains("returns it to the publisher (mandatory, basic.return)"), "{text}");
+}

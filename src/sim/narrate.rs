@@ -122,14 +122,19 @@ fn effect_words(kind: &JournalKind, sim: &Simulation) -> String {
 
 /// The queue broker's entries, in plain words (RabbitMQ's terms: a delivery tag, `basic.ack`).
 /// A message no binding matched, in plain words.
-fn unroutable_words(msg: MessageId, sim: &Simulation) -> String {
+fn unroutable_words(msg: MessageId, returned: bool, sim: &Simulation) -> String {
     let exchange = match sim.scenario().queue.exchange {
         ExchangeKind::Topic => "topic",
         ExchangeKind::Direct => "direct",
         ExchangeKind::Fanout => "fanout",
     };
+    let fate = if returned {
+        "returns it to the publisher (mandatory, basic.return): the publisher knows, but no queue took it"
+    } else {
+        "drops it (RabbitMQ still confirms it to the publisher)"
+    };
     format!(
-        "{msg}{} is unroutable: no queue's binding matches its routing key, so the {exchange} exchange drops it (RabbitMQ still confirms it to the publisher)",
+        "{msg}{} is unroutable: no queue's binding matches its routing key, so the {exchange} exchange {fate}",
         event_type(sim, msg)
     )
 }
@@ -137,7 +142,7 @@ fn unroutable_words(msg: MessageId, sim: &Simulation) -> String {
 fn queue_words(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
     match *kind {
-        Unroutable { msg } => unroutable_words(msg, sim),
+        Unroutable { msg, returned } => unroutable_words(msg, returned, sim),
         ToAlternate { msg } => format!(
             "{msg}{} matches no binding: the exchange's alternate exchange routes it to the queues bound to that",
             event_type(sim, msg)

@@ -144,15 +144,17 @@ fn bound_queues(msg: MessageId, queues: usize, ctx: &mut Ctx) -> u64 {
     alternates
 }
 
-/// No queue's binding matched `msg`: RabbitMQ drops it, and still confirms it to the publisher
-/// (`mandatory` would return it; the simulated publisher does not set it). Lost, unless a
-/// publisher's resend reached a queue before.
+/// No queue's binding matched `msg`: RabbitMQ drops it and still confirms it to the publisher, or,
+/// published with `mandatory`, returns it (`basic.return`, then the confirm). Lost either way:
+/// nothing will deliver it.
 #[cold]
 fn unroutable(msg: MessageId, ctx: &mut Ctx) {
-    ctx.note(JournalKind::Unroutable { msg });
+    let mandatory = ctx.settings.queue.mandatory;
+    ctx.note(JournalKind::Unroutable { msg, returned: mandatory });
+    let reason = if mandatory { LossReason::ReturnedUnroutable } else { LossReason::Unroutable };
     // The reason, on a hold that ends at once: the publisher still holds the message.
     ctx.ledger.hold(msg);
-    ctx.release(msg, Some(LossReason::Unroutable));
+    ctx.release(msg, Some(reason));
 }
 
 impl DeliverySource for Subscribed<'_> {

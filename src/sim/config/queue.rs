@@ -50,6 +50,10 @@ pub struct QueueSettings {
     /// The publisher marks messages persistent (`delivery_mode` 2): written to disk, they survive
     /// a restart of a durable queue; transient ones are lost.
     pub persistent: bool,
+    /// The publisher publishes with `mandatory` set: a message no queue takes is returned to it
+    /// (`basic.return`) instead of dropped in silence. It knows, but the message is still not
+    /// processed (lost, reason "returned unroutable").
+    pub mandatory: bool,
     /// The exchange the publisher publishes to, with publish-subscribe: each subscriber's queue
     /// is bound to it (with the subscriber's `binding_key` for direct and topic).
     pub exchange: ExchangeKind,
@@ -89,6 +93,7 @@ impl Default for QueueSettings {
             dead_letter_exchange: true,
             durable: true,
             persistent: true,
+            mandatory: false,
             exchange: ExchangeKind::Fanout,
         }
     }

@@ -246,9 +246,12 @@ pub enum JournalKind {
     ToAlternate {
         msg: MessageId,
     },
-    /// No queue's binding matched `msg`'s routing key (its event type): the exchange dropped it.
+    /// No queue's binding matched `msg`'s routing key (its event type): the exchange dropped it,
+    /// or `returned` it to the publisher (published with `mandatory`).
     Unroutable {
         msg: MessageId,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        returned: bool,
     },
     /// A subscriber that starts later (`subscribers[i].starts_at_ms`) starts: its consumers poll
     /// for the first time. On the log its group is new: it has no committed offsets.

@@ -52,7 +52,7 @@ impl JournalKind {
             | Acked { msg, .. }
             | Returned { msg, .. }
             | QueueDropped { msg, .. }
-            | Unroutable { msg }
+            | Unroutable { msg, .. }
             | ToAlternate { msg }
             | RequestLost { msg }
             | AckLost { msg }

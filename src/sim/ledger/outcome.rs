@@ -69,10 +69,13 @@ pub enum LossReason {
     /// No queue's binding matched its routing key: the exchange dropped it (and RabbitMQ still
     /// confirms it to the publisher).
     Unroutable,
+    /// No queue's binding matched it, and the publisher, publishing with `mandatory`, got it back
+    /// (`basic.return`): it knew, but nothing processed it.
+    ReturnedUnroutable,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 16] = [
+    pub const ALL: [LossReason; 17] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -89,6 +92,7 @@ impl LossReason {
         LossReason::RejectedByFullQueue,
         LossReason::DeliveryLimit,
         LossReason::Unroutable,
+        LossReason::ReturnedUnroutable,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -109,6 +113,7 @@ impl LossReason {
             LossReason::RejectedByFullQueue => "rejected_by_full_queue",
             LossReason::DeliveryLimit => "delivery_limit",
             LossReason::Unroutable => "unroutable",
+            LossReason::ReturnedUnroutable => "returned_unroutable",
         }
     }
 }
@@ -144,6 +149,9 @@ impl fmt::Display for LossReason {
             }
             LossReason::Unroutable => {
                 "unroutable: no queue's binding matched its routing key, so the exchange dropped it (the publisher's confirm still came)"
+            }
+            LossReason::ReturnedUnroutable => {
+                "unroutable, returned to the publisher (mandatory): it knew, but no queue took it"
             }
             LossReason::DeliveryLimit => {
                 "returned to the quorum queue more times than its delivery limit, which has no dead-letter exchange"
