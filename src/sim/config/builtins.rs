@@ -88,7 +88,7 @@ pub const CATALOG: &[(&str, &str)] = &[
     ),
     (
         "stream-replay",
-        "The log keeps what it delivered. Billing reads OrderPlaced from the start; at 20 s a new analytics service starts a consumer group of its own which, having no committed offsets and auto.offset.reset=earliest, replays the topic from its first record and catches up while billing stays current. A queue cannot do this: a message is gone once acknowledged, and a queue bound at 20 s gets only what is published after. Try latest: analytics starts at the log end and never reads the first 20 s (each of those messages counts as lost).",
+        "The log keeps what it delivered. Billing reads OrderPlaced from the start; at 20 s a new analytics service starts a consumer group of its own which, having no committed offsets and auto.offset.reset=earliest, replays the topic from its first record and catches up while billing stays current. A classic or quorum queue cannot do this: a message is gone once acknowledged, and a queue bound at 20 s gets only what is published after (RabbitMQ's streams, since 3.9, are logs that can). Try latest: analytics starts at the log end and never reads the first 20 s (each of those messages counts as lost).",
     ),
     (
         "publisher-confirms",
