@@ -20,6 +20,7 @@
 use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_LONG_MS, MAX_SUBSCRIBERS};
 use super::queue::{BrokerKind, ExchangeKind};
 use super::scenario::{Scenario, ScenarioError};
+use crate::sim::kernel::numfmt::Plain;
 use serde::{Deserialize, Serialize};
 
 /// One subscriber: a queue bound to the fanout exchange and the consumers that read it, or a
@@ -178,10 +179,10 @@ impl Scenario {
                 return invalid(field("consumers"), format!("must be between 1 and {MAX_CONSUMERS} (got {c})"));
             }
             if let Some(m) = s.mean_ms.filter(|m| !(1.0..=MAX_DELAY_MS as f64).contains(m)) {
-                return invalid(field("mean_ms"), format!("must be between 1 and {MAX_DELAY_MS} (got {m})"));
+                return invalid(field("mean_ms"), format!("must be between 1 and {MAX_DELAY_MS} (got {})", Plain(m)));
             }
             if let Some(p) = s.failure_probability.filter(|p| !(0.0..=1.0).contains(p)) {
-                return invalid(field("failure_probability"), format!("must be between 0 and 1 (got {p})"));
+                return invalid(field("failure_probability"), format!("must be between 0 and 1 (got {})", Plain(p)));
             }
             if let Some(message) = s.starts_at_ms.and_then(|t| self.late_start_refusal(i, t)) {
                 return invalid(field("starts_at_ms"), message);
