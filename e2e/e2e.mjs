@@ -29,7 +29,7 @@ import { breakerSteps } from './breaker.mjs';
 import { monitoringSteps } from './monitoring.mjs';
 import { routingSteps } from './routing.mjs';
 import { queueSteps } from './queue.mjs';
-import { groupSteps } from './groups.mjs';
+import { groupSteps, streamVsQueueStep } from './groups.mjs';
 import { replayer } from './replay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -408,6 +408,7 @@ await monitoringSteps(kit());
 await routingSteps(kit());
 await queueSteps(kit());
 await groupSteps(kit());
+await streamVsQueueStep(kit());
 
 await step('causes that show: a scheduled crash is on its consumer; a crashed owner keeps its partition, unread', async () => {
   await load('auto-commit');

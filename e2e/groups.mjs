@@ -74,3 +74,39 @@ export async function groupSteps({ page, step, snapshot, load, playTo, replayOnC
     return `"${started.trim().slice(0, 90)}…"; ${s.exactly_once} applied once by both; ${shot}`;
   });
 }
+
+// "stream-vs-queue": both brokers in one scenario. Billing reads the topic as a consumer group and
+// its own queue behind a fanout exchange; at 20 s an analytics service starts on each side. The
+// group replays the topic; the queue, declared at 20 s, gets only what comes after.
+export async function streamVsQueueStep({ page, step, snapshot, load, playTo, replayOnCli, screenshot }) {
+  await step('stream vs queue: a late group replays the topic, a late queue gets only what comes after', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await load('stream-vs-queue');
+    const d = await diagram(page);
+    if (JSON.stringify(d.heads) !== JSON.stringify(['Topic “orders” · queues (fanout)', 'Consumer groups · queue consumers'])) {
+      throw new Error(`headings ${JSON.stringify(d.heads)}`);
+    }
+    const leads = d.consumers.map((c) => c.split(' · ')[0]);
+    const want = ['stream-billing C0', 'stream-billing C1', 'stream-analytics C0', 'queue-billing C0', 'queue-billing C1', 'queue-analytics C0'];
+    if (JSON.stringify(leads) !== JSON.stringify(want)) throw new Error(`consumers: ${JSON.stringify(leads)}`);
+    const queues = await page.$$eval('g.node.queue', (gs) => gs.map((g) => g.getAttribute('aria-label')));
+    if (queues.length !== 2 || d.partitions.length !== 5) throw new Error(`${d.partitions.length} rows, queues ${JSON.stringify(queues)}`);
+    await playTo(40, '5');
+    const s = await snapshot();
+    if (s.lost !== 0 || s.balanced !== 'true') throw new Error(`after 40 s: ${JSON.stringify(s)}`);
+    const lags = (await diagram(page)).lags;
+    if (lags.length !== 2 || !lags[1].startsWith('Group stream-analytics lag')) throw new Error(`lag per group: ${JSON.stringify(lags)}`);
+    const depth = await page.$$eval('.lag-list.by-group ~ p.help', (ps) => ps.map((p) => p.textContent));
+    if (!depth.some((p) => p.startsWith('queue-analytics: '))) throw new Error(`queue depths: ${JSON.stringify(depth)}`);
+    const shot = await screenshot('stream-vs-queue');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    const { report } = await replayOnCli('stream-vs-queue');
+    const effects = Object.fromEntries((report.subscribers ?? []).map((x) => [x.name, [x.effects_applied, x.group ? 'group' : 'queue']]));
+    const [billing, analytics, late] = [effects['stream-billing'], effects['stream-analytics'], effects['queue-analytics']];
+    if (analytics?.[1] !== 'group' || late?.[1] !== 'queue' || effects['queue-billing']?.[1] !== 'queue') throw new Error(`the CLI's subscribers: ${JSON.stringify(effects)}`);
+    if (analytics[0] < billing[0] - 5) throw new Error(`the late group did not replay: ${JSON.stringify(effects)}`);
+    if (late[0] * 10 > report.produced * 6) throw new Error(`the late queue got what came before it: ${JSON.stringify(effects)} of ${report.produced}`);
+    return `effects ${JSON.stringify(effects)} of ${report.produced}; ${shot}`;
+  });
+}

@@ -40,11 +40,16 @@ fn with_restarts(mut commands: Vec<(u64, Command)>, at: &[u64]) -> Vec<(u64, Com
 }
 
 /// The queue's TTL and length limit, which let it drop messages (lost, or dead-lettered).
-const QUEUE_LIMITS: &[&str] =
-    &["queue.message_ttl_ms", "queue.max_length", "queue.dead_letter_exchange", "queue.delivery_limit"];
+const QUEUE_LIMITS: &[&str] = &[
+    "queue.message_ttl_ms",
+    "queue.expiration_ms",
+    "queue.max_length",
+    "queue.dead_letter_exchange",
+    "queue.delivery_limit",
+];
 
 fn no_queue_limits(s: &mut Scenario) {
-    (s.queue.message_ttl_ms, s.queue.max_length) = (None, None);
+    (s.queue.message_ttl_ms, s.queue.expiration_ms, s.queue.max_length) = (None, None, None);
     // A delivery limit lets a quorum queue drop (or dead-letter) what keeps coming back; a
     // breaker failing fast needs one under requeue, so such a run retries in place instead.
     s.queue.delivery_limit = None;
@@ -145,7 +150,8 @@ proptest! {
 /// Messages lost for any reason but that no binding matched them (a topic or direct exchange
 /// drops those whatever the consumers do).
 fn lost_but_unroutable(sim: &Simulation) -> u64 {
-    sim.ledger().lost_by_reason().filter(|(r, _)| *r != LossReason::Unroutable).map(|(_, n)| n).sum()
+    let unroutable = |r: &LossReason| matches!(r, LossReason::Unroutable | LossReason::ReturnedUnroutable);
+    sim.ledger().lost_by_reason().filter(|(r, _)| !unroutable(r)).map(|(_, n)| n).sum()
 }
 
 /// A small queue run: 3 consumers, manual ack after the effect, consumer 0 crashing after the

@@ -239,3 +239,35 @@ fn combinations_that_cannot_run_are_refused_by_name() {
     s.breaker.config.failure_rate_threshold = 0.0;
     assert_eq!(field(&s), "breaker.config.failure_rate_threshold");
 }
+
+/// OPEN past its wait goes HALF_OPEN when a call that started earlier ends, and that call's
+/// failure opens it again at once, with a new wait: the consumers paused meanwhile must still be
+/// woken when that wait ends. This recorded run (found by the properties) once stalled there with
+/// every consumer of subscriber s2 paused for good: a call ended exactly as the old wait did.
+#[test]
+fn a_breaker_that_reopens_within_one_call_still_wakes_its_paused_consumers() {
+    let s: Scenario = serde_json::from_str(include_str!("fixtures/breaker_reopen_stall.json")).unwrap();
+    let mut sim = Simulation::new(&s).unwrap();
+    run_audited(&mut sim, 17_300);
+    let consumer = eda_lab::sim::ConsumerId::of(2, 0);
+    sim.handle(Command::CrashConsumer { consumer, at: Some(eda_lab::sim::scenario::CrashPoint::AfterReceive) })
+        .unwrap();
+    run_audited(&mut sim, 20_000);
+    // The producer stops, failures stop (but s2's own rate) and no call counts as slow any more.
+    sim.handle(Command::SetProducerRate { rate_per_sec: 0.0 }).unwrap();
+    sim.handle(Command::SetFailureProbability { probability: 0.0 }).unwrap();
+    let slow =
+        Command::Set { setting: "breaker.config.slow_call_duration_threshold_ms".into(), value: 3_600_000.into() };
+    sim.handle(slow).unwrap();
+    sim.handle(Command::RestartConsumer { consumer }).unwrap();
+    sim.handle(Command::Redrive { msg: None }).unwrap();
+    for t in (25_000..=200_000).step_by(5_000) {
+        run_audited(&mut sim, t);
+        if sim.pipelines().iter().any(|p| !p.dlq().is_empty()) {
+            sim.handle(Command::Redrive { msg: None }).unwrap();
+        }
+    }
+    let c = sim.ledger().counts();
+    assert_eq!(c.in_flight, 0, "{c:?}");
+    assert!(sim.pipelines().iter().all(|p| p.breaker().paused() == 0));
+}

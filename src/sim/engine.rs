@@ -9,14 +9,12 @@
 //! and keeps what they share: the clock, the scheduler, the ledger, the journal, the settings.
 
 use crate::sim::broker::amqp::events::QueueEvent;
-use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::brokers::Brokers;
-use crate::sim::broker::log::{LogBroker, Sequence};
+use crate::sim::broker::log::Sequence;
 use crate::sim::client::pipeline::Pipeline;
 use crate::sim::client::producer::Producer;
 use crate::sim::command::{Command, StampedCommand};
 use crate::sim::config::knobs::Knobs;
-use crate::sim::config::queue::BrokerKind;
 use crate::sim::config::scenario::{Scenario, ScenarioError};
 use crate::sim::config::settings;
 use crate::sim::config::{limits, rules};
@@ -89,7 +87,7 @@ pub struct Simulation {
 mod sampling;
 mod subscribers;
 mod views;
-use subscribers::{park_dead_letters, pipeline_of, start_later, subscribers};
+use subscribers::{brokers_of, park_dead_letters, pipeline_of, start_later, subscribers};
 
 /// Builds a [`Ctx`] from the simulation's shared parts, leaving its subsystems free to borrow.
 macro_rules! ctx {
@@ -121,18 +119,7 @@ impl Simulation {
             ledger: Ledger::new(s.metrics.recent_messages),
             journal: Journal::new(s.metrics.journal),
             producer: Producer::new(s.producer.keys.count, s.topic.partitions, s.seed),
-            broker: Brokers {
-                log: LogBroker::new(
-                    s.topic.partitions,
-                    &subscribers(&s).map(|k| s.consumers_of(k)).collect::<Vec<_>>(),
-                    s.consumers.assignor,
-                    s.consumers.static_membership,
-                ),
-                queues: subscribers(&s)
-                    .filter(|_| s.broker == BrokerKind::Queue)
-                    .map(|k| WorkQueue::new(s.consumers_of(k), s.queue.prefetch).for_subscriber(k))
-                    .collect(),
-            },
+            broker: brokers_of(&s),
             pipelines: subscribers(&s).map(|k| pipeline_of(&s, k)).collect(),
             history: Ring::new(s.metrics.history),
             next_sample: SimTime::ZERO,
@@ -306,7 +293,7 @@ impl Simulation {
     /// dead-letter queue the pipeline keeps, in the same step, so the two never disagree.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn park_queue_dead_letters(&mut self) {
-        for (q, p) in self.broker.queues.iter_mut().zip(&mut self.pipelines) {
+        for (q, p) in self.broker.queues_with(&mut self.pipelines) {
             if q.has_dead_letters() {
                 park_dead_letters(q, p);
             }
@@ -437,7 +424,7 @@ impl Simulation {
             }
             Event::Consumer(e @ ConsumerEvent::Start { subscriber: k }) => {
                 // The group may have missed a partition change while it did not exist.
-                let grew = brokers.log.groups()[k as usize].owner.iter().any(Option::is_none);
+                let grew = brokers.log.groups().get(k as usize).is_some_and(|g| g.owner.iter().any(Option::is_none));
                 start_later(&mut pipelines[k as usize], e, &mut brokers.of(k), grew, ctx)
             }
             Event::Consumer(e) => {
@@ -457,7 +444,9 @@ impl Simulation {
             Event::Log(e) => brokers.log.on_event(e, ctx),
             Event::Queue(e) => {
                 let QueueEvent::Expire { queue, .. } = e;
-                brokers.queues[queue as usize].on_event(e, ctx);
+                if let Some(q) = brokers.queue_mut(queue as usize) {
+                    q.on_event(e, ctx);
+                }
             }
             Event::Scheduled { index } => {
                 // The schedule was checked when the run started; what live commands changed
@@ -517,7 +506,11 @@ impl Simulation {
                 });
                 // Each group's leader sees the topic's new metadata and the group rebalances (a
                 // group yet to start learns of it when it starts).
+                // The consumer groups learn of the new partitions; a queue reader has none.
                 for p in pipelines.iter_mut().filter(|p| p.started()) {
+                    if brokers.queue(p.subscriber().into()).is_some() {
+                        continue;
+                    }
                     p.topic_changed(&mut brokers.of(p.subscriber()), ctx);
                 }
             }

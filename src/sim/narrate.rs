@@ -4,13 +4,15 @@
 use crate::sim::command::Command;
 use crate::sim::config::alerts::AlertsConfig;
 use crate::sim::config::choices::{AutoOffsetReset, CrashPoint};
-use crate::sim::config::queue::{BrokerKind, ExchangeKind};
+use crate::sim::config::queue::ExchangeKind;
 use crate::sim::engine::Simulation;
 use crate::sim::event::{AfterFailure, AppendKind, BreakerState, DropCause, JournalKind, ResetCause};
 use crate::sim::ids::MessageId;
 use crate::sim::kernel::numfmt::{Fixed, Plain};
-use crate::sim::ledger::Outcome;
 use crate::sim::metrics::alerts::AlertRule;
+use journey::journey_words;
+
+mod journey;
 
 /// " OrderPlaced" for a message whose record is kept; nothing for one the ledger forgot.
 fn event_type(sim: &Simulation, msg: MessageId) -> String {
@@ -98,7 +100,7 @@ fn entry_words(kind: &JournalKind, sim: &Simulation) -> String {
         Lost { msg, reason } => format!("{msg} lost: {reason}"),
         Produced { .. } | Settled { .. } => journey_words(kind, sim),
         PartitionsAdded { .. } | KeyOrderBroken { .. } => topic_words(kind),
-        OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } => reset_words(kind),
+        OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } | Seeked { .. } => reset_words(kind, sim),
         AlertFired { .. } | AlertCleared { .. } => alert_words(kind),
         _ => group_words(kind, sim),
     }
@@ -273,47 +275,6 @@ fn commit_words(kind: &JournalKind) -> String {
     }
 }
 
-/// The steps only journeys record, in plain words.
-fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
-    use JournalKind::*;
-    match *kind {
-        Produced { msg, key, partition, event_type } => {
-            let key = if key == crate::sim::ledger::NO_KEY {
-                "no key".to_string()
-            } else {
-                format!("key {}", Simulation::key_name(key))
-            };
-            let types = &sim.scenario().producer.event_types;
-            let name = types.get(event_type as usize).map_or("event", String::as_str);
-            if pubsub(sim) {
-                let n = sim.scenario().subscribers.len();
-                return format!(
-                    "{msg} {name} produced ({key}), published to the fanout exchange: a copy for each of {n} queues"
-                );
-            }
-            if sim.scenario().broker == BrokerKind::Queue {
-                return format!("{msg} {name} produced ({key}), published to the queue");
-            }
-            format!("{msg} {name} produced ({key}), sent to partition {partition}")
-        }
-        Settled { msg, outcome } if pubsub(sim) => match outcome {
-            Outcome::ExactlyOnce => format!("{msg} settled: every subscriber applied it once"),
-            Outcome::Duplicated => format!("{msg} settled: duplicated, a subscriber applied it more than once"),
-            Outcome::DeadLettered => {
-                format!("{msg} settled: dead-lettered by a subscriber that never applied it (the others may have)")
-            }
-            Outcome::Lost | Outcome::InFlight => format!("{msg} settled"),
-        },
-        Settled { msg, outcome } => match outcome {
-            Outcome::ExactlyOnce => format!("{msg} settled: its effect applied once"),
-            Outcome::Duplicated => format!("{msg} settled: duplicated, its effect applied more than once"),
-            Outcome::DeadLettered => format!("{msg} settled: dead-lettered, its effect never applied"),
-            Outcome::Lost | Outcome::InFlight => format!("{msg} settled"),
-        },
-        _ => unreachable!("journey_words is only called for Produced and Settled"),
-    }
-}
-
 /// A partition change and the order it breaks, in plain words.
 fn topic_words(kind: &JournalKind) -> String {
     use JournalKind::*;
@@ -332,7 +293,7 @@ fn topic_words(kind: &JournalKind) -> String {
 }
 
 /// Where a consumer without a valid committed offset starts (`auto.offset.reset`), in plain words.
-fn reset_words(kind: &JournalKind) -> String {
+fn reset_words(kind: &JournalKind, sim: &Simulation) -> String {
     use JournalKind::*;
     let why = |consumer, partition, cause, from| {
         match cause {
@@ -355,8 +316,19 @@ fn reset_words(kind: &JournalKind) -> String {
             }
             s
         }
-        SkippedByReset { msg, partition, offset } => format!(
-            "an offset reset to the log end passed over {msg} (partition {partition}, offset {offset}): the group will never read it"
+        Seeked { consumer, partition, to, skipped } => {
+            let at = sim.scenario().seek_to_time_ms(consumer.subscriber()).unwrap_or(0);
+            format!(
+                "consumer {consumer} seeks partition {partition} to offset {to}, the first record produced at or after \
+                 {}.{} s (offsetsForTimes, then seek: it had no committed offset), passing over {skipped} record{}",
+                at / 1_000,
+                at % 1_000 / 100,
+                if skipped == 1 { "" } else { "s" }
+            )
+        }
+        SkippedByReset { msg, partition, offset, seek } => format!(
+            "{} passed over {msg} (partition {partition}, offset {offset}): the group will never read it",
+            if seek { "a seek to a time" } else { "an offset reset to the log end" }
         ),
         ResetFailed { consumer, partition, cause, from, log_start } => {
             let exception = match cause {
@@ -447,7 +419,7 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             let mut s = format!("consumer {consumer} crashed");
             if let Some(p) = point {
                 s.push(' ');
-                let queue = sim.scenario().broker == BrokerKind::Queue;
+                let queue = sim.scenario().reads_queue(consumer.subscriber());
                 s.push_str(if queue && p == CrashPoint::AfterCommit { "after its acknowledgement" } else { p.describe() });
             }
             if let Some(m) = msg {
@@ -456,7 +428,11 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
             s
         }
         Restarted { consumer } => format!("consumer {consumer} restarted"),
-        SubscriberStarted { .. } if sim.scenario().broker == BrokerKind::Queue => "the subscriber starts".into(),
+        SubscriberStarted { subscriber } if sim.scenario().reads_queue(subscriber) => {
+            "the subscriber starts: its queue is declared and bound now, so it gets what is produced from now on, \
+             nothing from before"
+                .into()
+        }
         SubscriberStarted { .. } => format!(
             "the subscriber starts: a new consumer group, with no committed offsets, so each partition starts where auto.offset.reset says ({})",
             match sim.scenario().consumers.auto_offset_reset {
@@ -465,7 +441,7 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
                 AutoOffsetReset::None => "none: it cannot start",
             }
         ),
-        Joined { consumer } if sim.scenario().broker == BrokerKind::Queue => {
+        Joined { consumer } if sim.scenario().reads_queue(consumer.subscriber()) => {
             format!("consumer {consumer} subscribed to the queue")
         }
         Joined { consumer } => format!("consumer {consumer} joined the group"),

@@ -16,6 +16,7 @@ pub fn intro(name: &str, notice: Option<&Notice>) -> Html {
                 {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{match name {
                     "pubsub-fanout" | "topic-routing" => ") and watch the subscribers' queues; ",
                     "consumer-groups" | "stream-replay" => ") and watch each consumer group's lag; ",
+                    "stream-vs-queue" => ") and compare the two analytics subscribers after 20 s; ",
                     _ => ") and watch the Payments API box; ",
                 }}
                 <kbd>{"→"}</kbd>{" steps one event. Click a consumer to crash it, change the settings, and watch the outcome counters."}

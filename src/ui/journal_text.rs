@@ -149,7 +149,7 @@ fn tone(kind: &JournalKind) -> Tone {
         | ProducerGaveUp { .. }
         | DeliveryTimedOut { .. }
         | SkippedByReset { .. } => Tone::Lost,
-        OffsetReset { skipped: 1.., .. } => Tone::Lost,
+        OffsetReset { skipped: 1.., .. } | Seeked { skipped: 1.., .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,
         Crashed { .. } | SessionExpired { .. } | PollTimeout { .. } | CommitFailed { .. } | ResetFailed { .. } => {
             Tone::Crash

@@ -123,28 +123,13 @@ fn equation(produced: u64, c: &OutcomeCounts) -> Html {
 /// Lag per partition as bars (the first 16 partitions, then a total).
 fn lag_list(sim: &Simulation) -> Html {
     if sim.queue().is_some() {
-        // One line per queue: with publish-subscribe, each subscriber's.
-        let lines: Html = sim
-            .queues()
-            .iter()
-            .map(|q| {
-                let (ready, unacked) = q.depth();
-                let name = sim.scenario().subscriber_name(q.index()).map(|n| format!("{n}: ")).unwrap_or_default();
-                html! {
-                    <p class="help">{format!("{name}{ready} ready, {unacked} delivered and not yet acknowledged; {} returned by consumers that died holding them so far", q.redelivered())}</p>
-                }
-            })
-            .collect();
-        return html! {
-            <>
-                <h3>{"Queue depth"}</h3>
-                { lines }
-            </>
-        };
+        return queue_depths(sim);
     }
     let parts = sim.partitions();
     if !sim.scenario().subscribers.is_empty() {
-        return group_lags(sim);
+        // Both brokers: the groups' lag, then the queues' depths.
+        let queues = if sim.queues().is_empty() { Html::default() } else { queue_depths(sim) };
+        return html! { <>{ group_lags(sim) }{ queues }</> };
     }
     let max_lag = parts.iter().map(|p| sim.lag(p.id())).max().unwrap_or(0).max(1);
     let lag_rows: Html = parts
@@ -175,11 +160,32 @@ fn lag_list(sim: &Simulation) -> Html {
     }
 }
 
+/// One line per queue: with publish-subscribe, each subscriber's.
+fn queue_depths(sim: &Simulation) -> Html {
+    let lines: Html = sim
+        .queues()
+        .iter()
+        .map(|q| {
+            let (ready, unacked) = q.depth();
+            let name = sim.scenario().subscriber_name(q.index()).map(|n| format!("{n}: ")).unwrap_or_default();
+            html! {
+                <p class="help">{format!("{name}{ready} ready, {unacked} delivered and not yet acknowledged; {} returned by consumers that died holding them so far", q.redelivered())}</p>
+            }
+        })
+        .collect();
+    html! {
+        <>
+            <h3>{"Queue depth"}</h3>
+            { lines }
+        </>
+    }
+}
+
 /// Lag per consumer group as bars (publish-subscribe on the log): each group reads every record
 /// at its own pace.
 fn group_lags(sim: &Simulation) -> Html {
     let lags: Vec<(String, u64)> = (0u8..)
-        .zip(&sim.scenario().subscribers)
+        .zip(sim.scenario().subscribers.iter().take(sim.groups().len()))
         .map(|(k, s)| (s.name.clone(), sim.partitions().iter().map(|p| sim.lag_of(k, p.id())).sum()))
         .collect();
     let max_lag = lags.iter().map(|l| l.1).max().unwrap_or(0).max(1);

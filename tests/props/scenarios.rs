@@ -224,11 +224,15 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
                 recent_messages,
                 subscribers,
             )| {
-                let mut processing = processing;
+                let (mut processing, mut subscribers) = (processing, subscribers);
                 // Several consumer groups on the topic: a retry by re-appending is refused (it would
                 // reach every group).
                 if subscribers.len() > 1 {
                     processing.retry.mode = RetryMode::InPlace;
+                    // Both brokers, some runs: the last subscribers read queues of their own.
+                    let readers = (seed % subscribers.len() as u64) as usize;
+                    let from = subscribers.len() - readers;
+                    subscribers[from..].iter_mut().for_each(|sub| sub.broker = Some(BrokerKind::Queue));
                 }
                 // Without a dedup store there is no mark to crash after: such a crash point is refused.
                 if consumers.crash.point == CrashPoint::AfterDedupMark && !idempotency.mode.has_dedup_store() {
@@ -304,11 +308,13 @@ pub fn subscribers() -> impl Strategy<Value = Vec<Subscriber>> {
                     consumers,
                     mean_ms,
                     failure_probability,
-                    // A later start: the log's, and not the first subscriber's (`queue_scenario`
-                    // clears it).
+                    // A later start: not the first subscriber's. A late queue gets only what is
+                    // produced after it.
                     starts_at_ms: starts_at_ms.filter(|_| i > 0),
                     binding_key: None,
                     alternate: false,
+                    broker: None,
+                    seek_to_time_ms: None,
                 })
                 .collect()
         }),
@@ -338,7 +344,6 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
         )| {
             s.broker = BrokerKind::Queue;
             s.subscribers = subs;
-            s.subscribers.iter_mut().for_each(|sub| sub.starts_at_ms = None);
             s.queue = QueueSettings {
                 prefetch,
                 message_ttl_ms,
@@ -348,6 +353,8 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
                 ..QueueSettings::default()
             };
             route_by(&mut s, exchange, pick);
+            // Some runs: each message with an expiration of its own (per-message TTL).
+            s.queue.expiration_ms = (pick % 3 == 0).then_some(pick / 3 % 3_000);
             if s.producer.idempotent == Some(true) {
                 s.producer.idempotent = None;
             }

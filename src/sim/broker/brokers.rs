@@ -1,8 +1,10 @@
 //! The brokers a run has, behind one delivery seam: the Kafka-like log always (its views stay
 //! valid on every run), and the RabbitMQ-like work queues when the scenario's broker is the queue
 //! (one, or one per subscriber with publish-subscribe), in which case the producer publishes to
-//! the queues and each subscriber's consumers read from theirs. One type with a branch per call
-//! keeps one copy of the consumer pipeline in the page's bundle.
+//! the queues and each subscriber's consumers read from theirs. With both brokers, the first
+//! subscribers are consumer groups of the log and the rest read queues; the producer's one write
+//! goes to both. One type with a branch per call keeps one copy of the consumer pipeline in the
+//! page's bundle.
 
 use crate::sim::broker::amqp::topic::topic_matches;
 use crate::sim::broker::amqp::work_queue::WorkQueue;
@@ -21,8 +23,11 @@ use crate::sim::ledger::LossReason;
 pub struct Brokers {
     pub log: LogBroker,
     /// The queues the consumers read from instead of the log, if the scenario's broker is the
-    /// queue: one, or one per subscriber behind a fanout exchange (publish-subscribe).
+    /// queue: one, or one per subscriber behind a fanout exchange (publish-subscribe). With both
+    /// brokers, one per subscriber from `first_queue` on.
     pub queues: Vec<WorkQueue>,
+    /// The subscriber that reads `queues[0]`: those before it are consumer groups of the log.
+    first_queue: usize,
 }
 
 /// One subscriber's view of the brokers: its queue, or (the only subscriber on a log) the log. The
@@ -36,7 +41,7 @@ pub struct Subscribed<'a> {
 /// log.
 macro_rules! either {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match $self.brokers.queues.get_mut($self.k) {
+        match $self.brokers.queue_mut($self.k) {
             Some(q) => q.$method($($arg),*),
             None => $self.brokers.log.reader($self.k as u8).$method($($arg),*),
         }
@@ -46,7 +51,7 @@ macro_rules! either {
 /// [`either!`] for `&self` methods: on the log, the subscriber's group answers.
 macro_rules! either_ref {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match $self.brokers.queues.get($self.k) {
+        match $self.brokers.queue($self.k) {
             Some(q) => q.$method($($arg),*),
             None => $self.brokers.log.groups()[$self.k].$method($($arg),*),
         }
@@ -54,10 +59,37 @@ macro_rules! either_ref {
 }
 
 impl Brokers {
+    /// The log, and the queues subscribers `first_queue`… read (none: every subscriber reads
+    /// the log).
+    pub fn new(log: LogBroker, queues: Vec<WorkQueue>, first_queue: usize) -> Self {
+        Brokers { log, queues, first_queue }
+    }
+
     /// Whether the consumers read from queues (the scenario's broker is the queue).
     #[inline]
     pub fn is_queue(&self) -> bool {
-        !self.queues.is_empty()
+        self.first_queue == 0 && !self.queues.is_empty()
+    }
+
+    /// Subscriber `k`'s queue, if it reads one.
+    #[inline]
+    pub fn queue(&self, k: usize) -> Option<&WorkQueue> {
+        self.queues.get(k.wrapping_sub(self.first_queue))
+    }
+
+    /// [`Brokers::queue`], to change.
+    #[inline]
+    pub fn queue_mut(&mut self, k: usize) -> Option<&mut WorkQueue> {
+        self.queues.get_mut(k.wrapping_sub(self.first_queue))
+    }
+
+    /// Each queue and the pipeline of the subscriber that reads it.
+    pub fn queues_with<'a, P>(
+        &'a mut self,
+        pipelines: &'a mut [P],
+    ) -> impl Iterator<Item = (&'a mut WorkQueue, &'a mut P)> {
+        let from = self.first_queue.min(pipelines.len());
+        self.queues.iter_mut().zip(&mut pipelines[from..])
     }
 
     /// Subscriber `k`'s view, for its pipeline.
@@ -75,6 +107,9 @@ impl Brokers {
     pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<PartitionId>) {
         if self.queues.is_empty() {
             return self.log.receive(msg, seq, ctx);
+        }
+        if self.first_queue > 0 {
+            return self.receive_both(msg, seq, ctx);
         }
         let again = ctx.ledger.mark_appended(msg);
         let bound = bound_queues(msg, self.queues.len(), ctx);
@@ -100,11 +135,38 @@ impl Brokers {
         (received, None)
     }
 
+    /// Both brokers: the write goes to the log and, once the log took it, to the fanout exchange,
+    /// whose queues declared by the time the message was produced take a copy each (a queue
+    /// declared later never sees it: `Scenario::reaches`). A full queue refusing its copy
+    /// (reject-publish) fails the write, which the producer may send again, to both.
+    #[cold]
+    fn receive_both(
+        &mut self,
+        msg: MessageId,
+        seq: Option<Sequence>,
+        ctx: &mut Ctx,
+    ) -> (Received, Option<PartitionId>) {
+        let (received, partition) = self.log.receive(msg, seq, ctx);
+        let again = match received {
+            Received::Appended => false,
+            Received::AppendedAgain => true,
+            _ => return (received, partition),
+        };
+        let produced_ms = ctx.ledger.live(msg).produced_at.as_us() / 1_000;
+        let mut rejected = false;
+        for q in &mut self.queues {
+            if ctx.settings.reaches(q.index(), produced_ms) {
+                rejected |= !q.take_copy(msg, again, ctx);
+            }
+        }
+        (if rejected { Received::Rejected } else { received }, partition)
+    }
+
     /// The consumer of subscriber `k` that may have work after a message was appended to
     /// `partition` of the log: its group's owner of it (on queues, none in particular).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn woken(&self, k: u8, partition: Option<PartitionId>) -> Option<ConsumerId> {
-        if self.is_queue() {
+        if self.queue(k as usize).is_some() {
             return None;
         }
         partition.and_then(|p| self.log.owner(k, p))
@@ -114,17 +176,24 @@ impl Brokers {
 /// Which subscribers' queues the exchange routes `msg` to (bit `k` for subscriber `k`): every one
 /// behind a fanout; behind a direct or topic exchange, those whose binding key matches the
 /// message's routing key, its event type (RabbitMQ's rules: `amqp/topic.rs`), or if none does,
-/// those bound to its alternate exchange.
+/// those bound to its alternate exchange. A queue declared after the message was produced
+/// (`subscribers[i].starts_at_ms`) is not bound yet.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn bound_queues(msg: MessageId, queues: usize, ctx: &mut Ctx) -> u64 {
     let all = (1u64 << queues) - 1;
     let s = ctx.settings;
-    if s.queue.exchange == ExchangeKind::Fanout || s.subscribers.is_empty() {
+    if s.subscribers.is_empty() {
         return all;
     }
-    let event_type = ctx.ledger.live(msg).event_type as usize;
-    let key = s.producer.event_types.get(event_type).map_or("", String::as_str);
+    let record = ctx.ledger.live(msg);
+    let produced_ms = record.produced_at.as_us() / 1_000;
+    let declared = (0..queues as u8).filter(|&k| s.reaches(k, produced_ms)).fold(0, |mask, k| mask | 1 << k);
+    if s.queue.exchange == ExchangeKind::Fanout {
+        return declared;
+    }
+    let key = s.producer.event_types.get(record.event_type as usize).map_or("", String::as_str);
     let matched = (0..queues as u8)
+        .filter(|&k| declared & (1 << k) != 0)
         .filter(|&k| match (s.queue.exchange, s.binding_key(k)) {
             (ExchangeKind::Direct, Some(b)) => b == key,
             (ExchangeKind::Topic, Some(b)) => topic_matches(b, key),
@@ -137,7 +206,7 @@ fn bound_queues(msg: MessageId, queues: usize, ctx: &mut Ctx) -> u64 {
         return matched;
     }
     // No binding matched: the alternate exchange (a fanout) takes it, if one is set.
-    let alternates = (0..queues as u8).filter(|&k| s.alternate(k)).fold(0, |mask, k| mask | 1 << k);
+    let alternates = (0..queues as u8).filter(|&k| s.alternate(k)).fold(0, |mask, k| mask | 1 << k) & declared;
     if alternates != 0 {
         ctx.note(JournalKind::ToAlternate { msg });
     }
@@ -170,17 +239,17 @@ impl DeliverySource for Subscribed<'_> {
         either!(self.ack_delivered(consumer, ctx))
     }
     fn redelivery(&self, delivery: &Delivery) -> Redelivery {
-        match self.brokers.queues.get(self.k) {
+        match self.brokers.queue(self.k) {
             Some(q) => q.redelivery(delivery),
             None => self.brokers.log.groups()[self.k].redelivery(delivery.tag.lane as usize, delivery.tag.position),
         }
     }
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn any_consumer(&self) -> bool {
-        self.brokers.is_queue()
+        self.brokers.queue(self.k).is_some()
     }
     fn loss_reason(&self, how: Redelivery) -> Option<LossReason> {
-        match self.brokers.queues.get(self.k) {
+        match self.brokers.queue(self.k) {
             Some(q) => q.loss_reason(how),
             None => committed_past(how),
         }
@@ -202,10 +271,10 @@ impl Membership for Subscribed<'_> {
         either_ref!(self.paused())
     }
     fn polls(&self) -> bool {
-        self.brokers.queues.get(self.k).is_none_or(|q| q.polls())
+        self.brokers.queue(self.k).is_none_or(|q| q.polls())
     }
     fn rebalancing(&self) -> bool {
-        match self.brokers.queues.get(self.k) {
+        match self.brokers.queue(self.k) {
             Some(q) => q.rebalancing(),
             None => !self.brokers.log.groups()[self.k].is_stable(),
         }

@@ -124,6 +124,13 @@ impl BreakerGuard {
     fn observe(&mut self, ctx: &mut Ctx) -> bool {
         let state = self.breaker.as_ref().map(CircuitBreaker::state);
         if state == self.seen {
+            // The breaker may have left the state and come back within one call (OPEN past its
+            // wait goes HALF_OPEN, and a call that started earlier fails there: OPEN again, with
+            // a new wait), so its wake-up may be new too. (HALF_OPEN's deadline counts from when
+            // it was entered: its wake-up stands.)
+            if state == Some(State::Open) {
+                self.schedule_wake(ctx);
+            }
             return false;
         }
         let from = self.seen.unwrap_or(State::Disabled);
@@ -150,7 +157,9 @@ impl BreakerGuard {
             }
             _ => None,
         };
-        if let Some(at) = at {
+        // Only ahead: OPEN past its wait without the automatic transition stays OPEN until a call
+        // asks, and a wake-up now would find it the same, and ask for another.
+        if let Some(at) = at.filter(|&at| at > ctx.now) {
             if self.wake_at != Some(at) {
                 self.wake_at = Some(at);
                 let token = self.token;

@@ -91,6 +91,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "The log keeps what it delivered. Billing reads OrderPlaced from the start; at 20 s a new analytics service starts a consumer group of its own which, having no committed offsets and auto.offset.reset=earliest, replays the topic from its first record and catches up while billing stays current. A classic or quorum queue cannot do this: a message is gone once acknowledged, and a queue bound at 20 s gets only what is published after (RabbitMQ's streams, since 3.9, are logs that can). Try latest: analytics starts at the log end and never reads the first 20 s (each of those messages counts as lost).",
     ),
     (
+        "stream-vs-queue",
+        "Both brokers, one stream of OrderPlaced: the producer writes each event to a topic and publishes it to a fanout exchange. Billing reads both, as consumer group stream-billing and as queue queue-billing. At 20 s an analytics service starts on each side. Its new consumer group has no committed offsets and, with auto.offset.reset=earliest, replays the topic from its first record. Its new queue is declared at 20 s and gets only what is produced from then on: the earlier messages were deleted from billing's queue once acknowledged and never reached this one. Compare the two analytics subscribers' effects.",
+    ),
+    (
         "publisher-confirms",
         "The same queue, but the network loses 20% of publishes and of the broker's confirms. The publisher waits up to 1 s for each confirm and publishes again when none comes: nothing is lost, but a publish whose confirm was lost is queued twice (RabbitMQ has no idempotent publisher), and both copies are charged. Try dedup_atomic; or stop waiting for confirms (acks 0): no duplicates, and lost publishes are lost.",
     ),
@@ -197,7 +201,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "retry-storm" | "poison-pill" | "circuit-breaker" | "dlq-redrive" => resilience_lesson(name, &mut s),
         "work-queue" | "auto-ack-loss" | "queue-dlx" | "publisher-confirms" => queue_lesson(name, &mut s),
         "pubsub-fanout" => pubsub_lesson(&mut s),
-        "consumer-groups" | "stream-replay" => log_groups_lesson(name, &mut s),
+        "consumer-groups" | "stream-replay" | "stream-vs-queue" => log_groups_lesson(name, &mut s),
         "topic-routing" => topic_lesson(&mut s),
         _ => return None,
     }
@@ -289,12 +293,15 @@ fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64
         starts_at_ms: None,
         binding_key: None,
         alternate: false,
+        broker: None,
+        seek_to_time_ms: None,
     }
 }
 
 /// Publish-subscribe on the log: a consumer group per subscriber on one topic. `consumer-groups`:
 /// three groups at their own pace, one crash in one of them; `stream-replay`: a group that starts
-/// at 20 s and replays the topic from its first record.
+/// at 20 s and replays the topic from its first record; `stream-vs-queue`: the same with queues
+/// beside the groups, where the late one gets only what comes after.
 fn log_groups_lesson(name: &str, s: &mut Scenario) {
     reads_from_earliest(s);
     s.producer.rate_per_sec = 5.0;
@@ -310,6 +317,16 @@ fn log_groups_lesson(name: &str, s: &mut Scenario) {
         let shipping = ConsumerId::of(1, 0);
         let command = Command::CrashConsumer { consumer: shipping, at: Some(CrashPoint::AfterEffect) };
         s.faults.push(ScheduledCommand { at_ms: 10_000, command });
+    } else if name == "stream-vs-queue" {
+        s.topic.partitions = 3;
+        let queue = |sub: Subscriber| Subscriber { broker: Some(BrokerKind::Queue), ..sub };
+        let late = |sub: Subscriber| Subscriber { starts_at_ms: Some(20_000), ..sub };
+        s.subscribers = vec![
+            subscriber("stream-billing", 2, 60.0, 0.0),
+            late(subscriber("stream-analytics", 1, 30.0, 0.0)),
+            queue(subscriber("queue-billing", 2, 60.0, 0.0)),
+            queue(late(subscriber("queue-analytics", 1, 30.0, 0.0))),
+        ];
     } else {
         s.topic.partitions = 3;
         let analytics = Subscriber { starts_at_ms: Some(20_000), ..subscriber("analytics", 1, 30.0, 0.0) };

@@ -32,6 +32,12 @@ pub struct QueueSettings {
     /// head of the queue (a delivered one does not; one returned to the queue keeps its publish
     /// time). None: messages wait for ever.
     pub message_ttl_ms: Option<u64>,
+    /// The publisher sets each message's `expiration` property (per-message TTL): a message
+    /// waiting this long in a queue expires, but only once it reaches the head (RabbitMQ's rule;
+    /// with a queue TTL too, the lower applies). Applies to messages published from the time it
+    /// is set. None: no expiration (and left out of the JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_ms: Option<u64>,
     /// `x-max-length`: most messages waiting (ready; unacknowledged deliveries do not count).
     pub max_length: Option<u64>,
     /// `x-overflow`: what a full queue does with one more message.
@@ -87,6 +93,7 @@ impl Default for QueueSettings {
         QueueSettings {
             prefetch: 1,
             message_ttl_ms: None,
+            expiration_ms: None,
             max_length: None,
             overflow: Overflow::DropHead,
             delivery_limit: None,

@@ -105,7 +105,7 @@ impl Scenario {
         let c = &self.consumers;
         let always = Probability::from_f64(c.crash.probability) == Probability::ONE;
         // A queue has no session to wait out: the restarted consumer takes work at once.
-        let comes_back_at_once = c.static_membership || self.broker == BrokerKind::Queue;
+        let comes_back_at_once = c.static_membership || self.first_queue() < self.subscriber_count();
         if !comes_back_at_once || c.crash.restart_delay_ms != Some(0) || !always {
             return None;
         }

@@ -15,6 +15,13 @@
 //! it. A message is appended once, so a retry or a redrive that appends it again would reach every
 //! group: those are refused with several groups (`rules.rs`).
 //!
+//! Both brokers can run in one scenario (`subscribers[i].broker`): on the log broker, subscribers
+//! listed after the consumer groups may read a queue of their own instead, bound to a fanout
+//! exchange. The producer then writes each message to the topic and publishes it to the exchange
+//! as one write (a simplification: two real clients would fail apart), so the same events reach
+//! a log and queues, and a late subscriber shows the difference: a new group can replay the
+//! topic, a new queue gets only what is produced from its start on.
+//!
 //! Without subscribers (the default) a run has one, which reads the scenario's settings.
 
 use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_LONG_MS, MAX_SUBSCRIBERS};
@@ -38,10 +45,11 @@ pub struct Subscriber {
     pub mean_ms: Option<f64>,
     /// Probability that one attempt fails (0 to 1); unset: `processing.failure_probability`.
     pub failure_probability: Option<f64>,
-    /// When its consumers start, in milliseconds from the start of the run (log broker only):
-    /// until then the group does not exist, and the topic keeps what is produced meanwhile, for
-    /// it to read as `consumers.auto_offset_reset` says. Unset: at the start (and left out of the
-    /// JSON, so scenarios written before it read and hash as they did).
+    /// When its consumers start, in milliseconds from the start of the run (never the first
+    /// subscriber's): until then a group does not exist, and the topic keeps what is produced
+    /// meanwhile, for it to read as `consumers.auto_offset_reset` says; a queue is declared and
+    /// bound then, and gets only what is produced from then on. Unset: at the start (and left out
+    /// of the JSON, so scenarios written before it read and hash as they did).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_at_ms: Option<u64>,
     /// Its queue's binding key (`queue.exchange` direct) or pattern (topic), matched against each
@@ -53,6 +61,19 @@ pub struct Subscriber {
     /// unroutable otherwise. Such a subscriber needs no binding key of its own.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub alternate: bool,
+    /// What it reads: `queue` makes a subscriber of the log broker read a queue of its own, bound
+    /// to a fanout exchange the producer also publishes to (both brokers in one scenario). Such
+    /// subscribers come after the consumer groups. Unset: the scenario's `broker`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<BrokerKind>,
+    /// A consumer group only: on each partition it gets with no committed offset, the group
+    /// seeks to the first record produced at or after this time (ms from the start of the run),
+    /// instead of applying `auto.offset.reset`, as an app does with `offsetsForTimes` and `seek`
+    /// in its `onPartitionsAssigned`: a new group that replays from a point in time. The records
+    /// before it are never read by the group (lost to it, reason `skipped_by_seek`). Unset: no
+    /// seek.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seek_to_time_ms: Option<u64>,
 }
 
 impl Default for Subscriber {
@@ -65,12 +86,15 @@ impl Default for Subscriber {
             starts_at_ms: None,
             binding_key: None,
             alternate: false,
+            broker: None,
+            seek_to_time_ms: None,
         }
     }
 }
 
 impl Scenario {
-    /// Several consumer groups read the log: a message appended again would reach them all.
+    /// Several subscribers read the log, or some read queues beside it: a message appended again
+    /// would reach them all.
     pub fn shared_log(&self) -> bool {
         self.broker == BrokerKind::Log && self.subscribers.len() > 1
     }
@@ -78,6 +102,43 @@ impl Scenario {
     /// How many subscribers each message has (1 without publish-subscribe).
     pub fn subscriber_count(&self) -> usize {
         self.subscribers.len().max(1)
+    }
+
+    /// The time subscriber `k`'s group seeks to on a partition it gets with no committed offset.
+    pub fn seek_to_time_ms(&self, k: u8) -> Option<u64> {
+        self.subscribers.get(k as usize).and_then(|s| s.seek_to_time_ms)
+    }
+
+    /// Whether subscriber `k` reads a queue (its own `broker`, else the scenario's).
+    pub fn reads_queue(&self, k: u8) -> bool {
+        self.subscribers.get(k as usize).and_then(|s| s.broker).unwrap_or(self.broker) == BrokerKind::Queue
+    }
+
+    /// The first subscriber that reads a queue: every one from it on does (the subscriber count
+    /// if none does).
+    pub fn first_queue(&self) -> usize {
+        (0..self.subscriber_count()).find(|&k| self.reads_queue(k as u8)).unwrap_or(self.subscriber_count())
+    }
+
+    /// Both brokers run: consumer groups read the log and, after them, subscribers read queues.
+    pub fn both_brokers(&self) -> bool {
+        self.broker == BrokerKind::Log && self.first_queue() < self.subscriber_count()
+    }
+
+    /// Whether a message produced at `at_ms` reaches subscriber `k`: a queue declared later gets
+    /// only what is produced from its start on (a consumer group reads the whole topic).
+    pub fn reaches(&self, k: u8, at_ms: u64) -> bool {
+        !self.reads_queue(k) || self.starts_at_ms(k).is_none_or(|t| t <= at_ms)
+    }
+
+    /// How many subscribers a message produced at `at_ms` reaches before routing by key: all but
+    /// the queues not yet declared.
+    #[inline]
+    pub fn subscribers_at(&self, at_ms: u64) -> usize {
+        if self.subscribers.is_empty() {
+            return 1;
+        }
+        (0..self.subscribers.len() as u8).filter(|&k| self.reaches(k, at_ms)).count()
     }
 
     /// The name of subscriber `k` (`None` without publish-subscribe).
@@ -99,19 +160,35 @@ impl Scenario {
                     .into(),
             );
         }
-        if self.broker == BrokerKind::Queue {
-            return Some(
-                "applies to the log broker only: a queue bound later gets only what is published after, which the \
-                 ledger (one effect expected per subscriber for every message) does not model"
-                    .into(),
-            );
-        }
         (t > MAX_LONG_MS).then(|| format!("must be at most {MAX_LONG_MS} (got {t})"))
     }
 
     /// Whether the subscribers' queues sit behind an exchange that routes by key.
     fn routes_by_key(&self) -> bool {
         self.broker == BrokerKind::Queue && self.queue.exchange != ExchangeKind::Fanout
+    }
+
+    /// Why subscriber `k` cannot read `broker`: the first subscriber reads the scenario's broker,
+    /// queue readers come after the consumer groups (they are numbered after them), and a queue
+    /// broker has no log to read.
+    fn broker_refusal(&self, k: usize, broker: BrokerKind) -> Option<String> {
+        let queue = broker == BrokerKind::Queue;
+        if self.broker == BrokerKind::Queue && !queue {
+            return Some(
+                "log needs a log: set broker to log, list the consumer groups first and give the queue readers \
+                 broker queue"
+                    .into(),
+            );
+        }
+        if k == 0 && queue && self.broker == BrokerKind::Log {
+            return Some(
+                "the first subscriber reads the scenario's broker (log): list the consumer groups first, or set \
+                 broker to queue"
+                    .into(),
+            );
+        }
+        (!queue && self.first_queue() < k)
+            .then(|| "must be queue: the subscribers reading a queue come after every consumer group of the log".into())
     }
 
     /// Why a subscriber's binding key cannot be `key` under the scenario's exchange (`alternate`:
@@ -190,12 +267,32 @@ impl Scenario {
             if let Some(message) = self.binding_refusal(s.binding_key.as_deref(), s.alternate) {
                 return invalid(field("binding_key"), message);
             }
+            if let Some(message) = self.broker_refusal(i, s.broker.unwrap_or(self.broker)) {
+                return invalid(field("broker"), message);
+            }
+            if let Some(t) = s.seek_to_time_ms {
+                if self.reads_queue(i as u8) {
+                    let message = "applies to a consumer group of the log: a queue cannot seek, what it delivered and \
+                                   had acknowledged is gone"
+                        .to_string();
+                    return invalid(field("seek_to_time_ms"), message);
+                }
+                if t > MAX_LONG_MS {
+                    return invalid(field("seek_to_time_ms"), format!("must be at most {MAX_LONG_MS} (got {t})"));
+                }
+            }
             if s.alternate && !self.routes_by_key() {
                 let message = "applies to a direct or topic exchange on the queue broker (queue.exchange): a fanout \
                                leaves no message unroutable"
                     .to_string();
                 return invalid(field("alternate"), message);
             }
+        }
+        if self.both_brokers() && self.queue.exchange != ExchangeKind::Fanout {
+            let message = "must be fanout while both brokers run: every queue reader gets each message, as every \
+                           consumer group does"
+                .to_string();
+            return invalid("queue.exchange".into(), message);
         }
         Ok(())
     }

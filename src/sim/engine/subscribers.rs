@@ -3,7 +3,8 @@
 //! dead-letter queue.
 
 use crate::sim::broker::amqp::work_queue::WorkQueue;
-use crate::sim::broker::brokers::Subscribed;
+use crate::sim::broker::brokers::{Brokers, Subscribed};
+use crate::sim::broker::log::LogBroker;
 use crate::sim::client::pipeline::Pipeline;
 use crate::sim::config::scenario::Scenario;
 use crate::sim::ctx::Ctx;
@@ -14,6 +15,21 @@ use crate::sim::patterns::dlq::{DeadLetter, DeadLetterReason};
 /// The subscribers of a run: 0, 1… (one without publish-subscribe).
 pub(super) fn subscribers(s: &Scenario) -> impl Iterator<Item = u8> {
     0..s.subscriber_count() as u8
+}
+
+/// The log, with a consumer group for each subscriber that reads it (all on the log broker; also
+/// all on the queue broker, unused, so every group view has a group per subscriber), and a queue
+/// for each subscriber that reads one.
+pub(super) fn brokers_of(s: &Scenario) -> Brokers {
+    let first_queue = s.first_queue();
+    let groups = if s.both_brokers() { first_queue } else { s.subscriber_count() };
+    let consumers: Vec<u32> = subscribers(s).take(groups).map(|k| s.consumers_of(k)).collect();
+    let log = LogBroker::new(s.topic.partitions, &consumers, s.consumers.assignor, s.consumers.static_membership);
+    let queues = subscribers(s)
+        .skip(first_queue)
+        .map(|k| WorkQueue::new(s.consumers_of(k), s.queue.prefetch).for_subscriber(k))
+        .collect();
+    Brokers::new(log, queues, first_queue)
 }
 
 /// Subscriber `k`'s pipeline: its consumers, and its handler's own pace and reliability.

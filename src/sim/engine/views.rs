@@ -92,9 +92,15 @@ impl Simulation {
     pub fn partitions(&self) -> &[Partition] {
         self.broker.log.partitions()
     }
-    /// The queue the (first subscriber's) consumers read from, when the broker is the queue.
+    /// The queue the (first subscriber's) consumers read from, when the broker is the queue (with
+    /// both brokers, the first subscriber reads the log).
     pub fn queue(&self) -> Option<&WorkQueue> {
-        self.broker.queues.first()
+        self.broker.queue(0)
+    }
+    /// Subscriber `k`'s queue, if it reads one (the queue broker, or a queue reader beside the
+    /// log).
+    pub fn queue_of(&self, k: u8) -> Option<&WorkQueue> {
+        self.broker.queue(k as usize)
     }
     /// The (first subscriber's) consumer group.
     pub fn group(&self) -> &ConsumerGroup {
@@ -155,11 +161,12 @@ impl Simulation {
     /// Messages the consumers have not finished with: the sum of the partitions' lags, or on the
     /// queue broker the queues' depths (ready and unacknowledged).
     pub fn lag_total(&self) -> u64 {
+        let queued: u64 = self.broker.queues.iter().map(|q| q.depth()).map(|(r, u)| (r + u) as u64).sum();
         if self.broker.is_queue() {
-            return self.broker.queues.iter().map(|q| q.depth()).map(|(r, u)| (r + u) as u64).sum();
+            return queued;
         }
         let groups = 0..self.groups().len() as u8;
-        groups.flat_map(|k| self.partitions().iter().map(move |p| self.lag_of(k, p.id()))).sum()
+        queued + groups.flat_map(|k| self.partitions().iter().map(move |p| self.lag_of(k, p.id()))).sum::<u64>()
     }
     /// The key name of key index `key`, as the producer writes it.
     pub fn key_name(key: u32) -> String {

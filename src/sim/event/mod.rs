@@ -329,11 +329,22 @@ pub enum JournalKind {
         to: u64,
         skipped: u32,
     },
-    /// Journey only: an offset reset to the log end passed over `msg` (at `offset` of `partition`).
+    /// Journey only: an offset reset to the log end, or a seek (`seek`), passed over `msg` (at
+    /// `offset` of `partition`).
     SkippedByReset {
         msg: MessageId,
         partition: PartitionId,
         offset: u64,
+        seek: bool,
+    },
+    /// `consumer`'s group seeks to a time (`subscribers[i].seek_to_time_ms`) on `partition`,
+    /// which it got with no committed offset: it reads from offset `to`, the first record
+    /// produced at or after that time (the log end if none is), passing over `skipped` records.
+    Seeked {
+        consumer: ConsumerId,
+        partition: PartitionId,
+        to: u64,
+        skipped: u32,
     },
     /// `consumer` had no valid offset to read `partition` from (`cause`; `from` as in
     /// `OffsetReset`, the log starting at `log_start`) and `auto.offset.reset` is none: it stopped

@@ -35,6 +35,7 @@ impl JournalKind {
             | PollTimeout { consumer, .. }
             | CommitFailed { consumer, .. }
             | OffsetReset { consumer, .. }
+            | Seeked { consumer, .. }
             | ResetFailed { consumer, .. }
             | KeyOrderBroken { consumer, .. } => Some(consumer.subscriber()),
             _ => None,
@@ -95,6 +96,7 @@ impl JournalKind {
             | SegmentsDeleted { .. }
             | PartitionsAdded { .. }
             | OffsetReset { .. }
+            | Seeked { .. }
             | ResetFailed { .. }
             | BreakerChanged { .. }
             | AlertFired { .. }
@@ -150,6 +152,7 @@ impl JournalKind {
             | RebalanceTimedOut { .. }
             | PartitionsAdded { .. }
             | OffsetReset { .. }
+            | Seeked { .. }
             | ResetFailed { .. }
             | Command { .. } => Category::Group,
             RetentionDeleted { .. }
@@ -184,6 +187,7 @@ impl JournalKind {
                 | JournalKind::PartitionsAdded { .. }
                 | JournalKind::SubscriberStarted { .. }
                 | JournalKind::OffsetReset { skipped: 1.., .. }
+                | JournalKind::Seeked { skipped: 1.., .. }
                 | JournalKind::ResetFailed { .. }
                 | JournalKind::BreakerChanged { to: BreakerState::Open, .. }
                 | JournalKind::AlertFired { .. }

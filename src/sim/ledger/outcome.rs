@@ -61,6 +61,9 @@ pub enum LossReason {
     /// A consumer without a valid committed offset started at the log end
     /// (`auto.offset.reset=latest`) and skipped the record before anyone processed it.
     OffsetResetLatest,
+    /// A consumer group seeking to a time (`subscribers[i].seek_to_time_ms`) started after it:
+    /// the group never reads it.
+    SkippedBySeek,
     /// A full queue refused it (`x-overflow` reject-publish) and the publisher, not waiting for
     /// confirms, never published it again.
     RejectedByFullQueue,
@@ -75,7 +78,7 @@ pub enum LossReason {
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 17] = [
+    pub const ALL: [LossReason; 18] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -93,6 +96,7 @@ impl LossReason {
         LossReason::DeliveryLimit,
         LossReason::Unroutable,
         LossReason::ReturnedUnroutable,
+        LossReason::SkippedBySeek,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -104,6 +108,7 @@ impl LossReason {
             LossReason::AutoCommittedBeforeProcessing => "auto_committed_before_processing",
             LossReason::Retention => "retention",
             LossReason::OffsetResetLatest => "offset_reset_latest",
+            LossReason::SkippedBySeek => "skipped_by_seek",
             LossReason::AckedBeforeProcessing => "acked_before_processing",
             LossReason::AckedWithEarlierBeforeProcessing => "acked_multiple_before_processing",
             LossReason::Expired => "expired",
@@ -143,6 +148,9 @@ impl fmt::Display for LossReason {
             LossReason::TransientMessage => "a transient message (not persistent) when the broker restarted",
             LossReason::OffsetResetLatest => {
                 "offset reset to latest: a consumer without a valid committed offset started at the log end and skipped it"
+            }
+            LossReason::SkippedBySeek => {
+                "skipped by a seek: a new consumer group started at the first record produced at or after a time, after it"
             }
             LossReason::RejectedByFullQueue => {
                 "refused by the full queue (x-overflow reject-publish), and the publisher, not waiting for confirms, never knew"

@@ -180,7 +180,7 @@ impl Report {
                 .collect(),
             queue: QueueReport::total(sim.queues()),
             subscribers: subscribers::subscriber_reports(sim),
-            exchange: (sim.queue().is_some() && !sim.scenario().subscribers.is_empty()).then(|| {
+            exchange: (!sim.queues().is_empty() && !sim.scenario().subscribers.is_empty()).then(|| {
                 match sim.scenario().queue.exchange {
                     ExchangeKind::Fanout => "fanout",
                     ExchangeKind::Direct => "direct",
@@ -248,8 +248,8 @@ impl Report {
             self.effects_applied, self.extra_effects_from_duplicates, self.stats.consumer.effects_absorbed
         );
         match self.queue {
-            Some(q) => self.write_queue_counters(q, &mut out),
-            None => self.write_counters(&mut out),
+            Some(q) if self.queue_only() => self.write_queue_counters(q, &mut out),
+            _ => self.write_counters(&mut out),
         }
         self.write_alerts(&mut out);
         self.write_partitions_and_latency(&mut out);
@@ -257,41 +257,6 @@ impl Report {
     }
 
     /// The text report's broker line: which broker, its subscribers, and the producer's client.
-    fn write_broker(&self, out: &mut String) {
-        let names: Vec<&str> = self.subscribers.iter().map(|s| s.name.as_str()).collect();
-        if !self.subscribers.is_empty() && self.queue.is_none() {
-            let _ = writeln!(
-                out,
-                "broker          log (Kafka-like): one topic read by {} consumer groups ({}), each reading every record at its own pace",
-                names.len(),
-                names.join(", ")
-            );
-        }
-        if !self.subscribers.is_empty() && self.queue.is_some() {
-            // Each queue with its binding, where the exchange routes by key.
-            let bound: Vec<String> = self
-                .subscribers
-                .iter()
-                .map(|s| s.binding_key.as_ref().map_or(s.name.clone(), |b| format!("{} {b}", s.name)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "broker          queue (RabbitMQ-like): a {} exchange to {} queues ({}), competing consumers on each",
-                self.exchange.unwrap_or("fanout"),
-                names.len(),
-                bound.join(", ")
-            );
-        } else if self.queue.is_some() {
-            let _ = writeln!(out, "broker          queue (RabbitMQ-like): one queue, competing consumers");
-        } else {
-            let _ = writeln!(
-                out,
-                "client          {}, partitioner {}: {}",
-                self.client, self.partitioner, self.partitioning
-            );
-        }
-    }
-
     /// The text report's counters for a run on the queue broker: no partitions, offsets or
     /// rebalances, but the queue's depth, redeliveries and prefetch window.
     fn write_queue_counters(&self, q: QueueReport, out: &mut String) {
@@ -389,10 +354,10 @@ impl Report {
 
     /// The text report's partition table, time in system and examples.
     fn write_partitions_and_latency(&self, out: &mut String) {
-        let partitions: &[PartitionReport] = if self.queue.is_some() { &[] } else { &self.partitions };
+        let partitions: &[PartitionReport] = if self.queue_only() { &[] } else { &self.partitions };
         // With several groups each row also names its group.
         let group = |k: usize| self.subscribers.get(k).map_or("", |s| s.name.as_str());
-        if self.queue.is_none() {
+        if !self.queue_only() {
             let _ = writeln!(out, "topic           {} partitions", self.topic_partitions);
             let header = if self.subscribers.is_empty() { "" } else { "  group" };
             let _ = writeln!(out, "partitions      partition  log-end  committed  lag  owner{header}");
@@ -409,7 +374,7 @@ impl Report {
             );
             let _ = writeln!(out, "{}", line.trim_end());
         }
-        if self.queue.is_none() {
+        if !self.queue_only() {
             subscribers::write_group_partitions(&self.subscribers, out);
         }
         let l = &self.time_in_system;

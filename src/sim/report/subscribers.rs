@@ -2,7 +2,7 @@
 //! effects and dead letters, so a run with several subscribers says which one a duplicate or a
 //! dead letter belongs to.
 
-use super::QueueReport;
+use super::{QueueReport, Report};
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::engine::Simulation;
 use crate::sim::ids::{ConsumerId, PartitionId};
@@ -123,8 +123,8 @@ pub fn subscriber_reports(sim: &Simulation) -> Vec<SubscriberReport> {
                 crashes: stats.crashes,
                 dedup_skips: stats.dedup_skips,
                 dead_letter_queue: p.dlq().len() as u64,
-                queue: sim.queues().get(k as usize).map(QueueReport::of),
-                group: sim.queues().is_empty().then(|| group_report(sim, k)),
+                queue: sim.queue_of(k).map(QueueReport::of),
+                group: sim.queue_of(k).is_none().then(|| group_report(sim, k)),
             }
         })
         .collect()
@@ -144,9 +144,10 @@ pub fn write_subscribers(subs: &[SubscriberReport], out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "subscriber      {}: {} consumers, {} effects ({} repeated), {} failures, {} crashes, DLQ {}; {where_}",
+            "subscriber      {}: {} consumer{}, {} effects ({} repeated), {} failures, {} crashes, DLQ {}; {where_}",
             s.name,
             s.consumers,
+            if s.consumers == 1 { "" } else { "s" },
             s.effects_applied,
             s.extra_effects_from_duplicates,
             s.processing_failures,
@@ -165,6 +166,52 @@ pub fn write_group_partitions(subs: &[SubscriberReport], out: &mut String) {
                 out,
                 "                {:>9} {:>8} {:>10} {:>4}  {owner:<5} {}",
                 p.partition, "", p.committed_offset, p.lag, s.name
+            );
+        }
+    }
+}
+
+impl Report {
+    /// The run has queues and no log readers (the queue broker).
+    pub(super) fn queue_only(&self) -> bool {
+        self.queue.is_some() && self.subscribers.iter().all(|s| s.queue.is_some())
+    }
+
+    pub(super) fn write_broker(&self, out: &mut String) {
+        let named = |on_queue: bool| -> Vec<&SubscriberReport> {
+            self.subscribers.iter().filter(|s| s.queue.is_some() == on_queue).collect()
+        };
+        let (groups, queues) = (named(false), named(true));
+        if !groups.is_empty() {
+            let names: Vec<&str> = groups.iter().map(|s| s.name.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "broker          log (Kafka-like): one topic read by {} consumer groups ({}), each reading every record at its own pace",
+                names.len(),
+                names.join(", ")
+            );
+        }
+        if !queues.is_empty() {
+            // Each queue with its binding, where the exchange routes by key.
+            let bound: Vec<String> = queues
+                .iter()
+                .map(|s| s.binding_key.as_ref().map_or(s.name.clone(), |b| format!("{} {b}", s.name)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "broker          queue (RabbitMQ-like): a {} exchange to {} queues ({}), competing consumers on each",
+                self.exchange.unwrap_or("fanout"),
+                queues.len(),
+                bound.join(", ")
+            );
+        } else if self.queue.is_some() {
+            let _ = writeln!(out, "broker          queue (RabbitMQ-like): one queue, competing consumers");
+        }
+        if self.queue.is_none() || !groups.is_empty() {
+            let _ = writeln!(
+                out,
+                "client          {}, partitioner {}: {}",
+                self.client, self.partitioner, self.partitioning
             );
         }
     }

@@ -69,15 +69,14 @@ pub(super) fn tokens(sim: &Simulation, g: &Geometry, travel_us: u64, cap: usize,
             // The queue broker: each queue drawn in a row of its own (one per subscriber).
             JournalKind::Enqueued { msg, append, queue } => {
                 let o = if append == AppendKind::ProducerDuplicate { Outcome::Duplicated } else { hop(msg) };
-                Some((g.prod_out(), g.part_in(PartitionId(u32::from(queue))), o, msg))
+                Some((g.prod_out(), g.queue_in(queue), o, msg))
             }
             JournalKind::Delivered { msg, consumer, .. } => {
-                let queue = PartitionId(u32::from(consumer.subscriber()));
-                Some((g.part_out(queue), g.cons_in(consumer), hop(msg), msg))
+                Some((g.queue_out(consumer.subscriber()), g.cons_in(consumer), hop(msg), msg))
             }
             // The queue's dead-letter exchange takes what expired or was dropped.
             JournalKind::QueueDropped { msg, queue, dead_lettered: true, .. } => {
-                Some((g.part_out(PartitionId(u32::from(queue))), g.dlq_in(), Outcome::DeadLettered, msg))
+                Some((g.queue_out(queue), g.dlq_in(), Outcome::DeadLettered, msg))
             }
             JournalKind::EffectApplied { msg, consumer, again, .. } => {
                 let o = if again {
@@ -180,14 +179,17 @@ pub(super) struct EdgesProps {
     pub live: Vec<(ConsumerId, bool)>,
     /// Each group is rebalancing (its edges drawn paused).
     pub rebalancing: Vec<bool>,
-    /// Competing consumers on one queue: every live consumer reads from it.
-    pub shared: bool,
+    /// The middle column's row of the first queue, and the first subscriber that reads a queue
+    /// (`usize::MAX` when none does): its consumers, and those of every later subscriber,
+    /// compete for their subscriber's queue.
+    pub queue_base: usize,
+    pub first_queue: usize,
 }
 
 /// The static wiring: producer → partitions → owners → payments service and DLQ.
 #[function_component(Edges)]
 pub(super) fn edges(props: &EdgesProps) -> Html {
-    let g = Geometry::new(props.np, &props.counts);
+    let g = Geometry::new(props.np, &props.counts).with_queues(props.queue_base, props.first_queue);
     let mut out: Vec<Html> = Vec::new();
     for p in (0..props.np as u32).map(PartitionId) {
         out.push(edge(g.prod_out(), g.part_in(p), "edge-produce"));
@@ -205,8 +207,8 @@ pub(super) fn edges(props: &EdgesProps) -> Html {
     for &(c, live) in &props.live {
         if live {
             // Competing consumers read their subscriber's queue.
-            if props.shared {
-                out.push(edge(g.part_out(PartitionId(u32::from(c.subscriber()))), g.cons_in(c), "edge-consume"));
+            if c.subscriber() as usize >= props.first_queue {
+                out.push(edge(g.queue_out(c.subscriber()), g.cons_in(c), "edge-consume"));
             }
             out.push(edge(g.cons_out(c), g.down_in(), "edge-effect"));
             out.push(edge(g.cons_out(c), g.dlq_in(), "edge-dlq"));

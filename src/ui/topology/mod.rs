@@ -15,11 +15,12 @@ mod flow;
 mod grow;
 mod nodes;
 mod queue_box;
+mod sinks;
 
 pub use grow::add_partition;
 
 use super::runtime::RtHandle;
-use super::shapes::{fmt1, glyph, glyph_keyed};
+use super::shapes::{fmt1, glyph_keyed};
 use super::state::Speed;
 use crate::sim::consumer::ConsumerStatus;
 use crate::sim::kernel::numfmt::{Fixed, Plain};
@@ -28,6 +29,7 @@ use crate::sim::{Command, ConsumerId, MessageId, Outcome, PartitionId, Simulatio
 use flow::{hop_outcome, on_edge, outcome_of, rate_text, rates, tokens, Edges, Rates, Token};
 use nodes::{ConsumerBox, PartitionRow};
 use queue_box::QueueBox;
+use sinks::{dead_letters, downstream};
 use yew::prelude::*;
 
 pub const MAX_TOKENS: usize = 150;
@@ -112,14 +114,24 @@ struct Geometry {
     cons: Rows,
     /// The first consumer row of each subscriber (publish-subscribe stacks their consumers).
     first_row: Vec<usize>,
+    /// The middle column's row of the first queue (after the partitions, with both brokers), and
+    /// the subscriber that reads it.
+    queue_base: usize,
+    first_queue: usize,
     down_y: f64,
     dlq_y: f64,
 }
 
-/// What the diagram's middle column draws: the partitions, or the queues (one per subscriber).
+/// What the diagram's middle column draws: the partitions, then the queues (one per subscriber
+/// that reads one); on the queue broker, only the queues.
 fn middle_rows(sim: &Simulation) -> usize {
+    queue_base(sim) + sim.queues().len()
+}
+
+/// The middle column's row of the first queue.
+fn queue_base(sim: &Simulation) -> usize {
     if sim.queue().is_some() {
-        sim.queues().len()
+        0
     } else {
         sim.partitions().len()
     }
@@ -133,6 +145,10 @@ fn consumer_counts(sim: &Simulation) -> Vec<usize> {
 impl Geometry {
     fn of(sim: &Simulation) -> Geometry {
         Geometry::new(middle_rows(sim), &consumer_counts(sim))
+            .with_queues(queue_base(sim), sim.scenario().first_queue())
+    }
+    fn with_queues(self, queue_base: usize, first_queue: usize) -> Geometry {
+        Geometry { queue_base, first_queue, ..self }
     }
     fn new(np: usize, counts: &[usize]) -> Geometry {
         let nc: usize = counts.iter().sum();
@@ -144,6 +160,8 @@ impl Geometry {
             parts: Rows::new(np, h),
             cons: Rows::new(nc, h),
             first_row,
+            queue_base: 0,
+            first_queue: 0,
             down_y: TOP + (h - TOP) * 0.27,
             dlq_y: TOP + (h - TOP) * 0.76,
         }
@@ -151,6 +169,16 @@ impl Geometry {
     /// The row of consumer `c` in the consumers' column.
     fn cons_row(&self, c: ConsumerId) -> usize {
         self.first_row.get(c.subscriber() as usize).copied().unwrap_or(0) + c.index()
+    }
+    /// The middle column's row of subscriber `k`'s queue.
+    fn queue_row(&self, k: u8) -> usize {
+        self.queue_base + (k as usize).saturating_sub(self.first_queue)
+    }
+    fn queue_in(&self, k: u8) -> (f64, f64) {
+        (PART_X, self.parts.center(self.queue_row(k)))
+    }
+    fn queue_out(&self, k: u8) -> (f64, f64) {
+        (PART_X + PART_W, self.parts.center(self.queue_row(k)))
     }
     fn part_in(&self, p: PartitionId) -> (f64, f64) {
         (PART_X, self.parts.center(p.index()))
@@ -239,11 +267,15 @@ pub fn topology(props: &TopologyProps) -> Html {
             counts={consumer_counts(sim)}
             live={sim.all_consumers().map(|c| (c.id, c.status != ConsumerStatus::Stopped)).collect::<Vec<_>>()}
             rebalancing={sim.groups().iter().map(|g| !g.is_stable()).collect::<Vec<_>>()}
-            shared={queue}
+            queue_base={queue_base(sim)}
+            first_queue={if sim.queues().is_empty() { usize::MAX } else { sim.scenario().first_queue() }}
         />
     };
     let pubsub = !sim.scenario().subscribers.is_empty();
-    let aria = if pubsub && queue {
+    let both = sim.scenario().both_brokers();
+    let aria = if both {
+        "Topology: producer, the topic's partitions and the fanout exchange's queues, the consumer groups and the queues' consumers, their services and dead-letter queues"
+    } else if pubsub && queue {
         "Topology: publisher, an exchange to one queue per subscriber, each subscriber's consumers, their services and dead-letter queues"
     } else if pubsub {
         "Topology: producer, partitions, one consumer group per subscriber, their services and dead-letter queues"
@@ -262,7 +294,7 @@ pub fn topology(props: &TopologyProps) -> Html {
         <p class="scroll-hint">{"The diagram is wider than the screen: scroll it sideways to see the consumers and the Payments API."}</p>
         <div class="topology-scroll" tabindex="0" role="region" aria-label="Topology diagram">
         <svg class="topology" style={min_width} viewBox={vb} role="group" aria-label={aria} preserveAspectRatio="xMidYMin meet">
-            { headers(rebalancing, queue, pubsub, sim.scenario().queue.exchange) }
+            { headers(rebalancing, queue, pubsub, both, sim.scenario().queue.exchange) }
             { edges }
             { producer(sim, &g) }
             { partitions(sim, &g, &props.on_message, !props.playing) }
@@ -277,8 +309,10 @@ pub fn topology(props: &TopologyProps) -> Html {
     }
 }
 
-fn headers(rebalancing: bool, queue: bool, pubsub: bool, exchange: ExchangeKind) -> Html {
-    let (middle, right) = if pubsub && queue {
+fn headers(rebalancing: bool, queue: bool, pubsub: bool, both: bool, exchange: ExchangeKind) -> Html {
+    let (middle, right) = if both {
+        ("Topic “orders” · queues (fanout)", "Consumer groups · queue consumers")
+    } else if pubsub && queue {
         let middle = match exchange {
             ExchangeKind::Fanout => "Fanout → a queue per subscriber",
             ExchangeKind::Direct => "Direct exchange → queues by key",
@@ -344,26 +378,28 @@ fn producer(sim: &Simulation, g: &Geometry) -> Html {
 
 /// Each partition redraws only when its offsets or visible records change.
 fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, keyboard: bool) -> Html {
-    if sim.queue().is_some() {
-        return sim
-            .queues()
-            .iter()
-            .map(|q| {
+    let queues: Html = sim
+        .queues()
+        .iter()
+        .map(|q| {
                 let (ready, unacked) = q.depth();
                 let head: Vec<(MessageId, bool, Outcome)> =
                     q.head(CELLS).map(|(msg, again)| (msg, again, outcome_of(sim, msg))).collect();
                 let name: Option<AttrValue> = sim.scenario().subscriber_name(q.index()).map(|n| n.to_string().into());
                 let binding: Option<AttrValue> = sim.scenario().binding_key(q.index()).map(|b| b.to_string().into());
                 html! {
-                    <QueueBox cy={g.parts.center(q.index() as usize)} {name} {binding} {ready} {unacked} prefetch={q.prefetch()} {head}
+                    <QueueBox cy={g.parts.center(g.queue_row(q.index()))} {name} {binding} {ready} {unacked} prefetch={q.prefetch()} {head}
                         on_message={on_message.clone()} {keyboard} />
                 }
             })
             .collect();
+    if sim.queue().is_some() {
+        return queues;
     }
     let group = sim.group();
     let sc = sim.scenario();
-    sim.partitions()
+    let parts: Html = sim
+        .partitions()
         .iter()
         .enumerate()
         .map(|(i, part)| {
@@ -383,7 +419,9 @@ fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, 
                     cells={cells} on_message={on_message.clone()} {keyboard} />
             }
         })
-        .collect()
+        .collect();
+    // Both brokers: the queue readers' queues under the partitions.
+    html! { <>{ parts }{ queues }</> }
 }
 
 /// Whether a partition's owner has crashed, or stopped with an error (the coordinator still counts
@@ -422,17 +460,16 @@ fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>)
     let sc = sim.scenario();
     sim.all_consumers()
         .map(|c| {
-            let group = &sim.groups()[c.id.subscriber() as usize];
-            let queue = sim.queues().get(c.id.subscriber() as usize);
+            let group = sim.groups().get(c.id.subscriber() as usize);
+            let queue = sim.queue_of(c.id.subscriber());
             let subscriber: Option<AttrValue> = sc.subscriber_name(c.id.subscriber()).map(|n| n.to_string().into());
             // A crashed (or failed) member keeps its partitions until its session times out.
-            let held: Vec<PartitionId> = if is_down(c.status) {
-                (0..group.owner.len())
+            let held: Vec<PartitionId> = match group {
+                Some(group) if is_down(c.status) => (0..group.owner.len())
                     .filter(|&p| group.owner[p] == Some(c.id))
                     .map(|p| PartitionId(p as u32))
-                    .collect()
-            } else {
-                Vec::new()
+                    .collect(),
+                _ => Vec::new(),
             };
             html! {
                 <ConsumerBox id={c.id} {subscriber} status={c.status} assigned={sim.assigned(c.id).to_vec()} held={held}
@@ -443,97 +480,6 @@ fn consumers(sim: &Simulation, g: &Geometry, on_consumer: &Callback<ConsumerId>)
             }
         })
         .collect()
-}
-
-/// The payments API: charges, and duplicate charges in the outcome's colour and shape.
-fn downstream(sim: &Simulation, g: &Geometry) -> Html {
-    let ledger = sim.ledger();
-    let (charges, extra, c) = (ledger.effects_total(), ledger.extra_effects(), ledger.counts());
-    let dup_msgs = c.duplicated;
-    // Every charge is on a message applied once, one charged more than once, or one still in
-    // flight (charged, then its consumer crashed before the message settled).
-    let pending = charges.saturating_sub(c.exactly_once + dup_msgs + extra);
-    let down_h = 118.0;
-    // With publish-subscribe each subscriber calls a service of its own (email, SMS, push): the
-    // box counts their effects together.
-    if !sim.scenario().subscribers.is_empty() {
-        return subscriber_services(g, charges, extra, c.exactly_once);
-    }
-    let down_label = format!(
-        "Downstream payments service: {charges} charges = {} on messages applied once + {} on {dup_msgs} messages \
-         charged more than once ({extra} extra){}",
-        c.exactly_once,
-        dup_msgs + extra,
-        if pending > 0 {
-            format!(" + {pending} on messages still in flight (charged, then their consumer crashed before the commit)")
-        } else {
-            String::new()
-        }
-    );
-    html! {
-        <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={down_label.clone()}>
-            <rect x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
-            // Keyed by the duplicate count: a new duplicate re-creates this outline, which replays
-            // its one-off flash (no animation with reduced motion).
-            if extra > 0 {
-                <rect key={extra} class="dup-flash" x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
-            }
-            <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 36.0)}>{"Payments API"}</text>
-            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 6.0)}>{short_count(charges)}</text>
-            <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y + 12.0)}>{"charges"}</text>
-            <g class={classes!("dup-line", (extra > 0).then_some("on"))}>
-                { glyph(Outcome::Duplicated, SINK_X + 17.0, g.down_y + 35.0) }
-                <text class="node-sub" x={fmt1(SINK_X + 27.0)} y={fmt1(g.down_y + 39.0)}>
-                    { format!("{} extra charge{}", short_count(extra), if extra == 1 { "" } else { "s" }) }
-                </text>
-            </g>
-            <title>{down_label}</title>
-        </g>
-    }
-}
-
-/// The subscribers' own services (publish-subscribe): effects applied, and effects a subscriber
-/// applied again.
-fn subscriber_services(g: &Geometry, effects: u64, extra: u64, once: u64) -> Html {
-    let down_h = 118.0;
-    let label = format!(
-        "The subscribers' services: {effects} effects applied, {extra} of them repeating one the same subscriber          had applied; {once} messages applied once by every subscriber"
-    );
-    html! {
-        <g class={classes!("node", "sink", (extra > 0).then_some("sink-bad"))} role="img" aria-label={label.clone()}>
-            <rect x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
-            if extra > 0 {
-                <rect key={extra} class="dup-flash" x={fmt1(SINK_X)} y={fmt1(g.down_y - down_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(down_h)} rx="10" />
-            }
-            <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 36.0)}>{"Their services"}</text>
-            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y - 6.0)}>{short_count(effects)}</text>
-            <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.down_y + 12.0)}>{"effects"}</text>
-            <g class={classes!("dup-line", (extra > 0).then_some("on"))}>
-                { glyph(Outcome::Duplicated, SINK_X + 17.0, g.down_y + 35.0) }
-                <text class="node-sub" x={fmt1(SINK_X + 27.0)} y={fmt1(g.down_y + 39.0)}>
-                    { format!("{} repeated", short_count(extra)) }
-                </text>
-            </g>
-            <title>{label}</title>
-        </g>
-    }
-}
-
-fn dead_letters(sim: &Simulation, g: &Geometry) -> Html {
-    // Every subscriber's dead-letter queue together (one without publish-subscribe).
-    let dlq_n: usize = sim.pipelines().iter().map(|p| p.dlq().len()).sum();
-    let dlq_h = 92.0;
-    let newest = sim.pipelines().iter().filter_map(|p| p.dlq().newest()).max_by_key(|d| d.at).map(|d| d.msg);
-    let dlq_label = format!("Dead-letter queue: {}", plural(dlq_n, "message", "messages"));
-    html! {
-        <g class={classes!("node", "sink", "dlq", (dlq_n > 0).then_some("dlq-on"))} role="img" aria-label={dlq_label.clone()}>
-            <title>{format!("{dlq_label}: parked after their last retry, effect not applied")}</title>
-            <rect x={fmt1(SINK_X)} y={fmt1(g.dlq_y - dlq_h / 2.0)} width={fmt1(SINK_W)} height={fmt1(dlq_h)} rx="10" />
-            <text class="node-title" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y - 22.0)}>{"Dead letters"}</text>
-            <text class="node-big" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 6.0)}>{short_count(dlq_n as u64)}</text>
-            <text class="node-sub" x={fmt1(SINK_X + 12.0)} y={fmt1(g.dlq_y + 26.0)}>{newest.map(|n| format!("newest {n}")).unwrap_or_else(|| "empty".into())}</text>
-        </g>
-    }
 }
 
 /// The moving tokens: keyed, and moved by a transform only. A click on one shows its message's

@@ -9,7 +9,6 @@
 //! Memory is bounded by what is in the queue and in the consumers' hands: each consumer keeps
 //! only how its latest acknowledgement was made, which is all a crash needs to know.
 
-use super::events::QueueEvent;
 use crate::sim::broker::delivery::{Delivery, DeliverySource, DeliveryTag, FetchError, Joined, Membership, Redelivery};
 use crate::sim::broker::log::Received;
 use crate::sim::config::queue::Overflow;
@@ -20,6 +19,10 @@ use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::LossReason;
 use std::collections::{BTreeMap, VecDeque};
 
+mod expiry;
+mod ready;
+use ready::Ready;
+
 /// A message the queue expired or dropped with a dead-letter exchange set: its entry for the
 /// dead-letter queue, which the engine hands to the pipeline's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,22 +30,6 @@ pub struct QueueDeadLetter {
     pub msg: MessageId,
     pub cause: DropCause,
     pub at: SimTime,
-}
-
-/// A message waiting in the queue.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Ready {
-    /// Its place in the queue's order: a returned delivery goes back to it.
-    seq: u64,
-    msg: MessageId,
-    retry: u32,
-    redelivered: bool,
-    /// When it was published: its TTL counts from then, also after a return to the queue.
-    published_at: SimTime,
-    /// Published persistent (`delivery_mode` 2): a durable queue keeps it through a restart.
-    persistent: bool,
-    /// Times it came back to a quorum queue (its `x-delivery-count`).
-    returns: u32,
 }
 
 /// A delivery awaiting its acknowledgement.
@@ -122,9 +109,11 @@ impl WorkQueue {
     /// expiry check armed.
     fn push(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) {
         ctx.ledger.hold(msg);
-        let persistent = ctx.settings.queue.persistent;
+        let (persistent, expiration) = (ctx.settings.queue.persistent, ctx.settings.queue.expiration_ms);
+        let expires_at = expiration.map(|ms| ctx.now + SimDuration::from_ms(ms));
+        let (seq, now) = (self.next_seq, ctx.now);
         let ready =
-            Ready { seq: self.next_seq, msg, retry, redelivered: false, published_at: ctx.now, persistent, returns: 0 };
+            Ready { seq, msg, retry, redelivered: false, published_at: now, persistent, expires_at, returns: 0 };
         self.ready.push_back(ready);
         self.next_seq += 1;
         self.limit_length(ctx);
@@ -138,48 +127,6 @@ impl WorkQueue {
         while self.ready.len() as u64 > max {
             let head = self.pop_head().expect("over a limit, something waits");
             self.drop_message(head.msg, DropCause::MaxLength, ctx);
-        }
-    }
-
-    /// Schedules an expiry check for when the head's TTL runs out, unless one is due by then.
-    fn arm_expiry(&mut self, ctx: &mut Ctx) {
-        let (Some(ttl), Some(head)) = (ctx.settings.queue.message_ttl_ms, self.ready.front()) else { return };
-        let due = (head.published_at + SimDuration::from_ms(ttl)).max(ctx.now);
-        if self.expiry_due.is_some_and(|d| d <= due && d >= ctx.now) {
-            return;
-        }
-        self.expiry_token = self.expiry_token.wrapping_add(1);
-        self.expiry_due = Some(due);
-        let (queue, token) = (self.index, self.expiry_token);
-        ctx.scheduler.schedule(due, Event::Queue(QueueEvent::Expire { queue, token }));
-    }
-
-    /// An expiry check: messages at the head whose TTL ran out expire, then the next check is
-    /// armed. Only the head expires (RabbitMQ's rule), and with one TTL for the queue the head is
-    /// always the first due.
-    pub fn on_event(&mut self, event: QueueEvent, ctx: &mut Ctx) {
-        let QueueEvent::Expire { token, .. } = event;
-        if token != self.expiry_token {
-            return;
-        }
-        self.expiry_due = None;
-        self.expire_head(true, ctx);
-        self.arm_expiry(ctx);
-    }
-
-    /// Expires the messages at the head whose TTL ran out: by now (`at_deadline`, the expiry
-    /// check), or before now (a fetch: RabbitMQ never delivers an expired message, but one whose
-    /// TTL is 0 still goes to a consumer waiting as it arrives).
-    fn expire_head(&mut self, at_deadline: bool, ctx: &mut Ctx) {
-        let Some(ttl) = ctx.settings.queue.message_ttl_ms.map(SimDuration::from_ms) else { return };
-        let now = ctx.now;
-        let expired = |h: &Ready| {
-            let due = h.published_at + ttl;
-            due < now || (at_deadline && due == now)
-        };
-        while self.ready.front().is_some_and(expired) {
-            let head = self.pop_head().expect("checked");
-            self.drop_message(head.msg, DropCause::Expired, ctx);
         }
     }
 
@@ -408,11 +355,12 @@ impl WorkQueue {
         self.prefetch
     }
 
-    fn acked(&mut self, tag: u64, how: Redelivery, ctx: &mut Ctx) -> Option<MessageId> {
+    /// The delivery `tag` is acknowledged: the queue forgets it. The caller journals the ack, then
+    /// releases the message (which may settle it: the settlement comes last in its journey).
+    fn acked(&mut self, tag: u64, how: Redelivery) -> Option<MessageId> {
         let u = self.unacked.remove(&tag)?;
         self.last_ack[u.consumer.index()] = Some((tag, how));
         self.held[u.consumer.index()] -= 1;
-        ctx.release(u.ready.msg, None);
         Some(u.ready.msg)
     }
 }
@@ -441,20 +389,22 @@ impl DeliverySource for WorkQueue {
 
     fn ack(&mut self, consumer: ConsumerId, delivery: &Delivery, ctx: &mut Ctx) {
         let tag = delivery.tag.position;
-        if let Some(msg) = self.acked(tag, Redelivery::Acked, ctx) {
+        if let Some(msg) = self.acked(tag, Redelivery::Acked) {
             ctx.step(msg, JournalKind::Acked { msg, consumer, tag, count: 1 });
+            ctx.release(msg, None);
         }
     }
 
     /// `basic.ack` with `multiple`: everything delivered to `consumer` so far.
     fn ack_delivered(&mut self, consumer: ConsumerId, ctx: &mut Ctx) -> bool {
         let tags = self.tags_of(consumer);
-        let mut last = None;
-        for &t in &tags {
-            last = self.acked(t, Redelivery::AckedWithDelivered, ctx).map(|m| (m, t)).or(last);
-        }
-        if let Some((msg, tag)) = last {
+        let acked: Vec<(MessageId, u64)> =
+            tags.iter().filter_map(|&t| self.acked(t, Redelivery::AckedWithDelivered).map(|m| (m, t))).collect();
+        if let Some(&(msg, tag)) = acked.last() {
             ctx.note(JournalKind::Acked { msg, consumer, tag, count: tags.len() as u32 });
+        }
+        for (msg, _) in acked {
+            ctx.release(msg, None);
         }
         !tags.is_empty()
     }

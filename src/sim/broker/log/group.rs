@@ -73,6 +73,10 @@ pub enum GroupState {
 pub enum CommitKind {
     Record,
     Position,
+    /// Not a commit: an offset reset (or a seek) passed over the offsets from here on, and
+    /// commits after it start at the reset's target. A delivery in that range that a consumer
+    /// still held was skipped, whatever was committed past it later.
+    Skipped,
 }
 
 /// One consumer group reading the topic: its members, its committed offsets and its rebalances.
@@ -197,14 +201,31 @@ impl ConsumerGroup {
             None => Redelivery::Again,
             Some(CommitKind::Record) => Redelivery::Acked,
             Some(CommitKind::Position) => Redelivery::AckedWithDelivered,
+            Some(CommitKind::Skipped) => Redelivery::Skipped,
         }
     }
 
     /// Records that a commit of `kind` moved partition `p`'s committed offset from `old` on.
     pub fn note_commit(&mut self, p: usize, old: u64, kind: CommitKind) {
+        // What a reset passed over stays skipped: a commit covers only what comes after it.
+        let old = old.max(self.skipped_to[p]);
         let kinds = &mut self.commit_kinds[p];
         if kinds.last().map(|k| k.1) != Some(kind) {
             kinds.push((old, kind));
+        }
+    }
+
+    /// A reset (or a seek) passed over partition `p`'s offsets `[from, to)` (`skipped_to` is
+    /// `to` by now).
+    pub fn note_skip(&mut self, p: usize, from: u64) {
+        let kinds = &mut self.commit_kinds[p];
+        // Kept in offset order: an earlier entry at or after `from` covered offsets that are
+        // skipped now.
+        while kinds.last().is_some_and(|k| k.0 >= from) {
+            kinds.pop();
+        }
+        if kinds.last().map(|k| k.1) != Some(CommitKind::Skipped) {
+            kinds.push((from, CommitKind::Skipped));
         }
     }
 

@@ -37,6 +37,7 @@ use crate::sim::config::choices::AutoOffsetReset;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{JournalKind, ResetCause};
 use crate::sim::ids::{ConsumerId, PartitionId};
+use crate::sim::kernel::time::SimTime;
 use crate::sim::ledger::LossReason;
 
 impl TopicReader<'_> {
@@ -63,7 +64,10 @@ impl TopicReader<'_> {
                 continue;
             }
             let (committed, log_start) = (self.group.committed[i], self.partitions[i].log_start());
-            let reset = if !self.group.has_commit[i] {
+            let seek = ctx.settings.seek_to_time_ms(self.group.subscriber);
+            let reset = if let (false, Some(t)) = (self.group.has_commit[i], seek) {
+                Ok(self.seek(p, consumer, SimTime::from_ms(t), ctx))
+            } else if !self.group.has_commit[i] {
                 self.reset(p, consumer, ResetCause::NoCommittedOffset, 0, ctx)
             } else if committed < log_start {
                 self.reset(p, consumer, ResetCause::OutOfRange, committed, ctx)
@@ -123,17 +127,48 @@ impl TopicReader<'_> {
         Ok(to)
     }
 
+    /// `consumer` got partition `p` with no committed offset, and its group seeks to time `t`:
+    /// Kafka's `offsetsForTimes` gives the earliest offset whose record's timestamp (CreateTime,
+    /// the producer's) is at or after `t`, or none (then the app seeks to the end). Returns the
+    /// new position.
+    #[cold]
+    #[inline(never)]
+    fn seek(&mut self, p: PartitionId, consumer: ConsumerId, t: SimTime, ctx: &mut Ctx) -> u64 {
+        let i = p.index();
+        let held_from = self.group.committed[i].max(self.group.skipped_to[i]).max(self.partitions[i].log_start());
+        let part = &self.partitions[i];
+        let produced_at = |offset: u64| {
+            let msg = part.get(offset).expect("records the group holds are in memory").msg;
+            ctx.ledger.get(msg).map_or(SimTime::ZERO, |m| m.produced_at)
+        };
+        let to = (held_from..part.log_end()).find(|&o| produced_at(o) >= t).unwrap_or(part.log_end());
+        let skipped = u32::try_from(to - held_from).unwrap_or(u32::MAX);
+        ctx.note(JournalKind::Seeked { consumer, partition: p, to, skipped });
+        if to > held_from {
+            self.skip_for(p, held_from, to, true, ctx);
+        }
+        self.set_position(i, to);
+        to
+    }
+
     /// The group passes over offsets `[from, to)` of partition `p`: the log stops holding their
     /// messages for it, and each one nobody processed is lost to the reset.
     fn skip(&mut self, p: PartitionId, from: u64, to: u64, ctx: &mut Ctx) {
+        self.skip_for(p, from, to, false, ctx);
+    }
+
+    /// [`TopicReader::skip`], for a reset or a seek (`seek`).
+    fn skip_for(&mut self, p: PartitionId, from: u64, to: u64, seek: bool, ctx: &mut Ctx) {
         let i = p.index();
+        let reason = if seek { LossReason::SkippedBySeek } else { LossReason::OffsetResetLatest };
         for offset in from..to {
             let msg = self.partitions[i].get(offset).expect("records the group holds are in memory").msg;
-            ctx.step(msg, JournalKind::SkippedByReset { msg, partition: p, offset });
+            ctx.step(msg, JournalKind::SkippedByReset { msg, partition: p, offset, seek });
             // The reason counts only if the message ends lost: nobody processed it.
-            ctx.release(msg, Some(LossReason::OffsetResetLatest));
+            ctx.release(msg, Some(reason));
         }
         self.group.skipped_to[i] = to;
+        self.group.note_skip(i, from);
         if self.groups == 1 {
             self.partitions[i].trim_consumed(to);
         }

@@ -165,8 +165,9 @@ impl Producer {
         let (key, partition) = self.choose_key_and_partition(ctx);
         let types = ctx.settings.producer.event_types.len() as u32;
         let event_type = if types > 1 { self.keys.below(types) as u8 } else { 0 };
-        // One effect expected per subscriber (one consumer group, or each queue of a fanout).
-        let subscribers = ctx.settings.subscriber_count() as u8;
+        // One effect expected per subscriber (one consumer group, or each queue of a fanout),
+        // except a queue not declared yet.
+        let subscribers = ctx.settings.subscribers_at(ctx.now.as_us() / 1_000) as u8;
         let msg = ctx.ledger.create(ctx.now, key, event_type, partition.0, subscribers);
         ctx.step(msg, JournalKind::Produced { msg, key, partition, event_type });
         self.sent += 1;
