@@ -126,6 +126,16 @@ fn the_order_and_the_exchange_are_checked() {
     let mut s = both();
     s.queue.exchange = ExchangeKind::Topic;
     assert_eq!(invalid(&s).0, "queue.exchange");
+    // A full queue refusing a publish would fail the one write to both: refused, live too.
+    let mut s = both();
+    s.queue.overflow = Overflow::RejectPublish;
+    assert_eq!(invalid(&s).0, "queue.overflow");
+    let mut sim = Simulation::new(&both()).unwrap();
+    let reject = eda_lab::sim::Command::Set { setting: "queue.overflow".into(), value: "reject_publish".into() };
+    match sim.handle(reject) {
+        Err(e) => assert!(e.to_string().contains("queue.overflow"), "{e}"),
+        Ok(_) => panic!("reject-publish accepted while both brokers run"),
+    }
     // A late queue on the queue broker alone is fine too: it gets what comes after.
     let mut s = both();
     s.broker = BrokerKind::Queue;

@@ -25,7 +25,7 @@
 //! Without subscribers (the default) a run has one, which reads the scenario's settings.
 
 use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_LONG_MS, MAX_SUBSCRIBERS};
-use super::queue::{BrokerKind, ExchangeKind};
+use super::queue::{BrokerKind, ExchangeKind, Overflow};
 use super::scenario::{Scenario, ScenarioError};
 use crate::sim::kernel::numfmt::Plain;
 use serde::{Deserialize, Serialize};
@@ -288,11 +288,26 @@ impl Scenario {
                 return invalid(field("alternate"), message);
             }
         }
+        self.check_both_brokers()
+    }
+
+    /// Both brokers run with a fanout exchange and queues that drop their head when full.
+    fn check_both_brokers(&self) -> Result<(), ScenarioError> {
+        let invalid = |field: &str, message: String| Err(ScenarioError::Invalid { field: field.into(), message });
         if self.both_brokers() && self.queue.exchange != ExchangeKind::Fanout {
             let message = "must be fanout while both brokers run: every queue reader gets each message, as every \
                            consumer group does"
                 .to_string();
-            return invalid("queue.exchange".into(), message);
+            return invalid("queue.exchange", message);
+        }
+        if self.both_brokers() && self.queue.overflow != Overflow::DropHead {
+            // The write to both is one: a queue refusing its copy would make the producer send it
+            // again to the topic too, which an idempotent producer's log drops, and that queue
+            // would never get its copy.
+            let message = "must be drop_head while both brokers run: a full queue refusing a publish would fail \
+                           the one write to the topic and the exchange"
+                .to_string();
+            return invalid("queue.overflow", message);
         }
         Ok(())
     }
