@@ -154,4 +154,33 @@ export async function queueSteps({ page, step, snapshot, load, playTo, replayOnC
     if (report.exchange !== 'topic' || !(report.lost_by_reason?.unroutable > 0)) throw new Error(`the CLI's report: exchange ${report.exchange}, lost ${JSON.stringify(report.lost_by_reason)}`);
     return `${s.lost} lost as unroutable; "${dropped.trim().slice(0, 80)}…"; ${shot}`;
   });
+
+  await step('headers routing: each queue gets what its binding arguments match; the alternate exchange takes the rest', async () => {
+    await load('headers-routing');
+    const d = await diagram(page);
+    if (d.heads[0] !== 'Headers exchange → queues') throw new Error(`headings ${JSON.stringify(d.heads)}`);
+    const queues = await page.$$eval('g.node.queue', (gs) => gs.map((g) => g.getAttribute('aria-label').split(':')[0]));
+    const want = [
+      'Queue eu-office, bound with region=eu, x-match=all',
+      'Queue eu-urgent, bound with priority=high, region=eu, x-match=all',
+      'Queue pdf-or-urgent, bound with format=pdf, priority=high, x-match=any',
+      'Queue audit, bound to the alternate exchange',
+    ];
+    if (JSON.stringify(queues) !== JSON.stringify(want)) throw new Error(`queues: ${JSON.stringify(queues)}`);
+    await playTo(10, '5');
+    const s = await snapshot();
+    if (s.lost !== 0 || s.duplicated !== 0 || s.balanced !== 'true') throw new Error(`after 10 s: ${JSON.stringify(s)}`);
+    const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
+    const toAudit = log.find((l) => /OrderShipped/.test(l) && /alternate/.test(l));
+    if (!toAudit) throw new Error(`the event log does not tell the alternate exchange's catch:\n      ${log.slice(-12).join('\n      ')}`);
+    const shot = await screenshot('headers-routing');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    const { report } = await replayOnCli('headers-routing');
+    const effects = (report.subscribers ?? []).map((x) => x.effects_applied);
+    if (report.exchange !== 'headers' || !(effects[2] > effects[0] && effects[0] > effects[1] && effects[3] > 0)) {
+      throw new Error(`the CLI's report: exchange ${report.exchange}, effects ${JSON.stringify(effects)}`);
+    }
+    return `effects ${JSON.stringify(effects)}; "${toAudit.trim().slice(0, 80)}…"; ${shot}`;
+  });
 }

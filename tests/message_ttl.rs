@@ -105,3 +105,23 @@ fn the_setting_is_checked_and_left_out_of_the_json_when_unset() {
         Ok(_) => panic!("a negative expiration was accepted"),
     }
 }
+
+/// Turning the publisher's expiration off changes only what it publishes from then on: the
+/// messages already stamped still expire at the head (the queue checked no TTL once both were
+/// unset, and its expiry check came back at the same instant for ever).
+#[test]
+fn messages_stamped_before_expiration_is_turned_off_still_expire() {
+    let mut s = backlog();
+    s.queue.expiration_ms = Some(300);
+    let mut sim = Simulation::new(&s).unwrap();
+    sim.run_until(SimTime::from_secs(2), u64::MAX);
+    sim.handle(Command::Set { setting: "queue.expiration_ms".into(), value: serde_json::Value::Null }).unwrap();
+    let stamped = sim.ledger().produced();
+    let before = expired(&sim).len();
+    let status = sim.run_until(SimTime::from_secs(20), u64::MAX);
+    assert_eq!(status, eda_lab::sim::RunStatus::Reached, "the run went on");
+    sim.audit().unwrap();
+    let gone = expired(&sim);
+    assert!(gone.len() > before, "a stamped message at the head expired after the change");
+    assert!(gone.iter().all(|&(_, msg)| (msg.0 as u64) < stamped), "none published after it expires: {gone:?}");
+}

@@ -5,6 +5,7 @@
 //! examples a learner meets.
 #![cfg(not(target_arch = "wasm32"))]
 
+use eda_lab::sim::broker::amqp::headers::{FieldTable, FieldValue};
 use eda_lab::sim::builtins::builtin;
 use eda_lab::sim::event::JournalKind;
 use eda_lab::sim::journey::JourneyPolicy;
@@ -329,4 +330,102 @@ fn a_mandatory_publish_is_returned_when_unroutable() {
     let told = sim.journal().iter().find(|e| matches!(e.kind, JournalKind::Unroutable { returned: true, .. })).unwrap();
     let text = eda_lab::sim::narrate::describe(&told.kind, &sim);
     assert!(text.contains("returns it to the publisher (mandatory, basic.return)"), "{text}");
+}
+
+/// A headers exchange ignores the routing key and matches each queue's binding arguments against
+/// the headers the publisher set (here one table per event type): `all` needs every argument,
+/// `any` one; what no binding matches goes to the alternate exchange's queue.
+#[test]
+fn a_headers_exchange_routes_by_the_publishers_headers() {
+    let mut s = builtin("headers-routing").unwrap();
+    s.producer.max_messages = Some(80);
+    s.metrics.recent_messages = 1_000;
+    s.metrics.journal = 100_000;
+    let sim = run(&s, 120);
+    let types = &s.producer.event_types;
+    let of_type = |t: &str| {
+        (0..80u32)
+            .filter(|&i| types[sim.ledger().get(eda_lab::sim::MessageId(i)).unwrap().event_type as usize] == t)
+            .count() as u64
+    };
+    let (placed, shipped, invoice, refund) =
+        (of_type("OrderPlaced"), of_type("OrderShipped"), of_type("InvoiceIssued"), of_type("RefundIssued"));
+    assert!(placed > 0 && shipped > 0 && invoice > 0 && refund > 0);
+    let effects: Vec<u64> = sim.pipelines().iter().map(|p| p.effects().0).collect();
+    assert_eq!(
+        effects,
+        [placed + invoice, placed, placed + invoice + refund, shipped],
+        "eu-office all region=eu; eu-urgent all of region=eu, priority=high; pdf-or-urgent any; audit the alternate"
+    );
+    let c = sim.ledger().counts();
+    assert_eq!((c.lost, c.exactly_once, c.in_flight), (0, 80, 0), "{c:?}");
+    let told = sim.journal().iter().filter(|e| matches!(e.kind, JournalKind::ToAlternate { .. })).count() as u64;
+    assert_eq!(told, shipped);
+    let report = Report::of(&sim).to_text();
+    assert!(
+        report.contains(
+            "a headers exchange to 4 queues (eu-office [region=eu, x-match=all], eu-urgent [priority=high, \
+             region=eu, x-match=all], pdf-or-urgent [format=pdf, priority=high, x-match=any], audit)"
+        ),
+        "{report}"
+    );
+    // Without the alternate exchange, OrderShipped is unroutable; published with any of its
+    // headers asked for presence only, it would match again.
+    s.subscribers.pop();
+    let sim = run(&s, 120);
+    let lost: Vec<_> = sim.ledger().lost_by_reason().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(lost, [(eda_lab::sim::LossReason::Unroutable, shipped)]);
+    let told = sim.journal().iter().find(|e| matches!(e.kind, JournalKind::Unroutable { .. })).unwrap();
+    let text = eda_lab::sim::narrate::describe(&told.kind, &sim);
+    assert!(text.contains("no queue's binding matches its headers, so the headers exchange drops it"), "{text}");
+    s.subscribers[1].binding_arguments.as_mut().unwrap().insert("region".into(), FieldValue::Void);
+    s.subscribers[1].binding_arguments.as_mut().unwrap().remove("priority");
+    let sim = run(&s, 120);
+    assert_eq!(sim.pipelines()[1].effects().0, placed + shipped + invoice, "region present, whatever its value");
+}
+
+/// Headers and binding arguments are checked, each error naming its field.
+#[test]
+fn headers_and_arguments_name_their_field() {
+    let field = |s: &Scenario| match s.validate() {
+        Err(ScenarioError::Invalid { field, message }) => (field, message),
+        other => panic!("{other:?}"),
+    };
+    let lesson = builtin("headers-routing").unwrap();
+    let mut s = lesson.clone();
+    s.subscribers[0].binding_key = Some("OrderPlaced".into());
+    let (f, m) = field(&s);
+    assert_eq!(f, "subscribers[0].binding_key");
+    assert!(m.contains("headers exchange ignores routing keys"), "{m}");
+    let mut s = lesson.clone();
+    s.subscribers[2].binding_arguments = None;
+    assert_eq!(field(&s).0, "subscribers[2].binding_arguments");
+    let mut s = lesson.clone();
+    s.subscribers[1].binding_arguments.as_mut().unwrap().insert("x-match".into(), FieldValue::Str("some".into()));
+    let (f, m) = field(&s);
+    assert_eq!(f, "subscribers[1].binding_arguments");
+    assert!(m.contains("x-match"), "{m}");
+    let mut s = builtin("topic-routing").unwrap();
+    s.subscribers[0].binding_arguments = Some(FieldTable::new());
+    assert_eq!(field(&s).0, "subscribers[0].binding_arguments");
+    let mut s = lesson.clone();
+    s.producer.headers.push(FieldTable::new());
+    let (f, m) = field(&s);
+    assert_eq!(f, "producer.headers");
+    assert!(m.contains("5 tables for 4 event types"), "{m}");
+    let mut s = lesson.clone();
+    s.producer.headers[1].insert("region".into(), FieldValue::Str("x".repeat(256)));
+    assert_eq!(field(&s).0, "producer.headers[1]");
+    // From JSON: numbers keep their kind (1 an integer, 1.0 a float), null is void.
+    let json = r#"{"broker": "queue", "queue": {"exchange": "headers"},
+        "producer": {"event_types": ["A"], "headers": [{"n": 1, "f": 1.0, "p": null, "s": "eu"}]},
+        "subscribers": [{"name": "a", "binding_arguments": {"x-match": "any", "n": 1.0}}]}"#;
+    let s = Scenario::from_json(json).unwrap();
+    let h = &s.producer.headers[0];
+    assert_eq!(
+        (&h["n"], &h["f"], &h["p"], &h["s"]),
+        (&FieldValue::Int(1), &FieldValue::Float(1.0), &FieldValue::Void, &FieldValue::Str("eu".into()))
+    );
+    let sim = run(&Scenario { producer: ProducerConfig { max_messages: Some(10), ..s.producer.clone() }, ..s }, 30);
+    assert_eq!(sim.pipelines()[0].effects().0, 10, "1.0 matches 1, as Erlang's == compares them");
 }

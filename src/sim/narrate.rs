@@ -125,18 +125,16 @@ fn effect_words(kind: &JournalKind, sim: &Simulation) -> String {
 /// The queue broker's entries, in plain words (RabbitMQ's terms: a delivery tag, `basic.ack`).
 /// A message no binding matched, in plain words.
 fn unroutable_words(msg: MessageId, returned: bool, sim: &Simulation) -> String {
-    let exchange = match sim.scenario().queue.exchange {
-        ExchangeKind::Topic => "topic",
-        ExchangeKind::Direct => "direct",
-        ExchangeKind::Fanout => "fanout",
-    };
+    let exchange = sim.scenario().queue.exchange;
+    let by = if exchange == ExchangeKind::Headers { "headers" } else { "routing key" };
+    let exchange = exchange.name();
     let fate = if returned {
         "returns it to the publisher (mandatory, basic.return): the publisher knows, but no queue took it"
     } else {
         "drops it (RabbitMQ still confirms it to the publisher)"
     };
     format!(
-        "{msg}{} is unroutable: no queue's binding matches its routing key, so the {exchange} exchange {fate}",
+        "{msg}{} is unroutable: no queue's binding matches its {by}, so the {exchange} exchange {fate}",
         event_type(sim, msg)
     )
 }

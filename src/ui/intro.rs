@@ -14,7 +14,7 @@ pub fn intro(name: &str, notice: Option<&Notice>) -> Html {
             <p class="scenario-desc"><strong>{name}</strong>{": "}{description}</p>
             <p class="hint">
                 {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{match name {
-                    "pubsub-fanout" | "topic-routing" => ") and watch the subscribers' queues; ",
+                    "pubsub-fanout" | "topic-routing" | "headers-routing" => ") and watch the subscribers' queues; ",
                     "consumer-groups" | "stream-replay" => ") and watch each consumer group's lag; ",
                     "stream-vs-queue" => ") and compare the two analytics subscribers after 20 s; ",
                     _ => ") and watch the Payments API box; ",

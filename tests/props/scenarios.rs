@@ -312,6 +312,7 @@ pub fn subscribers() -> impl Strategy<Value = Vec<Subscriber>> {
                     // produced after it.
                     starts_at_ms: starts_at_ms.filter(|_| i > 0),
                     binding_key: None,
+                    binding_arguments: None,
                     alternate: false,
                     broker: None,
                     seek_to_time_ms: None,
@@ -331,8 +332,13 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
         prop_oneof![Just(Overflow::DropHead), Just(Overflow::RejectPublish), Just(Overflow::RejectPublishDlx)];
     let limits = (prop::option::of(0u64..3_000), prop::option::of(1u64..30), any::<bool>(), overflow);
     let requeue = (any::<bool>(), prop::option::of(0u64..4));
-    let routing =
-        (prop_oneof![Just(ExchangeKind::Fanout), Just(ExchangeKind::Direct), Just(ExchangeKind::Topic)], any::<u64>());
+    let exchange = prop_oneof![
+        Just(ExchangeKind::Fanout),
+        Just(ExchangeKind::Direct),
+        Just(ExchangeKind::Topic),
+        Just(ExchangeKind::Headers)
+    ];
+    let routing = (exchange, any::<u64>());
     (scenario(), 1u32..6, limits, subscribers(), requeue, routing).prop_map(
         |(
             mut s,
@@ -368,9 +374,10 @@ pub fn queue_scenario() -> impl Strategy<Value = Scenario> {
     )
 }
 
-/// A direct or topic exchange in front of the subscribers' queues (with publish-subscribe), each
-/// bound with a key or pattern `pick` chooses, over dotted event types; some messages may match
-/// no binding (unroutable), unless a queue bound to the alternate exchange takes them.
+/// A direct, topic or headers exchange in front of the subscribers' queues (with
+/// publish-subscribe), each bound with a key, pattern or arguments `pick` chooses, over dotted
+/// event types with headers of their own; some messages may match no binding (unroutable),
+/// unless a queue bound to the alternate exchange takes them.
 #[allow(dead_code)] // the queue-broker properties only
 pub fn route_by(s: &mut Scenario, exchange: ExchangeKind, pick: u64) {
     if s.subscribers.is_empty() || exchange == ExchangeKind::Fanout {
@@ -383,17 +390,61 @@ pub fn route_by(s: &mut Scenario, exchange: ExchangeKind, pick: u64) {
         ExchangeKind::Topic => &["order.*", "#", "*.placed", "order.#", "payment.*", "#.updated", "*", "order"],
         _ => &["order.placed", "order.cancelled", "payment.refunded", "nothing"],
     };
-    for (i, sub) in s.subscribers.iter_mut().enumerate() {
-        let n = (pick >> (8 * i)) as usize % patterns.len();
-        sub.binding_key = Some(patterns[n].to_string());
+    if exchange == ExchangeKind::Headers {
+        headers_by(s, pick);
+    } else {
+        for (i, sub) in s.subscribers.iter_mut().enumerate() {
+            let n = (pick >> (8 * i)) as usize % patterns.len();
+            sub.binding_key = Some(patterns[n].to_string());
+        }
     }
     // Now and then the last queue is bound to the alternate exchange (and maybe to nothing else).
     if pick >> 62 != 0 {
         let last = s.subscribers.last_mut().expect("subscribers");
         last.alternate = true;
         if pick >> 62 == 3 {
-            last.binding_key = None;
+            (last.binding_key, last.binding_arguments) = (None, None);
         }
+    }
+}
+
+/// Headers for the event types and binding arguments for the subscribers, as `pick` chooses:
+/// x-match all, any and their with-x forms, values that are text, integers, floats equal to them
+/// and presence checks, and an `x-` header only the with-x forms compare.
+fn headers_by(s: &mut Scenario, pick: u64) {
+    use eda_lab::sim::broker::amqp::headers::{FieldTable, FieldValue};
+    let values = [
+        FieldValue::Str("eu".into()),
+        FieldValue::Str("us".into()),
+        FieldValue::Int(1),
+        FieldValue::Float(1.0),
+        FieldValue::Void,
+    ];
+    let names = ["region", "priority", "x-origin"];
+    // Each table: for each name, left out or one of the values, from 2 bits and more of `bits`.
+    let table = |bits: u64, void_ok: bool| -> FieldTable {
+        names
+            .iter()
+            .enumerate()
+            .filter_map(|(j, name)| {
+                let v = (bits >> (3 * j)) as usize % (values.len() + 1);
+                let value = values.get(v).filter(|v| void_ok || **v != FieldValue::Void)?;
+                Some((name.to_string(), value.clone()))
+            })
+            .collect()
+    };
+    s.producer.headers =
+        (0..s.producer.event_types.len()).map(|t| table(pick.rotate_left(9 * t as u32), false)).collect();
+    // Sometimes a type carries no headers at all.
+    if pick.is_multiple_of(5) {
+        s.producer.headers.pop();
+    }
+    let x_match = ["all", "any", "all-with-x", "any-with-x"];
+    for (i, sub) in s.subscribers.iter_mut().enumerate() {
+        let bits = pick.rotate_right(7 * i as u32 + 3);
+        let mut args = table(bits, true);
+        args.insert("x-match".into(), FieldValue::Str(x_match[(bits >> 20) as usize % 4].into()));
+        sub.binding_arguments = Some(args);
     }
 }
 

@@ -6,12 +6,12 @@
 //! goes to both. One type with a branch per call keeps one copy of the consumer pipeline in the
 //! page's bundle.
 
-use crate::sim::broker::amqp::topic::topic_matches;
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::delivery::{
     committed_past, Delivery, DeliverySource, FetchError, Joined, Membership, Redelivery,
 };
 use crate::sim::broker::log::{LogBroker, Received, Sequence};
+use crate::sim::broker::routes::{Route, Routes};
 use crate::sim::config::queue::ExchangeKind;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::JournalKind;
@@ -28,6 +28,8 @@ pub struct Brokers {
     pub queues: Vec<WorkQueue>,
     /// The subscriber that reads `queues[0]`: those before it are consumer groups of the log.
     first_queue: usize,
+    /// Where the exchange in front of the queues sends each event type.
+    routes: Routes,
 }
 
 /// One subscriber's view of the brokers: its queue, or (the only subscriber on a log) the log. The
@@ -61,8 +63,8 @@ macro_rules! either_ref {
 impl Brokers {
     /// The log, and the queues subscribers `first_queue`… read (none: every subscriber reads
     /// the log).
-    pub fn new(log: LogBroker, queues: Vec<WorkQueue>, first_queue: usize) -> Self {
-        Brokers { log, queues, first_queue }
+    pub fn new(log: LogBroker, queues: Vec<WorkQueue>, first_queue: usize, routes: Routes) -> Self {
+        Brokers { log, queues, first_queue, routes }
     }
 
     /// Whether the consumers read from queues (the scenario's broker is the queue).
@@ -112,7 +114,7 @@ impl Brokers {
             return self.receive_both(msg, seq, ctx);
         }
         let again = ctx.ledger.mark_appended(msg);
-        let bound = bound_queues(msg, self.queues.len(), ctx);
+        let bound = bound_queues(&self.routes, msg, self.queues.len(), ctx);
         if !again && ctx.settings.queue.exchange != ExchangeKind::Fanout {
             ctx.ledger.route_to(msg, bound.count_ones() as u8);
         }
@@ -174,12 +176,12 @@ impl Brokers {
 }
 
 /// Which subscribers' queues the exchange routes `msg` to (bit `k` for subscriber `k`): every one
-/// behind a fanout; behind a direct or topic exchange, those whose binding key matches the
-/// message's routing key, its event type (RabbitMQ's rules: `amqp/topic.rs`), or if none does,
-/// those bound to its alternate exchange. A queue declared after the message was produced
+/// behind a fanout; behind a direct, topic or headers exchange, those whose binding matches the
+/// message's routing key (its event type) or headers (its event type's), or if none does, those
+/// bound to its alternate exchange (`routes.rs`). A queue declared after the message was produced
 /// (`subscribers[i].starts_at_ms`) is not bound yet.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-fn bound_queues(msg: MessageId, queues: usize, ctx: &mut Ctx) -> u64 {
+fn bound_queues(routes: &Routes, msg: MessageId, queues: usize, ctx: &mut Ctx) -> u64 {
     let all = (1u64 << queues) - 1;
     let s = ctx.settings;
     if s.subscribers.is_empty() {
@@ -188,29 +190,14 @@ fn bound_queues(msg: MessageId, queues: usize, ctx: &mut Ctx) -> u64 {
     let record = ctx.ledger.live(msg);
     let produced_ms = record.produced_at.as_us() / 1_000;
     let declared = (0..queues as u8).filter(|&k| s.reaches(k, produced_ms)).fold(0, |mask, k| mask | 1 << k);
-    if s.queue.exchange == ExchangeKind::Fanout {
-        return declared;
+    match routes.of_message(record.event_type, declared) {
+        Route::Bound(queues) => queues,
+        Route::Alternate(0) => 0,
+        Route::Alternate(queues) => {
+            ctx.note(JournalKind::ToAlternate { msg });
+            queues
+        }
     }
-    let key = s.producer.event_types.get(record.event_type as usize).map_or("", String::as_str);
-    let matched = (0..queues as u8)
-        .filter(|&k| declared & (1 << k) != 0)
-        .filter(|&k| match (s.queue.exchange, s.binding_key(k)) {
-            (ExchangeKind::Direct, Some(b)) => b == key,
-            (ExchangeKind::Topic, Some(b)) => topic_matches(b, key),
-            // A queue bound only to the alternate exchange.
-            (_, None) => false,
-            (ExchangeKind::Fanout, Some(_)) => true,
-        })
-        .fold(0, |mask, k| mask | 1 << k);
-    if matched != 0 {
-        return matched;
-    }
-    // No binding matched: the alternate exchange (a fanout) takes it, if one is set.
-    let alternates = (0..queues as u8).filter(|&k| s.alternate(k)).fold(0, |mask, k| mask | 1 << k) & declared;
-    if alternates != 0 {
-        ctx.note(JournalKind::ToAlternate { msg });
-    }
-    alternates
 }
 
 /// No queue's binding matched `msg`: RabbitMQ drops it and still confirms it to the publisher, or,

@@ -1,6 +1,7 @@
 //! The built-in scenarios: one per lesson of the guide. Each starts from the defaults and states
 //! only what it is about, so the difference between two scenarios is the lesson.
 
+use crate::sim::broker::amqp::headers::{FieldTable, FieldValue};
 use crate::sim::command::Command;
 use crate::sim::config::scenario::*;
 use crate::sim::ids::ConsumerId;
@@ -81,6 +82,10 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "topic-routing",
         "A topic exchange routes each message by its routing key, here its event type. Email's queue is bound to order.* (order.placed and order.cancelled), shipping's to order.placed only, refunds' to payment.#. Each subscriber gets only what its binding matches, and a message counts exactly once when every queue it reached applied it once. customer.updated matches no binding: the exchange drops it (RabbitMQ still confirms it to the publisher), so those messages are lost as unroutable. Real setups catch them with an alternate exchange or a queue bound to #.",
+    ),
+    (
+        "headers-routing",
+        "A headers exchange ignores the routing key and matches the headers the publisher sets on each message. OrderPlaced carries region=eu and priority=high, OrderShipped region=us, InvoiceIssued region=eu and format=pdf, RefundIssued format=pdf and priority=high. eu-office's queue is bound with region=eu and x-match all: it gets OrderPlaced and InvoiceIssued. eu-urgent's asks for region=eu and priority=high with all, so both must match: OrderPlaced only. pdf-or-urgent's asks for format=pdf or priority=high with any, so one is enough: every type but OrderShipped. OrderShipped matches no binding, and the exchange's alternate exchange hands it to audit's queue instead of dropping it. Try your own headers in the routing explainer.",
     ),
     (
         "consumer-groups",
@@ -202,7 +207,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "work-queue" | "auto-ack-loss" | "queue-dlx" | "publisher-confirms" => queue_lesson(name, &mut s),
         "pubsub-fanout" => pubsub_lesson(&mut s),
         "consumer-groups" | "stream-replay" | "stream-vs-queue" => log_groups_lesson(name, &mut s),
-        "topic-routing" => topic_lesson(&mut s),
+        "topic-routing" | "headers-routing" => routing_lesson(name, &mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
@@ -263,8 +268,11 @@ fn pubsub_lesson(s: &mut Scenario) {
 }
 
 /// Routing by topic: three queues bound with patterns to a topic exchange, and one event type
-/// that matches none of them.
-fn topic_lesson(s: &mut Scenario) {
+/// that matches none of them; or by headers (`headers_lesson`).
+fn routing_lesson(name: &str, s: &mut Scenario) {
+    if name == "headers-routing" {
+        return headers_lesson(s);
+    }
     s.broker = BrokerKind::Queue;
     s.topic.partitions = 1;
     s.producer.rate_per_sec = 6.0;
@@ -283,6 +291,37 @@ fn topic_lesson(s: &mut Scenario) {
     ];
 }
 
+/// A headers exchange: four event types with headers of their own, three queues bound by
+/// arguments (x-match all, all of two, any of two) and one bound to the alternate exchange.
+fn headers_lesson(s: &mut Scenario) {
+    s.broker = BrokerKind::Queue;
+    s.topic.partitions = 1;
+    s.producer.rate_per_sec = 6.0;
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    s.queue.exchange = ExchangeKind::Headers;
+    let table = |pairs: &[(&str, &str)]| -> FieldTable {
+        pairs.iter().map(|(k, v)| (k.to_string(), FieldValue::Str(v.to_string()))).collect()
+    };
+    let types = ["OrderPlaced", "OrderShipped", "InvoiceIssued", "RefundIssued"];
+    s.producer.event_types = types.map(String::from).to_vec();
+    s.producer.headers = vec![
+        table(&[("region", "eu"), ("priority", "high")]),
+        table(&[("region", "us")]),
+        table(&[("region", "eu"), ("format", "pdf")]),
+        table(&[("format", "pdf"), ("priority", "high")]),
+    ];
+    let bound = |name: &str, args: &[(&str, &str)], mean_ms| Subscriber {
+        binding_arguments: Some(table(args)),
+        ..subscriber(name, 1, mean_ms, 0.0)
+    };
+    s.subscribers = vec![
+        bound("eu-office", &[("x-match", "all"), ("region", "eu")], 100.0),
+        bound("eu-urgent", &[("x-match", "all"), ("region", "eu"), ("priority", "high")], 150.0),
+        bound("pdf-or-urgent", &[("x-match", "any"), ("format", "pdf"), ("priority", "high")], 100.0),
+        Subscriber { alternate: true, ..subscriber("audit", 1, 100.0, 0.0) },
+    ];
+}
+
 /// A subscriber with its own consumers, pace and reliability.
 fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64) -> Subscriber {
     Subscriber {
@@ -292,6 +331,7 @@ fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64
         failure_probability: Some(failure_probability),
         starts_at_ms: None,
         binding_key: None,
+        binding_arguments: None,
         alternate: false,
         broker: None,
         seek_to_time_ms: None,

@@ -10,6 +10,8 @@ pub const MAX_SUBSCRIBERS: usize = 8;
 pub const MAX_KEYS: u32 = 1_000_000;
 pub const MAX_RATE_PER_SEC: f64 = 1_000_000.0;
 pub const MAX_EVENT_TYPES: usize = 16;
+/// Most headers a message (or binding arguments) carries in a scenario.
+pub const MAX_HEADERS: usize = 16;
 pub const MAX_RETRIES: u32 = 1_000;
 /// The producer's `retries` is a Java `int`; both clients default to its largest value.
 pub const MAX_PRODUCER_RETRIES: u32 = i32::MAX as u32;

@@ -3,8 +3,11 @@
 
 use super::choices::{Client, RdPartitioner};
 use super::limits::{
-    IDEMPOTENT_MAX_IN_FLIGHT, JAVA_DELIVERY_TIMEOUT_MS, LIBRDKAFKA_MESSAGE_TIMEOUT_MS, MAX_PRODUCER_RETRIES,
+    IDEMPOTENT_MAX_IN_FLIGHT, JAVA_DELIVERY_TIMEOUT_MS, LIBRDKAFKA_MESSAGE_TIMEOUT_MS, MAX_HEADERS,
+    MAX_PRODUCER_RETRIES,
 };
+use crate::sim::broker::amqp::headers::{table_text, FieldTable, FieldValue};
+use crate::sim::errors::ScenarioError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +34,13 @@ pub struct ProducerConfig {
     pub sticky_linger_ms: u64,
     /// Event type names, chosen uniformly per message (1 to 16 names).
     pub event_types: Vec<String>,
+    /// The headers the publisher sets on each message, one table per event type in the order of
+    /// `event_types` (`{"region": "eu", "priority": 1}`): what a headers exchange routes by (the
+    /// queue broker's `queue.exchange`). An event type past the end of the list carries none.
+    /// Empty: no headers (and left out of the JSON, so earlier scenarios read and hash as they
+    /// did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<FieldTable>,
     pub acks: Acks,
     /// Resends after a request or its acknowledgement is lost (0 to 2^31-1, both clients'
     /// default, so `delivery_timeout_ms` is what limits them). Ignored with acks=0.
@@ -70,6 +80,40 @@ impl ProducerConfig {
         }
     }
 
+    /// The headers of event type `t`'s messages (none past the end of `headers`).
+    pub fn headers_of(&self, t: usize) -> &FieldTable {
+        static NONE: FieldTable = FieldTable::new();
+        self.headers.get(t).unwrap_or(&NONE)
+    }
+
+    /// The headers of event type `t`'s messages as the page writes them (`region=eu, priority=1`).
+    pub fn headers_text(&self, t: usize) -> String {
+        match self.headers_of(t) {
+            h if h.is_empty() => "(none)".into(),
+            h => table_text(h),
+        }
+    }
+
+    /// The publisher's headers: a table per event type at most, each a few short fields.
+    pub(super) fn check_headers(&self) -> Result<(), ScenarioError> {
+        let (headers, types) = (&self.headers, self.event_types.len());
+        if headers.len() > types {
+            let message = format!("lists {} tables for {types} event types: one per event type at most", headers.len());
+            return Err(ScenarioError::Invalid { field: "producer.headers".into(), message });
+        }
+        for (i, table) in headers.iter().enumerate() {
+            let field = format!("producer.headers[{i}]");
+            if table.len() > MAX_HEADERS {
+                let message = format!("at most {} headers (got {})", MAX_HEADERS, table.len());
+                return Err(ScenarioError::Invalid { field, message });
+            }
+            if let Some(message) = table.iter().find_map(|(name, value)| header_refusal(name, value)) {
+                return Err(ScenarioError::Invalid { field, message });
+            }
+        }
+        Ok(())
+    }
+
     /// How long a record may take to be acknowledged before the producer gives up on it. Unset,
     /// the client's default: the Java client's `delivery.timeout.ms` is 2 minutes, raised to
     /// `linger.ms` + `request.timeout.ms` when that is longer (`KafkaProducer.
@@ -80,6 +124,19 @@ impl ProducerConfig {
             Client::Java => JAVA_DELIVERY_TIMEOUT_MS.max(self.request_timeout_ms),
             Client::Librdkafka => LIBRDKAFKA_MESSAGE_TIMEOUT_MS,
         })
+    }
+}
+
+/// Why a header (or binding argument) cannot be `name` = `value`: AMQP's short strings name it,
+/// and the page keeps values short too.
+pub(super) fn header_refusal(name: &str, value: &FieldValue) -> Option<String> {
+    if name.is_empty() || name.len() > 255 {
+        return Some(format!("header names must be 1 to 255 bytes (got {name:?})"));
+    }
+    match value {
+        FieldValue::Str(v) if v.len() > 255 => Some(format!("the value of {name:?} must be at most 255 bytes")),
+        FieldValue::Float(f) if !f.is_finite() => Some(format!("the value of {name:?} must be a finite number")),
+        _ => None,
     }
 }
 
@@ -98,6 +155,7 @@ impl Default for ProducerConfig {
             batch_size: 16_384,
             sticky_linger_ms: 10,
             event_types: vec!["OrderPlaced".into(), "PaymentProcessed".into(), "OrderShipped".into()],
+            headers: Vec::new(),
             acks: Acks::All,
             retries: MAX_PRODUCER_RETRIES,
             retry_backoff_ms: 100,

@@ -79,6 +79,21 @@ pub enum ExchangeKind {
     /// A queue gets a copy when its binding pattern matches the routing key: words separated by
     /// dots, `*` exactly one word, `#` zero or more.
     Topic,
+    /// A queue gets a copy when its binding arguments match the message's headers
+    /// (`producer.headers`), as `x-match` says: `all` of them, or `any` one.
+    Headers,
+}
+
+impl ExchangeKind {
+    /// Its name, as RabbitMQ writes the exchange type.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExchangeKind::Fanout => "fanout",
+            ExchangeKind::Direct => "direct",
+            ExchangeKind::Topic => "topic",
+            ExchangeKind::Headers => "headers",
+        }
+    }
 }
 
 impl QueueSettings {

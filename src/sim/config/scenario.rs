@@ -390,6 +390,11 @@ impl Scenario {
             }
         }
         text.push_str(&self.producer.event_types.join(","));
+        // Left out when there are none, so every earlier run keeps its hash.
+        if !self.producer.headers.is_empty() {
+            let headers = serde_json::to_string(&self.producer.headers).expect("headers always serialize");
+            text.push_str(&format!(";headers:{headers}"));
+        }
         for f in &self.faults {
             text.push_str(&format!(";{}:{}", f.at_ms, f.command.fingerprint()));
         }
@@ -458,6 +463,7 @@ impl Scenario {
         if let Some(bad) = p.event_types.iter().find(|t| t.is_empty() || t.len() > 64) {
             return Err(invalid("producer.event_types", format!("names must be 1 to 64 characters (got {bad:?})")));
         }
+        self.producer.check_headers()?;
         self.check_subscribers()?;
         self.check_combinations()
     }

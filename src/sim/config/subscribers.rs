@@ -24,9 +24,11 @@
 //!
 //! Without subscribers (the default) a run has one, which reads the scenario's settings.
 
-use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_LONG_MS, MAX_SUBSCRIBERS};
+use super::limits::{MAX_CONSUMERS, MAX_DELAY_MS, MAX_HEADERS, MAX_LONG_MS, MAX_SUBSCRIBERS};
+use super::producer::header_refusal;
 use super::queue::{BrokerKind, ExchangeKind, Overflow};
 use super::scenario::{Scenario, ScenarioError};
+use crate::sim::broker::amqp::headers::{table_text, valid_x_match, FieldTable};
 use crate::sim::kernel::numfmt::Plain;
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +58,12 @@ pub struct Subscriber {
     /// message's routing key, its event type. Unset with a fanout exchange, which ignores keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub binding_key: Option<String>,
+    /// Its queue's binding arguments (`queue.exchange` headers), matched against each message's
+    /// headers (`producer.headers`): `{"x-match": "any", "region": "eu", "priority": null}`, where
+    /// `x-match` is `all` (the default), `any`, `all-with-x` or `any-with-x`, and a null value asks
+    /// only that the header be there. Unset with other exchanges, which route by key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binding_arguments: Option<FieldTable>,
     /// Its queue is bound to the exchange's alternate exchange (`alternate-exchange`, a fanout):
     /// it gets every message no binding of the direct or topic exchange matched, which would be
     /// unroutable otherwise. Such a subscriber needs no binding key of its own.
@@ -85,6 +93,7 @@ impl Default for Subscriber {
             failure_probability: None,
             starts_at_ms: None,
             binding_key: None,
+            binding_arguments: None,
             alternate: false,
             broker: None,
             seek_to_time_ms: None,
@@ -163,7 +172,7 @@ impl Scenario {
         (t > MAX_LONG_MS).then(|| format!("must be at most {MAX_LONG_MS} (got {t})"))
     }
 
-    /// Whether the subscribers' queues sit behind an exchange that routes by key.
+    /// Whether the subscribers' queues sit behind an exchange that routes by key (or headers).
     fn routes_by_key(&self) -> bool {
         self.broker == BrokerKind::Queue && self.queue.exchange != ExchangeKind::Fanout
     }
@@ -194,12 +203,18 @@ impl Scenario {
     /// Why a subscriber's binding key cannot be `key` under the scenario's exchange (`alternate`:
     /// its queue is bound to the alternate exchange, so it needs none).
     fn binding_refusal(&self, key: Option<&str>, alternate: bool) -> Option<String> {
-        let routes = self.routes_by_key();
+        let headers = self.queue.exchange == ExchangeKind::Headers;
+        let routes = self.routes_by_key() && !headers;
         match key {
             None if routes && !alternate => Some(format!(
                 "is needed with a {} exchange: the routing keys (event types) it takes, as a key or a pattern",
-                if self.queue.exchange == ExchangeKind::Topic { "topic" } else { "direct" }
+                self.queue.exchange.name()
             )),
+            Some(_) if headers => Some(
+                "a headers exchange ignores routing keys: bind with binding_arguments (matched against the \
+                 messages' headers, producer.headers)"
+                    .into(),
+            ),
             Some(_) if !routes => Some(
                 "applies to a direct or topic exchange on the queue broker (queue.exchange); a fanout ignores keys"
                     .into(),
@@ -210,9 +225,40 @@ impl Scenario {
         }
     }
 
+    /// Why a subscriber's binding arguments cannot be `args` under the scenario's exchange.
+    fn arguments_refusal(&self, args: Option<&FieldTable>, alternate: bool) -> Option<String> {
+        let headers = self.routes_by_key() && self.queue.exchange == ExchangeKind::Headers;
+        match args {
+            None if headers && !alternate => Some(
+                "is needed with a headers exchange: the headers it takes, e.g. {\"x-match\": \"any\", \"region\": \"eu\"}"
+                    .into(),
+            ),
+            Some(_) if !headers => {
+                Some("applies to a headers exchange on the queue broker (queue.exchange); other exchanges route by key".into())
+            }
+            Some(a) if a.len() > MAX_HEADERS + 1 => Some(format!("at most {MAX_HEADERS} arguments and x-match")),
+            Some(a) => valid_x_match(a).err().or_else(|| a.iter().find_map(|(n, v)| header_refusal(n, v))),
+            None => None,
+        }
+    }
+
     /// Whether subscriber `k`'s queue is bound to the alternate exchange.
     pub fn alternate(&self, k: u8) -> bool {
         self.subscribers.get(k as usize).is_some_and(|s| s.alternate)
+    }
+
+    /// Subscriber `k`'s binding arguments, if it has them.
+    pub fn binding_arguments(&self, k: u8) -> Option<&FieldTable> {
+        self.subscribers.get(k as usize).and_then(|s| s.binding_arguments.as_ref())
+    }
+
+    /// Subscriber `k`'s binding as the page writes it: its key or pattern, or its arguments.
+    pub fn binding_text(&self, k: u8) -> Option<String> {
+        match (self.binding_key(k), self.binding_arguments(k)) {
+            (Some(key), _) => Some(key.to_string()),
+            (None, Some(args)) => Some(table_text(args)),
+            (None, None) => None,
+        }
     }
 
     /// Subscriber `k`'s binding key, if it has one.
@@ -267,6 +313,9 @@ impl Scenario {
             if let Some(message) = self.binding_refusal(s.binding_key.as_deref(), s.alternate) {
                 return invalid(field("binding_key"), message);
             }
+            if let Some(message) = self.arguments_refusal(s.binding_arguments.as_ref(), s.alternate) {
+                return invalid(field("binding_arguments"), message);
+            }
             if let Some(message) = self.broker_refusal(i, s.broker.unwrap_or(self.broker)) {
                 return invalid(field("broker"), message);
             }
@@ -282,8 +331,8 @@ impl Scenario {
                 }
             }
             if s.alternate && !self.routes_by_key() {
-                let message = "applies to a direct or topic exchange on the queue broker (queue.exchange): a fanout \
-                               leaves no message unroutable"
+                let message = "applies to a direct, topic or headers exchange on the queue broker (queue.exchange): a \
+                               fanout leaves no message unroutable"
                     .to_string();
                 return invalid(field("alternate"), message);
             }

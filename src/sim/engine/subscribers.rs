@@ -5,6 +5,7 @@
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::brokers::{Brokers, Subscribed};
 use crate::sim::broker::log::LogBroker;
+use crate::sim::broker::routes::Routes;
 use crate::sim::client::pipeline::Pipeline;
 use crate::sim::config::scenario::Scenario;
 use crate::sim::ctx::Ctx;
@@ -29,7 +30,8 @@ pub(super) fn brokers_of(s: &Scenario) -> Brokers {
         .skip(first_queue)
         .map(|k| WorkQueue::new(s.consumers_of(k), s.queue.prefetch).for_subscriber(k))
         .collect();
-    Brokers::new(log, queues, first_queue)
+    let routes = if first_queue == 0 { Routes::of(s, s.subscribers.len()) } else { Routes::default() };
+    Brokers::new(log, queues, first_queue, routes)
 }
 
 /// Subscriber `k`'s pipeline: its consumers, and its handler's own pace and reliability.

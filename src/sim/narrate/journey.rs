@@ -31,9 +31,13 @@ pub(super) fn journey_words(kind: &JournalKind, sim: &Simulation) -> String {
                     ExchangeKind::Fanout => format!(
                         "{msg} {name} produced ({key}), published to the fanout exchange: a copy for each queue bound to it"
                     ),
+                    ExchangeKind::Headers => format!(
+                        "{msg} {name} produced ({key}), published to the headers exchange with headers {}",
+                        s.producer.headers_text(event_type as usize)
+                    ),
                     kind => format!(
                         "{msg} {name} produced ({key}), published to the {} exchange with routing key {name}",
-                        if kind == ExchangeKind::Topic { "topic" } else { "direct" }
+                        kind.name()
                     ),
                 };
             }

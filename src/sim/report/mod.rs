@@ -3,7 +3,7 @@
 //! wall clock, so the same run always prints the same bytes.
 
 use crate::sim::broker::log::partitioner::{Client, Profile, RdPartitioner};
-use crate::sim::config::scenario::{ExchangeKind, ProducerConfig};
+use crate::sim::config::scenario::ProducerConfig;
 use crate::sim::engine::{JourneyView, Simulation, Stats};
 use crate::sim::event::JournalKind;
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
@@ -180,13 +180,8 @@ impl Report {
                 .collect(),
             queue: QueueReport::total(sim.queues()),
             subscribers: subscribers::subscriber_reports(sim),
-            exchange: (!sim.queues().is_empty() && !sim.scenario().subscribers.is_empty()).then(|| {
-                match sim.scenario().queue.exchange {
-                    ExchangeKind::Fanout => "fanout",
-                    ExchangeKind::Direct => "direct",
-                    ExchangeKind::Topic => "topic",
-                }
-            }),
+            exchange: (!sim.queues().is_empty() && !sim.scenario().subscribers.is_empty())
+                .then(|| sim.scenario().queue.exchange.name()),
             stats: sim.stats(),
             alerts: alert_reports(sim),
             time_in_system: LatencyReport {

@@ -3,6 +3,7 @@
 //! dead letter belongs to.
 
 use super::{QueueReport, Report};
+use crate::sim::broker::amqp::headers::table_text;
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::engine::Simulation;
 use crate::sim::ids::{ConsumerId, PartitionId};
@@ -35,6 +36,9 @@ pub struct SubscriberReport {
     /// Its queue's binding key or pattern (a direct or topic exchange).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub binding_key: Option<String>,
+    /// Its queue's binding arguments (a headers exchange), as `name=value` pairs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binding_arguments: Option<String>,
     /// Its consumers now (alive or not).
     pub consumers: usize,
     /// Effects its consumers applied, and how many of them repeated one applied before.
@@ -116,6 +120,7 @@ pub fn subscriber_reports(sim: &Simulation) -> Vec<SubscriberReport> {
             SubscriberReport {
                 name: s.name.clone(),
                 binding_key: s.binding_key.clone().filter(|_| !sim.queues().is_empty()),
+                binding_arguments: s.binding_arguments.as_ref().map(table_text).filter(|_| !sim.queues().is_empty()),
                 consumers: p.consumers().len(),
                 effects_applied,
                 extra_effects_from_duplicates,
@@ -195,7 +200,11 @@ impl Report {
             // Each queue with its binding, where the exchange routes by key.
             let bound: Vec<String> = queues
                 .iter()
-                .map(|s| s.binding_key.as_ref().map_or(s.name.clone(), |b| format!("{} {b}", s.name)))
+                .map(|s| match (&s.binding_key, &s.binding_arguments) {
+                    (Some(b), _) => format!("{} {b}", s.name),
+                    (None, Some(args)) => format!("{} [{args}]", s.name),
+                    (None, None) => s.name.clone(),
+                })
                 .collect();
             let _ = writeln!(
                 out,

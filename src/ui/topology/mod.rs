@@ -317,6 +317,7 @@ fn headers(rebalancing: bool, queue: bool, pubsub: bool, both: bool, exchange: E
             ExchangeKind::Fanout => "Fanout → a queue per subscriber",
             ExchangeKind::Direct => "Direct exchange → queues by key",
             ExchangeKind::Topic => "Topic exchange → queues by pattern",
+            ExchangeKind::Headers => "Headers exchange → queues",
         };
         (middle, "Subscribers' consumers")
     } else if pubsub {
@@ -386,9 +387,10 @@ fn partitions(sim: &Simulation, g: &Geometry, on_message: &Callback<MessageId>, 
                 let head: Vec<(MessageId, bool, Outcome)> =
                     q.head(CELLS).map(|(msg, again)| (msg, again, outcome_of(sim, msg))).collect();
                 let name: Option<AttrValue> = sim.scenario().subscriber_name(q.index()).map(|n| n.to_string().into());
-                let binding: Option<AttrValue> = sim.scenario().binding_key(q.index()).map(|b| b.to_string().into());
+                let binding: Option<AttrValue> = sim.scenario().binding_text(q.index()).map(AttrValue::from);
+                let alternate = sim.scenario().alternate(q.index());
                 html! {
-                    <QueueBox cy={g.parts.center(g.queue_row(q.index()))} {name} {binding} {ready} {unacked} prefetch={q.prefetch()} {head}
+                    <QueueBox cy={g.parts.center(g.queue_row(q.index()))} {name} {binding} {alternate} {ready} {unacked} prefetch={q.prefetch()} {head}
                         on_message={on_message.clone()} {keyboard} />
                 }
             })

@@ -13,8 +13,11 @@ pub(super) struct QueueBoxProps {
     pub(super) cy: f64,
     /// The subscriber whose queue it is, with publish-subscribe (else the one queue, "orders").
     pub(super) name: Option<AttrValue>,
-    /// Its binding key or pattern, behind a direct or topic exchange.
+    /// Its binding key or pattern, behind a direct or topic exchange; its arguments, behind a
+    /// headers exchange.
     pub(super) binding: Option<AttrValue>,
+    /// Also (or only) bound to the exchange's alternate exchange.
+    pub(super) alternate: bool,
     pub(super) ready: usize,
     pub(super) unacked: usize,
     pub(super) prefetch: usize,
@@ -32,7 +35,18 @@ pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
     let y0 = cy - ph / 2.0;
     let (ready, unacked, prefetch) = (props.ready, props.unacked, props.prefetch);
     let name = props.name.as_deref().unwrap_or("orders");
-    let bound = props.binding.as_ref().map(|b| format!(", bound with {b}")).unwrap_or_default();
+    let bound = match (&props.binding, props.alternate) {
+        (Some(b), false) => format!(", bound with {b}"),
+        (Some(b), true) => format!(", bound with {b} and to the alternate exchange"),
+        (None, true) => ", bound to the alternate exchange".to_string(),
+        (None, false) => String::new(),
+    };
+    // Above the box, as much as fits beside the consumers' column.
+    let shown = match (&props.binding, props.alternate) {
+        (Some(b), _) => Some(clip(&format!("binding {b}"), 36)),
+        (None, true) => Some("via the alternate exchange".to_string()),
+        (None, false) => None,
+    };
     let label = format!(
         "Queue {name}{bound}: {ready} ready, {unacked} delivered and not yet acknowledged; each consumer may hold \
          {prefetch} unacknowledged; an acknowledged message is deleted"
@@ -65,8 +79,8 @@ pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
         <g class={classes!("node", "partition", "queue", (ready > 0).then_some("has-lag"))} role="group" aria-label={label} {onclick} {onkeydown}>
             <title>{"The queue's next messages, the next to be delivered on the right. A delivery leaves the queue for a consumer; only its acknowledgement deletes it. A dashed cell was delivered before and came back (redelivered)."}</title>
             <rect class="part-box" x={fmt1(PART_X)} y={fmt1(y0)} width={fmt1(PART_W)} height={fmt1(ph)} rx="7" />
-            if let Some(b) = &props.binding {
-                <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 - 5.0)}>{format!("binding {b}")}</text>
+            if let Some(b) = shown {
+                <text class="part-info" x={fmt1(PART_X + 2.0)} y={fmt1(y0 - 5.0)}>{b}</text>
             }
             <text class="part-name" x={fmt1(PART_X + 10.0)} y={fmt1(cy + 4.5)}>{"Q"}</text>
             { cells }
@@ -75,5 +89,13 @@ pub(super) fn queue_box(props: &QueueBoxProps) -> Html {
                 None => format!("ready {ready} · unacked {unacked} · prefetch {prefetch}"),
             }}</text>
         </g>
+    }
+}
+
+/// `text` cut to `max` characters, an ellipsis ending what was cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max.saturating_sub(1)) {
+        Some((end, _)) if text.chars().count() > max => format!("{}…", &text[..end]),
+        _ => text.to_string(),
     }
 }

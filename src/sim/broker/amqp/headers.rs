@@ -7,6 +7,7 @@
 //! them, so the integer 1 equals the float 1.0 but not the string "1". `all` with no argument
 //! to compare matches every message; `any` with none matches no message.
 
+use crate::sim::kernel::numfmt::Plain;
 use crate::sim::kernel::numparse::parse_finite;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -101,6 +102,24 @@ pub fn parse_table(text: &str) -> FieldTable {
             Some((k, v)) => (k.trim().to_string(), FieldValue::read(v.trim())),
         })
         .collect()
+}
+
+/// A field table as [`parse_table`] reads it: `name=value` pairs (a void value as the bare name),
+/// by name, separated by commas.
+pub fn table_text(table: &FieldTable) -> String {
+    let pairs: Vec<String> = table
+        .iter()
+        .map(|(name, value)| match value {
+            FieldValue::Void => name.clone(),
+            FieldValue::Bool(b) => format!("{name}={b}"),
+            FieldValue::Int(i) => format!("{name}={i}"),
+            // A float keeps a fraction, so it reads back as a float.
+            FieldValue::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{name}={}.0", *f as i64),
+            FieldValue::Float(f) => format!("{name}={}", Plain(*f)),
+            FieldValue::Str(s) => format!("{name}={s}"),
+        })
+        .collect();
+    pairs.join(", ")
 }
 
 /// Whether a binding's `x-match` value is one RabbitMQ accepts (absent is accepted, as `all`).

@@ -39,11 +39,9 @@ impl WorkQueue {
     /// check), or before now (a fetch: RabbitMQ never delivers an expired message, but one whose
     /// TTL is 0 still goes to a consumer waiting as it arrives).
     pub(super) fn expire_head(&mut self, at_deadline: bool, ctx: &mut Ctx) {
-        let q = &ctx.settings.queue;
-        if q.message_ttl_ms.is_none() && q.expiration_ms.is_none() {
-            return;
-        }
-        let (now, ttl) = (ctx.now, q.message_ttl_ms);
+        // Not skipped when neither TTL is set now: messages published while `expiration_ms` was
+        // set keep their own expiry after it is turned off.
+        let (now, ttl) = (ctx.now, ctx.settings.queue.message_ttl_ms);
         let expired = |h: &Ready| h.due(ttl).is_some_and(|due| due < now || (at_deadline && due == now));
         while self.ready.front().is_some_and(expired) {
             let head = self.pop_head().expect("checked");
