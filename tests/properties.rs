@@ -125,12 +125,16 @@ proptest! {
         prop_assert_eq!(sim.ledger().counts().lost, 0, "{}", describe(&s, &commands));
     }
 
-    /// At-least-once plus a dedup store marked atomically with the effect (and no expiry): neither
-    /// duplicates nor losses, whatever crashes, even with a producer that appends duplicates.
+    /// At-least-once plus a guard in the effect's own transaction: a dedup store marked with the
+    /// effect (and no expiry), or a unique constraint on the inserted id: neither duplicates nor
+    /// losses, whatever crashes, even with a producer that appends duplicates.
     #[test]
-    fn atomic_dedup_is_effectively_exactly_once(mut s in scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
+    fn atomic_dedup_is_effectively_exactly_once(mut s in scenario(), commands in schedule(20_000), acks_all in any::<bool>(),
+        unique in any::<bool>()) {
         make_at_least_once(&mut s, acks_all);
-        s.idempotency = IdempotencyConfig { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: None };
+        let mode = if unique { IdempotencyMode::UniqueConstraint } else { IdempotencyMode::DedupAtomic };
+        s.idempotency = IdempotencyConfig { mode, dedup_ttl_ms: None };
+        no_dedup_mark_crash(&mut s);
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
             Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })
             && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, &["idempotency.mode", "idempotency.dedup_ttl_ms"])).collect();
@@ -140,6 +144,34 @@ proptest! {
         let c = sim.ledger().counts();
         prop_assert_eq!((c.duplicated, c.lost, c.in_flight), (0, 0, 0), "{}", describe(&s, &commands));
         prop_assert_eq!(c.exactly_once + c.dead_lettered, sim.ledger().produced());
+    }
+
+    /// At-least-once plus versioning (each key's version written with the effect): never a
+    /// duplicate, whatever crashes; what it loses is only what it ignored as older than its key's
+    /// version, each one behind a newer event of its key that was applied first.
+    #[test]
+    fn versioning_never_duplicates_and_loses_only_stale_events(mut s in scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
+        make_at_least_once(&mut s, acks_all);
+        s.producer.keys.count = s.producer.keys.count.max(1);
+        s.idempotency = IdempotencyConfig { mode: IdempotencyMode::Versioning, dedup_ttl_ms: None };
+        no_dedup_mark_crash(&mut s);
+        s.metrics.journal = 100_000;
+        let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
+            Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })
+            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, &["idempotency.mode", "producer.keys.count"])).collect();
+        let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
+        let healed = heal_and_drain(&mut sim);
+        prop_assert!(healed.is_ok(), "{}\n{}", healed.unwrap_err(), describe(&s, &commands));
+        let c = sim.ledger().counts();
+        prop_assert_eq!((c.duplicated, c.in_flight), (0, 0), "{}", describe(&s, &commands));
+        let other: Vec<_> = sim.ledger().lost_by_reason().filter(|&(r, n)| n > 0 && r != LossReason::StaleVersion).collect();
+        prop_assert!(other.is_empty(), "lost to {:?}\n{}", other, describe(&s, &commands));
+        // Each ignored as stale (of those the journal still holds) was behind a newer event.
+        for e in sim.journal().iter() {
+            if let JournalKind::VersionIgnored { msg, current, stale: true, .. } = e.kind {
+                prop_assert!(current > msg, "{msg} ignored behind {current}");
+            }
+        }
     }
 
     /// At-least-once but with the clients' default, latest: a partition whose group has no
@@ -237,4 +269,11 @@ fn natural_idempotency_absorbs_redeliveries() {
     sim.run_until(SimTime::from_secs(60), u64::MAX);
     assert_eq!(sim.ledger().counts().duplicated, 0);
     assert!(sim.stats().consumer.effects_absorbed > 0);
+}
+
+/// Without a dedup store there is no mark to crash after: crash after the effect instead.
+fn no_dedup_mark_crash(s: &mut Scenario) {
+    if !s.idempotency.mode.has_dedup_store() && s.consumers.crash.point == CrashPoint::AfterDedupMark {
+        s.consumers.crash.point = CrashPoint::AfterEffect;
+    }
 }

@@ -42,6 +42,13 @@ impl Ctx<'_> {
         self.journal.step(msg, self.now, kind, self.ledger);
     }
 
+    /// Versioning ignored `msg`, never applied, at one subscriber: it is lost for that reason,
+    /// given on a hold that ends at once (the delivery's own release settles it).
+    pub fn lose_as_stale(&mut self, msg: MessageId) {
+        self.ledger.hold(msg);
+        self.release(msg, Some(LossReason::StaleVersion));
+    }
+
     /// Releases one holder of `msg`, journaling how it settled if this settled it.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn release(&mut self, msg: MessageId, reason: Option<LossReason>) {

@@ -77,12 +77,7 @@ fn entry_words(kind: &JournalKind, sim: &Simulation) -> String {
         }
         Committed { .. } | AutoCommitIdle { .. } => commit_words(kind),
         EffectApplied { .. } => effect_words(kind, sim),
-        EffectAbsorbed { msg, consumer } => {
-            format!("consumer {consumer} re-applied {msg}: no change, the effect is idempotent")
-        }
-        DedupSkipped { msg, consumer } => {
-            format!("consumer {consumer} skipped {msg}: already in the dedup store")
-        }
+        EffectAbsorbed { .. } | DedupSkipped { .. } | InsertRejected { .. } | VersionIgnored { .. } => guard_words(kind),
         ProcessingFailed { .. } | DeadLettered { .. } | Redriven { .. } => failure_words(kind),
         BreakerPaused { .. } | BreakerChanged { .. } => failure_words(kind),
         RetentionDeleted { msg, partition, offset, read: false } => {
@@ -119,6 +114,31 @@ fn effect_words(kind: &JournalKind, sim: &Simulation) -> String {
         (true, false) => format!("consumer {consumer} applied this subscriber's effect for {msg}"),
         (false, true) => format!("duplicate charge for {msg} ({effects} charges) by consumer {consumer}"),
         (false, false) => format!("consumer {consumer} charged the card for {msg}"),
+    }
+}
+
+/// An effect an idempotency guard turned away, in plain words.
+fn guard_words(kind: &JournalKind) -> String {
+    use JournalKind::*;
+    match *kind {
+        EffectAbsorbed { msg, consumer } => {
+            format!("consumer {consumer} re-applied {msg}: no change, the effect is idempotent")
+        }
+        DedupSkipped { msg, consumer } => {
+            format!("consumer {consumer} skipped {msg}: already in the dedup store")
+        }
+        InsertRejected { msg, consumer } => format!(
+            "consumer {consumer}'s insert of {msg} violated the unique constraint: inserted before, so the transaction \
+             rolled back and nothing changed"
+        ),
+        VersionIgnored { msg, consumer, stale: false, .. } => {
+            format!("consumer {consumer} ignored {msg}: its key is already at this version, nothing changed")
+        }
+        VersionIgnored { msg, consumer, current, stale: true } => format!(
+            "consumer {consumer} ignored {msg}: its key is already at the newer version {current}, so this older \
+             update is never applied"
+        ),
+        _ => unreachable!("guard_words is only called for the idempotency guards' entries"),
     }
 }
 
@@ -517,9 +537,11 @@ pub fn describe_command(c: &Command) -> String {
                 IdempotencyMode::DedupCheckThenAct => "dedup store, check then act",
                 IdempotencyMode::DedupAtomic => "dedup store, marked atomically",
                 IdempotencyMode::Natural => "naturally idempotent effect",
+                IdempotencyMode::Versioning => "versioning (newer versions only)",
+                IdempotencyMode::UniqueConstraint => "unique constraint on insert",
             };
             match dedup_ttl_ms {
-                Some(ttl) if *mode != IdempotencyMode::None && *mode != IdempotencyMode::Natural => {
+                Some(ttl) if mode.has_dedup_store() => {
                     format!("{m} (TTL {ttl} ms)")
                 }
                 _ => m.to_string(),

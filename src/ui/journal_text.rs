@@ -143,12 +143,17 @@ fn tone(kind: &JournalKind) -> Tone {
         Appended { append: AppendKind::ProducerDuplicate, .. } | Reordered { .. } | KeyOrderBroken { .. } => {
             Tone::Duplicate
         }
-        EffectApplied { .. } | EffectAbsorbed { .. } | DedupSkipped { .. } => Tone::Good,
+        EffectApplied { .. }
+        | EffectAbsorbed { .. }
+        | DedupSkipped { .. }
+        | InsertRejected { .. }
+        | VersionIgnored { stale: false, .. } => Tone::Good,
         Lost { .. }
         | RetentionDeleted { .. }
         | ProducerGaveUp { .. }
         | DeliveryTimedOut { .. }
-        | SkippedByReset { .. } => Tone::Lost,
+        | SkippedByReset { .. }
+        | VersionIgnored { stale: true, .. } => Tone::Lost,
         OffsetReset { skipped: 1.., .. } | Seeked { skipped: 1.., .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,
         Crashed { .. } | SessionExpired { .. } | PollTimeout { .. } | CommitFailed { .. } | ResetFailed { .. } => {

@@ -286,6 +286,7 @@ pub fn idempotency_mode() -> impl Strategy<Value = IdempotencyMode> {
         Just(IdempotencyMode::DedupCheckThenAct),
         Just(IdempotencyMode::DedupAtomic),
         Just(IdempotencyMode::Natural),
+        Just(IdempotencyMode::UniqueConstraint),
     ]
 }
 

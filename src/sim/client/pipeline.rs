@@ -28,6 +28,7 @@ use crate::sim::kernel::rng::{Probability, Rng, Stream};
 use crate::sim::kernel::time::SimDuration;
 use crate::sim::patterns::dlq::DeadLetterQueue;
 use crate::sim::policy::dedup::DedupStore;
+use crate::sim::policy::versions::{VersionCheck, VersionStore};
 
 /// The consumers and what they share: the dedup store, the dead-letter queue, their random
 /// streams and counters.
@@ -35,6 +36,8 @@ use crate::sim::policy::dedup::DedupStore;
 pub struct Pipeline {
     pub(super) consumers: Vec<Consumer>,
     pub(super) dedup: DedupStore,
+    /// Each key's version, with idempotency `versioning`.
+    pub(super) versions: VersionStore,
     pub(super) dlq: DeadLetterQueue,
     /// The failures of messages failing now, for their dead letters (`dead_letter.rs`).
     pub(super) failing: FailureLog,
@@ -83,6 +86,7 @@ impl Pipeline {
         Pipeline {
             consumers: (0..consumers).map(|c| Consumer::new(ConsumerId::of(k, c))).collect(),
             dedup: DedupStore::default(),
+            versions: VersionStore::default(),
             dlq: DeadLetterQueue::default(),
             failing: FailureLog::default(),
             service: Rng::for_stream(seed, Stream::Service),
@@ -299,10 +303,8 @@ impl Pipeline {
             self.retry.forget(msg);
         }
         let mode = ctx.settings.idempotency.mode;
-        if mode == IdempotencyMode::Natural && ctx.ledger.has_applied(msg, self.subscriber) {
-            // A SET-style effect: running it again leaves the world as it was.
-            self.stats.effects_absorbed += 1;
-            ctx.note(JournalKind::EffectAbsorbed { msg, consumer: c });
+        if self.effect_refused(c, msg, mode, ctx) {
+            // Nothing changed: the effect's own guard turned it away (`effect_refused`).
         } else if mode == IdempotencyMode::DedupAtomic && self.dedup.contains(msg, ctx.now, ctx.knobs.dedup_ttl) {
             // The effect's transaction inserts the id too, so a copy processed concurrently
             // elsewhere (a consumer the group already replaced) finds it there and does nothing.
@@ -333,6 +335,41 @@ impl Pipeline {
         if self.finish_delivery(c, src, ctx) {
             self.pump(c, src, ctx);
         }
+    }
+
+    /// Whether the effect itself turns `msg` away, in its own transaction, under `mode`: a SET
+    /// run again (natural), an insert of an id already there (unique constraint), a write no
+    /// newer than its key's version (versioning). An older event versioning ignores was never
+    /// applied: this subscriber will not apply it, so it is lost (`stale_version`).
+    fn effect_refused(&mut self, c: ConsumerId, msg: MessageId, mode: IdempotencyMode, ctx: &mut Ctx) -> bool {
+        let note = match mode {
+            IdempotencyMode::Natural | IdempotencyMode::UniqueConstraint
+                if ctx.ledger.has_applied(msg, self.subscriber) =>
+            {
+                if mode == IdempotencyMode::Natural {
+                    JournalKind::EffectAbsorbed { msg, consumer: c }
+                } else {
+                    JournalKind::InsertRejected { msg, consumer: c }
+                }
+            }
+            IdempotencyMode::Versioning => {
+                let key = ctx.ledger.live(msg).key;
+                let VersionCheck::NotNewer { current } = self.versions.write(key, msg) else { return false };
+                let stale = !ctx.ledger.has_applied(msg, self.subscriber);
+                if stale {
+                    // A hold that ends at once, to give the reason: the delivery's own release
+                    // follows when it is acknowledged. Not absorbed: never applied at all.
+                    ctx.lose_as_stale(msg);
+                    ctx.note(JournalKind::VersionIgnored { msg, consumer: c, current, stale });
+                    return true;
+                }
+                JournalKind::VersionIgnored { msg, consumer: c, current, stale }
+            }
+            _ => return false,
+        };
+        self.stats.effects_absorbed += 1;
+        ctx.note(note);
+        true
     }
 
     fn mark_processed(&mut self, msg: MessageId, ctx: &mut Ctx) {

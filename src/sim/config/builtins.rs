@@ -26,6 +26,10 @@ pub const CATALOG: &[(&str, &str)] = &[
     ),
     ("natural-idempotency", "The effect is a SET, not an ADD: redeliveries are absorbed, nothing doubles."),
     (
+        "versioning",
+        "Each customer's record keeps the version of the last event applied to it, and the effect writes only a newer one, in the same transaction: a redelivery after a crash changes nothing. But the payments API fails 20% of attempts and failures go to a retry topic, behind the later events of the same key. When a retried event comes back, its key is already at a newer version, so versioning ignores it: its update is never applied (lost, stale_version). Switch the retry mode to in place: each key's events stay in order and nothing is ignored, at the cost of a blocked partition while it retries.",
+    ),
+    (
         "auto-commit",
         "librdkafka's auto-commit: a timer commits past the last record handed to the app, processed or not; a crash duplicates or loses.",
     ),
@@ -125,6 +129,25 @@ fn crash_now_and_then(s: &mut Scenario, point: CrashPoint) {
     });
 }
 
+/// The idempotency lessons: crashes after the effect now and then, and the guard that stops (or
+/// does not stop) the redelivery applying it again; versioning also meets a retry topic.
+fn idempotency_lesson(name: &str, s: &mut Scenario) {
+    s.idempotency.mode = match name {
+        "dedup-check-then-act" => IdempotencyMode::DedupCheckThenAct,
+        "dedup-atomic" => IdempotencyMode::DedupAtomic,
+        "natural-idempotency" => IdempotencyMode::Natural,
+        _ => IdempotencyMode::Versioning,
+    };
+    if s.idempotency.mode == IdempotencyMode::Versioning {
+        s.producer.rate_per_sec = 3.0;
+        s.producer.keys.count = 5;
+        s.processing.failure_probability = 0.2;
+        s.processing.retry =
+            RetryPolicy { max_retries: 10, backoff_ms: 300, mode: RetryMode::Reappend, ..RetryPolicy::default() };
+    }
+    crash_now_and_then(s, CrashPoint::AfterEffect);
+}
+
 /// A consumer slower than the producer, and retention shortened to show within a minute.
 fn retention(s: &mut Scenario) {
     s.producer.rate_per_sec = 4.0;
@@ -157,17 +180,8 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             s.consumers.commit = CommitStrategy::BeforeProcessing;
             crash_now_and_then(&mut s, CrashPoint::AfterCommit);
         }
-        "dedup-check-then-act" => {
-            s.idempotency.mode = IdempotencyMode::DedupCheckThenAct;
-            crash_now_and_then(&mut s, CrashPoint::AfterEffect);
-        }
-        "dedup-atomic" => {
-            s.idempotency.mode = IdempotencyMode::DedupAtomic;
-            crash_now_and_then(&mut s, CrashPoint::AfterEffect);
-        }
-        "natural-idempotency" => {
-            s.idempotency.mode = IdempotencyMode::Natural;
-            crash_now_and_then(&mut s, CrashPoint::AfterEffect);
+        "dedup-check-then-act" | "dedup-atomic" | "natural-idempotency" | "versioning" => {
+            idempotency_lesson(name, &mut s)
         }
         "auto-commit" => auto_commit_lesson(&mut s),
         "hot-key" => {

@@ -63,6 +63,13 @@ pub enum IdempotencyMode {
     DedupAtomic,
     /// The effect is a SET, not an ADD: applying it again changes nothing.
     Natural,
+    /// Each key's state keeps the version of the last event applied, and the effect writes only
+    /// a newer one (in the same transaction): a redelivery changes nothing, and an older event
+    /// arriving after a newer one (reordered by a retry) is ignored, its update never applied.
+    Versioning,
+    /// The effect inserts a row keyed by the message id: a second insert violates the unique
+    /// constraint and rolls back, so a redelivery changes nothing, however late it comes.
+    UniqueConstraint,
 }
 
 impl IdempotencyMode {

@@ -83,6 +83,10 @@ impl Scenario {
         check_breaker(self)?;
         check_queue(self)?;
         check_shared_log(self)?;
+        if self.idempotency.mode == IdempotencyMode::Versioning && self.producer.keys.count == 0 {
+            let why = "versioning keeps a version per key, and the producer sends no keys (producer.keys.count is 0)";
+            return Err(invalid("idempotency.mode", why.into()));
+        }
         let crash = &self.consumers.crash;
         if crash.probability > 0.0 {
             if let Some(why) = self.crash_never_strikes(crash.point) {

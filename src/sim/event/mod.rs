@@ -202,6 +202,20 @@ pub enum JournalKind {
         msg: MessageId,
         consumer: ConsumerId,
     },
+    /// The effect's insert of `msg` violated the unique constraint on its id (idempotency
+    /// `unique_constraint`): it was inserted before, and this transaction rolled back.
+    InsertRejected {
+        msg: MessageId,
+        consumer: ConsumerId,
+    },
+    /// Versioning ignored `msg`: its key's version was already `current`, no older than it. A
+    /// redelivery of `current` itself, or (`stale`) an older event never applied.
+    VersionIgnored {
+        msg: MessageId,
+        consumer: ConsumerId,
+        current: MessageId,
+        stale: bool,
+    },
     /// An attempt at `msg` failed: failure number `retry` of its retry chain (1 for the first
     /// attempt's); retry number `retry` follows while `retry` is at most `max_retries`.
     ProcessingFailed {

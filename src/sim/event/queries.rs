@@ -23,6 +23,8 @@ impl JournalKind {
             | EffectApplied { consumer, .. }
             | EffectAbsorbed { consumer, .. }
             | DedupSkipped { consumer, .. }
+            | InsertRejected { consumer, .. }
+            | VersionIgnored { consumer, .. }
             | ProcessingFailed { consumer, .. }
             | BreakerPaused { consumer, .. }
             | DeadLettered { consumer, .. }
@@ -68,6 +70,8 @@ impl JournalKind {
             | EffectApplied { msg, .. }
             | EffectAbsorbed { msg, .. }
             | DedupSkipped { msg, .. }
+            | InsertRejected { msg, .. }
+            | VersionIgnored { msg, .. }
             | ProcessingFailed { msg, .. }
             | BreakerPaused { msg, .. }
             | DeadLettered { msg, .. }
@@ -127,6 +131,8 @@ impl JournalKind {
             | EffectApplied { .. }
             | EffectAbsorbed { .. }
             | DedupSkipped { .. }
+            | InsertRejected { .. }
+            | VersionIgnored { .. }
             | KeyOrderBroken { .. } => Category::Consumer,
             ProcessingFailed { .. }
             | DeadLettered { .. }
@@ -188,6 +194,7 @@ impl JournalKind {
                 | JournalKind::SubscriberStarted { .. }
                 | JournalKind::OffsetReset { skipped: 1.., .. }
                 | JournalKind::Seeked { skipped: 1.., .. }
+                | JournalKind::VersionIgnored { stale: true, .. }
                 | JournalKind::ResetFailed { .. }
                 | JournalKind::BreakerChanged { to: BreakerState::Open, .. }
                 | JournalKind::AlertFired { .. }

@@ -75,10 +75,13 @@ pub enum LossReason {
     /// No queue's binding matched it, and the publisher, publishing with `mandatory`, got it back
     /// (`basic.return`): it knew, but nothing processed it.
     ReturnedUnroutable,
+    /// Versioning ignored it: a newer event of its key had already been applied (it arrived out
+    /// of order, e.g. behind a retry), so its own update never was.
+    StaleVersion,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 18] = [
+    pub const ALL: [LossReason; 19] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -97,6 +100,7 @@ impl LossReason {
         LossReason::Unroutable,
         LossReason::ReturnedUnroutable,
         LossReason::SkippedBySeek,
+        LossReason::StaleVersion,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -119,6 +123,7 @@ impl LossReason {
             LossReason::DeliveryLimit => "delivery_limit",
             LossReason::Unroutable => "unroutable",
             LossReason::ReturnedUnroutable => "returned_unroutable",
+            LossReason::StaleVersion => "stale_version",
         }
     }
 }
@@ -163,6 +168,9 @@ impl fmt::Display for LossReason {
             }
             LossReason::DeliveryLimit => {
                 "returned to the quorum queue more times than its delivery limit, which has no dead-letter exchange"
+            }
+            LossReason::StaleVersion => {
+                "ignored by versioning: a newer event of its key had already been applied, so its update never was"
             }
         })
     }
