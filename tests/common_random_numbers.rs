@@ -8,7 +8,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use eda_lab::sim::scenario::*;
-use eda_lab::sim::{Command, MessageId, SimTime, Simulation};
+use eda_lab::sim::{Command, MessageId, SimTime};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -17,15 +17,14 @@ use std::collections::BTreeMap;
 mod scenarios;
 use scenarios::*;
 #[path = "props/runs.rs"]
-#[allow(dead_code)]
 mod runs;
 use runs::*;
 
 /// Each message produced: when, its key and its event type.
-fn arrivals(
-    s: &Scenario,
-    commands: &[(u64, Command)],
-) -> Result<(u64, BTreeMap<MessageId, (SimTime, u32, u8)>), String> {
+type Arrivals = BTreeMap<MessageId, (SimTime, u32, u8)>;
+
+/// How many messages a run produced, and the arrivals of those the ledger still holds.
+fn arrivals(s: &Scenario, commands: &[(u64, Command)]) -> Result<(u64, Arrivals), String> {
     let sim = run_audited(s, commands, 20_000)?;
     // In flight, or among the recent settled ones the ledger keeps.
     let produced = (0..sim.ledger().produced() as u32)
