@@ -102,6 +102,8 @@ enum Cmd {
     Backoff(crate::cli_backoff::BackoffArgs),
     /// Run a scenario once per value of one setting (and per seed) and print the reports as CSV.
     Sweep(crate::cli_sweep::SweepArgs),
+    /// Run the lanes of a comparison (three-guarantees, idempotency-strategies) on one scenario, the same seed and the same crashes, and print their outcomes side by side.
+    Compare(crate::cli_compare::CompareArgs),
     /// Run a queue script on the RabbitMQ-like broker and print what a client observes at each step.
     Amqp(crate::cli_queue::AmqpArgs),
     /// Show which bindings of an exchange each routing key (or the headers) matches, as RabbitMQ routes.
@@ -220,6 +222,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
         Cmd::Bench(args) => crate::cli_bench::run(&args),
         Cmd::Backoff(args) => crate::cli_backoff::run(&args),
         Cmd::Sweep(args) => crate::cli_sweep::run(&args),
+        Cmd::Compare(args) => crate::cli_compare::run(&args),
         Cmd::Amqp(args) => crate::cli_queue::amqp(&args),
         Cmd::Route(args) => crate::cli_queue::route(&args),
     }

@@ -11,6 +11,7 @@ pub mod broker;
 pub mod client;
 pub mod command;
 pub mod command_log;
+pub mod compare;
 pub mod config;
 pub mod ctx;
 pub mod downstream;

@@ -1,0 +1,100 @@
+//! Comparisons (`sim::compare`): lanes of one base scenario on the same seed and the same
+//! scheduled crashes, side by side. Each guarantee breaks where the guide says it does, and only
+//! there; and `eda-lab compare` prints the table.
+#![cfg(not(target_arch = "wasm32"))]
+
+use eda_lab::sim::builtins::builtin;
+use eda_lab::sim::compare::{preset, Comparison, Lane, LaneOutcome};
+use eda_lab::sim::scenario::*;
+use eda_lab::sim::{LossReason, SimTime};
+
+#[path = "common/cli.rs"]
+mod cli_common;
+use cli_common::eda_lab;
+
+fn outcomes(preset_name: &str, base: &str, secs: u64) -> Vec<LaneOutcome> {
+    let lanes = preset(preset_name, &builtin(base).unwrap()).unwrap();
+    let mut c = Comparison::new(&lanes).unwrap();
+    assert!(c.run_until(SimTime::from_secs(secs), u64::MAX).is_empty());
+    for (_, sim) in c.lanes() {
+        sim.audit().unwrap();
+    }
+    c.outcomes()
+}
+
+fn reasons(o: &LaneOutcome) -> Vec<LossReason> {
+    o.lost_by_reason.iter().map(|&(r, _)| r).collect()
+}
+
+/// On the same crashes, at-most-once loses (a crash after its commit, before the effect) and
+/// never duplicates, at-least-once duplicates (a crash after the effect, before the commit) and
+/// never loses, and an atomic dedup store does neither.
+#[test]
+fn the_three_guarantees_break_where_the_guide_says() {
+    for base in ["work-queue", "at-least-once"] {
+        let o = outcomes("three-guarantees", base, 90);
+        let labels: Vec<&str> = o.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["at-most-once", "at-least-once", "at-least-once + atomic dedup"]);
+        assert!(o.iter().all(|l| l.produced == o[0].produced), "the same arrivals in every lane");
+        let (most, least, dedup) = (&o[0].counts, &o[1].counts, &o[2].counts);
+        assert!(most.lost > 0 && most.duplicated == 0, "{base}: {most:?}");
+        assert!(
+            reasons(&o[0])
+                .iter()
+                .all(|r| matches!(r, LossReason::AckedBeforeProcessing | LossReason::CommittedBeforeProcessing)),
+            "{base}: {:?}",
+            o[0].lost_by_reason
+        );
+        assert!(least.duplicated > 0 && least.lost == 0, "{base}: {least:?}");
+        assert_eq!((dedup.duplicated, dedup.lost), (0, 0), "{base}: {dedup:?}");
+    }
+}
+
+/// Check-then-act leaves a window between the effect and the mark; the guards in the effect's own
+/// transaction do not, and versioning loses only what it ignored as stale.
+#[test]
+fn the_idempotency_strategies_differ_only_where_their_windows_do() {
+    let o = outcomes("idempotency-strategies", "work-queue", 90);
+    let labels: Vec<&str> = o.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(labels, ["dedup, check then act", "dedup, atomic", "unique constraint", "versioning"]);
+    assert!(o[0].counts.duplicated > 0, "{:?}", o[0].counts);
+    for l in &o[1..] {
+        assert_eq!(l.counts.duplicated, 0, "{}: {:?}", l.label, l.counts);
+    }
+    assert!(o[..3].iter().all(|l| l.counts.lost == 0));
+    assert!(reasons(&o[3]).iter().all(|&r| r == LossReason::StaleVersion), "{:?}", o[3].lost_by_reason);
+}
+
+#[test]
+fn a_bad_lane_names_itself_and_its_field() {
+    let base = builtin("work-queue").unwrap();
+    let one = [Lane { label: "only".into(), scenario: base.clone() }];
+    let e = Comparison::new(&one).err().expect("one lane is no comparison");
+    assert!(matches!(&e.error, ScenarioError::Invalid { field, .. } if field == "lanes"), "{e:?}");
+    let mut bad = base.clone();
+    bad.consumers.count = 0;
+    let lanes = [Lane { label: "a".into(), scenario: base }, Lane { label: "b".into(), scenario: bad }];
+    let e = Comparison::new(&lanes).err().expect("lane 1 is invalid");
+    assert_eq!(e.lane, 1);
+    assert!(matches!(&e.error, ScenarioError::Invalid { field, .. } if field == "consumers.count"), "{e:?}");
+}
+
+#[test]
+fn the_command_line_prints_the_lanes_side_by_side() {
+    let (code, out, err) = eda_lab(&["compare", "work-queue", "--preset", "three-guarantees", "--until", "60s"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().collect();
+    assert!(rows[0].starts_with("compare         three-guarantees on work-queue (seed 1), 60.000s"), "{out}");
+    assert!(rows[1].starts_with("lane") && rows[1].contains("duplicated"), "{out}");
+    for (row, label) in rows[2..5].iter().zip(["at-most-once", "at-least-once", "at-least-once + atomic dedup"]) {
+        assert!(row.starts_with(label), "{out}");
+    }
+    assert!(out.contains("lost            at-most-once: acked_before_processing"), "{out}");
+    assert_eq!(out, eda_lab(&["compare", "work-queue", "--preset", "three-guarantees", "--until", "60s"]).1);
+    let (code, _, err) = eda_lab(&["compare", "work-queue", "--preset", "everything"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--preset: unknown comparison \"everything\" (one of three-guarantees, idempotency-strategies)"),
+        "{err}"
+    );
+}
