@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 // The queue broker's steps of the end-to-end test (e2e.mjs runs them with its helpers): the
 // "work-queue" lesson draws one queue and three competing consumers; a consumer that crashes after
 // the charge, before its ack, returns the delivery to the queue flagged redelivered, another
@@ -17,7 +18,7 @@ const diagram = (page) =>
     producer: document.querySelector('g.node.producer')?.getAttribute('aria-label') ?? null,
   }));
 
-export async function queueSteps({ page, step, snapshot, load, playTo, replayOnCli, screenshot }) {
+export async function queueSteps({ page, step, cli, snapshot, load, playTo, replayOnCli, screenshot }) {
   await step('queue: competing consumers, a crash before the ack redelivers and duplicates; replays on the CLI', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await load('work-queue');
@@ -182,5 +183,36 @@ export async function queueSteps({ page, step, snapshot, load, playTo, replayOnC
       throw new Error(`the CLI's report: exchange ${report.exchange}, effects ${JSON.stringify(effects)}`);
     }
     return `effects ${JSON.stringify(effects)}; "${toAudit.trim().slice(0, 80)}…"; ${shot}`;
+  });
+
+  await step('compare: on the same crashes at-most-once loses, at-least-once duplicates, atomic dedup does neither; the page and the CLI agree', async () => {
+    await load('work-queue');
+    await page.selectOption('#cmp-preset', 'three-guarantees');
+    await page.selectOption('#cmp-until', '60');
+    await page.click('#cmp-run');
+    await page.waitForSelector('[data-testid="cmp-row"]');
+    // Lane, produced, in flight, applied once, duplicated, dead-lettered, lost, why, p99, msgs/s.
+    const rows = await page.$$eval('[data-testid="cmp-row"]', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())));
+    const lanes = rows.map((r) => r[0]);
+    if (JSON.stringify(lanes) !== JSON.stringify(['at-most-once', 'at-least-once', 'at-least-once + atomic dedup'])) throw new Error(`lanes ${JSON.stringify(lanes)}`);
+    const [most, least, dedup] = rows.map((r) => ({ produced: +r[1], dup: +r[4], lost: +r[6], why: r[7] }));
+    if (!(most.lost > 0 && most.dup === 0 && /acked_before_processing/.test(most.why))) throw new Error(`at-most-once ${JSON.stringify(most)}`);
+    if (!(least.dup > 0 && least.lost === 0)) throw new Error(`at-least-once ${JSON.stringify(least)}`);
+    if (dedup.dup !== 0 || dedup.lost !== 0) throw new Error(`atomic dedup ${JSON.stringify(dedup)}`);
+    if (new Set([most.produced, least.produced, dedup.produced]).size !== 1) throw new Error('the lanes produced different counts');
+    const bars = await page.$$eval('.cmp-bar', (bs) => bs.map((b) => b.getAttribute('aria-label')));
+    if (bars.length !== 3 || !/^at-most-once: \d+ applied once/.test(bars[0])) throw new Error(`bars ${JSON.stringify(bars)}`);
+    // The same lanes natively: the same counts, to the message.
+    const out = execFileSync(cli, ['compare', 'work-queue', '--preset', 'three-guarantees', '--until', '60s'], { encoding: 'utf8' });
+    for (const r of rows) {
+      const line = out.split('\n').find((l) => l.startsWith(r[0] + ' '));
+      const cols = line?.slice(30).trim().split(/\s+/).slice(0, 6);
+      if (JSON.stringify(cols) !== JSON.stringify(r.slice(1, 7))) throw new Error(`${r[0]}: page ${JSON.stringify(r.slice(1, 7))}, CLI ${JSON.stringify(cols)}`);
+    }
+    await page.locator('[data-testid="cmp-table"]').scrollIntoViewIfNeeded();
+    const shot = await screenshot('compare');
+    const { blocking } = await audit(page);
+    if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
+    return `lost ${most.lost} / duplicated ${least.dup} / atomic 0, page = CLI; ${shot}`;
   });
 }

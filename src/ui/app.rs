@@ -8,6 +8,7 @@
 //! takes the runtime handle plus the version (or a narrower key) and redraws only when what it
 //! shows changed.
 
+use super::compare_panel::ComparePanel;
 use super::dom::{apply_theme, initial_theme, now_ms, prefers_reduced_motion, watch_reduced_motion};
 use super::hooks::{use_animation_loop, use_global_keys};
 use super::intro::intro;
@@ -71,6 +72,7 @@ pub fn app() -> Html {
                     { intro(&scenario, run.notice.as_deref()) }
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
                         reduced_motion={state.reduced_motion} log_filter={state.log_filter} {on_run} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
+                    <ComparePanel rt={run.handle()} />
                     <RoutingExplainer />
                 </main>
                 if let Some(msg) = state.journey {

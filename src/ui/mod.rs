@@ -11,6 +11,9 @@
 //! - `lane.rs`: one run's panels (diagram, outcomes, charts, log); a compare view holds several.
 //! - `top_bar.rs`, `intro.rs`, `settings/` (one component per fieldset), `topology/`, `legend.rs`,
 //!   `live_panel.rs`, `charts.rs`, `event_log.rs`, `select.rs`: the components.
+//! - `compare_panel.rs`: a comparison (`sim::compare`) of the current scenario's lanes, run to a
+//!   time on the same seed and crashes, as a table and a bar per lane. It runs its own
+//!   simulations and never touches the page's run.
 //! - `journal_text.rs`: journal entries in plain words, bounded log buffers.
 //! - `journey.rs`: one message's journey (outcome, charges, every step) and the message finder.
 //! - `shapes.rs`: outcome glyphs (colour and shape).
@@ -25,6 +28,7 @@
 mod app;
 mod breaker_panel;
 mod charts;
+mod compare_panel;
 mod dlq_panel;
 mod dom;
 mod event_log;
