@@ -24,7 +24,7 @@ pub struct CompareProps {
 #[derive(Clone, PartialEq)]
 enum Compared {
     None,
-    Ran { preset: String, secs: u64, rows: Vec<LaneOutcome>, short: Vec<String> },
+    Ran { scenario: String, preset: String, secs: u64, rows: Vec<LaneOutcome>, short: Vec<String> },
     Failed(String),
 }
 
@@ -83,14 +83,14 @@ fn compare(name: &str, base: &crate::sim::Scenario, secs: u64) -> Compared {
     };
     let short = comparison.run_until(SimTime::from_secs(secs), MAX_EVENTS);
     let short = short.iter().map(|&i| lanes[i].label.clone()).collect();
-    Compared::Ran { preset: name.to_string(), secs, rows: comparison.outcomes(), short }
+    Compared::Ran { scenario: base.name.clone(), preset: name.to_string(), secs, rows: comparison.outcomes(), short }
 }
 
 fn view(result: &Compared) -> Html {
-    let (preset, secs, rows, short) = match result {
+    let (scenario, preset, secs, rows, short) = match result {
         Compared::None => return html! { <p class="panel-note">{"Choose a comparison and press Compare."}</p> },
         Compared::Failed(why) => return html! { <p class="notice notice-error" role="alert">{why.clone()}</p> },
-        Compared::Ran { preset, secs, rows, short } => (preset, secs, rows, short),
+        Compared::Ran { scenario, preset, secs, rows, short } => (scenario, preset, secs, rows, short),
     };
     let cell = |n: u64| html! { <td class="num">{n}</td> };
     let body: Html = rows
@@ -112,8 +112,9 @@ fn view(result: &Compared) -> Html {
         .collect();
     html! {
         <>
+        <div class="cmp-scroll" role="region" aria-label="The comparison, lane by lane" tabindex="0">
         <table class="rx-table cmp-table" data-testid="cmp-table">
-            <caption>{format!("{preset}, after {secs} s of simulated time")}</caption>
+            <caption>{format!("{scenario}: {preset}, after {secs} s of simulated time")}</caption>
             <thead><tr>
                 <th scope="col">{"Lane"}</th><th scope="col">{"Produced"}</th><th scope="col">{"In flight"}</th>
                 <th scope="col">{"Applied once"}</th><th scope="col">{"Duplicated"}</th><th scope="col">{"Dead-lettered"}</th>
@@ -121,6 +122,7 @@ fn view(result: &Compared) -> Html {
             </tr></thead>
             <tbody>{body}</tbody>
         </table>
+        </div>
         <div class="cmp-bars">{ for rows.iter().map(bar) }</div>
         if !short.is_empty() {
             <p class="notice notice-error" role="status">{format!("Stopped early (over {MAX_EVENTS} events): {}", short.join(", "))}</p>
