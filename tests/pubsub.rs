@@ -27,6 +27,13 @@ fn fanout() -> Scenario {
     s
 }
 
+/// How many of the first `n` messages are of event type `t`.
+fn of_type(sim: &Simulation, s: &Scenario, n: u32, t: &str) -> u64 {
+    let types = &s.producer.event_types;
+    (0..n).filter(|&i| types[sim.ledger().get(eda_lab::sim::MessageId(i)).unwrap().event_type as usize] == t).count()
+        as u64
+}
+
 fn run(s: &Scenario, secs: u64) -> Simulation {
     let mut sim = Simulation::new(s).unwrap();
     sim.record_journeys(JourneyPolicy::All);
@@ -217,12 +224,7 @@ fn a_topic_exchange_routes_by_pattern_and_drops_the_unroutable() {
     s.producer.max_messages = Some(80);
     s.metrics.recent_messages = 1_000;
     let sim = run(&s, 120);
-    let types = &s.producer.event_types;
-    let of_type = |t: &str| {
-        (0..80u32)
-            .filter(|&i| types[sim.ledger().get(eda_lab::sim::MessageId(i)).unwrap().event_type as usize] == t)
-            .count() as u64
-    };
+    let of_type = |t: &str| of_type(&sim, &s, 80, t);
     let (placed, cancelled, refunded, updated) =
         (of_type("order.placed"), of_type("order.cancelled"), of_type("payment.refunded"), of_type("customer.updated"));
     assert!(placed > 0 && cancelled > 0 && refunded > 0 && updated > 0);
@@ -239,7 +241,7 @@ fn a_topic_exchange_routes_by_pattern_and_drops_the_unroutable() {
     // A placed order reached two queues and expects two effects.
     let placed_msg = (0..80u32)
         .map(eda_lab::sim::MessageId)
-        .find(|&m| types[sim.ledger().get(m).unwrap().event_type as usize] == "order.placed");
+        .find(|&m| s.producer.event_types[sim.ledger().get(m).unwrap().event_type as usize] == "order.placed");
     let m = sim.ledger().get(placed_msg.unwrap()).unwrap();
     assert_eq!((m.expected, m.effects, m.applied), (2, 2, 0b011));
     let report = Report::of(&sim).to_text();
@@ -295,12 +297,7 @@ fn an_alternate_exchange_takes_what_no_binding_matches() {
     s.metrics.journal = 100_000;
     s.subscribers.push(Subscriber { name: "unrouted".into(), alternate: true, ..sub("unrouted", 1) });
     let sim = run(&s, 120);
-    let types = &s.producer.event_types;
-    let updated = (0..80u32)
-        .filter(|&i| {
-            types[sim.ledger().get(eda_lab::sim::MessageId(i)).unwrap().event_type as usize] == "customer.updated"
-        })
-        .count() as u64;
+    let updated = of_type(&sim, &s, 80, "customer.updated");
     assert!(updated > 0);
     assert_eq!(sim.pipelines()[3].effects().0, updated, "the alternate queue got the customer.updated messages only");
     let c = sim.ledger().counts();
@@ -342,12 +339,7 @@ fn a_headers_exchange_routes_by_the_publishers_headers() {
     s.metrics.recent_messages = 1_000;
     s.metrics.journal = 100_000;
     let sim = run(&s, 120);
-    let types = &s.producer.event_types;
-    let of_type = |t: &str| {
-        (0..80u32)
-            .filter(|&i| types[sim.ledger().get(eda_lab::sim::MessageId(i)).unwrap().event_type as usize] == t)
-            .count() as u64
-    };
+    let of_type = |t: &str| of_type(&sim, &s, 80, t);
     let (placed, shipped, invoice, refund) =
         (of_type("OrderPlaced"), of_type("OrderShipped"), of_type("InvoiceIssued"), of_type("RefundIssued"));
     assert!(placed > 0 && shipped > 0 && invoice > 0 && refund > 0);
