@@ -117,7 +117,7 @@ proptest! {
     fn at_least_once_never_loses(mut s in scenario(), commands in schedule(20_000), acks_all in any::<bool>()) {
         make_at_least_once(&mut s, acks_all);
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
-            && !sets(c, AT_LEAST_ONCE_SETTINGS)).collect();
+            && !leaves_at_least_once(c)).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         prop_assert_eq!(sim.ledger().counts().lost, 0, "{}", describe(&s, &commands));
         let healed = heal_and_drain(&mut sim);
@@ -137,7 +137,7 @@ proptest! {
         no_dedup_mark_crash(&mut s);
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
             Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })
-            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, &["idempotency.mode", "idempotency.dedup_ttl_ms"])).collect();
+            && !leaves_at_least_once(c) && !sets(c, &["idempotency.mode", "idempotency.dedup_ttl_ms"])).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         let healed = heal_and_drain(&mut sim);
         prop_assert!(healed.is_ok(), "{}\n{}", healed.unwrap_err(), describe(&s, &commands));
@@ -158,7 +158,7 @@ proptest! {
         s.metrics.journal = 100_000;
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
             Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })
-            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, &["idempotency.mode", "producer.keys.count"])).collect();
+            && !leaves_at_least_once(c) && !sets(c, &["idempotency.mode", "producer.keys.count"])).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         let healed = heal_and_drain(&mut sim);
         prop_assert!(healed.is_ok(), "{}\n{}", healed.unwrap_err(), describe(&s, &commands));
@@ -182,7 +182,7 @@ proptest! {
         make_at_least_once(&mut s, acks_all);
         s.consumers.auto_offset_reset = AutoOffsetReset::Latest;
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
-            && !sets(c, AT_LEAST_ONCE_SETTINGS)).collect();
+            && !leaves_at_least_once(c)).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         let healed = heal_and_drain(&mut sim);
         prop_assert!(healed.is_ok(), "{}\n{}", healed.unwrap_err(), describe(&s, &commands));
@@ -198,7 +198,7 @@ proptest! {
         make_at_least_once(&mut s, acks_all);
         s.consumers.auto_offset_reset = AutoOffsetReset::None;
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
-            && !sets(c, AT_LEAST_ONCE_SETTINGS)).collect();
+            && !leaves_at_least_once(c)).collect();
         let sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         prop_assert_eq!(sim.ledger().counts().lost, 0, "{}", describe(&s, &commands));
         prop_assert_eq!(sim.stats().group.offset_resets, 0);

@@ -60,12 +60,6 @@ fn no_queue_limits(s: &mut Scenario) {
     }
 }
 
-/// Healing stops the failures (`heal_and_drain` sets the scenario's failure probability to 0): a
-/// subscriber's own failure probability, set when the run starts, would go on failing.
-fn subscribers_fail_as_the_scenario_does(s: &mut Scenario) {
-    s.subscribers.iter_mut().for_each(|sub| sub.failure_probability = None);
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -113,7 +107,7 @@ proptest! {
         (s.queue.durable, s.queue.persistent) = (true, true);
         let commands = with_restarts(commands, &restarts);
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c, Command::SetCommitStrategy { .. })
-            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, QUEUE_LIMITS) && !sets(c, &["queue.persistent"])).collect();
+            && !leaves_at_least_once(c) && !sets(c, QUEUE_LIMITS) && !sets(c, &["queue.persistent"])).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         prop_assert_eq!(lost_but_unroutable(&sim), 0, "{}", describe(&s, &commands));
         let healed = heal_and_drain(&mut sim);
@@ -137,7 +131,7 @@ proptest! {
         s.idempotency = IdempotencyConfig { mode: IdempotencyMode::DedupAtomic, dedup_ttl_ms: None };
         let commands: Vec<_> = commands.into_iter().filter(|(_, c)| !matches!(c,
             Command::SetCommitStrategy { .. } | Command::SetIdempotency { .. })
-            && !sets(c, AT_LEAST_ONCE_SETTINGS) && !sets(c, QUEUE_LIMITS)
+            && !leaves_at_least_once(c) && !sets(c, QUEUE_LIMITS)
             && !sets(c, &["idempotency.mode", "idempotency.dedup_ttl_ms"])).collect();
         let mut sim = run_audited(&s, &commands, 20_000).map_err(|e| TestCaseError::fail(format!("{e}\n{}", describe(&s, &commands))))?;
         let healed = heal_and_drain(&mut sim);

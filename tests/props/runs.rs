@@ -191,7 +191,26 @@ pub const AT_LEAST_ONCE_SETTINGS: &[&str] = &[
     "consumers.auto_offset_reset",
 ];
 
+/// Whether `c` leaves at-least-once: it changes a setting `make_at_least_once` fixes, or it turns
+/// on versioning, which drops an event older than its key's version on purpose (`stale_version`).
+pub fn leaves_at_least_once(c: &Command) -> bool {
+    let versioning = match c {
+        Command::Set { setting, value } => setting == "idempotency.mode" && value.as_str() == Some("versioning"),
+        Command::SetIdempotency { mode, .. } => *mode == IdempotencyMode::Versioning,
+        _ => false,
+    };
+    versioning || sets(c, AT_LEAST_ONCE_SETTINGS)
+}
+
+/// Healing stops the failures (`heal_and_drain` sets the scenario's failure probability to 0): a
+/// subscriber's own failure probability, set when the run starts, would go on failing (and, behind
+/// a breaker that fails fast, park every redriven message again).
+pub fn subscribers_fail_as_the_scenario_does(s: &mut Scenario) {
+    s.subscribers.iter_mut().for_each(|sub| sub.failure_probability = None);
+}
+
 pub fn make_at_least_once(s: &mut Scenario, acks_all: bool) {
+    subscribers_fail_as_the_scenario_does(s);
     s.consumers.commit = CommitStrategy::AfterProcessing;
     s.producer.acks = if acks_all { Acks::All } else { Acks::Leader };
     // The idempotent producer needs acks=all (`config/rules.rs`).

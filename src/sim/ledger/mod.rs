@@ -161,7 +161,9 @@ impl Ledger {
         let m = self.store.get_mut(msg);
         assert!(m.holders > 0, "release without a holder: {msg}");
         m.holders -= 1;
-        if let Some(r) = reason {
+        // The latest reason wins, but versioning's is final: that subscriber will never apply
+        // the message, whatever happens to its copies afterwards.
+        if let Some(r) = reason.filter(|_| m.loss_reason != Some(LossReason::StaleVersion)) {
             m.loss_reason = Some(r);
         }
         if m.holders > 0 {
