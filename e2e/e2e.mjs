@@ -427,6 +427,27 @@ await step('causes that show: a scheduled crash is on its consumer; a crashed ow
   return `${after}; ${unread[0]}`;
 });
 
+await step('cluster: a crashed leader is replaced once the controller notices; the page starts it again', async () => {
+  await select('scenario-select', 'acks-1-failover');
+  await waitFor(async () => (await snapshot()).produced === 0, { timeout_ms: 5_000, what: 'acks-1-failover to restart at 0' });
+  const rows = () => page.$$eval('[data-testid=replica-table] tbody tr', (rs) => rs.map((r) => r.textContent));
+  const before = await rows();
+  if (!/^P0.*0 \(leader\)/.test(before[0])) throw new Error(`P0 at 0 s: ${before[0]}`);
+  // The schedule crashes broker 0 at 10 s; the controller notices 2 s later.
+  await select('speed', '2');
+  await setPlaying(true);
+  await waitSim(13, 40_000);
+  await setPlaying(false);
+  const after = await rows();
+  if (!/^P0\s*1\s*1/.test(after[0]) || !after[0].includes('0 (out of sync, down')) throw new Error(`P0 after the crash: ${after[0]}`);
+  const broker0 = await page.textContent('[data-testid=broker-0]');
+  if (!broker0.includes('down')) throw new Error(`broker 0: ${broker0}`);
+  await screenshot('cluster-failover');
+  await click('button[aria-label="Start broker 0"]');
+  await waitFor(async () => (await page.textContent('[data-testid=broker-0]')).includes('up'), { timeout_ms: 5_000, what: 'broker 0 up' });
+  return `${after[0]} | ${broker0.trim()}`;
+});
+
 await step('accessibility: axe finds nothing serious or critical in any built-in scenario, light and dark, at 0 s and playing', async () => {
   const scenarios = await page.$$eval('#scenario-select option', (os) => os.map((o) => o.value));
   if (scenarios.length < 2) throw new Error(`#scenario-select offers ${scenarios.length} scenario(s)`);

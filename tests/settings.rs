@@ -44,6 +44,9 @@ fn another(kind: Kind, default: &Value, accepts: impl Fn(&Value) -> bool) -> Opt
 fn every_live_setting_changes_a_running_simulation() {
     let mut scenario = Scenario::default();
     scenario.consumers.commit = eda_lab::sim::scenario::CommitStrategy::Auto { interval_ms: 1_000 };
+    // A cluster, so that min.insync.replicas has room to change (the least, halfway or the most).
+    scenario.replication.brokers = 5;
+    scenario.replication.factor = 5;
     for s in SETTINGS.iter().filter(|s| s.live) {
         let mut sim = Simulation::new(&scenario).unwrap();
         sim.run_until(SimTime::from_secs(2), u64::MAX);
@@ -122,7 +125,11 @@ fn retention_switched_on_live_deletes_unread_records() {
 fn every_setting_writes_its_own_field_and_nothing_else() {
     let mut base = Scenario::default();
     base.consumers.commit = eda_lab::sim::scenario::CommitStrategy::Auto { interval_ms: 1_000 };
-    base.topic.partitions = 1; // so that the queue broker (one queue) is another value `broker` takes
+    // One partition, so that the queue broker (one queue) is another value `broker` takes; a
+    // cluster with room for each replication setting to take another value.
+    base.topic.partitions = 1;
+    base.replication.brokers = 5;
+    base.replication.factor = 5;
     for s in SETTINGS {
         let before = base.setting(s).unwrap();
         let value = another(s.kind, &before, |v| base.with_setting(s, v).is_ok())

@@ -54,6 +54,17 @@ pub enum Command {
     /// consumers' unacknowledged deliveries go back to the queue; a non-durable queue loses every
     /// message, a durable one its transient messages. The consumers reconnect at once.
     RestartBroker,
+    /// Broker `broker` of the log's cluster crashes (`replication.brokers` above 1): the partitions
+    /// it leads have no leader until the controller notices (`replication.detection_ms`) and elects
+    /// one, and its replicas stop copying. Its disk survives.
+    CrashBroker {
+        broker: u32,
+    },
+    /// Crashed broker `broker` starts again: each of its replicas drops what the leader does not
+    /// have and copies the rest, and is back in sync once it has caught up.
+    StartBroker {
+        broker: u32,
+    },
     SetCommitStrategy {
         commit: CommitStrategy,
     },
@@ -133,6 +144,8 @@ impl Command {
             | Command::RemoveConsumer
             | Command::AddPartitions { .. }
             | Command::RestartBroker
+            | Command::CrashBroker { .. }
+            | Command::StartBroker { .. }
             | Command::Redrive { .. } => Vec::new(),
         })
     }
@@ -154,6 +167,12 @@ impl Command {
                         consumer.0
                     ),
                 });
+            }
+        }
+        if let Command::CrashBroker { broker } | Command::StartBroker { broker } = *self {
+            if broker >= limits::MAX_BROKERS {
+                let message = format!("must be a broker below {} (got {broker})", limits::MAX_BROKERS);
+                return Err(CommandError::Invalid { field: "broker", message });
             }
         }
         if let Command::AddPartitions { count } = *self {

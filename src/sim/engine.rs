@@ -10,7 +10,6 @@
 
 use crate::sim::broker::amqp::events::QueueEvent;
 use crate::sim::broker::brokers::Brokers;
-use crate::sim::broker::log::Sequence;
 use crate::sim::client::pipeline::Pipeline;
 use crate::sim::client::producer::Producer;
 use crate::sim::command::{Command, StampedCommand};
@@ -84,9 +83,11 @@ pub struct Simulation {
     commands: Vec<StampedCommand>,
 }
 
+mod cluster;
 mod sampling;
 mod subscribers;
 mod views;
+use cluster::ProducerView;
 use subscribers::{brokers_of, park_dead_letters, pipeline_of, start_later, subscribers};
 
 /// Builds a [`Ctx`] from the simulation's shared parts, leaving its subsystems free to borrow.
@@ -378,6 +379,9 @@ impl Simulation {
                 let message = rules::broker_mismatch(command);
                 return Err(CommandError::Invalid { field: "type", message });
             }
+            Command::CrashBroker { .. } | Command::StartBroker { .. } => {
+                cluster::refusal(command, &self.settings, &self.broker)?
+            }
             Command::Redrive { .. } if rules::shared_log_redrive(&self.settings).is_some() => {
                 let message = rules::shared_log_redrive(&self.settings).unwrap_or_default();
                 return Err(CommandError::Invalid { field: "type", message });
@@ -411,17 +415,7 @@ impl Simulation {
         let (brokers, pipelines) = (&mut self.broker, &mut self.pipelines);
         let ctx = &mut ctx!(self);
         match event {
-            Event::Producer(e) => {
-                let mut broker = |msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx| {
-                    let (received, partition) = brokers.receive(msg, seq, ctx);
-                    for p in pipelines.iter_mut() {
-                        let k = p.subscriber();
-                        p.wake(brokers.woken(k, partition), &mut brokers.of(k), ctx);
-                    }
-                    received
-                };
-                self.producer.on_event(e, &mut broker, ctx);
-            }
+            Event::Producer(e) => self.producer.on_event(e, &mut ProducerView { brokers, pipelines }, ctx),
             Event::Consumer(e @ ConsumerEvent::Start { subscriber: k }) => {
                 // The group may have missed a partition change while it did not exist.
                 let grew = brokers.log.groups().get(k as usize).is_some_and(|g| g.owner.iter().any(Option::is_none));
@@ -441,7 +435,10 @@ impl Simulation {
             Event::Group(GroupEvent::RebalanceDone { generation, group }) => {
                 pipelines[group as usize].on_rebalance_done(generation, &mut brokers.of(group), ctx)
             }
-            Event::Log(e) => brokers.log.on_event(e, ctx),
+            Event::Log(e) => {
+                let woken = brokers.log.on_event(e, ctx);
+                cluster::wake(woken, brokers, pipelines, ctx)
+            }
             Event::Queue(e) => {
                 let QueueEvent::Expire { queue, .. } = e;
                 if let Some(q) = brokers.queue_mut(queue as usize) {
@@ -520,14 +517,8 @@ impl Simulation {
                     redrive::redrive(msg, p, &mut brokers.of(p.subscriber()), ctx);
                 }
             }
-            Command::RestartBroker => {
-                for q in &mut brokers.queues {
-                    q.restart(ctx);
-                }
-                // The consumers reconnect and take what went back.
-                for p in pipelines.iter_mut() {
-                    p.wake_all(&mut brokers.of(p.subscriber()), ctx);
-                }
+            Command::CrashBroker { .. } | Command::StartBroker { .. } | Command::RestartBroker => {
+                cluster::apply(&command, brokers, pipelines, ctx)
             }
             _ => {}
         }

@@ -11,8 +11,10 @@ use crate::sim::ids::MessageId;
 use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::metrics::alerts::AlertRule;
 use journey::journey_words;
+use replication::replication_words;
 
 mod journey;
+mod replication;
 
 /// " OrderPlaced" for a message whose record is kept; nothing for one the ledger forgot.
 fn event_type(sim: &Simulation, msg: MessageId) -> String {
@@ -97,6 +99,7 @@ fn entry_words(kind: &JournalKind, sim: &Simulation) -> String {
         PartitionsAdded { .. } | KeyOrderBroken { .. } => topic_words(kind),
         OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } | Seeked { .. } => reset_words(kind, sim),
         AlertFired { .. } | AlertCleared { .. } => alert_words(kind),
+        _ if kind.is_cluster() => replication_words(kind),
         _ => group_words(kind, sim),
     }
 }
@@ -524,6 +527,8 @@ pub fn describe_command(c: &Command) -> String {
         Command::RemoveConsumer => "remove the newest consumer from the group".into(),
         Command::AddPartitions { count } => format!("grow the topic to {count} partitions"),
         Command::RestartBroker => "restart the queue broker's node".into(),
+        Command::CrashBroker { broker } => format!("crash broker {broker}"),
+        Command::StartBroker { broker } => format!("start broker {broker} again"),
         Command::Redrive { msg: Some(msg) } => format!("redrive {msg} from the dead-letter queue"),
         Command::Redrive { msg: None } => "redrive every message in the dead-letter queue".into(),
         Command::SetCommitStrategy { commit } => match commit {

@@ -153,12 +153,18 @@ fn tone(kind: &JournalKind) -> Tone {
         | ProducerGaveUp { .. }
         | DeliveryTimedOut { .. }
         | SkippedByReset { .. }
-        | VersionIgnored { stale: true, .. } => Tone::Lost,
+        | VersionIgnored { stale: true, .. }
+        | Truncated { .. }
+        | LeaderElected { unclean: true, .. } => Tone::Lost,
         OffsetReset { skipped: 1.., .. } | Seeked { skipped: 1.., .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,
-        Crashed { .. } | SessionExpired { .. } | PollTimeout { .. } | CommitFailed { .. } | ResetFailed { .. } => {
-            Tone::Crash
-        }
+        Crashed { .. }
+        | SessionExpired { .. }
+        | PollTimeout { .. }
+        | CommitFailed { .. }
+        | ResetFailed { .. }
+        | BrokerCrashed { .. }
+        | PartitionOffline { .. } => Tone::Crash,
         Command { .. } | PartitionsAdded { .. } => Tone::Command,
         _ => Tone::Plain,
     }

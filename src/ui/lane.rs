@@ -5,6 +5,7 @@
 
 use super::breaker_panel::BreakerPanel;
 use super::charts::Charts;
+use super::cluster_panel::ClusterPanel;
 use super::dlq_panel::DlqPanel;
 use super::dom::now_ms;
 use super::event_log::EventLog;
@@ -63,6 +64,9 @@ pub fn lane(props: &LaneProps) -> Html {
             <div class="lane-side">
                 <LivePanel rt={rt.clone()} version={props.version} />
                 <BreakerPanel rt={rt.clone()} version={props.version} />
+                if rt.0.borrow().sim.replication().is_some() {
+                    <ClusterPanel rt={rt.clone()} version={props.version} on_run={props.on_run.clone()} />
+                }
                 <Charts rt={rt.clone()} sample_key={keys.charts} />
             </div>
             <DlqPanel rt={rt.clone()} dlq_key={keys.dlq} on_run={props.on_run.clone()} on_message={props.on_message.clone()} notice={props.notice.clone()} />

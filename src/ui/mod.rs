@@ -28,6 +28,7 @@
 mod app;
 mod breaker_panel;
 mod charts;
+mod cluster_panel;
 mod compare_panel;
 mod dlq_panel;
 mod dom;

@@ -19,6 +19,9 @@ pub struct ProducerStats {
     /// Publishes a full queue refused (`x-overflow` reject-publish): a nack to a publisher that
     /// waits for confirms.
     pub publishes_rejected: u64,
+    /// Writes refused for want of a live leader or of enough in-sync replicas (the log's
+    /// cluster), and resent.
+    pub writes_refused: u64,
 }
 
 /// What the consumers did.

@@ -144,6 +144,12 @@ impl Scenario {
             "topic.retention_bytes" => opt_json(self.topic.retention_bytes),
             "topic.segment_bytes" => self.topic.segment_bytes.into(),
             "topic.segment_ms" => self.topic.segment_ms.into(),
+            "replication.brokers" => self.replication.brokers.into(),
+            "replication.factor" => self.replication.factor.into(),
+            "replication.min_insync_replicas" => self.replication.min_insync_replicas.into(),
+            "replication.unclean_leader_election" => self.replication.unclean_leader_election.into(),
+            "replication.fetch_ms" => self.replication.fetch_ms.into(),
+            "replication.detection_ms" => self.replication.detection_ms.into(),
             _ => return None,
         })
     }
@@ -241,6 +247,12 @@ impl Scenario {
             "topic.retention_bytes" => self.topic.retention_bytes = opt(v)?,
             "topic.segment_bytes" => self.topic.segment_bytes = int(v)?,
             "topic.segment_ms" => self.topic.segment_ms = int(v)?,
+            "replication.brokers" => self.replication.brokers = int(v)?,
+            "replication.factor" => self.replication.factor = int(v)?,
+            "replication.min_insync_replicas" => self.replication.min_insync_replicas = int(v)?,
+            "replication.unclean_leader_election" => self.replication.unclean_leader_election = flag(v)?,
+            "replication.fetch_ms" => self.replication.fetch_ms = int(v)?,
+            "replication.detection_ms" => self.replication.detection_ms = int(v)?,
             _ => return Ok(false),
         }
         Ok(true)

@@ -33,6 +33,18 @@ pub const CATALOG: &[(&str, &str)] = &[
         "auto-commit",
         "librdkafka's auto-commit: a timer commits past the last record handed to the app, processed or not; a crash duplicates or loses.",
     ),
+    (
+        "acks-0",
+        "Three brokers, each partition copied to all three. The producer sends with acks=0 and waits for nothing. Broker 0 crashes at 10 s; until the controller notices (2 s here), its partitions have no leader and everything sent to them is lost without the producer knowing (acks0_no_leader). Records the old leader took but had not yet passed to a follower are lost too (leader_failover). Try acks 1, then all.",
+    ),
+    (
+        "acks-1-failover",
+        "Three brokers, three copies, acks=1: the leader acknowledges a write as soon as it has it. A follower copies new records 100 ms later. When broker 0 and then broker 1 crash, writes they had acknowledged but not yet passed on are gone, because the new leader never had them (leader_failover). Switch acks to all: the producer waits until every in-sync replica has the record, so nothing acknowledged is lost.",
+    ),
+    (
+        "acks-all-min-isr",
+        "Three copies, acks=all, min.insync.replicas 2, idempotent producer. Broker 0 crashes at 10 s, and nothing acknowledged is lost. Broker 1 follows at 20 s. With only one replica in sync, the leaders refuse acks=all writes (NotEnoughReplicas) instead of keeping one copy, and the producer retries. Broker 0 is back at 35 s, catches up and rejoins the in-sync replicas, and the writes go through. Nothing is lost, nothing duplicated.",
+    ),
     ("hot-key", "80% of events share one key: one partition and its consumer fall behind while others idle."),
     (
         "producer-retries",
@@ -222,6 +234,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "pubsub-fanout" => pubsub_lesson(&mut s),
         "consumer-groups" | "stream-replay" | "stream-vs-queue" => log_groups_lesson(name, &mut s),
         "topic-routing" | "headers-routing" => routing_lesson(name, &mut s),
+        "acks-0" | "acks-1-failover" | "acks-all-min-isr" => cluster_lesson(name, &mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
@@ -464,6 +477,39 @@ fn auto_commit_lesson(s: &mut Scenario) {
     for (i, at_ms) in [1_300u64, 4_700, 8_200, 12_900, 17_300].into_iter().enumerate() {
         let consumer = ConsumerId((i % 3) as u32);
         s.faults.push(ScheduledCommand { at_ms, command: Command::CrashConsumer { consumer, at: None } });
+    }
+}
+
+/// The replication lessons: three brokers, every partition on all three, a follower copying new
+/// records 100 ms after the leader (slowed down so the window shows), the controller noticing a
+/// crash after 2 s (KRaft's default is 9 s), and broker crashes on a schedule.
+fn cluster_lesson(name: &str, s: &mut Scenario) {
+    s.producer.rate_per_sec = 60.0;
+    s.processing.service.mean_ms = 10.0;
+    s.consumers.auto_offset_reset = AutoOffsetReset::Earliest;
+    s.replication = ReplicationConfig {
+        brokers: 3,
+        factor: 3,
+        min_insync_replicas: 2,
+        fetch_ms: 100,
+        detection_ms: 2_000,
+        ..ReplicationConfig::default()
+    };
+    let crash = |at_ms, broker| ScheduledCommand { at_ms, command: Command::CrashBroker { broker } };
+    let start = |at_ms, broker| ScheduledCommand { at_ms, command: Command::StartBroker { broker } };
+    match name {
+        "acks-0" => {
+            s.producer.acks = Acks::Zero;
+            s.faults = vec![crash(10_000, 0), start(25_000, 0)];
+        }
+        "acks-1-failover" => {
+            s.producer.acks = Acks::Leader;
+            s.faults = vec![crash(10_000, 0), start(20_000, 0), crash(30_000, 1), start(40_000, 1)];
+        }
+        _ => {
+            s.producer.idempotent = Some(true);
+            s.faults = vec![crash(10_000, 0), crash(20_000, 1), start(35_000, 0), start(50_000, 1)];
+        }
     }
 }
 

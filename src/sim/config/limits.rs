@@ -1,6 +1,8 @@
 //! Largest values the engine accepts; they keep memory and per-event work bounded.
 
 pub const MAX_PARTITIONS: u32 = 64;
+/// Most brokers of the log's cluster (`replication.brokers`).
+pub const MAX_BROKERS: u32 = 9;
 /// Most unacknowledged deliveries a queue consumer may hold (`queue.prefetch`).
 pub const MAX_PREFETCH: u64 = 1_000;
 pub const MAX_CONSUMERS: u32 = 32;

@@ -11,6 +11,7 @@ pub mod knobs;
 pub mod limits;
 pub mod producer;
 pub mod queue;
+pub mod replication;
 pub mod rules;
 pub mod scenario;
 pub mod settings;

@@ -23,6 +23,7 @@ use super::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
 use super::downstream::WhenOpen;
 use super::limits::{IDEMPOTENT_MAX_IN_FLIGHT, MAX_CONSUMERS, MAX_FAULTS, MAX_LONG_MS};
 use super::queue::{BrokerKind, Overflow};
+use super::replication::broker_refusal;
 use super::scenario::{invalid, Acks, BackoffPolicy, RetryMode, Scenario, ScenarioError};
 use crate::sim::command::Command;
 use crate::sim::errors::CommandError;
@@ -83,6 +84,10 @@ impl Scenario {
         check_breaker(self)?;
         check_queue(self)?;
         check_shared_log(self)?;
+        let on_queue = self.broker == BrokerKind::Queue;
+        if let Some((field, why)) = super::replication::refusal(&self.replication, on_queue) {
+            return Err(invalid(field, why));
+        }
         if self.idempotency.mode == IdempotencyMode::Versioning && self.producer.keys.count == 0 {
             let why = "versioning keeps a version per key, and the producer sends no keys (producer.keys.count is 0)";
             return Err(invalid("idempotency.mode", why.into()));
@@ -182,6 +187,7 @@ impl Scenario {
         sort::sort_by_key(&mut order, |&i| self.faults[i].at_ms);
         let mut live = Scenario { faults: Vec::new(), ..self.clone() };
         let mut consumers = self.consumers.count;
+        let mut brokers_down = 0u32;
         for i in order {
             let f = &self.faults[i];
             let field = |rest: &str| format!("faults[{i}].{rest}");
@@ -191,46 +197,8 @@ impl Scenario {
             }
             let command = &f.command;
             command.validate().map_err(|e| invalid(&field("command"), e.to_string()))?;
-            match *command {
-                Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
-                    if self.no_such_consumer(consumer, consumers, f.at_ms).is_some() =>
-                {
-                    let message = self.no_such_consumer(consumer, consumers, f.at_ms).unwrap_or_default();
-                    return Err(invalid(&field("command.consumer"), message));
-                }
-                Command::CrashConsumer { at: Some(point), .. } => {
-                    if let Some(why) = live.crash_never_strikes(point) {
-                        return Err(invalid(&field("command.at"), why));
-                    }
-                }
-                Command::AddConsumer if consumers >= MAX_CONSUMERS => {
-                    let message = format!("the group already has {MAX_CONSUMERS} consumers, the most it can have");
-                    return Err(invalid(&field("command"), message));
-                }
-                Command::AddConsumer => consumers += 1,
-                Command::Redrive { .. } if shared_log_redrive(&live).is_some() => {
-                    let message = shared_log_redrive(&live).unwrap_or_default();
-                    return Err(invalid(&field("command"), message));
-                }
-                Command::Redrive { msg: Some(_) } => {
-                    let message = "a schedule cannot know which messages the dead-letter queue holds at that time; \
-                                   leave msg out to redrive them all"
-                        .to_string();
-                    return Err(invalid(&field("command.msg"), message));
-                }
-                Command::AddPartitions { .. } | Command::RestartBroker
-                    if (live.broker == BrokerKind::Queue) != (*command == Command::RestartBroker) =>
-                {
-                    return Err(invalid(&field("command"), broker_mismatch(command)));
-                }
-                Command::AddPartitions { count } => {
-                    if let Some(message) = partitions_only_grow(live.topic.partitions, count, "at that time") {
-                        return Err(invalid(&field("command.count"), message));
-                    }
-                    live.topic.partitions = count;
-                }
-                _ => {}
-            }
+            let state = (&mut consumers, &mut brokers_down);
+            self.check_fault(&mut live, command, f.at_ms, state).map_err(|(rest, why)| invalid(&field(rest), why))?;
             let writes = command.writes().map_err(|e| invalid(&field("command"), e.to_string()))?;
             if !writes.is_empty() {
                 live = live.with_writes(&writes).map_err(|e| match e {
@@ -240,6 +208,67 @@ impl Scenario {
                     other => other,
                 })?;
             }
+        }
+        Ok(())
+    }
+
+    /// Whether scheduled `command` (at `at_ms`) applies to the run as the schedule leaves it
+    /// (`live`, with its consumer count and brokers down): the field under `command` at fault,
+    /// and why not.
+    fn check_fault(
+        &self,
+        live: &mut Scenario,
+        command: &Command,
+        at_ms: u64,
+        (consumers, brokers_down): (&mut u32, &mut u32),
+    ) -> Result<(), (&'static str, String)> {
+        match *command {
+            Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
+                if self.no_such_consumer(consumer, *consumers, at_ms).is_some() =>
+            {
+                let message = self.no_such_consumer(consumer, *consumers, at_ms).unwrap_or_default();
+                return Err(("command.consumer", message));
+            }
+            Command::CrashConsumer { at: Some(point), .. } => {
+                if let Some(why) = live.crash_never_strikes(point) {
+                    return Err(("command.at", why));
+                }
+            }
+            Command::AddConsumer if *consumers >= MAX_CONSUMERS => {
+                let message = format!("the group already has {MAX_CONSUMERS} consumers, the most it can have");
+                return Err(("command", message));
+            }
+            Command::AddConsumer => *consumers += 1,
+            Command::Redrive { .. } if shared_log_redrive(live).is_some() => {
+                let message = shared_log_redrive(live).unwrap_or_default();
+                return Err(("command", message));
+            }
+            Command::Redrive { msg: Some(_) } => {
+                let message = "a schedule cannot know which messages the dead-letter queue holds at that time; \
+                               leave msg out to redrive them all"
+                    .to_string();
+                return Err(("command.msg", message));
+            }
+            Command::AddPartitions { .. } | Command::RestartBroker
+                if (live.broker == BrokerKind::Queue) != (*command == Command::RestartBroker) =>
+            {
+                return Err(("command", broker_mismatch(command)));
+            }
+            Command::CrashBroker { broker } | Command::StartBroker { broker } => {
+                let (crash, on_queue) =
+                    (matches!(command, Command::CrashBroker { .. }), live.broker == BrokerKind::Queue);
+                if let Some(message) = broker_refusal(&live.replication, on_queue, broker, crash, *brokers_down) {
+                    return Err(("command.broker", message));
+                }
+                *brokers_down ^= 1 << broker;
+            }
+            Command::AddPartitions { count } => {
+                if let Some(message) = partitions_only_grow(live.topic.partitions, count, "at that time") {
+                    return Err(("command.count", message));
+                }
+                live.topic.partitions = count;
+            }
+            _ => {}
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ use super::json_input;
 pub use super::limits;
 pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
 pub use super::queue::{BrokerKind, ExchangeKind, Overflow, QueueSettings};
+pub use super::replication::ReplicationConfig;
 use super::settings::{self, Setting};
 pub use super::subscribers::Subscriber;
 use crate::sim::command::Command;
@@ -32,6 +33,9 @@ pub struct Scenario {
     /// The broker: the Kafka-like log (default) or the RabbitMQ-like queue.
     pub broker: BrokerKind,
     pub topic: TopicConfig,
+    /// The log's replication: brokers, copies, in-sync replicas (`replication.rs`).
+    #[serde(skip_serializing_if = "ReplicationConfig::is_default")]
+    pub replication: ReplicationConfig,
     /// The queue broker's settings.
     pub queue: QueueSettings,
     /// Publish-subscribe on the queue broker: one queue and its consumers per subscriber behind a
@@ -61,6 +65,7 @@ impl Default for Scenario {
             network: NetworkConfig::default(),
             broker: BrokerKind::Log,
             topic: TopicConfig::default(),
+            replication: ReplicationConfig::default(),
             queue: QueueSettings::default(),
             subscribers: Vec::new(),
             consumers: ConsumerConfig::default(),
@@ -378,7 +383,7 @@ impl Scenario {
         // rules existed keeps its hash; a rule set makes the hash differ like any other setting.
         let default = Scenario::default();
         let is_default_alert = |s: &Setting, v: &serde_json::Value| {
-            matches!(s.group, settings::Group::Alerts | settings::Group::Queue)
+            matches!(s.group, settings::Group::Alerts | settings::Group::Queue | settings::Group::Replication)
                 && default.setting(s).as_ref() == Some(v)
         };
         for setting in settings::SETTINGS {
@@ -496,6 +501,7 @@ impl Scenario {
             network: NetworkConfig { latency_ms: 0, request_loss: 0.0, ack_loss: 0.0 },
             broker: BrokerKind::Log,
             topic: TopicConfig { partitions: 4, ..TopicConfig::default() },
+            replication: ReplicationConfig::default(),
             queue: QueueSettings::default(),
             subscribers: Vec::new(),
             consumers: ConsumerConfig {

@@ -25,7 +25,8 @@ pub(super) fn brokers_of(s: &Scenario) -> Brokers {
     let first_queue = s.first_queue();
     let groups = if s.both_brokers() { first_queue } else { s.subscriber_count() };
     let consumers: Vec<u32> = subscribers(s).take(groups).map(|k| s.consumers_of(k)).collect();
-    let log = LogBroker::new(s.topic.partitions, &consumers, s.consumers.assignor, s.consumers.static_membership);
+    let mut log = LogBroker::new(s.topic.partitions, &consumers, s.consumers.assignor, s.consumers.static_membership);
+    log.replicate(&s.replication);
     let queues = subscribers(s)
         .skip(first_queue)
         .map(|k| WorkQueue::new(s.consumers_of(k), s.queue.prefetch).for_subscriber(k))

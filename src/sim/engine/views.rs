@@ -5,6 +5,7 @@ use super::{Simulation, Stats};
 use crate::sim::broker::amqp::work_queue::WorkQueue;
 use crate::sim::broker::log::group::ConsumerGroup;
 use crate::sim::broker::log::partition::Partition;
+use crate::sim::broker::log::replication::Replication;
 use crate::sim::client::consumer::Consumer;
 use crate::sim::client::pipeline::Pipeline;
 use crate::sim::client::producer::key_name;
@@ -88,6 +89,10 @@ impl Simulation {
     /// The queues the consumers read from, one per subscriber, when the broker is the queue.
     pub fn queues(&self) -> &[WorkQueue] {
         &self.broker.queues
+    }
+    /// The log's cluster (brokers, leaders, replicas), with more than one broker on the log.
+    pub fn replication(&self) -> Option<&Replication> {
+        self.broker.log.replication().filter(|_| self.broker.queue(0).is_none())
     }
     pub fn partitions(&self) -> &[Partition] {
         self.broker.log.partitions()

@@ -421,6 +421,60 @@ pub enum JournalKind {
         msg: MessageId,
         outcome: Outcome,
     },
+    /// Broker `broker` of the log's cluster crashed.
+    BrokerCrashed {
+        broker: u8,
+    },
+    /// Broker `broker` started again.
+    BrokerStarted {
+        broker: u8,
+    },
+    /// `partition` has a new leader, `leader`, in leader epoch `epoch`: out of sync (`unclean`) or
+    /// not; the records it did not have (`truncated`) left the log.
+    LeaderElected {
+        partition: PartitionId,
+        leader: u8,
+        epoch: u32,
+        unclean: bool,
+        truncated: u64,
+    },
+    /// `partition` lost its leader and no replica may take over: it takes no writes and serves no
+    /// reads until one comes back.
+    PartitionOffline {
+        partition: PartitionId,
+    },
+    /// `broker` left `partition`'s in-sync replicas, which are `isr` now.
+    IsrShrunk {
+        partition: PartitionId,
+        broker: u8,
+        isr: u8,
+    },
+    /// `broker` caught up with `partition`'s leader and is in sync again; `isr` in sync now.
+    IsrExpanded {
+        partition: PartitionId,
+        broker: u8,
+        isr: u8,
+    },
+    /// `msg`'s record at `offset` left `partition`: the new leader did not have it.
+    Truncated {
+        msg: MessageId,
+        partition: PartitionId,
+        offset: u64,
+    },
+    /// The leader refused `msg` (acks=all) with fewer in-sync replicas than
+    /// `min.insync.replicas`: before appending it, or (`after_append`) after, when the ISR shrank
+    /// while it waited. The producer retries.
+    NotEnoughReplicas {
+        msg: MessageId,
+        partition: PartitionId,
+        after_append: bool,
+    },
+    /// `msg` went to `partition`, which had no live leader (its leader crashed, or it is offline):
+    /// the write failed and the producer retries it (with acks=0 it is gone).
+    NoLeader {
+        msg: MessageId,
+        partition: PartitionId,
+    },
 }
 
 /// What a consumer does after a failed attempt.

@@ -83,6 +83,7 @@ impl JournalKind {
             | CommitFailed { msg, .. }
             | Produced { msg, .. }
             | Settled { msg, .. } => Some(msg),
+            Truncated { msg, .. } | NotEnoughReplicas { msg, .. } | NoLeader { msg, .. } => Some(msg),
             Crashed { msg, .. } => msg,
             Committed { .. }
             | AutoCommitIdle { .. }
@@ -106,7 +107,27 @@ impl JournalKind {
             | AlertFired { .. }
             | AlertCleared { .. }
             | Command { .. } => None,
+            k if k.is_cluster() => None,
+            _ => unreachable!("every entry is routed"),
         }
+    }
+
+    /// Whether the entry is about the log's cluster: brokers, leaders, replicas, and the writes
+    /// and records they refuse or take back.
+    pub fn is_cluster(&self) -> bool {
+        use JournalKind::*;
+        matches!(
+            self,
+            BrokerCrashed { .. }
+                | BrokerStarted { .. }
+                | LeaderElected { .. }
+                | PartitionOffline { .. }
+                | IsrShrunk { .. }
+                | IsrExpanded { .. }
+                | Truncated { .. }
+                | NotEnoughReplicas { .. }
+                | NoLeader { .. }
+        )
     }
 
     /// A coarse category for filtering the event log.
@@ -160,7 +181,15 @@ impl JournalKind {
             | OffsetReset { .. }
             | Seeked { .. }
             | ResetFailed { .. }
+            | BrokerCrashed { .. }
+            | BrokerStarted { .. }
+            | LeaderElected { .. }
+            | PartitionOffline { .. }
+            | IsrShrunk { .. }
+            | IsrExpanded { .. }
             | Command { .. } => Category::Group,
+            NotEnoughReplicas { .. } | NoLeader { .. } => Category::Producer,
+            Truncated { .. } => Category::Outcomes,
             RetentionDeleted { .. }
             | SegmentsDeleted { .. }
             | SkippedByReset { .. }
@@ -198,6 +227,10 @@ impl JournalKind {
                 | JournalKind::ResetFailed { .. }
                 | JournalKind::BreakerChanged { to: BreakerState::Open, .. }
                 | JournalKind::AlertFired { .. }
+                | JournalKind::BrokerCrashed { .. }
+                | JournalKind::LeaderElected { .. }
+                | JournalKind::PartitionOffline { .. }
+                | JournalKind::Truncated { .. }
         )
     }
 }

@@ -308,6 +308,10 @@ impl Ledger {
     pub fn mark_appended(&mut self, msg: MessageId) -> bool {
         std::mem::replace(&mut self.store.get_mut(msg).appended, true)
     }
+    /// A leader failover took `msg`'s record out of the log: a resend appends it as new.
+    pub fn unmark_appended(&mut self, msg: MessageId) {
+        self.store.get_mut(msg).appended = false;
+    }
 
     /// The record of `msg`, while the ledger keeps it: always while it is in flight, and for a
     /// while after it settled (the newest messages and the newest notable ones). `None` for a

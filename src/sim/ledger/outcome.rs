@@ -78,10 +78,20 @@ pub enum LossReason {
     /// Versioning ignored it: a newer event of its key had already been applied (it arrived out
     /// of order, e.g. behind a retry), so its own update never was.
     StaleVersion,
+    /// The leader that took it failed before any in-sync follower copied it (it was above the high
+    /// watermark), and the new leader never had it. With acks=1 the producer had its
+    /// acknowledgement already.
+    LeaderFailover,
+    /// An unclean leader election made an out-of-sync replica leader, which did not have it,
+    /// though it was committed (below the high watermark) before nobody processed it.
+    UncleanElection,
+    /// Sent with acks=0 while its partition had no leader: nothing took it and the producer never
+    /// knew.
+    AcksZeroNoLeader,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 19] = [
+    pub const ALL: [LossReason; 22] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -101,6 +111,9 @@ impl LossReason {
         LossReason::ReturnedUnroutable,
         LossReason::SkippedBySeek,
         LossReason::StaleVersion,
+        LossReason::LeaderFailover,
+        LossReason::UncleanElection,
+        LossReason::AcksZeroNoLeader,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -124,6 +137,9 @@ impl LossReason {
             LossReason::Unroutable => "unroutable",
             LossReason::ReturnedUnroutable => "returned_unroutable",
             LossReason::StaleVersion => "stale_version",
+            LossReason::LeaderFailover => "leader_failover",
+            LossReason::UncleanElection => "unclean_election",
+            LossReason::AcksZeroNoLeader => "acks0_no_leader",
         }
     }
 }
@@ -172,6 +188,13 @@ impl fmt::Display for LossReason {
             LossReason::StaleVersion => {
                 "ignored by versioning: a newer event of its key had already been applied, so its update never was"
             }
+            LossReason::LeaderFailover => {
+                "leader failover: the leader failed before a follower copied it, and the new leader never had it"
+            }
+            LossReason::UncleanElection => {
+                "unclean leader election: an out-of-sync replica became leader without it, though it was committed"
+            }
+            LossReason::AcksZeroNoLeader => "acks=0: sent while its partition had no leader, producer never knew",
         })
     }
 }

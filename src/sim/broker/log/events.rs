@@ -32,6 +32,11 @@ pub enum LogEvent {
     /// The broker deletes expired records (a check of chain `token`; a chain is retired when the
     /// retention settings change).
     RetentionCheck { token: u32 },
+    /// The followers of `partition` finish a fetch of everything up to offset `upto` (a fetch of
+    /// chain `token`; a leader change retires the chain).
+    Fetch { partition: u32, token: u32, upto: u64 },
+    /// The controller notices that broker `broker` is down (its crash number `incarnation`).
+    BrokerNoticed { broker: u8, incarnation: u32 },
 }
 
 impl LogEvent {
@@ -39,6 +44,10 @@ impl LogEvent {
     pub fn words(&self) -> (u64, u64) {
         match *self {
             LogEvent::RetentionCheck { token } => pack(13, token, 0),
+            LogEvent::Fetch { partition, token, upto } => {
+                (23 << 56 | u64::from(partition) << 32 | u64::from(token), upto)
+            }
+            LogEvent::BrokerNoticed { broker, incarnation } => pack(24, u32::from(broker), incarnation),
         }
     }
 }

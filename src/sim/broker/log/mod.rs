@@ -8,11 +8,13 @@
 
 pub mod assignor;
 pub mod events;
+mod failover;
 pub mod group;
 mod offset_reset;
 pub mod partition;
 pub mod partitioner;
 mod rebalance;
+pub mod replication;
 mod retention;
 pub mod segment;
 pub mod sequence;
@@ -23,8 +25,10 @@ use crate::sim::config::choices::Assignor;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{AppendKind, JournalKind, ResetCause};
 use crate::sim::ids::{ConsumerId, MessageId, PartitionId};
+pub use failover::Woken;
 use group::{CommitKind, ConsumerGroup};
 use partition::{LogRecord, Partition};
+use replication::Replication;
 use segment::RollPolicy;
 pub use sequence::Sequence;
 use sequence::{ProducerState, Verdict};
@@ -45,6 +49,22 @@ pub enum Received {
     /// waits for confirms gets a `basic.nack` and may publish it again. With a fanout, the other
     /// queues took their copies.
     Rejected,
+    /// The partition has no live leader (`NOT_LEADER_OR_FOLLOWER`, or no connection): retriable.
+    NoLeader,
+    /// acks=all with fewer in-sync replicas than `min.insync.replicas`: retriable.
+    NotEnoughReplicas,
+}
+
+/// Whether an acks=all write is answered yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AckState {
+    /// The high watermark passed it, with enough replicas in sync: acknowledged.
+    Committed,
+    /// Appended, waiting for the followers.
+    NotYet,
+    /// It will never be acknowledged: its leader is gone, a new one did not have it, or the
+    /// in-sync replicas shrank below the minimum meanwhile. The producer resends it.
+    Failed,
 }
 
 #[derive(Clone, Debug)]
@@ -59,6 +79,8 @@ pub struct LogBroker {
     pub(super) retention_started: bool,
     /// The idempotent producer's sequence numbers.
     producer_state: ProducerState,
+    /// The cluster's brokers and each partition's replicas, with more than one broker.
+    replication: Option<Replication>,
 }
 
 /// One consumer group reading the topic: what the delivery seam serves that group's pipeline. It
@@ -71,6 +93,8 @@ pub struct TopicReader<'a> {
     /// How many groups read the topic. With several, a partition keeps what the slowest of them
     /// still holds, so this group's commits do not trim it (`LogBroker::trim`).
     pub(super) groups: u32,
+    /// The cluster, which copies what is appended (with more than one broker).
+    pub(super) replication: Option<&'a mut Replication>,
 }
 
 impl LogBroker {
@@ -95,6 +119,7 @@ impl LogBroker {
             retention_token: 0,
             retention_started: false,
             producer_state: ProducerState::new(partitions),
+            replication: None,
         }
     }
 
@@ -107,6 +132,7 @@ impl LogBroker {
             group: &mut self.groups[k as usize],
             log_stats: &mut self.log_stats,
             groups,
+            replication: self.replication.as_mut(),
         }
     }
 
@@ -118,6 +144,11 @@ impl LogBroker {
     pub fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> (Received, Option<PartitionId>) {
         let record = ctx.ledger.live(msg);
         let (partition, appended) = (PartitionId(record.route), record.appended);
+        if self.replication.is_some() {
+            if let Some(refused) = self.write_refusal(msg, partition.index(), ctx) {
+                return (refused, None);
+            }
+        }
         if let Some(s) = seq {
             match self.producer_state.check(partition.index(), s, appended) {
                 Verdict::Append => {}
@@ -136,7 +167,7 @@ impl LogBroker {
         if self.groups.len() > 1 {
             self.trim(partition.index());
         }
-        self.reader(0).append(msg, partition, 0, append, ctx);
+        self.reader(0).append(msg, partition, (0, seq.map(|s| s.seq)), append, ctx);
         let received = if appended { Received::AppendedAgain } else { Received::Appended };
         (received, Some(partition))
     }
@@ -162,6 +193,10 @@ impl LogBroker {
         self.partitions.extend((from..partitions).map(|p| Partition::new(PartitionId(p))));
         self.groups.iter_mut().for_each(|g| g.grow(partitions));
         self.producer_state.grow(partitions);
+        if let Some(r) = self.replication.as_mut() {
+            r.grow(partitions);
+            self.partitions[from as usize..].iter_mut().for_each(|p| p.set_high_watermark(0));
+        }
     }
 
     /// Group 0's state (the only group without publish-subscribe).
@@ -206,7 +241,14 @@ impl TopicReader<'_> {
     /// Appends `msg` to `partition`; the record holds the message until the group commits past it
     /// (every group, on a shared log).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn append(&mut self, msg: MessageId, partition: PartitionId, retry: u32, append: AppendKind, ctx: &mut Ctx) {
+    fn append(
+        &mut self,
+        msg: MessageId,
+        partition: PartitionId,
+        (retry, seq): (u32, Option<u32>),
+        append: AppendKind,
+        ctx: &mut Ctx,
+    ) {
         let topic = &ctx.settings.topic;
         let roll = RollPolicy { segment_bytes: topic.segment_bytes, segment_ms: topic.segment_ms };
         let record = LogRecord { msg, retry, appended_at: ctx.now };
@@ -217,6 +259,9 @@ impl TopicReader<'_> {
             ctx.ledger.hold(msg);
         }
         ctx.note(JournalKind::Appended { msg, partition, offset, append });
+        if let Some(r) = self.replication.as_deref_mut() {
+            failover::replicate_append(r, &mut self.partitions[partition.index()], (offset, msg, seq), ctx);
+        }
     }
 
     /// Commits offset `offset` (the next one to read) of `partition` for the group, by a commit
@@ -280,7 +325,7 @@ impl DeliverySource for TopicReader<'_> {
                 offset = self.reset(p, consumer, ResetCause::OutOfRange, offset, ctx)?;
                 partition = &self.partitions[p.index()];
             }
-            if offset < partition.log_end() {
+            if offset < partition.readable_end() {
                 let record = *partition.get(offset).expect("offsets between log start and end exist");
                 self.group.position[p.index()] = offset + 1;
                 self.group.members[c].cursor = (idx + 1) as u32;
@@ -325,14 +370,14 @@ impl DeliverySource for TopicReader<'_> {
     /// The failed record comes back to the end of its partition.
     fn requeue(&mut self, msg: MessageId, retry: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
         let partition = PartitionId(ctx.ledger.live(msg).route);
-        self.append(msg, partition, retry, AppendKind::Retry(retry), ctx);
+        self.append(msg, partition, (retry, None), AppendKind::Retry(retry), ctx);
         self.group.owner[partition.index()]
     }
 
     /// A redrive appends the message again, as a new record of `route`, its key's partition now.
     fn redrive(&mut self, msg: MessageId, route: u32, ctx: &mut Ctx) -> Option<ConsumerId> {
         let partition = PartitionId(route);
-        self.append(msg, partition, 0, AppendKind::Redrive, ctx);
+        self.append(msg, partition, (0, None), AppendKind::Redrive, ctx);
         self.group.owner[partition.index()]
     }
 }

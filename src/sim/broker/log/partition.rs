@@ -29,11 +29,24 @@ pub struct Partition {
     records: VecDeque<LogRecord>,
     log_start: u64,
     segments: Segments,
+    /// With replication: the high watermark, the end of what consumers may read (every in-sync
+    /// replica has the records below it). Without, it is not used: the log end is.
+    high_watermark: Option<u64>,
+    /// Whether the partition has a live leader to read from and write to.
+    online: bool,
 }
 
 impl Partition {
     pub fn new(id: PartitionId) -> Self {
-        Partition { id, mem_base: 0, records: VecDeque::new(), log_start: 0, segments: Segments::default() }
+        Partition {
+            id,
+            mem_base: 0,
+            records: VecDeque::new(),
+            log_start: 0,
+            segments: Segments::default(),
+            high_watermark: None,
+            online: true,
+        }
     }
     pub fn id(&self) -> PartitionId {
         self.id
@@ -45,6 +58,47 @@ impl Partition {
     /// The oldest offset still in the log (retention moves it forward).
     pub fn log_start(&self) -> u64 {
         self.log_start
+    }
+
+    /// The end of what a consumer may read: the high watermark of a replicated partition, the log
+    /// end of one that is not, and the log start (nothing) while the partition has no leader.
+    #[inline]
+    pub fn readable_end(&self) -> u64 {
+        match (self.online, self.high_watermark) {
+            (false, _) => self.log_start,
+            (true, Some(hw)) => hw,
+            (true, None) => self.log_end(),
+        }
+    }
+    /// The high watermark (the log end without replication).
+    pub fn high_watermark(&self) -> u64 {
+        self.high_watermark.unwrap_or_else(|| self.log_end())
+    }
+    pub fn set_high_watermark(&mut self, hw: u64) {
+        self.high_watermark = Some(hw);
+    }
+    pub fn is_online(&self) -> bool {
+        self.online
+    }
+    pub fn set_online(&mut self, online: bool) {
+        self.online = online;
+    }
+
+    /// A new leader without the records from `end` on: they go, newest first, each passed to
+    /// `on_remove` with its offset while still in memory. The log end becomes `end` (at least the
+    /// log start); the segments shrink by `bytes` per record removed.
+    pub fn truncate(&mut self, end: u64, bytes: u64, mut on_remove: impl FnMut(u64, LogRecord)) {
+        let end = end.max(self.log_start);
+        let removed = self.log_end().saturating_sub(end);
+        while self.log_end() > end && !self.records.is_empty() {
+            let offset = self.log_end() - 1;
+            let rec = self.records.pop_back().expect("not empty");
+            on_remove(offset, rec);
+        }
+        if self.mem_base > end {
+            self.mem_base = end;
+        }
+        self.segments.truncate(end, removed.saturating_mul(bytes));
     }
 
     /// Appends a record of `bytes` bytes, rolling the active segment if `roll` says so; returns

@@ -4,7 +4,7 @@
 //! reason "retention".
 
 use super::segment::RetentionPolicy;
-use super::LogBroker;
+use super::{LogBroker, Woken};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, LogEvent};
 use crate::sim::ids::PartitionId;
@@ -23,11 +23,15 @@ impl LogBroker {
         }
     }
 
-    pub fn on_event(&mut self, event: LogEvent, ctx: &mut Ctx) {
+    /// The log's own events; says which consumers may have work after them.
+    pub fn on_event(&mut self, event: LogEvent, ctx: &mut Ctx) -> Woken {
         match event {
             LogEvent::RetentionCheck { token } if token == self.retention_token => self.on_retention_check(ctx),
             LogEvent::RetentionCheck { .. } => {}
+            LogEvent::Fetch { partition, token, upto } => return self.on_fetch(partition as usize, token, upto, ctx),
+            LogEvent::BrokerNoticed { broker, incarnation } => return self.broker_noticed(broker, incarnation, ctx),
         }
+        Woken::Nothing
     }
 
     fn on_retention_check(&mut self, ctx: &mut Ctx) {

@@ -83,6 +83,22 @@ impl Segments {
         rolled
     }
 
+    /// The log lost its records from offset `end` on (`bytes` in all): segments starting there or
+    /// later go, except the first, which is emptied; the last one left shrinks.
+    pub fn truncate(&mut self, end: u64, bytes: u64) {
+        let mut left = bytes;
+        while self.list.len() > 1 && self.list.back().is_some_and(|s| s.base >= end) {
+            let s = self.list.pop_back().expect("more than one segment");
+            left = left.saturating_sub(s.bytes);
+        }
+        let last = self.list.back_mut().expect("a log always has an active segment");
+        if last.base >= end {
+            *last = Segment { base: end, bytes: 0, first: last.first, newest: last.first };
+        } else {
+            last.bytes = last.bytes.saturating_sub(left);
+        }
+    }
+
     fn merge_oldest(&mut self) {
         let a = self.list.pop_front().expect("more than one segment");
         let b = self.list.front_mut().expect("more than one segment");

@@ -45,6 +45,12 @@ impl ProducerState {
         self.next.resize(partitions as usize, 0);
     }
 
+    /// A new leader of partition `p` did not have the record of sequence `seq` (nor any after
+    /// it): the next record expected is that one again.
+    pub fn roll_back(&mut self, p: usize, seq: u32) {
+        self.next[p] = self.next[p].min(seq);
+    }
+
     /// The verdict on record `s` of partition `p`; `appended` says whether the log has it already
     /// (the broker's cache of the last five batches' sequences: enough, as at most five requests
     /// are in flight).

@@ -49,6 +49,8 @@ pub struct Request {
     pub idempotent: bool,
     /// Its acknowledgement will be lost on the way back.
     pub ack_lost: bool,
+    /// When it was sent: an acks=all answer waiting for the followers times out from here.
+    pub sent: SimTime,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -12,7 +12,7 @@ mod sender;
 
 use crate::sim::broker::log::partitioner::sticky::{ByBytes, ByTime};
 use crate::sim::broker::log::partitioner::{Client, Profile};
-use crate::sim::broker::log::{Received, Sequence};
+use crate::sim::broker::log::{AckState, Received, Sequence};
 use crate::sim::client::stats::ProducerStats;
 use crate::sim::config::scenario::{Acks, Arrivals};
 use crate::sim::ctx::Ctx;
@@ -28,6 +28,10 @@ use std::fmt::Write as _;
 /// (the idempotent producer's carry their sequence numbers).
 pub trait Broker {
     fn receive(&mut self, msg: MessageId, seq: Option<Sequence>, ctx: &mut Ctx) -> Received;
+    /// Whether the write of `msg` is answered yet (acks=all, with followers to wait for).
+    fn ack_state(&mut self, _msg: MessageId, _ctx: &mut Ctx) -> AckState {
+        AckState::Committed
+    }
 }
 
 impl<F: FnMut(MessageId, Option<Sequence>, &mut Ctx) -> Received> Broker for F {
@@ -92,6 +96,14 @@ impl Producer {
             ProducerEvent::Append { slot } => self.on_append(slot, broker, ctx),
             ProducerEvent::Response { slot } | ProducerEvent::Timeout { slot } => {
                 self.queues.request(slot).pending -= 1;
+                let answer = matches!(event, ProducerEvent::Response { .. });
+                if answer && sender::waits_for_replicas(ctx) && !self.replicated(slot, broker, ctx) {
+                    // The followers have not copied it all yet: ask again after their next fetch.
+                    self.queues.request(slot).pending += 1;
+                    let fetch = SimDuration::from_ms(ctx.settings.replication.fetch_ms);
+                    ctx.after(fetch, Event::Producer(event));
+                    return;
+                }
                 self.complete(slot, matches!(event, ProducerEvent::Response { .. }), ctx);
                 self.queues.release_if_done(slot);
                 self.drain(broker, ctx);

@@ -15,7 +15,7 @@
 
 use super::accumulator::Rec;
 use super::{Broker, Producer};
-use crate::sim::broker::log::{Received, Sequence};
+use crate::sim::broker::log::{AckState, Received, Sequence};
 use crate::sim::config::scenario::Acks;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, ProducerEvent};
@@ -63,6 +63,7 @@ impl Producer {
         let answered = !acks_zero && !request_lost && !ack_lost && round_trip < ctx.knobs.timeout;
         let req = self.queues.request(slot);
         (req.in_flight, req.idempotent, req.ack_lost) = (!acks_zero, idempotent, ack_lost);
+        req.sent = ctx.now;
         self.in_flight += u32::from(!acks_zero);
         if request_lost {
             let recs = std::mem::take(&mut req.recs);
@@ -73,14 +74,18 @@ impl Producer {
         }
         if acks_zero {
             // Fire and forget: the producer lets go of every record at once and never retries.
-            let reason = request_lost.then_some(LossReason::AcksZeroDropped);
             let recs = std::mem::take(&mut self.queues.request(slot).recs);
             for r in &recs {
+                let reason = match (request_lost, r.refused) {
+                    (true, _) => Some(LossReason::AcksZeroDropped),
+                    (false, true) => Some(LossReason::AcksZeroNoLeader),
+                    (false, false) => None,
+                };
                 ctx.release(r.msg, reason);
                 self.queues.settle(r);
             }
             self.queues.request(slot).recs = recs;
-        } else if answered && ctx.knobs.latency == SimDuration::ZERO {
+        } else if answered && ctx.knobs.latency == SimDuration::ZERO && !waits_for_replicas(ctx) {
             self.complete(slot, true, ctx);
         } else {
             let (delay, event) = if answered {
@@ -131,15 +136,20 @@ impl Producer {
                 Received::DroppedDuplicate => self.stats.duplicate_appends_dropped += 1,
                 Received::Refused => self.stats.out_of_sequence += 1,
                 Received::Rejected => self.stats.publishes_rejected += 1,
+                Received::NoLeader | Received::NotEnoughReplicas => self.stats.writes_refused += 1,
             }
             // A nack reaches only a publisher that waits for confirms: it publishes again.
-            let nacked = received == Received::Rejected && ctx.settings.producer.acks != Acks::Zero;
-            r.refused = received == Received::Refused || nacked;
-            if ack_lost {
+            let acks_zero = ctx.settings.producer.acks == Acks::Zero;
+            let nacked = received == Received::Rejected && !acks_zero;
+            let no_replica = matches!(received, Received::NoLeader | Received::NotEnoughReplicas);
+            r.refused = received == Received::Refused || nacked || no_replica;
+            if ack_lost && !no_replica {
                 ctx.note(JournalKind::AckLost { msg: r.msg });
             }
             if on_wire {
-                ctx.release(r.msg, None);
+                // acks=0 let go of it when it was sent: nothing holds it now.
+                let reason = (acks_zero && no_replica).then_some(LossReason::AcksZeroNoLeader);
+                ctx.release(r.msg, reason);
             }
         }
         self.queues.request(slot).recs = recs;
@@ -213,5 +223,31 @@ impl Producer {
         });
         ctx.release(rec.msg, Some(reason));
         self.queues.settle(rec);
+    }
+}
+
+/// Whether an acks=all answer waits for the followers: with replicas to wait for.
+pub(super) fn waits_for_replicas(ctx: &Ctx) -> bool {
+    ctx.settings.producer.acks == Acks::All && ctx.settings.replication.factor > 1
+}
+
+impl Producer {
+    /// The answer to the request in `slot` is due (acks=all, with followers): each record whose
+    /// write failed meanwhile is marked to be resent; if some are still waiting for the followers
+    /// and the request has not timed out, the answer waits one more fetch. True when the request
+    /// can complete now.
+    pub(super) fn replicated(&mut self, slot: u32, broker: &mut impl Broker, ctx: &mut Ctx) -> bool {
+        let timed_out = ctx.now >= self.queues.request(slot).sent + ctx.knobs.timeout;
+        let mut recs = std::mem::take(&mut self.queues.request(slot).recs);
+        let mut waiting = false;
+        for r in recs.iter_mut().filter(|r| !r.refused) {
+            match broker.ack_state(r.msg, ctx) {
+                AckState::Committed => {}
+                AckState::NotYet if !timed_out => waiting = true,
+                AckState::NotYet | AckState::Failed => r.refused = true,
+            }
+        }
+        self.queues.request(slot).recs = recs;
+        !waiting
     }
 }
