@@ -448,6 +448,22 @@ await step('cluster: a crashed leader is replaced once the controller notices; t
   return `${after[0]} | ${broker0.trim()}`;
 });
 
+await step('transactions: crashes abort open transactions, and the read_committed reader sees no duplicate', async () => {
+  await select('scenario-select', 'exactly-once-pipeline');
+  await waitFor(async () => (await snapshot()).produced === 0, { timeout_ms: 5_000, what: 'exactly-once-pipeline to restart at 0' });
+  await select('speed', '5');
+  await setPlaying(true);
+  await waitSim(30, 40_000);
+  await setPlaying(false);
+  const stats = await page.textContent('[data-testid=txn-stats]');
+  const num = (label) => Number((stats.match(new RegExp(`${label}(\\d+)`)) ?? [])[1]);
+  if (!(num('committed') > 0) || !(num('aborted') > 0)) throw new Error(`transactions: ${stats}`);
+  const snap = await snapshot();
+  if (snap.duplicated !== 0 || snap.lost !== 0) throw new Error(`outcomes: ${JSON.stringify(snap)}`);
+  await screenshot('transactions');
+  return stats.replace(/\s+/g, ' ').trim();
+});
+
 await step('accessibility: axe finds nothing serious or critical in any built-in scenario, light and dark, at 0 s and playing', async () => {
   const scenarios = await page.$$eval('#scenario-select option', (os) => os.map((o) => o.value));
   if (scenarios.length < 2) throw new Error(`#scenario-select offers ${scenarios.length} scenario(s)`);

@@ -164,6 +164,9 @@ fn run(cmd: Cmd) -> Result<String, String> {
             for (name, summary) in CATALOG {
                 out.push_str(&format!("{name:<22} {summary}\n"));
             }
+            for (alias, name) in crate::sim::builtins::ALIASES {
+                out.push_str(&format!("{alias:<22} The same as {name}.\n"));
+            }
             Ok(out)
         }
         Cmd::Example { name } => {

@@ -34,7 +34,14 @@ fn the_three_guarantees_break_where_the_guide_says() {
     for base in ["work-queue", "at-least-once"] {
         let o = outcomes("three-guarantees", base, 90);
         let labels: Vec<&str> = o.iter().map(|l| l.label.as_str()).collect();
-        assert_eq!(labels, ["at-most-once", "at-least-once", "at-least-once + atomic dedup"]);
+        assert_eq!(labels[..3], ["at-most-once", "at-least-once", "at-least-once + atomic dedup"]);
+        // Kafka's own exactly-once joins on the log: nothing duplicated, nothing lost.
+        if base == "at-least-once" {
+            assert_eq!(labels[3..], ["exactly-once (transactions)"]);
+            assert_eq!((o[3].counts.duplicated, o[3].counts.lost), (0, 0), "{:?}", o[3].counts);
+        } else {
+            assert_eq!(labels.len(), 3, "a queue has no transactions");
+        }
         assert!(o.iter().all(|l| l.produced == o[0].produced), "the same arrivals in every lane");
         let (most, least, dedup) = (&o[0].counts, &o[1].counts, &o[2].counts);
         assert!(most.lost > 0 && most.duplicated == 0, "{base}: {most:?}");
@@ -94,7 +101,49 @@ fn the_command_line_prints_the_lanes_side_by_side() {
     let (code, _, err) = eda_lab(&["compare", "work-queue", "--preset", "everything"]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("--preset: unknown comparison \"everything\" (one of three-guarantees, idempotency-strategies)"),
+        err.contains(
+            "--preset: unknown comparison \"everything\" (one of guarantees, idempotency, three-guarantees, idempotency-strategies)"
+        ),
         "{err}"
     );
+    // The short names, and the default base.
+    let (code, short, err) = eda_lab(&["compare", "--preset", "guarantees", "--until", "20s"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(short.starts_with("compare         guarantees on at-least-once (seed 1), 20.000s"), "{short}");
+    let (_, long, _) = eda_lab(&["compare", "at-least-once", "--preset", "three-guarantees", "--until", "20s"]);
+    assert_eq!(short.lines().skip(1).collect::<Vec<_>>(), long.lines().skip(1).collect::<Vec<_>>());
+}
+
+/// Lanes named one by one, built-ins or files, share the first lane's seed (or `--seed`), and
+/// `--json` prints each lane's run report under its name.
+#[test]
+fn the_command_line_compares_named_lanes() {
+    let (code, out, err) = eda_lab(&["compare", "acks-0", "acks-1-failover", "acks-all-min-isr", "--until", "40s"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("compare         acks-0 vs acks-1-failover vs acks-all-min-isr (seed 1)"), "{out}");
+    let (code, out, err) =
+        eda_lab(&["compare", "acks-0", "acks-all-min-isr", "--until", "40s", "--seed", "7", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let lanes = v["lanes"].as_array().expect("lanes");
+    assert_eq!(lanes.len(), 2);
+    assert_eq!(lanes[0]["name"], "acks-0");
+    assert_eq!(lanes[1]["name"], "acks-all-min-isr");
+    for lane in lanes {
+        assert_eq!(lane["seed"], 7);
+        assert_eq!(lane["sim_time_us"], 40_000_000);
+    }
+    // The same run as `run --json` reports.
+    let (_, run, _) = eda_lab(&["run", "acks-0", "--until", "40s", "--seed", "7", "--json"]);
+    let run: serde_json::Value = serde_json::from_str(&run).unwrap();
+    assert_eq!(lanes[0]["trace_hash"], run["trace_hash"]);
+    assert_eq!(lanes[0]["outcomes"], run["outcomes"]);
+    assert!(lanes[0]["lost_by_reason"]["acks0_no_leader"].as_u64().unwrap() > 0, "{}", lanes[0]);
+    assert_eq!(lanes[1]["outcomes"]["lost"], 0, "{}", lanes[1]);
+    let (code, _, err) = eda_lab(&["compare", "acks-0"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("lanes: a comparison has 2 to 4 lanes (got 1)"), "{err}");
+    let (code, _, err) = eda_lab(&["compare", "acks-0", "no-such-lesson"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("`no-such-lesson` is neither a built-in scenario"), "{err}");
 }

@@ -130,7 +130,13 @@ fn every_setting_writes_its_own_field_and_nothing_else() {
     base.topic.partitions = 1;
     base.replication.brokers = 5;
     base.replication.factor = 5;
+    // Transactions run on one broker, committing after processing, with no dead-letter queue.
+    let mut txn_base = base.clone();
+    txn_base.consumers.commit = eda_lab::sim::scenario::CommitStrategy::AfterProcessing;
+    txn_base.replication = Default::default();
+    txn_base.processing.dead_letter_queue = false;
     for s in SETTINGS {
+        let base = if s.path == "transactions.enabled" { &txn_base } else { &base };
         let before = base.setting(s).unwrap();
         let value = another(s.kind, &before, |v| base.with_setting(s, v).is_ok())
             .unwrap_or_else(|| panic!("{} takes no other value", s.path));

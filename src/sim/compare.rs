@@ -7,7 +7,8 @@
 
 use crate::sim::command::Command;
 use crate::sim::config::scenario::{
-    CommitStrategy, CrashPoint, IdempotencyConfig, IdempotencyMode, Scenario, ScenarioError, ScheduledCommand,
+    BrokerKind, CommitStrategy, CrashPoint, IdempotencyConfig, IdempotencyMode, RetryMode, Scenario, ScenarioError,
+    ScheduledCommand,
 };
 use crate::sim::engine::{RunStatus, Simulation};
 use crate::sim::ids::ConsumerId;
@@ -19,8 +20,10 @@ use crate::sim::LossReason;
 pub const PRESETS: [(&str, &str); 2] = [
     (
         "three-guarantees",
-        "at-most-once (commit before processing, no producer resends), at-least-once (commit after processing), and \
-         at-least-once with a dedup store marked in the effect's own transaction (effectively once for a local effect)",
+        "at-most-once (commit before processing, no producer resends), at-least-once (commit after processing), \
+         at-least-once with a dedup store marked in the effect's own transaction (effectively once for a local effect), \
+         and on a log of one broker Kafka's exactly-once (transactions; the effect is the output a read_committed \
+         reader sees)",
     ),
     (
         "idempotency-strategies",
@@ -42,8 +45,16 @@ pub struct Lane {
 /// The lanes of preset `name` on `base` (its seed, producer and fault schedule kept in each, plus
 /// the crashes of [`with_crash_schedule`]), or `None` for an unknown name.
 pub fn preset(name: &str, base: &Scenario) -> Option<Vec<Lane>> {
+    let name = match name {
+        "guarantees" => "three-guarantees",
+        "idempotency" => "idempotency-strategies",
+        other => other,
+    };
     let mut base = base.clone();
     with_crash_schedule(&mut base);
+    // Each lane states its own guarantee: the base's transactions are off unless a lane says so.
+    base.transactions.enabled = false;
+    base.transactions.external_effect = false;
     let lane = |label: &str, change: &dyn Fn(&mut Scenario)| {
         let mut scenario = base.clone();
         change(&mut scenario);
@@ -69,7 +80,23 @@ pub fn preset(name: &str, base: &Scenario) -> Option<Vec<Lane>> {
                 s.idempotency.mode = IdempotencyMode::None;
             }),
             lane("at-least-once + atomic dedup", &guarded(IdempotencyMode::DedupAtomic)),
-        ]),
+        ])
+        .map(|mut lanes| {
+            // On a log of one broker, Kafka's own exactly-once: the effect is the output record
+            // a read_committed reader sees.
+            if base.broker == BrokerKind::Log && !base.replication.is_clustered() {
+                lanes.push(lane("exactly-once (transactions)", &|s| {
+                    at_least_once(s);
+                    s.idempotency.mode = IdempotencyMode::None;
+                    s.transactions.enabled = true;
+                    s.processing.dead_letter_queue = false;
+                    if s.processing.retry.mode == RetryMode::Reappend {
+                        s.processing.retry.mode = RetryMode::InPlace;
+                    }
+                }));
+            }
+            lanes
+        }),
         "idempotency-strategies" => Some(vec![
             lane("dedup, check then act", &guarded(IdempotencyMode::DedupCheckThenAct)),
             lane("dedup, atomic", &guarded(IdempotencyMode::DedupAtomic)),
@@ -78,6 +105,11 @@ pub fn preset(name: &str, base: &Scenario) -> Option<Vec<Lane>> {
         ]),
         _ => None,
     }
+}
+
+/// A scenario as a lane of its own, named after it.
+pub fn lane_of(scenario: Scenario) -> Lane {
+    Lane { label: scenario.name.clone(), scenario }
 }
 
 /// Identical failures for every lane: every 5 s of the first minute a consumer crashes, in turn

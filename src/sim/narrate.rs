@@ -1,7 +1,6 @@
 //! Journal entries and commands in plain words: what the event log, the message journey and the
 //! command line say. One wording, shared by the page and the CLI.
 
-use crate::sim::command::Command;
 use crate::sim::config::alerts::AlertsConfig;
 use crate::sim::config::choices::{AutoOffsetReset, CrashPoint};
 use crate::sim::config::queue::ExchangeKind;
@@ -10,11 +9,16 @@ use crate::sim::event::{AfterFailure, AppendKind, BreakerState, DropCause, Journ
 use crate::sim::ids::MessageId;
 use crate::sim::kernel::numfmt::{Fixed, Plain};
 use crate::sim::metrics::alerts::AlertRule;
+pub use commands::describe_command;
+use commands::describe_command_fingerprint;
 use journey::journey_words;
 use replication::replication_words;
+use transactions::transaction_words;
 
+mod commands;
 mod journey;
 mod replication;
+mod transactions;
 
 /// " OrderPlaced" for a message whose record is kept; nothing for one the ledger forgot.
 fn event_type(sim: &Simulation, msg: MessageId) -> String {
@@ -100,6 +104,7 @@ fn entry_words(kind: &JournalKind, sim: &Simulation) -> String {
         OffsetReset { .. } | SkippedByReset { .. } | ResetFailed { .. } | Seeked { .. } => reset_words(kind, sim),
         AlertFired { .. } | AlertCleared { .. } => alert_words(kind),
         _ if kind.is_cluster() => replication_words(kind),
+        _ if kind.is_transaction() => transaction_words(kind),
         _ => group_words(kind, sim),
     }
 }
@@ -497,83 +502,6 @@ fn group_words(kind: &JournalKind, sim: &Simulation) -> String {
         | ToAlternate { .. }
         | BrokerRestarted { .. } => queue_words(kind, sim),
         _ => unreachable!("group_words is only called for the group and command entries describe leaves to it"),
-    }
-}
-
-/// Finds the command with this fingerprint (the user's newest first, then the fault schedule) and
-/// says what it did.
-fn describe_command_fingerprint(fingerprint: u64, sim: &Simulation) -> String {
-    let user = sim.commands().iter().rev().take(8).map(|c| &c.command).find(|c| c.fingerprint() == fingerprint);
-    if let Some(c) = user {
-        return format!("you: {}", describe_command(c));
-    }
-    let scheduled = sim.scenario().faults.iter().map(|f| &f.command).find(|c| c.fingerprint() == fingerprint);
-    match scheduled {
-        Some(c) => format!("fault schedule: {}", describe_command(c)),
-        None => "command applied".into(),
-    }
-}
-
-/// A command in plain words.
-pub fn describe_command(c: &Command) -> String {
-    use crate::sim::config::choices::{CommitStrategy, IdempotencyMode};
-    match c {
-        Command::CrashConsumer { consumer, at: None } => format!("crash consumer {consumer} now"),
-        Command::CrashConsumer { consumer, at: Some(p) } => {
-            format!("arm consumer {consumer} to crash {}", p.describe())
-        }
-        Command::RestartConsumer { consumer } => format!("restart consumer {consumer}"),
-        Command::AddConsumer => "add a consumer to the group".into(),
-        Command::RemoveConsumer => "remove the newest consumer from the group".into(),
-        Command::AddPartitions { count } => format!("grow the topic to {count} partitions"),
-        Command::RestartBroker => "restart the queue broker's node".into(),
-        Command::CrashBroker { broker } => format!("crash broker {broker}"),
-        Command::StartBroker { broker } => format!("start broker {broker} again"),
-        Command::Redrive { msg: Some(msg) } => format!("redrive {msg} from the dead-letter queue"),
-        Command::Redrive { msg: None } => "redrive every message in the dead-letter queue".into(),
-        Command::SetCommitStrategy { commit } => match commit {
-            CommitStrategy::BeforeProcessing => "commit before processing (at-most-once)".into(),
-            CommitStrategy::AfterProcessing => "commit after processing (at-least-once)".into(),
-            CommitStrategy::Auto { interval_ms } => format!("auto-commit every {interval_ms} ms"),
-        },
-        Command::SetIdempotency { mode, dedup_ttl_ms } => {
-            let m = match mode {
-                IdempotencyMode::None => "no idempotency",
-                IdempotencyMode::DedupCheckThenAct => "dedup store, check then act",
-                IdempotencyMode::DedupAtomic => "dedup store, marked atomically",
-                IdempotencyMode::Natural => "naturally idempotent effect",
-                IdempotencyMode::Versioning => "versioning (newer versions only)",
-                IdempotencyMode::UniqueConstraint => "unique constraint on insert",
-            };
-            match dedup_ttl_ms {
-                Some(ttl) if mode.has_dedup_store() => {
-                    format!("{m} (TTL {ttl} ms)")
-                }
-                _ => m.to_string(),
-            }
-        }
-        Command::SetProducerRate { rate_per_sec } => format!("producer rate {} msg/s", Plain(*rate_per_sec)),
-        Command::SetProducerIdempotent { enabled } => {
-            format!("idempotent producer {}", if *enabled { "on" } else { "off" })
-        }
-        Command::SetNetworkLoss { request_loss, ack_loss } => {
-            format!(
-                "network loss: requests {}%, acknowledgements {}%",
-                Fixed(request_loss * 100.0, 0),
-                Fixed(ack_loss * 100.0, 0)
-            )
-        }
-        Command::SetFailureProbability { probability } => {
-            format!("processing failure rate {}%", Fixed(probability * 100.0, 0))
-        }
-        Command::SetCrash { point, probability } => {
-            format!("random crashes {}% per message, {}", Fixed(probability * 100.0, 1), point.describe())
-        }
-        Command::SetServiceMean { mean_ms } => format!("mean processing time {} ms", Plain(*mean_ms)),
-        Command::Set { setting, value } => match crate::sim::config::settings::find(setting) {
-            Some(s) => s.describe(value),
-            None => format!("{setting} {value}"),
-        },
     }
 }
 

@@ -2,13 +2,13 @@
 //! last thing the user did (a live region).
 
 use super::state::Notice;
-use crate::sim::builtins::CATALOG;
+use crate::sim::builtins::summary;
 use yew::prelude::*;
 
 /// A plain function rather than a component: it has no state, and a component costs the web build
 /// about 1 kB of per-type machinery.
 pub fn intro(name: &str, notice: Option<&Notice>) -> Html {
-    let description = CATALOG.iter().find(|(n, _)| *n == name).map(|(_, d)| *d).unwrap_or("A custom scenario.");
+    let description = summary(name).unwrap_or("A custom scenario.");
     html! {
         <div class="intro">
             <p class="scenario-desc"><strong>{name}</strong>{": "}{description}</p>

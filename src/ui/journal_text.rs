@@ -147,7 +147,8 @@ fn tone(kind: &JournalKind) -> Tone {
         | EffectAbsorbed { .. }
         | DedupSkipped { .. }
         | InsertRejected { .. }
-        | VersionIgnored { stale: false, .. } => Tone::Good,
+        | VersionIgnored { stale: false, .. }
+        | TxnCommitted { .. } => Tone::Good,
         Lost { .. }
         | RetentionDeleted { .. }
         | ProducerGaveUp { .. }
@@ -164,7 +165,8 @@ fn tone(kind: &JournalKind) -> Tone {
         | CommitFailed { .. }
         | ResetFailed { .. }
         | BrokerCrashed { .. }
-        | PartitionOffline { .. } => Tone::Crash,
+        | PartitionOffline { .. }
+        | TxnAborted { .. } => Tone::Crash,
         Command { .. } | PartitionsAdded { .. } => Tone::Command,
         _ => Tone::Plain,
     }

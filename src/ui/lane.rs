@@ -16,6 +16,7 @@ use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::state::{LogFilter, Notice, Speed};
 use super::topology::{add_partition, Topology};
+use super::txn_panel::TxnPanel;
 use crate::sim::event::Category;
 use crate::sim::{ConsumerId, MessageId};
 use std::rc::Rc;
@@ -66,6 +67,9 @@ pub fn lane(props: &LaneProps) -> Html {
                 <BreakerPanel rt={rt.clone()} version={props.version} />
                 if rt.0.borrow().sim.replication().is_some() {
                     <ClusterPanel rt={rt.clone()} version={props.version} on_run={props.on_run.clone()} />
+                }
+                if rt.0.borrow().sim.scenario().transactions.enabled {
+                    <TxnPanel rt={rt.clone()} version={props.version} />
                 }
                 <Charts rt={rt.clone()} sample_key={keys.charts} />
             </div>

@@ -51,6 +51,7 @@ mod shapes;
 mod state;
 mod top_bar;
 mod topology;
+mod txn_panel;
 
 pub use app::App;
 /// The page's driver of the engine and what changes its run, for the browser tests.

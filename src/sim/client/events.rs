@@ -53,6 +53,10 @@ pub enum ConsumerEvent {
     BreakerWake { token: u32, subscriber: u8 },
     /// A subscriber that starts later starts (`subscribers[i].starts_at_ms`).
     Start { subscriber: u8 },
+    /// A consumer's transaction `txn` has been open a commit interval: time to commit it.
+    TxnCommit { consumer: ConsumerId, txn: u32 },
+    /// A consumer's transaction `txn` reached the transaction timeout.
+    TxnTimeout { consumer: ConsumerId, txn: u32 },
 }
 
 impl ConsumerEvent {
@@ -67,6 +71,8 @@ impl ConsumerEvent {
             ConsumerEvent::PollTimeout { consumer, epoch } => pack(15, consumer.0, epoch),
             ConsumerEvent::BreakerWake { token, subscriber } => pack(21, token, u32::from(subscriber)),
             ConsumerEvent::Start { subscriber } => pack(22, u32::from(subscriber), 0),
+            ConsumerEvent::TxnCommit { consumer, txn } => pack(25, consumer.0, txn),
+            ConsumerEvent::TxnTimeout { consumer, txn } => pack(26, consumer.0, txn),
         }
     }
 
@@ -78,7 +84,9 @@ impl ConsumerEvent {
             | ConsumerEvent::RetryDue { consumer, .. }
             | ConsumerEvent::Restart { consumer, .. }
             | ConsumerEvent::AutoCommit { consumer, .. }
-            | ConsumerEvent::PollTimeout { consumer, .. } => consumer.subscriber(),
+            | ConsumerEvent::PollTimeout { consumer, .. }
+            | ConsumerEvent::TxnCommit { consumer, .. }
+            | ConsumerEvent::TxnTimeout { consumer, .. } => consumer.subscriber(),
             ConsumerEvent::Reappend { subscriber, .. }
             | ConsumerEvent::BreakerWake { subscriber, .. }
             | ConsumerEvent::Start { subscriber } => subscriber,

@@ -7,7 +7,7 @@ use super::pipeline::{Pipeline, Source};
 use crate::sim::broker::delivery::{Delivery, Joined};
 use crate::sim::config::choices::{CommitStrategy, CrashPoint};
 use crate::sim::ctx::Ctx;
-use crate::sim::event::{ConsumerEvent, Event, JournalKind};
+use crate::sim::event::{AbortCause, ConsumerEvent, Event, JournalKind};
 use crate::sim::ids::ConsumerId;
 use crate::sim::kernel::time::SimDuration;
 
@@ -30,6 +30,9 @@ impl Pipeline {
         consumer.commit_due = false;
         let epoch = consumer.epoch;
         let hand = consumer.in_hand.take();
+        // Its open transaction stays open on the coordinator: it ends when its producer starts
+        // again, or at the transaction timeout.
+        self.txns.crashed(c);
         self.stats.crashes += 1;
         if abandoned_call {
             self.abandon_call(ctx);
@@ -85,6 +88,9 @@ impl Pipeline {
         }
         consumer.epoch += 1;
         ctx.note(JournalKind::Restarted { consumer: c });
+        // Its producer's initTransactions, under the same transactional.id, aborts the
+        // transaction it left open and fences the old producer epoch.
+        self.txn_abort(c, AbortCause::Restarted, ctx);
         if let CommitStrategy::Auto { interval_ms } = ctx.settings.consumers.commit {
             self.schedule_autocommit(c, interval_ms, ctx);
         }
@@ -124,6 +130,10 @@ impl Pipeline {
         ctx: &mut Ctx,
     ) -> bool {
         self.consumers[c.index()].evicted = false;
+        if self.txns.is_open(c) {
+            self.txns.fenced(c);
+            self.txn_abort(c, AbortCause::Fenced, ctx); // its producer is fenced too
+        }
         self.stats.commits_failed += 1;
         ctx.note(JournalKind::CommitFailed { consumer: c, msg: hand.msg });
         ctx.release(hand.msg, None);
@@ -225,6 +235,7 @@ impl Pipeline {
     }
 
     fn leave(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) {
+        self.txn_commit(c, src, ctx); // a clean close commits its transaction
         if matches!(ctx.settings.consumers.commit, CommitStrategy::Auto { .. }) {
             src.ack_delivered(c, ctx); // a clean close commits what it consumed
         }
@@ -240,6 +251,10 @@ impl Pipeline {
 
     /// After a delivery: leave, wait for the source's pause to end, or go idle. True when idle.
     pub(super) fn after_delivery(&mut self, c: ConsumerId, src: &mut impl Source, ctx: &mut Ctx) -> bool {
+        if src.paused() || src.rebalancing() {
+            // Partitions may move: what was processed is committed before they do.
+            self.txn_commit(c, src, ctx);
+        }
         if self.consumers[c.index()].leaving {
             self.leave(c, src, ctx);
             return false;
@@ -268,6 +283,7 @@ impl Pipeline {
         {
             return false;
         }
+        self.txn_commit(c, src, ctx); // on revoke, the transaction commits what was processed
         self.consumers[c.index()].status = ConsumerStatus::Rebalancing;
         true
     }
@@ -275,8 +291,14 @@ impl Pipeline {
     /// Membership changed. Under a pausing (eager) rebalance every live consumer stops taking work
     /// and rejoins once its hands are free; under a cooperative one it keeps working and rejoins
     /// at its next poll: at once if idle, else after the record in hand.
-    fn begin_rebalance(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
+    pub(super) fn begin_rebalance(&mut self, src: &mut impl Source, ctx: &mut Ctx) {
         let new = src.begin_rebalance(ctx);
+        for c in 0..self.consumers.len() {
+            let consumer = &self.consumers[c];
+            if consumer.is_alive() && consumer.in_hand.is_none() && !consumer.evicted {
+                self.txn_commit(consumer.id, src, ctx); // before it rejoins
+            }
+        }
         let paused = src.paused();
         for c in 0..self.consumers.len() {
             let consumer = &mut self.consumers[c];

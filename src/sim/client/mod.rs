@@ -13,3 +13,4 @@ pub mod pipeline;
 pub mod producer;
 pub mod retry;
 pub mod stats;
+pub mod transactions;

@@ -19,6 +19,7 @@ use crate::sim::client::failures::FailureLog;
 use crate::sim::client::order::KeyOrder;
 use crate::sim::client::retry::RetrySchedule;
 use crate::sim::client::stats::ConsumerStats;
+use crate::sim::client::transactions::Transactions;
 use crate::sim::config::choices::{Client, CommitStrategy, CrashPoint, IdempotencyMode};
 use crate::sim::ctx::Ctx;
 use crate::sim::downstream::Downstream;
@@ -65,6 +66,8 @@ pub struct Pipeline {
     pub(super) own_fail_p: Option<Probability>,
     /// Effects this subscriber applied, and how many of them repeated one it had applied before.
     effects: (u64, u64),
+    /// The consumers' transactions, when the stage runs exactly-once (`transactions.rs`).
+    pub(super) txns: Transactions,
     /// The subscriber's consumers are running. One that starts later
     /// (`subscribers[i].starts_at_ms`) takes no work until then.
     started: bool,
@@ -103,6 +106,7 @@ impl Pipeline {
             own_service_mean_us: None,
             own_fail_p: None,
             effects: (0, 0),
+            txns: Transactions::default(),
             started: true,
         }
     }
@@ -157,6 +161,8 @@ impl Pipeline {
             }
             ConsumerEvent::PollTimeout { consumer, epoch } => self.on_poll_timeout(consumer, epoch, src, ctx),
             ConsumerEvent::BreakerWake { token, .. } => self.on_breaker_wake(token, ctx),
+            ConsumerEvent::TxnCommit { consumer, txn } => self.on_txn_commit_due(consumer, txn, src, ctx),
+            ConsumerEvent::TxnTimeout { consumer, txn } => self.on_txn_timeout(consumer, txn, src, ctx),
             ConsumerEvent::Start { subscriber } => {
                 self.started = true;
                 ctx.note(JournalKind::SubscriberStarted { subscriber });
@@ -303,7 +309,11 @@ impl Pipeline {
             self.retry.forget(msg);
         }
         let mode = ctx.settings.idempotency.mode;
-        if self.effect_refused(c, msg, mode, ctx) {
+        let txn = &ctx.settings.transactions;
+        let (in_txn, external) = (txn.enabled, txn.external_effect);
+        if in_txn && !external {
+            // The effect is the output record, written inside the transaction.
+        } else if self.effect_refused(c, msg, mode, ctx) {
             // Nothing changed: the effect's own guard turned it away (`effect_refused`).
         } else if mode == IdempotencyMode::DedupAtomic && self.dedup.contains(msg, ctx.now, ctx.knobs.dedup_ttl) {
             // The effect's transaction inserts the id too, so a copy processed concurrently
@@ -311,13 +321,10 @@ impl Pipeline {
             self.stats.dedup_skips += 1;
             ctx.note(JournalKind::DedupSkipped { msg, consumer: c });
         } else {
-            let (effects, again) = ctx.ledger.apply_effect(msg, self.subscriber);
-            self.effects.0 += 1;
-            self.effects.1 += u64::from(again);
-            ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects, again });
-            if effects == 1 && self.key_order.watching() {
-                self.check_key_order(msg, c, ctx);
-            }
+            self.apply_effect(msg, c, ctx);
+        }
+        if in_txn {
+            self.txn_output(c, msg, ctx);
         }
         if mode == IdempotencyMode::DedupAtomic {
             self.mark_processed(msg, ctx); // in the same transaction as the effect
@@ -334,6 +341,18 @@ impl Pipeline {
         }
         if self.finish_delivery(c, src, ctx) {
             self.pump(c, src, ctx);
+        }
+    }
+
+    /// `msg`'s effect is applied (by consumer `c`): the ledger counts it, a second one is a
+    /// duplicate.
+    pub(super) fn apply_effect(&mut self, msg: MessageId, c: ConsumerId, ctx: &mut Ctx) {
+        let (effects, again) = ctx.ledger.apply_effect(msg, self.subscriber);
+        self.effects.0 += 1;
+        self.effects.1 += u64::from(again);
+        ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects, again });
+        if effects == 1 && self.key_order.watching() {
+            self.check_key_order(msg, c, ctx);
         }
     }
 
@@ -404,6 +423,18 @@ impl Pipeline {
             return self.commit_failed(c, hand, src, ctx);
         }
         let ack_after = ctx.settings.consumers.commit == CommitStrategy::AfterProcessing;
+        if ctx.settings.transactions.enabled {
+            // The acknowledgement joins the transaction.
+            self.txn_ack(c, hand, ctx);
+            ctx.release(hand.msg, None);
+            if self.txn_due(c) {
+                self.txn_commit(c, src, ctx);
+                if self.crash_at(c, CrashPoint::AfterCommit, src, ctx) {
+                    return false;
+                }
+            }
+            return self.after_delivery(c, src, ctx);
+        }
         if ack_after {
             src.ack(c, &hand, ctx);
         }
@@ -505,6 +536,10 @@ impl Pipeline {
     }
     pub fn downstream(&self) -> &Downstream {
         &self.downstream
+    }
+    /// The consumers' transactions (exactly-once).
+    pub fn transactions(&self) -> &Transactions {
+        &self.txns
     }
     pub fn stats_ref(&self) -> &ConsumerStats {
         &self.stats

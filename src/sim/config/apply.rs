@@ -150,6 +150,11 @@ impl Scenario {
             "replication.unclean_leader_election" => self.replication.unclean_leader_election.into(),
             "replication.fetch_ms" => self.replication.fetch_ms.into(),
             "replication.detection_ms" => self.replication.detection_ms.into(),
+            "transactions.enabled" => self.transactions.enabled.into(),
+            "transactions.commit_interval_ms" => self.transactions.commit_interval_ms.into(),
+            "transactions.timeout_ms" => self.transactions.timeout_ms.into(),
+            "transactions.isolation" => json(self.transactions.isolation),
+            "transactions.external_effect" => self.transactions.external_effect.into(),
             _ => return None,
         })
     }
@@ -253,6 +258,11 @@ impl Scenario {
             "replication.unclean_leader_election" => self.replication.unclean_leader_election = flag(v)?,
             "replication.fetch_ms" => self.replication.fetch_ms = int(v)?,
             "replication.detection_ms" => self.replication.detection_ms = int(v)?,
+            "transactions.enabled" => self.transactions.enabled = flag(v)?,
+            "transactions.commit_interval_ms" => self.transactions.commit_interval_ms = int(v)?,
+            "transactions.timeout_ms" => self.transactions.timeout_ms = int(v)?,
+            "transactions.isolation" => self.transactions.isolation = choice(v)?,
+            "transactions.external_effect" => self.transactions.external_effect = flag(v)?,
             _ => return Ok(false),
         }
         Ok(true)

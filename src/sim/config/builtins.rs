@@ -30,6 +30,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "Each customer's record keeps the version of the last event applied to it, and the effect writes only a newer one, in the same transaction: a redelivery after a crash changes nothing. But the payments API fails 20% of attempts and failures go to a retry topic, behind the later events of the same key. When a retried event comes back, its key is already at a newer version, so versioning ignores it: its update is never applied (lost, stale_version). Switch the retry mode to in place: each key's events stay in order and nothing is ignored, at the cost of a blocked partition while it retries.",
     ),
     (
+        "idempotency-unique-constraint",
+        "Each charge inserts a row keyed by the event id, in the same database transaction as the charge. Consumers crash after the charge, before the commit: the redelivery's insert violates the unique constraint, the transaction rolls back, and nothing is charged twice. The row stays as long as the table does, so unlike a dedup store with a time to live, a redelivery however late is caught.",
+    ),
+    (
         "auto-commit",
         "librdkafka's auto-commit: a timer commits past the last record handed to the app, processed or not; a crash duplicates or loses.",
     ),
@@ -44,6 +48,14 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "acks-all-min-isr",
         "Three copies, acks=all, min.insync.replicas 2, idempotent producer. Broker 0 crashes at 10 s, and nothing acknowledged is lost. Broker 1 follows at 20 s. With only one replica in sync, the leaders refuse acks=all writes (NotEnoughReplicas) instead of keeping one copy, and the producer retries. Broker 0 is back at 35 s, catches up and rejoins the in-sync replicas, and the writes go through. Nothing is lost, nothing duplicated.",
+    ),
+    (
+        "exactly-once-pipeline",
+        "A stage reads orders from one topic and writes a charge request for each to an output topic, as a Kafka Streams app with exactly_once_v2 does: every 100 ms each consumer commits one transaction holding its output records and its input offsets. Consumers crash after writing an output, before the commit. The open transaction is aborted when the consumer's producer starts again under the same transactional.id, and its inputs are read and written again. The output topic's read_committed reader (the counted effect) never sees an aborted record: nothing duplicated, nothing lost. Set the reader to read_uncommitted: it sees the aborted records too, and counts duplicates.",
+    ),
+    (
+        "eos-external-effect",
+        "The same exactly-once stage also charges the card while processing. The transaction covers the output records and the offsets, not the payments API: a crash after the charge, before the commit, aborts the transaction, the input is processed again, and the card is charged twice, though the output topic still holds each record once. Try idempotency dedup_atomic, the inbox pattern: the charge and the event's id are recorded in one local database transaction, so the redo finds the id and charges nothing (for a remote payments API, its idempotency key plays that part).",
     ),
     ("hot-key", "80% of events share one key: one partition and its consumer fall behind while others idle."),
     (
@@ -148,6 +160,7 @@ fn idempotency_lesson(name: &str, s: &mut Scenario) {
         "dedup-check-then-act" => IdempotencyMode::DedupCheckThenAct,
         "dedup-atomic" => IdempotencyMode::DedupAtomic,
         "natural-idempotency" => IdempotencyMode::Natural,
+        "idempotency-unique-constraint" => IdempotencyMode::UniqueConstraint,
         _ => IdempotencyMode::Versioning,
     };
     if s.idempotency.mode == IdempotencyMode::Versioning {
@@ -177,10 +190,20 @@ fn retention(s: &mut Scenario) {
     s.consumers.auto_offset_reset = AutoOffsetReset::Earliest;
 }
 
-/// The built-in scenario called `name`.
+/// Other names of built-in scenarios: the name, and the scenario it stands for.
+pub const ALIASES: &[(&str, &str)] = &[("idempotency-versioning", "versioning")];
+
+/// The one-line summary of built-in scenario `name` (or of the one its alias stands for).
+pub fn summary(name: &str) -> Option<&'static str> {
+    let name = ALIASES.iter().find(|(alias, _)| *alias == name).map_or(name, |&(_, n)| n);
+    CATALOG.iter().find(|(n, _)| *n == name).map(|&(_, d)| d)
+}
+
+/// The built-in scenario called `name` (or one of its [`ALIASES`], which names it).
 pub fn builtin(name: &str) -> Option<Scenario> {
-    let description = CATALOG.iter().find(|(n, _)| *n == name)?.1.to_string();
+    let description = summary(name)?.to_string();
     let mut s = Scenario { name: name.to_string(), description, ..Scenario::default() };
+    let name = ALIASES.iter().find(|(alias, _)| *alias == name).map_or(name, |&(_, n)| n);
     // The shortest session timeout a broker accepts by default (group.min.session.timeout.ms),
     // instead of the Java client's 45 s, so a crash's consequences show within seconds.
     s.consumers.session_timeout_ms = 6_000;
@@ -192,9 +215,11 @@ pub fn builtin(name: &str) -> Option<Scenario> {
             s.consumers.commit = CommitStrategy::BeforeProcessing;
             crash_now_and_then(&mut s, CrashPoint::AfterCommit);
         }
-        "dedup-check-then-act" | "dedup-atomic" | "natural-idempotency" | "versioning" => {
-            idempotency_lesson(name, &mut s)
-        }
+        "dedup-check-then-act"
+        | "dedup-atomic"
+        | "natural-idempotency"
+        | "versioning"
+        | "idempotency-unique-constraint" => idempotency_lesson(name, &mut s),
         "auto-commit" => auto_commit_lesson(&mut s),
         "hot-key" => {
             s.producer.rate_per_sec = 8.0;
@@ -235,6 +260,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "consumer-groups" | "stream-replay" | "stream-vs-queue" => log_groups_lesson(name, &mut s),
         "topic-routing" | "headers-routing" => routing_lesson(name, &mut s),
         "acks-0" | "acks-1-failover" | "acks-all-min-isr" => cluster_lesson(name, &mut s),
+        "exactly-once-pipeline" | "eos-external-effect" => transactions_lesson(name, &mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
@@ -478,6 +504,15 @@ fn auto_commit_lesson(s: &mut Scenario) {
         let consumer = ConsumerId((i % 3) as u32);
         s.faults.push(ScheduledCommand { at_ms, command: Command::CrashConsumer { consumer, at: None } });
     }
+}
+
+/// The exactly-once lessons: a transactional stage, and consumers crashing after the effect now
+/// and then (after writing an output, before the commit), back after 1 s.
+fn transactions_lesson(name: &str, s: &mut Scenario) {
+    s.transactions.enabled = true;
+    s.transactions.external_effect = name == "eos-external-effect";
+    s.processing.dead_letter_queue = false;
+    crash_now_and_then(s, CrashPoint::AfterEffect);
 }
 
 /// The replication lessons: three brokers, every partition on all three, a follower copying new

@@ -16,3 +16,4 @@ pub mod rules;
 pub mod scenario;
 pub mod settings;
 pub mod subscribers;
+pub mod transactions;

@@ -88,6 +88,17 @@ impl Scenario {
         if let Some((field, why)) = super::replication::refusal(&self.replication, on_queue) {
             return Err(invalid(field, why));
         }
+        let needs = super::transactions::Needs {
+            on_queue,
+            clustered: self.replication.is_clustered(),
+            commit_after: self.consumers.commit == CommitStrategy::AfterProcessing,
+            idempotency_none: self.idempotency.mode == IdempotencyMode::None,
+            reappend: self.processing.retry.mode == RetryMode::Reappend,
+            dead_letter_queue: self.processing.dead_letter_queue,
+        };
+        if let Some((field, why)) = super::transactions::refusal(&self.transactions, &needs) {
+            return Err(invalid(field, why));
+        }
         if self.idempotency.mode == IdempotencyMode::Versioning && self.producer.keys.count == 0 {
             let why = "versioning keeps a version per key, and the producer sends no keys (producer.keys.count is 0)";
             return Err(invalid("idempotency.mode", why.into()));

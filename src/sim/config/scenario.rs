@@ -14,6 +14,7 @@ pub use super::queue::{BrokerKind, ExchangeKind, Overflow, QueueSettings};
 pub use super::replication::ReplicationConfig;
 use super::settings::{self, Setting};
 pub use super::subscribers::Subscriber;
+pub use super::transactions::{Isolation, TransactionConfig};
 use crate::sim::command::Command;
 pub use crate::sim::errors::{ScenarioError, SettingError};
 pub use crate::sim::policy::backoff::{Backoff, BackoffPolicy, Jitter};
@@ -44,6 +45,10 @@ pub struct Scenario {
     pub consumers: ConsumerConfig,
     pub processing: ProcessingConfig,
     pub idempotency: IdempotencyConfig,
+    /// Exactly-once transactions: the consumers as a consume → process → produce stage
+    /// (`transactions.rs`).
+    #[serde(skip_serializing_if = "TransactionConfig::is_default")]
+    pub transactions: TransactionConfig,
     /// The payments API the consumers call.
     pub downstream: DownstreamConfig,
     /// The circuit breaker around that call.
@@ -71,6 +76,7 @@ impl Default for Scenario {
             consumers: ConsumerConfig::default(),
             processing: ProcessingConfig::default(),
             idempotency: IdempotencyConfig::default(),
+            transactions: TransactionConfig::default(),
             downstream: DownstreamConfig::default(),
             breaker: BreakerSettings::default(),
             faults: Vec::new(),
@@ -383,8 +389,13 @@ impl Scenario {
         // rules existed keeps its hash; a rule set makes the hash differ like any other setting.
         let default = Scenario::default();
         let is_default_alert = |s: &Setting, v: &serde_json::Value| {
-            matches!(s.group, settings::Group::Alerts | settings::Group::Queue | settings::Group::Replication)
-                && default.setting(s).as_ref() == Some(v)
+            matches!(
+                s.group,
+                settings::Group::Alerts
+                    | settings::Group::Queue
+                    | settings::Group::Replication
+                    | settings::Group::Transactions
+            ) && default.setting(s).as_ref() == Some(v)
         };
         for setting in settings::SETTINGS {
             if let Some(v) = self.read_setting(setting.path).filter(|v| !is_default_alert(setting, v)) {
@@ -501,6 +512,7 @@ impl Scenario {
             network: NetworkConfig { latency_ms: 0, request_loss: 0.0, ack_loss: 0.0 },
             broker: BrokerKind::Log,
             topic: TopicConfig { partitions: 4, ..TopicConfig::default() },
+            transactions: TransactionConfig::default(),
             replication: ReplicationConfig::default(),
             queue: QueueSettings::default(),
             subscribers: Vec::new(),

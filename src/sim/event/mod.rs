@@ -475,6 +475,39 @@ pub enum JournalKind {
         msg: MessageId,
         partition: PartitionId,
     },
+    /// `consumer` wrote `msg`'s output record inside its transaction `txn` (exactly-once).
+    OutputWritten {
+        msg: MessageId,
+        consumer: ConsumerId,
+        txn: u32,
+    },
+    /// `consumer` committed transaction `txn`: `outputs` output records and the offsets of
+    /// `records` inputs, together.
+    TxnCommitted {
+        consumer: ConsumerId,
+        txn: u32,
+        records: u32,
+        outputs: u32,
+    },
+    /// Transaction `txn` of `consumer` was aborted, with its `outputs` output records.
+    TxnAborted {
+        consumer: ConsumerId,
+        txn: u32,
+        outputs: u32,
+        cause: AbortCause,
+    },
+}
+
+/// Why a transaction was aborted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbortCause {
+    /// The crashed consumer's producer started again under the same `transactional.id`.
+    Restarted,
+    /// It was open longer than `transaction.timeout.ms`: the coordinator aborted it.
+    TimedOut,
+    /// The group had moved on without the consumer: its commit was refused.
+    Fenced,
 }
 
 /// What a consumer does after a failed attempt.

@@ -39,7 +39,10 @@ impl JournalKind {
             | OffsetReset { consumer, .. }
             | Seeked { consumer, .. }
             | ResetFailed { consumer, .. }
-            | KeyOrderBroken { consumer, .. } => Some(consumer.subscriber()),
+            | KeyOrderBroken { consumer, .. }
+            | OutputWritten { consumer, .. }
+            | TxnCommitted { consumer, .. }
+            | TxnAborted { consumer, .. } => Some(consumer.subscriber()),
             _ => None,
         }
     }
@@ -84,6 +87,8 @@ impl JournalKind {
             | Produced { msg, .. }
             | Settled { msg, .. } => Some(msg),
             Truncated { msg, .. } | NotEnoughReplicas { msg, .. } | NoLeader { msg, .. } => Some(msg),
+            OutputWritten { msg, .. } => Some(msg),
+            TxnCommitted { .. } | TxnAborted { .. } => None,
             Crashed { msg, .. } => msg,
             Committed { .. }
             | AutoCommitIdle { .. }
@@ -130,6 +135,12 @@ impl JournalKind {
         )
     }
 
+    /// Whether the entry is about the exactly-once stage's transactions.
+    pub fn is_transaction(&self) -> bool {
+        use JournalKind::*;
+        matches!(self, OutputWritten { .. } | TxnCommitted { .. } | TxnAborted { .. })
+    }
+
     /// A coarse category for filtering the event log.
     pub fn category(&self) -> Category {
         use JournalKind::*;
@@ -155,6 +166,7 @@ impl JournalKind {
             | InsertRejected { .. }
             | VersionIgnored { .. }
             | KeyOrderBroken { .. } => Category::Consumer,
+            OutputWritten { .. } | TxnCommitted { .. } => Category::Consumer,
             ProcessingFailed { .. }
             | DeadLettered { .. }
             | Redriven { .. }
@@ -162,7 +174,8 @@ impl JournalKind {
             | BreakerChanged { .. }
             | AlertFired { .. }
             | AlertCleared { .. }
-            | Returned { .. } => Category::Errors,
+            | Returned { .. }
+            | TxnAborted { .. } => Category::Errors,
             Crashed { .. }
             | Requeued { .. }
             | BrokerRestarted { .. }
@@ -188,7 +201,7 @@ impl JournalKind {
             | IsrShrunk { .. }
             | IsrExpanded { .. }
             | Command { .. } => Category::Group,
-            NotEnoughReplicas { .. } | NoLeader { .. } => Category::Producer,
+            NotEnoughReplicas { .. } | NoLeader { .. } | ToAlternate { .. } | Produced { .. } => Category::Producer,
             Truncated { .. } => Category::Outcomes,
             RetentionDeleted { .. }
             | SegmentsDeleted { .. }
@@ -197,8 +210,6 @@ impl JournalKind {
             | Settled { .. }
             | QueueDropped { .. }
             | Unroutable { .. } => Category::Outcomes,
-            ToAlternate { .. } => Category::Producer,
-            Produced { .. } => Category::Producer,
         }
     }
 
@@ -231,6 +242,7 @@ impl JournalKind {
                 | JournalKind::LeaderElected { .. }
                 | JournalKind::PartitionOffline { .. }
                 | JournalKind::Truncated { .. }
+                | JournalKind::TxnAborted { .. }
         )
     }
 }

@@ -106,6 +106,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange: Option<&'static str>,
     pub stats: Stats,
+    /// What the exactly-once stage's transactions did, when it runs them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<crate::sim::client::transactions::TxnStats>,
     /// The alert rules switched on at the end of the run (`alerts.*`), or that fired, with their
     /// firings.
     pub alerts: Vec<AlertReport>,
@@ -183,6 +186,13 @@ impl Report {
             exchange: (!sim.queues().is_empty() && !sim.scenario().subscribers.is_empty())
                 .then(|| sim.scenario().queue.exchange.name()),
             stats: sim.stats(),
+            transactions: sim.scenario().transactions.enabled.then(|| {
+                let mut total = crate::sim::client::transactions::TxnStats::default();
+                for p in sim.pipelines() {
+                    total.add(&p.transactions().stats());
+                }
+                total
+            }),
             alerts: alert_reports(sim),
             time_in_system: LatencyReport {
                 mean_ms: lat.mean_us().map(|v| v / 1e3),
@@ -329,6 +339,13 @@ impl Report {
             s.log.retention_deleted,
             self.dead_letter_queue
         );
+        if let Some(t) = &self.transactions {
+            let _ = writeln!(
+                out,
+                "transactions    {} committed ({} outputs), {} aborted ({} outputs), {} commits fenced",
+                t.committed, t.outputs_committed, t.aborted, t.outputs_aborted, t.fenced
+            );
+        }
         if self.dead_letters_redriven > 0 {
             let _ = writeln!(out, "redrive         {} dead letters published again", self.dead_letters_redriven);
         }

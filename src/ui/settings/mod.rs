@@ -33,12 +33,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// The groups of settings, in the order the panel shows them, with their headings.
-const GROUPS: [(Group, &str); 12] = [
+const GROUPS: [(Group, &str); 13] = [
     (Group::Producer, "Producer"),
     (Group::Network, "Network"),
     (Group::Queue, "Broker"),
     (Group::Topic, "Topic"),
     (Group::Replication, "Brokers and replication"),
+    (Group::Transactions, "Transactions (exactly-once)"),
     (Group::Consumers, "Consumers"),
     (Group::Processing, "Processing"),
     (Group::Downstream, "Payments API"),
@@ -181,7 +182,7 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                 <p class="input-error" id="settings-input-error" role="alert" data-testid="input-error">{message}</p>
             }
             <SeedField seed={s.seed} run={s.run} on_run={props.on_run.clone()} />
-            { for GROUPS.into_iter().filter(|(g, _)| !(queue && matches!(g, Group::Topic | Group::Replication))).map(group) }
+            { for GROUPS.into_iter().filter(|(g, _)| !(queue && matches!(g, Group::Topic | Group::Replication | Group::Transactions))).map(group) }
         </aside>
     }
 }

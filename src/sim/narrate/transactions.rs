@@ -1,0 +1,27 @@
+//! The exactly-once stage's transactions in plain words: outputs written inside a transaction,
+//! commits, and the three ways a transaction is aborted.
+
+use crate::sim::event::{AbortCause, JournalKind};
+
+pub(super) fn transaction_words(kind: &JournalKind) -> String {
+    use JournalKind::*;
+    match *kind {
+        OutputWritten { msg, consumer, txn } => format!(
+            "consumer {consumer} wrote {msg}'s output record inside transaction {txn} (a read_committed reader sees it once the transaction commits)"
+        ),
+        TxnCommitted { consumer, txn, records, outputs } => format!(
+            "consumer {consumer} committed transaction {txn}: {outputs} output record(s) and the offsets of {records} input(s), together"
+        ),
+        TxnAborted { consumer, txn, outputs, cause } => {
+            let why = match cause {
+                AbortCause::Restarted => "its producer started again under the same transactional.id, which aborts what it left open",
+                AbortCause::TimedOut => "it was open longer than transaction.timeout.ms, so the coordinator aborted it",
+                AbortCause::Fenced => "the group had moved on without the consumer, so its commit was refused (fenced)",
+            };
+            format!(
+                "transaction {txn} of consumer {consumer} aborted: {why}; its {outputs} output record(s) will never be read by read_committed readers, and its inputs are read again"
+            )
+        }
+        _ => unreachable!("only transaction entries come here"),
+    }
+}
