@@ -448,6 +448,34 @@ await step('cluster: a crashed leader is replaced once the controller notices; t
   return `${after[0]} | ${broker0.trim()}`;
 });
 
+await step('faults: the editor adds a fault window to the schedule and the timeline, the run meets it, remove takes it out; chaos mode draws more', async () => {
+  await load('at-least-once');
+  const items = () => page.$$eval('[data-testid="fault-list"] li', (ls) => ls.map((l) => l.textContent.trim()));
+  const before = await items();
+  await page.selectOption('#fault-kind', 'outage');
+  await page.fill('#fault-at', '2');
+  await page.fill('#fault-for', '3');
+  await page.click('#fault-add');
+  await waitFor(async () => (await items()).length === before.length + 2, { timeout_ms: 5_000, what: 'two more scheduled commands' });
+  const after = await items();
+  if (!after.some((t) => /^2\.000 s API outage on/.test(t)) || !after.some((t) => /^5\.000 s API outage off/.test(t))) throw new Error(`schedule: ${JSON.stringify(after)}`);
+  const marks = await page.locator('.fault-timeline .fault-mark').count();
+  if (marks !== after.length) throw new Error(`${marks} markers for ${after.length} faults`);
+  await playTo(6, '5');
+  const log = await page.textContent('section.log');
+  if (!/API outage on/.test(log)) throw new Error('the event log does not show the outage starting');
+  await page.locator('[data-testid="fault-list"]').scrollIntoViewIfNeeded();
+  const shot = await screenshot('fault-schedule');
+  await page.click(`button[aria-label="Remove fault ${before.length + 2}"]`);
+  await waitFor(async () => (await items()).length === before.length + 1, { timeout_ms: 5_000, what: 'one fault removed' });
+  // Chaos mode: more faults, drawn from the seed, marked as such.
+  await page.check('#set-chaos-enabled');
+  await waitFor(async () => (await items()).filter((t) => t.endsWith('(chaos mode)')).length > 3, { timeout_ms: 5_000, what: 'chaos faults' });
+  const chaos = (await items()).filter((t) => t.endsWith('(chaos mode)')).length;
+  await page.uncheck('#set-chaos-enabled');
+  return `${after.length} scheduled, ${marks} markers; chaos drew ${chaos}; ${shot}`;
+});
+
 await step('transactions: crashes abort open transactions, and the read_committed reader sees no duplicate', async () => {
   await select('scenario-select', 'exactly-once-pipeline');
   await waitFor(async () => (await snapshot()).produced === 0, { timeout_ms: 5_000, what: 'exactly-once-pipeline to restart at 0' });

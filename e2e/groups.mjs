@@ -58,7 +58,9 @@ export async function groupSteps({ page, step, snapshot, load, playTo, replayOnC
     if (!before || !before.includes('scheduled: starts at 20.0 s')) throw new Error(`analytics before its start: ${before}`);
     // Just past the start, slowly: the replay's first reads are still in the event log.
     await playTo(19.9, '5');
-    await playTo(20.1, '1');
+    // Slow motion, so the pause lands within a few ms of 20.05 s even on a busy machine (the
+    // replay fills the log quickly).
+    await playTo(20.05, '0.25');
     const log = await page.$$eval('.log-line', (ls) => ls.map((l) => l.textContent));
     const started = log.find((l) => /analytics: the subscriber starts: a new consumer group, with no committed offsets, so each partition starts where auto\.offset\.reset says \(earliest/.test(l));
     if (!started) throw new Error(`the event log does not tell the start:\n      ${log.slice(-12).join('\n      ')}`);

@@ -9,6 +9,7 @@
 //    --speed (default 20); once about --in-flight/2 messages are in flight the frame statistics are
 //    reset and --seconds wall seconds measured (window.__edaLab.frameStats()), so the window is
 //    centred near --in-flight (default 1000) messages in flight, sampled meanwhile;
+//    With --compare PRESET the compare view's lanes follow the run meanwhile.
 // 3. fast-forward of 10^6 messages: window.__edaLab.fastForward(1000000).
 // Prints a table and, last, one JSON line with every figure.
 
@@ -28,6 +29,9 @@ const scenario = arg('--scenario', 'hot-key');
 const speed = arg('--speed', '20');
 const rate = arg('--rate', '15');
 const targetInFlight = Number(arg('--in-flight', '1000'));
+// --compare PRESET: the compare view's lanes follow the run meanwhile (three-guarantees on a log of
+// one broker is 4 lanes).
+const compare = arg('--compare', '');
 
 const server = await serveDir(dist);
 const browser = await launch();
@@ -82,6 +86,13 @@ await page.selectOption('#scenario-select', scenario);
 await page.selectOption('#speed', speed);
 if (rate) await page.fill('#set-producer-rate-per-sec', rate).then(() => page.press('#set-producer-rate-per-sec', 'Enter')).then(() => page.dispatchEvent('#set-producer-rate-per-sec', 'change'));
 await page.waitForTimeout(200);
+let lanes = 0;
+if (compare) {
+  await page.selectOption('#cmp-preset', compare);
+  await page.click('#cmp-run');
+  await page.waitForSelector('[data-testid="cmp-row"]');
+  lanes = await page.locator('[data-testid="cmp-row"]').count();
+}
 if ((await page.getAttribute('#btn-play', 'aria-pressed')) !== 'true') await page.click('#btn-play');
 await waitFor(async () => (await page.getAttribute('#btn-play', 'aria-pressed')) === 'true', { timeout_ms: 5_000, what: 'play' });
 // Warm up until half the target is in flight, then measure only the window of interest.
@@ -103,7 +114,7 @@ while (Date.now() - t0 < seconds * 1000) {
 const frames = await page.evaluate(() => window.__edaLab.frameStats());
 const end = await snapshot();
 await page.click('#btn-play');
-figures.frame = { scenario, speed, rate, wall_s: seconds, warmup_s, since: canReset ? 'reset after the warm-up' : 'page load', ...frames };
+figures.frame = { scenario, speed, rate, compare_lanes: lanes, wall_s: seconds, warmup_s, since: canReset ? 'reset after the warm-up' : 'page load', ...frames };
 figures.in_flight = { min: Math.min(...inFlight), median: median(inFlight), max: Math.max(...inFlight), end: end.in_flight };
 figures.run_end = end;
 
@@ -120,7 +131,7 @@ await server.close();
 const f = figures;
 const ms = (x) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${Number(x).toFixed(1)} ms`);
 console.log(`first interactive render   ${ms(f.first_render_ms)} median of ${loads} (${f.first_render_ms_all.join(', ')} ms); DOMContentLoaded ${ms(f.dom_content_loaded_ms)}, wasm fetched ${ms(f.wasm_fetched_ms)}`);
-console.log(`frame work (${scenario}, ${rate} msg/s, x${speed}, ${seconds}s)  p50 ${ms(f.frame.p50_ms)}  p95 ${ms(f.frame.p95_ms)}  max ${ms(f.frame.max_ms)}  over ${f.frame.count} frames (since ${f.frame.since})`);
+console.log(`frame work (${scenario}, ${rate} msg/s, x${speed}, ${seconds}s, ${f.frame.compare_lanes} compare lanes)  p50 ${ms(f.frame.p50_ms)}  p95 ${ms(f.frame.p95_ms)}  max ${ms(f.frame.max_ms)}  over ${f.frame.count} frames (since ${f.frame.since})`);
 console.log(`messages in flight meanwhile  min ${f.in_flight.min}  median ${f.in_flight.median}  max ${f.in_flight.max}  (run reached ${f.run_end.sim_time}, produced ${f.run_end.produced})`);
 console.log(`fast-forward 10^6 messages    ${ms(f.fast_forward.wall_ms)} in the page (${f.fast_forward.events} events, ${Math.round(f.fast_forward.messages / (f.fast_forward.wall_ms / 1000)).toLocaleString('en-US')} msgs/s, trace ${f.fast_forward.trace_hash})`);
 if (errors.length) console.log(`page errors during the benchmark: ${errors.join(' | ')}`);

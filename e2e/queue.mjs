@@ -185,14 +185,19 @@ export async function queueSteps({ page, step, cli, snapshot, load, playTo, repl
     return `effects ${JSON.stringify(effects)}; "${toAudit.trim().slice(0, 80)}…"; ${shot}`;
   });
 
-  await step('compare: on the same crashes at-most-once loses, at-least-once duplicates, atomic dedup does neither; the page and the CLI agree', async () => {
+  await step('compare: the lanes play in step with the run; on the same crashes at-most-once loses, at-least-once duplicates, atomic dedup does neither; the page and the CLI agree; one lane changes alone', async () => {
     await load('work-queue');
     await page.selectOption('#cmp-preset', 'three-guarantees');
-    await page.selectOption('#cmp-until', '60');
     await page.click('#cmp-run');
     await page.waitForSelector('[data-testid="cmp-row"]');
-    // Lane, produced, in flight, applied once, duplicated, dead-lettered, lost, why, p99, msgs/s.
-    const rows = await page.$$eval('[data-testid="cmp-row"]', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())));
+    await playTo(60);
+    // Every lane at the run's own sim time: none catching up.
+    await page.waitForFunction(() => !document.querySelector('.cmp-behind'));
+    const us = await page.evaluate(() => window.__edaLab.simTimeUs());
+    const caption = await page.textContent('[data-testid="cmp-table"] caption');
+    // Lane (its select's value), produced, in flight, applied once, duplicated, dead-lettered, lost, why, p99, msgs/s.
+    const read = () => page.$$eval('[data-testid="cmp-row"]', (trs) => trs.map((tr) => [tr.querySelector('select').value, ...[...tr.children].slice(1).map((td) => td.textContent.trim())]));
+    const rows = await read();
     const lanes = rows.map((r) => r[0]);
     if (JSON.stringify(lanes) !== JSON.stringify(['at-most-once', 'at-least-once', 'at-least-once + atomic dedup'])) throw new Error(`lanes ${JSON.stringify(lanes)}`);
     const [most, least, dedup] = rows.map((r) => ({ produced: +r[1], dup: +r[4], lost: +r[6], why: r[7] }));
@@ -202,8 +207,8 @@ export async function queueSteps({ page, step, cli, snapshot, load, playTo, repl
     if (new Set([most.produced, least.produced, dedup.produced]).size !== 1) throw new Error('the lanes produced different counts');
     const bars = await page.$$eval('.cmp-bar', (bs) => bs.map((b) => b.getAttribute('aria-label')));
     if (bars.length !== 3 || !/^at-most-once: \d+ applied once/.test(bars[0])) throw new Error(`bars ${JSON.stringify(bars)}`);
-    // The same lanes natively: the same counts, to the message.
-    const out = execFileSync(cli, ['compare', 'work-queue', '--preset', 'three-guarantees', '--until', '60s'], { encoding: 'utf8' });
+    // The same lanes natively, to the run's microsecond: the same counts, to the message.
+    const out = execFileSync(cli, ['compare', 'work-queue', '--preset', 'three-guarantees', '--until', `${us}us`], { encoding: 'utf8' });
     for (const r of rows) {
       const line = out.split('\n').find((l) => l.startsWith(r[0] + ' '));
       const cols = line?.slice(30).trim().split(/\s+/).slice(0, 6);
@@ -213,6 +218,18 @@ export async function queueSteps({ page, step, cli, snapshot, load, playTo, repl
     const shot = await screenshot('compare');
     const { blocking } = await audit(page);
     if (blocking.length) throw new Error(`axe:\n      ${describe(blocking).join('\n      ')}`);
-    return `lost ${most.lost} / duplicated ${least.dup} / atomic 0, page = CLI; ${shot}`;
+    // Lane 1 becomes check-then-act dedup: it runs again from 0 up to the others; they stay.
+    await page.selectOption('[aria-label="Lane 1 configuration"]', 'dedup, check then act');
+    await page.waitForFunction(() => !document.querySelector('.cmp-behind'));
+    const after = await read();
+    if (after[0][0] !== 'dedup, check then act' || after[0][1] !== rows[0][1]) throw new Error(`lane 1 after the change: ${JSON.stringify(after[0])}`);
+    if (JSON.stringify(after.slice(1)) !== JSON.stringify(rows.slice(1))) throw new Error(`the other lanes moved: ${JSON.stringify(after.slice(1))}`);
+    // And they keep playing in step.
+    await playTo(70);
+    await page.waitForFunction(() => !document.querySelector('.cmp-behind'));
+    const later = await read();
+    if (!(+later[1][1] > +rows[1][1])) throw new Error(`the lanes did not follow the run: ${JSON.stringify(later)}`);
+    await page.click('#cmp-run'); // stop comparing
+    return `${caption.trim()}: lost ${most.lost} / duplicated ${least.dup} / atomic 0, page = CLI; lane 1 changed alone (${after[0].slice(1, 7).join(' ')}); ${shot}`;
   });
 }

@@ -78,8 +78,15 @@ fn lanes(args: &CompareArgs) -> Result<(String, Vec<Lane>), String> {
             args.lanes.len()
         ));
     }
-    let lanes =
+    let mut lanes =
         args.lanes.iter().map(|name| crate::cli::load_scenario(name).map(lane_of)).collect::<Result<Vec<_>, _>>()?;
+    // Lanes of the same name (files made from one built-in) go by their argument instead.
+    let given: Vec<String> = lanes.iter().map(|l| l.label.clone()).collect();
+    for (lane, arg) in lanes.iter_mut().zip(&args.lanes) {
+        if given.iter().filter(|n| **n == lane.label).count() > 1 {
+            lane.label = arg.clone();
+        }
+    }
     let names: Vec<&str> = lanes.iter().map(|l| l.label.as_str()).collect();
     Ok((names.join(" vs "), lanes))
 }

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use eda_lab::sim::builtins::builtin;
-use eda_lab::sim::compare::{preset, Comparison, Lane, LaneOutcome};
+use eda_lab::sim::compare::{preset, variants, Comparison, Lane, LaneOutcome};
 use eda_lab::sim::scenario::*;
 use eda_lab::sim::{LossReason, SimTime};
 
@@ -146,4 +146,38 @@ fn the_command_line_compares_named_lanes() {
     let (code, _, err) = eda_lab(&["compare", "acks-0", "no-such-lesson"]);
     assert_eq!(code, 1);
     assert!(err.contains("`no-such-lesson` is neither a built-in scenario"), "{err}");
+}
+
+/// The compare view changes one lane while the others stay: the lane starts again from time zero
+/// as its new configuration and, run up to the others, is exactly a fresh lane of it; the others
+/// are untouched.
+#[test]
+fn a_lane_changed_alone_runs_again_while_the_others_stay() {
+    let base = builtin("at-least-once").unwrap();
+    let lanes = preset("guarantees", &base).unwrap();
+    let mut c = Comparison::new(&lanes).unwrap();
+    assert!(c.run_until(SimTime::from_secs(30), u64::MAX).is_empty());
+    let before = c.outcomes();
+    let all = variants(&base);
+    let labels: Vec<&str> = all.iter().map(|l| l.label.as_str()).collect();
+    for wanted in
+        ["at-most-once", "exactly-once (transactions)", "dedup, check then act", "unique constraint", "versioning"]
+    {
+        assert_eq!(labels.iter().filter(|l| **l == wanted).count(), 1, "{labels:?}");
+    }
+    let check = all.iter().find(|l| l.label == "dedup, check then act").unwrap();
+    c.replace(0, check).unwrap();
+    assert_eq!(c.lanes().next().unwrap().1.now(), SimTime::ZERO);
+    assert!(c.run_until(SimTime::from_secs(30), u64::MAX).is_empty());
+    let after = c.outcomes();
+    assert_eq!(after[1..], before[1..]);
+    assert_eq!(after[0].label, "dedup, check then act");
+    let mut fresh = Comparison::new(&[check.clone(), lanes[1].clone()]).unwrap();
+    assert!(fresh.run_until(SimTime::from_secs(30), u64::MAX).is_empty());
+    assert_eq!(after[0], fresh.outcomes()[0]);
+    // An invalid configuration changes nothing.
+    let mut bad = check.clone();
+    bad.scenario.consumers.count = 0;
+    assert!(c.replace(0, &bad).is_err());
+    assert_eq!(c.outcomes(), after);
 }

@@ -57,7 +57,7 @@ fn one_row_per_value_and_seed_under_the_header() {
     assert_eq!(code, 0);
     let header = out.lines().next().unwrap();
     assert!(header.starts_with("param,value,seed,sim_time_s,produced,in_flight,exactly_once,duplicated,dead_lettered,lost,lost_acks0_dropped,"), "{header}");
-    assert!(header.ends_with(",lost_offset_reset_latest,lost_acked_before_processing,lost_acked_multiple_before_processing,lost_expired,lost_max_length,lost_queue_not_durable,lost_transient_message,lost_rejected_by_full_queue,lost_delivery_limit,lost_unroutable,lost_returned_unroutable,lost_skipped_by_seek,lost_stale_version,lost_leader_failover,lost_unclean_election,lost_acks0_no_leader,dlq_size,retries,producer_retries,p50_ms,p95_ms,p99_ms,mean_ms,throughput_per_s,breaker_openings,api_calls,api_429,api_503,api_400"), "{header}");
+    assert!(header.ends_with(",lost_offset_reset_latest,lost_acked_before_processing,lost_acked_multiple_before_processing,lost_expired,lost_max_length,lost_queue_not_durable,lost_transient_message,lost_rejected_by_full_queue,lost_delivery_limit,lost_unroutable,lost_returned_unroutable,lost_skipped_by_seek,lost_stale_version,lost_leader_failover,lost_unclean_election,lost_acks0_no_leader,lost_dual_write,dlq_size,retries,producer_retries,p50_ms,p95_ms,p99_ms,mean_ms,throughput_per_s,breaker_openings,api_calls,api_429,api_503,api_400"), "{header}");
 
     let rows = sweep(&[
         "retries-dlq",

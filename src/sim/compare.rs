@@ -107,6 +107,20 @@ pub fn preset(name: &str, base: &Scenario) -> Option<Vec<Lane>> {
     }
 }
 
+/// Every lane configuration the presets know, on `base` (each label once, in preset order): what
+/// a lane of a live comparison can be changed to.
+pub fn variants(base: &Scenario) -> Vec<Lane> {
+    let mut all: Vec<Lane> = Vec::new();
+    for (name, _) in PRESETS {
+        for lane in preset(name, base).unwrap_or_default() {
+            if !all.iter().any(|l| l.label == lane.label) {
+                all.push(lane);
+            }
+        }
+    }
+    all
+}
+
 /// A scenario as a lane of its own, named after it.
 pub fn lane_of(scenario: Scenario) -> Lane {
     Lane { label: scenario.name.clone(), scenario }
@@ -185,6 +199,14 @@ impl Comparison {
             }
         }
         short
+    }
+
+    /// Lane `i` starts again from time zero as `lane`, the others staying where they are (a
+    /// live comparison then runs it up to them). On an invalid lane nothing changes.
+    pub fn replace(&mut self, i: usize, lane: &Lane) -> Result<(), LaneError> {
+        let sim = Simulation::new(&lane.scenario).map_err(|error| LaneError { lane: i, error })?;
+        self.lanes[i] = (lane.label.clone(), sim);
+        Ok(())
     }
 
     pub fn lanes(&self) -> impl Iterator<Item = (&str, &Simulation)> {

@@ -108,7 +108,8 @@ impl Simulation {
     /// A simulation of `scenario` at time zero, or the first thing wrong with the scenario.
     pub fn new(scenario: &Scenario) -> Result<Simulation, ScenarioError> {
         scenario.validate()?;
-        let s = scenario.clone();
+        // Chaos mode's faults join the schedule here: the run's settings list them all.
+        let s = scenario.with_chaos_expanded();
         let mut sim = Simulation {
             knobs: Knobs::from(&s),
             now: SimTime::ZERO,

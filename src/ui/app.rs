@@ -10,6 +10,7 @@
 
 use super::compare_panel::ComparePanel;
 use super::dom::{apply_theme, initial_theme, now_ms, prefers_reduced_motion, watch_reduced_motion};
+use super::fault_panel::FaultPanel;
 use super::hooks::{use_animation_loop, use_global_keys};
 use super::intro::intro;
 use super::journey::JourneyPanel;
@@ -62,6 +63,7 @@ pub fn app() -> Html {
     let on_journey_close = use_callback(page.clone(), |(), page| page.dispatch(Action::CloseJourney));
     let settings = Settings::of(&run.rt.borrow());
     let scenario = AttrValue::from(run.rt.borrow().base.name.clone());
+    let compare_key = run.rt.borrow_mut().compare_key(super::dom::now_ms(), state.playing);
     html! {
         <div class={classes!("app", state.settings_open.then_some("drawer-open"))}>
             <TopBar scenario={scenario.clone()} playing={state.playing} speed={state.speed} theme={state.theme}
@@ -71,8 +73,9 @@ pub fn app() -> Html {
                 <main class="content">
                     { intro(&scenario, run.notice.as_deref()) }
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
-                        reduced_motion={state.reduced_motion} log_filter={state.log_filter} {on_run} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
-                    <ComparePanel rt={run.handle()} />
+                        reduced_motion={state.reduced_motion} log_filter={state.log_filter} on_run={on_run.clone()} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
+                    <FaultPanel rt={run.handle()} version={(run.rt.borrow().run, run.rt.borrow().sim.now().as_us() / 1_000_000)} on_run={on_run.clone()} />
+                    <ComparePanel rt={run.handle()} version={compare_key} on_run={on_run.clone()} />
                     <RoutingExplainer />
                 </main>
                 if let Some(msg) = state.journey {

@@ -48,7 +48,23 @@ const SERIES: [Series; 4] = [
     },
 ];
 
-fn sparkline(samples: &[Sample], series: &Series) -> Html {
+/// One path of vertical dashes, one per scheduled fault inside the samples' span (`faults`: the
+/// faults' times in µs).
+fn fault_ticks(samples: &[Sample], faults: &[u64]) -> String {
+    let (Some(a), Some(b)) = (samples.first(), samples.last()) else { return String::new() };
+    let span = b.time_us.saturating_sub(a.time_us);
+    if span == 0 {
+        return String::new();
+    }
+    let mut d = String::new();
+    for &t in faults.iter().filter(|&&t| t >= a.time_us && t <= b.time_us) {
+        let x = (t - a.time_us) as f64 / span as f64 * CW;
+        d.push_str(&format!("M{} 0V{}", Fixed(x, 1), Plain(CH)));
+    }
+    d
+}
+
+fn sparkline(samples: &[Sample], series: &Series, ticks: &str) -> Html {
     let n = samples.len();
     let last = samples.last().map(series.pick).unwrap_or(0);
     let stride = n.div_ceil(POINTS).max(1);
@@ -76,6 +92,7 @@ fn sparkline(samples: &[Sample], series: &Series) -> Html {
             <svg viewBox={format!("0 0 {} {}", Plain(CW), Plain(CH))} preserveAspectRatio="none" role="img" aria-label={label}>
                 <path class="spark-area" d={area} />
                 <path class="spark-line" d={d} />
+                if !ticks.is_empty() { <path class="spark-fault" d={ticks.to_string()} /> }
             </svg>
         </figure>
     }
@@ -86,15 +103,18 @@ pub fn charts(props: &ChartsProps) -> Html {
     let rt = props.rt.0.borrow();
     let history = rt.sim.history();
     let samples: Vec<Sample> = history.iter().copied().collect();
+    // The fault schedule's marks, on every chart.
+    let faults: Vec<u64> = rt.sim.scenario().faults.iter().map(|f| f.at_ms * 1_000).collect();
+    let ticks = fault_ticks(&samples, &faults);
     let span_s = match (samples.first(), samples.last()) {
         (Some(a), Some(b)) => (b.time_us - a.time_us) as f64 / 1e6,
         _ => 0.0,
     };
     html! {
         <section class="panel charts" aria-labelledby="charts-h">
-            <h2 id="charts-h">{"Over time"}<small>{format!(" last {} s of sim time, as of the newest sample", Fixed(span_s, 0))}</small></h2>
+            <h2 id="charts-h">{"Over time"}<small>{format!(" last {} s of sim time, as of the newest sample; dashes: scheduled faults", Fixed(span_s, 0))}</small></h2>
             <div class="spark-grid">
-                { for SERIES.iter().map(|s| sparkline(&samples, s)) }
+                { for SERIES.iter().map(|s| sparkline(&samples, s, &ticks)) }
             </div>
         </section>
     }

@@ -1,107 +1,99 @@
-//! The compare panel: the current scenario as the base of a comparison's lanes (`sim::compare`),
-//! run on the same seed and the same scheduled crashes to the chosen time, and their outcomes in
-//! a table and a bar per lane. Each run is bounded (`MAX_EVENTS` per lane), so a fast scenario
-//! cannot hang the page: a lane stopped short says so.
+//! The compare view: the run's scenario as the base of a preset's lanes (`sim::compare`), each its
+//! own simulation on the same seed, the same arrivals and the same fault schedule, following the
+//! run above in step (`live_compare.rs`). A live table and a bar per lane show what each
+//! configuration did to every message; a strip per lane shows its consumers and lag. A lane can be
+//! changed to another configuration while the others stay: it runs again from time zero and
+//! catches up.
 
+use super::run::RunAction;
 use super::runtime::RtHandle;
-use crate::sim::compare::{preset, Comparison, LaneOutcome, PRESETS};
+use crate::sim::compare::{variants, LaneOutcome, PRESETS};
+use crate::sim::consumer::ConsumerStatus;
 use crate::sim::kernel::numfmt::Fixed;
-use crate::sim::SimTime;
+use crate::sim::{SimTime, Simulation};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
-
-/// Events one lane may take per comparison: a few hundred milliseconds of work in the page.
-const MAX_EVENTS: u64 = 2_000_000;
-
-const DURATIONS: [u64; 3] = [30, 60, 120];
 
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {
     pub rt: RtHandle,
-}
-
-/// What the last comparison gave.
-#[derive(Clone, PartialEq)]
-enum Compared {
-    None,
-    Ran { scenario: String, preset: String, secs: u64, rows: Vec<LaneOutcome>, short: Vec<String> },
-    Failed(String),
+    /// Redraw key (`Runtime::compare_key`).
+    pub version: (u64, u64),
+    pub on_run: Callback<RunAction>,
 }
 
 #[function_component(ComparePanel)]
 pub fn compare_panel(props: &CompareProps) -> Html {
     let chosen = use_state(|| PRESETS[0].0.to_string());
-    let secs = use_state(|| 60u64);
-    let result = use_state(|| Compared::None);
     let on_preset = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| chosen.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
-    let on_secs = {
-        let secs = secs.clone();
-        Callback::from(move |e: Event| {
-            secs.set(e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(60))
-        })
-    };
-    let on_run = {
-        let (rt, chosen, secs, result) = (props.rt.clone(), chosen.clone(), secs.clone(), result.clone());
+    let rt = props.rt.0.borrow();
+    let live = rt.compare.as_ref();
+    let on_toggle = {
+        let (on_run, chosen, on) = (props.on_run.clone(), chosen.clone(), live.is_some());
         Callback::from(move |_: MouseEvent| {
-            let base = rt.0.borrow().base.clone();
-            result.set(compare(&chosen, &base, *secs));
+            on_run.emit(if on { RunAction::StopCompare } else { RunAction::StartCompare((*chosen).clone()) })
         })
     };
-    let about = PRESETS.iter().find(|(n, _)| *n == chosen.as_str()).map_or("", |(_, d)| *d);
+    let shown = live.map_or(chosen.as_str(), |c| c.preset.as_str());
+    let about = PRESETS.iter().find(|(n, _)| *n == shown).map_or("", |(_, d)| *d);
     html! {
         <section class="panel compare" aria-labelledby="cmp-h">
             <h2 id="cmp-h">{"Compare configurations"}</h2>
-            <p class="panel-note">{"The scenario above as the base of each lane, on the same seed, the same arrivals and the same crashes: every 5 s of the first minute a consumer crashes, in turn after the offset commit and after the effect. What differs between the lanes is what their settings make differ."}</p>
+            <p class="panel-note">{"The scenario above as the base of each lane, on the same seed, the same arrivals and the same fault schedule, plus the same crashes: every 5 s of the first minute a consumer crashes, in turn after the offset commit and after the effect. The lanes play in step with the run above. What differs between them is what their settings make differ."}</p>
             <div class="rx-form">
                 <label>{"Comparison "}
-                    <select id="cmp-preset" onchange={on_preset}>
-                        { for PRESETS.iter().map(|(n, _)| html! { <option value={*n} selected={*n == chosen.as_str()}>{*n}</option> }) }
+                    <select id="cmp-preset" onchange={on_preset} disabled={live.is_some()}>
+                        { for PRESETS.iter().map(|(n, _)| html! { <option value={*n} selected={*n == shown}>{*n}</option> }) }
                     </select>
                 </label>
-                <label>{"Run to "}
-                    <select id="cmp-until" onchange={on_secs}>
-                        { for DURATIONS.iter().map(|d| html! { <option value={d.to_string()} selected={*d == *secs}>{format!("{d} s")}</option> }) }
-                    </select>
-                </label>
-                <button id="cmp-run" class="btn" type="button" onclick={on_run}>{"Compare"}</button>
+                <button id="cmp-run" class="btn" type="button" onclick={on_toggle} aria-pressed={live.is_some().to_string()}>
+                    {if live.is_some() { "Stop comparing" } else { "Compare" }}
+                </button>
             </div>
             <p class="panel-note">{about}</p>
-            { view(&result) }
+            { match live {
+                None => html! { <p class="panel-note">{"Choose a comparison and press Compare, then Play: the lanes follow the run."}</p> },
+                Some(c) => lanes_view(&c.rows(), c.comparison.lanes().map(|(_, s)| s).collect(), &rt.base, rt.sim.now(), &props.on_run),
+            } }
         </section>
     }
 }
 
-/// Runs preset `name` on `base` to `secs` seconds.
-fn compare(name: &str, base: &crate::sim::Scenario, secs: u64) -> Compared {
-    let Some(lanes) = preset(name, base) else { return Compared::Failed(format!("no comparison named {name}")) };
-    let mut comparison = match Comparison::new(&lanes) {
-        Ok(c) => c,
-        Err(e) => return Compared::Failed(format!("lane {} ({}): {}", e.lane + 1, lanes[e.lane].label, e.error)),
-    };
-    let short = comparison.run_until(SimTime::from_secs(secs), MAX_EVENTS);
-    let short = short.iter().map(|&i| lanes[i].label.clone()).collect();
-    Compared::Ran { scenario: base.name.clone(), preset: name.to_string(), secs, rows: comparison.outcomes(), short }
-}
-
-fn view(result: &Compared) -> Html {
-    let (scenario, preset, secs, rows, short) = match result {
-        Compared::None => return html! { <p class="panel-note">{"Choose a comparison and press Compare."}</p> },
-        Compared::Failed(why) => return html! { <p class="notice notice-error" role="alert">{why.clone()}</p> },
-        Compared::Ran { scenario, preset, secs, rows, short } => (scenario, preset, secs, rows, short),
-    };
+fn lanes_view(
+    rows: &[(LaneOutcome, SimTime)],
+    sims: Vec<&Simulation>,
+    base: &crate::sim::Scenario,
+    now: SimTime,
+    on_run: &Callback<RunAction>,
+) -> Html {
+    let options: Vec<String> = variants(base).into_iter().map(|l| l.label).collect();
     let cell = |n: u64| html! { <td class="num">{n}</td> };
     let body: Html = rows
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, (r, at))| {
             let c = &r.counts;
             let reasons: Vec<String> = r.lost_by_reason.iter().map(|(why, n)| format!("{} {n}", why.slug())).collect();
             let p99 = r.p99_ms.map_or("-".to_string(), |ms| Fixed(ms, 0).to_string());
+            let onchange = {
+                let on_run = on_run.clone();
+                Callback::from(move |e: Event| {
+                    let label = e.target_unchecked_into::<HtmlSelectElement>().value();
+                    on_run.emit(RunAction::ChangeLane { lane: i, label });
+                })
+            };
+            let behind = *at < now;
             html! {
                 <tr data-testid="cmp-row">
-                    <th scope="row">{r.label.clone()}</th>
+                    <th scope="row">
+                        <select class="cmp-lane" aria-label={format!("Lane {} configuration", i + 1)} {onchange}>
+                            { for options.iter().map(|o| html! { <option value={o.clone()} selected={*o == r.label}>{o.clone()}</option> }) }
+                        </select>
+                        if behind { <span class="cmp-behind">{format!(" catching up ({at})")}</span> }
+                    </th>
                     {cell(r.produced)}{cell(c.in_flight)}{cell(c.exactly_once)}{cell(c.duplicated)}{cell(c.dead_lettered)}{cell(c.lost)}
                     <td>{reasons.join(", ")}</td>
                     <td class="num">{p99}</td>
@@ -114,7 +106,7 @@ fn view(result: &Compared) -> Html {
         <>
         <div class="cmp-scroll" role="region" aria-label="The comparison, lane by lane" tabindex="0">
         <table class="rx-table cmp-table" data-testid="cmp-table">
-            <caption>{format!("{scenario}: {preset}, after {secs} s of simulated time")}</caption>
+            <caption>{format!("In step with the run: {now}")}</caption>
             <thead><tr>
                 <th scope="col">{"Lane"}</th><th scope="col">{"Produced"}</th><th scope="col">{"In flight"}</th>
                 <th scope="col">{"Applied once"}</th><th scope="col">{"Duplicated"}</th><th scope="col">{"Dead-lettered"}</th>
@@ -123,16 +115,14 @@ fn view(result: &Compared) -> Html {
             <tbody>{body}</tbody>
         </table>
         </div>
-        <div class="cmp-bars">{ for rows.iter().map(bar) }</div>
-        if !short.is_empty() {
-            <p class="notice notice-error" role="status">{format!("Stopped early (over {MAX_EVENTS} events): {}", short.join(", "))}</p>
-        }
+        <div class="cmp-bars">{ for rows.iter().zip(&sims).map(|((r, _), sim)| bar(r, sim)) }</div>
         </>
     }
 }
 
-/// A lane's outcomes as one bar of shares: applied once, duplicated, dead-lettered, lost, in flight.
-fn bar(r: &LaneOutcome) -> Html {
+/// A lane's outcomes as one bar of shares (applied once, duplicated, dead-lettered, lost, in
+/// flight), and its topology in one line: each consumer up or down, each partition's lag.
+fn bar(r: &LaneOutcome, sim: &Simulation) -> Html {
     let c = &r.counts;
     let total = r.produced.max(1) as f64;
     let parts = [
@@ -143,14 +133,34 @@ fn bar(r: &LaneOutcome) -> Html {
         ("flight", c.in_flight, "in flight"),
     ];
     let label = parts.iter().map(|(_, n, what)| format!("{n} {what}")).collect::<Vec<_>>().join(", ");
+    let consumers: String = sim
+        .consumers()
+        .iter()
+        .map(|k| match k.status {
+            ConsumerStatus::Crashed | ConsumerStatus::Failed => '✕',
+            ConsumerStatus::Stopped => '–',
+            _ => '●',
+        })
+        .collect();
+    let down =
+        sim.consumers().iter().filter(|k| matches!(k.status, ConsumerStatus::Crashed | ConsumerStatus::Failed)).count();
+    let lag: Vec<String> = if sim.queues().is_empty() {
+        sim.partitions().iter().map(|p| sim.lag(p.id()).to_string()).collect()
+    } else {
+        Vec::new()
+    };
     html! {
-        <div class="cmp-bar-row">
+        <div class="cmp-bar-row" data-testid="cmp-lane">
             <span class="cmp-bar-label">{r.label.clone()}</span>
             <div class="cmp-bar" role="img" aria-label={format!("{}: {label} of {}", r.label, r.produced)}>
                 { for parts.iter().filter(|(_, n, _)| *n > 0).map(|(class, n, _)| html! {
                     <span class={format!("cmp-{class}")} style={format!("width: {}%", Fixed(*n as f64 * 100.0 / total, 2))} />
                 }) }
             </div>
+            <span class="cmp-topo" role="img" aria-label={format!("{} consumers, {down} down; lag per partition {}", sim.consumers().len(), lag.join(", "))}>
+                <span aria-hidden="true">{consumers}</span>
+                if !lag.is_empty() { <span aria-hidden="true">{format!(" lag {}", lag.join(" "))}</span> }
+            </span>
         </div>
     }
 }

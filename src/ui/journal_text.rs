@@ -156,6 +156,7 @@ fn tone(kind: &JournalKind) -> Tone {
         | SkippedByReset { .. }
         | VersionIgnored { stale: true, .. }
         | Truncated { .. }
+        | DualWriteLost { .. }
         | LeaderElected { unclean: true, .. } => Tone::Lost,
         OffsetReset { skipped: 1.., .. } | Seeked { skipped: 1.., .. } => Tone::Lost,
         DeadLettered { .. } => Tone::DeadLetter,
@@ -166,7 +167,8 @@ fn tone(kind: &JournalKind) -> Tone {
         | ResetFailed { .. }
         | BrokerCrashed { .. }
         | PartitionOffline { .. }
-        | TxnAborted { .. } => Tone::Crash,
+        | TxnAborted { .. }
+        | RelayCrashed { .. } => Tone::Crash,
         Command { .. } | PartitionsAdded { .. } => Tone::Command,
         _ => Tone::Plain,
     }

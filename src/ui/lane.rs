@@ -12,6 +12,7 @@ use super::event_log::EventLog;
 use super::legend::legend;
 use super::live_panel::LivePanel;
 use super::monitoring::Monitoring;
+use super::outbox_panel::OutboxPanel;
 use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::state::{LogFilter, Notice, Speed};
@@ -67,6 +68,9 @@ pub fn lane(props: &LaneProps) -> Html {
                 <BreakerPanel rt={rt.clone()} version={props.version} />
                 if rt.0.borrow().sim.replication().is_some() {
                     <ClusterPanel rt={rt.clone()} version={props.version} on_run={props.on_run.clone()} />
+                }
+                if rt.0.borrow().sim.scenario().outbox.mode != crate::sim::scenario::Publish::Direct {
+                    <OutboxPanel rt={rt.clone()} version={props.version} />
                 }
                 if rt.0.borrow().sim.scenario().transactions.enabled {
                     <TxnPanel rt={rt.clone()} version={props.version} />

@@ -34,12 +34,28 @@ pub enum RunAction {
     Step,
     /// One animation frame: `dt_ms` of wall time at `speed`.
     Frame { dt_ms: f64, speed: Speed },
+    /// Restart from time 0 with this fault schedule (the scenario's own faults).
+    SetFaults(Vec<crate::sim::scenario::ScheduledCommand>),
+    /// Start comparing the run's scenario under a preset's lanes, in step with the run.
+    StartCompare(String),
+    /// Stop comparing.
+    StopCompare,
+    /// Lane `lane` of the comparison becomes configuration `label`, from time zero.
+    ChangeLane { lane: usize, label: String },
 }
 
 impl RunAction {
     /// Restarts and steps pause playback, so what follows is not missed.
     pub fn pauses(&self) -> bool {
-        matches!(self, Self::LoadScenario(_) | Self::Reset | Self::Reseed(_) | Self::NewRunWith { .. } | Self::Step)
+        matches!(
+            self,
+            Self::LoadScenario(_)
+                | Self::Reset
+                | Self::Reseed(_)
+                | Self::NewRunWith { .. }
+                | Self::SetFaults(_)
+                | Self::Step
+        )
     }
 }
 

@@ -6,6 +6,7 @@
 
 use super::dom::now_ms;
 use super::journal_text::LogBuffer;
+use super::live_compare::LiveCompare;
 use super::run::RunAction;
 use super::state::{Notice, Speed};
 use crate::sim::builtins::builtin;
@@ -55,6 +56,13 @@ pub struct Runtime {
     /// The same for the dead-letter queue's table: ((run, `dlq_panel::queue_key`), wall ms).
     dlq_shown: ((u64, u64), f64),
     monitor_shown: ((u64, u64), f64),
+    /// The live comparison following the run, if one is on.
+    pub compare: Option<LiveCompare>,
+    /// Bumped when the comparison starts, stops or changes a lane.
+    compare_epoch: u64,
+    compare_shown: ((u64, u64), f64),
+    /// The base's chaos settings the panel last read (the run itself has chaos mode off).
+    chaos_seen: crate::sim::scenario::ChaosConfig,
 }
 
 /// Redraw keys of the panels that need not follow every frame: see [`Runtime::panel_versions`].
@@ -88,6 +96,10 @@ impl Runtime {
             dlq_shown: ((0, 0), f64::NEG_INFINITY),
             monitor_shown: ((0, 0), f64::NEG_INFINITY),
             settings_seen: (Scenario::default(), Rc::default()),
+            compare: None,
+            compare_epoch: 0,
+            compare_shown: ((0, 0), f64::NEG_INFINITY),
+            chaos_seen: Default::default(),
         };
         rt.touch();
         rt
@@ -137,16 +149,69 @@ impl Runtime {
             RunAction::Step => {
                 let was_stuck = self.sim.stuck().is_some();
                 self.step();
+                self.follow();
                 self.stuck_notice(was_stuck)
             }
             RunAction::Frame { dt_ms, speed } => {
                 let t0 = now_ms();
                 let was_stuck = self.sim.stuck().is_some();
                 self.advance(dt_ms, speed);
+                self.follow();
                 self.frame_started_ms = Some((t0, now_ms() - t0));
                 self.stuck_notice(was_stuck)
             }
+            RunAction::SetFaults(faults) => {
+                let mut s = self.scenario_with_live_settings();
+                s.faults = faults;
+                let n = s.faults.len();
+                Some(match s.validate() {
+                    Ok(()) => self.restart(s, format!("New run from time 0 with {n} scheduled fault(s). Press Play.")),
+                    Err(e) => Notice { text: format!("Fault schedule not changed: {e}."), error: true },
+                })
+            }
+            RunAction::StartCompare(name) => Some(match LiveCompare::start(&name, &self.base) {
+                Ok(c) => {
+                    self.compare = Some(c);
+                    self.compare_epoch += 1;
+                    self.follow();
+                    Notice { text: format!("Comparing “{name}”: each lane follows the run in step."), error: false }
+                }
+                Err(e) => Notice { text: format!("Cannot compare: {e}."), error: true },
+            }),
+            RunAction::StopCompare => {
+                self.compare = None;
+                self.compare_epoch += 1;
+                None
+            }
+            RunAction::ChangeLane { lane, label } => {
+                let c = self.compare.as_mut()?;
+                self.compare_epoch += 1;
+                Some(match c.change(lane, &label, &self.base) {
+                    Ok(()) => {
+                        self.follow();
+                        Notice {
+                            text: format!("Lane {} is now “{label}”, run again from time 0 to catch up.", lane + 1),
+                            error: false,
+                        }
+                    }
+                    Err(e) => Notice { text: format!("Lane {} not changed: {e}.", lane + 1), error: true },
+                })
+            }
         }
+    }
+
+    /// The comparison's lanes run up to the run's sim time (each within the frame's budget).
+    fn follow(&mut self) {
+        if let Some(c) = &mut self.compare {
+            c.follow(self.sim.now(), EVENT_BUDGET_PER_FRAME);
+        }
+    }
+
+    /// Redraw key of the comparison: (its epoch, the run's sim time), moving at most every 250 ms
+    /// of wall time while playing.
+    pub fn compare_key(&mut self, now_ms: f64, playing: bool) -> (u64, u64) {
+        let key = (self.compare_epoch, self.sim.now().as_us());
+        throttle(&mut self.compare_shown, key, now_ms, playing, 250.0)
     }
 
     /// Starts a new run of `base` at time zero. On an invalid scenario nothing changes.
@@ -158,6 +223,11 @@ impl Runtime {
                 self.log = LogBuffer::default();
                 self.budget_hit = false;
                 self.run += 1;
+                // A comparison starts again on the new scenario, with the same preset.
+                if let Some(name) = self.compare.as_ref().map(|c| c.preset.clone()) {
+                    self.compare = LiveCompare::start(&name, &self.base).ok();
+                    self.compare_epoch += 1;
+                }
                 Notice { text: said, error: false }
             }
             Err(e) => Notice { text: format!("Could not restart: {e}"), error: true },
@@ -169,6 +239,9 @@ impl Runtime {
     /// (The engine's live settings are the starting scenario with every live change applied.)
     pub fn scenario_with_live_settings(&self) -> Scenario {
         let mut s = self.sim.scenario().clone();
+        // The run lists chaos mode's faults among its own; the base still draws them (a new
+        // seed draws new ones).
+        (s.faults, s.chaos) = (self.base.faults.clone(), self.base.chaos);
         let members = self.sim.consumers().iter().filter(|c| c.status != ConsumerStatus::Stopped).count() as u32;
         s.consumers.count = members.max(1);
         s
@@ -257,10 +330,15 @@ impl Runtime {
     fn touch(&mut self) {
         self.version = self.version.wrapping_add(1);
         self.log.absorb(&self.sim);
-        if self.settings_seen.1.is_empty() || self.settings_seen.0 != *self.sim.scenario() {
-            let scenario = self.sim.scenario();
-            let values = SETTINGS.iter().map(|s| scenario.setting(s)).collect();
-            self.settings_seen = (self.sim.scenario().clone(), Rc::new(values));
+        let scenario = self.sim.scenario();
+        if self.settings_seen.1.is_empty() || self.settings_seen.0 != *scenario || self.chaos_seen != self.base.chaos {
+            // The run lists chaos mode's faults and has it off; the panel shows the base's chaos.
+            let values = SETTINGS
+                .iter()
+                .map(|s| if s.group == settings::Group::Chaos { self.base.setting(s) } else { scenario.setting(s) })
+                .collect();
+            self.settings_seen = (scenario.clone(), Rc::new(values));
+            self.chaos_seen = self.base.chaos;
         }
     }
 

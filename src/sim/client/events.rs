@@ -18,6 +18,8 @@ pub enum ProducerEvent {
     Timeout { slot: u32 },
     /// A retry's backoff is over: the sender looks for what it may send.
     Drain,
+    /// The outbox relay polls its table.
+    RelayPoll,
 }
 
 impl ProducerEvent {
@@ -29,6 +31,7 @@ impl ProducerEvent {
             ProducerEvent::Response { slot } => pack(18, slot, 0),
             ProducerEvent::Timeout { slot } => pack(19, slot, 0),
             ProducerEvent::Drain => pack(20, 0, 0),
+            ProducerEvent::RelayPoll => pack(27, 0, 0),
         }
     }
 }

@@ -57,6 +57,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "eos-external-effect",
         "The same exactly-once stage also charges the card while processing. The transaction covers the output records and the offsets, not the payments API: a crash after the charge, before the commit, aborts the transaction, the input is processed again, and the card is charged twice, though the output topic still holds each record once. Try idempotency dedup_atomic, the inbox pattern: the charge and the event's id are recorded in one local database transaction, so the redo finds the id and charges nothing (for a remote payments API, its idempotency key plays that part).",
     ),
+    (
+        "outbox",
+        "The order service records each order and its OrderPlaced event in one database transaction: the event goes into an outbox table. A relay publishes new rows every 100 ms and marks them sent once the broker acknowledged them. It crashes now and then after publishing, before marking, and publishes those rows again: the log holds second copies (the idempotent producer cannot recognise them, new records to it), and the consumers' inbox, a dedup store marked in the charge's own transaction, absorbs them. Nothing lost, nothing charged twice. Set publishing to dual_write: the service commits, then publishes, and a crash in between loses the event (dual_write). Set idempotency to none: the second copies are charged twice.",
+    ),
     ("hot-key", "80% of events share one key: one partition and its consumer fall behind while others idle."),
     (
         "producer-retries",
@@ -261,6 +265,10 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "topic-routing" | "headers-routing" => routing_lesson(name, &mut s),
         "acks-0" | "acks-1-failover" | "acks-all-min-isr" => cluster_lesson(name, &mut s),
         "exactly-once-pipeline" | "eos-external-effect" => transactions_lesson(name, &mut s),
+        "outbox" => {
+            s.outbox = OutboxConfig { mode: Publish::Outbox, crash_probability: 0.1, relay_interval_ms: 100 };
+            s.idempotency.mode = IdempotencyMode::DedupAtomic;
+        }
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");

@@ -3,12 +3,15 @@
 
 pub mod alerts;
 mod apply;
+mod bench_models;
 pub mod builtins;
+pub mod chaos;
 pub mod choices;
 pub mod downstream;
 pub mod json_input;
 pub mod knobs;
 pub mod limits;
+pub mod outbox;
 pub mod producer;
 pub mod queue;
 pub mod replication;

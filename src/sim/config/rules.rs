@@ -88,6 +88,9 @@ impl Scenario {
         if let Some((field, why)) = super::replication::refusal(&self.replication, on_queue) {
             return Err(invalid(field, why));
         }
+        if let Some((field, why)) = super::outbox::refusal(&self.outbox, self.producer.acks == Acks::Zero) {
+            return Err(invalid(field, why));
+        }
         let needs = super::transactions::Needs {
             on_queue,
             clustered: self.replication.is_clustered(),

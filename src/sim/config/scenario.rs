@@ -3,12 +3,14 @@
 //! allowed range of anything out of bounds, so a bad file or link never reaches the engine.
 
 pub use super::alerts::AlertsConfig;
+pub use super::chaos::ChaosConfig;
 pub use super::choices::{
     Assignor, AutoOffsetReset, Client, CommitStrategy, CrashPoint, IdempotencyMode, RdPartitioner,
 };
 pub use super::downstream::{BreakerSettings, DownstreamConfig, WhenOpen};
 use super::json_input;
 pub use super::limits;
+pub use super::outbox::{OutboxConfig, Publish};
 pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
 pub use super::queue::{BrokerKind, ExchangeKind, Overflow, QueueSettings};
 pub use super::replication::ReplicationConfig;
@@ -30,6 +32,10 @@ pub struct Scenario {
     /// The seed every random stream derives from.
     pub seed: u64,
     pub producer: ProducerConfig,
+    /// How the producing service publishes: directly, as a dual write, or through an outbox
+    /// (`outbox.rs`).
+    #[serde(skip_serializing_if = "OutboxConfig::is_default")]
+    pub outbox: OutboxConfig,
     pub network: NetworkConfig,
     /// The broker: the Kafka-like log (default) or the RabbitMQ-like queue.
     pub broker: BrokerKind,
@@ -55,6 +61,9 @@ pub struct Scenario {
     pub breaker: BreakerSettings,
     /// Commands applied at fixed sim times: the scenario's fault schedule.
     pub faults: Vec<ScheduledCommand>,
+    /// Chaos mode: more faults, drawn from the seed (`chaos.rs`).
+    #[serde(skip_serializing_if = "ChaosConfig::is_default")]
+    pub chaos: ChaosConfig,
     pub metrics: MetricsConfig,
     /// Alert rules (`config/alerts.rs`); all off unless a scenario sets them.
     pub alerts: AlertsConfig,
@@ -77,9 +86,11 @@ impl Default for Scenario {
             processing: ProcessingConfig::default(),
             idempotency: IdempotencyConfig::default(),
             transactions: TransactionConfig::default(),
+            outbox: OutboxConfig::default(),
             downstream: DownstreamConfig::default(),
             breaker: BreakerSettings::default(),
             faults: Vec::new(),
+            chaos: ChaosConfig::default(),
             metrics: MetricsConfig::default(),
             alerts: AlertsConfig::default(),
         }
@@ -395,6 +406,8 @@ impl Scenario {
                     | settings::Group::Queue
                     | settings::Group::Replication
                     | settings::Group::Transactions
+                    | settings::Group::Outbox
+                    | settings::Group::Chaos
             ) && default.setting(s).as_ref() == Some(v)
         };
         for setting in settings::SETTINGS {
@@ -462,7 +475,29 @@ impl Scenario {
     /// the fault schedule) is checked here and in `rules.rs`.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         self.validate_settings()?;
-        self.validate_faults()
+        self.validate_faults()?;
+        if self.chaos.enabled {
+            // The drawn faults keep the schedule runnable by construction; should one not, the
+            // chaos setting is what to change.
+            self.with_chaos_expanded().validate_faults().map_err(|e| match e {
+                ScenarioError::Invalid { field, message } => {
+                    invalid("chaos.enabled", format!("a drawn fault cannot apply ({field}: {message})"))
+                }
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The scenario with chaos mode's faults added to its schedule (and chaos mode off, so they
+    /// are not drawn twice); itself when chaos mode is off.
+    pub fn with_chaos_expanded(&self) -> Scenario {
+        let mut s = self.clone();
+        if s.chaos.enabled {
+            s.faults.extend(super::chaos::faults(self));
+            s.chaos.enabled = false;
+        }
+        s
     }
 
     /// Every setting in range, the lists within bounds, and no combination that cannot run.
@@ -488,72 +523,6 @@ impl Scenario {
     /// on the log broker; never on the queue broker (RabbitMQ has no idempotent publisher).
     pub fn idempotent_producer(&self) -> bool {
         self.broker == BrokerKind::Log && self.producer.idempotence()
-    }
-
-    /// The Kafka-style model of `bench/simpy_bench.py --model log`: Poisson arrivals at 0.9/s,
-    /// 4 partitions chosen uniformly at random for each message (librdkafka with
-    /// `sticky.partitioning.linger.ms=0`, which draws a partition per keyless message), one
-    /// consumer each, exponential service with mean
-    /// 4 s, 5% failures retried up to 3 times by re-appending after 2^attempt s, then dead-lettered.
-    pub fn bench(messages: u64, failures: bool) -> Scenario {
-        Scenario {
-            name: "bench".into(),
-            description: "SimPy comparison model: 4 partitions x M/M/1 with retry and DLQ".into(),
-            seed: 42,
-            producer: ProducerConfig {
-                rate_per_sec: 0.9,
-                max_messages: Some(messages),
-                keys: KeySpace { count: 0, hot_key_share: 0.0 },
-                client: Client::Librdkafka,
-                sticky_linger_ms: 0,
-                event_types: vec!["OrderPlaced".into()],
-                ..ProducerConfig::default()
-            },
-            network: NetworkConfig { latency_ms: 0, request_loss: 0.0, ack_loss: 0.0 },
-            broker: BrokerKind::Log,
-            topic: TopicConfig { partitions: 4, ..TopicConfig::default() },
-            transactions: TransactionConfig::default(),
-            replication: ReplicationConfig::default(),
-            queue: QueueSettings::default(),
-            subscribers: Vec::new(),
-            consumers: ConsumerConfig {
-                count: 4,
-                commit: CommitStrategy::AfterProcessing,
-                crash: CrashConfig { probability: 0.0, ..CrashConfig::default() },
-                ..ConsumerConfig::default()
-            },
-            processing: ProcessingConfig {
-                service: ServiceTime { distribution: ServiceDistribution::Exponential, mean_ms: 4_000.0 },
-                failure_probability: if failures { 0.05 } else { 0.0 },
-                retry: RetryPolicy {
-                    max_retries: 3,
-                    policy: BackoffPolicy::Exponential,
-                    backoff_ms: 2_000,
-                    multiplier: 2,
-                    mode: RetryMode::Reappend,
-                    ..RetryPolicy::default()
-                },
-                ..ProcessingConfig::default()
-            },
-            idempotency: IdempotencyConfig::default(),
-            downstream: DownstreamConfig::default(),
-            breaker: BreakerSettings::default(),
-            faults: Vec::new(),
-            // A headless batch run keeps no event log, as SimPy keeps none.
-            metrics: MetricsConfig { sample_interval_ms: 60_000, history: 600, journal: 0, ..MetricsConfig::default() },
-            alerts: AlertsConfig::default(),
-        }
-    }
-
-    /// The default model of `bench/simpy_bench.py`: the same arrivals, work, failures and retries
-    /// as [`Scenario::bench`], but one queue shared by 4 competing consumers (M/M/4 without
-    /// failures); a failed message is published again at the tail after 2^attempt s.
-    pub fn bench_queue(messages: u64, failures: bool) -> Scenario {
-        let mut s = Scenario::bench(messages, failures);
-        s.description = "SimPy comparison model: one queue, 4 competing consumers (M/M/4) with retry and DLQ".into();
-        s.broker = BrokerKind::Queue;
-        s.topic.partitions = 1;
-        s
     }
 }
 

@@ -58,6 +58,11 @@ impl Simulation {
     pub fn breaker_openings(&self) -> u64 {
         self.pipelines.iter().map(|p| p.breaker().openings()).sum()
     }
+    /// The producing service's outbox (or dual write).
+    pub fn outbox(&self) -> &crate::sim::client::producer::outbox::Outbox {
+        self.producer.outbox()
+    }
+
     pub fn stats(&self) -> Stats {
         Stats {
             producer: self.producer.stats(),

@@ -475,6 +475,15 @@ pub enum JournalKind {
         msg: MessageId,
         partition: PartitionId,
     },
+    /// A dual write: the service committed `msg`'s state change, then crashed before publishing it.
+    DualWriteLost {
+        msg: MessageId,
+    },
+    /// The outbox relay crashed after publishing `rows` rows, before marking them sent: it will
+    /// publish them again.
+    RelayCrashed {
+        rows: u32,
+    },
     /// `consumer` wrote `msg`'s output record inside its transaction `txn` (exactly-once).
     OutputWritten {
         msg: MessageId,

@@ -87,7 +87,8 @@ impl JournalKind {
             | Produced { msg, .. }
             | Settled { msg, .. } => Some(msg),
             Truncated { msg, .. } | NotEnoughReplicas { msg, .. } | NoLeader { msg, .. } => Some(msg),
-            OutputWritten { msg, .. } => Some(msg),
+            OutputWritten { msg, .. } | DualWriteLost { msg } => Some(msg),
+            RelayCrashed { .. } => None,
             TxnCommitted { .. } | TxnAborted { .. } => None,
             Crashed { msg, .. } => msg,
             Committed { .. }
@@ -135,10 +136,14 @@ impl JournalKind {
         )
     }
 
-    /// Whether the entry is about the exactly-once stage's transactions.
+    /// Whether the entry is about transactions: the exactly-once stage's, or the producing
+    /// service's own (its dual write, its outbox).
     pub fn is_transaction(&self) -> bool {
         use JournalKind::*;
-        matches!(self, OutputWritten { .. } | TxnCommitted { .. } | TxnAborted { .. })
+        matches!(
+            self,
+            OutputWritten { .. } | TxnCommitted { .. } | TxnAborted { .. } | DualWriteLost { .. } | RelayCrashed { .. }
+        )
     }
 
     /// A coarse category for filtering the event log.
@@ -154,7 +159,9 @@ impl JournalKind {
             | DeliveryTimedOut { .. }
             | DuplicateAppendDropped { .. }
             | OutOfSequence { .. }
-            | Reordered { .. } => Category::Producer,
+            | Reordered { .. }
+            | ToAlternate { .. }
+            | Produced { .. } => Category::Producer,
             Received { .. }
             | Delivered { .. }
             | Acked { .. }
@@ -166,7 +173,6 @@ impl JournalKind {
             | InsertRejected { .. }
             | VersionIgnored { .. }
             | KeyOrderBroken { .. } => Category::Consumer,
-            OutputWritten { .. } | TxnCommitted { .. } => Category::Consumer,
             ProcessingFailed { .. }
             | DeadLettered { .. }
             | Redriven { .. }
@@ -174,8 +180,7 @@ impl JournalKind {
             | BreakerChanged { .. }
             | AlertFired { .. }
             | AlertCleared { .. }
-            | Returned { .. }
-            | TxnAborted { .. } => Category::Errors,
+            | Returned { .. } => Category::Errors,
             Crashed { .. }
             | Requeued { .. }
             | BrokerRestarted { .. }
@@ -194,15 +199,7 @@ impl JournalKind {
             | OffsetReset { .. }
             | Seeked { .. }
             | ResetFailed { .. }
-            | BrokerCrashed { .. }
-            | BrokerStarted { .. }
-            | LeaderElected { .. }
-            | PartitionOffline { .. }
-            | IsrShrunk { .. }
-            | IsrExpanded { .. }
             | Command { .. } => Category::Group,
-            NotEnoughReplicas { .. } | NoLeader { .. } | ToAlternate { .. } | Produced { .. } => Category::Producer,
-            Truncated { .. } => Category::Outcomes,
             RetentionDeleted { .. }
             | SegmentsDeleted { .. }
             | SkippedByReset { .. }
@@ -210,6 +207,25 @@ impl JournalKind {
             | Settled { .. }
             | QueueDropped { .. }
             | Unroutable { .. } => Category::Outcomes,
+            _ => self.cluster_or_transaction_category(),
+        }
+    }
+
+    /// The category of a cluster entry (`is_cluster`) or a transaction entry (`is_transaction`).
+    fn cluster_or_transaction_category(&self) -> Category {
+        use JournalKind::*;
+        match self {
+            BrokerCrashed { .. }
+            | BrokerStarted { .. }
+            | LeaderElected { .. }
+            | PartitionOffline { .. }
+            | IsrShrunk { .. }
+            | IsrExpanded { .. } => Category::Group,
+            NotEnoughReplicas { .. } | NoLeader { .. } | DualWriteLost { .. } => Category::Producer,
+            Truncated { .. } => Category::Outcomes,
+            OutputWritten { .. } | TxnCommitted { .. } => Category::Consumer,
+            TxnAborted { .. } | RelayCrashed { .. } => Category::Errors,
+            _ => unreachable!("every entry has a category"),
         }
     }
 
@@ -243,6 +259,8 @@ impl JournalKind {
                 | JournalKind::PartitionOffline { .. }
                 | JournalKind::Truncated { .. }
                 | JournalKind::TxnAborted { .. }
+                | JournalKind::DualWriteLost { .. }
+                | JournalKind::RelayCrashed { .. }
         )
     }
 }

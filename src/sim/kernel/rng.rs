@@ -20,6 +20,10 @@ pub enum Stream {
     Retries = 7,
     /// Which messages are poison (`hash_below`: a function of the message, not a sequence).
     Poison = 8,
+    /// The producing service's crashes: a dual write cut in two, a relay before its mark.
+    Outbox = 9,
+    /// Chaos mode's fault schedule (`config/chaos.rs`).
+    Chaos = 10,
 }
 
 /// A value-stable generator: the same seed gives the same sequence on every platform and version.

@@ -88,10 +88,13 @@ pub enum LossReason {
     /// Sent with acks=0 while its partition had no leader: nothing took it and the producer never
     /// knew.
     AcksZeroNoLeader,
+    /// A dual write: the service committed its state change, then crashed before publishing the
+    /// event.
+    DualWrite,
 }
 
 impl LossReason {
-    pub const ALL: [LossReason; 22] = [
+    pub const ALL: [LossReason; 23] = [
         LossReason::AcksZeroDropped,
         LossReason::ProducerGaveUp,
         LossReason::DeliveryTimeout,
@@ -114,6 +117,7 @@ impl LossReason {
         LossReason::LeaderFailover,
         LossReason::UncleanElection,
         LossReason::AcksZeroNoLeader,
+        LossReason::DualWrite,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -140,6 +144,7 @@ impl LossReason {
             LossReason::LeaderFailover => "leader_failover",
             LossReason::UncleanElection => "unclean_election",
             LossReason::AcksZeroNoLeader => "acks0_no_leader",
+            LossReason::DualWrite => "dual_write",
         }
     }
 }
@@ -195,6 +200,7 @@ impl fmt::Display for LossReason {
                 "unclean leader election: an out-of-sync replica became leader without it, though it was committed"
             }
             LossReason::AcksZeroNoLeader => "acks=0: sent while its partition had no leader, producer never knew",
+            LossReason::DualWrite => "dual write: the service committed, then crashed before publishing",
         })
     }
 }

@@ -1,5 +1,6 @@
-//! The exactly-once stage's transactions in plain words: outputs written inside a transaction,
-//! commits, and the three ways a transaction is aborted.
+//! Transactions in plain words: the exactly-once stage's outputs written inside a transaction,
+//! its commits and the three ways one is aborted; the producing service's dual write cut in two,
+//! and its outbox relay's crash.
 
 use crate::sim::event::{AbortCause, JournalKind};
 
@@ -22,6 +23,12 @@ pub(super) fn transaction_words(kind: &JournalKind) -> String {
                 "transaction {txn} of consumer {consumer} aborted: {why}; its {outputs} output record(s) will never be read by read_committed readers, and its inputs are read again"
             )
         }
+        DualWriteLost { msg } => format!(
+            "dual write: the service committed {msg}'s state change, then crashed before publishing it; nothing will ever publish it"
+        ),
+        RelayCrashed { rows } => format!(
+            "the outbox relay crashed after publishing {rows} row(s), before marking them sent: it publishes them again, so the log gets second copies"
+        ),
         _ => unreachable!("only transaction entries come here"),
     }
 }

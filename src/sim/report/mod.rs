@@ -109,12 +109,24 @@ pub struct Report {
     /// What the exactly-once stage's transactions did, when it runs them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transactions: Option<crate::sim::client::transactions::TxnStats>,
+    /// What the producing service's dual write or outbox did, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<crate::sim::client::producer::outbox::OutboxStats>,
     /// The alert rules switched on at the end of the run (`alerts.*`), or that fired, with their
     /// firings.
     pub alerts: Vec<AlertReport>,
     pub time_in_system: LatencyReport,
     /// Ids of a few duplicated and lost messages, to look up with the page's journey view.
     pub examples: BTreeMap<String, Vec<String>>,
+}
+
+/// Every stage's transaction counts together.
+fn txn_stats(sim: &Simulation) -> crate::sim::client::transactions::TxnStats {
+    let mut total = crate::sim::client::transactions::TxnStats::default();
+    for p in sim.pipelines() {
+        total.add(&p.transactions().stats());
+    }
+    total
 }
 
 /// The rules switched on now, or that fired before they were switched off, in rule order.
@@ -186,13 +198,8 @@ impl Report {
             exchange: (!sim.queues().is_empty() && !sim.scenario().subscribers.is_empty())
                 .then(|| sim.scenario().queue.exchange.name()),
             stats: sim.stats(),
-            transactions: sim.scenario().transactions.enabled.then(|| {
-                let mut total = crate::sim::client::transactions::TxnStats::default();
-                for p in sim.pipelines() {
-                    total.add(&p.transactions().stats());
-                }
-                total
-            }),
+            transactions: sim.scenario().transactions.enabled.then(|| txn_stats(sim)),
+            outbox: (sim.scenario().outbox.mode != crate::sim::scenario::Publish::Direct).then(|| sim.outbox().stats()),
             alerts: alert_reports(sim),
             time_in_system: LatencyReport {
                 mean_ms: lat.mean_us().map(|v| v / 1e3),
@@ -339,6 +346,13 @@ impl Report {
             s.log.retention_deleted,
             self.dead_letter_queue
         );
+        if let Some(o) = &self.outbox {
+            let _ = writeln!(
+                out,
+                "publishing      outbox: {} rows published ({} again after a relay crash), {} relay crashes; dual write: {} events lost",
+                o.published, o.republished, o.relay_crashes, o.dual_write_lost
+            );
+        }
         if let Some(t) = &self.transactions {
             let _ = writeln!(
                 out,

@@ -33,13 +33,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// The groups of settings, in the order the panel shows them, with their headings.
-const GROUPS: [(Group, &str); 13] = [
+const GROUPS: [(Group, &str); 15] = [
     (Group::Producer, "Producer"),
     (Group::Network, "Network"),
     (Group::Queue, "Broker"),
     (Group::Topic, "Topic"),
     (Group::Replication, "Brokers and replication"),
     (Group::Transactions, "Transactions (exactly-once)"),
+    (Group::Outbox, "Publishing: dual write or outbox"),
+    (Group::Chaos, "Chaos mode"),
     (Group::Consumers, "Consumers"),
     (Group::Processing, "Processing"),
     (Group::Downstream, "Payments API"),

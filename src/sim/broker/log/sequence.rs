@@ -51,13 +51,14 @@ impl ProducerState {
         self.next[p] = self.next[p].min(seq);
     }
 
-    /// The verdict on record `s` of partition `p`; `appended` says whether the log has it already
-    /// (the broker's cache of the last five batches' sequences: enough, as at most five requests
-    /// are in flight).
+    /// The verdict on record `s` of partition `p`; `appended` says whether the log has its message
+    /// already (the broker's cache of the last five batches' sequences: enough, as at most five
+    /// requests are in flight). A message the log has under an earlier sequence, sent again as a
+    /// new record (an outbox relay publishing a row again), is a new record to the broker.
     pub fn check(&mut self, p: usize, s: Sequence, appended: bool) -> Verdict {
         let next = &mut self.next[p];
         *next = (*next).max(s.base);
-        if appended {
+        if appended && s.seq < *next {
             *next = (*next).max(s.seq.saturating_add(1));
             Verdict::Duplicate
         } else if s.seq == *next {
@@ -88,5 +89,9 @@ mod tests {
         assert_eq!(st.check(0, s(4, 4), false), Verdict::Append);
         // 3 arrives late, after the producer gave up on it: refused, never appended.
         assert_eq!(st.check(0, s(3, 3), false), Verdict::OutOfSequence);
+        // A message the log has, published again as a new record (an outbox relay after a
+        // crash): a new sequence, so a new record to the broker, appended again.
+        assert_eq!(st.check(0, s(5, 5), true), Verdict::Append);
+        assert_eq!(st.check(0, s(5, 5), true), Verdict::Duplicate, "its own resend is still caught");
     }
 }

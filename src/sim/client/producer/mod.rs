@@ -8,20 +8,25 @@
 //! sequence number and acknowledges without appending.
 
 mod accumulator;
+pub mod outbox;
 mod sender;
 
 use crate::sim::broker::log::partitioner::sticky::{ByBytes, ByTime};
 use crate::sim::broker::log::partitioner::{Client, Profile};
 use crate::sim::broker::log::{AckState, Received, Sequence};
 use crate::sim::client::stats::ProducerStats;
+use crate::sim::config::outbox::Publish;
 use crate::sim::config::scenario::{Acks, Arrivals};
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, ProducerEvent};
 use crate::sim::ids::{MessageId, PartitionId};
+use crate::sim::kernel::rng::Probability;
 use crate::sim::kernel::rng::{Rng, Stream};
 use crate::sim::kernel::time::{SimDuration, SimTime};
+use crate::sim::ledger::LossReason;
 use crate::sim::ledger::NO_KEY;
 use accumulator::Accumulator;
+use outbox::Outbox;
 use std::fmt::Write as _;
 
 /// Where the producer's requests arrive: the broker, which says what it did with each record
@@ -65,6 +70,8 @@ pub struct Producer {
     keys: Rng,
     network: Rng,
     stats: ProducerStats,
+    /// The service's outbox and relay, or its dual write (`outbox.rs`).
+    outbox: Outbox,
 }
 
 impl Producer {
@@ -83,11 +90,17 @@ impl Producer {
             keys: Rng::for_stream(seed, Stream::Keys),
             network: Rng::for_stream(seed, Stream::Network),
             stats: ProducerStats::default(),
+            outbox: Outbox::new(seed),
         }
     }
 
     pub fn stats(&self) -> ProducerStats {
         self.stats
+    }
+
+    /// The service's outbox (or dual write).
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
     }
 
     pub fn on_event(&mut self, event: ProducerEvent, broker: &mut impl Broker, ctx: &mut Ctx) {
@@ -108,6 +121,7 @@ impl Producer {
                 self.queues.release_if_done(slot);
                 self.drain(broker, ctx);
             }
+            ProducerEvent::RelayPoll => self.on_relay_poll(broker, ctx),
             ProducerEvent::Drain => {
                 if ctx.now >= self.wake_at {
                     self.wake_at = SimTime::NEVER;
@@ -183,6 +197,10 @@ impl Producer {
         let msg = ctx.ledger.create(ctx.now, key, event_type, partition.0, subscribers);
         ctx.step(msg, JournalKind::Produced { msg, key, partition, event_type });
         self.sent += 1;
+        if ctx.settings.outbox.mode != Publish::Direct && self.service_publish(msg, partition, ctx) {
+            self.schedule_next_arrival(ctx);
+            return;
+        }
         let p = &ctx.settings.producer;
         if self.queues.is_empty() && (p.acks == Acks::Zero || self.in_flight < p.max_in_flight) {
             // Nothing waits before it and a request may go: it goes at once, on its own.
@@ -193,6 +211,58 @@ impl Producer {
         }
         self.drain(broker, ctx);
         self.schedule_next_arrival(ctx);
+    }
+
+    /// The service committed the state change behind `msg`. A dual write publishes it next,
+    /// unless the service crashes first: the event is lost. With an outbox its row committed too,
+    /// and the relay publishes it. True when the producer sends nothing now.
+    #[inline(never)]
+    fn service_publish(&mut self, msg: MessageId, partition: PartitionId, ctx: &mut Ctx) -> bool {
+        let o = &ctx.settings.outbox;
+        if o.mode == Publish::DualWrite {
+            if !self.outbox.crash(Probability::from_f64(o.crash_probability)) {
+                return false;
+            }
+            self.outbox.stats.dual_write_lost += 1;
+            ctx.note(JournalKind::DualWriteLost { msg });
+            ctx.release(msg, Some(LossReason::DualWrite));
+            return true;
+        }
+        self.outbox.insert(msg, partition); // the row holds the message (its creation's hold)
+        self.start_relay(ctx);
+        true
+    }
+
+    fn start_relay(&mut self, ctx: &mut Ctx) {
+        if !self.outbox.polling {
+            self.outbox.polling = true;
+            let every = SimDuration::from_ms(ctx.settings.outbox.relay_interval_ms);
+            ctx.after(every, Event::Producer(ProducerEvent::RelayPoll));
+        }
+    }
+
+    /// The relay's poll: it marks sent what the broker acknowledged (unless it crashes first), and
+    /// publishes every row not yet published.
+    fn on_relay_poll(&mut self, broker: &mut impl Broker, ctx: &mut Ctx) {
+        self.outbox.polling = false;
+        let p = Probability::from_f64(ctx.settings.outbox.crash_probability);
+        let acked = self.outbox.acked_count();
+        let crashed = acked > 0 && self.outbox.crash(p);
+        if crashed {
+            self.outbox.stats.relay_crashes += 1;
+            ctx.note(JournalKind::RelayCrashed { rows: acked });
+        }
+        for msg in self.outbox.mark(crashed) {
+            ctx.release(msg, None); // its row is gone
+        }
+        for (msg, partition) in self.outbox.take_pending() {
+            ctx.ledger.hold(msg); // the publish's hold, as a producer's send
+            self.queues.push(msg, partition, ctx.now);
+        }
+        self.drain(broker, ctx);
+        if self.outbox.rows() > 0 {
+            self.start_relay(ctx);
+        }
     }
 
     /// A key, and the partition the client's partitioner picks for it (`partitioner/`): the hash

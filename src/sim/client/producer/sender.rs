@@ -16,6 +16,7 @@
 use super::accumulator::Rec;
 use super::{Broker, Producer};
 use crate::sim::broker::log::{AckState, Received, Sequence};
+use crate::sim::config::outbox::Publish;
 use crate::sim::config::scenario::Acks;
 use crate::sim::ctx::Ctx;
 use crate::sim::event::{Event, JournalKind, ProducerEvent};
@@ -185,6 +186,9 @@ impl Producer {
             if answered && !r.refused {
                 ctx.release(r.msg, None);
                 self.queues.settle(r);
+                if ctx.settings.outbox.mode == Publish::Outbox {
+                    self.outbox.acked(r.msg);
+                }
             } else {
                 self.retry_or_give_up(*r, ctx);
             }
@@ -223,6 +227,9 @@ impl Producer {
         });
         ctx.release(rec.msg, Some(reason));
         self.queues.settle(rec);
+        if ctx.settings.outbox.mode == Publish::Outbox {
+            self.outbox.failed(rec.msg); // the row stays: the relay publishes it again
+        }
     }
 }
 
