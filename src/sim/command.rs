@@ -26,6 +26,12 @@ pub enum Command {
         #[serde(default)]
         at: Option<CrashPoint>,
     },
+    /// Consumer `consumer` processes `factor` times as slowly from now on (1: its own pace again),
+    /// as a long garbage-collection pause or a noisy neighbour slows one instance.
+    SlowConsumer {
+        consumer: ConsumerId,
+        factor: u32,
+    },
     /// Restart a crashed consumer now; it rejoins the group (a rebalance follows, unless a static
     /// member takes its old place back).
     RestartConsumer {
@@ -140,6 +146,7 @@ impl Command {
             },
             Command::CrashConsumer { .. }
             | Command::RestartConsumer { .. }
+            | Command::SlowConsumer { .. }
             | Command::AddConsumer
             | Command::RemoveConsumer
             | Command::AddPartitions { .. }
@@ -154,7 +161,16 @@ impl Command {
     /// The error names the field (the setting's path). Whether the settings it leaves fit
     /// together is the engine's check (`Scenario::with_writes`).
     pub fn validate(&self) -> Result<(), CommandError> {
-        if let Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer } = *self {
+        if let Command::SlowConsumer { factor, .. } = *self {
+            if !(1..=limits::MAX_SLOW_FACTOR).contains(&factor) {
+                let message = format!("must be 1 to {} (got {factor})", limits::MAX_SLOW_FACTOR);
+                return Err(CommandError::Invalid { field: "factor", message });
+            }
+        }
+        if let Command::CrashConsumer { consumer, .. }
+        | Command::RestartConsumer { consumer }
+        | Command::SlowConsumer { consumer, .. } = *self
+        {
             let subscriber = usize::from(consumer.subscriber());
             if consumer.index() >= limits::MAX_CONSUMERS as usize || subscriber >= limits::MAX_SUBSCRIBERS {
                 let shift = 1u32 << ConsumerId::SUBSCRIBER_SHIFT;

@@ -355,7 +355,9 @@ impl Simulation {
     fn check_applicable(&self, command: &Command) -> Result<Option<Scenario>, CommandError> {
         let consumers = self.pipelines[0].consumers().len();
         match *command {
-            Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer } => {
+            Command::CrashConsumer { consumer, .. }
+            | Command::RestartConsumer { consumer }
+            | Command::SlowConsumer { consumer, .. } => {
                 let of_subscriber = self.pipelines.get(consumer.subscriber() as usize).map(|p| p.consumers().len());
                 if of_subscriber.is_none_or(|n| consumer.index() >= n) {
                     return Err(CommandError::NoSuchConsumer { consumer, consumers: of_subscriber.unwrap_or(0) });
@@ -487,6 +489,9 @@ impl Simulation {
             Command::RestartConsumer { consumer } => {
                 let k = consumer.subscriber();
                 pipelines[k as usize].restart(consumer, &mut brokers.of(k), ctx)
+            }
+            Command::SlowConsumer { consumer, factor } => {
+                pipelines[consumer.subscriber() as usize].slow(consumer, factor)
             }
             Command::AddConsumer => pipelines[0].add_consumer(&mut brokers.of(0), ctx),
             Command::RemoveConsumer => pipelines[0].remove_consumer(&mut brokers.of(0), ctx),

@@ -1,7 +1,8 @@
 //! The fault schedule on a timeline: every scheduled fault of the run (the scenario's own and
 //! chaos mode's drawn ones) as a marker at its time, with the run's clock beside them, and a list
 //! with each fault in words. The editor adds a fault (a consumer crash or restart, a broker crash
-//! or start, or a window of lost requests, API outage, slow API or slow consumers) or removes one of the
+//! or start, or a window of one slow consumer, lost requests, API outage, slow API or every
+//! consumer slow) or removes one of the
 //! scenario's own; either change starts a new run from time zero, as a fault schedule is part of
 //! the scenario. Chaos mode's faults change with the seed or the chaos settings.
 
@@ -23,16 +24,18 @@ pub struct FaultProps {
     pub on_run: Callback<RunAction>,
 }
 
-/// The kinds of fault the editor adds: value, label, and whether it is a window with a duration.
-const KINDS: [(&str, &str, bool); 8] = [
-    ("crash", "Crash consumer", false),
-    ("restart", "Restart consumer", false),
-    ("crash_broker", "Crash broker", false),
-    ("start_broker", "Start broker", false),
-    ("loss", "Lose 30% of produce requests", true),
-    ("outage", "Payments API outage", true),
-    ("slow", "Payments API 5× slower", true),
-    ("slow_consumers", "Consumers 5× slower", true),
+/// The kinds of fault the editor adds: value, label, whether it is a window with a duration, and
+/// whether it aims at one consumer or broker.
+const KINDS: [(&str, &str, bool, bool); 9] = [
+    ("crash", "Crash consumer", false, true),
+    ("restart", "Restart consumer", false, true),
+    ("slow_consumer", "Slow one consumer 5×", true, true),
+    ("crash_broker", "Crash broker", false, true),
+    ("start_broker", "Start broker", false, true),
+    ("loss", "Lose 30% of produce requests", true, false),
+    ("outage", "Payments API outage", true, false),
+    ("slow", "Payments API 5× slower", true, false),
+    ("slow_consumers", "Every consumer 5× slower", true, false),
 ];
 
 #[function_component(FaultPanel)]
@@ -73,7 +76,8 @@ pub fn fault_panel(props: &FaultProps) -> Html {
         })
     };
     let pct = |ms: u64| Fixed(ms as f64 * 100.0 / end_ms as f64, 2);
-    let window = KINDS.iter().find(|k| k.0 == kind.as_str()).is_some_and(|k| k.2);
+    let chosen = KINDS.iter().find(|k| k.0 == kind.as_str());
+    let (window, aimed) = (chosen.is_some_and(|k| k.2), chosen.is_some_and(|k| k.3));
     html! {
         <section class="panel faults" aria-labelledby="faults-h">
             <h2 id="faults-h">{"Fault schedule"}</h2>
@@ -100,13 +104,14 @@ pub fn fault_panel(props: &FaultProps) -> Html {
             <div class="rx-form">
                 <label>{"Fault "}
                     <select id="fault-kind" onchange={on_kind}>
-                        { for KINDS.iter().map(|(v, l, _)| html! { <option value={*v} selected={*v == kind.as_str()}>{*l}</option> }) }
+                        { for KINDS.iter().map(|(v, l, _, _)| html! { <option value={*v} selected={*v == kind.as_str()}>{*l}</option> }) }
                     </select>
                 </label>
                 <label>{"at (s) "}<input id="fault-at" ref={at} type="number" min="0" step="0.1" value="10" /></label>
                 if window {
                     <label>{"for (s) "}<input id="fault-for" ref={dur} type="number" min="0.1" step="0.1" value="5" /></label>
-                } else {
+                }
+                if aimed {
                     <label>{"number "}<input id="fault-target" ref={target} type="number" min="0" step="1" value="0" /></label>
                 }
                 <button id="fault-add" class="btn" type="button" onclick={on_add}>{"Add fault"}</button>
@@ -124,6 +129,10 @@ fn added(kind: &str, at_ms: u64, dur_ms: u64, n: u32, base: &crate::sim::Scenari
     match kind {
         "crash" => vec![at(at_ms, Command::CrashConsumer { consumer: ConsumerId(n), at: None })],
         "restart" => vec![at(at_ms, Command::RestartConsumer { consumer: ConsumerId(n) })],
+        "slow_consumer" => vec![
+            at(at_ms, Command::SlowConsumer { consumer: ConsumerId(n), factor: 5 }),
+            at(at_ms + dur_ms, Command::SlowConsumer { consumer: ConsumerId(n), factor: 1 }),
+        ],
         "crash_broker" => vec![at(at_ms, Command::CrashBroker { broker: n })],
         "start_broker" => vec![at(at_ms, Command::StartBroker { broker: n })],
         "loss" => vec![

@@ -14,6 +14,7 @@ pub fn command() -> impl Strategy<Value = Command> {
     prop_oneof![
         4 => (0u32..5, prop::option::of(crash_point())).prop_map(|(c, at)| Command::CrashConsumer { consumer: ConsumerId(c), at }),
         2 => (0u32..5).prop_map(|c| Command::RestartConsumer { consumer: ConsumerId(c) }),
+        1 => (0u32..5, 1u32..10).prop_map(|(c, factor)| Command::SlowConsumer { consumer: ConsumerId(c), factor }),
         // Another subscriber's consumer (publish-subscribe; refused where there is none).
         2 => (1u8..4, 0u32..4, prop::option::of(crash_point()))
             .prop_map(|(k, c, at)| Command::CrashConsumer { consumer: ConsumerId::of(k, c), at }),
@@ -132,6 +133,12 @@ pub fn heal_and_drain(sim: &mut Simulation) -> Result<(), String> {
         Command::Set { setting: "consumers.max_poll_interval_ms".into(), value: 300_000.into() },
     ] {
         sim.handle(c).map_err(|e| e.to_string())?;
+    }
+    // Every consumer back at its own pace.
+    let ids: Vec<ConsumerId> = sim.pipelines().iter().flat_map(|p| p.consumers().iter().map(|c| c.id)).collect();
+    for consumer in ids {
+        // (Refused only for a consumer of a subscriber yet to start, which is at its own pace.)
+        let _ = sim.handle(Command::SlowConsumer { consumer, factor: 1 });
     }
     // The bug is fixed: its dead letters go again. Not on a topic several consumer groups read (a
     // redrive would reach them all, and is refused): there the dead letters stay parked.

@@ -53,7 +53,8 @@ impl Pipeline {
         let poison = self.downstream.is_poison(msg, ctx.knobs.poison_p);
         let plan = self.downstream.start_call(ctx.now, &ctx.settings.downstream, poison);
         let call = Call { started: ctx.now, permitted: self.breaker.enabled(), error: plan.error };
-        (call, drawn.saturating_mul(plan.slow_factor as u64))
+        let slow = plan.slow_factor as u64 * self.consumers[c.index()].slow_factor as u64;
+        (call, drawn.saturating_mul(slow))
     }
 
     fn pause_on_breaker(&mut self, c: ConsumerId, ctx: &mut Ctx) {

@@ -48,6 +48,8 @@ pub struct Consumer {
     /// Its client left the group behind its back (the record in hand took longer than
     /// `max.poll.interval.ms`): the commit for that record fails, and it rejoins afterwards.
     pub evicted: bool,
+    /// Its processing takes this many times as long (`Command::SlowConsumer`; 1: its own pace).
+    pub slow_factor: u32,
     /// When it last took a record (its last `poll()`).
     pub polled_at: SimTime,
     /// A poll-interval timer is pending.
@@ -83,6 +85,7 @@ impl Consumer {
             processed: 0,
             crashes: 0,
             evicted: false,
+            slow_factor: 1,
             polled_at: SimTime::ZERO,
             poll_timer: false,
             rejoined: false,

@@ -547,6 +547,10 @@ impl Pipeline {
     pub fn stats(&self) -> ConsumerStats {
         self.stats
     }
+    /// Consumer `c` processes `factor` times as slowly from its next attempt on.
+    pub fn slow(&mut self, c: ConsumerId, factor: u32) {
+        self.consumers[c.index()].slow_factor = factor;
+    }
     /// Arms consumer `c` to crash the next time a delivery passes `point`.
     pub fn arm(&mut self, c: ConsumerId, point: CrashPoint) {
         let consumer = &mut self.consumers[c.index()];

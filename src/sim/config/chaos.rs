@@ -1,7 +1,7 @@
 //! Chaos mode: a fault schedule drawn from the seed's own chaos stream instead of written by hand.
 //! Faults come one window at a time, a gap of mean `mean_gap_ms` (exponential) before each, until
-//! `until_ms`: a consumer crash, a broker crash and its start (on a cluster whose own schedule
-//! crashes no broker), a stretch of lost
+//! `until_ms`: a consumer crash, one consumer 5× slower, a broker crash and its start (on a
+//! cluster whose own schedule crashes no broker), a stretch of lost
 //! produce requests, a payments API outage, or a slow API. Each window ends (the broker starts,
 //! the setting goes back) before the next begins, so the schedule always runs.
 //!
@@ -49,7 +49,7 @@ pub fn faults(s: &Scenario) -> Vec<ScheduledCommand> {
     let own_brokers =
         s.faults.iter().any(|f| matches!(f.command, Command::CrashBroker { .. } | Command::StartBroker { .. }));
     let clustered = s.broker == BrokerKind::Log && s.replication.is_clustered() && !own_brokers;
-    let kinds: u32 = if clustered { 5 } else { 4 };
+    let kinds: u32 = if clustered { 6 } else { 5 };
     let consumers = s.consumers_of(0).max(1);
     let set = |at_ms, setting: &str, value: serde_json::Value| ScheduledCommand {
         at_ms,
@@ -82,6 +82,11 @@ pub fn faults(s: &Scenario) -> Vec<ScheduledCommand> {
             3 => {
                 out.push(set(t, "downstream.slow_factor", 5.into()));
                 out.push(set(t + d, "downstream.slow_factor", s.downstream.slow_factor.into()));
+            }
+            4 => {
+                let consumer = ConsumerId(rng.below(consumers));
+                out.push(ScheduledCommand { at_ms: t, command: Command::SlowConsumer { consumer, factor: 5 } });
+                out.push(ScheduledCommand { at_ms: t + d, command: Command::SlowConsumer { consumer, factor: 1 } });
             }
             _ => {
                 let broker = rng.below(s.replication.brokers);

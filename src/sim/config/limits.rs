@@ -44,3 +44,6 @@ pub const MAX_CAPACITY_PER_SEC: u64 = 1_000_000;
 /// The breaker's window (calls or seconds), minimum calls and half-open test calls: the window
 /// keeps one slot per call or second.
 pub const MAX_BREAKER_WINDOW: u32 = 10_000;
+
+/// The most a command slows one consumer's processing (`Command::SlowConsumer`).
+pub const MAX_SLOW_FACTOR: u32 = 100;

@@ -237,7 +237,9 @@ impl Scenario {
         (consumers, brokers_down): (&mut u32, &mut u32),
     ) -> Result<(), (&'static str, String)> {
         match *command {
-            Command::CrashConsumer { consumer, .. } | Command::RestartConsumer { consumer }
+            Command::CrashConsumer { consumer, .. }
+            | Command::RestartConsumer { consumer }
+            | Command::SlowConsumer { consumer, .. }
                 if self.no_such_consumer(consumer, *consumers, at_ms).is_some() =>
             {
                 let message = self.no_such_consumer(consumer, *consumers, at_ms).unwrap_or_default();

@@ -27,6 +27,8 @@ pub fn describe_command(c: &Command) -> String {
             format!("arm consumer {consumer} to crash {}", p.describe())
         }
         Command::RestartConsumer { consumer } => format!("restart consumer {consumer}"),
+        Command::SlowConsumer { consumer, factor: 1 } => format!("consumer {consumer} back to its own pace"),
+        Command::SlowConsumer { consumer, factor } => format!("consumer {consumer} processes {factor}× slower"),
         Command::AddConsumer => "add a consumer to the group".into(),
         Command::RemoveConsumer => "remove the newest consumer from the group".into(),
         Command::AddPartitions { count } => format!("grow the topic to {count} partitions"),
