@@ -1,4 +1,5 @@
-//! Messaging patterns built on the brokers: the dead-letter queue and its redrive.
+//! Messaging patterns built on the brokers: the dead-letter queue and its redrive; event sourcing.
 
 pub mod dlq;
 pub mod redrive;
+pub mod sourcing;
