@@ -5,7 +5,7 @@
 
 use eda_lab::sim::builtins::builtin;
 use eda_lab::sim::config::settings::{Kind, SETTINGS};
-use eda_lab::sim::{Command, CommandError, Scenario, SimTime, Simulation};
+use eda_lab::sim::{Command, CommandError, ConsumerId, Scenario, SimTime, Simulation};
 use serde_json::Value;
 
 #[test]
@@ -158,4 +158,26 @@ fn a_choice_cannot_smuggle_a_value_out_of_range() {
     let good = serde_json::json!({"mode": "auto", "interval_ms": 250});
     sim.handle(Command::Set { setting: "consumers.commit".into(), value: good }).unwrap();
     assert_eq!(sim.scenario().consumers.commit, eda_lab::sim::scenario::CommitStrategy::Auto { interval_ms: 250 });
+}
+
+/// Each fault of the schedule is checked against the group as it is by then.
+#[test]
+fn a_fault_must_aim_at_a_consumer_the_group_has() {
+    let at = |at_ms, command| eda_lab::sim::config::scenario::ScheduledCommand { at_ms, command };
+    let mut s = Scenario {
+        faults: vec![
+            at(100, Command::AddConsumer),
+            at(200, Command::CrashConsumer { consumer: ConsumerId(3), at: None }),
+            at(50, Command::CrashConsumer { consumer: ConsumerId(7), at: None }),
+        ],
+        ..Scenario::default()
+    };
+    let e = s.validate().unwrap_err().to_string();
+    assert_eq!(e, "faults[2].command.consumer: there is no consumer 7 (the group has 3 at that time)");
+    // Consumer 3 exists once the earlier fault added it; at 50 ms it does not yet.
+    s.faults.pop();
+    s.validate().unwrap();
+    s.faults[1].at_ms = 50;
+    let e = s.validate().unwrap_err().to_string();
+    assert_eq!(e, "faults[1].command.consumer: there is no consumer 3 (the group has 3 at that time)");
 }

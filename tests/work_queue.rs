@@ -13,6 +13,7 @@ use eda_lab::sim::event::{Event, GroupEvent};
 use eda_lab::sim::journal::Journal;
 use eda_lab::sim::kernel::scheduler::Scheduler;
 use eda_lab::sim::ledger::{Ledger, LossReason};
+use eda_lab::sim::patterns::sourcing::service::BankService;
 use eda_lab::sim::scenario::{CommitStrategy, CrashPoint, Scenario};
 use eda_lab::sim::{ConsumerId, SimTime};
 
@@ -27,6 +28,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32, prefetch: u32) -> (Led
     let mut queue = WorkQueue::new(3, prefetch);
     let mut pipeline = Pipeline::new(3, 7);
     let mut now = SimTime::ZERO;
+    let mut sourcing = BankService::default();
     macro_rules! ctx {
         () => {
             &mut Ctx {
@@ -36,6 +38,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32, prefetch: u32) -> (Led
                 journal: &mut journal,
                 settings: &settings,
                 knobs: &knobs,
+                sourcing: &mut sourcing,
             }
         };
     }

@@ -56,6 +56,13 @@ pub enum Command {
         #[serde(default, with = "message_text")]
         msg: Option<MessageId>,
     },
+    /// Rebuilds subscriber `subscriber`'s projection (event sourcing only): its read model is
+    /// emptied and every event it had consumed is replayed into it from position 0 of the event
+    /// store, once each, with the projection's code as it is now (a bug fixed since is fixed in
+    /// the rebuilt view, and events it applied twice count once).
+    RebuildProjection {
+        subscriber: u8,
+    },
     /// The queue broker's node restarts (the queue broker only): every connection closes, so the
     /// consumers' unacknowledged deliveries go back to the queue; a non-durable queue loses every
     /// message, a durable one its transient messages. The consumers reconnect at once.
@@ -153,7 +160,8 @@ impl Command {
             | Command::RestartBroker
             | Command::CrashBroker { .. }
             | Command::StartBroker { .. }
-            | Command::Redrive { .. } => Vec::new(),
+            | Command::Redrive { .. }
+            | Command::RebuildProjection { .. } => Vec::new(),
         })
     }
 

@@ -1,7 +1,8 @@
 //! The borrowed context every subsystem works in (quinn-proto's `Streams<'a>` pattern): the
-//! current time, the scheduler, the ledger, the journal and the live settings. A subsystem owns its
-//! own state and random streams and receives this short-lived view; none ever holds the whole
-//! simulation.
+//! current time, the scheduler, the ledger, the journal, the live settings and the event-sourced
+//! bank (shared by its write side, the producer, and its read side, the subscribers). A subsystem
+//! owns its own state and random streams and receives this short-lived view; none ever holds the
+//! whole simulation.
 
 use crate::sim::config::knobs::Knobs;
 use crate::sim::config::scenario::Scenario;
@@ -11,6 +12,7 @@ use crate::sim::journal::Journal;
 use crate::sim::kernel::scheduler::Scheduler;
 use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::{Ledger, LossReason, Outcome};
+use crate::sim::patterns::sourcing::service::BankService;
 
 pub struct Ctx<'a> {
     pub now: SimTime,
@@ -21,6 +23,9 @@ pub struct Ctx<'a> {
     pub settings: &'a Scenario,
     /// The same settings in the integer and ratio forms the hot path uses.
     pub knobs: &'a Knobs,
+    /// The event-sourced bank, when the scenario has one: its write side is the producer's, its
+    /// read models the subscribers'.
+    pub sourcing: &'a mut BankService,
 }
 
 impl Ctx<'_> {

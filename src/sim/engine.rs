@@ -32,6 +32,7 @@ use crate::sim::metrics::alerts::Alerts;
 use crate::sim::metrics::sample::Sample;
 pub use crate::sim::metrics::stats::Stats;
 use crate::sim::patterns::redrive;
+use crate::sim::patterns::sourcing::service::BankService;
 
 /// What the simulation can say about one message's journey.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,6 +82,7 @@ pub struct Simulation {
     next_sample: SimTime,
     alerts: Alerts,
     commands: Vec<StampedCommand>,
+    sourcing: BankService,
 }
 
 mod cluster;
@@ -100,6 +102,7 @@ macro_rules! ctx {
             journal: &mut $sim.journal,
             settings: &$sim.settings,
             knobs: &$sim.knobs,
+            sourcing: &mut $sim.sourcing,
         }
     };
 }
@@ -127,8 +130,11 @@ impl Simulation {
             next_sample: SimTime::ZERO,
             alerts: Alerts::default(),
             commands: Vec::new(),
+            sourcing: BankService::default(),
             settings: s,
         };
+        let es = &sim.settings.sourcing;
+        sim.sourcing = BankService::new(es.enabled, sim.settings.seed, es.snapshot_every, sim.pipelines.len());
         sim.trace.mix(sim.settings.seed);
         sim.trace.mix(sim.settings.fingerprint());
         let ctx = &mut ctx!(sim);
@@ -389,6 +395,11 @@ impl Simulation {
                 let message = rules::shared_log_redrive(&self.settings).unwrap_or_default();
                 return Err(CommandError::Invalid { field: "type", message });
             }
+            Command::RebuildProjection { subscriber } => {
+                if let Some(message) = rules::rebuild_refusal(&self.settings, subscriber, self.pipelines.len()) {
+                    return Err(CommandError::Invalid { field: "subscriber", message });
+                }
+            }
             Command::Redrive { msg: Some(msg) } => {
                 let parked = self.pipelines.iter().any(|p| p.dlq().contains(msg));
                 if let Some(message) = redrive::refusal(parked, &self.ledger, msg) {
@@ -525,6 +536,9 @@ impl Simulation {
             }
             Command::CrashBroker { .. } | Command::StartBroker { .. } | Command::RestartBroker => {
                 cluster::apply(&command, brokers, pipelines, ctx)
+            }
+            Command::RebuildProjection { subscriber } => {
+                ctx.sourcing.rebuild(usize::from(subscriber), ctx.settings.sourcing.projection_bug);
             }
             _ => {}
         }

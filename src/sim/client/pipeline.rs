@@ -348,6 +348,11 @@ impl Pipeline {
     /// duplicate.
     pub(super) fn apply_effect(&mut self, msg: MessageId, c: ConsumerId, ctx: &mut Ctx) {
         let (effects, again) = ctx.ledger.apply_effect(msg, self.subscriber);
+        if ctx.settings.sourcing.enabled {
+            // A projection's effect: the event applied to this subscriber's read model.
+            let bug = ctx.settings.sourcing.projection_bug;
+            ctx.sourcing.project(usize::from(self.subscriber), msg, ctx.now.as_us(), bug);
+        }
         self.effects.0 += 1;
         self.effects.1 += u64::from(again);
         ctx.note(JournalKind::EffectApplied { msg, consumer: c, effects, again });

@@ -30,6 +30,7 @@ impl Scenario {
             topic: TopicConfig { partitions: 4, ..TopicConfig::default() },
             transactions: TransactionConfig::default(),
             outbox: OutboxConfig::default(),
+            sourcing: Default::default(),
             replication: ReplicationConfig::default(),
             queue: QueueSettings::default(),
             subscribers: Vec::new(),

@@ -61,6 +61,10 @@ pub const CATALOG: &[(&str, &str)] = &[
         "outbox",
         "The order service records each order and its OrderPlaced event in one database transaction: the event goes into an outbox table. A relay publishes new rows every 100 ms and marks them sent once the broker acknowledged them. It crashes now and then after publishing, before marking, and publishes those rows again: the log holds second copies (the idempotent producer cannot recognise them, new records to it), and the consumers' inbox, a dedup store marked in the charge's own transaction, absorbs them. Nothing lost, nothing charged twice. Set publishing to dual_write: the service commits, then publishes, and a crash in between loses the event (dual_write). Set idempotency to none: the second copies are charged twice.",
     ),
+    (
+        "event-sourced-bank",
+        "A bank whose 8 accounts are event-sourced: each client command is checked against the account's state, the fold of its events, and appends one event to its stream (Opened, Deposited, Withdrawn, TransferSent, TransferReceived, Reversed), or is refused (insufficient funds) and appends nothing; a snapshot every 10 events. Until 5 s the old service writes deposits in schema v1 (whole units), upcast when read. Two projections consume the events: a balance view and a slower statement view, each lagging the writes (staleness). At 10 s a balance-view consumer crashes after applying an event, before committing: the event is applied again, and that account's balance in the view is wrong. Set idempotency to dedup_atomic: the views stay right. Turn the balance view's bug on, then off, and rebuild it from position 0.",
+    ),
     ("hot-key", "80% of events share one key: one partition and its consumer fall behind while others idle."),
     (
         "producer-retries",
@@ -265,10 +269,8 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "topic-routing" | "headers-routing" => routing_lesson(name, &mut s),
         "acks-0" | "acks-1-failover" | "acks-all-min-isr" => cluster_lesson(name, &mut s),
         "exactly-once-pipeline" | "eos-external-effect" => transactions_lesson(name, &mut s),
-        "outbox" => {
-            s.outbox = OutboxConfig { mode: Publish::Outbox, crash_probability: 0.1, relay_interval_ms: 100 };
-            s.idempotency.mode = IdempotencyMode::DedupAtomic;
-        }
+        "event-sourced-bank" => sourcing_lesson(&mut s),
+        "outbox" => outbox_lesson(&mut s),
         _ => return None,
     }
     debug_assert!(s.validate().is_ok(), "built-in {name} is invalid");
@@ -433,6 +435,23 @@ fn log_groups_lesson(name: &str, s: &mut Scenario) {
         let analytics = Subscriber { starts_at_ms: Some(20_000), ..subscriber("analytics", 1, 30.0, 0.0) };
         s.subscribers = vec![subscriber("billing", 2, 60.0, 0.0), analytics];
     }
+}
+
+/// The transactional outbox, its relay crashing now and then, and an inbox on the consumers.
+fn outbox_lesson(s: &mut Scenario) {
+    s.outbox = OutboxConfig { mode: Publish::Outbox, crash_probability: 0.1, relay_interval_ms: 100 };
+    s.idempotency.mode = IdempotencyMode::DedupAtomic;
+}
+
+/// The event-sourced bank: 8 accounts, a balance view and a statement view.
+fn sourcing_lesson(s: &mut Scenario) {
+    reads_from_earliest(s);
+    s.sourcing = SourcingConfig { enabled: true, snapshot_every: 10, v1_until_ms: 5_000, projection_bug: false };
+    (s.producer.keys.count, s.producer.rate_per_sec, s.topic.partitions) = (8, 20.0, 4);
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    s.subscribers = vec![subscriber("balance-view", 2, 20.0, 0.0), subscriber("statement-view", 1, 40.0, 0.0)];
+    let command = Command::CrashConsumer { consumer: ConsumerId::of(0, 0), at: Some(CrashPoint::AfterEffect) };
+    s.faults.push(ScheduledCommand { at_ms: 10_000, command });
 }
 
 /// A live setting changed at `at_ms` by the fault schedule.

@@ -18,5 +18,6 @@ pub mod replication;
 pub mod rules;
 pub mod scenario;
 pub mod settings;
+pub mod sourcing;
 pub mod subscribers;
 pub mod transactions;

@@ -88,7 +88,14 @@ impl Scenario {
         if let Some((field, why)) = super::replication::refusal(&self.replication, on_queue) {
             return Err(invalid(field, why));
         }
-        if let Some((field, why)) = super::outbox::refusal(&self.outbox, self.producer.acks == Acks::Zero) {
+        let sourcing = super::sourcing::Needs {
+            on_queue,
+            keys: self.producer.keys.count,
+            outbox_or_transactions: self.outbox.mode != super::outbox::Publish::Direct || self.transactions.enabled,
+        };
+        let refused = super::outbox::refusal(&self.outbox, self.producer.acks == Acks::Zero)
+            .or_else(|| super::sourcing::refusal(&self.sourcing, &sourcing));
+        if let Some((field, why)) = refused {
             return Err(invalid(field, why));
         }
         let needs = super::transactions::Needs {
@@ -264,6 +271,11 @@ impl Scenario {
                                leave msg out to redrive them all"
                     .to_string();
                 return Err(("command.msg", message));
+            }
+            Command::RebuildProjection { subscriber } => {
+                if let Some(message) = rebuild_refusal(live, subscriber, live.subscribers.len().max(1)) {
+                    return Err(("command.subscriber", message));
+                }
             }
             Command::AddPartitions { .. } | Command::RestartBroker
                 if (live.broker == BrokerKind::Queue) != (*command == Command::RestartBroker) =>
@@ -471,30 +483,18 @@ pub(super) fn check_delivery_timeout(s: &Scenario) -> Result<(), ScenarioError> 
     }
 }
 
+/// Why subscriber `subscriber`'s projection cannot be rebuilt in a run of `subscribers`.
+pub fn rebuild_refusal(s: &Scenario, subscriber: u8, subscribers: usize) -> Option<String> {
+    if !s.sourcing.enabled {
+        return Some("event sourcing is off (sourcing.enabled): there is no projection to rebuild".into());
+    }
+    let n = subscribers;
+    (usize::from(subscriber) >= n).then(|| format!("there is no subscriber {subscriber} (the run has {n}, from 0)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_fault_must_aim_at_a_consumer_the_group_has() {
-        let at = |at_ms, command| super::super::scenario::ScheduledCommand { at_ms, command };
-        let mut s = Scenario {
-            faults: vec![
-                at(100, Command::AddConsumer),
-                at(200, Command::CrashConsumer { consumer: ConsumerId(3), at: None }),
-                at(50, Command::CrashConsumer { consumer: ConsumerId(7), at: None }),
-            ],
-            ..Scenario::default()
-        };
-        let e = s.validate().unwrap_err().to_string();
-        assert_eq!(e, "faults[2].command.consumer: there is no consumer 7 (the group has 3 at that time)");
-        // Consumer 3 exists once the earlier fault added it; at 50 ms it does not yet.
-        s.faults.pop();
-        s.validate().unwrap();
-        s.faults[1].at_ms = 50;
-        let e = s.validate().unwrap_err().to_string();
-        assert_eq!(e, "faults[1].command.consumer: there is no consumer 3 (the group has 3 at that time)");
-    }
 
     fn idempotent() -> Scenario {
         let mut s = Scenario::default();

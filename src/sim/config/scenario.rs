@@ -15,6 +15,7 @@ pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
 pub use super::queue::{BrokerKind, ExchangeKind, Overflow, QueueSettings};
 pub use super::replication::ReplicationConfig;
 use super::settings::{self, Setting};
+pub use super::sourcing::SourcingConfig;
 pub use super::subscribers::Subscriber;
 pub use super::transactions::{Isolation, TransactionConfig};
 use crate::sim::command::Command;
@@ -36,6 +37,10 @@ pub struct Scenario {
     /// (`outbox.rs`).
     #[serde(skip_serializing_if = "OutboxConfig::is_default")]
     pub outbox: OutboxConfig,
+    /// Event sourcing and CQRS: the service as an event-sourced bank, the subscribers as its
+    /// projections (`sourcing.rs`).
+    #[serde(skip_serializing_if = "SourcingConfig::is_default")]
+    pub sourcing: SourcingConfig,
     pub network: NetworkConfig,
     /// The broker: the Kafka-like log (default) or the RabbitMQ-like queue.
     pub broker: BrokerKind,
@@ -87,6 +92,7 @@ impl Default for Scenario {
             idempotency: IdempotencyConfig::default(),
             transactions: TransactionConfig::default(),
             outbox: OutboxConfig::default(),
+            sourcing: SourcingConfig::default(),
             downstream: DownstreamConfig::default(),
             breaker: BreakerSettings::default(),
             faults: Vec::new(),
@@ -407,6 +413,7 @@ impl Scenario {
                     | settings::Group::Replication
                     | settings::Group::Transactions
                     | settings::Group::Outbox
+                    | settings::Group::Sourcing
                     | settings::Group::Chaos
             ) && default.setting(s).as_ref() == Some(v)
         };

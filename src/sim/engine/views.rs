@@ -62,6 +62,11 @@ impl Simulation {
     pub fn outbox(&self) -> &crate::sim::client::producer::outbox::Outbox {
         self.producer.outbox()
     }
+    /// The event-sourced bank: its event store, command counters and each subscriber's read
+    /// model (empty when event sourcing is off).
+    pub fn sourcing(&self) -> &crate::sim::patterns::sourcing::service::BankService {
+        &self.sourcing
+    }
 
     pub fn stats(&self) -> Stats {
         Stats {

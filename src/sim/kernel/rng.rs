@@ -24,6 +24,8 @@ pub enum Stream {
     Outbox = 9,
     /// Chaos mode's fault schedule (`config/chaos.rs`).
     Chaos = 10,
+    /// The event-sourced bank's client commands (`patterns/sourcing/service.rs`).
+    Sourcing = 11,
 }
 
 /// A value-stable generator: the same seed gives the same sequence on every platform and version.

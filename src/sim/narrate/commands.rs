@@ -37,6 +37,9 @@ pub fn describe_command(c: &Command) -> String {
         Command::StartBroker { broker } => format!("start broker {broker} again"),
         Command::Redrive { msg: Some(msg) } => format!("redrive {msg} from the dead-letter queue"),
         Command::Redrive { msg: None } => "redrive every message in the dead-letter queue".into(),
+        Command::RebuildProjection { subscriber } => {
+            format!("rebuild subscriber {subscriber}'s projection from position 0")
+        }
         Command::SetCommitStrategy { commit } => match commit {
             CommitStrategy::BeforeProcessing => "commit before processing (at-most-once)".into(),
             CommitStrategy::AfterProcessing => "commit after processing (at-least-once)".into(),

@@ -188,13 +188,25 @@ impl Producer {
         if token != self.token {
             return; // an arrival scheduled under an earlier rate
         }
-        let (key, partition) = self.choose_key_and_partition(ctx);
+        let (mut key, mut partition) = self.choose_key_and_partition(ctx);
+        let mut event = None;
+        if ctx.settings.sourcing.enabled {
+            // The bank decides what the client's command appends (or refuses it: nothing to send).
+            let Some((account, position)) = self.bank_write(key, ctx) else { return self.schedule_next_arrival(ctx) };
+            if account != key {
+                (key, partition) = (account, self.partition_of_key(account, ctx));
+            }
+            event = Some(position);
+        }
         let types = ctx.settings.producer.event_types.len() as u32;
         let event_type = if types > 1 { self.keys.below(types) as u8 } else { 0 };
         // One effect expected per subscriber (one consumer group, or each queue of a fanout),
         // except a queue not declared yet.
         let subscribers = ctx.settings.subscribers_at(ctx.now.as_us() / 1_000) as u8;
         let msg = ctx.ledger.create(ctx.now, key, event_type, partition.0, subscribers);
+        if let Some(position) = event {
+            ctx.sourcing.published(msg, position);
+        }
         ctx.step(msg, JournalKind::Produced { msg, key, partition, event_type });
         self.sent += 1;
         if ctx.settings.outbox.mode != Publish::Direct && self.service_publish(msg, partition, ctx) {
@@ -274,11 +286,25 @@ impl Producer {
             return (NO_KEY, PartitionId(self.sticky_partition(ctx)));
         }
         let key = if self.keys.chance(ctx.knobs.hot_key_p) { 0 } else { self.keys.below(p.keys.count) };
+        (key, self.partition_of_key(key, ctx))
+    }
+
+    /// The event-sourced bank's write side for a client arrival on account `key`: the account and
+    /// store position of the event appended, if one was.
+    #[inline(never)]
+    fn bank_write(&mut self, key: u32, ctx: &mut Ctx) -> Option<(u32, u64)> {
+        let s = &ctx.settings;
+        let v1 = ctx.now.as_us() < s.sourcing.v1_until_ms.saturating_mul(1_000);
+        ctx.sourcing.write(key, s.producer.keys.count, ctx.now.as_us(), v1)
+    }
+
+    /// The partition of key index `key`, computed on first use.
+    fn partition_of_key(&mut self, key: u32, ctx: &Ctx) -> PartitionId {
         let slot = &mut self.key_partition[key as usize];
         if *slot == NOT_YET {
             *slot = key_partition(key, ctx).expect("keys are never empty");
         }
-        (key, *slot)
+        *slot
     }
 
     /// The partition of a keyless message: the client's sticky partition, drawn from the key

@@ -12,7 +12,7 @@ use super::account::{Account, BankCommand, Rejection};
 use super::event::{AccountEvent, AccountId, StoredEvent};
 use super::store::{CommandId, Conflict, EventStore, ExpectedVersion};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What handling a command came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -41,6 +41,8 @@ pub struct Bank {
     handled: BTreeMap<CommandId, Handled>,
     /// Deposits are written in schema v1 (the service before its upgrade) while this is set.
     writes_v1: bool,
+    /// The `TransferSent` positions whose second step was taken (received or refunded).
+    settled: BTreeSet<u64>,
     stats: BankStats,
 }
 
@@ -91,7 +93,11 @@ impl Bank {
             self.stats.repeated += 1;
             return Ok((earlier, true));
         }
-        let decided = seen.decide(command, &self.store.history(seen.id));
+        // Only a correction reads the trail (to find what it corrects): every other decision
+        // needs the state alone.
+        let history =
+            if matches!(command, BankCommand::Correct { .. }) { self.store.history(seen.id) } else { Vec::new() };
+        let decided = seen.decide(command, &history);
         let handled = match decided {
             Err(rejection) => Handled::Rejected { rejection },
             Ok(event) => {
@@ -122,13 +128,7 @@ impl Bank {
     pub fn settle_transfer(&mut self, sent: u64, at_us: u64) -> Option<u64> {
         let r = *self.store.get(sent)?;
         let AccountEvent::TransferSent { to, amount_cents, transfer } = r.event() else { return None };
-        let settled = |e: &AccountEvent| match *e {
-            AccountEvent::TransferReceived { transfer: t, .. } | AccountEvent::TransferRefunded { transfer: t, .. } => {
-                t == transfer
-            }
-            _ => false,
-        };
-        if self.store.history(to).iter().chain(self.store.history(r.stream).iter()).any(settled) {
+        if !self.settled.insert(sent) {
             return None;
         }
         let (stream, event) = match self.read(to).receive(r.stream, amount_cents, transfer) {

@@ -7,4 +7,5 @@ pub mod account;
 pub mod bank;
 pub mod event;
 pub mod projection;
+pub mod service;
 pub mod store;
