@@ -5,7 +5,7 @@
 #   bash scripts/setup.sh            Rust targets and components, trunk, wasm-bindgen-cli, wasm-opt
 #                                    and playwright-core (npm, in e2e/), and every crate (cargo fetch)
 #   bash scripts/setup.sh --browser  the same, plus Chromium and chromedriver from apt when missing
-#   bash scripts/setup.sh --rabbitmq the same, plus rabbitmq-server (apt) and pika (pip, pinned) when
+#   bash scripts/setup.sh --rabbitmq the same, plus rabbitmq-server (apt), pika and avro (pip, pinned) when
 #                                    missing: the differential test against a real RabbitMQ
 #                                    (scripts/rabbitmq-test.sh); the options combine
 #
@@ -18,6 +18,7 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
 PIKA_VERSION=1.3.2
+AVRO_VERSION=1.12.2
 browser=0
 rabbitmq=0
 for arg in "$@"; do
@@ -77,6 +78,14 @@ if [ "$rabbitmq" = 1 ]; then
     python3 -m pip install --quiet "pika==$PIKA_VERSION" --break-system-packages 2>/dev/null \
       || python3 -m pip install --quiet "pika==$PIKA_VERSION"
     ok "pika $(python3 -c 'import pika; print(pika.__version__)')"
+  fi
+  step "avro $AVRO_VERSION (the reference of tests/schema/avro_diff.py)"
+  if [ "$(python3 -c 'import avro; print(avro.__version__)' 2>/dev/null)" = "$AVRO_VERSION" ]; then
+    ok "avro $AVRO_VERSION"
+  else
+    python3 -m pip install --quiet "avro==$AVRO_VERSION" --break-system-packages 2>/dev/null \
+      || python3 -m pip install --quiet "avro==$AVRO_VERSION"
+    ok "avro $(python3 -c 'import avro; print(avro.__version__)')"
   fi
 fi
 

@@ -14,6 +14,8 @@
 # 8. cli           cargo build --release (the native CLI the e2e compares the page with)
 # 9. rabbitmq      scripts/rabbitmq-test.sh: every tests/rabbitmq/scripts/*.json on a private real
 #                  RabbitMQ and on the CLI (`eda-lab amqp`), observations compared
+#    avro          tests/schema/avro_diff.py: `eda-lab schema compatible` against the PyPI avro
+#                  package (the reference implementation) on Avro's own cases and 3000 random pairs
 # 10. e2e          e2e/e2e.mjs: the built site in headless Chromium (screenshots in e2e/artifacts/)
 # 11. size         scripts/size.sh: raw, gzip and brotli bytes of dist/
 #
@@ -89,8 +91,10 @@ run_step site trunk build --release
 run_step cli cargo build --release --bin eda-lab
 if did_pass cli; then
   run_step rabbitmq bash scripts/rabbitmq-test.sh --cli "${CARGO_TARGET_DIR:-target}/release/eda-lab"
+  run_step avro python3 tests/schema/avro_diff.py --bin "${CARGO_TARGET_DIR:-target}/release/eda-lab"
 else
   skip_step rabbitmq "needs the CLI"
+  skip_step avro "needs the CLI"
 fi
 if did_pass site && did_pass cli; then
   run_step e2e node e2e/e2e.mjs --dist dist --cli target/release/eda-lab

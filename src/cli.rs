@@ -104,6 +104,10 @@ enum Cmd {
     Sweep(crate::cli_sweep::SweepArgs),
     /// Run the lanes of a comparison (three-guarantees, idempotency-strategies) on one scenario, the same seed and the same crashes, and print their outcomes side by side.
     Compare(crate::cli_compare::CompareArgs),
+    /// Avro schema compatibility: `schema compatible --reader R.avsc --writer W.avsc` (Avro's
+    /// schema resolution), `schema check --mode MODE OLD.avsc... NEW.avsc` (a Schema Registry
+    /// subject's mode). Exit 0 compatible, 1 incompatible, 2 malformed.
+    Schema(crate::cli_schema::SchemaArgs),
     /// Run a queue script on the RabbitMQ-like broker and print what a client observes at each step.
     Amqp(crate::cli_queue::AmqpArgs),
     /// Show which bindings of an exchange each routing key (or the headers) matches, as RabbitMQ routes.
@@ -133,6 +137,9 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    if let Cmd::Schema(args) = &cli.command {
+        return crate::cli_schema::main(args); // its own exit codes: 1 means incompatible
+    }
     match run(cli.command) {
         Ok(text) => {
             print!("{text}");
@@ -226,6 +233,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
         Cmd::Backoff(args) => crate::cli_backoff::run(&args),
         Cmd::Sweep(args) => crate::cli_sweep::run(&args),
         Cmd::Compare(args) => crate::cli_compare::run(&args),
+        Cmd::Schema(_) => Err("eda-lab schema runs on its own".into()),
         Cmd::Amqp(args) => crate::cli_queue::amqp(&args),
         Cmd::Route(args) => crate::cli_queue::route(&args),
     }

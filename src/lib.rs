@@ -21,6 +21,8 @@ pub mod cli_breaker;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_compare;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod cli_schema;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli_sweep;
 
 #[cfg(target_arch = "wasm32")]
