@@ -13,6 +13,7 @@ use eda_lab::sim::event::{Event, GroupEvent};
 use eda_lab::sim::journal::Journal;
 use eda_lab::sim::kernel::scheduler::Scheduler;
 use eda_lab::sim::ledger::{Ledger, LossReason};
+use eda_lab::sim::patterns::schema::deployment::Deployment;
 use eda_lab::sim::patterns::sourcing::service::BankService;
 use eda_lab::sim::scenario::{CommitStrategy, CrashPoint, Scenario};
 use eda_lab::sim::{ConsumerId, SimTime};
@@ -29,6 +30,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32, prefetch: u32) -> (Led
     let mut pipeline = Pipeline::new(3, 7);
     let mut now = SimTime::ZERO;
     let mut sourcing = BankService::default();
+    let mut schemas = Deployment::default();
     macro_rules! ctx {
         () => {
             &mut Ctx {
@@ -39,6 +41,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32, prefetch: u32) -> (Led
                 settings: &settings,
                 knobs: &knobs,
                 sourcing: &mut sourcing,
+                schemas: &mut schemas,
             }
         };
     }

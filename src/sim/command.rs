@@ -63,6 +63,13 @@ pub enum Command {
     RebuildProjection {
         subscriber: u8,
     },
+    /// Deploys a producer writing the events with schema version `version` (schema registry
+    /// only): the registry registers it if the subject's compatibility mode allows, and the
+    /// producer writes with it from then on; otherwise the registry refuses it, saying why, and
+    /// the producer keeps the version it had.
+    DeploySchema {
+        version: u32,
+    },
     /// The queue broker's node restarts (the queue broker only): every connection closes, so the
     /// consumers' unacknowledged deliveries go back to the queue; a non-durable queue loses every
     /// message, a durable one its transient messages. The consumers reconnect at once.
@@ -161,7 +168,8 @@ impl Command {
             | Command::CrashBroker { .. }
             | Command::StartBroker { .. }
             | Command::Redrive { .. }
-            | Command::RebuildProjection { .. } => Vec::new(),
+            | Command::RebuildProjection { .. }
+            | Command::DeploySchema { .. } => Vec::new(),
         })
     }
 

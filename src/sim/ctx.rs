@@ -12,6 +12,7 @@ use crate::sim::journal::Journal;
 use crate::sim::kernel::scheduler::Scheduler;
 use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::{Ledger, LossReason, Outcome};
+use crate::sim::patterns::schema::deployment::Deployment;
 use crate::sim::patterns::sourcing::service::BankService;
 
 pub struct Ctx<'a> {
@@ -26,6 +27,9 @@ pub struct Ctx<'a> {
     /// The event-sourced bank, when the scenario has one: its write side is the producer's, its
     /// read models the subscribers'.
     pub sourcing: &'a mut BankService,
+    /// The schema registry: the version each message was written with, what the consumers can
+    /// decode.
+    pub schemas: &'a mut Deployment,
 }
 
 impl Ctx<'_> {

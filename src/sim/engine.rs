@@ -32,6 +32,7 @@ use crate::sim::metrics::alerts::Alerts;
 use crate::sim::metrics::sample::Sample;
 pub use crate::sim::metrics::stats::Stats;
 use crate::sim::patterns::redrive;
+use crate::sim::patterns::schema::deployment::Deployment;
 use crate::sim::patterns::sourcing::service::BankService;
 
 /// What the simulation can say about one message's journey.
@@ -83,9 +84,11 @@ pub struct Simulation {
     alerts: Alerts,
     commands: Vec<StampedCommand>,
     sourcing: BankService,
+    schemas: Deployment,
 }
 
 mod cluster;
+mod patterns;
 mod sampling;
 mod subscribers;
 mod views;
@@ -103,6 +106,7 @@ macro_rules! ctx {
             settings: &$sim.settings,
             knobs: &$sim.knobs,
             sourcing: &mut $sim.sourcing,
+            schemas: &mut $sim.schemas,
         }
     };
 }
@@ -131,6 +135,7 @@ impl Simulation {
             alerts: Alerts::default(),
             commands: Vec::new(),
             sourcing: BankService::default(),
+            schemas: Deployment::new(if s.schema.enabled { &s.schema.versions } else { &[] }, s.schema.mode),
             settings: s,
         };
         let es = &sim.settings.sourcing;
@@ -395,11 +400,7 @@ impl Simulation {
                 let message = rules::shared_log_redrive(&self.settings).unwrap_or_default();
                 return Err(CommandError::Invalid { field: "type", message });
             }
-            Command::RebuildProjection { subscriber } => {
-                if let Some(message) = rules::rebuild_refusal(&self.settings, subscriber, self.pipelines.len()) {
-                    return Err(CommandError::Invalid { field: "subscriber", message });
-                }
-            }
+            Command::RebuildProjection { .. } | Command::DeploySchema { .. } => self.pattern_refusal(command)?,
             Command::Redrive { msg: Some(msg) } => {
                 let parked = self.pipelines.iter().any(|p| p.dlq().contains(msg));
                 if let Some(message) = redrive::refusal(parked, &self.ledger, msg) {
@@ -537,9 +538,7 @@ impl Simulation {
             Command::CrashBroker { .. } | Command::StartBroker { .. } | Command::RestartBroker => {
                 cluster::apply(&command, brokers, pipelines, ctx)
             }
-            Command::RebuildProjection { subscriber } => {
-                ctx.sourcing.rebuild(usize::from(subscriber), ctx.settings.sourcing.projection_bug);
-            }
+            Command::RebuildProjection { .. } | Command::DeploySchema { .. } => patterns::apply(&command, ctx),
             _ => {}
         }
         for path in written {

@@ -24,8 +24,9 @@ impl Pipeline {
     /// Refused by the breaker, the consumer pauses or the attempt fails at once (`breaker.when_open`).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn start_attempt(&mut self, c: ConsumerId, ctx: &mut Ctx) {
-        let permitted = self.breaker.acquire(ctx);
-        let (call, duration) = if permitted {
+        let (call, duration) = if self.undecodable(c, ctx) {
+            (Call { started: ctx.now, permitted: false, error: Some(CallError::Undecodable) }, 0)
+        } else if self.breaker.acquire(ctx) {
             self.start_call(c, ctx)
         } else if ctx.settings.breaker.when_open == WhenOpen::Pause {
             return self.pause_on_breaker(c, ctx);
@@ -38,6 +39,15 @@ impl Pipeline {
         consumer.status = ConsumerStatus::Processing;
         let epoch = consumer.epoch;
         ctx.after(SimDuration::from_us(duration), Event::Consumer(ConsumerEvent::ServiceDone { consumer: c, epoch }));
+    }
+
+    /// Whether the delivery in `c`'s hand fails to decode: written with a schema version the
+    /// consumers' reader version cannot read (schema registry only).
+    fn undecodable(&mut self, c: ConsumerId, ctx: &mut Ctx) -> bool {
+        let Some(hand) = self.consumers[c.index()].in_hand.filter(|_| ctx.settings.schema.enabled) else {
+            return false;
+        };
+        ctx.schemas.undecodable(hand.msg, ctx.settings.schema.reader_version)
     }
 
     /// The call itself: how the API will answer and how long it takes.
@@ -133,7 +143,9 @@ impl Pipeline {
         self.stats.processing_failures += 1;
         let (policy, msg, retry) = (ctx.settings.processing.retry, hand.msg, hand.retry + 1);
         self.note_failure(msg, ctx);
-        let non_retryable = error == CallError::Invalid && ctx.settings.processing.classify_poison;
+        // A message that cannot be decoded never will be; a 400 is final when poison is classified.
+        let non_retryable =
+            error == CallError::Undecodable || (error == CallError::Invalid && ctx.settings.processing.classify_poison);
         let delay = if non_retryable { None } else { self.retry.delay(&policy, msg, retry) };
         let (delay, then) = match delay {
             Some(delay) => (Some(delay), AfterFailure::Retry),

@@ -1,6 +1,7 @@
 //! The built-in scenarios: one per lesson of the guide. Each starts from the defaults and states
 //! only what it is about, so the difference between two scenarios is the lesson.
 
+use super::pattern_lessons::{outbox_lesson, schema_lesson, sourcing_lesson};
 use crate::sim::broker::amqp::headers::{FieldTable, FieldValue};
 use crate::sim::command::Command;
 use crate::sim::config::scenario::*;
@@ -64,6 +65,10 @@ pub const CATALOG: &[(&str, &str)] = &[
     (
         "event-sourced-bank",
         "A bank whose 8 accounts are event-sourced: each client command is checked against the account's state, the fold of its events, and appends one event to its stream (Opened, Deposited, Withdrawn, TransferSent, TransferReceived, Reversed), or is refused (insufficient funds) and appends nothing; a snapshot every 10 events. Until 5 s the old service writes deposits in schema v1 (whole units), upcast when read. Two projections consume the events: a balance view and a slower statement view, each lagging the writes (staleness). At 10 s a balance-view consumer crashes after applying an event, before committing: the event is applied again, and that account's balance in the view is wrong. Set idempotency to dedup_atomic: the views stay right. Turn the balance view's bug on, then off, and rebuild it from position 0.",
+    ),
+    (
+        "schema-evolution",
+        "OrderPlaced events carry Avro schema v1 (order_id, customer, amount as int) from a registry subject in mode NONE; the consumers decode with v1 and dead-letter what they cannot decode. At 10 s a producer writing v2 deploys: amount became amount_cents (a long), with no default. The registry checks nothing under NONE and registers it; every event v2 writes fails to decode at the consumers (their v1 needs amount, which v2 does not have and which has no default): poison messages, the dead-letter queue grows. Set the mode to BACKWARD: the registry refuses v2 (v2 cannot read v1's data: amount_cents has no default), the producer keeps v1, nothing breaks. v3 adds currency with a default: compatible both ways.",
     ),
     ("hot-key", "80% of events share one key: one partition and its consumer fall behind while others idle."),
     (
@@ -146,7 +151,7 @@ pub const CATALOG: &[(&str, &str)] = &[
 /// offset and start at the log end, skipping what came before. That is the offset-reset lesson;
 /// the lessons about crashes and commits read from the earliest offset instead, as at-least-once
 /// needs.
-fn reads_from_earliest(s: &mut Scenario) {
+pub(super) fn reads_from_earliest(s: &mut Scenario) {
     s.consumers.auto_offset_reset = AutoOffsetReset::Earliest;
 }
 
@@ -270,6 +275,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "acks-0" | "acks-1-failover" | "acks-all-min-isr" => cluster_lesson(name, &mut s),
         "exactly-once-pipeline" | "eos-external-effect" => transactions_lesson(name, &mut s),
         "event-sourced-bank" => sourcing_lesson(&mut s),
+        "schema-evolution" => schema_lesson(&mut s),
         "outbox" => outbox_lesson(&mut s),
         _ => return None,
     }
@@ -386,7 +392,7 @@ fn headers_lesson(s: &mut Scenario) {
 }
 
 /// A subscriber with its own consumers, pace and reliability.
-fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64) -> Subscriber {
+pub(super) fn subscriber(name: &str, consumers: u32, mean_ms: f64, failure_probability: f64) -> Subscriber {
     Subscriber {
         name: name.into(),
         consumers: Some(consumers),
@@ -435,23 +441,6 @@ fn log_groups_lesson(name: &str, s: &mut Scenario) {
         let analytics = Subscriber { starts_at_ms: Some(20_000), ..subscriber("analytics", 1, 30.0, 0.0) };
         s.subscribers = vec![subscriber("billing", 2, 60.0, 0.0), analytics];
     }
-}
-
-/// The transactional outbox, its relay crashing now and then, and an inbox on the consumers.
-fn outbox_lesson(s: &mut Scenario) {
-    s.outbox = OutboxConfig { mode: Publish::Outbox, crash_probability: 0.1, relay_interval_ms: 100 };
-    s.idempotency.mode = IdempotencyMode::DedupAtomic;
-}
-
-/// The event-sourced bank: 8 accounts, a balance view and a statement view.
-fn sourcing_lesson(s: &mut Scenario) {
-    reads_from_earliest(s);
-    s.sourcing = SourcingConfig { enabled: true, snapshot_every: 10, v1_until_ms: 5_000, projection_bug: false };
-    (s.producer.keys.count, s.producer.rate_per_sec, s.topic.partitions) = (8, 20.0, 4);
-    s.consumers.commit = CommitStrategy::AfterProcessing;
-    s.subscribers = vec![subscriber("balance-view", 2, 20.0, 0.0), subscriber("statement-view", 1, 40.0, 0.0)];
-    let command = Command::CrashConsumer { consumer: ConsumerId::of(0, 0), at: Some(CrashPoint::AfterEffect) };
-    s.faults.push(ScheduledCommand { at_ms: 10_000, command });
 }
 
 /// A live setting changed at `at_ms` by the fault schedule.

@@ -25,6 +25,8 @@ use super::limits::{IDEMPOTENT_MAX_IN_FLIGHT, MAX_CONSUMERS, MAX_FAULTS, MAX_LON
 use super::queue::{BrokerKind, Overflow};
 use super::replication::broker_refusal;
 use super::scenario::{invalid, Acks, BackoffPolicy, RetryMode, Scenario, ScenarioError};
+use super::schema::deploy_refusal;
+use super::sourcing::rebuild_refusal;
 use crate::sim::command::Command;
 use crate::sim::errors::CommandError;
 use crate::sim::ids::ConsumerId;
@@ -94,7 +96,8 @@ impl Scenario {
             outbox_or_transactions: self.outbox.mode != super::outbox::Publish::Direct || self.transactions.enabled,
         };
         let refused = super::outbox::refusal(&self.outbox, self.producer.acks == Acks::Zero)
-            .or_else(|| super::sourcing::refusal(&self.sourcing, &sourcing));
+            .or_else(|| super::sourcing::refusal(&self.sourcing, &sourcing))
+            .or_else(|| super::schema::refusal(&self.schema));
         if let Some((field, why)) = refused {
             return Err(invalid(field, why));
         }
@@ -273,8 +276,13 @@ impl Scenario {
                 return Err(("command.msg", message));
             }
             Command::RebuildProjection { subscriber } => {
-                if let Some(message) = rebuild_refusal(live, subscriber, live.subscribers.len().max(1)) {
+                if let Some(message) = rebuild_refusal(&live.sourcing, subscriber, live.subscribers.len().max(1)) {
                     return Err(("command.subscriber", message));
+                }
+            }
+            Command::DeploySchema { version } => {
+                if let Some(message) = deploy_refusal(&live.schema, version) {
+                    return Err(("command.version", message));
                 }
             }
             Command::AddPartitions { .. } | Command::RestartBroker
@@ -481,15 +489,6 @@ pub(super) fn check_delivery_timeout(s: &Scenario) -> Result<(), ScenarioError> 
         }),
         _ => Ok(()),
     }
-}
-
-/// Why subscriber `subscriber`'s projection cannot be rebuilt in a run of `subscribers`.
-pub fn rebuild_refusal(s: &Scenario, subscriber: u8, subscribers: usize) -> Option<String> {
-    if !s.sourcing.enabled {
-        return Some("event sourcing is off (sourcing.enabled): there is no projection to rebuild".into());
-    }
-    let n = subscribers;
-    (usize::from(subscriber) >= n).then(|| format!("there is no subscriber {subscriber} (the run has {n}, from 0)"))
 }
 
 #[cfg(test)]

@@ -14,12 +14,14 @@ pub use super::outbox::{OutboxConfig, Publish};
 pub use super::producer::{Acks, Arrivals, KeySpace, ProducerConfig};
 pub use super::queue::{BrokerKind, ExchangeKind, Overflow, QueueSettings};
 pub use super::replication::ReplicationConfig;
+pub use super::schema::SchemaConfig;
 use super::settings::{self, Setting};
 pub use super::sourcing::SourcingConfig;
 pub use super::subscribers::Subscriber;
 pub use super::transactions::{Isolation, TransactionConfig};
 use crate::sim::command::Command;
 pub use crate::sim::errors::{ScenarioError, SettingError};
+pub use crate::sim::patterns::schema::Mode;
 pub use crate::sim::policy::backoff::{Backoff, BackoffPolicy, Jitter};
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +43,10 @@ pub struct Scenario {
     /// projections (`sourcing.rs`).
     #[serde(skip_serializing_if = "SourcingConfig::is_default")]
     pub sourcing: SourcingConfig,
+    /// The schema registry: the events' schema versions, the subject's mode, the consumers'
+    /// reader version (`schema.rs`).
+    #[serde(skip_serializing_if = "SchemaConfig::is_default")]
+    pub schema: SchemaConfig,
     pub network: NetworkConfig,
     /// The broker: the Kafka-like log (default) or the RabbitMQ-like queue.
     pub broker: BrokerKind,
@@ -93,6 +99,7 @@ impl Default for Scenario {
             transactions: TransactionConfig::default(),
             outbox: OutboxConfig::default(),
             sourcing: SourcingConfig::default(),
+            schema: SchemaConfig::default(),
             downstream: DownstreamConfig::default(),
             breaker: BreakerSettings::default(),
             faults: Vec::new(),
@@ -414,6 +421,7 @@ impl Scenario {
                     | settings::Group::Transactions
                     | settings::Group::Outbox
                     | settings::Group::Sourcing
+                    | settings::Group::Schema
                     | settings::Group::Chaos
             ) && default.setting(s).as_ref() == Some(v)
         };

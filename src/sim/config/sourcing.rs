@@ -54,3 +54,12 @@ pub fn refusal(s: &SourcingConfig, needs: &Needs) -> Option<(&'static str, Strin
     };
     Some((field, why.to_string()))
 }
+
+/// Why subscriber `subscriber`'s projection cannot be rebuilt in a run of `subscribers`.
+pub fn rebuild_refusal(s: &SourcingConfig, subscriber: u8, subscribers: usize) -> Option<String> {
+    if !s.enabled {
+        return Some("event sourcing is off (sourcing.enabled): there is no projection to rebuild".into());
+    }
+    let n = subscribers;
+    (usize::from(subscriber) >= n).then(|| format!("there is no subscriber {subscriber} (the run has {n}, from 0)"))
+}

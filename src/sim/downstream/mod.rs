@@ -29,6 +29,9 @@ pub enum CallError {
     Overloaded,
     /// 400 Bad Request: the payload is invalid (a poison message); every attempt fails the same.
     Invalid,
+    /// The consumer could not decode the message: its reader schema cannot read the version it
+    /// was written with. Every attempt fails the same, and the API is not called.
+    Undecodable,
     /// The circuit breaker refused the call (resilience4j's `CallNotPermittedException`): the
     /// API was not called at all.
     NotPermitted,
@@ -43,6 +46,7 @@ impl CallError {
             CallError::Overloaded => "429 over capacity",
             CallError::Invalid => "400 invalid payload (poison)",
             CallError::NotPermitted => "breaker open, not called",
+            CallError::Undecodable => "cannot decode: reader schema cannot read it (poison)",
         }
     }
 }

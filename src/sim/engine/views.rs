@@ -62,6 +62,10 @@ impl Simulation {
     pub fn outbox(&self) -> &crate::sim::client::producer::outbox::Outbox {
         self.producer.outbox()
     }
+    /// The schema registry: versions, deploys and what the consumers can decode.
+    pub fn schemas(&self) -> &crate::sim::patterns::schema::deployment::Deployment {
+        &self.schemas
+    }
     /// The event-sourced bank: its event store, command counters and each subscriber's read
     /// model (empty when event sourcing is off).
     pub fn sourcing(&self) -> &crate::sim::patterns::sourcing::service::BankService {

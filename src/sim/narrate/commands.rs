@@ -37,6 +37,7 @@ pub fn describe_command(c: &Command) -> String {
         Command::StartBroker { broker } => format!("start broker {broker} again"),
         Command::Redrive { msg: Some(msg) } => format!("redrive {msg} from the dead-letter queue"),
         Command::Redrive { msg: None } => "redrive every message in the dead-letter queue".into(),
+        Command::DeploySchema { version } => format!("deploy a producer writing with schema v{version}"),
         Command::RebuildProjection { subscriber } => {
             format!("rebuild subscriber {subscriber}'s projection from position 0")
         }

@@ -207,6 +207,9 @@ impl Producer {
         if let Some(position) = event {
             ctx.sourcing.published(msg, position);
         }
+        if ctx.settings.schema.enabled {
+            ctx.schemas.wrote(msg);
+        }
         ctx.step(msg, JournalKind::Produced { msg, key, partition, event_type });
         self.sent += 1;
         if ctx.settings.outbox.mode != Publish::Direct && self.service_publish(msg, partition, ctx) {

@@ -18,6 +18,7 @@
 pub mod avro;
 pub mod compat;
 mod defaults;
+pub mod deployment;
 mod parser;
 pub mod registry;
 

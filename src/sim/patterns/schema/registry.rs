@@ -22,7 +22,8 @@ use super::avro::Schema;
 use super::compat::{check, Compatibility};
 
 /// A subject's compatibility mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Mode {
     Backward,
     BackwardTransitive,

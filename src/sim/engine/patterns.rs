@@ -1,0 +1,43 @@
+//! The commands of the patterns a run may carry: rebuilding an event-sourced projection, deploying
+//! a producer schema version to the registry.
+
+use super::Simulation;
+use crate::sim::command::Command;
+use crate::sim::config::schema::deploy_refusal;
+use crate::sim::config::sourcing::rebuild_refusal;
+use crate::sim::ctx::Ctx;
+use crate::sim::errors::CommandError;
+
+impl Simulation {
+    /// Why `command` (a pattern's) cannot apply now.
+    pub(super) fn pattern_refusal(&self, command: &Command) -> Result<(), CommandError> {
+        match *command {
+            Command::RebuildProjection { subscriber } => {
+                if let Some(message) = rebuild_refusal(&self.settings.sourcing, subscriber, self.pipelines.len()) {
+                    return Err(CommandError::Invalid { field: "subscriber", message });
+                }
+            }
+            Command::DeploySchema { version } => {
+                if let Some(message) = deploy_refusal(&self.settings.schema, version) {
+                    return Err(CommandError::Invalid { field: "version", message });
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Applies a pattern's command. A deploy the registry refuses still applies: the registry
+/// answered, and the producer keeps writing with the version it had.
+pub(super) fn apply(command: &Command, ctx: &mut Ctx) {
+    match *command {
+        Command::RebuildProjection { subscriber } => {
+            ctx.sourcing.rebuild(usize::from(subscriber), ctx.settings.sourcing.projection_bug);
+        }
+        Command::DeploySchema { version } => {
+            ctx.schemas.deploy(version, ctx.settings.schema.mode, ctx.now.as_us());
+        }
+        _ => {}
+    }
+}
