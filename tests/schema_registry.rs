@@ -139,3 +139,25 @@ proptest! {
         }
     }
 }
+
+/// The panel's sample event of each lesson version encodes in all three formats; a default is
+/// the value written, and Avro is the smallest, JSON the largest.
+#[test]
+fn each_version_has_a_sample_event_in_three_formats() {
+    use eda_lab::sim::patterns::encoding::{compare, Value};
+    use eda_lab::sim::patterns::schema::{parse_value, sample::sample};
+    for (i, v) in lesson().schema.versions.iter().enumerate() {
+        let value = sample(&parse_value(v).unwrap()).expect("a sample");
+        let Value::Record { fields, .. } = &value else { panic!("a record") };
+        assert_eq!(fields.iter().map(|f| f.number).collect::<Vec<_>>(), (1..=fields.len() as u32).collect::<Vec<_>>());
+        if i == 2 {
+            assert_eq!(fields[3].value, Value::Str("EUR".into()), "the default");
+        }
+        let e = compare(&value);
+        let size = |f: &str| e.iter().find(|x| x.format == f).unwrap().bytes.len();
+        assert_eq!(size("avro+confluent"), size("avro") + 5);
+        assert!(size("avro") < size("json") && size("protobuf") < size("json"), "v{}", i + 1);
+    }
+    let fixed = parse_value(&json!({"type": "fixed", "name": "F", "size": 4})).unwrap();
+    assert!(sample(&fixed).is_none(), "no fixed encoding to show");
+}

@@ -1,7 +1,8 @@
 //! One lane: one run and its panels — the diagram with the run's clock and trace hash, the outcome
-//! counters and charts beside it, the dead-letter queue, the event log and the monitoring panel
-//! below. The lane reads the run through its handle and changes it only by sending
-//! [`RunAction`]s; a compare view holds one lane per run.
+//! counters and charts beside it, the dead-letter queue, the event log, the event-sourced bank's
+//! panel (when the scenario has one) and the monitoring panel below. The lane reads the run
+//! through its handle and changes it only by sending [`RunAction`]s; a compare view holds one
+//! lane per run.
 
 use super::breaker_panel::BreakerPanel;
 use super::charts::Charts;
@@ -15,6 +16,8 @@ use super::monitoring::Monitoring;
 use super::outbox_panel::OutboxPanel;
 use super::run::RunAction;
 use super::runtime::RtHandle;
+use super::schema_panel::SchemaPanel;
+use super::sourcing_panel::SourcingPanel;
 use super::state::{LogFilter, Notice, Speed};
 use super::topology::{add_partition, Topology};
 use super::txn_panel::TxnPanel;
@@ -80,6 +83,12 @@ pub fn lane(props: &LaneProps) -> Html {
             <DlqPanel rt={rt.clone()} dlq_key={keys.dlq} on_run={props.on_run.clone()} on_message={props.on_message.clone()} notice={props.notice.clone()} />
             <EventLog rt={rt.clone()} version={keys.log} filter={props.log_filter} on_category={props.on_category.clone()}
                 on_notable={props.on_notable.clone()} playing={props.playing} on_message={props.on_message.clone()} />
+            if rt.0.borrow().sim.scenario().schema.enabled {
+                <SchemaPanel rt={rt.clone()} version={props.version} on_run={props.on_run.clone()} />
+            }
+            if rt.0.borrow().sim.scenario().sourcing.enabled {
+                <SourcingPanel rt={rt.clone()} version={props.version} on_run={props.on_run.clone()} />
+            }
             <Monitoring rt={rt.clone()} sample_key={keys.monitor} />
         </div>
     }

@@ -14,6 +14,9 @@
 //! - `compare_panel.rs`: a comparison (`sim::compare`) of the current scenario's lanes, run to a
 //!   time on the same seed and crashes, as a table and a bar per lane. It runs its own
 //!   simulations and never touches the page's run.
+//! - `sourcing_panel.rs`, `sourcing_account.rs`: the event-sourced bank (write side, one account's
+//!   state at any version beside its audit trail, the projections with Rebuild, every account's
+//!   balance in the store and in each view).
 //! - `journal_text.rs`: journal entries in plain words, bounded log buffers.
 //! - `journey.rs`: one message's journey (outcome, charges, every step) and the message finder.
 //! - `shapes.rs`: outcome glyphs (colour and shape).
@@ -48,9 +51,12 @@ mod outbox_panel;
 mod routing_explainer;
 mod run;
 mod runtime;
+mod schema_panel;
 mod select;
 mod settings;
 mod shapes;
+mod sourcing_account;
+mod sourcing_panel;
 mod state;
 mod top_bar;
 mod topology;

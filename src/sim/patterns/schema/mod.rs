@@ -21,6 +21,7 @@ mod defaults;
 pub mod deployment;
 mod parser;
 pub mod registry;
+pub mod sample;
 
 pub use avro::{
     parse, Field, Kind, Name, Named, Node, NodeId, Order, Props, Schema, SchemaError, SchemaErrorKind, MAX_DEPTH,
