@@ -116,6 +116,10 @@ fn write_side(sim: &Simulation) -> Html {
                     <dt>{"transfers settled"}</dt><dd>{format!("{} ({} refunded)", head - s.appended, s.refunds)}</dd></div>
                 <div><dt>{"store head (next position)"}</dt><dd data-testid="es-head">{head}</dd></div>
                 if es.full > 0 { <div><dt>{"refused, store full"}</dt><dd>{es.full}</dd></div> }
+                if s.repeated > 0 {
+                    <div title="A client sent its last command again under the same id (its answer was lost): the bank gave the first answer and appended nothing">
+                        <dt>{"resent, handled once"}</dt><dd data-testid="es-repeated">{s.repeated}</dd></div>
+                }
             </dl>
             <p class="help">{format!(
                 "A refused command appends nothing: the account's state said no (insufficient funds for a withdrawal or a transfer, or a correction of an event that cannot be corrected). A transfer is two events on two streams: sent, then received, or refunded by a compensating event.{}",

@@ -16,7 +16,7 @@ pub(super) fn outbox_lesson(s: &mut Scenario) {
 /// The event-sourced bank: 8 accounts, a balance view and a statement view.
 pub(super) fn sourcing_lesson(s: &mut Scenario) {
     reads_from_earliest(s);
-    s.sourcing = SourcingConfig { enabled: true, snapshot_every: 10, v1_until_ms: 5_000, projection_bug: false };
+    s.sourcing = SourcingConfig { enabled: true, snapshot_every: 10, v1_until_ms: 5_000, ..SourcingConfig::default() };
     (s.producer.keys.count, s.producer.rate_per_sec, s.topic.partitions) = (8, 20.0, 4);
     s.consumers.commit = CommitStrategy::AfterProcessing;
     s.subscribers = vec![subscriber("balance-view", 2, 20.0, 0.0), subscriber("statement-view", 1, 40.0, 0.0)];

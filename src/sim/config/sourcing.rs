@@ -16,11 +16,19 @@ pub struct SourcingConfig {
     pub v1_until_ms: u64,
     /// The balance view's bug: a received transfer is taken as sent. Fix it, then rebuild.
     pub projection_bug: bool,
+    /// The chance a client, its answer lost, sends its last command again under the same id.
+    pub resend_probability: f64,
 }
 
 impl Default for SourcingConfig {
     fn default() -> Self {
-        SourcingConfig { enabled: false, snapshot_every: 10, v1_until_ms: 0, projection_bug: false }
+        SourcingConfig {
+            enabled: false,
+            snapshot_every: 10,
+            v1_until_ms: 0,
+            projection_bug: false,
+            resend_probability: 0.0,
+        }
     }
 }
 

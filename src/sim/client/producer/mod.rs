@@ -298,7 +298,8 @@ impl Producer {
     fn bank_write(&mut self, key: u32, ctx: &mut Ctx) -> Option<(u32, u64)> {
         let s = &ctx.settings;
         let v1 = ctx.now.as_us() < s.sourcing.v1_until_ms.saturating_mul(1_000);
-        ctx.sourcing.write(key, s.producer.keys.count, ctx.now.as_us(), v1)
+        let resend = Probability::from_f64(s.sourcing.resend_probability);
+        ctx.sourcing.write(key, s.producer.keys.count, ctx.now.as_us(), v1, resend)
     }
 
     /// The partition of key index `key`, computed on first use.

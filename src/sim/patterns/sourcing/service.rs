@@ -15,7 +15,7 @@ use super::projection::{Projection, ViewKind};
 use super::store::EventStore;
 use crate::sim::ids::MessageId;
 use crate::sim::kernel::histogram::Histogram;
-use crate::sim::kernel::rng::{Rng, Stream};
+use crate::sim::kernel::rng::{Probability, Rng, Stream};
 use std::collections::VecDeque;
 
 /// The most events the store keeps in one run: past it the bank refuses commands, so a run's
@@ -56,6 +56,8 @@ pub struct BankService {
     views: Vec<ReadModel>,
     /// Commands refused because the store is full.
     pub full: u64,
+    /// The last command a client sent: its id, account and command (what a resend repeats).
+    last: Option<(u64, AccountId, BankCommand)>,
 }
 
 impl BankService {
@@ -94,6 +96,7 @@ impl BankService {
         accounts: u32,
         at_us: u64,
         writes_v1: bool,
+        resend: Probability,
     ) -> Option<(AccountId, u64)> {
         if self.store().head() >= MAX_EVENTS {
             self.full += 1;
@@ -105,15 +108,26 @@ impl BankService {
                 return self.store().get(p).map(|r| (r.stream, p));
             }
         }
+        if let Some((id, to, command)) = self.last.filter(|_| self.resends(resend)) {
+            // A resend under the same id: the bank answers as it did the first time.
+            let _ = self.bank.handle(id, to, command, at_us);
+            return None;
+        }
         let state = self.bank.read(account);
         let command = self.draw(&state, accounts);
         let id = self.next_command;
         self.next_command += 1;
+        self.last = Some((id, account, command));
         let Handled::Appended { position } = self.bank.handle(id, account, command, at_us).0 else { return None };
         if matches!(self.store().get(position).map(|r| r.event()), Some(AccountEvent::TransferSent { .. })) {
             self.pending.push_back(position);
         }
         Some((account, position))
+    }
+
+    /// Whether this arrival is a client resending its last command (no draw when it never is).
+    fn resends(&mut self, p: Probability) -> bool {
+        !p.is_zero() && self.commands.as_mut().is_some_and(|r| r.chance(p))
     }
 
     /// A client's command for an account in `state`: open it first, then mostly deposits and
