@@ -130,6 +130,8 @@ fn every_setting_writes_its_own_field_and_nothing_else() {
     base.topic.partitions = 1;
     base.replication.brokers = 5;
     base.replication.factor = 5;
+    // Schema versions to turn the registry on with (off, they are not checked).
+    base.schema.versions = vec![serde_json::json!("string"), serde_json::json!("bytes")];
     // Transactions run on one broker, committing after processing, with no dead-letter queue.
     let mut txn_base = base.clone();
     txn_base.consumers.commit = eda_lab::sim::scenario::CommitStrategy::AfterProcessing;
