@@ -118,7 +118,8 @@ impl BankService {
         let id = self.next_command;
         self.next_command += 1;
         self.last = Some((id, account, command));
-        let Handled::Appended { position } = self.bank.handle(id, account, command, at_us).0 else { return None };
+        // Decided on the state just read: nothing can have written in between.
+        let Ok((Handled::Appended { position }, _)) = self.bank.write(id, &state, command, at_us) else { return None };
         if matches!(self.store().get(position).map(|r| r.event()), Some(AccountEvent::TransferSent { .. })) {
             self.pending.push_back(position);
         }
