@@ -57,7 +57,7 @@ pub fn schema_panel(props: &SchemaProps) -> Html {
             { versions_table(props, &cfg.versions, &registered, writer, reader) }
             { deploys(&rt) }
             { why_it_breaks(&rt, reader, writer) }
-            { encodings(cfg.versions.get(writer as usize - 1), writer, registered.iter().position(|&v| v == writer).map_or(1, |i| i as u32 + 1)) }
+            { encodings((writer as usize).checked_sub(1).and_then(|i| cfg.versions.get(i)), writer, registered.iter().position(|&v| v == writer).map_or(1, |i| i as u32 + 1)) }
         </section>
     }
 }
