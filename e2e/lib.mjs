@@ -96,3 +96,14 @@ export function parseSimTimeUs(text) {
   if (!m) throw new Error(`sim-time "${text}" is not like "12.345s"`);
   return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
 }
+
+/** The element `selector` alone, cut from a full-page shot (an element shot would have the sticky top bar over it). */
+export async function shootPanel(page, selector, path) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const clip = await page.$eval(selector, (el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+  });
+  await page.screenshot({ path, fullPage: true, clip });
+  return path;
+}

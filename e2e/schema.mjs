@@ -8,19 +8,11 @@
 
 import { join } from 'node:path';
 import { audit, describe } from './a11y.mjs';
-import { waitFor } from './lib.mjs';
+import { shootPanel, waitFor } from './lib.mjs';
 
 const text = (page, id) => page.textContent(`[data-testid=${id}]`).then((t) => t.replace(/\s+/g, ' ').trim());
 
-async function shoot(page, path) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const clip = await page.$eval('section.schema', (el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
-  });
-  await page.screenshot({ path, fullPage: true, clip });
-  return path;
-}
+const shoot = (page, path) => shootPanel(page, 'section.schema', path);
 
 export async function schemaSteps({ page, step, load, playTo, snapshot, select, artifacts }) {
   await step('schema: a breaking version under NONE poisons the consumers; BACKWARD refuses it; a compatible one deploys', async () => {

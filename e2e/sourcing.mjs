@@ -8,7 +8,7 @@
 
 import { join } from 'node:path';
 import { audit, describe } from './a11y.mjs';
-import { waitFor } from './lib.mjs';
+import { shootPanel, waitFor } from './lib.mjs';
 
 /** What the panel shows of the account picked: slider, state, trail. */
 const account = (page) =>
@@ -44,16 +44,7 @@ const slideTo = (page, v) =>
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }, v);
 
-/** The panel alone, cut from a full-page shot (an element shot would have the sticky top bar over it). */
-async function shoot(page, path) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const clip = await page.$eval('section.sourcing', (el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
-  });
-  await page.screenshot({ path, fullPage: true, clip });
-  return path;
-}
+const shoot = (page, path) => shootPanel(page, 'section.sourcing', path);
 
 export async function sourcingSteps({ page, step, load, playTo, screenshot, artifacts }) {
   await step('sourcing: the bank\'s write side, an account at any version with its audit trail, a wrong balance view rebuilt', async () => {

@@ -69,24 +69,22 @@ else
 fi
 
 if [ "$rabbitmq" = 1 ]; then
-  step "pika $PIKA_VERSION (the AMQP client of tests/rabbitmq/differential.py)"
-  if [ "$(python3 -c 'import pika; print(pika.__version__)' 2>/dev/null)" = "$PIKA_VERSION" ]; then
-    ok "pika $PIKA_VERSION"
-  else
+  # pip_pinned MODULE VERSION: installs that exact version from PyPI unless it is there already.
+  pip_pinned() {
+    if [ "$(python3 -c "import $1; print($1.__version__)" 2>/dev/null)" = "$2" ]; then
+      ok "$1 $2"
+      return
+    fi
     # --break-system-packages: Debian's own python3 refuses pip installs otherwise (PEP 668); the
     # option is unknown to older pips, so retry without it.
-    python3 -m pip install --quiet "pika==$PIKA_VERSION" --break-system-packages 2>/dev/null \
-      || python3 -m pip install --quiet "pika==$PIKA_VERSION"
-    ok "pika $(python3 -c 'import pika; print(pika.__version__)')"
-  fi
+    python3 -m pip install --quiet "$1==$2" --break-system-packages 2>/dev/null \
+      || python3 -m pip install --quiet "$1==$2"
+    ok "$1 $(python3 -c "import $1; print($1.__version__)")"
+  }
+  step "pika $PIKA_VERSION (the AMQP client of tests/rabbitmq/differential.py)"
+  pip_pinned pika "$PIKA_VERSION"
   step "avro $AVRO_VERSION (the reference of tests/schema/avro_diff.py)"
-  if [ "$(python3 -c 'import avro; print(avro.__version__)' 2>/dev/null)" = "$AVRO_VERSION" ]; then
-    ok "avro $AVRO_VERSION"
-  else
-    python3 -m pip install --quiet "avro==$AVRO_VERSION" --break-system-packages 2>/dev/null \
-      || python3 -m pip install --quiet "avro==$AVRO_VERSION"
-    ok "avro $(python3 -c 'import avro; print(avro.__version__)')"
-  fi
+  pip_pinned avro "$AVRO_VERSION"
 fi
 
 step "Rust toolchain: wasm32 target, rustfmt, clippy"
