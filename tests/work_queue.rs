@@ -14,6 +14,7 @@ use eda_lab::sim::journal::Journal;
 use eda_lab::sim::kernel::scheduler::Scheduler;
 use eda_lab::sim::ledger::{Ledger, LossReason};
 use eda_lab::sim::patterns::schema::deployment::Deployment;
+use eda_lab::sim::patterns::shop::service::ShopService;
 use eda_lab::sim::patterns::sourcing::service::BankService;
 use eda_lab::sim::scenario::{CommitStrategy, CrashPoint, Scenario};
 use eda_lab::sim::{ConsumerId, SimTime};
@@ -30,6 +31,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32, prefetch: u32) -> (Led
     let mut pipeline = Pipeline::new(3, 7);
     let mut now = SimTime::ZERO;
     let mut sourcing = BankService::default();
+    let mut shop = ShopService::default();
     let mut schemas = Deployment::default();
     macro_rules! ctx {
         () => {
@@ -41,6 +43,7 @@ fn run(commit: CommitStrategy, point: CrashPoint, n: u32, prefetch: u32) -> (Led
                 settings: &settings,
                 knobs: &knobs,
                 sourcing: &mut sourcing,
+                shop: &mut shop,
                 schemas: &mut schemas,
             }
         };

@@ -13,6 +13,7 @@ use crate::sim::kernel::scheduler::Scheduler;
 use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::{Ledger, LossReason, Outcome};
 use crate::sim::patterns::schema::deployment::Deployment;
+use crate::sim::patterns::shop::service::ShopService;
 use crate::sim::patterns::sourcing::service::BankService;
 
 pub struct Ctx<'a> {
@@ -27,6 +28,9 @@ pub struct Ctx<'a> {
     /// The event-sourced bank, when the scenario has one: its write side is the producer's, its
     /// read models the subscribers'.
     pub sourcing: &'a mut BankService,
+    /// The shop, when the scenario has one: its write side is the producer's, its read models
+    /// the subscribers'.
+    pub shop: &'a mut ShopService,
     /// The schema registry: the version each message was written with, what the consumers can
     /// decode.
     pub schemas: &'a mut Deployment,

@@ -33,6 +33,7 @@ use crate::sim::metrics::sample::Sample;
 pub use crate::sim::metrics::stats::Stats;
 use crate::sim::patterns::redrive;
 use crate::sim::patterns::schema::deployment::Deployment;
+use crate::sim::patterns::shop::service::ShopService;
 use crate::sim::patterns::sourcing::service::BankService;
 
 /// What the simulation can say about one message's journey.
@@ -84,6 +85,7 @@ pub struct Simulation {
     alerts: Alerts,
     commands: Vec<StampedCommand>,
     sourcing: BankService,
+    shop: ShopService,
     schemas: Deployment,
 }
 
@@ -106,6 +108,7 @@ macro_rules! ctx {
             settings: &$sim.settings,
             knobs: &$sim.knobs,
             sourcing: &mut $sim.sourcing,
+            shop: &mut $sim.shop,
             schemas: &mut $sim.schemas,
         }
     };
@@ -135,11 +138,11 @@ impl Simulation {
             alerts: Alerts::default(),
             commands: Vec::new(),
             sourcing: BankService::default(),
+            shop: ShopService::default(),
             schemas: Deployment::new(if s.schema.enabled { &s.schema.versions } else { &[] }, s.schema.mode),
             settings: s,
         };
-        let es = &sim.settings.sourcing;
-        sim.sourcing = BankService::new(es.enabled, sim.settings.seed, es.snapshot_every, sim.pipelines.len());
+        sim.start_services();
         sim.trace.mix(sim.settings.seed);
         sim.trace.mix(sim.settings.fingerprint());
         let ctx = &mut ctx!(sim);

@@ -1,8 +1,8 @@
 //! One lane: one run and its panels — the diagram with the run's clock and trace hash, the outcome
 //! counters and charts beside it, the dead-letter queue, the event log, the event-sourced bank's
-//! panel (when the scenario has one) and the monitoring panel below. The lane reads the run
-//! through its handle and changes it only by sending [`RunAction`]s; a compare view holds one
-//! lane per run.
+//! and the shop's panels (when the scenario has them) and the monitoring panel below. The lane
+//! reads the run through its handle and changes it only by sending [`RunAction`]s; a compare view
+//! holds one lane per run.
 
 use super::breaker_panel::BreakerPanel;
 use super::charts::Charts;
@@ -17,6 +17,7 @@ use super::outbox_panel::OutboxPanel;
 use super::run::RunAction;
 use super::runtime::RtHandle;
 use super::schema_panel::SchemaPanel;
+use super::shop_panel::ShopPanel;
 use super::sourcing_panel::SourcingPanel;
 use super::state::{LogFilter, Notice, Speed};
 use super::topology::{add_partition, Topology};
@@ -88,6 +89,9 @@ pub fn lane(props: &LaneProps) -> Html {
             }
             if rt.0.borrow().sim.scenario().sourcing.enabled {
                 <SourcingPanel rt={rt.clone()} version={props.version} on_run={props.on_run.clone()} />
+            }
+            if rt.0.borrow().sim.scenario().shop.enabled {
+                <ShopPanel rt={rt.clone()} version={props.version} on_run={props.on_run.clone()} />
             }
             <Monitoring rt={rt.clone()} sample_key={keys.monitor} />
         </div>

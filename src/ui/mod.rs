@@ -17,6 +17,9 @@
 //! - `sourcing_panel.rs`, `sourcing_account.rs`: the event-sourced bank (write side, one account's
 //!   state at any version beside its audit trail, the projections with Rebuild, every account's
 //!   balance in the store and in each view).
+//! - `shop_panel.rs`: CQRS for the shop (the write side's commands and events, the read load
+//!   against it and what stale reads showed, one row per read model, every product's price and
+//!   stock on the write side beside each catalogue view's).
 //! - `journal_text.rs`: journal entries in plain words, bounded log buffers.
 //! - `journey.rs`: one message's journey (outcome, charges, every step) and the message finder.
 //! - `shapes.rs`: outcome glyphs (colour and shape).
@@ -55,6 +58,7 @@ mod schema_panel;
 mod select;
 mod settings;
 mod shapes;
+mod shop_panel;
 mod sourcing_account;
 mod sourcing_panel;
 mod state;

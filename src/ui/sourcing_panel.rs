@@ -93,7 +93,7 @@ pub fn sourcing_panel(props: &SourcingProps) -> Html {
 }
 
 /// The subscriber's name from the scenario (a run without subscribers has one group).
-fn view_name(sim: &Simulation, k: usize) -> String {
+pub(super) fn view_name(sim: &Simulation, k: usize) -> String {
     let k = u8::try_from(k).unwrap_or(u8::MAX);
     sim.scenario().subscriber_name(k).map_or_else(|| format!("view {k}"), str::to_string)
 }
@@ -120,6 +120,12 @@ fn write_side(sim: &Simulation) -> Html {
                     <div title="A client sent its last command again under the same id (its answer was lost): the bank gave the first answer and appended nothing">
                         <dt>{"resent, handled once"}</dt><dd data-testid="es-repeated">{s.repeated}</dd></div>
                 }
+                if s.conflicts > 0 || s.lost_updates > 0 {
+                    <div title="An append expecting the version its handler read, after another handler appended to the account: refused, then retried on a fresh read">
+                        <dt>{"conflicts, retried"}</dt><dd data-testid="es-conflicts">{s.conflicts}</dd></div>
+                    <div title="With the version check off: an append decided on a stale read, let in (in brackets, those the account's state at the time would have refused)">
+                        <dt>{"lost updates"}</dt><dd data-testid="es-lost-updates">{format!("{} ({})", s.lost_updates, s.would_refuse)}</dd></div>
+                }
             </dl>
             <p class="help">{format!(
                 "A refused command appends nothing: the account's state said no (insufficient funds for a withdrawal or a transfer, or a correction of an event that cannot be corrected). A transfer is two events on two streams: sent, then received, or refunded by a compensating event.{}",
@@ -128,8 +134,8 @@ fn write_side(sim: &Simulation) -> Html {
     }
 }
 
-/// Staleness at `q` in milliseconds, one decimal.
-fn ms(h: &Histogram, q: f64) -> String {
+/// A histogram of microseconds (staleness, a read's age) at `q`, in milliseconds, one decimal.
+pub(super) fn ms(h: &Histogram, q: f64) -> String {
     if h.count() == 0 {
         return "–".into();
     }

@@ -352,6 +352,8 @@ impl Pipeline {
             // A projection's effect: the event applied to this subscriber's read model.
             let bug = ctx.settings.sourcing.projection_bug;
             ctx.sourcing.project(usize::from(self.subscriber), msg, ctx.now.as_us(), bug);
+        } else if ctx.settings.shop.enabled {
+            ctx.shop.project(usize::from(self.subscriber), msg, ctx.now.as_us());
         }
         self.effects.0 += 1;
         self.effects.1 += u64::from(again);

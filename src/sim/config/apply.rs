@@ -55,7 +55,8 @@ impl Scenario {
     /// The value at `path`, or `None` where it does not apply (the auto-commit interval under
     /// another commit strategy) or is no setting.
     pub(super) fn read_setting(&self, path: &str) -> Option<Value> {
-        if let Some(v) = self.read_client_setting(path).or_else(|| self.read_downstream_setting(path)) {
+        let v = self.read_client_setting(path).or_else(|| self.read_downstream_setting(path));
+        if let Some(v) = v.or_else(|| self.read_pattern_setting(path)) {
             return Some(v);
         }
         let (c, pr) = (&self.consumers, &self.processing);
@@ -153,14 +154,6 @@ impl Scenario {
             "transactions.enabled" => self.transactions.enabled.into(),
             "outbox.mode" => json(self.outbox.mode),
             "chaos.enabled" => self.chaos.enabled.into(),
-            "sourcing.enabled" => self.sourcing.enabled.into(),
-            "schema.enabled" => self.schema.enabled.into(),
-            "schema.mode" => json(self.schema.mode),
-            "schema.reader_version" => self.schema.reader_version.into(),
-            "sourcing.snapshot_every" => self.sourcing.snapshot_every.into(),
-            "sourcing.v1_until_ms" => self.sourcing.v1_until_ms.into(),
-            "sourcing.projection_bug" => self.sourcing.projection_bug.into(),
-            "sourcing.resend_probability" => self.sourcing.resend_probability.into(),
             "chaos.mean_gap_ms" => self.chaos.mean_gap_ms.into(),
             "chaos.until_ms" => self.chaos.until_ms.into(),
             "outbox.crash_probability" => self.outbox.crash_probability.into(),
@@ -175,7 +168,10 @@ impl Scenario {
 
     /// Writes `value` (already checked against the setting's description) at `path`.
     pub(super) fn write_setting(&mut self, path: &str, v: &Value) -> Result<(), String> {
-        if self.write_client_setting(path, v)? || self.write_downstream_setting(path, v)? {
+        if self.write_client_setting(path, v)?
+            || self.write_downstream_setting(path, v)?
+            || self.write_pattern_setting(path, v)?
+        {
             return Ok(());
         }
         let (c, pr) = (&mut self.consumers, &mut self.processing);
@@ -275,14 +271,6 @@ impl Scenario {
             "transactions.enabled" => self.transactions.enabled = flag(v)?,
             "outbox.mode" => self.outbox.mode = choice(v)?,
             "chaos.enabled" => self.chaos.enabled = flag(v)?,
-            "sourcing.enabled" => self.sourcing.enabled = flag(v)?,
-            "schema.enabled" => self.schema.enabled = flag(v)?,
-            "schema.mode" => self.schema.mode = choice(v)?,
-            "schema.reader_version" => self.schema.reader_version = int(v)?,
-            "sourcing.snapshot_every" => self.sourcing.snapshot_every = int(v)?,
-            "sourcing.v1_until_ms" => self.sourcing.v1_until_ms = int(v)?,
-            "sourcing.projection_bug" => self.sourcing.projection_bug = flag(v)?,
-            "sourcing.resend_probability" => self.sourcing.resend_probability = num(v)?,
             "chaos.mean_gap_ms" => self.chaos.mean_gap_ms = int(v)?,
             "chaos.until_ms" => self.chaos.until_ms = int(v)?,
             "outbox.crash_probability" => self.outbox.crash_probability = num(v)?,
@@ -291,6 +279,49 @@ impl Scenario {
             "transactions.timeout_ms" => self.transactions.timeout_ms = int(v)?,
             "transactions.isolation" => self.transactions.isolation = choice(v)?,
             "transactions.external_effect" => self.transactions.external_effect = flag(v)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The patterns' settings: the event-sourced bank, the shop, the schema registry.
+    fn read_pattern_setting(&self, path: &str) -> Option<Value> {
+        Some(match path {
+            "sourcing.enabled" => self.sourcing.enabled.into(),
+            "shop.enabled" => self.shop.enabled.into(),
+            "shop.reads_per_write" => self.shop.reads_per_write.into(),
+            "shop.stock" => self.shop.stock.into(),
+            "shop.customers" => self.shop.customers.into(),
+            "schema.enabled" => self.schema.enabled.into(),
+            "schema.mode" => json(self.schema.mode),
+            "schema.reader_version" => self.schema.reader_version.into(),
+            "sourcing.snapshot_every" => self.sourcing.snapshot_every.into(),
+            "sourcing.v1_until_ms" => self.sourcing.v1_until_ms.into(),
+            "sourcing.projection_bug" => self.sourcing.projection_bug.into(),
+            "sourcing.resend_probability" => self.sourcing.resend_probability.into(),
+            "sourcing.handle_ms" => self.sourcing.handle_ms.into(),
+            "sourcing.version_check" => self.sourcing.version_check.into(),
+            _ => return None,
+        })
+    }
+
+    /// The patterns' settings; false for any other path.
+    fn write_pattern_setting(&mut self, path: &str, v: &Value) -> Result<bool, String> {
+        match path {
+            "sourcing.enabled" => self.sourcing.enabled = flag(v)?,
+            "shop.enabled" => self.shop.enabled = flag(v)?,
+            "shop.reads_per_write" => self.shop.reads_per_write = int(v)?,
+            "shop.stock" => self.shop.stock = int(v)?,
+            "shop.customers" => self.shop.customers = int(v)?,
+            "schema.enabled" => self.schema.enabled = flag(v)?,
+            "schema.mode" => self.schema.mode = choice(v)?,
+            "schema.reader_version" => self.schema.reader_version = int(v)?,
+            "sourcing.snapshot_every" => self.sourcing.snapshot_every = int(v)?,
+            "sourcing.v1_until_ms" => self.sourcing.v1_until_ms = int(v)?,
+            "sourcing.projection_bug" => self.sourcing.projection_bug = flag(v)?,
+            "sourcing.resend_probability" => self.sourcing.resend_probability = num(v)?,
+            "sourcing.handle_ms" => self.sourcing.handle_ms = int(v)?,
+            "sourcing.version_check" => self.sourcing.version_check = flag(v)?,
             _ => return Ok(false),
         }
         Ok(true)

@@ -31,6 +31,7 @@ impl Scenario {
             transactions: TransactionConfig::default(),
             outbox: OutboxConfig::default(),
             sourcing: Default::default(),
+            shop: Default::default(),
             schema: Default::default(),
             replication: ReplicationConfig::default(),
             queue: QueueSettings::default(),

@@ -1,7 +1,7 @@
 //! The built-in scenarios: one per lesson of the guide. Each starts from the defaults and states
 //! only what it is about, so the difference between two scenarios is the lesson.
 
-use super::pattern_lessons::{outbox_lesson, schema_lesson, sourcing_lesson};
+use super::pattern_lessons::{outbox_lesson, schema_lesson, shop_lesson, sourcing_lesson};
 use crate::sim::broker::amqp::headers::{FieldTable, FieldValue};
 use crate::sim::command::Command;
 use crate::sim::config::scenario::*;
@@ -64,7 +64,11 @@ pub const CATALOG: &[(&str, &str)] = &[
     ),
     (
         "event-sourced-bank",
-        "A bank whose 8 accounts are event-sourced: each client command is checked against the account's state, the fold of its events, and appends one event to its stream (Opened, Deposited, Withdrawn, TransferSent, TransferReceived, Reversed), or is refused (insufficient funds) and appends nothing; a snapshot every 10 events. Until 5 s the old service writes deposits in schema v1 (whole units), upcast when read. Two projections consume the events: a balance view and a slower statement view, each lagging the writes (staleness). At 10 s a balance-view consumer crashes after applying an event, before committing: the event is applied again, and that account's balance in the view is wrong. Set idempotency to dedup_atomic: the views stay right. Turn the balance view's bug on, then off, and rebuild it from position 0.",
+        "A bank whose 8 accounts are event-sourced: each client command is checked against the account's state, the fold of its events, and appends one event to its stream (Opened, Deposited, Withdrawn, TransferSent, TransferReceived, Reversed), or is refused (insufficient funds) and appends nothing; a snapshot every 10 events. Until 5 s the old service writes deposits in schema v1 (whole units), upcast when read. Two projections consume the events: a balance view and a slower statement view, each lagging the writes (staleness). At 10 s a balance-view consumer crashes after applying an event, before committing: the event is applied again, and that account's balance in the view is wrong. Set idempotency to dedup_atomic: the views stay right. Turn the balance view's bug on, then off, and rebuild it from position 0. Give commands a handling time (300 ms): handlers of one account overlap, and an append expecting the version its handler read is refused as a conflict and retried on a fresh read; turn optimistic concurrency off and decisions made on stale reads go in (lost updates).",
+    ),
+    (
+        "cqrs-shop",
+        "A shop, the guide's CQRS case: writes (orders) and reads (the product catalogue) are served by different models. The write side holds 8 products and their orders; each client command lists a product, places an order (refused when too little is left), cancels one, restocks or changes a price, and each change is published as one event keyed by its product. Two read models consume the events: a product catalogue (2 consumers) and each customer's orders (1 consumer). Shoppers read the catalogue 20 times per write and never reach the write side. A read is stale while the view lacks an event of its product: it can show units already sold or an old price. Give the catalogue more consumers (the read side scales on its own; the writes do not change): fewer reads are stale, down to what processing one event takes. At 10 s a catalogue consumer crashes after applying an event, before committing: the event is applied again and that product's stock in the view is wrong. Set idempotency to dedup_atomic: the views stay right.",
     ),
     (
         "schema-evolution",
@@ -275,6 +279,7 @@ pub fn builtin(name: &str) -> Option<Scenario> {
         "acks-0" | "acks-1-failover" | "acks-all-min-isr" => cluster_lesson(name, &mut s),
         "exactly-once-pipeline" | "eos-external-effect" => transactions_lesson(name, &mut s),
         "event-sourced-bank" => sourcing_lesson(&mut s),
+        "cqrs-shop" => shop_lesson(&mut s),
         "schema-evolution" => schema_lesson(&mut s),
         "outbox" => outbox_lesson(&mut s),
         _ => return None,

@@ -20,6 +20,7 @@ pub mod rules;
 pub mod scenario;
 pub mod schema;
 pub mod settings;
+pub mod shop;
 pub mod sourcing;
 pub mod subscribers;
 pub mod transactions;

@@ -24,6 +24,19 @@ pub(super) fn sourcing_lesson(s: &mut Scenario) {
     s.faults.push(ScheduledCommand { at_ms: 10_000, command });
 }
 
+/// The shop (CQRS, the guide's e-commerce case): 8 products, a catalogue view shoppers browse 20
+/// times per write and an orders view; a crash after an effect at 10 s applies an order twice in
+/// the catalogue (at least once, no idempotency).
+pub(super) fn shop_lesson(s: &mut Scenario) {
+    reads_from_earliest(s);
+    s.shop = ShopConfig { enabled: true, ..ShopConfig::default() };
+    (s.producer.keys.count, s.producer.rate_per_sec, s.topic.partitions) = (8, 50.0, 4);
+    s.consumers.commit = CommitStrategy::AfterProcessing;
+    s.subscribers = vec![subscriber("catalogue-view", 2, 20.0, 0.0), subscriber("orders-view", 1, 10.0, 0.0)];
+    let command = Command::CrashConsumer { consumer: ConsumerId::of(0, 0), at: Some(CrashPoint::AfterEffect) };
+    s.faults.push(ScheduledCommand { at_ms: 10_000, command });
+}
+
 /// Schema evolution: v1 on the consumers, a breaking v2 deployed at 10 s under mode NONE.
 pub(super) fn schema_lesson(s: &mut Scenario) {
     let record = |fields: serde_json::Value| json!({"type": "record", "name": "OrderPlaced", "namespace": "shop", "fields": fields});

@@ -97,6 +97,7 @@ impl Scenario {
         };
         let refused = super::outbox::refusal(&self.outbox, self.producer.acks == Acks::Zero)
             .or_else(|| super::sourcing::refusal(&self.sourcing, &sourcing))
+            .or_else(|| super::shop::refusal(&self.shop, &sourcing, self.sourcing.enabled))
             .or_else(|| super::schema::refusal(&self.schema));
         if let Some((field, why)) = refused {
             return Err(invalid(field, why));

@@ -16,6 +16,7 @@ pub use super::queue::{BrokerKind, ExchangeKind, Overflow, QueueSettings};
 pub use super::replication::ReplicationConfig;
 pub use super::schema::SchemaConfig;
 use super::settings::{self, Setting};
+pub use super::shop::ShopConfig;
 pub use super::sourcing::SourcingConfig;
 pub use super::subscribers::Subscriber;
 pub use super::transactions::{Isolation, TransactionConfig};
@@ -43,6 +44,9 @@ pub struct Scenario {
     /// projections (`sourcing.rs`).
     #[serde(skip_serializing_if = "SourcingConfig::is_default")]
     pub sourcing: SourcingConfig,
+    /// CQRS for the e-commerce case: the service as a shop, the subscribers as its read models.
+    #[serde(skip_serializing_if = "ShopConfig::is_default")]
+    pub shop: ShopConfig,
     /// The schema registry: the events' schema versions, the subject's mode, the consumers'
     /// reader version (`schema.rs`).
     #[serde(skip_serializing_if = "SchemaConfig::is_default")]
@@ -99,6 +103,7 @@ impl Default for Scenario {
             transactions: TransactionConfig::default(),
             outbox: OutboxConfig::default(),
             sourcing: SourcingConfig::default(),
+            shop: ShopConfig::default(),
             schema: SchemaConfig::default(),
             downstream: DownstreamConfig::default(),
             breaker: BreakerSettings::default(),
@@ -421,6 +426,7 @@ impl Scenario {
                     | settings::Group::Transactions
                     | settings::Group::Outbox
                     | settings::Group::Sourcing
+                    | settings::Group::Shop
                     | settings::Group::Schema
                     | settings::Group::Chaos
             ) && default.setting(s).as_ref() == Some(v)

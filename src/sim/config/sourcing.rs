@@ -18,6 +18,10 @@ pub struct SourcingConfig {
     pub projection_bug: bool,
     /// The chance a client, its answer lost, sends its last command again under the same id.
     pub resend_probability: f64,
+    /// How long a command handler takes from reading the account to appending its event.
+    pub handle_ms: u64,
+    /// Appends expect the version the handler read (optimistic concurrency).
+    pub version_check: bool,
 }
 
 impl Default for SourcingConfig {
@@ -28,6 +32,8 @@ impl Default for SourcingConfig {
             v1_until_ms: 0,
             projection_bug: false,
             resend_probability: 0.0,
+            handle_ms: 0,
+            version_check: true,
         }
     }
 }

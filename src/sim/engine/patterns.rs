@@ -7,8 +7,24 @@ use crate::sim::config::schema::deploy_refusal;
 use crate::sim::config::sourcing::rebuild_refusal;
 use crate::sim::ctx::Ctx;
 use crate::sim::errors::CommandError;
+use crate::sim::patterns::shop::service::{ShopService, ShopShape};
+use crate::sim::patterns::sourcing::service::BankService;
 
 impl Simulation {
+    /// The producing service's domain, when the scenario gives it one: the event-sourced bank or
+    /// the shop, each with one read model per subscriber.
+    pub(super) fn start_services(&mut self) {
+        let s = &self.settings;
+        let subscribers = self.pipelines.len();
+        self.sourcing = BankService::new(s.sourcing.enabled, s.seed, s.sourcing.snapshot_every, subscribers);
+        let shape = s.shop.enabled.then_some(ShopShape {
+            customers: s.shop.customers,
+            stock: s.shop.stock,
+            reads_per_write: s.shop.reads_per_write,
+        });
+        self.shop = ShopService::new(shape, s.seed, subscribers);
+    }
+
     /// Why `command` (a pattern's) cannot apply now.
     pub(super) fn pattern_refusal(&self, command: &Command) -> Result<(), CommandError> {
         match *command {

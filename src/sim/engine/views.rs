@@ -72,6 +72,12 @@ impl Simulation {
         &self.sourcing
     }
 
+    /// The shop: its write side's tables and counters, the shoppers' reads and each
+    /// subscriber's read model (empty when the shop is off).
+    pub fn shop(&self) -> &crate::sim::patterns::shop::service::ShopService {
+        &self.shop
+    }
+
     pub fn stats(&self) -> Stats {
         Stats {
             producer: self.producer.stats(),

@@ -26,6 +26,10 @@ pub enum Stream {
     Chaos = 10,
     /// The event-sourced bank's client commands (`patterns/sourcing/service.rs`).
     Sourcing = 11,
+    /// The shop's commands (`patterns/shop/service.rs`).
+    Shop = 12,
+    /// The shop's shoppers' reads: their own stream, so the read load never changes a write.
+    ShopReads = 13,
 }
 
 /// A value-stable generator: the same seed gives the same sequence on every platform and version.

@@ -5,4 +5,5 @@ pub mod dlq;
 pub mod encoding;
 pub mod redrive;
 pub mod schema;
+pub mod shop;
 pub mod sourcing;

@@ -46,6 +46,7 @@ pub struct AlertReport {
 
 use crate::sim::explain::EffectWords;
 pub mod patterns;
+pub mod shop;
 mod subscribers;
 pub use subscribers::SubscriberReport;
 
@@ -113,10 +114,9 @@ pub struct Report {
     /// What the producing service's dual write or outbox did, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbox: Option<crate::sim::client::producer::outbox::OutboxStats>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sourcing: Option<patterns::SourcingReport>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schema: Option<patterns::SchemaReport>,
+    /// The event-sourced bank, the shop and the schema registry, each when the run has it.
+    #[serde(flatten)]
+    pub patterns: patterns::PatternReports,
     /// The alert rules switched on at the end of the run (`alerts.*`), or that fired, with their
     /// firings.
     pub alerts: Vec<AlertReport>,
@@ -205,8 +205,7 @@ impl Report {
             stats: sim.stats(),
             transactions: sim.scenario().transactions.enabled.then(|| txn_stats(sim)),
             outbox: (sim.scenario().outbox.mode != crate::sim::scenario::Publish::Direct).then(|| sim.outbox().stats()),
-            sourcing: patterns::sourcing(sim),
-            schema: patterns::schema(sim),
+            patterns: patterns::PatternReports::of(sim),
             alerts: alert_reports(sim),
             time_in_system: LatencyReport {
                 mean_ms: lat.mean_us().map(|v| v / 1e3),
@@ -371,7 +370,7 @@ impl Report {
             let _ = writeln!(out, "redrive         {} dead letters published again", self.dead_letters_redriven);
         }
         subscribers::write_subscribers(&self.subscribers, out);
-        patterns::write(self.sourcing.as_ref(), self.schema.as_ref(), out);
+        self.patterns.write(out);
         let _ = writeln!(
             out,
             "offsets         {} resets (auto.offset.reset), {} records skipped by a reset to the log end, {} consumers stopped by none",

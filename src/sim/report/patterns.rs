@@ -1,10 +1,35 @@
 //! The report's lines for the patterns a run may carry: the event-sourced bank and its
-//! projections, the schema registry.
+//! projections, the shop's write and read sides (`shop.rs`), the schema registry.
 
 use crate::sim::engine::Simulation;
 use crate::sim::patterns::sourcing::projection::ViewKind;
 use serde::Serialize;
 use std::fmt::Write;
+
+/// Each pattern's report, when the run has it (flattened into the report's JSON).
+#[derive(Clone, Debug, Serialize)]
+pub struct PatternReports {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sourcing: Option<SourcingReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shop: Option<super::shop::ShopReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<SchemaReport>,
+}
+
+impl PatternReports {
+    pub fn of(sim: &Simulation) -> Self {
+        PatternReports { sourcing: sourcing(sim), shop: super::shop::report(sim), schema: schema(sim) }
+    }
+
+    /// The text lines of each.
+    pub fn write(&self, out: &mut String) {
+        write(self.sourcing.as_ref(), self.schema.as_ref(), out);
+        if let Some(s) = &self.shop {
+            s.write(out);
+        }
+    }
+}
 
 /// What the event-sourced bank and its projections did.
 #[derive(Clone, Debug, Serialize)]
@@ -13,6 +38,12 @@ pub struct SourcingReport {
     pub appended: u64,
     pub refused: u64,
     pub refunds: u64,
+    /// Appends refused because another handler appended first (each retried on a fresh read).
+    pub conflicts: u64,
+    /// Appends decided on a stale read and let in (the version check off).
+    pub lost_updates: u64,
+    /// Lost updates the account's state at the time would have refused.
+    pub would_refuse: u64,
     pub store_head: u64,
     pub views: Vec<ViewReport>,
 }
@@ -41,7 +72,7 @@ pub struct SchemaReport {
     pub undecodable: u64,
 }
 
-pub fn sourcing(sim: &Simulation) -> Option<SourcingReport> {
+fn sourcing(sim: &Simulation) -> Option<SourcingReport> {
     if !sim.scenario().sourcing.enabled {
         return None;
     }
@@ -68,12 +99,15 @@ pub fn sourcing(sim: &Simulation) -> Option<SourcingReport> {
         appended: b.appended,
         refused,
         refunds: b.refunds,
+        conflicts: b.conflicts,
+        lost_updates: b.lost_updates,
+        would_refuse: b.would_refuse,
         store_head: es.store().head(),
         views,
     })
 }
 
-pub fn schema(sim: &Simulation) -> Option<SchemaReport> {
+fn schema(sim: &Simulation) -> Option<SchemaReport> {
     let cfg = &sim.scenario().schema;
     if !cfg.enabled {
         return None;
@@ -90,7 +124,7 @@ pub fn schema(sim: &Simulation) -> Option<SchemaReport> {
 }
 
 /// The text lines of both, when the run has them.
-pub fn write(sourcing: Option<&SourcingReport>, schema: Option<&SchemaReport>, out: &mut String) {
+fn write(sourcing: Option<&SourcingReport>, schema: Option<&SchemaReport>, out: &mut String) {
     use crate::sim::kernel::numfmt::fixed;
     if let Some(s) = sourcing {
         let _ = writeln!(
@@ -101,6 +135,11 @@ pub fn write(sourcing: Option<&SourcingReport>, schema: Option<&SchemaReport>, o
             s.refused,
             s.store_head - s.appended,
             s.refunds
+        );
+        let _ = writeln!(
+            out,
+            "concurrency     {} conflicts (retried on a fresh read), {} lost updates ({} of them the account's state at the time would have refused)",
+            s.conflicts, s.lost_updates, s.would_refuse
         );
         for v in &s.views {
             let kind = if v.kind == ViewKind::Balance { "balance" } else { "statement" };

@@ -33,7 +33,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// The groups of settings, in the order the panel shows them, with their headings.
-const GROUPS: [(Group, &str); 17] = [
+const GROUPS: [(Group, &str); 18] = [
     (Group::Producer, "Producer"),
     (Group::Network, "Network"),
     (Group::Queue, "Broker"),
@@ -43,6 +43,7 @@ const GROUPS: [(Group, &str); 17] = [
     (Group::Outbox, "Publishing: dual write or outbox"),
     (Group::Chaos, "Chaos mode"),
     (Group::Sourcing, "Event sourcing and CQRS"),
+    (Group::Shop, "Shop (CQRS)"),
     (Group::Schema, "Schema registry"),
     (Group::Consumers, "Consumers"),
     (Group::Processing, "Processing"),

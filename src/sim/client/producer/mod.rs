@@ -25,6 +25,7 @@ use crate::sim::kernel::rng::{Rng, Stream};
 use crate::sim::kernel::time::{SimDuration, SimTime};
 use crate::sim::ledger::LossReason;
 use crate::sim::ledger::NO_KEY;
+use crate::sim::patterns::sourcing::service::Writing;
 use accumulator::Accumulator;
 use outbox::Outbox;
 use std::fmt::Write as _;
@@ -197,6 +198,12 @@ impl Producer {
                 (key, partition) = (account, self.partition_of_key(account, ctx));
             }
             event = Some(position);
+        } else if ctx.settings.shop.enabled {
+            // The shop's write side decides what the command publishes (nothing when refused).
+            let Some(position) = ctx.shop.write(key, ctx.settings.producer.keys.count, ctx.now.as_us()) else {
+                return self.schedule_next_arrival(ctx);
+            };
+            event = Some(position);
         }
         let types = ctx.settings.producer.event_types.len() as u32;
         let event_type = if types > 1 { self.keys.below(types) as u8 } else { 0 };
@@ -205,7 +212,11 @@ impl Producer {
         let subscribers = ctx.settings.subscribers_at(ctx.now.as_us() / 1_000) as u8;
         let msg = ctx.ledger.create(ctx.now, key, event_type, partition.0, subscribers);
         if let Some(position) = event {
-            ctx.sourcing.published(msg, position);
+            if ctx.settings.shop.enabled {
+                ctx.shop.published(msg, position);
+            } else {
+                ctx.sourcing.published(msg, position);
+            }
         }
         if ctx.settings.schema.enabled {
             ctx.schemas.wrote(msg);
@@ -297,9 +308,13 @@ impl Producer {
     #[inline(never)]
     fn bank_write(&mut self, key: u32, ctx: &mut Ctx) -> Option<(u32, u64)> {
         let s = &ctx.settings;
-        let v1 = ctx.now.as_us() < s.sourcing.v1_until_ms.saturating_mul(1_000);
-        let resend = Probability::from_f64(s.sourcing.resend_probability);
-        ctx.sourcing.write(key, s.producer.keys.count, ctx.now.as_us(), v1, resend)
+        let how = Writing {
+            v1: ctx.now.as_us() < s.sourcing.v1_until_ms.saturating_mul(1_000),
+            resend: Probability::from_f64(s.sourcing.resend_probability),
+            handle_us: s.sourcing.handle_ms.saturating_mul(1_000),
+            version_check: s.sourcing.version_check,
+        };
+        ctx.sourcing.write(key, s.producer.keys.count, ctx.now.as_us(), how)
     }
 
     /// The partition of key index `key`, computed on first use.

@@ -22,6 +22,19 @@ use std::collections::VecDeque;
 /// memory stays bounded (an event store never forgets, so it cannot be trimmed instead).
 pub const MAX_EVENTS: u64 = 200_000;
 
+/// How the write side handles a command now (from the live settings).
+#[derive(Clone, Copy, Debug)]
+pub struct Writing {
+    /// Deposits are written in schema v1.
+    pub v1: bool,
+    /// The chance a client resends its last command.
+    pub resend: Probability,
+    /// How long a handler takes from reading the account to appending (0: at once).
+    pub handle_us: u64,
+    /// Appends expect the version read (optimistic concurrency); off, they go in whatever it is.
+    pub version_check: bool,
+}
+
 /// One subscriber's read model.
 #[derive(Clone, Debug)]
 pub struct ReadModel {
@@ -90,36 +103,38 @@ impl BankService {
     /// The write side for one client arrival on `account` (of `accounts`): a pending transfer's
     /// second step if there is one, else a command drawn for the account. The stream and position
     /// of the event appended, or `None` when the command was refused (nothing to publish).
-    pub fn write(
-        &mut self,
-        account: AccountId,
-        accounts: u32,
-        at_us: u64,
-        writes_v1: bool,
-        resend: Probability,
-    ) -> Option<(AccountId, u64)> {
+    pub fn write(&mut self, account: AccountId, accounts: u32, at_us: u64, how: Writing) -> Option<(AccountId, u64)> {
         if self.store().head() >= MAX_EVENTS {
             self.full += 1;
             return None;
         }
-        self.bank.set_writes_v1(writes_v1);
+        self.bank.set_writes_v1(how.v1);
+        self.bank.set_unchecked(!how.version_check);
         while let Some(sent) = self.pending.pop_front() {
             if let Some(p) = self.bank.settle_transfer(sent, at_us) {
                 return self.store().get(p).map(|r| (r.stream, p));
             }
         }
-        if let Some((id, to, command)) = self.last.filter(|_| self.resends(resend)) {
+        if let Some((id, to, command)) = self.last.filter(|_| self.resends(how.resend)) {
             // A resend under the same id: the bank answers as it did the first time.
             let _ = self.bank.handle(id, to, command, at_us);
             return None;
         }
-        let state = self.bank.read(account);
+        // The handler read the account when it started, `handle_us` ago: another command on the
+        // account may have appended since.
+        let state = self.bank.read_as_of(account, at_us.saturating_sub(how.handle_us));
         let command = self.draw(&state, accounts);
         let id = self.next_command;
         self.next_command += 1;
         self.last = Some((id, account, command));
-        // Decided on the state just read: nothing can have written in between.
-        let Ok((Handled::Appended { position }, _)) = self.bank.write(id, &state, command, at_us) else { return None };
+        let mut written = self.bank.write(id, &state, command, at_us);
+        if written.is_err() {
+            // A conflict: the stream moved on since the read. Read again and decide again (on
+            // the fresh state nothing can interleave: the retry's own time is not modelled).
+            let fresh = self.bank.read(account);
+            written = self.bank.write(id, &fresh, command, at_us);
+        }
+        let Ok((Handled::Appended { position }, _)) = written else { return None };
         if matches!(self.store().get(position).map(|r| r.event()), Some(AccountEvent::TransferSent { .. })) {
             self.pending.push_back(position);
         }

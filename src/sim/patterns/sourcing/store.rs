@@ -101,6 +101,12 @@ impl EventStore {
         self.streams.get(&stream).map_or(0, |p| p.len() as u32)
     }
 
+    /// A stream's version as it was at `at_us`: its events appended then or before.
+    pub fn version_at_time(&self, stream: AccountId, at_us: u64) -> u32 {
+        let Some(positions) = self.streams.get(&stream) else { return 0 };
+        positions.partition_point(|&p| self.get(p).is_some_and(|r| r.at_us <= at_us)) as u32
+    }
+
     /// A stream's events, in version order.
     pub fn stream(&self, stream: AccountId) -> impl Iterator<Item = &Recorded> + '_ {
         self.streams.get(&stream).into_iter().flatten().filter_map(|&p| self.get(p))
