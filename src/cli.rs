@@ -108,10 +108,24 @@ enum Cmd {
     /// schema resolution), `schema check --mode MODE OLD.avsc... NEW.avsc` (a Schema Registry
     /// subject's mode). Exit 0 compatible, 1 incompatible, 2 malformed.
     Schema(crate::cli_schema::SchemaArgs),
+    /// List the lessons: id, track, mode and title.
+    Lessons,
+    /// Replay a lesson and print its checklist: `lesson check ID --start | --solution |
+    /// --counterexample N | --commands FILE`. Exit 0 when the goal holds, 1 when not, 2 when the
+    /// attempt cannot be judged.
+    #[command(subcommand)]
+    Lesson(LessonCmd),
     /// Run a queue script on the RabbitMQ-like broker and print what a client observes at each step.
     Amqp(crate::cli_queue::AmqpArgs),
     /// Show which bindings of an exchange each routing key (or the headers) matches, as RabbitMQ routes.
     Route(crate::cli_queue::RouteArgs),
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum LessonCmd {
+    /// Replay a lesson (as it starts, its solution, a counterexample or your commands) and print
+    /// the checklist.
+    Check(crate::cli_lessons::CheckArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -139,6 +153,9 @@ pub fn main() -> i32 {
     };
     if let Cmd::Schema(args) = &cli.command {
         return crate::cli_schema::main(args); // its own exit codes: 1 means incompatible
+    }
+    if let Cmd::Lesson(LessonCmd::Check(args)) = &cli.command {
+        return crate::cli_lessons::check(args); // its own exit codes: 1 means the goal does not hold
     }
     match run(cli.command) {
         Ok(text) => {
@@ -234,6 +251,8 @@ fn run(cmd: Cmd) -> Result<String, String> {
         Cmd::Sweep(args) => crate::cli_sweep::run(&args),
         Cmd::Compare(args) => crate::cli_compare::run(&args),
         Cmd::Schema(_) => Err("eda-lab schema runs on its own".into()),
+        Cmd::Lesson(_) => Err("eda-lab lesson check runs on its own".into()),
+        Cmd::Lessons => crate::cli_lessons::list(),
         Cmd::Amqp(args) => crate::cli_queue::amqp(&args),
         Cmd::Route(args) => crate::cli_queue::route(&args),
     }

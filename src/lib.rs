@@ -3,7 +3,8 @@
 //! `sim` is the engine (pure, deterministic, native and wasm32). `ui` is the Yew web app (wasm32
 //! only); `cli` is the native command line, `cli_breaker` its `breaker` subcommand,
 //! `cli_sweep` its `sweep` subcommand, `cli_queue` its `amqp` and `route` subcommands, `cli_bench`
-//! its `bench` subcommand, `cli_compare` its `compare` subcommand.
+//! its `bench` subcommand, `cli_compare` its `compare` subcommand, `cli_lessons` its `lessons` and
+//! `lesson check` subcommands.
 
 pub mod sim;
 
@@ -20,6 +21,8 @@ pub mod cli_queue;
 pub mod cli_breaker;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_compare;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli_lessons;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_schema;
 #[cfg(not(target_arch = "wasm32"))]

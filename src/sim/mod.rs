@@ -24,11 +24,13 @@ pub mod journal;
 pub mod journey;
 pub mod kernel;
 pub mod ledger;
+pub mod lessons;
 pub mod metrics;
 pub mod narrate;
 pub mod patterns;
 pub mod policy;
 pub mod report;
+pub mod share;
 
 // Short paths for the drivers (the page, the command line, the tests).
 pub use broker::log::{group, partition, partitioner};
