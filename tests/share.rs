@@ -28,7 +28,7 @@ fn every_builtin_round_trips_and_replays_to_the_same_hash() {
     for (name, _) in CATALOG {
         let s = builtin(name).unwrap();
         let (sim, commands) = recorded(&s);
-        let link = encode(&Shared { scenario: s.clone(), commands: commands.clone(), lesson: None });
+        let link = encode(&Shared { scenario: s.clone(), commands: commands.clone(), lesson: None, lanes: Vec::new() });
         assert!(link.starts_with("1.") && link.len() < 2_000, "{name}: {} characters", link.len());
         let back = decode(&format!("https://example.org/#run={link}")).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(back.scenario, s, "{name}");
@@ -54,7 +54,7 @@ proptest! {
                 s = changed;
             }
         }
-        let shared = Shared { scenario: s.clone(), commands: Vec::new(), lesson: Some("duplicate-charge".into()) };
+        let shared = Shared { scenario: s.clone(), commands: Vec::new(), lesson: Some("duplicate-charge".into()), lanes: Vec::new() };
         let back = decode(&encode(&shared)).unwrap();
         prop_assert_eq!(back, shared);
     }
@@ -65,7 +65,7 @@ proptest! {
     fn tampered_links_never_panic(i in any::<prop::sample::Index>(), c in "[A-Za-z0-9_.=#-]", cut in any::<bool>()) {
         let s = builtin("at-least-once").unwrap();
         let (_, commands) = recorded(&s);
-        let link = encode(&Shared { scenario: s, commands, lesson: None });
+        let link = encode(&Shared { scenario: s, commands, lesson: None, lanes: Vec::new() });
         let at = i.index(link.len());
         let tampered = if cut { link[..at].to_string() } else { format!("{}{}{}", &link[..at], c, &link[at + 1..]) };
         match decode(&tampered) {
@@ -122,10 +122,36 @@ fn broken_links_name_what_is_wrong() {
 fn an_edited_scenario_travels_whole() {
     let mut s = builtin("at-least-once").unwrap();
     s.faults.clear();
-    let link = encode(&Shared { scenario: s.clone(), commands: Vec::new(), lesson: None });
+    let link = encode(&Shared { scenario: s.clone(), commands: Vec::new(), lesson: None, lanes: Vec::new() });
     let payload = String::from_utf8(unbase64url(&link[2..]).unwrap()).unwrap();
     assert!(payload.starts_with(r#"{"s":"#), "{payload}");
     assert_eq!(decode(&link).unwrap().scenario, s);
-    let plain = encode(&Shared { scenario: builtin("at-least-once").unwrap(), commands: Vec::new(), lesson: None });
+    let plain = encode(&Shared {
+        scenario: builtin("at-least-once").unwrap(),
+        commands: Vec::new(),
+        lesson: None,
+        lanes: Vec::new(),
+    });
     assert!(plain.len() < 80, "an untouched built-in is its name: {plain}");
+}
+
+/// A comparison travels with its lanes, each on the run's seed, and comes back equal.
+#[test]
+fn a_comparison_travels_with_its_lanes() {
+    use eda_lab::sim::compare::{preset, PRESETS};
+    for (name, _) in PRESETS {
+        let mut base = builtin("at-least-once").unwrap();
+        base.seed = 42;
+        let lanes = preset(name, &base).unwrap();
+        let shared = Shared { scenario: base, commands: Vec::new(), lesson: None, lanes };
+        let link = encode(&shared);
+        assert_eq!(decode(&link).unwrap(), shared, "{name}");
+    }
+    let one = format!("1.{}", base64url(br#"{"b":"at-least-once","lanes":[{"l":"a","b":"at-least-once"}]}"#));
+    assert_eq!(decode(&one).unwrap_err().part, "lanes");
+    let bad = format!(
+        "1.{}",
+        base64url(br#"{"b":"at-least-once","lanes":[{"l":"a","b":"at-least-once"},{"l":"b","b":"x"}]}"#)
+    );
+    assert_eq!(decode(&bad).unwrap_err().part, "lanes[1].b");
 }

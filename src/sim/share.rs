@@ -1,12 +1,14 @@
 //! Share links: a run as a short, versioned text for a URL (`#run=1.<payload>`). The payload
 //! holds the scenario (as a built-in's name and the settings changed from it, or whole when it is
-//! not a built-in with changed settings), the seed, an optional lesson id and the command log, as
-//! JSON in unpadded URL-safe base64. Opening a link reproduces the exact run; a malformed or
+//! not a built-in with changed settings), the seed, an optional lesson id, the command log and,
+//! for a comparison, each lane's label and scenario (encoded the same way), as JSON in unpadded
+//! URL-safe base64. Opening a link reproduces the exact run; a malformed or
 //! tampered link is a named error (the part that is wrong), never a panic.
 
 use crate::sim::builtins::builtin;
 use crate::sim::command::StampedCommand;
 use crate::sim::command_log::CommandLog;
+use crate::sim::compare::Lane;
 use crate::sim::config::scenario::Scenario;
 use crate::sim::config::settings::{self, SETTINGS};
 use serde_json::{json, Map, Value};
@@ -25,6 +27,8 @@ pub struct Shared {
     pub commands: Vec<StampedCommand>,
     /// The lesson the run belongs to, if any.
     pub lesson: Option<String>,
+    /// A comparison's lanes (none for a single run).
+    pub lanes: Vec<Lane>,
 }
 
 /// Why a link cannot be opened: the part named, and what is wrong with it.
@@ -47,16 +51,7 @@ fn bad(part: &str, message: impl Into<String>) -> LinkError {
 /// The link text for a run (without the `#run=`).
 pub fn encode(shared: &Shared) -> String {
     let s = &shared.scenario;
-    let mut payload = Map::new();
-    match changed_settings(s) {
-        Some((name, writes)) => {
-            payload.insert("b".into(), Value::from(name));
-            payload.insert("w".into(), Value::Object(writes));
-        }
-        None => {
-            payload.insert("s".into(), serde_json::to_value(s).expect("scenarios always serialize"));
-        }
-    }
+    let mut payload = scenario_part(s);
     payload.insert("seed".into(), Value::from(s.seed));
     if let Some(l) = &shared.lesson {
         payload.insert("lesson".into(), Value::from(l.as_str()));
@@ -64,7 +59,30 @@ pub fn encode(shared: &Shared) -> String {
     if !shared.commands.is_empty() {
         payload.insert("c".into(), serde_json::to_value(&shared.commands).expect("commands always serialize"));
     }
+    if !shared.lanes.is_empty() {
+        let lane = |l: &Lane| {
+            let mut part = scenario_part(&l.scenario);
+            part.insert("l".into(), Value::from(l.label.as_str()));
+            Value::Object(part)
+        };
+        payload.insert("lanes".into(), Value::Array(shared.lanes.iter().map(lane).collect()));
+    }
     format!("{VERSION}.{}", base64url(Value::Object(payload).to_string().as_bytes()))
+}
+
+/// `s` as `b` (a built-in's name) and `w` (the settings changed from it), or whole as `s`.
+fn scenario_part(s: &Scenario) -> Map<String, Value> {
+    let mut part = Map::new();
+    match changed_settings(s) {
+        Some((name, writes)) => {
+            part.insert("b".into(), Value::from(name));
+            part.insert("w".into(), Value::Object(writes));
+        }
+        None => {
+            part.insert("s".into(), serde_json::to_value(s).expect("scenarios always serialize"));
+        }
+    }
+    part
 }
 
 /// The built-in `s` came from and the settings changed from it, when that describes `s` exactly.
@@ -101,7 +119,7 @@ pub fn decode(link: &str) -> Result<Shared, LinkError> {
     let bytes = unbase64url(body).ok_or_else(|| bad("payload", "not URL-safe base64 (cut short or changed?)"))?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| bad("payload", format!("not JSON: {e}")))?;
     let Value::Object(payload) = value else { return Err(bad("payload", "not a JSON object")) };
-    if let Some(k) = payload.keys().find(|k| !["b", "w", "s", "seed", "lesson", "c"].contains(&k.as_str())) {
+    if let Some(k) = payload.keys().find(|k| !["b", "w", "s", "seed", "lesson", "c", "lanes"].contains(&k.as_str())) {
         return Err(bad(k, "unknown part"));
     }
     let mut scenario = scenario_of(&payload)?;
@@ -121,7 +139,24 @@ pub fn decode(link: &str) -> Result<Shared, LinkError> {
                 .commands
         }
     };
-    Ok(Shared { scenario, commands, lesson })
+    let lanes = match payload.get("lanes") {
+        None => Vec::new(),
+        Some(Value::Array(lanes)) if crate::sim::compare::LANES.contains(&lanes.len()) => {
+            lanes.iter().enumerate().map(|(i, l)| lane_of(i, l, scenario.seed)).collect::<Result<_, _>>()?
+        }
+        Some(_) => return Err(bad("lanes", "expected 2 to 4 lanes")),
+    };
+    Ok(Shared { scenario, commands, lesson, lanes })
+}
+
+/// Lane `i` of a comparison, on the run's seed.
+fn lane_of(i: usize, lane: &Value, seed: u64) -> Result<Lane, LinkError> {
+    let part = |p: &str| format!("lanes[{i}].{p}");
+    let obj = lane.as_object().ok_or_else(|| bad(&format!("lanes[{i}]"), "expected a lane object"))?;
+    let label = obj.get("l").and_then(Value::as_str).ok_or_else(|| bad(&part("l"), "expected the lane's label"))?;
+    let mut scenario = scenario_of(obj).map_err(|e| LinkError { part: part(&e.part), message: e.message })?;
+    scenario.seed = seed;
+    Ok(Lane { label: label.to_string(), scenario })
 }
 
 fn scenario_of(payload: &Map<String, Value>) -> Result<Scenario, LinkError> {
