@@ -1,6 +1,7 @@
-//! The root component: holds the page state (a reducer: playback, theme, drawer, log filter) and
-//! the run (a reducer over the [`Runtime`]: see `run.rs`), drives the animation loop and the
-//! keyboard shortcuts, and lays out the top bar, the settings and the lane.
+//! The root component: holds the page state (a reducer: playback, theme, drawer, log filter), the
+//! run (a reducer over the [`Runtime`]: see `run.rs`) and what the page shows of the lessons (a
+//! reducer: `lessons/view.rs`), drives the animation loop and the keyboard shortcuts, and lays out
+//! the top bar, the settings, the lesson map and panel, and the lane.
 //!
 //! Data flow: everything that changes the run is a [`RunAction`] sent through one callback,
 //! `on_run`, which pauses playback first when the action restarts or steps the run. The run's
@@ -16,6 +17,10 @@ use super::intro::intro;
 use super::journey::JourneyPanel;
 use super::lab_hooks;
 use super::lane::Lane;
+use super::lessons::session;
+use super::lessons::view::{LessonUi, LessonUiAction};
+use super::lessons::{LessonMap, LessonPanel};
+use super::modified::modified;
 use super::routing_explainer::RoutingExplainer;
 use super::run::{Run, RunAction};
 use super::runtime::Runtime;
@@ -34,26 +39,13 @@ pub const DEFAULT_SCENARIO: &str = "at-least-once";
 pub fn app() -> Html {
     let state = use_reducer(|| State::new(initial_theme(), prefers_reduced_motion()));
     let run = use_reducer(|| Run::new(builtin(DEFAULT_SCENARIO).unwrap_or_default()));
+    let lessons = use_reducer(LessonUi::new);
     use_frame_timing(&run.rt);
     use_page_effects(&state, &run.rt);
-    let on_run = {
-        let (page, run) = (state.dispatcher(), run.dispatcher());
-        use_callback((), move |action: RunAction, _| {
-            if action.pauses() {
-                page.dispatch(Action::Pause);
-            }
-            run.dispatch(action);
-        })
-    };
+    let on_run = use_on_run(&state, &run);
     use_run_loop(&state, &run.dispatcher(), &on_run);
-    // A run stuck at one instant cannot go on: stop playing (the notice says why).
-    let stuck = run.rt.borrow().sim.stuck().is_some();
-    let page = state.dispatcher();
-    use_effect_with((stuck, state.playing), move |&(stuck, playing)| {
-        if stuck && playing {
-            page.dispatch(Action::Pause);
-        }
-    });
+    use_pause_when_stuck(&state, &run);
+    let modified = use_modified(&run);
 
     let page = state.dispatcher();
     let on_close = use_callback(page.clone(), |(), page| page.dispatch(Action::CloseSettings));
@@ -61,17 +53,22 @@ pub fn app() -> Html {
     let on_notable = use_callback(page.clone(), |b, page| page.dispatch(Action::SetNotableOnly(b)));
     let on_message = use_callback(page.clone(), |msg, page| page.dispatch(Action::ShowJourney(msg)));
     let on_journey_close = use_callback(page.clone(), |(), page| page.dispatch(Action::CloseJourney));
+    let on_lessons = use_callback(lessons.dispatcher(), |(), d| d.dispatch(LessonUiAction::ToggleMap));
     let settings = Settings::of(&run.rt.borrow());
     let scenario = AttrValue::from(run.rt.borrow().base.name.clone());
     let compare_key = run.rt.borrow_mut().compare_key(super::dom::now_ms(), state.playing);
+    let lesson = run.rt.borrow().lesson.as_ref().map(|s| AttrValue::from(s.lesson.title.clone()));
+    let locked = lesson.as_ref().map(|t| AttrValue::from(format!("The lesson “{t}” locks the settings: its panel holds the ones it lets you change. Leave the lesson to unlock them.")));
     html! {
         <div class={classes!("app", state.settings_open.then_some("drawer-open"))}>
             <TopBar scenario={scenario.clone()} playing={state.playing} speed={state.speed} theme={state.theme}
-                settings_open={state.settings_open} on_run={on_run.clone()} page={page.clone()} />
+                settings_open={state.settings_open} on_run={on_run.clone()} page={page.clone()} {modified} lesson={lesson.clone()}
+                lessons_open={lessons.map_open()} {on_lessons} />
             <div class="workspace">
-                <SettingsPanel {settings} on_run={on_run.clone()} open={state.settings_open} {on_close} notice={run.notice.clone()} />
+                <SettingsPanel settings={settings.clone()} on_run={on_run.clone()} open={state.settings_open} {on_close} notice={run.notice.clone()} {locked} />
                 <main class="content">
-                    { intro(&scenario, run.notice.as_deref()) }
+                    { lesson_area(&run, &lessons, &state, &settings, &on_run) }
+                    { intro(&scenario, run.notice.as_deref(), lesson.is_some()) }
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
                         reduced_motion={state.reduced_motion} log_filter={state.log_filter} on_run={on_run.clone()} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
                     <FaultPanel rt={run.handle()} version={(run.rt.borrow().run, run.rt.borrow().sim.now().as_us() / 1_000_000)} on_run={on_run.clone()} />
@@ -87,6 +84,65 @@ pub fn app() -> Html {
             </footer>
         </div>
     }
+}
+
+/// The lesson map (when open) and the lesson panel (while a lesson is on), above the run.
+fn lesson_area(
+    run: &UseReducerHandle<Run>,
+    ui: &UseReducerHandle<LessonUi>,
+    state: &UseReducerHandle<State>,
+    settings: &Settings,
+    on_run: &Callback<RunAction>,
+) -> Html {
+    let live_key = session::live_key(&mut run.rt.borrow_mut(), now_ms(), state.playing);
+    let active = run.rt.borrow().lesson.as_ref().map(|s| (s.lesson.clone(), s.showing_solution()));
+    html! {
+        <>
+            if ui.map_open() {
+                <LessonMap ui={ui.clone()} on_run={on_run.clone()} />
+            }
+            if let Some((lesson, showing_solution)) = active {
+                <LessonPanel rt={run.handle()} {lesson} {live_key} {showing_solution} ui={ui.clone()}
+                    settings={settings.clone()} on_run={on_run.clone()} page={state.dispatcher()} />
+            }
+        </>
+    }
+}
+
+/// Everything that changes the run goes through here: restarts and steps pause playback first.
+#[hook]
+fn use_on_run(state: &UseReducerHandle<State>, run: &UseReducerHandle<Run>) -> Callback<RunAction> {
+    let (page, run) = (state.dispatcher(), run.dispatcher());
+    use_callback((), move |action: RunAction, _| {
+        if action.pauses() {
+            page.dispatch(Action::Pause);
+        }
+        run.dispatch(action);
+    })
+}
+
+/// A run stuck at one instant cannot go on: stop playing (the notice says why).
+#[hook]
+fn use_pause_when_stuck(state: &UseReducerHandle<State>, run: &UseReducerHandle<Run>) {
+    let stuck = run.rt.borrow().sim.stuck().is_some();
+    let page = state.dispatcher();
+    use_effect_with((stuck, state.playing), move |&(stuck, playing)| {
+        if stuck && playing {
+            page.dispatch(Action::Pause);
+        }
+    });
+}
+
+/// Whether the run differs from its built-in as it ships, worked out again only when a command
+/// was accepted, the run restarted (settings change no other way) or a lesson began or ended.
+#[hook]
+fn use_modified(run: &UseReducerHandle<Run>) -> bool {
+    let key = {
+        let r = run.rt.borrow();
+        (r.run, r.sim.commands().len(), r.lesson.is_some())
+    };
+    let rt = run.rt.clone();
+    *use_memo(key, move |_| modified(&rt.borrow()))
 }
 
 /// The theme attribute, the reduced-motion preference and the `window.__edaLab` hooks.

@@ -7,12 +7,13 @@ use yew::prelude::*;
 
 /// A plain function rather than a component: it has no state, and a component costs the web build
 /// about 1 kB of per-type machinery.
-pub fn intro(name: &str, notice: Option<&Notice>) -> Html {
+/// During a lesson the how-to-start hint goes: the lesson panel says what to do.
+pub fn intro(name: &str, notice: Option<&Notice>, in_lesson: bool) -> Html {
     let description = summary(name).unwrap_or("A custom scenario.");
     html! {
         <div class="intro">
             <p class="scenario-desc"><strong>{name}</strong>{": "}{description}</p>
-            <p class="hint">
+            <p class="hint" hidden={in_lesson}>
                 {"New here? Press "}<kbd>{"Play"}</kbd>{" (or "}<kbd>{"Space"}</kbd>{match name {
                     "pubsub-fanout" | "topic-routing" | "headers-routing" => ") and watch the subscribers' queues; ",
                     "consumer-groups" | "stream-replay" => ") and watch each consumer group's lag; ",

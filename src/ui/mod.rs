@@ -20,6 +20,12 @@
 //! - `shop_panel.rs`: CQRS for the shop (the write side's commands and events, the read load
 //!   against it and what stale reads showed, one row per read model, every product's price and
 //!   stock on the write side beside each catalogue view's).
+//! - `lessons/`: lessons on the page: the lesson map (tracks, lessons, progress in local storage),
+//!   a lesson's intro, and while one is on its panel (live checklist, the controls it unlocks,
+//!   hints, Run challenge, Show solution, Reset, Leave) and its session with the run, which
+//!   refuses what the lesson locks (see `lessons/mod.rs`).
+//! - `modified.rs`: whether the run differs from its built-in as it ships (the top bar's
+//!   "modified" badge and Restore defaults).
 //! - `journal_text.rs`: journal entries in plain words, bounded log buffers.
 //! - `journey.rs`: one message's journey (outcome, charges, every step) and the message finder.
 //! - `shapes.rs`: outcome glyphs (colour and shape).
@@ -47,8 +53,10 @@ mod journey;
 mod lab_hooks;
 mod lane;
 mod legend;
+mod lessons;
 mod live_compare;
 mod live_panel;
+mod modified;
 mod monitoring;
 mod outbox_panel;
 mod routing_explainer;

@@ -5,6 +5,7 @@
 //! component that holds the run, and each panel redraws when the version (or a narrower key) it
 //! takes moved. A compare view holds one `Run` per lane.
 
+use super::lessons::LessonAction;
 use super::runtime::{RtHandle, Runtime};
 use super::state::{Notice, Speed};
 use crate::sim::command::Command;
@@ -23,6 +24,10 @@ pub enum RunAction {
     ToggleConsumer(ConsumerId),
     /// Restart with a built-in scenario, keeping the seed.
     LoadScenario(String),
+    /// Restart with the run's built-in scenario as it ships: its own settings, seed and faults.
+    RestoreDefaults,
+    /// Start, restart, show the solution of, or leave a lesson (`lessons/session.rs`).
+    Lesson(LessonAction),
     /// Restart from time 0 with the current settings.
     Reset,
     /// Restart with the current settings and this seed.
@@ -50,6 +55,8 @@ impl RunAction {
         matches!(
             self,
             Self::LoadScenario(_)
+                | Self::RestoreDefaults
+                | Self::Lesson(_)
                 | Self::Reset
                 | Self::Reseed(_)
                 | Self::NewRunWith { .. }

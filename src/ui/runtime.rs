@@ -2,10 +2,12 @@
 //! formatted event log and the frame-time statistics. Every change to the run is a
 //! [`RunAction`] applied in one place, [`Runtime::apply`], which bumps the run's `version`;
 //! every change to a running simulation is an engine `Command` (`Simulation::handle`), so it is
-//! recorded and replayable. The test hooks only read the run.
+//! recorded and replayable. The test hooks only read the run. While a lesson is on, its session
+//! (`lessons/session.rs`) sees every action first and refuses what the lesson locks.
 
 use super::dom::now_ms;
 use super::journal_text::LogBuffer;
+use super::lessons::session::{self, Session};
 use super::live_compare::LiveCompare;
 use super::run::RunAction;
 use super::state::{Notice, Speed};
@@ -18,7 +20,7 @@ use crate::sim::kernel::sort;
 use crate::sim::narrate::describe_command;
 use crate::sim::scenario::Scenario;
 use crate::sim::time::SimTime;
-use crate::sim::{RunStatus, Simulation};
+use crate::sim::{ConsumerId, RunStatus, Simulation};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -63,6 +65,8 @@ pub struct Runtime {
     compare_shown: ((u64, u64), f64),
     /// The base's chaos settings the panel last read (the run itself has chaos mode off).
     chaos_seen: crate::sim::scenario::ChaosConfig,
+    /// The lesson being taken, if any: it locks what the lesson does not let the learner change.
+    pub lesson: Option<Session>,
 }
 
 /// Redraw keys of the panels that need not follow every frame: see [`Runtime::panel_versions`].
@@ -100,6 +104,7 @@ impl Runtime {
             compare_epoch: 0,
             compare_shown: ((0, 0), f64::NEG_INFINITY),
             chaos_seen: Default::default(),
+            lesson: None,
         };
         rt.touch();
         rt
@@ -114,14 +119,15 @@ impl Runtime {
     }
 
     fn act(&mut self, action: RunAction) -> Option<Notice> {
+        // A lesson refuses what it locks, and restarts from its own start.
+        let action = match session::intercept(self, action) {
+            Ok(said) => return said,
+            Err(action) => action,
+        };
         match action {
             RunAction::Command(c) => Some(self.command(c)),
             RunAction::ToggleConsumer(id) => {
-                let command = match self.sim.consumer(id).map(|c| c.status) {
-                    Some(ConsumerStatus::Crashed | ConsumerStatus::Failed) => Command::RestartConsumer { consumer: id },
-                    Some(ConsumerStatus::Stopped) | None => return None,
-                    Some(_) => Command::CrashConsumer { consumer: id, at: None },
-                };
+                let command = self.toggle_command(id)?;
                 Some(self.command(command))
             }
             RunAction::LoadScenario(name) => {
@@ -129,6 +135,12 @@ impl Runtime {
                 s.seed = self.base.seed;
                 Some(self.restart(s, format!("Loaded scenario “{name}”. Press Play.")))
             }
+            RunAction::RestoreDefaults => {
+                let name = self.base.name.clone();
+                let said = format!("Restored “{name}” as it ships: its settings, seed and faults. Press Play.");
+                Some(self.restart(builtin(&name)?, said))
+            }
+            RunAction::Lesson(a) => session::apply(self, a),
             RunAction::Reset => {
                 let s = self.scenario_with_live_settings();
                 Some(self.restart(s, "Run restarted from time 0 with the current settings. Press Play.".into()))
@@ -148,17 +160,17 @@ impl Runtime {
             }
             RunAction::Step => {
                 let was_stuck = self.sim.stuck().is_some();
-                self.step();
+                let scripted = self.step();
                 self.follow();
-                self.stuck_notice(was_stuck)
+                self.stuck_notice(was_stuck).or(scripted)
             }
             RunAction::Frame { dt_ms, speed } => {
                 let t0 = now_ms();
                 let was_stuck = self.sim.stuck().is_some();
-                self.advance(dt_ms, speed);
+                let scripted = self.advance(dt_ms, speed);
                 self.follow();
                 self.frame_started_ms = Some((t0, now_ms() - t0));
-                self.stuck_notice(was_stuck)
+                self.stuck_notice(was_stuck).or(scripted)
             }
             RunAction::SetFaults(faults) => {
                 let mut s = self.scenario_with_live_settings();
@@ -169,6 +181,15 @@ impl Runtime {
                     Err(e) => Notice { text: format!("Fault schedule not changed: {e}."), error: true },
                 })
             }
+            a @ (RunAction::StartCompare(_) | RunAction::StopCompare | RunAction::ChangeLane { .. }) => {
+                self.compare_action(a)
+            }
+        }
+    }
+
+    /// Starts, stops or changes the live comparison.
+    fn compare_action(&mut self, action: RunAction) -> Option<Notice> {
+        match action {
             RunAction::StartCompare(name) => Some(match LiveCompare::start(&name, &self.base) {
                 Ok(c) => {
                     self.compare = Some(c);
@@ -197,6 +218,7 @@ impl Runtime {
                     Err(e) => Notice { text: format!("Lane {} not changed: {e}.", lane + 1), error: true },
                 })
             }
+            _ => None,
         }
     }
 
@@ -214,8 +236,17 @@ impl Runtime {
         throttle(&mut self.compare_shown, key, now_ms, playing, 250.0)
     }
 
+    /// What a click on consumer `id` does: crash it, or restart it when it is down.
+    pub(super) fn toggle_command(&self, id: ConsumerId) -> Option<Command> {
+        match self.sim.consumer(id).map(|c| c.status) {
+            Some(ConsumerStatus::Crashed | ConsumerStatus::Failed) => Some(Command::RestartConsumer { consumer: id }),
+            Some(ConsumerStatus::Stopped) | None => None,
+            Some(_) => Some(Command::CrashConsumer { consumer: id, at: None }),
+        }
+    }
+
     /// Starts a new run of `base` at time zero. On an invalid scenario nothing changes.
-    fn restart(&mut self, base: Scenario, said: String) -> Notice {
+    pub(super) fn restart(&mut self, base: Scenario, said: String) -> Notice {
         match new_simulation(&base) {
             Ok(sim) => {
                 self.sim = sim;
@@ -248,7 +279,7 @@ impl Runtime {
     }
 
     /// Applies a command through the engine (recorded, stamped, hashed).
-    fn command(&mut self, command: Command) -> Notice {
+    pub(super) fn command(&mut self, command: Command) -> Notice {
         let said = describe_command(&command);
         match self.sim.handle(command) {
             Ok(()) => {
@@ -262,16 +293,18 @@ impl Runtime {
         }
     }
 
-    /// Advances the run by `wall_dt_ms` of wall time at `speed`, within the frame's event budget.
-    fn advance(&mut self, wall_dt_ms: f64, speed: Speed) {
+    /// Advances the run by `wall_dt_ms` of wall time at `speed`, within the frame's event budget
+    /// (applying the commands of a lesson's solution being shown at their times, if any).
+    fn advance(&mut self, wall_dt_ms: f64, speed: Speed) -> Option<Notice> {
         let dt_ms = wall_dt_ms.clamp(0.0, MAX_FRAME_DT_MS);
         let delta_us = match speed {
             Speed::Times(x) => (dt_ms * 1_000.0 * x).round() as u64,
             Speed::Max => FAST_FORWARD_HORIZON_US,
         };
         let target = self.sim.now().plus_us(delta_us);
-        let status = self.sim.run_until(target, EVENT_BUDGET_PER_FRAME);
+        let (status, said) = session::run_scripted(self, target, EVENT_BUDGET_PER_FRAME);
         self.budget_hit = status == RunStatus::BudgetExhausted && speed != Speed::Max;
+        said
     }
 
     /// What to tell the user when the run has just got stuck at one instant (the engine stops it
@@ -282,10 +315,14 @@ impl Runtime {
     }
 
     /// Processes events until something worth a log line happens (at most 10,000 events), so one
-    /// press of "step" always shows a change.
-    fn step(&mut self) {
+    /// press of "step" always shows a change. A solution's command due before the next event is
+    /// such a change.
+    fn step(&mut self) -> Option<Notice> {
         let before = self.sim.journal().last().copied();
         for _ in 0..10_000 {
+            if let Some(said) = session::apply_due(self) {
+                return Some(said);
+            }
             if !self.sim.step() {
                 break;
             }
@@ -293,6 +330,7 @@ impl Runtime {
                 break;
             }
         }
+        None
     }
 
     /// Redraw keys of the panels that need not follow every frame: the event log ((run, lines
@@ -360,7 +398,7 @@ fn new_simulation(scenario: &Scenario) -> Result<Simulation, crate::sim::Scenari
 
 /// Moves `shown` to `current` unless it moved less than `every_ms` ago while playing (a new run
 /// always shows at once). Returns the key to draw.
-fn throttle(
+pub(super) fn throttle(
     shown: &mut ((u64, u64), f64),
     current: (u64, u64),
     now_ms: f64,

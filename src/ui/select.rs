@@ -35,6 +35,8 @@ pub struct SelectProps {
     /// The setting this picker controls (`data-setting`), if it is one.
     #[prop_or_default]
     pub data_setting: Option<AttrValue>,
+    #[prop_or_default]
+    pub disabled: bool,
 }
 
 #[function_component(Select)]
@@ -54,7 +56,7 @@ pub fn select(props: &SelectProps) -> Html {
     let onchange = props.onchange.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     html! {
         <select ref={node} id={props.id.clone()} title={props.title.clone()} aria-label={props.aria_label.clone()}
-            aria-describedby={props.describedby.clone()} data-setting={props.data_setting.clone()} {onchange}>
+            aria-describedby={props.describedby.clone()} data-setting={props.data_setting.clone()} disabled={props.disabled} {onchange}>
             { for props.choices.iter().map(|c| html! {
                 <option value={c.value.clone()} title={c.title.clone()} selected={c.value == props.value}>{c.label.clone()}</option>
             }) }

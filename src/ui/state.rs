@@ -120,6 +120,7 @@ impl State {
 
 pub enum Action {
     TogglePlay,
+    Play,
     Pause,
     SetSpeed(Speed),
     ToggleTheme,
@@ -139,6 +140,7 @@ impl Reducible for State {
         let mut next = (*self).clone();
         match action {
             Action::TogglePlay => next.playing = !next.playing,
+            Action::Play => next.playing = true,
             Action::Pause => next.playing = false,
             Action::SetSpeed(s) => next.speed = s,
             Action::ToggleTheme => next.theme = next.theme.other(),

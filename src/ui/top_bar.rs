@@ -1,5 +1,7 @@
-//! The top bar: product name, scenario picker, transport (play/pause, step, reset, speed), the
-//! settings drawer's button (narrow screens only) and the theme toggle.
+//! The top bar: product name, the lesson map's button, scenario picker (marked "modified", with
+//! Restore defaults, when the run differs from the built-in; locked during a lesson), transport
+//! (play/pause, step, reset, speed), the settings drawer's button (narrow screens only) and the
+//! theme toggle.
 
 use super::run::RunAction;
 use super::select::{Choice, Select};
@@ -19,6 +21,14 @@ pub struct TopBarProps {
     pub on_run: Callback<RunAction>,
     /// Changes to the page: play/pause, speed, theme, the drawer.
     pub page: UseReducerDispatcher<State>,
+    /// The scenario differs from its built-in as it ships (a setting, the seed, the faults).
+    pub modified: bool,
+    /// The title of the lesson being taken: the scenario picker is locked meanwhile.
+    pub lesson: Option<AttrValue>,
+    /// The lesson map is open.
+    pub lessons_open: bool,
+    /// Opens or closes the lesson map.
+    pub on_lessons: Callback<()>,
 }
 
 fn dispatch_on_click(page: &UseReducerDispatcher<State>, action: fn() -> Action) -> Callback<MouseEvent> {
@@ -39,6 +49,7 @@ const ICON_PAUSE: &str = "M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z";
 const ICON_STEP: &str = "M3 2.5v11l7-5.5zM11 2.5h2.5v11H11z";
 const ICON_RESET: &str = "M8 2.5a5.5 5.5 0 1 1-5.2 3.7l1.6.6A3.8 3.8 0 1 0 8 4.2V6L4.8 3.4 8 .8z";
 const ICON_MOON: &str = "M10.5 1.5a6.5 6.5 0 1 0 4 11.2A5.5 5.5 0 0 1 10.5 1.5z";
+const ICON_BOOK: &str = "M1.5 3h4.6A1.5 1.5 0 0 1 7.6 4.5V14a1.5 1.5 0 0 0-1.5-1.5H1.5zM14.5 3H9.9A1.5 1.5 0 0 0 8.4 4.5V14a1.5 1.5 0 0 1 1.5-1.5h4.6z";
 const ICON_SLIDERS: &str = "M2 3.2h7.2v1.6H2zM12.4 3.2H14v1.6h-1.6zM9.6 1.6h2.4v4.8H9.6zM2 11.2h2.4v1.6H2zM7.6 11.2H14v1.6H7.6zM4.8 9.6h2.4v4.8H4.8z";
 
 #[function_component(TopBar)]
@@ -52,7 +63,6 @@ pub fn top_bar(props: &TopBarProps) -> Html {
             }
         })
     };
-    let on_scenario = props.on_run.reform(RunAction::LoadScenario);
     let on_step = props.on_run.reform(|_: MouseEvent| RunAction::Step);
     let on_reset = props.on_run.reform(|_: MouseEvent| RunAction::Reset);
     let on_play = dispatch_on_click(page, || Action::TogglePlay);
@@ -72,12 +82,8 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 <h1 class="brand-name">{"EDA Lab"}</h1>
             </div>
 
-            <div class="tb-group tb-scenario">
-                <label for="scenario-select" class="tb-label">{"Scenario"}</label>
-                <Select id="scenario-select" title="Built-in scenarios, one per lesson" value={props.scenario.clone()}
-                    choices={CATALOG.iter().map(|(name, desc)| Choice { title: Some(AttrValue::from(*desc)), ..Choice::new(*name, *name) }).collect::<Vec<_>>()}
-                    onchange={on_scenario} />
-            </div>
+            { lessons_button(props) }
+            { scenario_group(props) }
 
             <div class="tb-group tb-transport" role="group" aria-label="Playback">
                 <button id="btn-play" type="button" class={classes!("btn", "btn-primary", props.playing.then_some("is-playing"))}
@@ -108,5 +114,48 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 <span class="btn-text">{"Dark theme"}</span>
             </button>
         </header>
+    }
+}
+
+/// The button that opens the lesson map.
+fn lessons_button(props: &TopBarProps) -> Html {
+    let onclick = props.on_lessons.reform(|_: MouseEvent| ());
+    html! {
+        <button id="btn-lessons" type="button" class="btn tb-lessons" aria-expanded={props.lessons_open.to_string()}
+            aria-controls="lesson-map" title="The lessons: a goal to reach in a run, judged by replaying it" {onclick}>
+            { icon(ICON_BOOK) }<span class="btn-text">{"Lessons"}</span>
+        </button>
+    }
+}
+
+/// The scenario picker, with a badge when a lesson locks it or the scenario is modified (then
+/// Restore defaults beside it).
+fn scenario_group(props: &TopBarProps) -> Html {
+    let on_scenario = props.on_run.reform(RunAction::LoadScenario);
+    let on_restore = props.on_run.reform(|_: MouseEvent| RunAction::RestoreDefaults);
+    let locked = props.lesson.is_some();
+    let badge = if locked {
+        Some(("scenario-locked", "locked"))
+    } else {
+        props.modified.then_some(("scenario-modified", "modified"))
+    };
+    let choices: Vec<Choice> = CATALOG
+        .iter()
+        .map(|(name, desc)| Choice { title: Some(AttrValue::from(*desc)), ..Choice::new(*name, *name) })
+        .collect();
+    html! {
+        <div class={classes!("tb-group", "tb-scenario", badge.is_some().then_some("has-badge"))}>
+            <label for="scenario-select" class="tb-label">{"Scenario"}</label>
+            <Select id="scenario-select" title={if locked { "Locked during a lesson: leave it to pick another scenario" } else { "Built-in scenarios" }}
+                value={props.scenario.clone()} disabled={locked} describedby={badge.map(|(id, _)| AttrValue::Static(id))}
+                {choices} onchange={on_scenario} />
+            if let Some((id, text)) = badge {
+                <span class="tb-badge" {id} data-testid={id}>{text}</span>
+            }
+            if props.modified && !locked {
+                <button id="btn-restore" type="button" class="btn btn-small" title="Restore defaults: reload the built-in scenario as it ships (its settings, seed and faults)"
+                    onclick={on_restore}>{ icon(ICON_RESET) }<span class="btn-text">{"Restore defaults"}</span></button>
+            }
+        </div>
     }
 }

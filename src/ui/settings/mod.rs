@@ -24,10 +24,14 @@ use crate::sim::ConsumerId;
 use crate::ui::run::RunAction;
 use crate::ui::runtime::Runtime;
 use crate::ui::state::Notice;
-use control::{Proposal, SettingControl};
-use crashes::CrashAtStep;
-use fields::{input_value, Sinks};
+use control::Proposal;
+use fields::input_value;
 use group::{broker_fields, group_fields};
+// The lesson panel draws the settings and actions a lesson unlocks with these same controls.
+pub(crate) use control::SettingControl;
+pub(crate) use crashes::CrashAtStep;
+pub(crate) use fields::Sinks;
+pub(crate) use group::consumer_name;
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -101,14 +105,17 @@ pub struct SettingsProps {
     /// The answer to the last thing done to the run, repeated in the drawer (where the page's own
     /// notice may be scrolled away or covered).
     pub notice: Option<Rc<Notice>>,
+    /// During a lesson: why the settings are not here (the lesson panel has the ones it unlocks).
+    #[prop_or_default]
+    pub locked: Option<AttrValue>,
 }
 
 /// The panel's input error: which setting, and what is wrong.
-type InputError = Option<(&'static str, String)>;
+pub(crate) type InputError = Option<(&'static str, String)>;
 
 /// Checks a proposed value with the setting's own check; a good one goes to the run (a command
 /// when the setting is live, else a new run), a bad one becomes the panel's error.
-fn propose_callback(
+pub(crate) fn propose_callback(
     on_run: Callback<RunAction>,
     error: UseStateHandle<InputError>,
 ) -> Callback<(&'static Setting, Proposal)> {
@@ -182,12 +189,16 @@ pub fn settings_panel(props: &SettingsProps) -> Html {
                     <p class={classes!("drawer-notice", if n.error { "notice-error" } else { "notice-ok" })} aria-hidden="true">{n.text.clone()}</p>
                 }
             </div>
-            <p class="panel-note">{"Changes apply live as recorded commands, so the run stays reproducible. Settings marked “new run” restart the run from time 0."}</p>
-            if let Some((_, message)) = (*input_error).clone() {
-                <p class="input-error" id="settings-input-error" role="alert" data-testid="input-error">{message}</p>
+            if let Some(why) = &props.locked {
+                <p class="locked-note" data-testid="settings-locked">{why.clone()}</p>
+            } else {
+                <p class="panel-note">{"Changes apply live as recorded commands, so the run stays reproducible. Settings marked “new run” restart the run from time 0."}</p>
+                if let Some((_, message)) = (*input_error).clone() {
+                    <p class="input-error" id="settings-input-error" role="alert" data-testid="input-error">{message}</p>
+                }
+                <SeedField seed={s.seed} run={s.run} on_run={props.on_run.clone()} />
+                { for GROUPS.into_iter().filter(|(g, _)| !(queue && matches!(g, Group::Topic | Group::Replication | Group::Transactions))).map(group) }
             }
-            <SeedField seed={s.seed} run={s.run} on_run={props.on_run.clone()} />
-            { for GROUPS.into_iter().filter(|(g, _)| !(queue && matches!(g, Group::Topic | Group::Replication | Group::Transactions))).map(group) }
         </aside>
     }
 }
