@@ -5,9 +5,11 @@
 // nothing. Arming consumer 0 to crash after the effect at about 2 s of sim time makes the live goal
 // ✓; Run challenge replays it and passes (every check ✓, the success text), and the progress is in
 // local storage; after a reload the map shows the lesson ✓. Show solution plays the solution's
-// crash at 2 s and passes too; Leave unlocks the controls. Every lesson of the map starts with a
+// crash at 2 s and passes too; Undo takes the crash back (replayed to the same instant without
+// it); Leave unlocks the controls. Every lesson of the map starts with a
 // control for each setting and action it unlocks, and its reference solution, entered with those
-// controls (settings only) or played by Show solution, passes the challenge on the page. Outside
+// controls (settings only) or played by Show solution, passes the challenge on the page, and its
+// share link opens the same lesson run (same trace hash). Outside
 // lessons a changed setting marks the scenario "modified", and Restore defaults reloads it as it
 // ships (the run is left so). axe finds nothing serious on the map, the intro, each lesson panel
 // or the badge.
@@ -131,6 +133,19 @@ export async function lessonsSteps({ page, step, select, setPlaying, armCrash, w
     return `armed at ${(armed.at_us / 1e6).toFixed(3)} s; ${judged.map((c) => c.text).join(' | ')}; ${KEY}=${stored}; ${shot}`;
   });
 
+  await step('lessons: Undo takes the crash back, the run replayed without it to where it stood; then nothing is left to undo', async () => {
+    const before = await page.evaluate(() => ({ us: window.__edaLab.simTimeUs(), n: JSON.parse(window.__edaLab.commands()).length }));
+    if (before.n !== 1) throw new Error(`expected the armed crash alone, got ${before.n} command(s)`);
+    await page.click('#btn-lesson-undo');
+    const said = await waitFor(async () => { const t = await notice(page); return t.startsWith('Undone') && t; }, { timeout_ms: 5_000, what: 'an "Undone" notice' });
+    const after = await page.evaluate(() => ({ us: window.__edaLab.simTimeUs(), n: JSON.parse(window.__edaLab.commands()).length }));
+    if (after.n !== 0 || after.us !== before.us) throw new Error(`after Undo: ${JSON.stringify(after)} (before ${JSON.stringify(before)})`);
+    if ((await checks(page, 'lesson-goal'))[0]?.holds) throw new Error('the goal still holds without the crash');
+    await page.click('#btn-lesson-undo');
+    await waitFor(async () => (await notice(page)).startsWith('Nothing to undo'), { timeout_ms: 5_000, what: '"Nothing to undo"' });
+    return `${said}; at ${(after.us / 1e6).toFixed(3)} s, the goal ✗ again`;
+  });
+
   await step('lessons: after a reload the map shows ✓; Show solution plays the crash at 2 s and passes; Leave unlocks', async () => {
     await page.reload({ waitUntil: 'load' });
     await page.waitForSelector('[data-testid=count-produced]', { timeout: 20_000 });
@@ -251,6 +266,14 @@ async function checkLesson(page, id, select) {
   const judged = await runChallenge(page);
   const how = bySettings ? 'entered with the controls' : 'shown';
   if (judged.length === 0 || judged.some((c) => !c.holds)) throw new Error(`the solution ${how} fails: ${judged.filter((c) => !c.holds).map((c) => c.text).join(' | ')}`);
+  // The run's share link, put in the address, opens the same lesson run in place, to the bit.
+  const shared = await page.evaluate(() => ({ link: window.__edaLab.shareLink(), hash: window.__edaLab.traceHash() }));
+  await page.evaluate((link) => { location.hash = link.split('#')[1]; }, shared.link);
+  await waitFor(async () => (await notice(page)).startsWith('Opened a shared run of the lesson'), { timeout_ms: 10_000, what: `${id}'s link to open (${await notice(page)})` });
+  await page.evaluate(() => history.replaceState(null, '', location.pathname));
+  const reopened = await page.evaluate(() => window.__edaLab.traceHash());
+  if (reopened !== shared.hash) throw new Error(`its share link opens at trace hash ${reopened}, not ${shared.hash}`);
+  if (!(await page.locator('#lesson-panel').count())) throw new Error('its share link opens without the lesson');
   await page.click('#btn-lesson-leave');
   await page.locator('#lesson-panel').waitFor({ state: 'detached', timeout: 5_000 });
   return bySettings;

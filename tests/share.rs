@@ -28,13 +28,22 @@ fn every_builtin_round_trips_and_replays_to_the_same_hash() {
     for (name, _) in CATALOG {
         let s = builtin(name).unwrap();
         let (sim, commands) = recorded(&s);
-        let link = encode(&Shared { scenario: s.clone(), commands: commands.clone(), lesson: None, lanes: Vec::new() });
+        let shared = Shared {
+            scenario: s.clone(),
+            commands: commands.clone(),
+            lesson: None,
+            lanes: Vec::new(),
+            at_us: 5_000_000,
+        };
+        let link = encode(&shared);
         assert!(link.starts_with("1.") && link.len() < 2_000, "{name}: {} characters", link.len());
         let back = decode(&format!("https://example.org/#run={link}")).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(back.scenario, s, "{name}");
         assert_eq!(back.commands, commands, "{name}");
+        assert_eq!(back.at_us, 5_000_000, "{name}");
         let mut again = Simulation::new(&back.scenario).unwrap();
-        again.run_commands(&back.commands, SimTime::from_ms(5_000)).unwrap();
+        back.replay(&mut again, u64::MAX).unwrap();
+        assert_eq!(again.now(), sim.now(), "{name} opens at the instant it was shared");
         assert_eq!(again.trace_hash(), sim.trace_hash(), "{name} replays to the bit");
     }
 }
@@ -54,7 +63,7 @@ proptest! {
                 s = changed;
             }
         }
-        let shared = Shared { scenario: s.clone(), commands: Vec::new(), lesson: Some("duplicate-charge".into()), lanes: Vec::new() };
+        let shared = Shared { scenario: s.clone(), commands: Vec::new(), lesson: Some("duplicate-charge".into()), lanes: Vec::new(), at_us: 0 };
         let back = decode(&encode(&shared)).unwrap();
         prop_assert_eq!(back, shared);
     }
@@ -65,7 +74,7 @@ proptest! {
     fn tampered_links_never_panic(i in any::<prop::sample::Index>(), c in "[A-Za-z0-9_.=#-]", cut in any::<bool>()) {
         let s = builtin("at-least-once").unwrap();
         let (_, commands) = recorded(&s);
-        let link = encode(&Shared { scenario: s, commands, lesson: None, lanes: Vec::new() });
+        let link = encode(&Shared { scenario: s, commands, lesson: None, lanes: Vec::new(), at_us: 0 });
         let at = i.index(link.len());
         let tampered = if cut { link[..at].to_string() } else { format!("{}{}{}", &link[..at], c, &link[at + 1..]) };
         match decode(&tampered) {
@@ -113,8 +122,39 @@ fn broken_links_name_what_is_wrong() {
     assert_eq!(part(&format!("1.{}", base64url(br#"{"b":"at-least-once","c":[{"at_us":1}]}"#))), "c");
     assert_eq!(part(&format!("1.{}", base64url(br#"{"s":{"topic":{"partitions":0}}}"#))), "s");
     assert_eq!(part(&"A".repeat(70_000)), "length");
+    assert_eq!(part(&format!("1.{}", base64url(br#"{"b":"at-least-once","t":"soon"}"#))), "t");
+    assert_eq!(part(&format!("1.{}", base64url(br#"{"b":"at-least-once","t":100000000000}"#))), "t");
     let w = decode(&format!("1.{}", base64url(br#"{"b":"at-least-once","w":{"topic.partitions":0}}"#))).unwrap_err();
     assert!(w.to_string().contains("topic.partitions"), "{w}");
+}
+
+/// A link stands where it was made; one standing before its own last command is refused by name,
+/// and a command log that does not fit its scenario is named when it is opened.
+#[test]
+fn a_link_opens_at_its_instant() {
+    let s = builtin("at-least-once").unwrap();
+    let (_, commands) = recorded(&s);
+    let last = commands.last().unwrap().at_us;
+    let early =
+        Shared { scenario: s.clone(), commands: commands.clone(), lesson: None, lanes: Vec::new(), at_us: last - 1 };
+    assert_eq!(decode(&encode(&early)).unwrap_err().part, "t");
+    // Without `t` a link stands at its last command.
+    let unstamped = Shared { at_us: 0, ..early.clone() };
+    assert_eq!(decode(&encode(&unstamped)).unwrap().at_us, last);
+    // Commands recorded on another scenario do not replay on this one: named, not a panic.
+    let mut other = builtin("consumer-groups").unwrap();
+    other.seed = 99;
+    let wrong = Shared { scenario: other, commands, lesson: None, lanes: Vec::new(), at_us: 5_000_000 };
+    if let Ok(back) = decode(&encode(&wrong)) {
+        let mut sim = Simulation::new(&back.scenario).unwrap();
+        if let Err(e) = back.replay(&mut sim, u64::MAX) {
+            assert_eq!(e.part, "c", "{e}");
+        }
+    }
+    // A run too long for the budget is named by its instant.
+    let mut sim = Simulation::new(&s).unwrap();
+    let long = Shared { at_us: 60_000_000, ..unstamped };
+    assert_eq!(long.replay(&mut sim, 1_000).unwrap_err().part, "t");
 }
 
 /// A scenario edited beyond its settings (its fault schedule here) travels whole.
@@ -122,7 +162,7 @@ fn broken_links_name_what_is_wrong() {
 fn an_edited_scenario_travels_whole() {
     let mut s = builtin("at-least-once").unwrap();
     s.faults.clear();
-    let link = encode(&Shared { scenario: s.clone(), commands: Vec::new(), lesson: None, lanes: Vec::new() });
+    let link = encode(&Shared { scenario: s.clone(), commands: Vec::new(), lesson: None, lanes: Vec::new(), at_us: 0 });
     let payload = String::from_utf8(unbase64url(&link[2..]).unwrap()).unwrap();
     assert!(payload.starts_with(r#"{"s":"#), "{payload}");
     assert_eq!(decode(&link).unwrap().scenario, s);
@@ -131,6 +171,7 @@ fn an_edited_scenario_travels_whole() {
         commands: Vec::new(),
         lesson: None,
         lanes: Vec::new(),
+        at_us: 0,
     });
     assert!(plain.len() < 80, "an untouched built-in is its name: {plain}");
 }
@@ -143,7 +184,7 @@ fn a_comparison_travels_with_its_lanes() {
         let mut base = builtin("at-least-once").unwrap();
         base.seed = 42;
         let lanes = preset(name, &base).unwrap();
-        let shared = Shared { scenario: base, commands: Vec::new(), lesson: None, lanes };
+        let shared = Shared { scenario: base, commands: Vec::new(), lesson: None, lanes, at_us: 0 };
         let link = encode(&shared);
         assert_eq!(decode(&link).unwrap(), shared, "{name}");
     }

@@ -11,11 +11,17 @@ use crate::sim::command_log::CommandLog;
 use crate::sim::compare::Lane;
 use crate::sim::config::scenario::Scenario;
 use crate::sim::config::settings::{self, SETTINGS};
+use crate::sim::engine::Simulation;
+use crate::sim::errors::ReplayError;
+use crate::sim::kernel::time::SimTime;
 use serde_json::{json, Map, Value};
 use std::fmt;
 
 /// The link format this build writes; it reads this one only.
 pub const VERSION: u32 = 1;
+
+/// The latest instant a link may stand at: a day of simulated time.
+pub const MAX_AT_US: u64 = 24 * 3_600 * 1_000_000;
 
 /// The most text a link may carry (a link past this is refused before it is decoded).
 pub const MAX_LINK: usize = 64 * 1024;
@@ -29,6 +35,9 @@ pub struct Shared {
     pub lesson: Option<String>,
     /// A comparison's lanes (none for a single run).
     pub lanes: Vec<Lane>,
+    /// The instant the run stood at when the link was made: opening it runs there (at least to
+    /// the last command).
+    pub at_us: u64,
 }
 
 /// Why a link cannot be opened: the part named, and what is wrong with it.
@@ -55,6 +64,9 @@ pub fn encode(shared: &Shared) -> String {
     payload.insert("seed".into(), Value::from(s.seed));
     if let Some(l) = &shared.lesson {
         payload.insert("lesson".into(), Value::from(l.as_str()));
+    }
+    if shared.at_us > 0 {
+        payload.insert("t".into(), Value::from(shared.at_us));
     }
     if !shared.commands.is_empty() {
         payload.insert("c".into(), serde_json::to_value(&shared.commands).expect("commands always serialize"));
@@ -119,7 +131,9 @@ pub fn decode(link: &str) -> Result<Shared, LinkError> {
     let bytes = unbase64url(body).ok_or_else(|| bad("payload", "not URL-safe base64 (cut short or changed?)"))?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| bad("payload", format!("not JSON: {e}")))?;
     let Value::Object(payload) = value else { return Err(bad("payload", "not a JSON object")) };
-    if let Some(k) = payload.keys().find(|k| !["b", "w", "s", "seed", "lesson", "c", "lanes"].contains(&k.as_str())) {
+    if let Some(k) =
+        payload.keys().find(|k| !["b", "w", "s", "seed", "lesson", "c", "lanes", "t"].contains(&k.as_str()))
+    {
         return Err(bad(k, "unknown part"));
     }
     let mut scenario = scenario_of(&payload)?;
@@ -139,6 +153,18 @@ pub fn decode(link: &str) -> Result<Shared, LinkError> {
                 .commands
         }
     };
+    let last = commands.last().map_or(0, |c| c.at_us);
+    let at_us = match payload.get("t") {
+        None => last,
+        Some(t) => match t.as_u64() {
+            Some(t) if t < last => return Err(bad("t", format!("{t} µs is before the last command ({last} µs)"))),
+            Some(t) if t > MAX_AT_US => {
+                return Err(bad("t", format!("{t} µs is past the longest run a link opens (24 h)")))
+            }
+            Some(t) => t,
+            None => return Err(bad("t", "expected the run's time in whole microseconds")),
+        },
+    };
     let lanes = match payload.get("lanes") {
         None => Vec::new(),
         Some(Value::Array(lanes)) if crate::sim::compare::LANES.contains(&lanes.len()) => {
@@ -146,7 +172,23 @@ pub fn decode(link: &str) -> Result<Shared, LinkError> {
         }
         Some(_) => return Err(bad("lanes", "expected 2 to 4 lanes")),
     };
-    Ok(Shared { scenario, commands, lesson, lanes })
+    Ok(Shared { scenario, commands, lesson, lanes, at_us })
+}
+
+impl Shared {
+    /// Runs `sim` (a fresh run of [`Shared::scenario`]) to the link's instant, applying its
+    /// commands exactly where they were recorded, within `max_events` engine events: the run the
+    /// link was made from, to the bit. A command log that does not fit the scenario is named.
+    pub fn replay(&self, sim: &mut Simulation, max_events: u64) -> Result<(), LinkError> {
+        sim.run_commands_observed(&self.commands, SimTime::from_us(self.at_us), max_events, &mut |_| {}).map_err(|e| {
+            match e {
+                ReplayError::EventBudget { events, .. } => {
+                    bad("t", format!("the run to this instant takes more than {events} events, too many to open here"))
+                }
+                other => bad("c", other.to_string()),
+            }
+        })
+    }
 }
 
 /// Lane `i` of a comparison, on the run's seed.

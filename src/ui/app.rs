@@ -10,8 +10,12 @@
 //! shows changed.
 
 use super::compare_panel::ComparePanel;
-use super::dom::{apply_theme, initial_theme, now_ms, prefers_reduced_motion, watch_reduced_motion};
+use super::dom::{
+    apply_theme, clear_hash, initial_theme, now_ms, prefers_reduced_motion, run_link, watch_reduced_motion,
+    watch_run_link,
+};
 use super::fault_panel::FaultPanel;
+use super::glossary::glossary;
 use super::hooks::{use_animation_loop, use_global_keys};
 use super::intro::intro;
 use super::journey::JourneyPanel;
@@ -25,8 +29,10 @@ use super::routing_explainer::RoutingExplainer;
 use super::run::{Run, RunAction};
 use super::runtime::Runtime;
 use super::settings::{Settings, SettingsPanel};
-use super::state::{Action, State};
+use super::share_panel::SharePanel;
+use super::state::{Action, Notice, State};
 use super::top_bar::TopBar;
+use super::try_next::try_next;
 use crate::sim::builtins::builtin;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -38,11 +44,12 @@ pub const DEFAULT_SCENARIO: &str = "at-least-once";
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| State::new(initial_theme(), prefers_reduced_motion()));
-    let run = use_reducer(|| Run::new(builtin(DEFAULT_SCENARIO).unwrap_or_default()));
+    let run = use_reducer(initial_run);
     let lessons = use_reducer(LessonUi::new);
     use_frame_timing(&run.rt);
     use_page_effects(&state, &run.rt);
     let on_run = use_on_run(&state, &run);
+    use_run_links(&on_run);
     use_run_loop(&state, &run.dispatcher(), &on_run);
     use_pause_when_stuck(&state, &run);
     let modified = use_modified(&run);
@@ -54,6 +61,7 @@ pub fn app() -> Html {
     let on_message = use_callback(page.clone(), |msg, page| page.dispatch(Action::ShowJourney(msg)));
     let on_journey_close = use_callback(page.clone(), |(), page| page.dispatch(Action::CloseJourney));
     let on_lessons = use_callback(lessons.dispatcher(), |(), d| d.dispatch(LessonUiAction::ToggleMap));
+    let on_share_close = use_callback(page.clone(), |(), page| page.dispatch(Action::ToggleShare));
     let settings = Settings::of(&run.rt.borrow());
     let scenario = AttrValue::from(run.rt.borrow().base.name.clone());
     let compare_key = run.rt.borrow_mut().compare_key(super::dom::now_ms(), state.playing);
@@ -63,12 +71,19 @@ pub fn app() -> Html {
         <div class={classes!("app", state.settings_open.then_some("drawer-open"))}>
             <TopBar scenario={scenario.clone()} playing={state.playing} speed={state.speed} theme={state.theme}
                 settings_open={state.settings_open} on_run={on_run.clone()} page={page.clone()} {modified} lesson={lesson.clone()}
-                lessons_open={lessons.map_open()} {on_lessons} />
+                lessons_open={lessons.map_open()} {on_lessons} share_open={state.share_open} />
             <div class="workspace">
                 <SettingsPanel settings={settings.clone()} on_run={on_run.clone()} open={state.settings_open} {on_close} notice={run.notice.clone()} {locked} />
                 <main class="content">
+                    if state.share_open {
+                        <SharePanel rt={run.handle()} version={share_key(&run)} on_run={on_run.clone()} on_close={on_share_close} />
+                    }
                     { lesson_area(&run, &lessons, &state, &settings, &on_run) }
                     { intro(&scenario, run.notice.as_deref(), lesson.is_some()) }
+                    <div class="guide-row">
+                        { try_next(&scenario, &lessons, &on_run, lesson.is_some()) }
+                        { glossary() }
+                    </div>
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
                         reduced_motion={state.reduced_motion} log_filter={state.log_filter} on_run={on_run.clone()} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
                     <FaultPanel rt={run.handle()} version={(run.rt.borrow().run, run.rt.borrow().sim.now().as_us() / 1_000_000)} on_run={on_run.clone()} />
@@ -84,6 +99,40 @@ pub fn app() -> Html {
             </footer>
         </div>
     }
+}
+
+/// The run the page opens with: the share link in its address, else the default scenario. A link
+/// that cannot be opened leaves the default scenario, says what is wrong, and leaves the address
+/// (a reload then shows the clean default page).
+fn initial_run() -> Run {
+    let mut run = Run::new(builtin(DEFAULT_SCENARIO).unwrap_or_default());
+    if let Some(link) = run_link() {
+        let said = run.rt.borrow_mut().apply(RunAction::Open(link));
+        if said.as_ref().is_some_and(|n| n.error) {
+            clear_hash();
+        }
+        run.notice = said.map(|n| {
+            let text = if n.error { format!("{} The default scenario is shown.", n.text) } else { n.text };
+            Rc::new(Notice { text, ..n })
+        });
+    }
+    run
+}
+
+/// The share panel's redraw key: the run, its commands and its instant.
+fn share_key(run: &Run) -> (u64, usize, u64) {
+    let rt = run.rt.borrow();
+    (rt.run, rt.sim.commands().len(), rt.sim.now().as_us())
+}
+
+/// A share link pasted into the address bar of the open page opens (the page does not reload).
+#[hook]
+fn use_run_links(on_run: &Callback<RunAction>) {
+    let on_run = on_run.clone();
+    use_effect_with((), move |_| {
+        let guard = watch_run_link(move |link| on_run.emit(RunAction::Open(link)));
+        move || drop(guard)
+    });
 }
 
 /// The lesson map (when open) and the lesson panel (while a lesson is on), above the run.

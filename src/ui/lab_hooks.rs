@@ -22,6 +22,8 @@
 //!   `eda-lab run --journey` report; `{"error": ...}` for a malformed id.
 //! - `simTimeUs()` → the run's sim time in whole microseconds.
 //! - `resetFrameStats()` → forgets the frame times measured so far.
+//! - `shareLink()` → the share panel's link to the run as it stands (this page's address,
+//!   `#run=` and the run).
 
 use super::dom::now_ms;
 use super::runtime::{bench, fast_forward, Runtime};
@@ -113,6 +115,14 @@ pub fn install(rt: Rt) {
                 Ok(msg) => JourneyReport::of(&r.borrow().sim, msg).to_json().into(),
                 Err(e) => serde_json::json!({ "error": e }).to_string().into(),
             }
+        }),
+    );
+    let r = rt.clone();
+    expose(
+        &api,
+        "shareLink",
+        Closure::<dyn Fn() -> JsValue>::new(move || {
+            super::share_run::link(&r.borrow(), &super::dom::page_url()).into()
         }),
     );
     let r = rt;

@@ -24,6 +24,9 @@
 //!   a lesson's intro, and while one is on its panel (live checklist, the controls it unlocks,
 //!   hints, Run challenge, Show solution, Reset, Leave) and its session with the run, which
 //!   refuses what the lesson locks (see `lessons/mod.rs`).
+//! - `glossary.rs`: the collapsible glossary under the intro (each term's `<dt>` has an id,
+//!   `gloss-offset`, ...); `try_next.rs`: outside lessons, the lessons on the scenario on screen and
+//!   the next built-in scenario on a learning path.
 //! - `modified.rs`: whether the run differs from its built-in as it ships (the top bar's
 //!   "modified" badge and Restore defaults).
 //! - `journal_text.rs`: journal entries in plain words, bounded log buffers.
@@ -46,6 +49,7 @@ mod dlq_panel;
 mod dom;
 mod event_log;
 mod fault_panel;
+mod glossary;
 mod hooks;
 mod intro;
 mod journal_text;
@@ -66,12 +70,15 @@ mod schema_panel;
 mod select;
 mod settings;
 mod shapes;
+mod share_panel;
+mod share_run;
 mod shop_panel;
 mod sourcing_account;
 mod sourcing_panel;
 mod state;
 mod top_bar;
 mod topology;
+mod try_next;
 mod txn_panel;
 
 pub use app::App;

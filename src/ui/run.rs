@@ -47,6 +47,11 @@ pub enum RunAction {
     StopCompare,
     /// Lane `lane` of the comparison becomes configuration `label`, from time zero.
     ChangeLane { lane: usize, label: String },
+    /// Open a share link (the text after `#run=`, or a whole URL): its scenario, commands and
+    /// instant, lesson and lanes (`share_run.rs`).
+    Open(String),
+    /// Restart with a scenario imported from JSON.
+    Import(Box<Scenario>),
 }
 
 impl RunAction {
@@ -62,6 +67,8 @@ impl RunAction {
                 | Self::NewRunWith { .. }
                 | Self::SetFaults(_)
                 | Self::Step
+                | Self::Open(_)
+                | Self::Import(_)
         )
     }
 }

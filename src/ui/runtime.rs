@@ -181,6 +181,8 @@ impl Runtime {
                     Err(e) => Notice { text: format!("Fault schedule not changed: {e}."), error: true },
                 })
             }
+            RunAction::Open(link) => Some(super::share_run::open(self, &link)),
+            RunAction::Import(scenario) => Some(super::share_run::import(self, *scenario)),
             a @ (RunAction::StartCompare(_) | RunAction::StopCompare | RunAction::ChangeLane { .. }) => {
                 self.compare_action(a)
             }
@@ -220,6 +222,12 @@ impl Runtime {
             }
             _ => None,
         }
+    }
+
+    /// Replaces the comparison (a shared run's).
+    pub(super) fn set_compare(&mut self, compare: Option<LiveCompare>) {
+        self.compare = compare;
+        self.compare_epoch += 1;
     }
 
     /// The comparison's lanes run up to the run's sim time (each within the frame's budget).
@@ -389,7 +397,7 @@ impl Runtime {
 
 /// A simulation of `scenario` for the page: it records every message's journey, so any message
 /// the run still keeps can be asked about, and its chart samples carry live latency percentiles.
-fn new_simulation(scenario: &Scenario) -> Result<Simulation, crate::sim::ScenarioError> {
+pub(super) fn new_simulation(scenario: &Scenario) -> Result<Simulation, crate::sim::ScenarioError> {
     let mut sim = Simulation::new(scenario)?;
     sim.record_journeys(JourneyPolicy::All);
     sim.track_latency_percentiles();

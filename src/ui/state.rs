@@ -102,6 +102,8 @@ pub struct State {
     pub settings_open: bool,
     /// The message whose journey is shown, if any.
     pub journey: Option<MessageId>,
+    /// The share and import panel is open.
+    pub share_open: bool,
 }
 
 impl State {
@@ -114,6 +116,7 @@ impl State {
             log_filter: LogFilter::default(),
             settings_open: false,
             journey: None,
+            share_open: false,
         }
     }
 }
@@ -131,6 +134,8 @@ pub enum Action {
     CloseSettings,
     ShowJourney(MessageId),
     CloseJourney,
+    /// Opens the share panel (pausing, so the link stands at one instant) or closes it.
+    ToggleShare,
 }
 
 impl Reducible for State {
@@ -151,6 +156,10 @@ impl Reducible for State {
             Action::CloseSettings => next.settings_open = false,
             Action::ShowJourney(msg) => next.journey = Some(msg),
             Action::CloseJourney => next.journey = None,
+            Action::ToggleShare => {
+                next.share_open = !next.share_open;
+                next.playing &= !next.share_open;
+            }
         }
         if next == *self {
             self

@@ -1,7 +1,7 @@
 //! The top bar: product name, the lesson map's button, scenario picker (marked "modified", with
 //! Restore defaults, when the run differs from the built-in; locked during a lesson), transport
-//! (play/pause, step, reset, speed), the settings drawer's button (narrow screens only) and the
-//! theme toggle.
+//! (play/pause, step, reset, speed), the settings drawer's button (narrow screens only), the share
+//! panel's button and the theme toggle.
 
 use super::run::RunAction;
 use super::select::{Choice, Select};
@@ -29,6 +29,8 @@ pub struct TopBarProps {
     pub lessons_open: bool,
     /// Opens or closes the lesson map.
     pub on_lessons: Callback<()>,
+    /// The share panel is open.
+    pub share_open: bool,
 }
 
 fn dispatch_on_click(page: &UseReducerDispatcher<State>, action: fn() -> Action) -> Callback<MouseEvent> {
@@ -50,6 +52,7 @@ const ICON_STEP: &str = "M3 2.5v11l7-5.5zM11 2.5h2.5v11H11z";
 const ICON_RESET: &str = "M8 2.5a5.5 5.5 0 1 1-5.2 3.7l1.6.6A3.8 3.8 0 1 0 8 4.2V6L4.8 3.4 8 .8z";
 const ICON_MOON: &str = "M10.5 1.5a6.5 6.5 0 1 0 4 11.2A5.5 5.5 0 0 1 10.5 1.5z";
 const ICON_BOOK: &str = "M1.5 3h4.6A1.5 1.5 0 0 1 7.6 4.5V14a1.5 1.5 0 0 0-1.5-1.5H1.5zM14.5 3H9.9A1.5 1.5 0 0 0 8.4 4.5V14a1.5 1.5 0 0 1 1.5-1.5h4.6z";
+const ICON_SHARE: &str = "M12 1.5a2.5 2.5 0 1 1-2.4 3.2L6.3 6.6a2.5 2.5 0 0 1 0 2.8l3.3 1.9A2.5 2.5 0 1 1 9 12.7L5.6 10.8a2.5 2.5 0 1 1 0-5.6L9 3.3A2.5 2.5 0 0 1 12 1.5z";
 const ICON_SLIDERS: &str = "M2 3.2h7.2v1.6H2zM12.4 3.2H14v1.6h-1.6zM9.6 1.6h2.4v4.8H9.6zM2 11.2h2.4v1.6H2zM7.6 11.2H14v1.6H7.6zM4.8 9.6h2.4v4.8H4.8z";
 
 #[function_component(TopBar)]
@@ -68,6 +71,7 @@ pub fn top_bar(props: &TopBarProps) -> Html {
     let on_play = dispatch_on_click(page, || Action::TogglePlay);
     let on_theme = dispatch_on_click(page, || Action::ToggleTheme);
     let on_settings = dispatch_on_click(page, || Action::ToggleSettings);
+    let on_share = dispatch_on_click(page, || Action::ToggleShare);
     let dark = props.theme == Theme::Dark;
 
     html! {
@@ -107,6 +111,10 @@ pub fn top_bar(props: &TopBarProps) -> Html {
             <button id="btn-settings" type="button" class="btn settings-toggle" aria-expanded={props.settings_open.to_string()}
                 aria-controls="settings-panel" title="Show or hide the settings (Escape closes them)" onclick={on_settings}>
                 { icon(ICON_SLIDERS) }<span class="btn-text">{"Settings"}</span>
+            </button>
+            <button id="btn-share" type="button" class="btn" aria-expanded={props.share_open.to_string()}
+                title="A link to this run as it stands (pauses it), and the scenario as JSON to export or import" onclick={on_share}>
+                { icon(ICON_SHARE) }<span class="btn-text">{"Share"}</span>
             </button>
             <button id="theme-toggle" type="button" class="btn btn-ghost" aria-pressed={dark.to_string()}
                 title="Dark theme on or off" onclick={on_theme}>

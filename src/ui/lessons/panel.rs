@@ -149,6 +149,8 @@ fn buttons(props: &PanelProps) -> Html {
                 title="Replay the lesson from its start with your commands and judge the checklist">{"Run challenge"}</button>
             <button type="button" class="btn" id="btn-solution" onclick={send(|| LessonAction::ShowSolution, true)}
                 title="Back to the start, then play the reference solution">{"Show solution"}</button>
+            <button type="button" class="btn" id="btn-lesson-undo" onclick={send(|| LessonAction::Undo, false)}
+                title="Take back your last command (the run replays without it to where it stood), or else your last setting">{"Undo"}</button>
             <button type="button" class="btn" id="btn-lesson-reset" onclick={send(|| LessonAction::Restart, false)}
                 title="Back to the lesson's start: your settings and commands undone">{"Reset to the start"}</button>
             <button type="button" class="btn" id="btn-lesson-leave" onclick={leave}>{"Leave lesson"}</button>

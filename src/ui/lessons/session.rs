@@ -5,7 +5,7 @@
 //! restart goes back to the lesson's own start (never the built-in's), so the run on screen is
 //! always the one a challenge replays: the lesson's start, then the learner's commands.
 
-use crate::sim::command::Command;
+use crate::sim::command::{Command, StampedCommand};
 use crate::sim::config::scenario::{Scenario, ScheduledCommand};
 use crate::sim::config::settings;
 use crate::sim::lessons::check;
@@ -28,6 +28,9 @@ pub enum LessonAction {
     Restart,
     /// Back to the lesson's start, then play the reference solution's commands at their times.
     ShowSolution,
+    /// Takes back the learner's last change: the last command (the run is replayed without it up
+    /// to where it stood), else the last setting chosen for a new run.
+    Undo,
     /// Stop the lesson: nothing is locked any more, the run goes on as it is.
     Leave,
 }
@@ -72,6 +75,28 @@ impl Session {
     }
 }
 
+/// The session of a shared run of `lesson` that started from `scenario` and took `commands`: the
+/// settings it differs from the lesson's start by are the learner's (chosen for a new run). A
+/// run the lesson could not have made (another start, a locked setting or command) is named.
+pub fn shared(lesson: Rc<Lesson>, scenario: &Scenario, commands: &[StampedCommand]) -> Result<Session, String> {
+    let start = check::start(&lesson).map_err(|e| e.to_string())?;
+    let mut session = Session::new(lesson);
+    for s in settings::SETTINGS {
+        if let Some(value) = scenario.setting(s).filter(|v| start.setting(s).as_ref() != Some(v)) {
+            session.setup.push(ScheduledCommand { at_ms: 0, command: Command::Set { setting: s.path.into(), value } });
+        }
+    }
+    let recorded = commands.iter().map(|c| &c.command);
+    if let Some(n) = session.setup.iter().map(|c| &c.command).chain(recorded).find_map(|c| refusal(&session.lesson, c))
+    {
+        return Err(format!("link c: {}", n.text));
+    }
+    match session.scenario() {
+        Ok(s) if s == *scenario => Ok(session),
+        _ => Err(format!("link s: not a start of the lesson “{}”", session.lesson.title)),
+    }
+}
+
 /// Why `command` is refused in `lesson`, as the page says it; `None` when the lesson allows it.
 pub fn refusal(lesson: &Lesson, command: &Command) -> Option<Notice> {
     let what = check::locked(lesson, command)?;
@@ -104,7 +129,7 @@ pub fn intercept(rt: &mut Runtime, action: RunAction) -> Result<Option<Notice>, 
             Ok(Some(refusal(&lesson, &c).unwrap_or_else(|| new_run_with(rt, c))))
         }
         RunAction::Reset => Ok(Some(reset(rt))),
-        RunAction::LoadScenario(_) | RunAction::RestoreDefaults => {
+        RunAction::LoadScenario(_) | RunAction::RestoreDefaults | RunAction::Import(_) => {
             Ok(Some(locked("the scenario (leave the lesson to pick another)")))
         }
         RunAction::Reseed(_) => Ok(Some(locked("the seed"))),
@@ -192,12 +217,45 @@ pub fn apply(rt: &mut Runtime, action: LessonAction) -> Option<Notice> {
             }
             n
         }
+        LessonAction::Undo => undo(rt)?,
         LessonAction::Leave => {
             let s = rt.lesson.take()?;
             Notice {
                 text: format!("Left the lesson “{}”: every control is yours again.", s.lesson.title),
                 error: false,
             }
+        }
+    })
+}
+
+/// Most events an undo may replay (about five seconds of the page's work).
+const UNDO_BUDGET_EVENTS: u64 = 10_000_000;
+
+/// The learner's last change taken back, as if never made: the run again from the lesson's start
+/// with every other command at the instant it was recorded, up to where the run stood.
+fn undo(rt: &mut Runtime) -> Option<Notice> {
+    let commands = rt.sim.commands().to_vec();
+    let now = rt.sim.now();
+    let mut setup = rt.lesson.as_ref()?.setup.clone();
+    let Some((last, kept)) = commands.split_last() else {
+        let Some(last) = setup.pop() else {
+            return Some(Notice {
+                text: "Nothing to undo: the run stands at the lesson's start.".into(),
+                error: false,
+            });
+        };
+        let said = format!("Undone: {}. A new run from time 0. Press Play.", describe_command(&last.command));
+        return Some(restart_with(rt, setup, VecDeque::new(), said));
+    };
+    let said = format!("Undone: {} (at {:.3} s).", describe_command(&last.command), last.at_us as f64 / 1e6);
+    let n = restart_with(rt, setup, VecDeque::new(), said);
+    if n.error {
+        return Some(n);
+    }
+    Some(match rt.sim.run_commands_observed(kept, now, UNDO_BUDGET_EVENTS, &mut |_| {}) {
+        Ok(()) => n,
+        Err(e) => {
+            Notice { text: format!("Undone, but the run could not be replayed to where it stood: {e}."), error: true }
         }
     })
 }
