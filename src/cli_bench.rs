@@ -21,6 +21,10 @@ pub struct BenchArgs {
     /// The seed of the run (the model's randomness; SimPy's script takes its own --seed).
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Time time travel instead: seeks in a 10-minute run of at-least-once, at its own rate and
+    /// at 200 msg/s (`cli_seek.rs`).
+    #[arg(long)]
+    seek: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -45,6 +49,10 @@ pub fn erlang_c_mean_time_in_system(lambda: f64, mu: f64, c: u32) -> f64 {
 }
 
 pub fn run(args: &BenchArgs) -> Result<String, String> {
+    if args.seek {
+        let own = crate::cli_seek::run("at-least-once", None, args.seed)?;
+        return Ok(own + &crate::cli_seek::run("at-least-once", Some(200.0), args.seed)?);
+    }
     let (messages, failures, repeats) = (args.messages, !args.no_failures, args.repeats.max(1));
     if messages == 0 {
         return Err("--messages must be at least 1".into());

@@ -26,6 +26,8 @@ pub mod cli_lessons;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_schema;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod cli_seek;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli_sweep;
 
 #[cfg(target_arch = "wasm32")]

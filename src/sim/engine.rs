@@ -91,6 +91,7 @@ pub struct Simulation {
 
 mod cluster;
 mod patterns;
+mod replay;
 mod sampling;
 mod subscribers;
 mod views;
@@ -165,69 +166,6 @@ impl Simulation {
         }
         sim.journal.started();
         Ok(sim)
-    }
-
-    /// Rebuilds a run from its scenario and recorded commands, up to `until`.
-    pub fn replay(scenario: &Scenario, commands: &[StampedCommand], until: SimTime) -> Result<Simulation, ReplayError> {
-        let mut sim = Simulation::new(scenario).map_err(ReplayError::Scenario)?;
-        sim.run_commands(commands, until)?;
-        Ok(sim)
-    }
-
-    /// Runs to `until`, applying recorded `commands` exactly where they were recorded.
-    pub fn run_commands(&mut self, commands: &[StampedCommand], until: SimTime) -> Result<(), ReplayError> {
-        self.run_commands_observed(commands, until, u64::MAX, &mut |_| {})
-    }
-
-    /// [`Simulation::run_commands`], processing at most `max_events` events (an error names the
-    /// budget when it runs out), and calling `observe` every few thousand events and at the end
-    /// (the command line drains the journal tap there).
-    pub fn run_commands_observed(
-        &mut self,
-        commands: &[StampedCommand],
-        until: SimTime,
-        max_events: u64,
-        observe: &mut dyn FnMut(&mut Simulation),
-    ) -> Result<(), ReplayError> {
-        let sim = self;
-        let mut budget = max_events;
-        for (index, c) in commands.iter().enumerate() {
-            let (at_us, after_events) = (c.at_us, c.after_events);
-            if at_us < sim.now.as_us() || after_events < sim.events_processed {
-                return Err(ReplayError::OutOfOrder { index, at_us, after_events });
-            }
-            while sim.events_processed < after_events {
-                match sim.scheduler.peek_time() {
-                    Some(t) if t.as_us() <= at_us => sim.step_within(&mut budget, observe)?,
-                    _ => return Err(ReplayError::EventsMissing { index, at_us, after_events }),
-                }
-            }
-            sim.advance_clock(SimTime(at_us));
-            sim.handle(c.command.clone()).map_err(|error| ReplayError::Command { index, error })?;
-        }
-        while sim.scheduler.peek_time().is_some_and(|t| t <= until) {
-            sim.step_within(&mut budget, observe)?;
-        }
-        sim.advance_clock(until);
-        observe(sim);
-        Ok(())
-    }
-
-    /// One step, if the budget allows it and the run is not stuck.
-    fn step_within(&mut self, budget: &mut u64, observe: &mut dyn FnMut(&mut Simulation)) -> Result<(), ReplayError> {
-        if *budget == 0 {
-            observe(self);
-            return Err(ReplayError::EventBudget { events: self.events_processed, at_us: self.now.as_us() });
-        }
-        *budget -= 1;
-        if !self.step() {
-            observe(self);
-            return Err(ReplayError::Stuck(self.stuck().expect("a step with events due fails only when stuck")));
-        }
-        if self.events_processed.is_multiple_of(4_096) {
-            observe(self);
-        }
-        Ok(())
     }
 
     /// Why the run cannot go on, once it processed [`MAX_EVENTS_AT_ONE_INSTANT`] events at one

@@ -31,6 +31,7 @@ pub mod patterns;
 pub mod policy;
 pub mod report;
 pub mod share;
+pub mod timeline;
 
 // Short paths for the drivers (the page, the command line, the tests).
 pub use broker::log::{group, partition, partitioner};

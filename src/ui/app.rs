@@ -31,6 +31,7 @@ use super::runtime::Runtime;
 use super::settings::{Settings, SettingsPanel};
 use super::share_panel::SharePanel;
 use super::state::{Action, Notice, State};
+use super::timeline_bar::TimelineBar;
 use super::top_bar::TopBar;
 use super::try_next::try_next;
 use crate::sim::builtins::builtin;
@@ -84,6 +85,7 @@ pub fn app() -> Html {
                         { try_next(&scenario, &lessons, &on_run, lesson.is_some()) }
                         { glossary() }
                     </div>
+                    <TimelineBar rt={run.handle()} version={timeline_key(&run)} on_run={on_run.clone()} />
                     <Lane rt={run.handle()} version={run.version()} playing={state.playing} speed={state.speed}
                         reduced_motion={state.reduced_motion} log_filter={state.log_filter} on_run={on_run.clone()} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
                     <FaultPanel rt={run.handle()} version={(run.rt.borrow().run, run.rt.borrow().sim.now().as_us() / 1_000_000)} on_run={on_run.clone()} />
@@ -117,6 +119,14 @@ fn initial_run() -> Run {
         });
     }
     run
+}
+
+/// The time-travel bar's redraw key: the run, its instant (to a tenth of a second), the end
+/// reached and the commands (made and kept).
+fn timeline_key(run: &Run) -> (u64, u64, u64, usize) {
+    let rt = run.rt.borrow();
+    let commands = rt.sim.commands().len() + rt.future.len();
+    (rt.run, rt.sim.now().as_us() / 100_000, rt.reached_us / 1_000, commands)
 }
 
 /// The share panel's redraw key: the run, its commands and its instant.

@@ -76,6 +76,8 @@ mod shop_panel;
 mod sourcing_account;
 mod sourcing_panel;
 mod state;
+mod time_travel;
+mod timeline_bar;
 mod top_bar;
 mod topology;
 mod try_next;

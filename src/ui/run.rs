@@ -52,6 +52,8 @@ pub enum RunAction {
     Open(String),
     /// Restart with a scenario imported from JSON.
     Import(Box<Scenario>),
+    /// Go back (or forward again) to this instant of the run, in microseconds (`time_travel.rs`).
+    Seek(u64),
 }
 
 impl RunAction {
@@ -69,6 +71,7 @@ impl RunAction {
                 | Self::Step
                 | Self::Open(_)
                 | Self::Import(_)
+                | Self::Seek(_)
         )
     }
 }

@@ -11,8 +11,10 @@ use super::lessons::session::{self, Session};
 use super::live_compare::LiveCompare;
 use super::run::RunAction;
 use super::state::{Notice, Speed};
+use super::time_travel;
 use crate::sim::builtins::builtin;
 use crate::sim::command::Command;
+use crate::sim::command::StampedCommand;
 use crate::sim::config::settings::{self, SETTINGS};
 use crate::sim::consumer::ConsumerStatus;
 use crate::sim::journey::JourneyPolicy;
@@ -20,6 +22,7 @@ use crate::sim::kernel::sort;
 use crate::sim::narrate::describe_command;
 use crate::sim::scenario::Scenario;
 use crate::sim::time::SimTime;
+use crate::sim::timeline::Timeline;
 use crate::sim::{ConsumerId, RunStatus, Simulation};
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -67,6 +70,12 @@ pub struct Runtime {
     chaos_seen: crate::sim::scenario::ChaosConfig,
     /// The lesson being taken, if any: it locks what the lesson does not let the learner change.
     pub lesson: Option<Session>,
+    /// Time travel (`time_travel.rs`): the run's snapshots, the commands of the future the run
+    /// was sought back from (replayed as it plays on, dropped when the learner acts), and the
+    /// furthest instant the run reached (the scrubber's end).
+    pub timeline: Timeline,
+    pub future: Vec<StampedCommand>,
+    pub reached_us: u64,
 }
 
 /// Redraw keys of the panels that need not follow every frame: see [`Runtime::panel_versions`].
@@ -86,6 +95,7 @@ impl Runtime {
                 (new_simulation(&fallback).expect("the default scenario is valid"), fallback)
             }
         };
+        let timeline = Timeline::new(&sim);
         let mut rt = Runtime {
             sim,
             base,
@@ -105,6 +115,9 @@ impl Runtime {
             compare_shown: ((0, 0), f64::NEG_INFINITY),
             chaos_seen: Default::default(),
             lesson: None,
+            timeline,
+            future: Vec::new(),
+            reached_us: 0,
         };
         rt.touch();
         rt
@@ -160,7 +173,7 @@ impl Runtime {
             }
             RunAction::Step => {
                 let was_stuck = self.sim.stuck().is_some();
-                let scripted = self.step();
+                let scripted = time_travel::step_future(self).or_else(|| self.step());
                 self.follow();
                 self.stuck_notice(was_stuck).or(scripted)
             }
@@ -183,6 +196,7 @@ impl Runtime {
             }
             RunAction::Open(link) => Some(super::share_run::open(self, &link)),
             RunAction::Import(scenario) => Some(super::share_run::import(self, *scenario)),
+            RunAction::Seek(us) => Some(time_travel::seek(self, us)),
             a @ (RunAction::StartCompare(_) | RunAction::StopCompare | RunAction::ChangeLane { .. }) => {
                 self.compare_action(a)
             }
@@ -262,6 +276,9 @@ impl Runtime {
                 self.log = LogBuffer::default();
                 self.budget_hit = false;
                 self.run += 1;
+                self.timeline = Timeline::new(&self.sim);
+                self.future.clear();
+                self.reached_us = 0;
                 // A comparison starts again on the new scenario, with the same preset.
                 if let Some(name) = self.compare.as_ref().map(|c| c.preset.clone()) {
                     self.compare = LiveCompare::start(&name, &self.base).ok();
@@ -291,6 +308,8 @@ impl Runtime {
         let said = describe_command(&command);
         match self.sim.handle(command) {
             Ok(()) => {
+                // Acting in the past starts a new future (`time_travel.rs`).
+                time_travel::branch(self);
                 // What the command set off at this very instant (a queue takes a crashed
                 // consumer's leave at once) happens now, as in a replay up to this instant: the
                 // paused page and `eda-lab run --until <now>` stand at the same state.
@@ -310,7 +329,13 @@ impl Runtime {
             Speed::Max => FAST_FORWARD_HORIZON_US,
         };
         let target = self.sim.now().plus_us(delta_us);
-        let (status, said) = session::run_scripted(self, target, EVENT_BUDGET_PER_FRAME);
+        let mut budget = EVENT_BUDGET_PER_FRAME;
+        let replayed = time_travel::run_future(self, target, &mut budget);
+        if budget == 0 || self.future.first().is_some_and(|c| c.at_us <= target.as_us()) {
+            self.budget_hit = speed != Speed::Max;
+            return replayed;
+        }
+        let (status, said) = session::run_scripted(self, target, budget);
         self.budget_hit = status == RunStatus::BudgetExhausted && speed != Speed::Max;
         said
     }
@@ -375,6 +400,7 @@ impl Runtime {
     /// Records that the run changed.
     fn touch(&mut self) {
         self.version = self.version.wrapping_add(1);
+        time_travel::record(self);
         self.log.absorb(&self.sim);
         let scenario = self.sim.scenario();
         if self.settings_seen.1.is_empty() || self.settings_seen.0 != *scenario || self.chaos_seen != self.base.chaos {
