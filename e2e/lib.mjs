@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, normalize, extname } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const MIME = {
@@ -21,16 +22,28 @@ const MIME = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves `dir` on 127.0.0.1 at a free port. Returns { url, close, requests } (requests: paths served). */
-export async function serveDir(dir) {
+/** Serves `dir` on 127.0.0.1 at a free port (brotli-compressed when asked and accepted). Returns { url, close, requests } (requests: paths served). */
+export async function serveDir(dir, { brotli = false } = {}) {
   const requests = [];
+  const compressed = new Map();
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(path);
     const rel = normalize(path === '/' ? '/index.html' : path).replace(/^(\.\.[/\\])+/, '');
     try {
       const body = await readFile(join(dir, rel));
-      res.writeHead(200, { 'content-type': MIME[extname(rel)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      const headers = { 'content-type': MIME[extname(rel)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      if (brotli && /\bbr\b/.test(req.headers['accept-encoding'] ?? '')) {
+        // As a static host serves the site: compressed, hashed assets cached for a year.
+        headers['content-encoding'] = 'br';
+        headers['cache-control'] = rel.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable';
+        res.writeHead(200, headers);
+        // Compressed once (a host stores the compressed file): later requests cost nothing.
+        if (!compressed.has(rel)) compressed.set(rel, brotliCompressSync(body));
+        res.end(compressed.get(rel));
+        return;
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });

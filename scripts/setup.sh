@@ -139,6 +139,8 @@ step "crates (cargo fetch, every target)"
 # Without --target, cargo fetch downloads the dependencies of every platform, wasm32 included, so
 # later builds (and trunk, which builds with --offline) need no network.
 cargo fetch
-ok "all crates of Cargo.lock are in the cargo cache"
+# The scratch crate tests/export.rs type-checks the exported Rust in (its own lock file).
+cargo fetch --manifest-path tests/export_check/Cargo.toml
+ok "all crates of Cargo.lock (and tests/export_check/Cargo.lock) are in the cargo cache"
 
 printf '\nsetup complete\n'

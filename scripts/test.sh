@@ -9,6 +9,10 @@
 # 3. clippy        native, all targets, warnings are errors
 # 4. clippy-wasm   wasm32: the library, the web app and the browser tests (tests/wasm_*.rs)
 # 5. test          cargo test --release (native: unit, property, reference and fixture tests)
+#    export-rust   the exported Rust of every built-in scenario type-checked against the crates it
+#                  names (rdkafka, lapin, redis) in a scratch crate under target/tmp/export-check/:
+#                  cargo test --release --test export -- --ignored (the first run builds the bundled
+#                  librdkafka, about 3 minutes on 2 cores; later runs take seconds)
 # 6. test-wasm     tests/wasm_*.rs in headless Chromium (wasm-bindgen-test-runner + chromedriver)
 # 7. site          trunk build --release (dist/)
 # 8. cli           cargo build --release (the native CLI the e2e compares the page with)
@@ -82,6 +86,7 @@ run_step fmt cargo fmt --check
 run_step clippy cargo clippy --all-targets -- -D warnings
 run_step clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib --bins "${wasm_tests[@]}" -- -D warnings
 run_step test cargo test --release
+run_step export-rust cargo test --release --test export -- --ignored
 if [ "${#wasm_tests[@]}" -gt 0 ]; then
   run_step test-wasm cargo test --target wasm32-unknown-unknown "${wasm_tests[@]}"
 else

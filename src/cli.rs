@@ -119,6 +119,8 @@ enum Cmd {
     Amqp(crate::cli_queue::AmqpArgs),
     /// Show which bindings of an exchange each routing key (or the headers) matches, as RabbitMQ routes.
     Route(crate::cli_queue::RouteArgs),
+    /// Print a scenario as client code: kafka-python, confluent-kafka, pika, rdkafka or lapin.
+    Export(crate::cli_export::ExportArgs),
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -255,6 +257,7 @@ fn run(cmd: Cmd) -> Result<String, String> {
         Cmd::Lessons => crate::cli_lessons::list(),
         Cmd::Amqp(args) => crate::cli_queue::amqp(&args),
         Cmd::Route(args) => crate::cli_queue::route(&args),
+        Cmd::Export(args) => crate::cli_export::run(&args),
     }
 }
 

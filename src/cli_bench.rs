@@ -22,7 +22,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Time time travel instead: seeks in a 10-minute run of at-least-once, at its own rate and
-    /// at 200 msg/s (`cli_seek.rs`).
+    /// at 200 msg/s (`seek_bench.rs`).
     #[arg(long)]
     seek: bool,
 }
@@ -50,8 +50,10 @@ pub fn erlang_c_mean_time_in_system(lambda: f64, mu: f64, c: u32) -> f64 {
 
 pub fn run(args: &BenchArgs) -> Result<String, String> {
     if args.seek {
-        let own = crate::cli_seek::run("at-least-once", None, args.seed)?;
-        return Ok(own + &crate::cli_seek::run("at-least-once", Some(200.0), args.seed)?);
+        let t0 = Instant::now();
+        let clock = move || t0.elapsed().as_secs_f64() * 1e3;
+        let own = crate::seek_bench::run("at-least-once", None, args.seed, &clock)?;
+        return Ok(own + &crate::seek_bench::run("at-least-once", Some(200.0), args.seed, &clock)?);
     }
     let (messages, failures, repeats) = (args.messages, !args.no_failures, args.repeats.max(1));
     if messages == 0 {

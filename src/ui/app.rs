@@ -90,6 +90,7 @@ pub fn app() -> Html {
                         reduced_motion={state.reduced_motion} log_filter={state.log_filter} on_run={on_run.clone()} {on_category} {on_notable} {on_message} notice={run.notice.clone()} />
                     <FaultPanel rt={run.handle()} version={(run.rt.borrow().run, run.rt.borrow().sim.now().as_us() / 1_000_000)} on_run={on_run.clone()} />
                     <ComparePanel rt={run.handle()} version={compare_key} on_run={on_run.clone()} />
+                    <super::export_panel::ExportPanel rt={run.handle()} version={(run.rt.borrow().run, run.rt.borrow().sim.commands().len())} page={page.clone()} settings_open={state.settings_open} />
                     <RoutingExplainer />
                 </main>
                 if let Some(msg) = state.journey {

@@ -22,6 +22,9 @@
 //!   `eda-lab run --journey` report; `{"error": ...}` for a malformed id.
 //! - `simTimeUs()` → the run's sim time in whole microseconds.
 //! - `resetFrameStats()` → forgets the frame times measured so far.
+//! - `seekBench(rate)` → the time-travel benchmark of `eda-lab bench --seek` in the page: a
+//!   10-minute run of at-least-once at `rate` msg/s (its own rate when absent) sought to 100
+//!   instants, each checked against a straight replay; the same report line.
 //! - `shareLink()` → the share panel's link to the run as it stands (this page's address,
 //!   `#run=` and the run).
 
@@ -123,6 +126,17 @@ pub fn install(rt: Rt) {
         "shareLink",
         Closure::<dyn Fn() -> JsValue>::new(move || {
             super::share_run::link(&r.borrow(), &super::dom::page_url()).into()
+        }),
+    );
+    expose(
+        &api,
+        "seekBench",
+        Closure::<dyn Fn(JsValue) -> JsValue>::new(|rate: JsValue| {
+            let rate = rate.as_f64().filter(|r| r.is_finite() && *r > 0.0 && *r <= 10_000.0);
+            match crate::seek_bench::run("at-least-once", rate, 42, &now_ms) {
+                Ok(line) => line.into(),
+                Err(e) => format!("error: {e}").into(),
+            }
         }),
     );
     let r = rt;

@@ -14,6 +14,8 @@
 //! - `compare_panel.rs`: a comparison (`sim::compare`) of the current scenario's lanes, run to a
 //!   time on the same seed and crashes, as a table and a bar per lane. It runs its own
 //!   simulations and never touches the page's run.
+//! - `export_panel.rs`: the scenario as client code (`crate::export`) in a library the learner
+//!   picks, with the settings it used, each a button to its control in the settings panel.
 //! - `sourcing_panel.rs`, `sourcing_account.rs`: the event-sourced bank (write side, one account's
 //!   state at any version beside its audit trail, the projections with Rebuild, every account's
 //!   balance in the store and in each view).
@@ -48,6 +50,7 @@ mod compare_panel;
 mod dlq_panel;
 mod dom;
 mod event_log;
+mod export_panel;
 mod fault_panel;
 mod glossary;
 mod hooks;

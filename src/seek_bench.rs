@@ -1,4 +1,5 @@
-//! `eda-lab bench --seek`: time travel's speed. A 10-minute run of a built-in, driven as the page
+//! Time travel's speed, for `eda-lab bench --seek` and the page's `__edaLab.seekBench()` (the
+//! clock is the caller's: `Instant` natively, `performance.now()` in the browser). A 10-minute run of a built-in, driven as the page
 //! drives it (journeys recorded, 100 ms of simulated time per step, a consumer crashed and
 //! restarted every 30 s as commands, a snapshot offered after every step), then sought to 100
 //! instants spread over it in a shuffled order: each seek is timed (clone the nearest snapshot,
@@ -9,14 +10,13 @@ use crate::sim::command::Command;
 use crate::sim::journey::JourneyPolicy;
 use crate::sim::timeline::Timeline;
 use crate::sim::{ConsumerId, SimTime, Simulation};
-use std::time::Instant;
 
 const RUN_US: u64 = 600_000_000;
 const STEP_US: u64 = 100_000;
 const SEEKS: u64 = 100;
 
 /// Times the seeks on `name` at `rate` messages per second (none: the built-in's own rate).
-pub fn run(name: &str, rate: Option<f64>, seed: u64) -> Result<String, String> {
+pub fn run(name: &str, rate: Option<f64>, seed: u64, clock_ms: &dyn Fn() -> f64) -> Result<String, String> {
     let mut scenario = builtin(name).ok_or_else(|| format!("no built-in scenario {name}"))?;
     scenario.seed = seed;
     if let Some(r) = rate {
@@ -25,7 +25,7 @@ pub fn run(name: &str, rate: Option<f64>, seed: u64) -> Result<String, String> {
     let mut sim = Simulation::new(&scenario).map_err(|e| e.to_string())?;
     sim.record_journeys(JourneyPolicy::All);
     let mut timeline = Timeline::new(&sim);
-    let started = Instant::now();
+    let started = clock_ms();
     let mut t = 0;
     while t < RUN_US {
         t += STEP_US;
@@ -40,15 +40,15 @@ pub fn run(name: &str, rate: Option<f64>, seed: u64) -> Result<String, String> {
         }
         timeline.record(&sim);
     }
-    let run_s = started.elapsed().as_secs_f64();
+    let run_s = (clock_ms() - started) / 1e3;
     let commands = sim.commands().to_vec();
     let mut times = Vec::new();
     for i in 0..SEEKS {
         // A fixed shuffle (a multiplier coprime with SEEKS) so seeks jump back and forth.
         let target = SimTime::from_us((i * 37 % SEEKS) * RUN_US / SEEKS + 12_345);
-        let start = Instant::now();
+        let start = clock_ms();
         let there = timeline.seek(&commands, target, u64::MAX).map_err(|e| e.to_string())?;
-        times.push(start.elapsed().as_secs_f64() * 1e3);
+        times.push(clock_ms() - start);
         let due: Vec<_> = commands.iter().filter(|c| c.at_us <= target.as_us()).cloned().collect();
         let straight = Simulation::replay(&scenario, &due, target).map_err(|e| e.to_string())?;
         if there.trace_hash() != straight.trace_hash() {
