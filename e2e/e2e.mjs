@@ -8,7 +8,7 @@
 // CLI from the page's own command log: both must print the same trace hash (replay.mjs). The settings
 // steps (settings.mjs), the partition steps (partitions.mjs), the dead-letter queue steps (dlq.mjs),
 // the breaker steps (breaker.mjs), the monitoring steps (monitoring.mjs), the queue broker's steps
-// (queue.mjs), publish-subscribe on the log (groups.mjs), the event-sourced bank (sourcing.mjs), schema evolution (schema.mjs), CQRS for the shop (shop.mjs), the lessons (lessons.mjs: the map, a lesson's locks, challenge and progress, and the "modified" badge), the glossary and "Try this next" (guide.mjs), share links and scenario JSON (share.mjs), code export (export.mjs), time travel (timetravel.mjs), a whole lesson by keyboard (keyboard.mjs) and the message-journey steps (journey.mjs) live in their own files. Any console error, page
+// (queue.mjs), publish-subscribe on the log (groups.mjs), the event-sourced bank (sourcing.mjs), schema evolution (schema.mjs), CQRS for the shop (shop.mjs), the lessons (lessons.mjs: the map, a lesson's locks, challenge and progress, and the "modified" badge), the glossary and "Try this next" (guide.mjs), share links and scenario JSON (share.mjs), code export (export.mjs), time travel and the page's bound on a backlog without end (timetravel.mjs), a whole lesson by keyboard (keyboard.mjs) and the message-journey steps (journey.mjs) live in their own files. Any console error, page
 // error or failed request fails the test. axe-core (injected from node_modules) audits every built-in
 // scenario in the light and the dark theme, at time 0 and after a few seconds of play: any violation of
 // impact serious or critical fails. Screenshots go to e2e/artifacts/. The last line is
@@ -37,7 +37,7 @@ import { lessonsSteps } from './lessons.mjs';
 import { guideSteps } from './guide.mjs';
 import { shareSteps } from './share.mjs';
 import { exportSteps } from './export.mjs';
-import { timeTravelSteps } from './timetravel.mjs';
+import { timeTravelSteps, backlogSteps } from './timetravel.mjs';
 import { keyboardSteps } from './keyboard.mjs';
 import { replayer } from './replay.mjs';
 
@@ -509,6 +509,7 @@ await guideSteps(kit());
 await shareSteps(kit());
 await exportSteps(kit());
 await timeTravelSteps(kit());
+await backlogSteps(kit());
 await keyboardSteps(kit());
 
 await step('accessibility: axe finds nothing serious or critical in any built-in scenario, light and dark, at 0 s and playing', async () => {

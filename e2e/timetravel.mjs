@@ -56,3 +56,32 @@ export async function timeTravelSteps({ page, step, load, playTo, armCrash, repl
     return `8 s: ${at8.hash} again after 2 s; Play replayed the crash at ${(original.log[0].at_us / 1e6).toFixed(3)} s; the CLI replays it to its hash; ${shot}`;
   });
 }
+
+/** A backlog without end (the producer far above what the consumers process) at Fast-forward:
+ * the page stops the run at 100,000 messages in flight with a notice that says why, instead of
+ * filling the tab's memory until it dies; Play does not go on, Reset still works. */
+export async function backlogSteps({ page, step, load, select, setPlaying, snapshot }) {
+  await step('a backlog without end stops at 100,000 messages in flight with a notice; Play does not go on; Reset works', async () => {
+    await load('at-least-once');
+    await page.fill('#set-producer-rate-per-sec', '50000');
+    await page.press('#set-producer-rate-per-sec', 'Enter');
+    await page.dispatchEvent('#set-producer-rate-per-sec', 'change');
+    await select('speed', 'max');
+    await setPlaying(true);
+    await waitFor(async () => (await page.getAttribute('#btn-play', 'aria-pressed')) === 'false', { timeout_ms: 120_000, every_ms: 250, what: 'the run to stop' });
+    const notice = (await page.textContent('.intro .notice')).trim();
+    const stopped = await snapshot();
+    if (!notice.startsWith('Stopped: ') || !notice.includes('the most this page holds')) throw new Error(`the notice says "${notice}"`);
+    if (stopped.in_flight < 100_000) throw new Error(`stopped with ${stopped.in_flight} in flight`);
+    const { wasm_bytes } = await page.evaluate(() => window.__edaLab.memory());
+    await page.click('#btn-play');
+    await page.waitForTimeout(500);
+    const after = await snapshot();
+    if (after.produced !== stopped.produced) throw new Error(`Play went on: ${stopped.produced} then ${after.produced} produced`);
+    if ((await page.getAttribute('#btn-play', 'aria-pressed')) !== 'false') throw new Error('still playing');
+    await page.click('#btn-reset');
+    await waitFor(async () => (await snapshot()).produced === 0, { timeout_ms: 5_000, what: 'the run to restart' });
+    await select('speed', '5');
+    return `${notice.slice(0, 60)}…; ${stopped.in_flight} in flight, wasm memory ${(wasm_bytes / 1e6).toFixed(0)} MB`;
+  });
+}

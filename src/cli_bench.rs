@@ -25,6 +25,13 @@ pub struct BenchArgs {
     /// at 200 msg/s (`seek_bench.rs`).
     #[arg(long)]
     seek: bool,
+    /// Measure memory over a long run instead: the model for `--events` events, journeys
+    /// recorded, resident memory now and at its peak at checkpoints (`soak_bench.rs`).
+    #[arg(long)]
+    soak: bool,
+    /// The events of a `--soak` run.
+    #[arg(long, default_value_t = 100_000_000)]
+    events: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,6 +61,14 @@ pub fn run(args: &BenchArgs) -> Result<String, String> {
         let clock = move || t0.elapsed().as_secs_f64() * 1e3;
         let own = crate::seek_bench::run("at-least-once", None, args.seed, &clock)?;
         return Ok(own + &crate::seek_bench::run("at-least-once", Some(200.0), args.seed, &clock)?);
+    }
+    if args.soak {
+        let mut scenario = match args.model {
+            Model::Log => Scenario::bench(1, !args.no_failures),
+            Model::Queue => Scenario::bench_queue(1, !args.no_failures),
+        };
+        scenario.seed = args.seed;
+        return crate::soak_bench::run(scenario, args.events);
     }
     let (messages, failures, repeats) = (args.messages, !args.no_failures, args.repeats.max(1));
     if messages == 0 {

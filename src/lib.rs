@@ -10,6 +10,8 @@
 pub mod export;
 pub mod seek_bench;
 pub mod sim;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod soak_bench;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -35,6 +35,13 @@ try {
     console.log(`[lighthouse ${r.lighthouseVersion} ${preset}] performance ${score('performance')}, accessibility ${score('accessibility')}, ` +
       `best practices ${score('best-practices')}, SEO ${score('seo')}; FCP ${ms('first-contentful-paint')}, LCP ${ms('largest-contentful-paint')}, ` +
       `TBT ${ms('total-blocking-time')}, CLS ${ms('cumulative-layout-shift')}, SI ${ms('speed-index')}`);
+    // Which element was the largest contentful paint, and what its time was made of.
+    const lcp = r.audits['largest-contentful-paint-element']?.details?.items ?? [];
+    const node = lcp[0]?.items?.[0]?.node;
+    if (node) console.log(`    LCP element: ${node.snippet} (${node.nodeLabel?.slice(0, 60)})`);
+    for (const phase of lcp[1]?.items ?? []) console.log(`    LCP ${phase.phase}: ${Math.round(phase.timing)} ms`);
+    const tasks = r.audits['long-tasks']?.details?.items ?? [];
+    if (tasks.length) console.log(`    long tasks: ${tasks.slice(0, 5).map((t) => `${Math.round(t.duration)} ms at ${Math.round(t.startTime)} ms`).join(', ')}`);
     for (const c of ['accessibility', 'best-practices', 'seo']) {
       const failed = r.categories[c].auditRefs.filter((a) => a.weight > 0 && r.audits[a.id].score !== null && r.audits[a.id].score < 1);
       for (const a of failed) console.log(`    ${c}: ${a.id}: ${r.audits[a.id].title}`);

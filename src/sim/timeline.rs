@@ -4,9 +4,10 @@
 //! it and replays the run's recorded commands from there exactly where they were recorded, so the
 //! run shown is the run that was, to the bit (the same trace hash as a straight replay).
 //!
-//! Memory stays bounded: at most [`MAX_SNAPSHOTS`] are kept, and the messages they hold between
-//! them at most [`MAX_SNAPSHOT_MESSAGES`] (a snapshot's size grows with the messages its ledger
-//! keeps). When either is exceeded every other snapshot goes (never the first, at time zero) and
+//! Memory stays bounded: at most [`MAX_SNAPSHOTS`] are kept, and the message records they hold
+//! between them at most [`MAX_SNAPSHOT_MESSAGES`] (a snapshot's size grows with the records its
+//! ledger keeps: those in flight, parked, recent or notable, about 300 bytes each with journeys;
+//! a settled message leaves only its share of the counters). When either is exceeded every other snapshot goes (never the first, at time zero) and
 //! the spacing doubles, so a long run keeps evenly spaced snapshots and a seek replays at most
 //! one spacing of simulated time.
 
@@ -31,8 +32,10 @@ fn replay_from(
 
 /// Most snapshots kept.
 pub const MAX_SNAPSHOTS: usize = 48;
-/// Most messages (produced so far, summed over the snapshots) the snapshots may hold.
-pub const MAX_SNAPSHOT_MESSAGES: u64 = 2_000_000;
+/// Most message records (summed over the snapshots) the snapshots may hold: about 150 MB of a
+/// browser tab at worst (about 600 bytes a record with its journey, measured in Chromium). A run
+/// with a backlog that large keeps fewer snapshots, and its seeks replay further.
+pub const MAX_SNAPSHOT_MESSAGES: u64 = 250_000;
 /// The first spacing between snapshots, in simulated time.
 pub const FIRST_SPACING_US: u64 = 1_000_000;
 
@@ -54,7 +57,7 @@ impl Timeline {
         let last = self.snapshots.last().map_or(0, |s| s.now().as_us());
         // A run too big to keep a quarter of the budget in one copy is not copied at all: its
         // seeks replay from the last snapshot that fitted.
-        let weight = sim.ledger().counts().total();
+        let weight = sim.ledger().records_kept() as u64;
         if sim.now().as_us() < last.saturating_add(self.spacing_us) || weight > MAX_SNAPSHOT_MESSAGES / 4 {
             return;
         }
@@ -75,9 +78,9 @@ impl Timeline {
         self.spacing_us = self.spacing_us.saturating_mul(2);
     }
 
-    /// The messages the snapshots hold between them (each snapshot's produced so far).
+    /// The message records the snapshots hold between them.
     pub fn held_messages(&self) -> u64 {
-        self.snapshots.iter().map(|s| s.ledger().counts().total()).sum()
+        self.snapshots.iter().map(|s| s.ledger().records_kept() as u64).sum()
     }
 
     /// The run at `target`: the latest snapshot at or before it, with the `commands` recorded

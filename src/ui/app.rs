@@ -181,10 +181,14 @@ fn use_on_run(state: &UseReducerHandle<State>, run: &UseReducerHandle<Run>) -> C
     })
 }
 
-/// A run stuck at one instant cannot go on: stop playing (the notice says why).
+/// A run stuck at one instant, or holding as many messages in flight as the page will
+/// (`backlog.rs`), cannot go on: stop playing (the notice says why).
 #[hook]
 fn use_pause_when_stuck(state: &UseReducerHandle<State>, run: &UseReducerHandle<Run>) {
-    let stuck = run.rt.borrow().sim.stuck().is_some();
+    let stuck = {
+        let rt = run.rt.borrow();
+        rt.sim.stuck().is_some() || super::backlog::full(&rt)
+    };
     let page = state.dispatcher();
     use_effect_with((stuck, state.playing), move |&(stuck, playing)| {
         if stuck && playing {

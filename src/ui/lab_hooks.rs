@@ -27,6 +27,9 @@
 //!   instants, each checked against a straight replay; the same report line.
 //! - `shareLink()` → the share panel's link to the run as it stands (this page's address,
 //!   `#run=` and the run).
+//! - `memory()` → `{wasm_bytes, snapshots, snapshot_messages}`: the size of the wasm linear memory
+//!   (it grows and never shrinks: its size is the peak so far) and the time-travel snapshots kept
+//!   with the messages they hold (`e2e/soak.mjs` samples it).
 
 use super::dom::now_ms;
 use super::runtime::{bench, fast_forward, Runtime};
@@ -139,9 +142,25 @@ pub fn install(rt: Rt) {
             }
         }),
     );
+    let r = rt.clone();
+    expose(&api, "memory", Closure::<dyn Fn() -> JsValue>::new(move || memory(&r.borrow())));
     let r = rt;
     expose(&api, "resetFrameStats", Closure::<dyn Fn()>::new(move || r.borrow_mut().perf = Default::default()));
     set(window.as_ref(), "__edaLab", api.into());
+}
+
+fn memory(rt: &Runtime) -> JsValue {
+    let length = Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
+        .and_then(|buffer| Reflect::get(&buffer, &"byteLength".into()))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .unwrap_or(f64::NAN);
+    let (snapshots, _) = rt.timeline.shape();
+    object(&[
+        ("wasm_bytes", length.into()),
+        ("snapshots", (snapshots as f64).into()),
+        ("snapshot_messages", (rt.timeline.held_messages() as f64).into()),
+    ])
 }
 
 fn frame_stats(rt: &Rt) -> JsValue {

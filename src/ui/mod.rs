@@ -7,6 +7,8 @@
 //!   in one place, `Runtime::apply`, which bumps the run's version.
 //! - `runtime.rs`: the driver of the engine (`Runtime`): apply, frame advance, step, frame
 //!   statistics, headless fast-forward and benchmark.
+//! - `backlog.rs`: the page's bound on messages in flight (a backlog that grows without end stops
+//!   the run with a notice before the tab runs out of memory).
 //! - `state.rs`: page state reducer (`State`, `Action`): play/pause, speed, theme, drawer, log filter.
 //! - `lane.rs`: one run's panels (diagram, outcomes, charts, log); a compare view holds several.
 //! - `top_bar.rs`, `intro.rs`, `settings/` (one component per fieldset), `topology/`, `legend.rs`,
@@ -43,6 +45,7 @@
 //! a `RunAction` dispatched to its reducer.
 
 mod app;
+mod backlog;
 mod breaker_panel;
 mod charts;
 mod cluster_panel;

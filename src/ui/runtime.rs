@@ -178,12 +178,15 @@ impl Runtime {
                 self.stuck_notice(was_stuck).or(scripted)
             }
             RunAction::Frame { dt_ms, speed } => {
+                if super::backlog::full(self) {
+                    return super::backlog::notice(self);
+                }
                 let t0 = now_ms();
                 let was_stuck = self.sim.stuck().is_some();
                 let scripted = self.advance(dt_ms, speed);
                 self.follow();
                 self.frame_started_ms = Some((t0, now_ms() - t0));
-                self.stuck_notice(was_stuck).or(scripted)
+                self.stuck_notice(was_stuck).or_else(|| super::backlog::notice(self)).or(scripted)
             }
             RunAction::SetFaults(faults) => {
                 let mut s = self.scenario_with_live_settings();

@@ -54,9 +54,20 @@ fn scaled_digits(a: f64, decimals: u32, half_up: bool) -> String {
         digits.extend(std::iter::repeat_n('0', decimals as usize));
         return digits;
     }
-    let scaled = m as u128 * 10u128.pow(decimals); // below 2^84
+    // `plain` asks for up to 341 decimals (a number far below 1, in full). Past 27 its two
+    // roundings agree (a tie between two shortest digit strings needs a × 2^(decimals + 1) odd,
+    // so decimals ≤ 25), and 10^decimals would overflow.
+    if decimals > 27 {
+        return String::new();
+    }
+    // a × 10^decimals = m × 5^decimals / 2^(s - decimals): below 2^116 either way.
     let s = (-e) as u32;
-    let q = if s >= 100 {
+    let (scaled, s) = if s > decimals {
+        (m as u128 * 5u128.pow(decimals), s - decimals)
+    } else {
+        (m as u128 * 10u128.pow(decimals), s)
+    };
+    let q = if s >= 120 {
         0
     } else {
         let q = scaled >> s;

@@ -19,6 +19,12 @@ use std::fmt;
 /// The most events one attempt may take (a backstop against a run that never ends).
 pub const MAX_EVENTS: u64 = 200_000_000;
 
+/// The latest instant a lesson may run to or take a command at: an hour of simulated time (the
+/// catalogue's lessons take two minutes at most). A lesson file or a command log asking for more
+/// would have the judge run the simulation there first (u64::MAX ms: until the event backstop,
+/// or, with an `always` check and little happening, practically forever).
+pub const MAX_UNTIL_MS: u64 = 3_600_000;
+
 /// How often `always` checks are judged.
 const EVERY_MS: u64 = 1_000;
 
@@ -86,6 +92,9 @@ pub struct Outcome {
 
 /// The lesson's starting scenario: the built-in with the overrides and the seed.
 pub fn start(lesson: &Lesson) -> Result<Scenario, AttemptError> {
+    if lesson.until_ms > MAX_UNTIL_MS {
+        return Err(AttemptError::Lesson(format!("until_ms: at most {MAX_UNTIL_MS} (got {})", lesson.until_ms)));
+    }
     let mut s = builtin(&lesson.scenario)
         .ok_or_else(|| AttemptError::Lesson(format!("scenario: no built-in scenario `{}`", lesson.scenario)))?;
     for (path, value) in &lesson.overrides {
@@ -127,6 +136,10 @@ pub fn attempt(lesson: &Lesson, commands: &[ScheduledCommand]) -> Result<Outcome
             return Err(AttemptError::OutOfOrder { index });
         }
         last = c.at_ms;
+        if c.at_ms > MAX_UNTIL_MS {
+            let message = format!("at_ms: at most {MAX_UNTIL_MS} (got {})", c.at_ms);
+            return Err(AttemptError::Refused { index, message });
+        }
         if let Some(what) = locked(lesson, &c.command) {
             return Err(AttemptError::Locked { index, what });
         }

@@ -57,6 +57,10 @@ fn ten() -> u64 {
     10
 }
 
+/// The largest body RabbitMQ takes at all (`max_message_size` may not exceed 512 MiB): a script
+/// publishing more is refused, which also keeps a queue's byte count far from overflowing.
+const MAX_BODY_BYTES: u64 = 512 * 1024 * 1024;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
@@ -169,6 +173,9 @@ impl Run {
     fn step(&mut self, i: usize, step: &Step) -> Result<(), String> {
         match step {
             Step::Publish { id, exchange, routing_key, headers, mandatory, expiration_ms, body_bytes } => {
+                if *body_bytes > MAX_BODY_BYTES {
+                    return Err(format!("body_bytes: at most {MAX_BODY_BYTES} (got {body_bytes})"));
+                }
                 let msg = Message {
                     id: id.clone(),
                     exchange: exchange.clone(),
@@ -196,7 +203,7 @@ impl Run {
                 self.broker.settle(tag, how)?;
                 self.out.push(Observation::Settle { step: StepRef::Index(i), id: id.clone() });
             }
-            Step::Wait { ms } => self.broker.advance(self.broker.now_us() + ms.saturating_mul(1_000)),
+            Step::Wait { ms } => self.broker.advance(self.broker.now_us().saturating_add(ms.saturating_mul(1_000))),
         }
         Ok(())
     }

@@ -45,6 +45,9 @@ pub struct Request {
     pub pending: u8,
     /// It counts against `max_in_flight` until it is answered or times out (not with acks=0).
     pub in_flight: bool,
+    /// Sent with acks=0: the producer let go of its records then, whatever acks is by the time
+    /// they arrive (a live change may come while the request is on the wire).
+    pub acks_zero: bool,
     /// Sent by the idempotent producer: the broker checks its sequence numbers.
     pub idempotent: bool,
     /// Its acknowledgement will be lost on the way back.

@@ -63,7 +63,7 @@ impl Producer {
         let round_trip = ctx.knobs.latency.times(2);
         let answered = !acks_zero && !request_lost && !ack_lost && round_trip < ctx.knobs.timeout;
         let req = self.queues.request(slot);
-        (req.in_flight, req.idempotent, req.ack_lost) = (!acks_zero, idempotent, ack_lost);
+        (req.in_flight, req.acks_zero, req.idempotent, req.ack_lost) = (!acks_zero, acks_zero, idempotent, ack_lost);
         req.sent = ctx.now;
         self.in_flight += u32::from(!acks_zero);
         if request_lost {
@@ -126,7 +126,7 @@ impl Producer {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn arrive(&mut self, slot: u32, on_wire: bool, broker: &mut impl Broker, ctx: &mut Ctx) {
         let req = self.queues.request(slot);
-        let (idempotent, ack_lost) = (req.idempotent, req.ack_lost);
+        let (idempotent, ack_lost, acks_zero) = (req.idempotent, req.ack_lost, req.acks_zero);
         let mut recs = std::mem::take(&mut req.recs);
         for r in &mut recs {
             let seq = idempotent.then_some(Sequence { seq: r.seq, base: r.base });
@@ -140,7 +140,6 @@ impl Producer {
                 Received::NoLeader | Received::NotEnoughReplicas => self.stats.writes_refused += 1,
             }
             // A nack reaches only a publisher that waits for confirms: it publishes again.
-            let acks_zero = ctx.settings.producer.acks == Acks::Zero;
             let nacked = received == Received::Rejected && !acks_zero;
             let no_replica = matches!(received, Received::NoLeader | Received::NotEnoughReplicas);
             r.refused = received == Received::Refused || nacked || no_replica;
