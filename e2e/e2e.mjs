@@ -206,9 +206,18 @@ const waitSim = (seconds, timeout_ms) =>
 
 // ---------------------------------------------------------------------------------------------
 
-await step('load: the page renders its counters', async () => {
+await step('load: while the wasm loads the page says what it is; then it renders its counters and the loading text goes', async () => {
+  // In a page of its own (its held request is no error of the walk's page): the wasm held back,
+  // as on a slow connection, leaves the static text of index.html, all there is.
+  const slow = await browser.context.newPage();
+  await slow.route('**/*.wasm', () => {});
+  await slow.goto(server.url, { waitUntil: 'domcontentloaded' });
+  const boot = await slow.textContent('#boot');
+  await slow.close();
+  if (!boot.includes('Loading the simulator') || !boot.includes('event-driven architecture')) throw new Error(`while loading: "${boot}"`);
   await page.goto(server.url, { waitUntil: 'load' });
   await page.waitForSelector('[data-testid=count-produced]', { timeout: 20_000 });
+  if (await page.$('#boot')) throw new Error('the loading text is still there after the app rendered');
   const title = await page.title();
   if (title !== 'EDA Lab') throw new Error(`title is "${title}"`);
   await screenshot('loaded');

@@ -97,5 +97,9 @@ pub use state::Speed;
 
 /// Renders the app into the page body (appended after whatever the page already holds).
 pub fn start() {
+    // The page index.html shows while the wasm loads goes as the app renders.
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
     yew::Renderer::<App>::new().render();
 }
