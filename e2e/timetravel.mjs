@@ -60,15 +60,18 @@ export async function timeTravelSteps({ page, step, load, playTo, armCrash, repl
 /** A backlog without end (the producer far above what the consumers process) at Fast-forward:
  * the page stops the run at 100,000 messages in flight with a notice that says why, instead of
  * filling the tab's memory until it dies; Play does not go on, Reset still works. */
-export async function backlogSteps({ page, step, load, select, setPlaying, snapshot }) {
+export async function backlogSteps({ page, step, load, select, snapshot }) {
   await step('a backlog without end stops at 100,000 messages in flight with a notice; Play does not go on; Reset works', async () => {
     await load('at-least-once');
     await page.fill('#set-producer-rate-per-sec', '50000');
     await page.press('#set-producer-rate-per-sec', 'Enter');
     await page.dispatchEvent('#set-producer-rate-per-sec', 'change');
     await select('speed', 'max');
-    await setPlaying(true);
-    await waitFor(async () => (await page.getAttribute('#btn-play', 'aria-pressed')) === 'false', { timeout_ms: 120_000, every_ms: 250, what: 'the run to stop' });
+    // Play (not `setPlaying`, which waits to see it playing: the run may stop before that is seen).
+    await page.click('#btn-play');
+    const stoppedHere = async () =>
+      (await snapshot()).in_flight >= 100_000 && (await page.getAttribute('#btn-play', 'aria-pressed')) === 'false';
+    await waitFor(stoppedHere, { timeout_ms: 120_000, every_ms: 250, what: 'the run to stop' });
     const notice = (await page.textContent('.intro .notice')).trim();
     const stopped = await snapshot();
     if (!notice.startsWith('Stopped: ') || !notice.includes('the most this page holds')) throw new Error(`the notice says "${notice}"`);
